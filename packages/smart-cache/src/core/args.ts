@@ -1,0 +1,328 @@
+import { getHashers } from './blake3.ts'
+
+/**
+ * Canonical argument encoding, streamed into BLAKE3.
+ *
+ * Every value is written as a one-byte type tag followed by a fixed-size or length-prefixed body,
+ * so equal values give equal bytes and different values different bytes:
+ * - numbers as IEEE-754 float64 (all NaNs as one NaN, `-0` distinct from `0`);
+ * - strings as UTF-8 (UTF-16 code units when not well-formed, under another tag);
+ * - plain objects by own enumerable string keys **sorted by UTF-16 code unit order**
+ *   (`{a,b}` and `{b,a}` hash the same); a missing key differs from a key holding `undefined`;
+ *   null-prototype objects get their own tag;
+ * - arrays by index, holes tagged apart from `undefined`;
+ * - Map and Set in insertion order (a function can observe it, so it is part of the value);
+ * - typed arrays, ArrayBuffer and DataView as their raw bytes with the view kind;
+ * - a second visit of the same object (shared reference or cycle) as a back-reference to the
+ *   index of its first visit, so structure and identity are both captured.
+ * Class instances are keyed through their `[cacheKey]()` method; otherwise, like functions and
+ * symbols, they are an error naming the argument path.
+ */
+export const cacheKey: unique symbol = Symbol.for('smart-cache.key') as never
+
+const enum Tag {
+  Undefined = 1, Null, False, True, Number, BigInt, String, StringUtf16, Array, Hole, Object, NullProtoObject,
+  Date, RegExp, Map, Set, ArrayBuffer, TypedArray, DataView, Ref, Custom, Args, This,
+}
+
+const VIEW_KINDS = [
+  'Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array',
+  'Float32Array', 'Float64Array', 'BigInt64Array', 'BigUint64Array', 'Float16Array',
+]
+/** Binary bodies larger than this go straight to the hasher instead of the buffer. */
+const STREAM_THRESHOLD = 64 * 1024
+/** Encodings up to this size are kept as bytes and double as the in-memory tier key. */
+const SMALL_KEY_MAX = 1024
+
+/** An argument that cannot be keyed; `path` names it (`args[0].user`). */
+export class KeyError extends TypeError {
+  constructor(public readonly path: string, public readonly reason: string, where: string) {
+    super(
+      `[smart-cache] cannot key argument ${path} of ${where}: ${reason}. ` +
+        'Fix: pass plain data, give the class a [Symbol.for("smart-cache.key")]() method returning plain data, ' +
+        'or set options.key.',
+    )
+    this.name = 'KeyError'
+  }
+}
+
+class PathError extends Error {
+  constructor(public segments: string[], public reason: string) {
+    super(reason)
+  }
+}
+
+/** The encoded arguments: a short in-memory key and the BLAKE3-256 hex digest (lazily). */
+export interface ArgsKey {
+  /** Key for in-process maps: the raw small encoding, or `#<hash>` for large ones. */
+  readonly memory: string
+  /** BLAKE3-256 hex of (namespace, encoding). */
+  hash(): string
+}
+
+class Encoder {
+  buf = new Uint8Array(4096)
+  view = new DataView(this.buf.buffer)
+  pos = 0
+  streamed = false
+  seen = new Map<object, number>()
+  busy = false
+
+  reset(): void {
+    this.pos = 0
+    this.streamed = false
+    this.seen.clear()
+  }
+
+  ensure(n: number): void {
+    if (this.pos + n <= this.buf.length) return
+    if (this.pos + n > STREAM_THRESHOLD && this.buf.length >= STREAM_THRESHOLD) this.flush()
+    if (this.pos + n <= this.buf.length) return
+    let size = this.buf.length * 2
+    while (size < this.pos + n) size *= 2
+    const next = new Uint8Array(size)
+    next.set(this.buf.subarray(0, this.pos))
+    this.buf = next
+    this.view = new DataView(next.buffer)
+  }
+
+  flush(): void {
+    const hasher = getHashers().args
+    if (!this.streamed) {
+      hasher.init()
+      this.streamed = true
+    }
+    hasher.update(this.buf.subarray(0, this.pos))
+    this.pos = 0
+  }
+
+  tag(t: Tag): void {
+    this.ensure(1)
+    this.buf[this.pos++] = t
+  }
+
+  u32(n: number): void {
+    this.ensure(4)
+    this.view.setUint32(this.pos, n, true)
+    this.pos += 4
+  }
+
+  f64(n: number): void {
+    this.ensure(8)
+    this.view.setFloat64(this.pos, Number.isNaN(n) ? Number.NaN : n, true)
+    this.pos += 8
+  }
+
+  bytes(data: Uint8Array): void {
+    this.f64(data.byteLength)
+    if (data.byteLength >= STREAM_THRESHOLD) {
+      this.flush()
+      getHashers().args.update(data)
+      return
+    }
+    this.ensure(data.byteLength)
+    this.buf.set(data, this.pos)
+    this.pos += data.byteLength
+  }
+
+  string(s: string): void {
+    const len = s.length
+    this.ensure(5 + len)
+    const start = this.pos
+    this.buf[this.pos] = Tag.String
+    this.pos += 5
+    for (let i = 0; i < len; i++) {
+      const c = s.charCodeAt(i)
+      if (c > 127) {
+        this.pos = start
+        return this.wideString(s)
+      }
+      this.buf[this.pos++] = c
+    }
+    this.view.setUint32(start + 1, len, true)
+  }
+
+  wideString(s: string): void {
+    if (!s.isWellFormed()) {
+      this.tag(Tag.StringUtf16)
+      const units = new Uint16Array(s.length)
+      for (let i = 0; i < s.length; i++) units[i] = s.charCodeAt(i)
+      return this.bytes(new Uint8Array(units.buffer))
+    }
+    this.tag(Tag.String)
+    this.ensure(4 + s.length * 3)
+    const lenAt = this.pos
+    this.pos += 4
+    const { written } = textEncoder.encodeInto(s, this.buf.subarray(this.pos))
+    this.view.setUint32(lenAt, written, true)
+    this.pos += written
+  }
+
+  value(v: unknown): void {
+    switch (typeof v) {
+      case 'number': return this.tag(Tag.Number), this.f64(v)
+      case 'string': return this.string(v)
+      case 'boolean': return this.tag(v ? Tag.True : Tag.False)
+      case 'undefined': return this.tag(Tag.Undefined)
+      case 'bigint': return this.tag(Tag.BigInt), this.string(v.toString(16))
+      case 'object': return v === null ? this.tag(Tag.Null) : this.object(v)
+      case 'function': throw new PathError([], `a function (${v.name || 'anonymous'}) is not data`)
+      default: throw new PathError([], `a ${typeof v} cannot be keyed`)
+    }
+  }
+
+  object(o: object): void {
+    const ref = this.seen.get(o)
+    if (ref !== undefined) return this.tag(Tag.Ref), this.u32(ref)
+    this.seen.set(o, this.seen.size)
+    if (Array.isArray(o)) return this.array(o)
+    const proto = Object.getPrototypeOf(o)
+    if (proto === Object.prototype || proto === null) return this.plain(o as Record<string, unknown>, proto === null)
+    if (ArrayBuffer.isView(o)) return this.view_(o)
+    if (o instanceof Date) return this.tag(Tag.Date), this.f64(o.getTime())
+    if (o instanceof RegExp) return this.tag(Tag.RegExp), this.string(o.source), this.string(o.flags)
+    if (o instanceof Map) return this.map(o)
+    if (o instanceof Set) return this.set(o)
+    if (o instanceof ArrayBuffer) return this.tag(Tag.ArrayBuffer), this.bytes(new Uint8Array(o))
+    return this.custom(o)
+  }
+
+  array(a: unknown[]): void {
+    this.tag(Tag.Array)
+    this.u32(a.length)
+    for (let i = 0; i < a.length; i++) {
+      if (!(i in a)) this.tag(Tag.Hole)
+      else this.child(String(i), a[i], true)
+    }
+  }
+
+  plain(o: Record<string, unknown>, nullProto: boolean): void {
+    if (Object.getOwnPropertySymbols(o).length > 0) throw new PathError([], 'an object with symbol keys cannot be keyed')
+    const keys = Object.keys(o).sort()
+    this.tag(nullProto ? Tag.NullProtoObject : Tag.Object)
+    this.u32(keys.length)
+    for (const k of keys) {
+      this.string(k)
+      this.child(k, o[k], false)
+    }
+  }
+
+  map(m: Map<unknown, unknown>): void {
+    this.tag(Tag.Map)
+    this.u32(m.size)
+    let i = 0
+    for (const [k, v] of m) {
+      this.child(`<Map key ${i}>`, k, true)
+      this.child(`<Map value ${i++}>`, v, true)
+    }
+  }
+
+  set(s: Set<unknown>): void {
+    this.tag(Tag.Set)
+    this.u32(s.size)
+    let i = 0
+    for (const v of s) this.child(`<Set item ${i++}>`, v, true)
+  }
+
+  view_(v: ArrayBufferView): void {
+    const bytes = new Uint8Array(v.buffer, v.byteOffset, v.byteLength)
+    if (v instanceof DataView) return this.tag(Tag.DataView), this.bytes(bytes)
+    const kind = VIEW_KINDS.indexOf(v.constructor.name)
+    if (kind < 0) throw new PathError([], `unsupported view ${v.constructor.name}`)
+    this.tag(Tag.TypedArray)
+    this.tag(kind as Tag)
+    this.bytes(bytes)
+  }
+
+  custom(o: object): void {
+    const name = (o.constructor as { name?: string } | undefined)?.name || 'anonymous class'
+    const method = (o as { [cacheKey]?: unknown })[cacheKey]
+    if (typeof method !== 'function') {
+      throw new PathError([], `a class instance (${name}) has no [Symbol.for("smart-cache.key")]() method`)
+    }
+    this.tag(Tag.Custom)
+    this.string(name)
+    this.child(`[cacheKey]()`, method.call(o), false)
+  }
+
+  child(segment: string, v: unknown, bracket: boolean): void {
+    try {
+      this.value(v)
+    } catch (error) {
+      if (error instanceof PathError) error.segments.unshift(bracket ? `[${segment}]` : `.${segment}`)
+      throw error
+    }
+  }
+}
+
+const textEncoder = new TextEncoder()
+const encoder = new Encoder()
+
+function formatPath(root: string, segments: string[]): string {
+  return root + segments.map((s) => (/^\.[A-Za-z_$][\w$]*$/.test(s) || s.startsWith('[') ? s : `[${JSON.stringify(s.slice(1))}]`)).join('')
+}
+
+/**
+ * Encodes `(namespace, thisValue?, args)` canonically. `where` names the function in errors.
+ * The result's `hash()` may be called at any time later.
+ */
+export function keyArgs(namespace: string, args: readonly unknown[], where: string, self?: unknown): ArgsKey {
+  if (encoder.busy) return keyArgsWith(new Encoder(), namespace, args, where, self)
+  return keyArgsWith(encoder, namespace, args, where, self)
+}
+
+function keyArgsWith(enc: Encoder, namespace: string, args: readonly unknown[], where: string, self: unknown): ArgsKey {
+  enc.busy = true
+  try {
+    enc.reset()
+    enc.string(namespace)
+    if (self !== undefined) {
+      enc.tag(Tag.This)
+      encodeRoot(enc, 'this', self, where)
+    }
+    enc.tag(Tag.Args)
+    encodeRoot(enc, 'args', args, where)
+    return finish(enc)
+  } finally {
+    enc.busy = false
+    enc.seen.clear()
+  }
+}
+
+function encodeRoot(enc: Encoder, root: string, value: unknown, where: string): void {
+  try {
+    enc.value(value)
+  } catch (error) {
+    if (error instanceof PathError) throw new KeyError(formatPath(root, error.segments), error.reason, where)
+    throw error
+  }
+}
+
+function finish(enc: Encoder): ArgsKey {
+  if (enc.streamed) {
+    enc.flush()
+    const hex = getHashers().args.digest('hex')
+    return { memory: `#${hex}`, hash: () => hex }
+  }
+  const bytes = enc.buf.slice(0, enc.pos)
+  const memory = bytes.length <= SMALL_KEY_MAX ? latin1(bytes) : undefined
+  let hex: string | undefined
+  const hash = (): string => {
+    if (hex === undefined) {
+      const h = getHashers().args
+      h.init()
+      h.update(bytes)
+      hex = h.digest('hex')
+    }
+    return hex
+  }
+  return { memory: memory ?? `#${hash()}`, hash }
+}
+
+function latin1(bytes: Uint8Array): string {
+  let out = ''
+  for (let i = 0; i < bytes.length; i += 256) {
+    out += String.fromCharCode.apply(null, bytes.subarray(i, i + 256) as unknown as number[])
+  }
+  return out
+}

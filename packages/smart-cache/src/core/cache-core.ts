@@ -1,0 +1,244 @@
+import { LRUCache } from 'lru-cache'
+import type { Storage } from 'unstorage'
+import { keyArgs, type ArgsKey } from './args.ts'
+import { getHashers, loadHashers } from './blake3.ts'
+import { decodeValue, encodeValue, fromErrorRecord, toErrorRecord, type ErrorRecord } from './codec.ts'
+import { envMode, getGlobalOptions, toStorage, type CacheMode, type SharedOptions } from './config.ts'
+import { describeDefaultStorage, getDefaultStorage } from './defaults.ts'
+import { FLAG_ERROR, openEnvelope, sealEnvelope } from './envelope.ts'
+import { entryKey, fingerprintBase } from './layout.ts'
+import { createStats, type CacheStats } from './stats.ts'
+import { warnOnce } from './warn.ts'
+
+/** A value found in memory or storage. */
+interface Found {
+  value: unknown
+  error: boolean
+  createdAt: number
+}
+
+interface Resolved {
+  mode: CacheMode
+  storage: Storage | undefined
+  memory: LRUCache<string, Found> | undefined
+  maxAge: number
+  swr: boolean
+  cacheErrors: boolean
+  timeout: number
+}
+
+export interface CoreOptions extends SharedOptions {
+  key?: (...args: any[]) => unknown
+}
+
+/** The engine behind one cached function or method: tiers, de-duplication, envelopes, stats. */
+export class CacheCore {
+  readonly stats: CacheStats = createStats()
+  private readonly inflight = new Map<string, Promise<unknown>>()
+  private resolved: Resolved | undefined
+
+  constructor(
+    readonly id: string,
+    readonly fingerprint: string,
+    private readonly fn: (...args: any[]) => unknown,
+    private readonly options: CoreOptions,
+  ) {}
+
+  /** Runs a call through the cache. `keySelf` is `this` when it is part of the key (instance methods). */
+  async call(thisArg: unknown, keySelf: unknown, args: unknown[]): Promise<unknown> {
+    const r = this.resolved ?? (await this.init())
+    if (r.mode === 'off') return this.fn.apply(thisArg, args)
+    const key = this.key(keySelf, args)
+    if (r.mode !== 'refresh' && r.memory) {
+      const hit = r.memory.get(key.memory)
+      if (hit !== undefined && !this.expired(hit, r)) {
+        this.stats.hits++
+        return deliver(hit)
+      }
+    }
+    const running = this.inflight.get(key.memory)
+    if (running) return running
+    return this.track(key.memory, this.miss(r, thisArg, key, args))
+  }
+
+  /** The cached value if present and fresh, without computing. Cached errors read as undefined. */
+  async peek(keySelf: unknown, args: unknown[]): Promise<unknown> {
+    const r = this.resolved ?? (await this.init())
+    if (r.mode === 'off') return undefined
+    const key = this.key(keySelf, args)
+    const found = r.memory?.get(key.memory) ?? (await this.read(r, key))
+    return found && !found.error && !this.expired(found, r) ? found.value : undefined
+  }
+
+  /** Recomputes, stores and returns the result, ignoring what is cached. */
+  async refresh(thisArg: unknown, keySelf: unknown, args: unknown[]): Promise<unknown> {
+    const r = this.resolved ?? (await this.init())
+    if (r.mode === 'off') return this.fn.apply(thisArg, args)
+    const key = this.key(keySelf, args)
+    return this.track(key.memory, this.compute(r, thisArg, key, args))
+  }
+
+  /** Forgets every entry of this fingerprint, in memory and in storage. */
+  async clear(): Promise<void> {
+    const r = this.resolved ?? (await this.init())
+    r.memory?.clear()
+    if (!r.storage || r.mode === 'readonly' || r.mode === 'off') return
+    try {
+      const keys = await r.storage.getKeys(fingerprintBase(this.fingerprint))
+      await Promise.all(keys.map((k) => r.storage!.removeItem(k)))
+    } catch (error) {
+      this.storageFailed('clear', fingerprintBase(this.fingerprint), error)
+    }
+  }
+
+  private async init(): Promise<Resolved> {
+    await loadHashers()
+    if (this.resolved) return this.resolved
+    const o = { ...getGlobalOptions(), ...definedOnly(this.options) }
+    const size = o.memory === undefined ? 1000 : o.memory
+    this.resolved = {
+      mode: envMode() ?? o.mode ?? 'on',
+      storage: this.openStorage(o.storage),
+      memory: size === false || size <= 0 ? undefined : new LRUCache<string, Found>({ max: size }),
+      maxAge: o.maxAge ?? Number.POSITIVE_INFINITY,
+      swr: o.swr ?? false,
+      cacheErrors: o.cacheErrors ?? false,
+      timeout: o.timeout ?? 5000,
+    }
+    return this.resolved
+  }
+
+  private openStorage(storage: SharedOptions['storage']): Storage | undefined {
+    try {
+      return storage ? toStorage(storage) : getDefaultStorage()
+    } catch (error) {
+      warnOnce('storage-open', `[smart-cache] cannot open ${storage ? 'options.storage' : describeDefaultStorage()}: ${message(error)}. Results are kept in memory only. Fix: pass a working options.storage.`)
+      return undefined
+    }
+  }
+
+  private key(keySelf: unknown, args: unknown[]): ArgsKey {
+    const custom = this.options.key
+    const data = custom ? custom(...args) : args
+    return keyArgs(this.id, custom ? [data] : args, this.id, keySelf)
+  }
+
+  private track(memoryKey: string, promise: Promise<unknown>): Promise<unknown> {
+    const tracked = promise.finally(() => {
+      if (this.inflight.get(memoryKey) === tracked) this.inflight.delete(memoryKey)
+    })
+    this.inflight.set(memoryKey, tracked)
+    return tracked
+  }
+
+  private expired(found: Found, r: Resolved): boolean {
+    return r.maxAge !== Number.POSITIVE_INFINITY && Date.now() - found.createdAt > r.maxAge
+  }
+
+  private async miss(r: Resolved, thisArg: unknown, key: ArgsKey, args: unknown[]): Promise<unknown> {
+    if (r.mode !== 'refresh') {
+      const found = await this.read(r, key)
+      if (found && !this.expired(found, r)) {
+        this.stats.hits++
+        r.memory?.set(key.memory, found)
+        return deliver(found)
+      }
+      if (found && r.swr) {
+        this.stats.stale++
+        void this.compute(r, thisArg, key, args).catch((error) =>
+          warnOnce(`swr:${this.id}`, `[smart-cache] background refresh of ${this.id} failed: ${message(error)}. The stale value was served.`),
+        )
+        return deliver(found)
+      }
+    }
+    return this.compute(r, thisArg, key, args)
+  }
+
+  private async compute(r: Resolved, thisArg: unknown, key: ArgsKey, args: unknown[]): Promise<unknown> {
+    this.stats.misses++
+    let value: unknown
+    try {
+      value = await this.fn.apply(thisArg, args)
+    } catch (error) {
+      if (r.cacheErrors) await this.store(r, key, toErrorRecord(error), true)
+      throw error
+    }
+    await this.store(r, key, value, false)
+    return value
+  }
+
+  private async store(r: Resolved, key: ArgsKey, value: unknown, error: boolean): Promise<void> {
+    const payload = encodeValue(value)
+    if (!(payload instanceof Uint8Array)) {
+      warnOnce(`unstorable:${this.id}`, `[smart-cache] result of ${this.id} cannot be stored (${payload.unstorable}); it is returned but not cached. Fix: return plain data (objects, arrays, Map, Set, Date, typed arrays…).`)
+      return
+    }
+    const createdAt = Date.now()
+    r.memory?.set(key.memory, { value: error ? value : value, error, createdAt })
+    if (!r.storage || r.mode === 'readonly') return
+    const storeKey = entryKey(this.fingerprint, key.hash())
+    const bytes = sealEnvelope({ id: this.id, fingerprint: this.fingerprint }, payload, error ? FLAG_ERROR : 0, createdAt)
+    try {
+      await withTimeout(r.storage.setItemRaw(storeKey, bytes), r.timeout, storeKey)
+      this.stats.bytesWritten += bytes.length
+    } catch (failure) {
+      this.storageFailed('write', storeKey, failure)
+    }
+  }
+
+  private async read(r: Resolved, key: ArgsKey): Promise<Found | undefined> {
+    if (!r.storage) return undefined
+    const storeKey = entryKey(this.fingerprint, key.hash())
+    let raw: unknown
+    try {
+      raw = await withTimeout(r.storage.getItemRaw(storeKey), r.timeout, storeKey)
+    } catch (error) {
+      this.storageFailed('read', storeKey, error)
+      return undefined
+    }
+    if (raw === null || raw === undefined) return undefined
+    try {
+      const entry = openEnvelope(raw)
+      this.stats.bytesRead += entry.size
+      if (entry.header.fingerprint !== this.fingerprint || entry.header.id !== this.id) {
+        throw new Error(`entry belongs to ${entry.header.id} (${entry.header.fingerprint.slice(0, 12)}…)`)
+      }
+      return { value: decodeValue(entry.payload), error: (entry.flags & FLAG_ERROR) !== 0, createdAt: entry.createdAt }
+    } catch (error) {
+      this.stats.errors++
+      this.stats.corrupt++
+      warnOnce(`corrupt:${this.id}`, `[smart-cache] ignored a corrupt entry of ${this.id} (key ${storeKey}): ${message(error)}. It is recomputed and overwritten.`)
+      return undefined
+    }
+  }
+
+  private storageFailed(op: string, storeKey: string, error: unknown): void {
+    this.stats.errors++
+    warnOnce('storage-failure', `[smart-cache] storage ${op} failed for ${this.id} (key ${storeKey}): ${message(error)}. Results stay correct (computed); further failures are only counted in .stats.errors. Fix: check the storage (${this.options.storage ? 'options.storage' : describeDefaultStorage()}), or set SMART_CACHE=off.`)
+  }
+}
+
+function deliver(found: Found): unknown {
+  if (found.error) throw fromErrorRecord(found.value as ErrorRecord)
+  return found.value
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, storeKey: string): Promise<T> {
+  if (!Number.isFinite(ms)) return promise
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms on ${storeKey}`)), ms)
+  })
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
+}
+
+/** BLAKE3 must be loaded before fallback fingerprints are computed. */
+export { getHashers }

@@ -1,0 +1,81 @@
+import { createStorage, type Driver, type Storage } from 'unstorage'
+
+/** `SMART_CACHE` / `options.mode`: `off` bypasses the cache, `readonly` never writes, `refresh` recomputes and overwrites. */
+export type CacheMode = 'on' | 'off' | 'readonly' | 'refresh'
+
+/** Options shared by `configure()` and `smartCache()`. */
+export interface SharedOptions {
+  /**
+   * Where entries are kept: any unstorage instance or driver (e.g. `unstorage/drivers/redis`).
+   * @default Node: atomic files under `<project>/node_modules/.cache/smart-cache/values` (or `SMART_CACHE_DIR`); browsers: IndexedDB
+   */
+  storage?: Storage | Driver
+  /**
+   * Age in milliseconds after which an entry is stale (recomputed, or served once more with `swr`).
+   * @default Infinity
+   */
+  maxAge?: number
+  /**
+   * Serve a stale entry at once and recompute it in the background.
+   * @default false
+   */
+  swr?: boolean
+  /**
+   * Size of the in-memory tier in entries (per function), or `false` to read storage every time.
+   * Memory hits return the same object each time: treat results as immutable.
+   * @default 1000
+   */
+  memory?: number | false
+  /**
+   * Also cache errors thrown by the function (stored as name, message, stack, code; rethrown as `Error`).
+   * @default false
+   */
+  cacheErrors?: boolean
+  /**
+   * Cache mode; the `SMART_CACHE` environment variable (`off|readonly|refresh`) overrides it.
+   * @default 'on'
+   */
+  mode?: CacheMode
+  /**
+   * Milliseconds before a storage read or write is given up (the function then computes).
+   * @default 5000
+   */
+  timeout?: number
+}
+
+const MODES = new Set<CacheMode>(['on', 'off', 'readonly', 'refresh'])
+let globalOptions: SharedOptions = {}
+
+/** Sets process-wide defaults for every `smartCache` function not yet called. Returns the previous defaults. */
+export function configure(options: SharedOptions): SharedOptions {
+  const previous = globalOptions
+  if (options.mode !== undefined) checkMode(options.mode, 'configure({ mode })')
+  globalOptions = { ...options }
+  return previous
+}
+
+/** The current process-wide defaults. */
+export function getGlobalOptions(): SharedOptions {
+  return globalOptions
+}
+
+/** The mode from `SMART_CACHE`, if set; read through globalThis so browser bundles need no `process`. */
+export function envMode(): CacheMode | undefined {
+  const raw = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.SMART_CACHE
+  if (!raw) return undefined
+  return checkMode(raw.trim().toLowerCase() as CacheMode, 'SMART_CACHE')
+}
+
+function checkMode(mode: CacheMode, where: string): CacheMode {
+  if (!MODES.has(mode)) {
+    throw new TypeError(`[smart-cache] ${where}="${mode}" is not a mode. Fix: use one of on, off, readonly, refresh.`)
+  }
+  return mode
+}
+
+/** Accepts an unstorage instance or a bare driver. */
+export function toStorage(storage: Storage | Driver): Storage {
+  return typeof (storage as Storage).getItemRaw === 'function' && typeof (storage as Storage).mount === 'function'
+    ? (storage as Storage)
+    : createStorage({ driver: storage as Driver })
+}

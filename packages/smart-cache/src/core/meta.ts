@@ -1,0 +1,34 @@
+/** Contract 2: the branded object the plugin appends to `smartCache(...)` calls. */
+export interface CacheMeta {
+  __smartCache: 1
+  /** Stable id: `<root-relative file>#<binding>`. */
+  id: string
+  /** 64 hex chars (BLAKE3-256) covering the function and everything it calls. */
+  fingerprint: string
+}
+
+/** True for the plugin's branded meta object. */
+export function isCacheMeta(value: unknown): value is CacheMeta {
+  return typeof value === 'object' && value !== null && (value as { __smartCache?: unknown }).__smartCache === 1
+}
+
+/** Splits call arguments into the meta object (any position) and the rest. */
+export function extractMeta(args: readonly unknown[]): { meta: CacheMeta | undefined; rest: unknown[] } {
+  let meta: CacheMeta | undefined
+  const rest: unknown[] = []
+  for (const arg of args) {
+    if (!meta && isCacheMeta(arg)) meta = validateMeta(arg)
+    else rest.push(arg)
+  }
+  return { meta, rest }
+}
+
+function validateMeta(meta: CacheMeta): CacheMeta {
+  if (typeof meta.id !== 'string' || !/^[0-9a-f]{64}$/.test(String(meta.fingerprint))) {
+    throw new TypeError(
+      `[smart-cache] invalid CacheMeta ${JSON.stringify(meta)}: expected { __smartCache: 1, id: string, fingerprint: <64 hex> }. ` +
+        'Fix: rebuild with a matching unplugin-smart-cache version.',
+    )
+  }
+  return meta
+}

@@ -1,0 +1,148 @@
+import { getHashers, loadHashers } from './blake3.ts'
+import { CacheCore, type CoreOptions } from './cache-core.ts'
+import type { SharedOptions } from './config.ts'
+import { sourceFingerprint } from './fingerprint.ts'
+import { extractMeta, type CacheMeta } from './meta.ts'
+import type { CacheStats } from './stats.ts'
+
+type AnyFunction = (...args: any[]) => any
+
+/** Options of one cached function (plus everything {@link SharedOptions} has). */
+export interface SmartCacheOptions<A extends unknown[] = any[]> extends SharedOptions {
+  /**
+   * Custom key: its return value (plain data) is hashed instead of the arguments.
+   * @default undefined (the arguments themselves are hashed canonically)
+   */
+  key?: (...args: A) => unknown
+  /**
+   * Id used in stored entries and messages when the plugin does not provide one.
+   * @default the function's name (`anonymous` if none)
+   */
+  name?: string
+}
+
+/** What `smartCache(fn)` returns. */
+export interface CachedFunction<F extends AnyFunction> {
+  (...args: Parameters<F>): Promise<Awaited<ReturnType<F>>>
+  /** `<file>#<binding>` from the plugin, else `options.name` or the function name. */
+  readonly id: string
+  /** 64 hex chars: from the plugin, else BLAKE3 of the function source. */
+  readonly fingerprint: string
+  /** Live counters. */
+  readonly stats: CacheStats
+  /** Forgets this function's entries (memory and storage). */
+  clear(): Promise<void>
+  /** The cached result for these arguments, or undefined; never computes. */
+  peek(...args: Parameters<F>): Promise<Awaited<ReturnType<F>> | undefined>
+  /** Recomputes, stores and returns the result for these arguments. */
+  refresh(...args: Parameters<F>): Promise<Awaited<ReturnType<F>>>
+}
+
+/** Standard (TC39 / TypeScript 5) method decorator returned by `smartCache(options?)`. */
+export type SmartCacheDecorator = <M extends AnyFunction>(method: M, context: ClassMethodDecoratorContext) => M & CachedFunction<M>
+
+/**
+ * Persistent memoization. Forms (a {@link CacheMeta} from the plugin may appear in any position):
+ * - `smartCache(fn, options?)` → cached async function;
+ * - `@smartCache` / `@smartCache(options?)` on class methods.
+ */
+export function smartCache<F extends AnyFunction>(fn: F, options?: SmartCacheOptions<Parameters<F>>, meta?: CacheMeta): CachedFunction<F>
+export function smartCache<M extends AnyFunction>(method: M, context: ClassMethodDecoratorContext, meta?: CacheMeta): M & CachedFunction<M>
+export function smartCache(options?: SmartCacheOptions, meta?: CacheMeta): SmartCacheDecorator
+export function smartCache(...input: unknown[]): unknown {
+  const { meta, rest } = extractMeta(input)
+  const [first, second] = rest
+  if (typeof first === 'function') {
+    if (isMethodContext(second)) return decorate(first as AnyFunction, undefined, meta, second)
+    return wrap(first as AnyFunction, checkOptions(second), meta)
+  }
+  const options = checkOptions(first)
+  return (method: AnyFunction, context: ClassMethodDecoratorContext) => decorate(method, options, meta, context)
+}
+
+/** Resolves when the WebAssembly BLAKE3 is loaded (so `.fingerprint` is readable without a call). */
+export async function ready(): Promise<void> {
+  await loadHashers()
+}
+
+function wrap<F extends AnyFunction>(fn: F, options: SmartCacheOptions, meta: CacheMeta | undefined): CachedFunction<F> {
+  const id = meta?.id ?? options.name ?? (fn.name || 'anonymous')
+  const lazy = new LazyCore(fn, id, options, meta)
+  const cached = function (this: unknown, ...args: unknown[]) {
+    const core = lazy.core
+    return core ? core.call(this, undefined, args) : lazy.load().then((c) => c.call(this, undefined, args))
+  }
+  return attach(cached, lazy, false) as unknown as CachedFunction<F>
+}
+
+function decorate(method: AnyFunction, options: SmartCacheOptions | undefined, meta: CacheMeta | undefined, context: ClassMethodDecoratorContext) {
+  if (context.kind !== 'method') {
+    throw new TypeError(`[smart-cache] @smartCache applies to class methods, not to the ${String(context.kind)} ${String(context.name)}. Fix: put it on a method, or use smartCache(fn) for plain functions.`)
+  }
+  const id = meta?.id ?? options?.name ?? String(context.name)
+  const lazy = new LazyCore(method, id, options ?? {}, meta)
+  const isStatic = context.static
+  const replacement = function (this: unknown, ...args: unknown[]) {
+    const self = isStatic ? undefined : this
+    const core = lazy.core
+    return core ? core.call(this, self, args) : lazy.load().then((c) => c.call(this, self, args))
+  }
+  return attach(replacement, lazy, !isStatic)
+}
+
+/** Creates the {@link CacheCore} once BLAKE3 is loaded (the fallback fingerprint needs it). */
+class LazyCore {
+  core: CacheCore | undefined
+  constructor(
+    private readonly fn: AnyFunction,
+    readonly id: string,
+    private readonly options: SmartCacheOptions,
+    private readonly meta: CacheMeta | undefined,
+  ) {}
+
+  load(): Promise<CacheCore> {
+    return this.core ? Promise.resolve(this.core) : loadHashers().then(() => this.sync())
+  }
+
+  /** The core now; throws a clear error if BLAKE3 is still loading (see {@link ready}). */
+  sync(): CacheCore {
+    if (this.core) return this.core
+    getHashers()
+    const fingerprint = this.meta?.fingerprint ?? sourceFingerprint(this.fn, this.id)
+    this.core = new CacheCore(this.id, fingerprint, this.fn, this.options as CoreOptions)
+    return this.core
+  }
+}
+
+function attach(target: AnyFunction, lazy: LazyCore, keyThis: boolean) {
+  Object.defineProperties(target, {
+    id: { value: lazy.id, enumerable: true },
+    fingerprint: { get: () => lazy.sync().fingerprint, enumerable: true },
+    stats: { get: () => lazy.sync().stats, enumerable: true },
+    clear: { value: () => lazy.load().then((core) => core.clear()) },
+    peek: {
+      value: function (this: unknown, ...args: unknown[]) {
+        return lazy.load().then((core) => core.peek(keyThis ? this : undefined, args))
+      },
+    },
+    refresh: {
+      value: function (this: unknown, ...args: unknown[]) {
+        return lazy.load().then((core) => core.refresh(this, keyThis ? this : undefined, args))
+      },
+    },
+  })
+  return target
+}
+
+/** A standard decorator context (any kind; `decorate` rejects kinds other than `method`). */
+function isMethodContext(value: unknown): value is ClassMethodDecoratorContext {
+  return typeof value === 'object' && value !== null && 'kind' in value && 'name' in value && 'addInitializer' in value
+}
+
+function checkOptions(value: unknown): SmartCacheOptions {
+  if (value === undefined || value === null) return {}
+  if (typeof value !== 'object') {
+    throw new TypeError(`[smart-cache] smartCache options must be an object, got ${typeof value}. Fix: smartCache(fn, { maxAge: 60_000 }).`)
+  }
+  return value as SmartCacheOptions
+}

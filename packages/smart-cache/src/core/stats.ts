@@ -1,0 +1,21 @@
+/** Counters of one cached function (live object). */
+export interface CacheStats {
+  /** Results served from memory or storage. */
+  hits: number
+  /** Calls that ran the function. */
+  misses: number
+  /** Stale entries served while recomputing (`swr`). */
+  stale: number
+  /** Storage failures and corrupt entries (each also treated as a miss). */
+  errors: number
+  /** Corrupt or truncated entries detected (included in `errors`). */
+  corrupt: number
+  /** Bytes read from storage. */
+  bytesRead: number
+  /** Bytes written to storage. */
+  bytesWritten: number
+}
+
+export function createStats(): CacheStats {
+  return { hits: 0, misses: 0, stale: 0, errors: 0, corrupt: 0, bytesRead: 0, bytesWritten: 0 }
+}

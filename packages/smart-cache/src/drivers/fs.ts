@@ -1,0 +1,132 @@
+import { promises as fsp } from 'node:fs'
+import { dirname, join, resolve, sep } from 'node:path'
+import { defineDriver } from 'unstorage'
+
+export interface AtomicFsOptions {
+  /** Folder that holds the entries (created on first write). */
+  base: string
+  /**
+   * Record reads by setting the file's mtime (used as "last access" by `smart-cache/store`).
+   * Fire-and-forget; failures are ignored.
+   * @default true
+   */
+  touchOnRead?: boolean
+}
+
+const TMP_SUFFIX = '.sc-tmp'
+let counter = 0
+
+/**
+ * unstorage driver for the filesystem that writes atomically: each write goes to a unique temp
+ * file in the same folder and is renamed over the target, so readers (in any process) see either
+ * the old or the new bytes, never a torn file. Keys `a:b:c` map to `<base>/a/b/c`.
+ */
+export const atomicFsDriver = defineDriver((options: AtomicFsOptions) => {
+  if (!options?.base) throw new TypeError('[smart-cache] atomicFsDriver: options.base (a folder) is required')
+  const base = resolve(options.base)
+  const touch = options.touchOnRead !== false
+  const file = (key: string): string => pathOf(base, key)
+
+  return {
+    name: 'smart-cache-fs',
+    options,
+    flags: { maxDepth: true },
+    hasItem: async (key) => (await statOrNull(file(key))) !== null,
+    getItem: async (key) => {
+      const bytes = await readOrNull(file(key), false)
+      return bytes === null ? null : bytes.toString('utf8')
+    },
+    getItemRaw: async (key) => readOrNull(file(key), touch),
+    setItem: (key, value: string) => writeAtomic(file(key), value),
+    setItemRaw: (key, value: Uint8Array) => writeAtomic(file(key), value),
+    removeItem: (key) => fsp.rm(file(key), { force: true }),
+    getMeta: async (key) => {
+      const stat = await statOrNull(file(key))
+      return stat ? { atime: stat.atime, mtime: stat.mtime, birthtime: stat.birthtime, size: stat.size } : null
+    },
+    getKeys: async (prefix) => {
+      const root = prefix ? file(prefix) : base
+      const rel = prefix ? prefix.split(':').filter(Boolean) : []
+      return (await walk(root)).map((parts) => [...rel, ...parts].join(':'))
+    },
+    clear: async () => {
+      const names = await fsp.readdir(base).catch(() => [] as string[])
+      await Promise.all(names.map((name) => fsp.rm(join(base, name), { recursive: true, force: true })))
+    },
+  }
+})
+
+function pathOf(base: string, key: string): string {
+  const parts = key.split(':').filter(Boolean)
+  if (parts.some((p) => p === '.' || p === '..' || p.endsWith(TMP_SUFFIX))) {
+    throw new Error(`[smart-cache] atomicFsDriver: refused key "${key}" (dot segment or reserved suffix). Fix: use plain key segments.`)
+  }
+  const path = join(base, ...parts)
+  if (path !== base && !path.startsWith(base + sep)) {
+    throw new Error(`[smart-cache] atomicFsDriver: key "${key}" escapes ${base}. Fix: use plain key segments.`)
+  }
+  return path
+}
+
+async function readOrNull(path: string, touch: boolean): Promise<Buffer | null> {
+  try {
+    const bytes = await fsp.readFile(path)
+    if (touch) {
+      const now = new Date()
+      fsp.utimes(path, now, now).catch(() => {})
+    }
+    return bytes
+  } catch (error) {
+    if (isMissing(error)) return null
+    throw error
+  }
+}
+
+async function statOrNull(path: string) {
+  try {
+    return await fsp.stat(path)
+  } catch (error) {
+    if (isMissing(error)) return null
+    throw error
+  }
+}
+
+async function writeAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  const tmp = `${path}.${process.pid}.${(counter++).toString(36)}${TMP_SUFFIX}`
+  try {
+    await fsp.writeFile(tmp, data)
+  } catch (error) {
+    if (!isMissing(error)) throw error
+    await fsp.mkdir(dirname(path), { recursive: true })
+    await fsp.writeFile(tmp, data)
+  }
+  try {
+    await fsp.rename(tmp, path)
+  } catch (error) {
+    await fsp.rm(tmp, { force: true })
+    throw error
+  }
+}
+
+async function walk(dir: string): Promise<string[][]> {
+  let entries
+  try {
+    entries = await fsp.readdir(dir, { withFileTypes: true })
+  } catch (error) {
+    if (isMissing(error) || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return []
+    throw error
+  }
+  const out: string[][] = []
+  for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    if (entry.name.endsWith(TMP_SUFFIX)) continue
+    if (entry.isDirectory()) for (const sub of await walk(join(dir, entry.name))) out.push([entry.name, ...sub])
+    else if (entry.isFile()) out.push([entry.name])
+  }
+  return out
+}
+
+function isMissing(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException)?.code === 'ENOENT'
+}
+
+export default atomicFsDriver

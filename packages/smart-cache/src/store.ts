@@ -1,0 +1,205 @@
+import type { Driver, Storage } from 'unstorage'
+import { loadHashers } from './core/blake3.ts'
+import { toStorage } from './core/config.ts'
+import { FLAG_ERROR, openEnvelope } from './core/envelope.ts'
+import { LAYOUT_PREFIX, parseEntryKey } from './core/layout.ts'
+import { createDefaultStorage, defaultCacheDir } from './storage/node.ts'
+
+/** Contract 4: read-only views and deletions over the runtime's store, for the CLI. */
+export interface OpenStoreOptions {
+  /**
+   * The unstorage instance or driver holding the entries.
+   * @default the Node default: atomic files under `dir`
+   */
+  storage?: Storage | Driver
+  /**
+   * Folder of the filesystem store (ignored when `storage` is given).
+   * @default `SMART_CACHE_DIR`, else `<nearest package.json folder above cwd>/node_modules/.cache/smart-cache/values`
+   */
+  dir?: string
+  /**
+   * Where the search for the project root starts.
+   * @default process.cwd()
+   */
+  cwd?: string
+}
+
+/** One stored entry. */
+export interface StoreEntry {
+  /** Storage key: `sc1:<fingerprint>:<argsHash>`. */
+  key: string
+  /** `<file>#<binding>` (or the function name without the plugin); `''` when corrupt. */
+  id: string
+  fingerprint: string
+  /** Hash of the arguments (the last key segment). */
+  argsHash: string
+  /** Bytes of the stored envelope. */
+  size: number
+  /** ms since epoch, from the envelope. */
+  createdAt: number
+  /** ms since epoch: last read or write when the driver reports it (fs mtime), else `createdAt`. */
+  lastAccess: number
+  /** The entry holds a cached thrown error (`cacheErrors`). */
+  error: boolean
+  /** Truncated, corrupt or unreadable (such entries are ignored by the runtime; prune them). */
+  corrupt: boolean
+}
+
+/** Selects entries; all given criteria must match. */
+export interface StoreFilter {
+  id?: string
+  fingerprint?: string
+  key?: string
+  /** Only corrupt (`true`) or only sound (`false`) entries. */
+  corrupt?: boolean
+  /** Created before this time (ms since epoch). */
+  createdBefore?: number
+  /** Last accessed before this time (ms since epoch). */
+  accessedBefore?: number
+  /** Any other test. */
+  where?: (entry: StoreEntry) => boolean
+}
+
+/** Totals for `stats`. */
+export interface StoreTotals {
+  entries: number
+  bytes: number
+  corrupt: number
+  /** Per id, sorted by id. */
+  functions: Array<{ id: string; fingerprints: string[]; entries: number; bytes: number; lastAccess: number }>
+}
+
+export interface CacheStore {
+  /** Folder of a filesystem store, undefined for other storages. */
+  readonly location: string | undefined
+  /** Entries matching `filter`, sorted by id, then fingerprint, then key. */
+  list(filter?: StoreFilter): Promise<StoreEntry[]>
+  /** Totals over all entries. */
+  stats(): Promise<StoreTotals>
+  /** Deletes the entries matching `filter` (at least one criterion); returns how many. */
+  delete(filter: StoreFilter): Promise<number>
+  /**
+   * Deletes corrupt entries and entries whose id is in `current` with another fingerprint
+   * (`current`: id → fingerprint, e.g. from the build manifest); plus, if given, entries
+   * not accessed for `maxIdle` ms. Returns how many.
+   */
+  prune(options?: { current?: Record<string, string>; maxIdle?: number; now?: number }): Promise<number>
+  /** Deletes every cache entry (not other keys of a shared storage); returns how many. */
+  clear(): Promise<number>
+  /** Closes the storage (Redis connections…). */
+  dispose(): Promise<void>
+}
+
+/** Opens the store the runtime writes (the Node default unless `storage` is given). */
+export function openStore(options: OpenStoreOptions = {}): CacheStore {
+  const location = options.storage ? undefined : (options.dir ?? defaultCacheDir(options.cwd))
+  const storage = options.storage ? toStorage(options.storage) : createDefaultStorage(location)
+  const list = async (filter: StoreFilter = {}) => (await readAll(storage, filter.fingerprint)).filter((e) => matches(e, filter))
+  const remove = async (entries: StoreEntry[]) => {
+    await Promise.all(entries.map((e) => storage.removeItem(e.key)))
+    return entries.length
+  }
+  return {
+    location,
+    list,
+    stats: async () => totals(await readAll(storage)),
+    delete: async (filter) => {
+      if (!Object.values(filter).some((v) => v !== undefined)) {
+        throw new TypeError('[smart-cache] store.delete(filter) needs at least one criterion. Fix: use store.clear() to delete everything.')
+      }
+      return remove(await list(filter))
+    },
+    prune: async ({ current, maxIdle, now = Date.now() } = {}) =>
+      remove(
+        (await readAll(storage)).filter(
+          (e) =>
+            e.corrupt ||
+            (current !== undefined && e.id in current && current[e.id] !== e.fingerprint) ||
+            (maxIdle !== undefined && now - e.lastAccess > maxIdle),
+        ),
+      ),
+    clear: async () => remove(await readAll(storage)),
+    dispose: () => storage.dispose(),
+  }
+}
+
+async function readAll(storage: Storage, fingerprint?: string): Promise<StoreEntry[]> {
+  await loadHashers()
+  const base = fingerprint ? `${LAYOUT_PREFIX}:${fingerprint}` : LAYOUT_PREFIX
+  const keys = (await storage.getKeys(base)).filter((k) => parseEntryKey(k))
+  const entries: StoreEntry[] = []
+  for (const key of keys) {
+    const entry = await readEntry(storage, key)
+    if (entry) entries.push(entry)
+  }
+  return entries.sort((a, b) => compare(a.id, b.id) || compare(a.fingerprint, b.fingerprint) || compare(a.key, b.key))
+}
+
+async function readEntry(storage: Storage, key: string): Promise<StoreEntry | undefined> {
+  const { fingerprint, argsHash } = parseEntryKey(key)!
+  const base = { key, fingerprint, argsHash }
+  let raw: unknown
+  try {
+    raw = await storage.getItemRaw(key)
+  } catch {
+    return { ...base, id: '', size: 0, createdAt: 0, lastAccess: 0, error: false, corrupt: true }
+  }
+  if (raw === null || raw === undefined) return undefined
+  const meta: Record<string, unknown> = await Promise.resolve()
+    .then(() => storage.getMeta(key))
+    .catch(() => ({}))
+  const touched = meta.mtime instanceof Date ? meta.mtime.getTime() : undefined
+  try {
+    const env = openEnvelope(raw)
+    const ok = env.header.fingerprint === fingerprint
+    return {
+      ...base,
+      id: ok ? env.header.id : '',
+      size: env.size,
+      createdAt: env.createdAt,
+      lastAccess: Math.max(touched ?? env.createdAt, env.createdAt),
+      error: (env.flags & FLAG_ERROR) !== 0,
+      corrupt: !ok,
+    }
+  } catch {
+    const size = raw instanceof Uint8Array ? raw.length : 0
+    return { ...base, id: '', size, createdAt: 0, lastAccess: touched ?? 0, error: false, corrupt: true }
+  }
+}
+
+function matches(e: StoreEntry, f: StoreFilter): boolean {
+  return (
+    (f.id === undefined || e.id === f.id) &&
+    (f.fingerprint === undefined || e.fingerprint === f.fingerprint) &&
+    (f.key === undefined || e.key === f.key) &&
+    (f.corrupt === undefined || e.corrupt === f.corrupt) &&
+    (f.createdBefore === undefined || e.createdAt < f.createdBefore) &&
+    (f.accessedBefore === undefined || e.lastAccess < f.accessedBefore) &&
+    (f.where === undefined || f.where(e))
+  )
+}
+
+function totals(entries: StoreEntry[]): StoreTotals {
+  const byId = new Map<string, StoreTotals['functions'][number]>()
+  for (const e of entries) {
+    if (e.corrupt) continue
+    const f = byId.get(e.id) ?? { id: e.id, fingerprints: [], entries: 0, bytes: 0, lastAccess: 0 }
+    if (!f.fingerprints.includes(e.fingerprint)) f.fingerprints.push(e.fingerprint)
+    f.entries++
+    f.bytes += e.size
+    f.lastAccess = Math.max(f.lastAccess, e.lastAccess)
+    byId.set(e.id, f)
+  }
+  return {
+    entries: entries.length,
+    bytes: entries.reduce((sum, e) => sum + e.size, 0),
+    corrupt: entries.filter((e) => e.corrupt).length,
+    functions: [...byId.values()].sort((a, b) => compare(a.id, b.id)),
+  }
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
+}
+
+export { defaultCacheDir } from './storage/node.ts'
