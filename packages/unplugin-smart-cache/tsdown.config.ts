@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsdown'
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  entry: ['src/index.ts', 'src/vite.ts', 'src/rollup.ts', 'src/webpack.ts', 'src/esbuild.ts', 'src/rolldown.ts', 'src/rspack.ts'],
   format: 'esm',
   platform: 'node',
   dts: true,

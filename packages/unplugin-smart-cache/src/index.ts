@@ -1,1 +1,150 @@
-export {}
+import type { UnpluginFactory, UnpluginInstance } from 'unplugin'
+import type { Engine } from './core/engine.js'
+import type { Options } from './core/options.js'
+import type { TransformEnv } from './core/transform.js'
+import process from 'node:process'
+import { createUnplugin } from 'unplugin'
+import { DiagnosticsCollector } from './core/diagnostics.js'
+import { createEngine, warningText } from './core/engine.js'
+import { FunctionRegistry, manifestJson } from './core/manifest.js'
+import { esbuildOutDir, writeManifestFile } from './core/manifest-writer.js'
+import { RUNTIME } from './core/marks.js'
+import { resolveOptions } from './core/options.js'
+import { relativeId, transformModule } from './core/transform.js'
+
+export type { DiagnosticsLevel, DiagnosticsOptions, Options } from './core/options.js'
+
+const NAME = 'unplugin-smart-cache'
+
+export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (rawOptions, meta) => {
+  const options = resolveOptions(rawOptions)
+  let root = options.root
+  let env: Promise<TransformEnv> | undefined
+  let warned = 0
+  const registry = new FunctionRegistry()
+
+  const getEnv = (): Promise<TransformEnv> => {
+    env ??= (async () => {
+      root ??= process.cwd()
+      const engine: Engine = await createEngine(root, options.cacheDir, options.engine)
+      return { root, engine, options, diagnostics: new DiagnosticsCollector(root) }
+    })()
+    return env
+  }
+
+  const invalidate = async (file: string): Promise<void> => {
+    if (!env)
+      return
+    const e = await env
+    e.engine.invalidate(file)
+    e.diagnostics.invalidate(file)
+  }
+
+  const manifest = (): string | undefined =>
+    options.manifest && registry.size > 0 ? manifestJson(registry.entries()) : undefined
+
+  return {
+    name: NAME,
+    enforce: 'pre',
+    async buildStart() {
+      await getEnv()
+    },
+    transform: {
+      filter: { id: { include: options.include, exclude: options.exclude }, code: RUNTIME },
+      async handler(code, id) {
+        const e = await getEnv()
+        let result
+        try {
+          result = await transformModule(code, id, e)
+        }
+        catch (error) {
+          this.warn(`[smart-cache] internal error while rewriting ${relativeId(e.root, id)}: ${(error as Error).message}. The module is left unchanged; please report this.`)
+          return null
+        }
+        for (const w of e.engine.warnings.slice(warned))
+          this.warn(`[smart-cache] ${warningText(w).replace(/^\[smart-cache\]\s*/, '')}`)
+        warned = e.engine.warnings.length
+        registry.set(id, result?.functions ?? new Map())
+        if (!result)
+          return null
+        for (const f of result.watchFiles)
+          this.addWatchFile(f)
+        for (const w of result.warnings)
+          this.warn(w.message)
+        if (result.errors.length > 0)
+          this.error(result.errors.map(x => x.message).join('\n\n'))
+        return { code: result.code, map: result.map as any }
+      },
+    },
+    async watchChange(id) {
+      await invalidate(id)
+    },
+    buildEnd() {
+      const json = manifest()
+      if (!json || !options.manifest)
+        return
+      if (meta.framework === 'webpack' || meta.framework === 'rspack') {
+        this.emitFile({ type: 'asset', fileName: options.manifest, source: json })
+      }
+      else if (meta.framework === 'esbuild') {
+        const native = this.getNativeBuildContext?.()
+        const dir = native?.framework === 'esbuild' ? esbuildOutDir(native.build.initialOptions) : undefined
+        if (dir)
+          writeManifestFile(dir, options.manifest, json)
+      }
+    },
+    rollup: {
+      generateBundle() {
+        const json = manifest()
+        if (json && options.manifest)
+          this.emitFile({ type: 'asset', fileName: options.manifest, source: json })
+      },
+    },
+    rolldown: {
+      generateBundle() {
+        const json = manifest()
+        if (json && options.manifest)
+          this.emitFile({ type: 'asset', fileName: options.manifest, source: json })
+      },
+    },
+    vite: {
+      configResolved(config) {
+        root ??= config.root
+      },
+      generateBundle() {
+        const json = manifest()
+        if (json && options.manifest)
+          this.emitFile({ type: 'asset', fileName: options.manifest, source: json })
+      },
+      async hotUpdate({ file, modules, timestamp }) {
+        await invalidate(file)
+        if (!root)
+          return
+        const graph = this.environment.moduleGraph
+        const extra = registry.dependents(relativeId(root, file))
+          .flatMap(id => [...(graph.getModulesByFile(id.replace(/[?#].*$/, '')) ?? [])])
+          .filter(mod => !modules.includes(mod))
+        if (extra.length === 0)
+          return
+        for (const mod of extra)
+          graph.invalidateModule(mod, new Set(), timestamp, true)
+        return [...modules, ...extra]
+      },
+    },
+    webpack(compiler) {
+      root ??= compiler.options.context
+    },
+    rspack(compiler) {
+      root ??= compiler.options.context
+    },
+    esbuild: {
+      config(esbuildOptions) {
+        root ??= esbuildOptions.absWorkingDir
+      },
+    },
+  }
+}
+
+export const unplugin: UnpluginInstance<Options | undefined, false> = /* #__PURE__ */ createUnplugin(unpluginFactory)
+
+export default unplugin

@@ -1,0 +1,107 @@
+import type { ModuleFacts } from './impurity.js'
+import type { Parsed } from './parse.js'
+import type { AstNode } from './walk.js'
+import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { codeFrameColumns } from '@babel/code-frame'
+import { ALLOW_COMMENT, findBinding, findImpurities, moduleFacts } from './impurity.js'
+import { parseModule } from './parse.js'
+
+/** A finding ready to be reported. */
+export interface Diagnostic {
+  message: string
+  file: string
+  line: number
+  column: number
+}
+
+interface SourceModule {
+  code: string
+  parsed: Parsed
+  facts: ModuleFacts
+  lineStarts: number[]
+}
+
+function lineStartsOf(code: string): number[] {
+  const starts = [0]
+  for (let i = code.indexOf('\n'); i !== -1; i = code.indexOf('\n', i + 1))
+    starts.push(i + 1)
+  return starts
+}
+
+/** 1-based line and 0-based column of an offset. */
+export function position(lineStarts: number[], offset: number): { line: number, column: number } {
+  let lo = 0
+  let hi = lineStarts.length - 1
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1
+    if (lineStarts[mid]! <= offset)
+      lo = mid
+    else hi = mid - 1
+  }
+  return { line: lo + 1, column: offset - lineStarts[lo]! }
+}
+
+export function sourceModule(file: string, code: string, parsed: Parsed): SourceModule {
+  return { code, parsed, facts: moduleFacts(parsed), lineStarts: lineStartsOf(code) }
+}
+
+/** Whether an allow comment covers `[from, to)` or the line just above `from`. */
+function allowed(m: SourceModule, from: number, to: number): boolean {
+  const { line } = position(m.lineStarts, from)
+  const above = m.lineStarts[Math.max(0, line - 2)]!
+  return m.parsed.comments.some(c => c.value.includes(ALLOW_COMMENT) && c.start >= above && c.start < to)
+}
+
+/** Reads impurity findings of reached modules, parsing each file once per content. */
+export class DiagnosticsCollector {
+  private modules = new Map<string, SourceModule | null>()
+  constructor(private root: string) {}
+
+  invalidate(absFile: string): void {
+    this.modules.delete(absFile)
+  }
+
+  private load(relFile: string): SourceModule | null {
+    const abs = resolve(this.root, relFile)
+    if (!this.modules.has(abs)) {
+      let m: SourceModule | null = null
+      try {
+        const code = readFileSync(abs, 'utf8')
+        const parsed = parseModule(abs, code)
+        m = parsed && sourceModule(abs, code, parsed)
+      }
+      catch {}
+      this.modules.set(abs, m)
+    }
+    return this.modules.get(abs)!
+  }
+
+  /** Findings inside `node` of module `m` (stored under `relFile`), each with a code frame. */
+  scan(m: SourceModule, relFile: string, node: AstNode, subject: string): Diagnostic[] {
+    if (allowed(m, node.start, node.end))
+      return []
+    const out: Diagnostic[] = []
+    for (const f of findImpurities(node, m.facts)) {
+      if (allowed(m, f.start, f.start + 1))
+        continue
+      const { line, column } = position(m.lineStarts, f.start)
+      const frame = codeFrameColumns(m.code, { start: { line, column: column + 1 } })
+      out.push({
+        file: relFile,
+        line,
+        column,
+        message: `[smart-cache] ${subject} reads ${f.what} at ${relFile}:${line}:${column + 1}; a cached result would not see it change. `
+          + `Pass the value as an argument, or silence this with a '${ALLOW_COMMENT}' comment or the diagnostics.allow option.\n${frame}`,
+      })
+    }
+    return out
+  }
+
+  /** Findings in a reached binding `file#binding`. */
+  scanDep(relFile: string, binding: string, subject: string): Diagnostic[] {
+    const m = this.load(relFile)
+    const node = m && findBinding(m.parsed.program, binding)
+    return m && node ? this.scan(m, relFile, node, subject) : []
+  }
+}

@@ -1,0 +1,39 @@
+/** One reached binding, as Contract 1 of docs/architecture.md describes it. */
+export interface DepFingerprint {
+  file: string
+  binding: string
+  hash: string
+  line: number
+}
+
+export interface BindingFingerprint {
+  hash: string
+  id: string
+  deps: DepFingerprint[]
+}
+
+/** The subset of `@smart-cache/fingerprint`'s engine (Contract 1) the plugin uses. */
+export interface Engine {
+  fingerprint: (file: string, name: string) => Promise<BindingFingerprint>
+  invalidate: (absFile: string) => void
+  warnings: readonly unknown[]
+}
+
+/** Creates the real engine, or the injected one (tests). */
+export async function createEngine(root: string, cacheDir: string | false | undefined, injected?: Engine | ((root: string) => Engine)): Promise<Engine> {
+  if (injected)
+    return typeof injected === 'function' ? injected(root) : injected
+  const mod: any = await import('@smart-cache/fingerprint')
+  if (typeof mod.createFingerprinter !== 'function')
+    throw new Error('[smart-cache] @smart-cache/fingerprint does not export createFingerprinter: rebuild it (`pnpm --filter @smart-cache/fingerprint build`) or update it.')
+  return mod.createFingerprinter(cacheDir === undefined ? { root } : { root, cacheDir }) as Engine
+}
+
+/** Text of one engine warning, whatever its shape. */
+export function warningText(w: unknown): string {
+  if (typeof w === 'string')
+    return w
+  if (w && typeof w === 'object' && 'message' in w)
+    return String((w as { message: unknown }).message)
+  return JSON.stringify(w)
+}

@@ -1,0 +1,138 @@
+import type { FilterPattern } from 'unplugin'
+import type { Engine } from './engine.js'
+import { isAbsolute, resolve } from 'node:path'
+
+/** How impurity findings are reported. */
+export type DiagnosticsLevel = 'warn' | 'error' | 'off'
+
+export interface DiagnosticsOptions {
+  /**
+   * `'warn'` reports a build warning, `'error'` fails the build, `'off'` skips the analysis.
+   * @default 'warn'
+   */
+  level?: DiagnosticsLevel
+  /**
+   * Ids (`src/file.ts#binding`, `*` matches any run of characters) of cached functions whose
+   * impurity findings are silenced. A `@smart-cache-allow-impure` comment on or inside the
+   * function does the same.
+   * @default []
+   */
+  allow?: string[]
+}
+
+export interface Options {
+  /**
+   * Modules the plugin looks at (picomatch globs or regular expressions on the module id).
+   * @default [/\.[cm]?[jt]sx?(?:$|\?)/]
+   */
+  include?: FilterPattern
+  /**
+   * Modules the plugin never looks at.
+   * @default [/node_modules/]
+   */
+  exclude?: FilterPattern
+  /**
+   * Project root: ids and manifest paths are relative to it. Relative values resolve from `process.cwd()`.
+   * @default the bundler's root (Vite `root`, webpack `context`, esbuild `absWorkingDir`), else `process.cwd()`
+   */
+  root?: string
+  /**
+   * File name of the build manifest written beside the output, or `false` to write none.
+   * @default 'smart-cache-manifest.json'
+   */
+  manifest?: string | false
+  /**
+   * Purity diagnostics: a level, `true` (= `'warn'`), `false` (= `'off'`), or an object.
+   * @default 'warn'
+   */
+  diagnostics?: boolean | DiagnosticsLevel | DiagnosticsOptions
+  /**
+   * Directory of the engine's on-disk cache, `false` for memory only.
+   * @default '<root>/node_modules/.cache/smart-cache/engine'
+   */
+  cacheDir?: string | false
+  /** @internal An engine to use instead of `@smart-cache/fingerprint` (tests). */
+  __engine?: Engine | ((root: string) => Engine)
+}
+
+export interface ResolvedOptions {
+  include: FilterPattern
+  exclude: FilterPattern
+  root: string | undefined
+  manifest: string | false
+  diagnostics: { level: DiagnosticsLevel, allow: RegExp[] }
+  cacheDir: string | false | undefined
+  engine: Options['__engine']
+}
+
+const KNOWN = ['include', 'exclude', 'root', 'manifest', 'diagnostics', 'cacheDir', '__engine']
+const LEVELS: DiagnosticsLevel[] = ['warn', 'error', 'off']
+
+function fail(path: string, got: unknown, expected: string): never {
+  throw new TypeError(`[smart-cache] invalid option \`${path}\`: expected ${expected}, got ${JSON.stringify(got) ?? String(got)}. Fix the options passed to the smart-cache plugin.`)
+}
+
+function isPattern(v: unknown): boolean {
+  const one = (x: unknown) => typeof x === 'string' || x instanceof RegExp
+  return one(v) || (Array.isArray(v) && v.every(one))
+}
+
+function globToRegExp(glob: string): RegExp {
+  const escaped = glob.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')
+  return new RegExp(`^${escaped}$`)
+}
+
+function resolveDiagnostics(d: Options['diagnostics']): ResolvedOptions['diagnostics'] {
+  if (d === undefined || d === true)
+    return { level: 'warn', allow: [] }
+  if (d === false)
+    return { level: 'off', allow: [] }
+  if (typeof d === 'string') {
+    if (!LEVELS.includes(d))
+      fail('diagnostics', d, `one of ${LEVELS.map(l => `'${l}'`).join(', ')}, a boolean or { level, allow }`)
+    return { level: d, allow: [] }
+  }
+  if (typeof d !== 'object' || d === null || Array.isArray(d))
+    fail('diagnostics', d, `'warn' | 'error' | 'off', a boolean or { level, allow }`)
+  for (const key of Object.keys(d)) {
+    if (key !== 'level' && key !== 'allow')
+      fail(`diagnostics.${key}`, (d as any)[key], 'no such option (known: level, allow)')
+  }
+  const level = d.level ?? 'warn'
+  if (!LEVELS.includes(level))
+    fail('diagnostics.level', level, LEVELS.map(l => `'${l}'`).join(' | '))
+  const allow = d.allow ?? []
+  if (!Array.isArray(allow) || allow.some(a => typeof a !== 'string'))
+    fail('diagnostics.allow', allow, 'an array of ids like \'src/math.ts#fib\'')
+  return { level, allow: allow.map(globToRegExp) }
+}
+
+/** Validates user options; throws a `[smart-cache]` TypeError naming the bad option and the fix. */
+export function resolveOptions(raw: Options | undefined): ResolvedOptions {
+  const o: Options = raw ?? {}
+  if (typeof o !== 'object' || Array.isArray(o))
+    fail('(options)', o, 'an object')
+  for (const key of Object.keys(o)) {
+    if (!KNOWN.includes(key))
+      fail(key, (o as any)[key], `no such option (known: ${KNOWN.slice(0, -1).join(', ')})`)
+  }
+  if (o.include !== undefined && !isPattern(o.include))
+    fail('include', o.include, 'a glob, a RegExp or an array of them')
+  if (o.exclude !== undefined && !isPattern(o.exclude))
+    fail('exclude', o.exclude, 'a glob, a RegExp or an array of them')
+  if (o.root !== undefined && (typeof o.root !== 'string' || o.root === ''))
+    fail('root', o.root, 'a non-empty path')
+  if (o.manifest !== undefined && o.manifest !== false && (typeof o.manifest !== 'string' || !o.manifest.endsWith('.json') || isAbsolute(o.manifest)))
+    fail('manifest', o.manifest, 'false or a relative file name ending in .json')
+  if (o.cacheDir !== undefined && o.cacheDir !== false && (typeof o.cacheDir !== 'string' || o.cacheDir === ''))
+    fail('cacheDir', o.cacheDir, 'false or a directory path')
+  return {
+    include: o.include ?? [/\.[cm]?[jt]sx?(?:$|\?)/],
+    exclude: o.exclude ?? [/node_modules/],
+    root: o.root === undefined ? undefined : resolve(o.root),
+    manifest: o.manifest === undefined ? 'smart-cache-manifest.json' : o.manifest,
+    diagnostics: resolveDiagnostics(o.diagnostics),
+    cacheDir: o.cacheDir,
+    engine: o.__engine,
+  }
+}

@@ -1,0 +1,228 @@
+import type { DiagnosticsCollector, Diagnostic } from './diagnostics.js'
+import type { BindingFingerprint, Engine } from './engine.js'
+import type { ManifestEntry } from './manifest.js'
+import type { Mark } from './marks.js'
+import type { ResolvedOptions } from './options.js'
+import type { Parsed } from './parse.js'
+import type { MethodShape, RewriteContext } from './rewrite.js'
+import type { AstNode } from './walk.js'
+import { relative, resolve, sep } from 'node:path'
+import MagicString from 'magic-string'
+import { position, sourceModule } from './diagnostics.js'
+import { findMarks, mayHaveMarks, RUNTIME } from './marks.js'
+import { nameMark } from './naming.js'
+import { parseModule } from './parse.js'
+import { metaSource, replaceBody, rewriteCall, rewriteDecorator, rewriteObjectMethod, usesSuper, usesThis, wrapExpression } from './rewrite.js'
+import { isFunction } from './walk.js'
+
+export interface TransformEnv {
+  root: string
+  engine: Engine
+  options: ResolvedOptions
+  diagnostics: DiagnosticsCollector
+}
+
+export interface TransformOutput {
+  code: string
+  map: ReturnType<MagicString['generateMap']>
+  /** Cached functions of this module: id → manifest entry. */
+  functions: Map<string, ManifestEntry>
+  /** Absolute paths of every file a cached function reaches. */
+  watchFiles: string[]
+  warnings: Diagnostic[]
+  errors: Diagnostic[]
+}
+
+/** Root-relative posix path of a module id (query string dropped). */
+export function relativeId(root: string, id: string): string {
+  return relative(root, id.replace(/[?#].*$/, '')).split(sep).join('/')
+}
+
+/** Why a directive function cannot be rewritten, if it cannot. */
+function unsupported(mark: Extract<Mark, { kind: 'directive' }>): string | undefined {
+  const fn = mark.fn
+  const parent = mark.ancestors[mark.ancestors.length - 1]
+  if (fn.generator)
+    return 'a generator cannot be cached'
+  if ((parent?.type === 'MethodDefinition' || parent?.type === 'Property') && parent.kind !== 'method' && parent.kind !== 'init')
+    return `a ${parent.kind === 'constructor' ? 'constructor' : 'getter or setter'} cannot be cached`
+  if (parent?.type === 'MethodDefinition') {
+    if (usesSuper(fn))
+      return 'a method using `super` cannot be cached by the directive; use the @smartCache decorator'
+    if (mark.ancestors.some(isFunction))
+      return 'the directive on a method of a class declared inside a function is not supported; declare the class at module level or use the @smartCache decorator'
+  }
+  if (parent?.type === 'Property' && parent.method && usesSuper(fn))
+    return 'a method using `super` cannot be cached by the directive'
+  return undefined
+}
+
+function markStart(mark: Mark): number {
+  return mark.kind === 'call' ? mark.node.start : mark.kind === 'decorator' ? mark.node.start : mark.fn.start
+}
+
+/** The function node a mark caches (for the impurity scan). */
+function markedFunction(mark: Mark): AstNode {
+  if (mark.kind === 'directive')
+    return mark.fn
+  if (mark.kind === 'decorator')
+    return mark.method.value
+  return mark.node.arguments[0] ?? mark.node
+}
+
+/** Fingerprint of `name`; a member the engine does not know falls back to its enclosing binding. */
+async function fingerprintOf(engine: Engine, file: string, name: string): Promise<BindingFingerprint> {
+  try {
+    return await engine.fingerprint(file, name)
+  }
+  catch (error) {
+    const head = name.split('.')[0]!
+    if (head === name)
+      throw error
+    return engine.fingerprint(file, head)
+  }
+}
+
+function freshNames(code: string) {
+  let n = 0
+  return (hint: string): string => {
+    let name: string
+    do name = `__smartCache_${hint}${n++}`
+    while (code.includes(name))
+    return name
+  }
+}
+
+interface Located { at: (offset: number) => string }
+
+function rewriteMark(ctx: RewriteContext, mark: Mark, meta: string): boolean {
+  if (mark.kind === 'call')
+    return rewriteCall(ctx, mark.node, meta)
+  if (mark.kind === 'decorator')
+    return rewriteDecorator(ctx, mark.node, meta)
+  const parent = mark.ancestors[mark.ancestors.length - 1]
+  const method = (p: AstNode): MethodShape | undefined =>
+    usesThis(mark.fn) ? { name: p.key.type === 'PrivateIdentifier' ? `#${p.key.name}` : String(p.key.name ?? p.key.value ?? ''), static: !!p.static } : undefined
+  if (parent?.type === 'MethodDefinition')
+    replaceBody(ctx, mark.fn, mark.directive, meta, true, method(parent))
+  else if (parent?.type === 'Property' && parent.method)
+    rewriteObjectMethod(ctx, parent, mark.directive, meta, method(parent))
+  else if (mark.fn.type === 'FunctionDeclaration')
+    replaceBody(ctx, mark.fn, mark.directive, meta, !mark.ancestors.some(isFunction))
+  else
+    wrapExpression(ctx, mark.fn, mark.directive, meta)
+  return true
+}
+
+/**
+ * Rewrites the marks of one module. Returns `null` when the module has no mark or does not
+ * parse (the bundler then reports the syntax error itself).
+ */
+export async function transformModule(code: string, id: string, env: TransformEnv): Promise<TransformOutput | null> {
+  if (!mayHaveMarks(code))
+    return null
+  const file = id.replace(/[?#].*$/, '')
+  const parsed = parseModule(file, code)
+  if (!parsed)
+    return null
+  const marks = findMarks(parsed)
+  if (marks.length === 0)
+    return null
+  return rewriteModule(code, file, parsed, marks, env)
+}
+
+async function rewriteModule(code: string, file: string, parsed: Parsed, marks: Mark[], env: TransformEnv): Promise<TransformOutput> {
+  const rel = relativeId(env.root, file)
+  const self = sourceModule(file, code, parsed)
+  const loc: Located = { at: (o) => { const p = position(self.lineStarts, o); return `${rel}:${p.line}:${p.column + 1}` } }
+  const s = new MagicString(code)
+  const fresh = freshNames(code)
+  const vars: string[] = []
+  const importName = fresh('smartCache')
+  const ctx: RewriteContext = { s, code, importName, fresh, declareVar: name => vars.push(name) }
+  const out: TransformOutput = { code, map: null as any, functions: new Map(), watchFiles: [], warnings: [], errors: [] }
+  const warn = (offset: number, message: string) => {
+    const p = position(self.lineStarts, offset)
+    out.warnings.push({ file: rel, line: p.line, column: p.column, message: `[smart-cache] ${loc.at(offset)}: ${message}` })
+  }
+  let usesImport = false
+  const used = new Set<string>()
+  const planned: { mark: Mark, id: string, engineName: string }[] = []
+  for (const mark of marks) {
+    const reason = mark.kind === 'directive' ? unsupported(mark) : undefined
+    if (reason) {
+      warn(markStart(mark), `${reason}; the function is left uncached.`)
+      continue
+    }
+    const name = nameMark(mark)
+    if (!name) {
+      warn(markStart(mark), 'this cached function is not held by a module-level binding, so it has no stable id; assign it to a module-level const (or an object key / class member of one). The runtime will fingerprint its source text only.')
+      continue
+    }
+    let id = `${rel}#${name.binding}`
+    for (let k = 2; used.has(id); k++)
+      id = `${rel}#${name.binding}~${k}`
+    used.add(id)
+    planned.push({ mark, id, engineName: name.engineName })
+  }
+  const fps = await Promise.all(planned.map(p => fingerprintOf(env.engine, rel, p.engineName).catch((e: unknown) => e as Error)))
+  const watch = new Set<string>()
+  for (const [i, { mark, id, engineName }] of planned.entries()) {
+    const fp = fps[i]!
+    if (fp instanceof Error || typeof (fp as BindingFingerprint).hash !== 'string') {
+      warn(markStart(mark), `the fingerprint engine failed for ${rel}#${engineName} (${fp instanceof Error ? fp.message : 'no hash'}); the function is left to the runtime's fallback.`)
+      continue
+    }
+    if (!rewriteMark(ctx, mark, metaSource(id, fp.hash))) {
+      warn(markStart(mark), 'expected smartCache(fn) or smartCache(fn, options); the call is left unchanged.')
+      continue
+    }
+    if (mark.kind === 'directive')
+      usesImport = true
+    out.functions.set(id, { fingerprint: fp.hash, deps: fp.deps })
+    for (const d of fp.deps)
+      watch.add(resolve(env.root, d.file))
+    diagnose(env, out, self, rel, mark, id, engineName, fp)
+  }
+  if (usesImport)
+    prependImport(s, code, importName)
+  if (vars.length > 0)
+    s.append(`\nvar ${vars.join(', ')};`)
+  out.watchFiles = [...watch].filter(f => f !== file).sort()
+  out.code = s.toString()
+  out.map = s.generateMap({ source: file, includeContent: true, hires: 'boundary' })
+  return out
+}
+
+function prependImport(s: MagicString, code: string, importName: string): void {
+  const stmt = `import { smartCache as ${importName} } from ${JSON.stringify(RUNTIME)};`
+  if (code.startsWith('#!')) {
+    const nl = code.indexOf('\n')
+    s.appendLeft(nl === -1 ? code.length : nl + 1, stmt)
+  }
+  else {
+    s.prepend(stmt)
+  }
+}
+
+function diagnose(env: TransformEnv, out: TransformOutput, self: ReturnType<typeof sourceModule>, rel: string, mark: Mark, id: string, engineName: string, fp: BindingFingerprint): void {
+  const { level, allow } = env.options.diagnostics
+  if (level === 'off' || allow.some(re => re.test(id)))
+    return
+  const subject = `cached function ${id}`
+  const found = [...env.diagnostics.scan(self, rel, markedFunction(mark), subject)]
+  const top = engineName.split('.')[0]
+  for (const d of fp.deps) {
+    if (d.file === rel && (d.binding === engineName || d.binding === top))
+      continue
+    found.push(...env.diagnostics.scanDep(d.file, d.binding, `${subject} (through ${d.file}#${d.binding})`))
+  }
+  const seen = new Set<string>()
+  for (const f of found) {
+    const key = `${f.file}:${f.line}:${f.column}`
+    if (seen.has(key))
+      continue
+    seen.add(key)
+    ;(level === 'error' ? out.errors : out.warnings).push(f)
+  }
+}

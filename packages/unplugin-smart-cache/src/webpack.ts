@@ -1,0 +1,6 @@
+import { unplugin } from './index.js'
+
+export type { Options } from './core/options.js'
+
+/** The smart-cache plugin for webpack. */
+export default unplugin.webpack

@@ -1,0 +1,84 @@
+import type { DepFingerprint, Engine } from '../src/core/engine'
+import type { TransformEnv } from '../src/core/transform'
+import { createHash } from 'node:crypto'
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { DiagnosticsCollector } from '../src/core/diagnostics'
+import { resolveOptions, type Options } from '../src/core/options'
+
+/** A stand-in for @smart-cache/fingerprint: hash = sha256(file#name), deps from a table. */
+export function fakeEngine(deps: Record<string, DepFingerprint[]> = {}, failFor: string[] = []): Engine & { calls: string[] } {
+  const calls: string[] = []
+  return {
+    calls,
+    warnings: [],
+    invalidate() {},
+    async fingerprint(file, name) {
+      const id = `${file}#${name}`
+      calls.push(id)
+      if (failFor.includes(id))
+        throw new Error(`no binding ${name} in ${file}`)
+      return { id, hash: createHash('sha256').update(id).digest('hex'), deps: deps[id] ?? [] }
+    },
+  }
+}
+
+export function hashOf(id: string): string {
+  return createHash('sha256').update(id).digest('hex')
+}
+
+export function tmpProject(): string {
+  return mkdtempSync(join(tmpdir(), 'sc-plugin-'))
+}
+
+export function env(root: string, engine: Engine, options: Options = {}): TransformEnv {
+  return { root, engine, options: resolveOptions(options), diagnostics: new DiagnosticsCollector(root) }
+}
+
+/**
+ * A recording `smart-cache` runtime for unit tests: in-memory memoization keyed by JSON
+ * of the args (plus `this` for methods), counting real calls.
+ */
+const FAKE_RUNTIME = `
+export const log = []
+const isMeta = v => v && typeof v === 'object' && v.__smartCache === 1
+function wrap(fn, meta, keyThis) {
+  const memo = new Map()
+  const cached = function (...args) {
+    const key = JSON.stringify([keyThis ? this : null, args])
+    if (!memo.has(key)) memo.set(key, Promise.resolve(fn.apply(this, args)))
+    return memo.get(key)
+  }
+  cached.meta = meta
+  log.push(meta)
+  return cached
+}
+export function smartCache(...input) {
+  const meta = input.find(isMeta)
+  const rest = input.filter(v => !isMeta(v))
+  if (typeof rest[0] === 'function') {
+    if (rest[1] && rest[1].kind === 'method') return wrap(rest[0], meta, !rest[1].static)
+    return wrap(rest[0], meta, false)
+  }
+  return (m, ctx) => wrap(m, meta, !ctx.static)
+}
+`
+
+/** The ids the fake runtime was handed, in order. */
+export async function runtimeLog(root: string): Promise<{ id: string, fingerprint: string }[]> {
+  return (await import(pathToFileURL(join(root, 'node_modules/smart-cache/index.js')).href)).log
+}
+
+/** Writes `code` as `<root>/<file>` beside the fake runtime and imports it. */
+export async function runModule(root: string, file: string, code: string): Promise<any> {
+  const pkg = join(root, 'node_modules', 'smart-cache')
+  mkdirSync(pkg, { recursive: true })
+  writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: 'smart-cache', type: 'module', exports: './index.js' }))
+  writeFileSync(join(pkg, 'index.js'), FAKE_RUNTIME)
+  const path = join(root, file)
+  mkdirSync(dirname(path), { recursive: true })
+  writeFileSync(path, code)
+  return import(`${pathToFileURL(path).href}?t=${Date.now()}${Math.random()}`)
+}
