@@ -1,0 +1,56 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { createStorage } from 'unstorage'
+import { describe, expect, it } from 'vitest'
+import { atomicFsDriver } from '../src/drivers/fs.ts'
+import { defaultCacheDir } from '../src/storage/node.ts'
+import { tempDir } from './helpers.ts'
+
+describe('atomicFsDriver', () => {
+  const dir = tempDir()
+
+  it('stores raw bytes under key folders, lists keys sorted, removes and clears', async () => {
+    const s = createStorage({ driver: atomicFsDriver({ base: dir }) })
+    await s.setItemRaw('sc1:b:2', new Uint8Array([1, 2, 3]))
+    await s.setItemRaw('sc1:a:1', new Uint8Array([4]))
+    await s.setItem('other', 'text')
+    expect([...(await s.getItemRaw('sc1:b:2'))]).toEqual([1, 2, 3])
+    expect(readFileSync(join(dir, 'sc1', 'b', '2'))).toEqual(Buffer.from([1, 2, 3]))
+    expect(await s.getKeys()).toEqual(['other', 'sc1:a:1', 'sc1:b:2'])
+    expect(await s.getKeys('sc1:b')).toEqual(['sc1:b:2'])
+    expect(await s.getItemRaw('sc1:none')).toBeNull()
+    expect((await s.getMeta('sc1:a:1')).size).toBe(1)
+    await s.removeItem('sc1:a:1')
+    expect(await s.hasItem('sc1:a:1')).toBe(false)
+    await s.clear()
+    expect(readdirSync(dir)).toEqual([])
+  })
+
+  it('writes atomically: concurrent writers never leave a torn file or temp files', async () => {
+    const s = createStorage({ driver: atomicFsDriver({ base: dir }) })
+    const big = (n: number) => new Uint8Array(1 << 20).fill(n)
+    const reads: Promise<unknown>[] = []
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) => {
+        reads.push(s.getItemRaw('k:v').then((b: any) => b && expect(new Set(b).size).toBe(1)))
+        return s.setItemRaw('k:v', big(i))
+      }),
+    )
+    await Promise.all(reads)
+    const final = (await s.getItemRaw('k:v')) as Uint8Array
+    expect(final.length).toBe(1 << 20)
+    expect(new Set(final).size).toBe(1)
+    expect(readdirSync(join(dir, 'k'))).toEqual(['v'])
+  })
+
+  it('refuses keys that would escape the folder', async () => {
+    const driver = atomicFsDriver({ base: dir })
+    await expect(Promise.resolve().then(() => driver.setItemRaw!('a:..:..:x', new Uint8Array(1), {}))).rejects.toThrow(/refused key/)
+    expect(existsSync(join(dir, '..', 'x'))).toBe(false)
+  })
+
+  it('default folder: SMART_CACHE_DIR, else nearest package.json root', () => {
+    expect(defaultCacheDir('/anywhere', { SMART_CACHE_DIR: '/custom' })).toBe('/custom')
+    expect(defaultCacheDir(join(import.meta.dirname, 'x'), {})).toBe(join(import.meta.dirname, '..', 'node_modules', '.cache', 'smart-cache', 'values'))
+  })
+})
