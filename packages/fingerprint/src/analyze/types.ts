@@ -1,0 +1,47 @@
+/**
+ * What a binding's code points at, before resolution:
+ * - `['n', name]`: a module-level binding of the same file
+ * - `['x', specifier, importedName, line, column]`: an export of another module
+ *   (`'*'` = its whole namespace, `'default'` = its default export)
+ */
+export type Ref = ['n', string] | ['x', string, string, number, number]
+
+/** One module-level name: its own hash (code with references as numbered slots) and its slots. */
+export interface NameInfo {
+  own: string
+  slots: Ref[]
+  line: number
+}
+
+/** A value import: `[specifier, importedName, line, column]`. */
+export type ImportInfo = [string, string, number, number]
+
+/** An export: a local name, or a re-export `[specifier, importedName]` (`'*'` for `export * as ns`). */
+export type ExportInfo = ['local', string] | ['re', string, string, number, number]
+
+export interface AnalysisWarning {
+  message: string
+  line: number
+  column: number
+}
+
+/** The per-file result cached on disk; it holds no path, so it is valid wherever the content is. */
+export interface FileAnalysis {
+  esm: boolean
+  imports: Record<string, ImportInfo>
+  exports: Record<string, ExportInfo>
+  stars: Array<[string, number, number]>
+  names: Record<string, NameInfo>
+  /** Top-level statements that are not declarations, in source order, as one unit. */
+  effects: NameInfo
+  warnings: AnalysisWarning[]
+}
+
+export interface SyntaxErrorInfo {
+  message: string
+  line: number
+  column: number
+  codeframe: string
+}
+
+export type AnalyzeResult = { ok: true, analysis: FileAnalysis } | { ok: false, error: SyntaxErrorInfo }

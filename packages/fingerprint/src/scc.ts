@@ -1,0 +1,100 @@
+import { blake3 } from './hash.ts'
+
+/** The part of a graph node that full hashing needs. */
+export interface HashNode {
+  own: string
+  targets: string[]
+}
+
+/**
+ * Full hashes of every node reachable from `root`, written into `full`. Nodes already in `full`
+ * are treated as done. Strongly connected components are found with an iterative Tarjan (no
+ * recursion, so a 5,000-module chain is fine) and are hashed as a whole.
+ */
+export function hashReachable(root: string, nodes: Map<string, HashNode>, full: Map<string, string>): void {
+  if (full.has(root)) return
+  const index = new Map<string, number>()
+  const low = new Map<string, number>()
+  const onStack = new Set<string>()
+  const sccStack: string[] = []
+  const work: Array<{ key: string, next: number }> = [{ key: root, next: 0 }]
+  let counter = 0
+  index.set(root, counter)
+  low.set(root, counter++)
+  sccStack.push(root)
+  onStack.add(root)
+
+  while (work.length > 0) {
+    const frame = work[work.length - 1]!
+    const node = nodes.get(frame.key)!
+    if (frame.next < node.targets.length) {
+      const t = node.targets[frame.next++]!
+      if (full.has(t)) continue
+      if (!index.has(t)) {
+        index.set(t, counter)
+        low.set(t, counter++)
+        sccStack.push(t)
+        onStack.add(t)
+        work.push({ key: t, next: 0 })
+      }
+      else if (onStack.has(t)) {
+        low.set(frame.key, Math.min(low.get(frame.key)!, index.get(t)!))
+      }
+      continue
+    }
+    work.pop()
+    if (work.length > 0) {
+      const parent = work[work.length - 1]!.key
+      low.set(parent, Math.min(low.get(parent)!, low.get(frame.key)!))
+    }
+    if (low.get(frame.key) === index.get(frame.key)) {
+      const members: string[] = []
+      let k: string
+      do {
+        k = sccStack.pop()!
+        onStack.delete(k)
+        members.push(k)
+      } while (k !== frame.key)
+      hashComponent(members, nodes, full)
+    }
+  }
+}
+
+/**
+ * Hashes one component. A lone node without a self-edge is `H(own, full hashes of targets)`.
+ * A cycle is refined like automaton minimization (Moore): colors start from each member's own
+ * hash and outside targets, then absorb the colors of inside targets until the partition stops
+ * splitting. Members with equal colors compute the same thing; the component hash describes the
+ * quotient graph, so it depends on content only, never on names, files or visiting order.
+ */
+function hashComponent(members: string[], nodes: Map<string, HashNode>, full: Map<string, string>): void {
+  if (members.length === 1) {
+    const key = members[0]!
+    const node = nodes.get(key)!
+    if (!node.targets.includes(key)) {
+      full.set(key, blake3(`node\n${node.own}\n${node.targets.map(t => full.get(t)!).join(',')}`))
+      return
+    }
+  }
+  const inside = new Set(members)
+  const list = members.map(k => nodes.get(k)!)
+  let colors = list.map(n => blake3(`c0\n${n.own}\n${n.targets.map(t => (inside.has(t) ? '#' : full.get(t)!)).join(',')}`))
+  let distinct = new Set(colors).size
+  for (;;) {
+    const colorOf = new Map(members.map((k, i) => [k, colors[i]!]))
+    const next = list.map((n, i) => blake3(`c\n${colors[i]}\n${n.targets.map(t => colorOf.get(t) ?? '-').join(',')}`))
+    const count = new Set(next).size
+    colors = next
+    if (count === distinct) break
+    distinct = count
+  }
+  const colorOf = new Map(members.map((k, i) => [k, colors[i]!]))
+  const classes = new Map<string, string>()
+  list.forEach((n, i) => {
+    const c = colors[i]!
+    if (!classes.has(c)) classes.set(c, `${c} ${n.own} ${n.targets.map(t => (inside.has(t) ? `#${colorOf.get(t)}` : full.get(t)!)).join(',')}`)
+  })
+  const quotient = [...classes.keys()].sort().map(c => classes.get(c)!).join('\n')
+  const scc = blake3(`scc\n${quotient}`)
+  members.forEach((k, i) => full.set(k, blake3(`member\n${scc}\n${colors[i]}`)))
+}

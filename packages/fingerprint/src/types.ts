@@ -1,0 +1,79 @@
+/** Options of `createFingerprinter`. */
+export interface FingerprinterOptions {
+  /**
+   * Absolute project root. Every path the engine reports is relative to it, with `/` separators.
+   */
+  root: string
+  /**
+   * Folder of the on-disk per-file cache; `false` keeps it in memory only.
+   * @default `<root>/node_modules/.cache/smart-cache/engine`
+   */
+  cacheDir?: string | false
+}
+
+/** One binding a fingerprint is made of. */
+export interface DependencyInfo {
+  /** File relative to the root (posix). */
+  file: string
+  /** Module-level name in that file (`default` for an anonymous default export, `*` for a whole namespace). */
+  binding: string
+  /** The binding's own hash (its normalized code alone), 64 hex chars. */
+  hash: string
+  /** 1-based line of its declaration. */
+  line: number
+}
+
+/** The fingerprint of one binding. */
+export interface BindingFingerprint {
+  /** `<file relative to root>#<name>`. */
+  id: string
+  /** BLAKE3-256 of the normalized code and of everything it reaches, 64 hex chars. */
+  hash: string
+  /** Every source binding reached, transitively, sorted by file then binding; the target itself excluded. */
+  deps: DependencyInfo[]
+}
+
+/** A node of `explain()`'s dependency tree. */
+export interface ExplainNode {
+  /** `file#binding`, or `package@version#name`, `node:fs#name`, `global`… for leaves. */
+  id: string
+  /** File relative to the root, or `null` for packages, built-ins and unresolved imports. */
+  file: string | null
+  binding: string
+  /** Full hash: this node and everything under it. */
+  hash: string
+  /** Hash of this node's own normalized code (or of its identity for a leaf). */
+  ownHash: string
+  /** Where it was resolved: `src/x.ts:12`, `tiny-lib@1.0.0 (node_modules/tiny-lib/index.js)`, `node:fs`, `unresolved './x'`. */
+  resolvedFrom: string
+  /** Dependencies in the order the code references them. A node already shown higher up has `repeated: true` and no children. */
+  children: ExplainNode[]
+  repeated?: boolean
+}
+
+/** Something the engine could not follow; the fingerprint is still computed (coarser, never wrong). */
+export interface EngineWarning {
+  /** `unresolved-import`, `missing-export`, `untracked-dynamic-import`. */
+  code: string
+  /** Complete message: `[smart-cache] file:line:col …` with the fix. */
+  message: string
+  file?: string
+  line?: number
+  column?: number
+}
+
+/** The engine API (contract 1 in docs/architecture.md). */
+export interface Fingerprinter {
+  /** Fingerprint of an export or module-level binding; `file` is absolute or relative to the root. */
+  fingerprint: (file: string, name: string) => Promise<BindingFingerprint>
+  /** Fingerprints of every export of a file, by export name. */
+  fingerprintFile: (file: string) => Promise<Record<string, BindingFingerprint>>
+  /** The dependency tree of a binding. */
+  explain: (file: string, name: string) => Promise<ExplainNode>
+  /** Forgets what is known about one file (watch mode); content is re-checked on every call anyway. */
+  invalidate: (absFile: string) => void
+  /** Warnings collected so far, deduplicated. */
+  readonly warnings: readonly EngineWarning[]
+  /** Stops the parser worker thread (it never keeps the process alive on its own). */
+  close: () => Promise<void>
+}
