@@ -2,6 +2,7 @@ import type { UnpluginFactory, UnpluginInstance } from 'unplugin'
 import type { Engine } from './core/engine.js'
 import type { Options } from './core/options.js'
 import type { TransformEnv } from './core/transform.js'
+import { dirname } from 'node:path'
 import process from 'node:process'
 import { createUnplugin } from 'unplugin'
 import { DiagnosticsCollector } from './core/diagnostics.js'
@@ -111,10 +112,12 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
       configResolved(config) {
         root ??= config.root
       },
-      generateBundle() {
+      // Vite drops emitted assets of SSR builds (`build.ssrEmitAssets`): write beside the output.
+      writeBundle(outputOptions) {
         const json = manifest()
-        if (json && options.manifest)
-          this.emitFile({ type: 'asset', fileName: options.manifest, source: json })
+        const dir = outputOptions.dir ?? (outputOptions.file && dirname(outputOptions.file))
+        if (json && options.manifest && dir)
+          writeManifestFile(dir, options.manifest, json)
       },
       async hotUpdate({ file, modules, timestamp }) {
         await invalidate(file)

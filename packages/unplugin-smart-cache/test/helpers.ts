@@ -1,12 +1,12 @@
-import type { DepFingerprint, Engine } from '../src/core/engine'
-import type { TransformEnv } from '../src/core/transform'
+import type { DepFingerprint, Engine } from '../src/core/engine.js'
+import type { TransformEnv } from '../src/core/transform.js'
 import { createHash } from 'node:crypto'
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { DiagnosticsCollector } from '../src/core/diagnostics'
-import { resolveOptions, type Options } from '../src/core/options'
+import { DiagnosticsCollector } from '../src/core/diagnostics.js'
+import { resolveOptions, type Options } from '../src/core/options.js'
 
 /** A stand-in for @smart-cache/fingerprint: hash = sha256(file#name), deps from a table. */
 export function fakeEngine(deps: Record<string, DepFingerprint[]> = {}, failFor: string[] = []): Engine & { calls: string[] } {

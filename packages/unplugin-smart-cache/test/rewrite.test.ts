@@ -1,8 +1,8 @@
 import { join } from 'node:path'
 import { parseSync } from 'oxc-parser'
 import { describe, expect, it } from 'vitest'
-import { transformModule } from '../src/core/transform'
-import { env, fakeEngine, hashOf, runModule, runtimeLog, tmpProject } from './helpers'
+import { transformModule } from '../src/core/transform.js'
+import { env, fakeEngine, hashOf, runModule, runtimeLog, tmpProject } from './helpers.js'
 
 async function transform(code: string, file = 'src/mod.js', options = {}) {
   const root = tmpProject()

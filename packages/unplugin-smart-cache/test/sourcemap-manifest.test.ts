@@ -1,0 +1,50 @@
+import { join } from 'node:path'
+import { originalPositionFor, TraceMap } from '@jridgewell/trace-mapping'
+import { describe, expect, it } from 'vitest'
+import { manifestJson } from '../src/core/manifest.js'
+import { transformModule } from '../src/core/transform.js'
+import { env, fakeEngine, tmpProject } from './helpers.js'
+
+function locate(code: string, needle: string): { line: number, column: number } {
+  const i = code.indexOf(needle)
+  const before = code.slice(0, i)
+  return { line: before.split('\n').length, column: i - before.lastIndexOf('\n') - 1 }
+}
+
+describe('sourcemaps', () => {
+  it('map rewritten code back to the original lines and columns', async () => {
+    const root = tmpProject()
+    const code = `import { smartCache } from 'smart-cache'
+export const a = smartCache(async (n) => {
+  return markerA(n)
+})
+export async function b(n) {
+  'use smart-cache'
+  return markerB(n)
+}
+export const o = { async c(n) { 'use smart-cache'; return markerC(n) } }
+`
+    const out = await transformModule(code, join(root, 'src/m.js'), env(root, fakeEngine()))
+    const map = new TraceMap(out!.map as any)
+    for (const marker of ['markerA', 'markerB', 'markerC']) {
+      const generated = locate(out!.code, marker)
+      const original = originalPositionFor(map, generated)
+      expect(original, marker).toMatchObject({ ...locate(code, marker), source: expect.stringMatching(/src\/m\.js$/) })
+    }
+  })
+})
+
+describe('manifest', () => {
+  it('is Contract 3: version, sorted functions, relative paths only', () => {
+    const dep = { file: 'src/h.js', binding: 'add', hash: 'b'.repeat(64), line: 3 }
+    const json = manifestJson([
+      ['src/z.js#z', { fingerprint: 'a'.repeat(64), deps: [] }],
+      ['src/a.js#a', { fingerprint: 'c'.repeat(64), deps: [dep] }],
+    ], new Date('2026-11-25T12:00:00.000Z'))
+    const m = JSON.parse(json)
+    expect(m.version).toBe(1)
+    expect(m.createdAt).toBe('2026-11-25T12:00:00.000Z')
+    expect(Object.keys(m.functions)).toEqual(['src/a.js#a', 'src/z.js#z'])
+    expect(m.functions['src/a.js#a'].deps).toEqual([dep])
+  })
+})
