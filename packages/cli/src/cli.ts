@@ -1,0 +1,27 @@
+import { cac } from 'cac'
+import { commands } from './commands/index.ts'
+import { CliError, reportError } from './errors.ts'
+
+/**
+ * Parses `argv` (without `node` and the script) and runs the matched command.
+ * Returns the exit code; errors are printed to stderr as one `[smart-cache]` message, no stack.
+ */
+export async function run(argv: string[]): Promise<number> {
+  const cli = cac('smart-cache')
+  for (const register of commands) register(cli)
+  cli.help()
+  try {
+    cli.parse(['node', 'smart-cache', ...argv], { run: false })
+    if (cli.options.help || cli.options.h) return 0
+    if (!cli.matchedCommand) {
+      if (cli.args.length > 0) throw new CliError(`unknown command '${cli.args[0]}'. Run \`smart-cache --help\` for the list.`)
+      cli.outputHelp()
+      return 0
+    }
+    const code: unknown = await cli.runMatchedCommand()
+    return typeof code === 'number' ? code : 0
+  }
+  catch (error) {
+    return reportError(error)
+  }
+}
