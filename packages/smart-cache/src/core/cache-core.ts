@@ -49,7 +49,8 @@ export class CacheCore {
     const r = this.resolved ?? (await this.init())
     if (r.mode === 'off') return this.fn.apply(thisArg, args)
     const key = this.key(keySelf, args)
-    if (r.mode !== 'refresh' && r.memory) {
+    // In `refresh` mode storage is never read, so memory only holds results computed by this process.
+    if (r.memory) {
       const hit = r.memory.get(key.memory)
       if (hit !== undefined && !this.expired(hit, r)) {
         this.stats.hits++
@@ -174,7 +175,7 @@ export class CacheCore {
       return
     }
     const createdAt = Date.now()
-    r.memory?.set(key.memory, { value: error ? value : value, error, createdAt })
+    r.memory?.set(key.memory, { value, error, createdAt })
     if (!r.storage || r.mode === 'readonly') return
     const storeKey = entryKey(this.fingerprint, key.hash())
     const bytes = sealEnvelope({ id: this.id, fingerprint: this.fingerprint }, payload, error ? FLAG_ERROR : 0, createdAt)

@@ -32,7 +32,7 @@ export interface SharedOptions {
    */
   cacheErrors?: boolean
   /**
-   * Cache mode; the `SMART_CACHE` environment variable (`off|readonly|refresh`) overrides it.
+   * Cache mode; the `SMART_CACHE` environment variable (`off|readonly|refresh`) overrides it. `refresh` never reads storage (results computed in this process are still reused from memory).
    * @default 'on'
    */
   mode?: CacheMode
