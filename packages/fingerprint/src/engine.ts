@@ -28,6 +28,21 @@ interface GraphNode {
 
 interface FileRecord { stamp: Stamp, hash: string, analysis: FileAnalysis }
 
+/** True when the file still has the content recorded (stamp first, content hash when in doubt). */
+function unchanged(abs: string, rec: { stamp: Stamp | undefined, hash: string }): boolean {
+  const now = stampOf(abs)
+  if (!now || !rec.stamp) return !now && !rec.stamp
+  if (sameStamp(rec.stamp, now)) return true
+  try {
+    if (hashBytes(abs) !== rec.hash) return false
+  }
+  catch {
+    return false
+  }
+  rec.stamp = now
+  return true
+}
+
 const bindingKey = (abs: string, name: string): string => `b\0${abs}\0${name}`
 const namespaceKey = (abs: string): string => `n\0${abs}`
 const display = (name: string): string => (name === DEFAULT_LOCAL ? 'default' : name)
@@ -41,8 +56,10 @@ class Engine implements Fingerprinter {
   private root: string
   private disk: DiskCache
   private pool = new AnalyzerPool(new URL('./worker.mjs', import.meta.url))
-  private resolver = new Resolver()
+  private resolver = new Resolver(abs => this.watch(abs))
   private files = new Map<string, FileRecord>()
+  /** Other files a result depends on (package.json of packages, JSON and asset imports). */
+  private side = new Map<string, { stamp: Stamp | undefined, hash: string }>()
   private loading = new Map<string, Promise<FileAnalysis>>()
   private byContent = new Map<string, FileAnalysis>()
   private nodes = new Map<string, GraphNode>()
@@ -107,22 +124,19 @@ class Engine implements Fingerprinter {
     await initHash()
     let changed = this.dirty
     for (const [abs, rec] of this.files) {
-      const now = stampOf(abs)
-      if (now && sameStamp(rec.stamp, now)) continue
-      let same = false
-      if (now) {
-        try {
-          same = readText(abs, abs).hash === rec.hash
-        }
-        catch {}
-      }
-      if (same) rec.stamp = now!
-      else {
+      if (!unchanged(abs, rec)) {
         this.files.delete(abs)
         changed = true
       }
     }
+    for (const [abs, rec] of this.side) {
+      if (!unchanged(abs, rec)) {
+        this.side.delete(abs)
+        changed = true
+      }
+    }
     if (changed) {
+      this.side.clear()
       this.nodes.clear()
       this.full.clear()
       this.resolver.clear()
@@ -131,6 +145,18 @@ class Engine implements Fingerprinter {
   }
 
   // ---- files ----
+
+  /** Remembers a non-source file that a result depends on, to re-check it on the next call. */
+  private watch(abs: string): void {
+    if (this.side.has(abs)) return
+    const stamp = stampOf(abs)
+    let hash = 'missing'
+    try {
+      if (stamp) hash = hashBytes(abs)
+    }
+    catch {}
+    this.side.set(abs, { stamp, hash })
+  }
 
   private abs(file: string): string {
     const abs = resolve(this.root, file)
@@ -314,6 +340,7 @@ class Engine implements Fingerprinter {
         break
       case 'json': {
         key = `j\0${r.abs}`
+        this.watch(r.abs)
         let text: string
         try {
           text = JSON.stringify(JSON.parse(readText(r.abs, this.rel(r.abs)).text))
@@ -326,6 +353,7 @@ class Engine implements Fingerprinter {
       }
       case 'asset':
         key = `a\0${r.abs}`
+        this.watch(r.abs)
         node = { own: blake3(`asset\n${hashBytes(r.abs)}`), file: this.rel(r.abs), binding: '*', resolvedFrom: this.rel(r.abs) }
         break
       case 'unresolved':

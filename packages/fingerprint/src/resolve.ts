@@ -31,6 +31,10 @@ export class Resolver {
   })
 
   private memo = new Map<string, Resolved>()
+
+  /** @param onRead called with every package.json the resolver reads, so the engine can watch it. */
+  constructor(private onRead: (abs: string) => void = () => {}) {}
+
   private packages = new Map<string, { name: string, version: string } | undefined>()
 
   resolve(fromFile: string, specifier: string): Resolved {
@@ -71,7 +75,10 @@ export class Resolver {
     const rest = norm.slice(at + '/node_modules/'.length).split('/')
     const depth = rest[0]!.startsWith('@') ? 2 : 1
     const dir = join(abs.slice(0, at), 'node_modules', ...rest.slice(0, depth))
-    if (!this.packages.has(dir)) this.packages.set(dir, readPackage(dir))
+    if (!this.packages.has(dir)) {
+      this.onRead(join(dir, 'package.json'))
+      this.packages.set(dir, readPackage(dir))
+    }
     return this.packages.get(dir) ?? { name: rest.slice(0, depth).join('/'), version: 'unknown' }
   }
 }
