@@ -1,8 +1,9 @@
 import type { ModuleFacts } from './impurity.js'
 import type { Parsed } from './parse.js'
 import type { AstNode } from './walk.js'
-import { readFileSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { existsSync, readFileSync, realpathSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, join, resolve, sep } from 'node:path'
 import { codeFrameColumns } from '@babel/code-frame'
 import { ALLOW_COMMENT, findBinding, findImpurities, moduleFacts } from './impurity.js'
 import { parseModule } from './parse.js'
@@ -53,10 +54,38 @@ function allowed(m: SourceModule, from: number, to: number): boolean {
   return m.parsed.comments.some(c => c.value.includes(ALLOW_COMMENT) && c.start >= above && c.start < to)
 }
 
+/** Folder of the `smart-cache` runtime package as seen from `root` (its own code is not the user's). */
+export function runtimeDir(root: string): string | undefined {
+  try {
+    let dir = dirname(realpathSync(createRequire(join(root, 'package.json')).resolve('smart-cache')))
+    while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir)
+      dir = dirname(dir)
+    return dir + sep
+  }
+  catch {
+    return undefined
+  }
+}
+
 /** Reads impurity findings of reached modules, parsing each file once per content. */
 export class DiagnosticsCollector {
   private modules = new Map<string, SourceModule | null>()
-  constructor(private root: string) {}
+  private runtime: string | undefined
+  constructor(private root: string) {
+    this.runtime = runtimeDir(root)
+  }
+
+  /** Whether a reached file belongs to the smart-cache runtime (never scanned). */
+  private isRuntime(abs: string): boolean {
+    if (!this.runtime)
+      return false
+    try {
+      return realpathSync(abs).startsWith(this.runtime)
+    }
+    catch {
+      return false
+    }
+  }
 
   invalidate(absFile: string): void {
     this.modules.delete(absFile)
@@ -67,6 +96,8 @@ export class DiagnosticsCollector {
     if (!this.modules.has(abs)) {
       let m: SourceModule | null = null
       try {
+        if (this.isRuntime(abs))
+          throw new Error('runtime')
         const code = readFileSync(abs, 'utf8')
         const parsed = parseModule(abs, code)
         m = parsed && sourceModule(abs, code, parsed)
