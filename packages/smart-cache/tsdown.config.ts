@@ -1,21 +1,17 @@
 import { defineConfig } from 'tsdown'
 
-export default defineConfig([
-  {
-    entry: { node: 'src/node.ts', store: 'src/store.ts', 'drivers/fs': 'src/drivers/fs.ts' },
-    format: 'esm',
-    platform: 'node',
-    fixedExtension: true,
-    dts: true,
-    sourcemap: true,
+// One build (no clean races): `node` and `browser` are picked by package.json export conditions.
+export default defineConfig({
+  entry: {
+    node: 'src/node.ts',
+    browser: 'src/browser.ts',
+    store: 'src/store.ts',
+    'drivers/fs': 'src/drivers/fs.ts',
   },
-  {
-    entry: { browser: 'src/browser.ts' },
-    format: 'esm',
-    platform: 'browser',
-    fixedExtension: true,
-    clean: false,
-    dts: true,
-    sourcemap: true,
-  },
-])
+  format: 'esm',
+  platform: 'neutral',
+  target: 'es2022',
+  fixedExtension: true,
+  dts: true,
+  sourcemap: true,
+})

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { cacheKey, KeyError, keyArgs } from '../src/core/args.ts'
+import { cacheKey, hashArgs, KeyError, keyArgs } from '../src/core/args.ts'
 import { loadHashers } from '../src/core/blake3.ts'
 
 beforeAll(() => loadHashers())
@@ -80,6 +80,13 @@ describe('canonical argument keys', () => {
     expect(h(new Vec(1))).toBe(h(new Vec(1)))
     expect(h(new Vec(1))).not.toBe(h(new Vec(2)))
     expect(h(new Vec(1))).not.toBe(h({ x: 1 }))
+  })
+
+  it('hashArgs() equals the key hash, small and streamed', () => {
+    const big = new Uint8Array(200_000).fill(3)
+    expect(hashArgs([1, 'a'], 'ns')).toBe(keyArgs('ns', [1, 'a'], 'x').hash())
+    expect(hashArgs([big], 'ns')).toBe(keyArgs('ns', [big], 'x').hash())
+    expect(hashArgs([1])).toMatch(/^[0-9a-f]{64}$/)
   })
 
   it('separates namespaces and this-values', () => {

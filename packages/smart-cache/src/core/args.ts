@@ -267,11 +267,18 @@ function formatPath(root: string, segments: string[]): string {
  * The result's `hash()` may be called at any time later.
  */
 export function keyArgs(namespace: string, args: readonly unknown[], where: string, self?: unknown): ArgsKey {
-  if (encoder.busy) return keyArgsWith(new Encoder(), namespace, args, where, self)
-  return keyArgsWith(encoder, namespace, args, where, self)
+  return encodeWith(encoder.busy ? new Encoder() : encoder, namespace, args, where, self, finish)
 }
 
-function keyArgsWith(enc: Encoder, namespace: string, args: readonly unknown[], where: string, self: unknown): ArgsKey {
+/**
+ * Canonical BLAKE3-256 hex of an argument list, the way cache keys are made (`namespace` is
+ * the function id). Synchronous: `await ready()` once before the first call.
+ */
+export function hashArgs(args: readonly unknown[], namespace = ''): string {
+  return encodeWith(encoder.busy ? new Encoder() : encoder, namespace, args, 'hashArgs()', undefined, digestNow)
+}
+
+function encodeWith<T>(enc: Encoder, namespace: string, args: readonly unknown[], where: string, self: unknown, done: (enc: Encoder) => T): T {
   enc.busy = true
   try {
     enc.reset()
@@ -282,7 +289,7 @@ function keyArgsWith(enc: Encoder, namespace: string, args: readonly unknown[], 
     }
     enc.tag(Tag.Args)
     encodeRoot(enc, 'args', args, where)
-    return finish(enc)
+    return done(enc)
   } finally {
     enc.busy = false
     enc.seen.clear()
@@ -296,6 +303,11 @@ function encodeRoot(enc: Encoder, root: string, value: unknown, where: string): 
     if (error instanceof PathError) throw new KeyError(formatPath(root, error.segments), error.reason, where)
     throw error
   }
+}
+
+function digestNow(enc: Encoder): string {
+  enc.flush()
+  return getHashers().args.digest('hex')
 }
 
 function finish(enc: Encoder): ArgsKey {
