@@ -1,4 +1,5 @@
 import { getHashers } from './blake3.ts'
+import { equalBytes, type Signer } from './mac.ts'
 
 /**
  * The stored entry (little-endian):
@@ -12,11 +13,12 @@ import { getHashers } from './blake3.ts'
  * | 8 | 4 | header length H |
  * | 12 | 4 | payload length P |
  * | 16 | 8 | createdAt, ms since epoch (float64) |
- * | 24 | 32 | BLAKE3-256 over bytes [0, 24) and [56, end) |
+ * | 24 | 32 | BLAKE3-256 over bytes [0, 24) and [56, end); with flag bit 1, the keyed BLAKE3 MAC of `core/mac.ts` over the storage key and the same bytes |
  * | 56 | H | header: UTF-8 JSON `{ "id", "fingerprint" }` |
  * | 56+H | P | payload: the value codec's bytes |
  *
  * The total length must be exactly 56 + H + P, so truncation is detected before the checksum.
+ * A reader with a secret accepts only entries whose MAC verifies (see {@link SignatureError}).
  */
 export const FORMAT_VERSION = 1
 export const FLAG_ERROR = 1
@@ -35,13 +37,25 @@ export interface Envelope {
   createdAt: number
   payload: Uint8Array
   size: number
+  /** The entry carries a MAC (verified, unless opened with `acceptUnverified`). */
+  signed: boolean
+}
+
+/** Signing or verification settings: the signer (none = unsigned entries) and the storage key the MAC binds. */
+export interface Signing {
+  signer: Signer | undefined
+  key: string
+  /** Accept signed entries without verifying them when there is no signer (inspection only). @default false */
+  acceptUnverified?: boolean
 }
 
 const utf8 = new TextEncoder()
 const fromUtf8 = new TextDecoder('utf-8', { fatal: true })
 
 /** Builds the bytes of one entry. */
-export function sealEnvelope(header: EnvelopeHeader, payload: Uint8Array, flags = 0, createdAt = Date.now()): Uint8Array {
+export function sealEnvelope(header: EnvelopeHeader, payload: Uint8Array, flags = 0, createdAt = Date.now(), signing?: Signing): Uint8Array {
+  const signer = signing?.signer
+  flags = signer ? flags | FLAG_MAC : flags & ~FLAG_MAC
   const head = utf8.encode(JSON.stringify({ id: header.id, fingerprint: header.fingerprint }))
   const out = new Uint8Array(FIXED + head.length + payload.length)
   const view = new DataView(out.buffer)
@@ -53,7 +67,7 @@ export function sealEnvelope(header: EnvelopeHeader, payload: Uint8Array, flags 
   view.setFloat64(16, createdAt, true)
   out.set(head, FIXED)
   out.set(payload, FIXED + head.length)
-  out.set(checksum(out), 24)
+  out.set(signer ? signer.mac(signing!.key, covered(out)) : checksum(out), 24)
   return out
 }
 
@@ -65,8 +79,16 @@ export class CorruptEntryError extends Error {
   }
 }
 
-/** Parses and verifies one entry; throws {@link CorruptEntryError} on any mismatch. */
-export function openEnvelope(raw: unknown): Envelope {
+/** A signature problem: `unsigned` or `forged` with a secret set, `unverifiable` (signed, but no secret). */
+export class SignatureError extends CorruptEntryError {
+  constructor(readonly reason: 'unsigned' | 'forged' | 'unverifiable', detail: string) {
+    super(detail)
+    this.name = 'SignatureError'
+  }
+}
+
+/** Parses and verifies one entry; throws {@link CorruptEntryError} (or {@link SignatureError}) on any mismatch. */
+export function openEnvelope(raw: unknown, signing?: Signing): Envelope {
   const bytes = toBytes(raw)
   if (bytes.length < FIXED) throw new CorruptEntryError(`${bytes.length} bytes, shorter than the ${FIXED}-byte envelope`)
   for (let i = 0; i < 4; i++) if (bytes[i] !== MAGIC[i]) throw new CorruptEntryError('bad magic')
@@ -78,9 +100,7 @@ export function openEnvelope(raw: unknown): Envelope {
     throw new CorruptEntryError(`length ${bytes.length}, header says ${FIXED + headLength + payloadLength} (truncated?)`)
   }
   const flags = bytes[5]!
-  if (flags & FLAG_MAC) throw new CorruptEntryError('signed entry, but signing is not supported by this version')
-  const expected = checksum(bytes)
-  for (let i = 0; i < 32; i++) if (bytes[24 + i] !== expected[i]) throw new CorruptEntryError('checksum mismatch')
+  verify(bytes, flags, signing)
   const header = parseHeader(bytes.subarray(FIXED, FIXED + headLength))
   return {
     header,
@@ -88,7 +108,28 @@ export function openEnvelope(raw: unknown): Envelope {
     createdAt: view.getFloat64(16, true),
     payload: bytes.subarray(FIXED + headLength),
     size: bytes.length,
+    signed: (flags & FLAG_MAC) !== 0,
   }
+}
+
+function verify(bytes: Uint8Array, flags: number, signing: Signing | undefined): void {
+  const signer = signing?.signer
+  const stored = bytes.subarray(24, FIXED)
+  if (!(flags & FLAG_MAC)) {
+    if (signer) throw new SignatureError('unsigned', 'unsigned entry, but signing is on (a secret is set)')
+    if (!equalBytes(stored, checksum(bytes))) throw new CorruptEntryError('checksum mismatch')
+    return
+  }
+  if (signer) {
+    if (!equalBytes(stored, signer.mac(signing!.key, covered(bytes)))) throw new SignatureError('forged', 'MAC mismatch (forged, corrupt, or written with another secret)')
+  } else if (!signing?.acceptUnverified) {
+    throw new SignatureError('unverifiable', 'signed entry, but no secret is set to verify it')
+  }
+}
+
+/** The bytes a checksum or MAC covers: [0, 24) and [56, end). */
+function covered(bytes: Uint8Array): Uint8Array[] {
+  return [bytes.subarray(0, 24), bytes.subarray(FIXED)]
 }
 
 function parseHeader(bytes: Uint8Array): EnvelopeHeader {
