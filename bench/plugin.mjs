@@ -1,0 +1,47 @@
+// Benchmark of issue 4: production `vite build` with vs without unplugin-smart-cache, for
+// (a) an app importing all of date-fns with 20 cached functions reaching deep into it and
+// (b) a generated 5,000-module app with 50 cached functions. Cold = empty engine cache on disk,
+// warm = engine cache from the previous build. Each build runs in a fresh Node process; the
+// median of RUNS builds is reported. Targets: cold ≤ 1.10x, warm ≤ 1.03x the baseline.
+// Usage: pnpm --filter unplugin-smart-cache build && node bench/plugin.mjs [runs]
+import { execFileSync } from 'node:child_process'
+import { rmSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { dateFnsApp, generatedApp } from './plugin-apps.mjs'
+
+const here = dirname(fileURLToPath(import.meta.url))
+const RUNS = Number(process.argv[2] ?? 5)
+
+function buildMs(root, mode) {
+  const out = execFileSync(process.execPath, [join(here, 'plugin-build.mjs'), root, mode], { encoding: 'utf8' })
+  return JSON.parse(out.trim().split('\n').pop()).ms
+}
+
+const median = xs => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+
+function measure(name, root) {
+  const engineCache = join(root, 'node_modules/.cache/smart-cache/engine')
+  buildMs(root, 'baseline') // file-system and compile-cache warm-up, not counted
+  const baseline = []
+  const cold = []
+  const warm = []
+  for (let i = 0; i < RUNS; i++) {
+    baseline.push(buildMs(root, 'baseline'))
+    rmSync(engineCache, { recursive: true, force: true })
+    cold.push(buildMs(root, 'plugin'))
+    warm.push(buildMs(root, 'plugin'))
+  }
+  const b = median(baseline)
+  const row = (label, xs, target) => {
+    const m = median(xs)
+    const ratio = m / b
+    return `${name.padEnd(22)} ${label.padEnd(5)} baseline ${b.toFixed(0).padStart(6)} ms   with plugin ${m.toFixed(0).padStart(6)} ms   ratio ${ratio.toFixed(3)}x   (target ≤ ${target.toFixed(2)}x: ${ratio <= target ? 'met' : 'NOT met'})`
+  }
+  console.log(row('cold', cold, 1.10))
+  console.log(row('warm', warm, 1.03))
+}
+
+console.log(`vite build, median of ${RUNS} runs each (baseline / cold / warm interleaved)`)
+measure('(a) date-fns, 20 fns', dateFnsApp())
+measure('(b) 5,000 modules, 50', generatedApp())
