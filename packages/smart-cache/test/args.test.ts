@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { cacheKey, hashArgs, KeyError, keyArgs } from '../src/core/args.ts'
+import { cacheKey, hashArgs, KeyError, keyArgs, primitiveKey } from '../src/core/args.ts'
 import { loadHashers } from '../src/core/blake3.ts'
 
 beforeAll(() => loadHashers())
@@ -87,6 +87,16 @@ describe('canonical argument keys', () => {
     expect(hashArgs([1, 'a'], 'ns')).toBe(keyArgs('ns', [1, 'a'], 'x').hash())
     expect(hashArgs([big], 'ns')).toBe(keyArgs('ns', [big], 'x').hash())
     expect(hashArgs([1])).toMatch(/^[0-9a-f]{64}$/)
+  })
+
+  it('primitive memory keys are injective and defer to byte encoding for objects', () => {
+    const lists: unknown[][] = [[], [0], [-0], [NaN], ['0'], [0n], [1, 2], [12], ['1', '2'], ['12'], ['s1:a'], ['s', 1], [true], ['t'],
+      [undefined], [null], ['u'], ['z'], ['a', 'b'], ['as1:b'], ['\uD800'], ['\uFFFD'], [Infinity], [-Infinity], [1e21], ['n1;']]
+    const keys = lists.map((l) => primitiveKey(l))
+    expect(new Set(keys).size).toBe(lists.length)
+    expect(primitiveKey([{}])).toBeUndefined()
+    expect(primitiveKey(['x'.repeat(600)])).toBeUndefined()
+    expect(primitiveKey([Symbol('s')])).toBeUndefined()
   })
 
   it('separates namespaces and this-values', () => {

@@ -71,7 +71,7 @@ class Encoder {
   reset(): void {
     this.pos = 0
     this.streamed = false
-    this.seen.clear()
+    if (this.seen.size > 0) this.seen.clear()
   }
 
   ensure(n: number): void {
@@ -257,6 +257,58 @@ class Encoder {
 
 const textEncoder = new TextEncoder()
 const encoder = new Encoder()
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'))
+
+/** Lowercase hex of a digest (faster than hash-wasm's hex output). */
+export function toHex(bytes: Uint8Array): string {
+  let out = ''
+  for (let i = 0; i < bytes.length; i++) out += HEX[bytes[i]!]
+  return out
+}
+
+function digestHex(): string {
+  return toHex(getHashers().args.digest('binary'))
+}
+
+/** Longest primitive-only memory key before falling back to the byte encoding. */
+const PRIMITIVE_KEY_MAX = 512
+
+/**
+ * In-memory key for argument lists made only of primitives, built without byte encoding:
+ * each value is type-prefixed and terminated or length-prefixed, so the mapping is injective.
+ * Undefined when an argument is an object, a function or a symbol, or the key would be long.
+ */
+export function primitiveKey(args: readonly unknown[]): string | undefined {
+  let key = ''
+  for (let i = 0; i < args.length; i++) {
+    const v = args[i]
+    switch (typeof v) {
+      case 'number':
+        key += v === 0 && 1 / v < 0 ? 'n-0;' : `n${v};`
+        break
+      case 'string':
+        if (v.length > PRIMITIVE_KEY_MAX) return undefined
+        key += `s${v.length}:${v}`
+        break
+      case 'boolean':
+        key += v ? 't' : 'f'
+        break
+      case 'undefined':
+        key += 'u'
+        break
+      case 'bigint':
+        key += `b${v};`
+        break
+      case 'object':
+        if (v !== null) return undefined
+        key += 'z'
+        break
+      default:
+        return undefined
+    }
+  }
+  return key.length > PRIMITIVE_KEY_MAX ? undefined : key
+}
 
 function formatPath(root: string, segments: string[]): string {
   return root + segments.map((s) => (/^\.[A-Za-z_$][\w$]*$/.test(s) || s.startsWith('[') ? s : `[${JSON.stringify(s.slice(1))}]`)).join('')
@@ -292,7 +344,7 @@ function encodeWith<T>(enc: Encoder, namespace: string, args: readonly unknown[]
     return done(enc)
   } finally {
     enc.busy = false
-    enc.seen.clear()
+    if (enc.seen.size > 0) enc.seen.clear()
   }
 }
 
@@ -307,13 +359,13 @@ function encodeRoot(enc: Encoder, root: string, value: unknown, where: string): 
 
 function digestNow(enc: Encoder): string {
   enc.flush()
-  return getHashers().args.digest('hex')
+  return digestHex()
 }
 
 function finish(enc: Encoder): ArgsKey {
   if (enc.streamed) {
     enc.flush()
-    const hex = getHashers().args.digest('hex')
+    const hex = digestHex()
     return { memory: `#${hex}`, hash: () => hex }
   }
   const bytes = enc.buf.slice(0, enc.pos)
@@ -324,7 +376,7 @@ function finish(enc: Encoder): ArgsKey {
       const h = getHashers().args
       h.init()
       h.update(bytes)
-      hex = h.digest('hex')
+      hex = digestHex()
     }
     return hex
   }
@@ -332,9 +384,5 @@ function finish(enc: Encoder): ArgsKey {
 }
 
 function latin1(bytes: Uint8Array): string {
-  let out = ''
-  for (let i = 0; i < bytes.length; i += 256) {
-    out += String.fromCharCode.apply(null, bytes.subarray(i, i + 256) as unknown as number[])
-  }
-  return out
+  return String.fromCharCode.apply(null, bytes as unknown as number[])
 }

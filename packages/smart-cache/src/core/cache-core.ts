@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache'
 import type { Storage } from 'unstorage'
-import { keyArgs, type ArgsKey } from './args.ts'
+import { keyArgs, primitiveKey, type ArgsKey } from './args.ts'
 import { getHashers, loadHashers } from './blake3.ts'
 import { decodeValue, encodeValue, fromErrorRecord, toErrorRecord, type ErrorRecord } from './codec.ts'
 import { envMode, getGlobalOptions, toStorage, type CacheMode, type SharedOptions } from './config.ts'
@@ -76,6 +76,7 @@ export class CacheCore {
     const r = this.resolved ?? (await this.init())
     if (r.mode === 'off') return this.fn.apply(thisArg, args)
     const key = this.key(keySelf, args)
+    key.hash()
     return this.track(key.memory, this.compute(r, thisArg, key, args))
   }
 
@@ -120,6 +121,11 @@ export class CacheCore {
 
   private key(keySelf: unknown, args: unknown[]): ArgsKey {
     const custom = this.options.key
+    if (!custom && keySelf === undefined) {
+      // Fast path: primitives need no byte encoding for the memory tier, and cannot change before hashing.
+      const memory = primitiveKey(args)
+      if (memory !== undefined) return new PrimitiveKey(memory, this.id, args)
+    }
     const data = custom ? custom(...args) : args
     return keyArgs(this.id, custom ? [data] : args, this.id, keySelf)
   }
@@ -137,6 +143,7 @@ export class CacheCore {
   }
 
   private async miss(r: Resolved, thisArg: unknown, key: ArgsKey, args: unknown[]): Promise<unknown> {
+    key.hash() // now, before `fn` can mutate its arguments
     if (r.mode !== 'refresh') {
       const found = await this.read(r, key)
       if (found && !this.expired(found, r)) {
@@ -216,6 +223,21 @@ export class CacheCore {
   private storageFailed(op: string, storeKey: string, error: unknown): void {
     this.stats.errors++
     warnOnce('storage-failure', `[smart-cache] storage ${op} failed for ${this.id} (key ${storeKey}): ${message(error)}. Results stay correct (computed); further failures are only counted in .stats.errors. Fix: check the storage (${this.options.storage ? 'options.storage' : describeDefaultStorage()}), or set SMART_CACHE=off.`)
+  }
+}
+
+/** {@link ArgsKey} of a primitive-only argument list; the canonical hash is computed on first use. */
+class PrimitiveKey implements ArgsKey {
+  private hex: string | undefined
+  constructor(
+    readonly memory: string,
+    private readonly id: string,
+    private readonly args: unknown[],
+  ) {}
+
+  hash(): string {
+    this.hex ??= keyArgs(this.id, this.args, this.id).hash()
+    return this.hex
   }
 }
 
