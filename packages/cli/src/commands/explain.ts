@@ -1,20 +1,26 @@
 import { createFingerprinter, type ExplainNode } from '@smart-cache/fingerprint'
 import type { CAC } from 'cac'
 import { CliError } from '../errors.ts'
+import { explainDiff } from '../explain-diff.ts'
 import { findRoot } from '../root.ts'
 import { parseTarget } from '../targets.ts'
 import { printWarnings } from '../warnings.ts'
 
-interface Options { root?: string, json?: boolean }
+interface Options { root?: string, json?: boolean, from?: string, to?: string }
 
-/** `smart-cache explain [--root DIR] [--json] FILE#EXPORT` */
+/** `smart-cache explain [--root DIR] [--json] FILE#EXPORT`, or `explain ID --from OLD_MANIFEST [--to NEW_MANIFEST]` */
 export function registerExplain(cli: CAC): void {
   cli
-    .command('explain <target>', 'Show what the fingerprint of FILE#EXPORT is made of')
+    .command('explain <target>', 'Show what the fingerprint of FILE#EXPORT is made of; with --from, why it changed since a manifest')
     .option('--root <dir>', 'Project root (default: nearest folder with a package.json)')
-    .option('--json', 'Print the tree as JSON')
+    .option('--json', 'Print the tree (or the comparison) as JSON')
+    .option('--from <manifest>', 'Compare: the smart-cache-manifest.json of an older build; TARGET is then a function id')
+    .option('--to <manifest>', 'Compare with this newer manifest (default: the current sources, fingerprinted now)')
     .example('smart-cache explain src/math.ts#fib')
+    .example('smart-cache explain src/math.ts#fib --from old/smart-cache-manifest.json --to dist/smart-cache-manifest.json')
     .action(async (target: string, options: Options) => {
+      if (options.to !== undefined && options.from === undefined) throw new CliError('--to needs --from OLD_MANIFEST. Fix: smart-cache explain ID --from OLD --to NEW.')
+      if (options.from !== undefined) return explainDiff(String(target), { ...options, from: options.from })
       const { file, name } = parseTarget(target)
       if (name === undefined) throw new CliError(`explain needs FILE#EXPORT, got '${target}' (use #default for a default export).`)
       const engine = createFingerprinter({ root: findRoot(options.root) })

@@ -1,0 +1,88 @@
+import { readFileSync, statSync } from 'node:fs'
+import { relative, resolve } from 'node:path'
+import { glob } from 'tinyglobby'
+import { CliError } from './errors.ts'
+
+/** Contract 3: one dependency of a cached function. */
+export interface ManifestDep { file: string, binding: string, hash: string, line: number }
+
+/** Contract 3: `smart-cache-manifest.json`. */
+export interface Manifest {
+  version: 1
+  createdAt: string
+  functions: Record<string, { fingerprint: string, deps: ManifestDep[] }>
+}
+
+/** A manifest read from disk. */
+export interface FoundManifest { file: string, manifest: Manifest, time: number }
+
+export const MANIFEST_NAME = 'smart-cache-manifest.json'
+
+/** Reads and checks one manifest; errors name the file and the fix. */
+export function readManifest(file: string): FoundManifest {
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  }
+  catch {
+    throw new CliError(`cannot read manifest ${file}. Fix: pass the path of a ${MANIFEST_NAME} written by the smart-cache plugin (it sits beside the build output).`)
+  }
+  let data: unknown
+  try {
+    data = JSON.parse(text)
+  }
+  catch (error) {
+    throw new CliError(`${file}: not valid JSON (${(error as Error).message}). Fix: rebuild to rewrite the manifest.`)
+  }
+  const manifest = checkManifest(data, file)
+  const created = Date.parse(manifest.createdAt)
+  return { file, manifest, time: Number.isFinite(created) ? created : statSync(file).mtimeMs }
+}
+
+function checkManifest(data: unknown, file: string): Manifest {
+  const m = data as Manifest
+  if (typeof m !== 'object' || m === null || m.version !== 1 || typeof m.functions !== 'object' || m.functions === null) {
+    throw new CliError(`${file}: not a smart-cache manifest (expected { "version": 1, "functions": {…} }). Fix: pass a ${MANIFEST_NAME} written by the plugin.`)
+  }
+  for (const [id, fn] of Object.entries(m.functions)) {
+    if (typeof fn?.fingerprint !== 'string' || !Array.isArray(fn.deps))
+      throw new CliError(`${file}: functions["${id}"] has no fingerprint/deps. Fix: rebuild to rewrite the manifest.`)
+  }
+  return m
+}
+
+/** Every `smart-cache-manifest.json` under `root` (node_modules and dot-folders skipped), newest first. */
+export async function findManifests(root: string): Promise<FoundManifest[]> {
+  const files = await glob(`**/${MANIFEST_NAME}`, { cwd: root, absolute: true, ignore: ['**/node_modules/**', '**/.git/**'], followSymbolicLinks: false })
+  return files.sort().map(readManifest).sort((a, b) => b.time - a.time || (a.file < b.file ? -1 : 1))
+}
+
+/** `--manifest FILE` (one) or every manifest found under the root. */
+export async function loadManifests(root: string, option: string | undefined): Promise<FoundManifest[]> {
+  return option === undefined ? findManifests(root) : [readManifest(resolve(String(option)))]
+}
+
+/** `id → fingerprint` of the newest manifest, the notion of "current" used by ls/stats. */
+export function currentFingerprints(manifests: FoundManifest[]): Map<string, string> {
+  const newest = manifests[0]
+  return new Map(newest ? Object.entries(newest.manifest.functions).map(([id, f]) => [id, f.fingerprint]) : [])
+}
+
+/** `id → every fingerprint some manifest names`, the notion of "still named" used by prune. */
+export function namedFingerprints(manifests: FoundManifest[]): Map<string, Set<string>> {
+  const named = new Map<string, Set<string>>()
+  for (const { manifest } of manifests) {
+    for (const [id, f] of Object.entries(manifest.functions)) {
+      const set = named.get(id) ?? new Set<string>()
+      set.add(f.fingerprint)
+      named.set(id, set)
+    }
+  }
+  return named
+}
+
+/** A manifest path for messages: relative to the root when inside it. */
+export function displayPath(file: string, root: string): string {
+  const rel = relative(root, file)
+  return rel.startsWith('..') ? file : rel.split('\\').join('/')
+}

@@ -1,0 +1,39 @@
+import type { Command } from 'cac'
+import { openStore, type CacheStore } from 'smart-cache/store'
+import { CliError } from './errors.ts'
+import { findRoot } from './root.ts'
+import { resolveStoreTarget, type StoreFlags } from './storage-config.ts'
+
+/** Flags of every command that reads the cache store. */
+export interface StoreCommandOptions extends StoreFlags { root?: string, manifest?: string, json?: boolean }
+
+/** Adds `--root`, `--storage`, `--dir`, `--config` to a command. */
+export function withStoreFlags(command: Command): Command {
+  return command
+    .option('--root <dir>', 'Project root (default: nearest folder with a package.json)')
+    .option('--storage <url>', 'Store to open instead of the default folder: redis://HOST:PORT/DB[?base=PREFIX]')
+    .option('--dir <dir>', 'Folder of a filesystem store (default: SMART_CACHE_DIR, else <root>/node_modules/.cache/smart-cache/values)')
+    .option('--config <file>', 'Config file (default: smart-cache.config.{json,mjs} at the root)')
+}
+
+/** An opened store with the project root and a description for the output. */
+export interface OpenedStore { store: CacheStore, root: string, describe: string }
+
+/** Opens the store named by the flags, runs `work`, always disposes; storage failures become one clear error. */
+export async function useStore<T>(options: StoreCommandOptions, work: (opened: OpenedStore) => Promise<T>): Promise<T> {
+  const root = findRoot(options.root)
+  const target = await resolveStoreTarget(root, options)
+  const store = openStore(target.options)
+  const describe = store.location ?? target.describe
+  try {
+    return await work({ store, root, describe })
+  }
+  catch (error) {
+    if (error instanceof CliError) throw error
+    const message = (error as Error)?.message ?? String(error)
+    throw new CliError(`cannot use the store ${describe}: ${message.replace(/^\[smart-cache\]\s*/, '')}. Fix: check that it is reachable (is the server running? is the URL right?) or pass --storage/--dir.`)
+  }
+  finally {
+    await store.dispose().catch(() => {})
+  }
+}
