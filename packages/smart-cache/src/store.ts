@@ -2,6 +2,8 @@ import type { Driver, Storage } from 'unstorage'
 import { loadHashers } from './core/blake3.ts'
 import { toStorage } from './core/config.ts'
 import { FLAG_ERROR, openEnvelope } from './core/envelope.ts'
+import { createSigner, type Signer } from './core/mac.ts'
+import { envSecret } from './core/security.ts'
 import { LAYOUT_PREFIX, parseEntryKey } from './core/layout.ts'
 import { createDefaultStorage, defaultCacheDir } from './storage/node.ts'
 
@@ -22,6 +24,12 @@ export interface OpenStoreOptions {
    * @default process.cwd()
    */
   cwd?: string
+  /**
+   * Secret to verify signed entries with (entries that fail are `corrupt`, so `prune` removes them).
+   * Without one, signed entries are listed unverified (`signed: true`, structure checked only).
+   * @default `SMART_CACHE_SECRET`
+   */
+  secret?: string | Uint8Array
 }
 
 /** One stored entry. */
@@ -43,6 +51,8 @@ export interface StoreEntry {
   error: boolean
   /** Truncated, corrupt or unreadable (such entries are ignored by the runtime; prune them). */
   corrupt: boolean
+  /** Carries a keyed-BLAKE3 MAC (issue 6); verified only when the store has the secret. */
+  signed: boolean
 }
 
 /** Selects entries; all given criteria must match. */
@@ -94,7 +104,10 @@ export interface CacheStore {
 export function openStore(options: OpenStoreOptions = {}): CacheStore {
   const location = options.storage ? undefined : (options.dir ?? defaultCacheDir(options.cwd))
   const storage = options.storage ? toStorage(options.storage) : createDefaultStorage(location)
-  const list = async (filter: StoreFilter = {}) => (await readAll(storage, filter.fingerprint)).filter((e) => matches(e, filter))
+  const secret = options.secret ?? envSecret()
+  const verifier = secret === undefined ? Promise.resolve(undefined) : createSigner(secret)
+  const readAll = async (fingerprint?: string) => readAllWith(storage, await verifier, fingerprint)
+  const list = async (filter: StoreFilter = {}) => (await readAll(filter.fingerprint)).filter((e) => matches(e, filter))
   const remove = async (entries: StoreEntry[]) => {
     await Promise.all(entries.map((e) => storage.removeItem(e.key)))
     return entries.length
@@ -102,7 +115,7 @@ export function openStore(options: OpenStoreOptions = {}): CacheStore {
   return {
     location,
     list,
-    stats: async () => totals(await readAll(storage)),
+    stats: async () => totals(await readAll()),
     delete: async (filter) => {
       if (!Object.values(filter).some((v) => v !== undefined)) {
         throw new TypeError('[smart-cache] store.delete(filter) needs at least one criterion. Fix: use store.clear() to delete everything.')
@@ -111,38 +124,38 @@ export function openStore(options: OpenStoreOptions = {}): CacheStore {
     },
     prune: async ({ current, maxIdle, now = Date.now() } = {}) =>
       remove(
-        (await readAll(storage)).filter(
+        (await readAll()).filter(
           (e) =>
             e.corrupt ||
             (current !== undefined && e.id in current && current[e.id] !== e.fingerprint) ||
             (maxIdle !== undefined && now - e.lastAccess > maxIdle),
         ),
       ),
-    clear: async () => remove(await readAll(storage)),
+    clear: async () => remove(await readAll()),
     dispose: () => storage.dispose(),
   }
 }
 
-async function readAll(storage: Storage, fingerprint?: string): Promise<StoreEntry[]> {
+async function readAllWith(storage: Storage, signer: Signer | undefined, fingerprint?: string): Promise<StoreEntry[]> {
   await loadHashers()
   const base = fingerprint ? `${LAYOUT_PREFIX}:${fingerprint}` : LAYOUT_PREFIX
   const keys = (await storage.getKeys(base)).filter((k) => parseEntryKey(k))
   const entries: StoreEntry[] = []
   for (const key of keys) {
-    const entry = await readEntry(storage, key)
+    const entry = await readEntry(storage, key, signer)
     if (entry) entries.push(entry)
   }
   return entries.sort((a, b) => compare(a.id, b.id) || compare(a.fingerprint, b.fingerprint) || compare(a.key, b.key))
 }
 
-async function readEntry(storage: Storage, key: string): Promise<StoreEntry | undefined> {
+async function readEntry(storage: Storage, key: string, signer: Signer | undefined): Promise<StoreEntry | undefined> {
   const { fingerprint, argsHash } = parseEntryKey(key)!
   const base = { key, fingerprint, argsHash }
   let raw: unknown
   try {
     raw = await storage.getItemRaw(key)
   } catch {
-    return { ...base, id: '', size: 0, createdAt: 0, lastAccess: 0, error: false, corrupt: true }
+    return { ...base, id: '', size: 0, createdAt: 0, lastAccess: 0, error: false, corrupt: true, signed: false }
   }
   if (raw === null || raw === undefined) return undefined
   const meta: Record<string, unknown> = await Promise.resolve()
@@ -150,7 +163,7 @@ async function readEntry(storage: Storage, key: string): Promise<StoreEntry | un
     .catch(() => ({}))
   const touched = meta.mtime instanceof Date ? meta.mtime.getTime() : undefined
   try {
-    const env = openEnvelope(raw)
+    const env = openEnvelope(raw, { signer, key, acceptUnverified: true })
     const ok = env.header.fingerprint === fingerprint
     return {
       ...base,
@@ -160,10 +173,11 @@ async function readEntry(storage: Storage, key: string): Promise<StoreEntry | un
       lastAccess: Math.max(touched ?? env.createdAt, env.createdAt),
       error: (env.flags & FLAG_ERROR) !== 0,
       corrupt: !ok,
+      signed: env.signed,
     }
   } catch {
     const size = raw instanceof Uint8Array ? raw.length : 0
-    return { ...base, id: '', size, createdAt: 0, lastAccess: touched ?? 0, error: false, corrupt: true }
+    return { ...base, id: '', size, createdAt: 0, lastAccess: touched ?? 0, error: false, corrupt: true, signed: false }
   }
 }
 

@@ -5,7 +5,9 @@ import { getHashers, loadHashers } from './blake3.ts'
 import { decodeValue, encodeValue, fromErrorRecord, toErrorRecord, type ErrorRecord } from './codec.ts'
 import { envMode, getGlobalOptions, toStorage, type CacheMode, type SharedOptions } from './config.ts'
 import { describeDefaultStorage, getDefaultStorage } from './defaults.ts'
-import { FLAG_ERROR, openEnvelope, sealEnvelope } from './envelope.ts'
+import { FLAG_ERROR, SignatureError, openEnvelope, sealEnvelope } from './envelope.ts'
+import { oversizedMessage, rawSize } from './limits.ts'
+import { resolveSecurity, type Security } from './security.ts'
 import { entryKey, fingerprintBase } from './layout.ts'
 import { createStats, type CacheStats } from './stats.ts'
 import { warnOnce } from './warn.ts'
@@ -25,6 +27,7 @@ interface Resolved {
   swr: boolean
   cacheErrors: boolean
   timeout: number
+  security: Security
 }
 
 export interface CoreOptions extends SharedOptions {
@@ -97,6 +100,8 @@ export class CacheCore {
     await loadHashers()
     if (this.resolved) return this.resolved
     const o = { ...getGlobalOptions(), ...definedOnly(this.options) }
+    const security = await resolveSecurity(o, this.id)
+    if (this.resolved) return this.resolved
     const size = o.memory === undefined ? 1000 : o.memory
     this.resolved = {
       mode: envMode() ?? o.mode ?? 'on',
@@ -106,6 +111,7 @@ export class CacheCore {
       swr: o.swr ?? false,
       cacheErrors: o.cacheErrors ?? false,
       timeout: o.timeout ?? 5000,
+      security,
     }
     return this.resolved
   }
@@ -185,7 +191,8 @@ export class CacheCore {
     r.memory?.set(key.memory, { value, error, createdAt })
     if (!r.storage || r.mode === 'readonly') return
     const storeKey = entryKey(this.fingerprint, key.hash())
-    const bytes = sealEnvelope({ id: this.id, fingerprint: this.fingerprint }, payload, error ? FLAG_ERROR : 0, createdAt)
+    const bytes = sealEnvelope({ id: this.id, fingerprint: this.fingerprint }, payload, error ? FLAG_ERROR : 0, createdAt, { signer: r.security.signer, key: storeKey })
+    if (bytes.length > r.security.maxEntrySize) return this.oversized('write', storeKey, bytes.length, r)
     try {
       await withTimeout(r.storage.setItemRaw(storeKey, bytes), r.timeout, storeKey)
       this.stats.bytesWritten += bytes.length
@@ -205,8 +212,9 @@ export class CacheCore {
       return undefined
     }
     if (raw === null || raw === undefined) return undefined
+    if (rawSize(raw) > r.security.maxEntrySize) return this.oversized('read', storeKey, rawSize(raw), r)
     try {
-      const entry = openEnvelope(raw)
+      const entry = openEnvelope(raw, { signer: r.security.signer, key: storeKey })
       this.stats.bytesRead += entry.size
       if (entry.header.fingerprint !== this.fingerprint || entry.header.id !== this.id) {
         throw new Error(`entry belongs to ${entry.header.id} (${entry.header.fingerprint.slice(0, 12)}…)`)
@@ -214,10 +222,24 @@ export class CacheCore {
       return { value: decodeValue(entry.payload), error: (entry.flags & FLAG_ERROR) !== 0, createdAt: entry.createdAt }
     } catch (error) {
       this.stats.errors++
+      if (error instanceof SignatureError) return this.rejected(storeKey, error)
       this.stats.corrupt++
       warnOnce(`corrupt:${this.id}`, `[smart-cache] ignored a corrupt entry of ${this.id} (key ${storeKey}): ${message(error)}. It is recomputed and overwritten.`)
       return undefined
     }
+  }
+
+  private rejected(storeKey: string, error: SignatureError): undefined {
+    if (error.reason !== 'unverifiable') this.stats[error.reason]++
+    const fix = error.reason === 'unverifiable' ? 'set SMART_CACHE_SECRET (or options.secret) to the secret of the writers' : 'give every writer of this store the same secret'
+    warnOnce(`rejected:${error.reason}:${this.id}`, `[smart-cache] refused an entry of ${this.id} (key ${storeKey}): ${error.message}. It was not served; the result is recomputed and overwritten. Fix: ${fix}.`)
+    return undefined
+  }
+
+  private oversized(op: 'read' | 'write', storeKey: string, size: number, r: Resolved): undefined {
+    this.stats.oversized++
+    warnOnce(`oversized:${op}:${this.id}`, oversizedMessage(op, this.id, storeKey, size, r.security.maxEntrySize))
+    return undefined
   }
 
   private storageFailed(op: string, storeKey: string, error: unknown): void {

@@ -1,10 +1,11 @@
 import { createStorage, type Driver, type Storage } from 'unstorage'
+import type { SecurityOptions } from './security.ts'
 
 /** `SMART_CACHE` / `options.mode`: `off` bypasses the cache, `readonly` never writes, `refresh` recomputes and overwrites. */
 export type CacheMode = 'on' | 'off' | 'readonly' | 'refresh'
 
 /** Options shared by `configure()` and `smartCache()`. */
-export interface SharedOptions {
+export interface SharedOptions extends SecurityOptions {
   /**
    * Where entries are kept: any unstorage instance or driver (e.g. `unstorage/drivers/redis`).
    * @default Node: atomic files under `<project>/node_modules/.cache/smart-cache/values` (or `SMART_CACHE_DIR`); browsers: IndexedDB

@@ -22,10 +22,11 @@ export function rawSize(raw: unknown): number {
   return 0
 }
 
-/** The warning printed once per function when a result is too large to store. */
-export function oversizedMessage(id: string, storeKey: string, size: number, max: number): string {
-  return (
-    `[smart-cache] result of ${id} (key ${storeKey}) is ${size} bytes encoded, over maxEntrySize ${max}; ` +
-    'it is returned (and kept in memory) but not stored. Fix: return less data, or raise options.maxEntrySize.'
-  )
+/** The warning printed once per function when an entry is too large to store (`write`) or to read (`read`). */
+export function oversizedMessage(op: 'read' | 'write', id: string, storeKey: string, size: number, max: number): string {
+  const what =
+    op === 'write'
+      ? `result of ${id} (key ${storeKey}) is ${size} bytes encoded, over maxEntrySize ${max}; it is returned (and kept in memory) but not stored`
+      : `stored entry of ${id} (key ${storeKey}) is ${size} bytes, over maxEntrySize ${max}; it was not read and the result is recomputed`
+  return `[smart-cache] ${what}. Fix: return less data, or raise options.maxEntrySize.`
 }

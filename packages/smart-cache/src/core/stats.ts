@@ -10,6 +10,12 @@ export interface CacheStats {
   errors: number
   /** Corrupt or truncated entries detected (included in `errors`). */
   corrupt: number
+  /** Entries without a MAC while a secret is set: never served (included in `errors`). */
+  unsigned: number
+  /** Entries whose MAC does not verify with the secret: never served (included in `errors`). */
+  forged: number
+  /** Results not stored, or stored entries not read, because they exceed `maxEntrySize`. */
+  oversized: number
   /** Bytes read from storage. */
   bytesRead: number
   /** Bytes written to storage. */
@@ -17,5 +23,5 @@ export interface CacheStats {
 }
 
 export function createStats(): CacheStats {
-  return { hits: 0, misses: 0, stale: 0, errors: 0, corrupt: 0, bytesRead: 0, bytesWritten: 0 }
+  return { hits: 0, misses: 0, stale: 0, errors: 0, corrupt: 0, unsigned: 0, forged: 0, oversized: 0, bytesRead: 0, bytesWritten: 0 }
 }
