@@ -119,9 +119,9 @@ function seedFib() {
 }
 
 configure({})
-await memoryTier()
-await filesystemTier()
-await argHashing()
-seedFib()
+// `node bench/runtime.mjs [memory] [fs] [hash] [fib]` runs a subset; no argument runs all.
+const only = new Set(process.argv.slice(2))
+const sections = { memory: memoryTier, fs: filesystemTier, hash: argHashing, fib: seedFib }
+for (const [name, run] of Object.entries(sections)) if (only.size === 0 || only.has(name)) await run()
 console.log(`node ${process.version}, ${process.platform}/${process.arch}`)
 console.table(rows)

@@ -187,18 +187,18 @@ class Encoder {
     return this.custom(o)
   }
 
-  array(a: unknown[]): void {
+  array(a: readonly unknown[]): void {
     this.tag(Tag.Array)
     this.u32(a.length)
     for (let i = 0; i < a.length; i++) {
       if (!(i in a)) this.tag(Tag.Hole)
-      else this.child(String(i), a[i], true)
+      else this.child(i, a[i], true)
     }
   }
 
   plain(o: Record<string, unknown>, nullProto: boolean): void {
     if (Object.getOwnPropertySymbols(o).length > 0) throw new PathError([], 'an object with symbol keys cannot be keyed')
-    const keys = Object.keys(o).sort()
+    const keys = sortKeys(Object.keys(o))
     this.tag(nullProto ? Tag.NullProtoObject : Tag.Object)
     this.u32(keys.length)
     for (const k of keys) {
@@ -245,7 +245,7 @@ class Encoder {
     this.child(`[cacheKey]()`, method.call(o), false)
   }
 
-  child(segment: string, v: unknown, bracket: boolean): void {
+  child(segment: string | number, v: unknown, bracket: boolean): void {
     try {
       this.value(v)
     } catch (error) {
@@ -257,13 +257,22 @@ class Encoder {
 
 const textEncoder = new TextEncoder()
 const encoder = new Encoder()
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'))
+const HEX_CODES = new Uint16Array(256)
+for (let i = 0; i < 256; i++) {
+  const pair = i.toString(16).padStart(2, '0')
+  HEX_CODES[i] = pair.charCodeAt(0) | (pair.charCodeAt(1) << 8)
+}
+const hexOut = new Uint8Array(64)
+const asciiDecoder = new TextDecoder()
 
-/** Lowercase hex of a digest (faster than hash-wasm's hex output). */
+/** Lowercase hex of a 32-byte digest (ASCII bytes decoded at once: faster than joining strings). */
 export function toHex(bytes: Uint8Array): string {
-  let out = ''
-  for (let i = 0; i < bytes.length; i++) out += HEX[bytes[i]!]
-  return out
+  for (let i = 0; i < 32; i++) {
+    const pair = HEX_CODES[bytes[i]!]!
+    hexOut[2 * i] = pair & 0xff
+    hexOut[2 * i + 1] = pair >> 8
+  }
+  return asciiDecoder.decode(hexOut)
 }
 
 function digestHex(): string {
@@ -310,6 +319,21 @@ export function primitiveKey(args: readonly unknown[]): string | undefined {
   return key.length > PRIMITIVE_KEY_MAX ? undefined : key
 }
 
+/** Sorts by UTF-16 code units (same order as `Array.prototype.sort()`); insertion sort for the usual few keys. */
+function sortKeys(keys: string[]): string[] {
+  if (keys.length > 16) return keys.sort()
+  for (let i = 1; i < keys.length; i++) {
+    const k = keys[i]!
+    let j = i - 1
+    while (j >= 0 && keys[j]! > k) {
+      keys[j + 1] = keys[j]!
+      j--
+    }
+    keys[j + 1] = k
+  }
+  return keys
+}
+
 function formatPath(root: string, segments: string[]): string {
   return root + segments.map((s) => (/^\.[A-Za-z_$][\w$]*$/.test(s) || s.startsWith('[') ? s : `[${JSON.stringify(s.slice(1))}]`)).join('')
 }
@@ -340,7 +364,7 @@ function encodeWith<T>(enc: Encoder, namespace: string, args: readonly unknown[]
       encodeRoot(enc, 'this', self, where)
     }
     enc.tag(Tag.Args)
-    encodeRoot(enc, 'args', args, where)
+    encodeRoot(enc, 'args', args, where, true)
     return done(enc)
   } finally {
     enc.busy = false
@@ -348,9 +372,11 @@ function encodeWith<T>(enc: Encoder, namespace: string, args: readonly unknown[]
   }
 }
 
-function encodeRoot(enc: Encoder, root: string, value: unknown, where: string): void {
+function encodeRoot(enc: Encoder, root: string, value: unknown, where: string, list = false): void {
   try {
-    enc.value(value)
+    // The argument list is a fresh array nothing else can reference: no back-reference bookkeeping.
+    if (list) enc.array(value as unknown[])
+    else enc.value(value)
   } catch (error) {
     if (error instanceof PathError) throw new KeyError(formatPath(root, error.segments), error.reason, where)
     throw error

@@ -1,4 +1,5 @@
 import { promises as fsp } from 'node:fs'
+import type { FileHandle } from 'node:fs/promises'
 import { dirname, join, resolve, sep } from 'node:path'
 import { defineDriver } from 'unstorage'
 
@@ -6,11 +7,11 @@ export interface AtomicFsOptions {
   /** Folder that holds the entries (created on first write). */
   base: string
   /**
-   * Record reads by setting the file's mtime (used as "last access" by `smart-cache/store`).
-   * Fire-and-forget; failures are ignored.
-   * @default true
+   * Record reads by setting the file's mtime (used as "last access" by `smart-cache/store`) when it is
+   * older than `touchAfter` ms. Fire-and-forget; failures are ignored. `false` never touches.
+   * @default 60_000
    */
-  touchOnRead?: boolean
+  touchAfter?: number | false
 }
 
 const TMP_SUFFIX = '.sc-tmp'
@@ -24,7 +25,7 @@ let counter = 0
 export const atomicFsDriver = defineDriver((options: AtomicFsOptions) => {
   if (!options?.base) throw new TypeError('[smart-cache] atomicFsDriver: options.base (a folder) is required')
   const base = resolve(options.base)
-  const touch = options.touchOnRead !== false
+  const touchAfter = options.touchAfter === undefined ? 60_000 : options.touchAfter
   const file = (key: string): string => pathOf(base, key)
 
   return {
@@ -36,7 +37,7 @@ export const atomicFsDriver = defineDriver((options: AtomicFsOptions) => {
       const bytes = await readOrNull(file(key), false)
       return bytes === null ? null : bytes.toString('utf8')
     },
-    getItemRaw: async (key) => readOrNull(file(key), touch),
+    getItemRaw: async (key) => readOrNull(file(key), touchAfter),
     setItem: (key, value: string) => writeAtomic(file(key), value),
     setItemRaw: (key, value: Uint8Array) => writeAtomic(file(key), value),
     removeItem: (key) => fsp.rm(file(key), { force: true }),
@@ -68,17 +69,31 @@ function pathOf(base: string, key: string): string {
   return path
 }
 
-async function readOrNull(path: string, touch: boolean): Promise<Buffer | null> {
+/** Reads a whole file (open, fstat, read, close: what readFile does) and touches it if its mtime is stale. */
+async function readOrNull(path: string, touchAfter: number | false): Promise<Buffer | null> {
+  let handle: FileHandle
   try {
-    const bytes = await fsp.readFile(path)
-    if (touch) {
-      const now = new Date()
-      fsp.utimes(path, now, now).catch(() => {})
-    }
-    return bytes
+    handle = await fsp.open(path, 'r')
   } catch (error) {
     if (isMissing(error)) return null
     throw error
+  }
+  try {
+    const stat = await handle.stat()
+    const bytes = Buffer.allocUnsafe(stat.size)
+    let offset = 0
+    while (offset < bytes.length) {
+      const { bytesRead } = await handle.read(bytes, offset, bytes.length - offset, offset)
+      if (bytesRead === 0) break
+      offset += bytesRead
+    }
+    if (touchAfter !== false && Date.now() - stat.mtimeMs > touchAfter) {
+      const now = new Date()
+      fsp.utimes(path, now, now).catch(() => {})
+    }
+    return offset === bytes.length ? bytes : bytes.subarray(0, offset)
+  } finally {
+    await handle.close()
   }
 }
 
