@@ -68,8 +68,11 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
         registry.set(id, result?.functions ?? new Map())
         if (!result)
           return null
-        for (const f of result.watchFiles)
-          this.addWatchFile(f)
+        // A one-off Rollup/Vite/Rolldown build watches nothing: skip thousands of calls.
+        if ((this as { meta?: { watchMode?: boolean } }).meta?.watchMode !== false) {
+          for (const f of result.watchFiles)
+            this.addWatchFile(f)
+        }
         for (const w of result.warnings)
           this.warn(w.message)
         if (result.errors.length > 0)

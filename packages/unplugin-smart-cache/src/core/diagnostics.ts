@@ -5,7 +5,7 @@ import { existsSync, readFileSync, realpathSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join, resolve, sep } from 'node:path'
 import { codeFrameColumns } from '@babel/code-frame'
-import { ALLOW_COMMENT, findBinding, findImpurities, moduleFacts } from './impurity.js'
+import { ALLOW_COMMENT, findBinding, findImpurities, IMPURITY_HINT, moduleFacts } from './impurity.js'
 import { parseModule } from './parse.js'
 
 /** A finding ready to be reported. */
@@ -93,19 +93,24 @@ export class DiagnosticsCollector {
 
   private load(relFile: string): SourceModule | null {
     const abs = resolve(this.root, relFile)
-    if (!this.modules.has(abs)) {
-      let m: SourceModule | null = null
-      try {
-        if (this.isRuntime(abs))
-          throw new Error('runtime')
-        const code = readFileSync(abs, 'utf8')
-        const parsed = parseModule(abs, code)
-        m = parsed && sourceModule(abs, code, parsed)
-      }
-      catch {}
-      this.modules.set(abs, m)
-    }
+    if (!this.modules.has(abs))
+      this.modules.set(abs, this.read(abs))
     return this.modules.get(abs)!
+  }
+
+  /** A reached module worth scanning, or `null` (unreadable, no hint of impurity, the runtime, a syntax error). */
+  private read(abs: string): SourceModule | null {
+    let code: string
+    try {
+      code = readFileSync(abs, 'utf8')
+    }
+    catch {
+      return null
+    }
+    if (!IMPURITY_HINT.test(code) || this.isRuntime(abs))
+      return null
+    const parsed = parseModule(abs, code)
+    return parsed && sourceModule(abs, code, parsed)
   }
 
   /** Findings inside `node` of module `m` (stored under `relFile`), each with a code frame. */

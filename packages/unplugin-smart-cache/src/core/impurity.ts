@@ -13,6 +13,12 @@ const IO_GLOBALS = new Set(['fetch', 'XMLHttpRequest', 'WebSocket', 'EventSource
 const RANDOM_CRYPTO = new Set(['getRandomValues', 'randomUUID', 'randomBytes', 'randomInt', 'randomFillSync', 'randomFill'])
 export const ALLOW_COMMENT = '@smart-cache-allow-impure'
 
+/**
+ * Cheap text check: a module whose text has none of these cannot hold a finding, so it is
+ * not parsed (keep in step with the lists above and the checks below).
+ */
+export const IMPURITY_HINT = /\b(?:Date|Math|crypto|fetch|process|performance|XMLHttpRequest|WebSocket|EventSource|localStorage|sessionStorage|indexedDB|require|let|var)\b|['"](?:node:)?(?:fs|https?|http2|net|tls|dgram|dns|child_process|readline|worker_threads)\b/
+
 export interface ModuleFacts {
   /** Local names bound to file or network I/O modules → the module they come from. */
   ioNames: Map<string, string>
