@@ -1,7 +1,9 @@
 import { promises as fsp } from 'node:fs'
 import type { FileHandle } from 'node:fs/promises'
-import { dirname, join, resolve, sep } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { defineDriver } from 'unstorage'
+import { safeKeyPath } from '../storage/safe-key.ts'
+import { sweepTempFiles, tempPathFor, TMP_SUFFIX } from './fs-temp.ts'
 
 export interface AtomicFsOptions {
   /** Folder that holds the entries (created on first write). */
@@ -13,9 +15,6 @@ export interface AtomicFsOptions {
    */
   touchAfter?: number | false
 }
-
-const TMP_SUFFIX = '.sc-tmp'
-let counter = 0
 
 /**
  * unstorage driver for the filesystem that writes atomically: each write goes to a unique temp
@@ -58,15 +57,7 @@ export const atomicFsDriver = defineDriver((options: AtomicFsOptions) => {
 })
 
 function pathOf(base: string, key: string): string {
-  const parts = key.split(':').filter(Boolean)
-  if (parts.some((p) => p === '.' || p === '..' || p.endsWith(TMP_SUFFIX))) {
-    throw new Error(`[smart-cache] atomicFsDriver: refused key "${key}" (dot segment or reserved suffix). Fix: use plain key segments.`)
-  }
-  const path = join(base, ...parts)
-  if (path !== base && !path.startsWith(base + sep)) {
-    throw new Error(`[smart-cache] atomicFsDriver: key "${key}" escapes ${base}. Fix: use plain key segments.`)
-  }
-  return path
+  return safeKeyPath(base, key, TMP_SUFFIX)
 }
 
 /** Reads a whole file (open, fstat, read, close: what readFile does) and touches it if its mtime is stale. */
@@ -107,7 +98,7 @@ async function statOrNull(path: string) {
 }
 
 async function writeAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  const tmp = `${path}.${process.pid}.${(counter++).toString(36)}${TMP_SUFFIX}`
+  const tmp = tempPathFor(path)
   try {
     await fsp.writeFile(tmp, data)
   } catch (error) {
@@ -121,6 +112,7 @@ async function writeAtomic(path: string, data: string | Uint8Array): Promise<voi
     await fsp.rm(tmp, { force: true })
     throw error
   }
+  await sweepTempFiles(dirname(path))
 }
 
 async function walk(dir: string): Promise<string[][]> {
