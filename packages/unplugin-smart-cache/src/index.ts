@@ -33,6 +33,10 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
     return env
   }
 
+  const prewarm = (): void => {
+    getEnv().catch(() => {}) // a failure surfaces, with its message, in the first transform
+  }
+
   const invalidate = async (file: string): Promise<void> => {
     if (!env)
       return
@@ -47,8 +51,10 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
   return {
     name: NAME,
     enforce: 'pre',
-    async buildStart() {
-      await getEnv()
+    // Start loading the engine (module, worker thread) now, without holding the build up:
+    // it is awaited by the first module that has a mark.
+    buildStart() {
+      prewarm()
     },
     transform: {
       filter: { id: { include: options.include, exclude: options.exclude }, code: RUNTIME },
@@ -114,6 +120,7 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
     vite: {
       configResolved(config) {
         root ??= config.root
+        prewarm()
       },
       // Vite drops emitted assets of SSR builds (`build.ssrEmitAssets`): write beside the output.
       writeBundle(outputOptions) {
