@@ -108,7 +108,12 @@ async function loadDriver(name: string, options: Record<string, unknown>, where:
   catch (error) {
     throw new CliError(`${where}: the unstorage driver "${name}" could not be loaded (${(error as Error).message.split('\n')[0]}). Fix: install the package it needs next to @smart-cache/cli.`)
   }
-  return factory(name === 'redis' ? { ...REDIS_DEFAULTS, ...options } : options)
+  if (name !== 'redis') return factory(options)
+  const driver = factory({ ...REDIS_DEFAULTS, ...options })
+  // The command that fails reports the error once; ioredis would also print each retry as "Unhandled error event".
+  const client = driver.getInstance?.() as { on?: (event: string, listener: () => void) => void } | undefined
+  client?.on?.('error', () => {})
+  return driver
 }
 
 /** `redis redis://127.0.0.1:6379/0 (base app)`, with any password hidden. */

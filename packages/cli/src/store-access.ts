@@ -1,5 +1,7 @@
 import type { Command } from 'cac'
-import { openStore, type CacheStore } from 'smart-cache/store'
+import { atomicFsDriver } from 'smart-cache/drivers/fs'
+import { defaultCacheDir, openStore, type CacheStore, type OpenStoreOptions } from 'smart-cache/store'
+import { createStorage } from 'unstorage'
 import { CliError } from './errors.ts'
 import { findRoot } from './root.ts'
 import { resolveStoreTarget, type StoreFlags } from './storage-config.ts'
@@ -23,17 +25,28 @@ export interface OpenedStore { store: CacheStore, root: string, describe: string
 export async function useStore<T>(options: StoreCommandOptions, work: (opened: OpenedStore) => Promise<T>): Promise<T> {
   const root = findRoot(options.root)
   const target = await resolveStoreTarget(root, options)
-  const store = openStore(target.options)
-  const describe = store.location ?? target.describe
+  const { options: open, location } = readOnlyAccess(target.options, root)
+  const store = openStore(open)
+  const describe = location ?? target.describe
   try {
     return await work({ store, root, describe })
   }
   catch (error) {
     if (error instanceof CliError) throw error
-    const message = (error as Error)?.message ?? String(error)
+    const message = ((error as Error)?.message ?? String(error)).trim().replace(/\.+$/, '')
     throw new CliError(`cannot use the store ${describe}: ${message.replace(/^\[smart-cache\]\s*/, '')}. Fix: check that it is reachable (is the server running? is the URL right?) or pass --storage/--dir.`)
   }
   finally {
     await store.dispose().catch(() => {})
   }
+}
+
+/**
+ * The filesystem store opened so that inspecting it does not count as using it: the runtime's
+ * driver records reads in the file mtime ("last use"), which `ls` and `prune` must not refresh.
+ */
+function readOnlyAccess(options: OpenStoreOptions, root: string): { options: OpenStoreOptions, location: string | undefined } {
+  if (options.storage) return { options, location: undefined }
+  const location = options.dir ?? defaultCacheDir(options.cwd ?? root)
+  return { options: { storage: createStorage({ driver: atomicFsDriver({ base: location, touchAfter: false }) }) }, location }
 }
