@@ -1,4 +1,5 @@
 import { getHashers } from './blake3.ts'
+import { blake3Small } from './blake3-small.ts'
 
 /**
  * Canonical argument encoding, streamed into BLAKE3.
@@ -383,7 +384,11 @@ function encodeRoot(enc: Encoder, root: string, value: unknown, where: string, l
   }
 }
 
+/** Encodings up to this size are hashed in JS (no WebAssembly round trip); larger ones by hash-wasm. */
+const JS_HASH_MAX = 128
+
 function digestNow(enc: Encoder): string {
+  if (!enc.streamed && enc.pos <= JS_HASH_MAX) return toHex(blake3Small(enc.buf.subarray(0, enc.pos)))
   enc.flush()
   return digestHex()
 }
@@ -399,10 +404,13 @@ function finish(enc: Encoder): ArgsKey {
   let hex: string | undefined
   const hash = (): string => {
     if (hex === undefined) {
-      const h = getHashers().args
-      h.init()
-      h.update(bytes)
-      hex = digestHex()
+      if (bytes.length <= JS_HASH_MAX) hex = toHex(blake3Small(bytes))
+      else {
+        const h = getHashers().args
+        h.init()
+        h.update(bytes)
+        hex = digestHex()
+      }
     }
     return hex
   }
