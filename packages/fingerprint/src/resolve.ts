@@ -8,7 +8,7 @@ export type Resolved =
   | { kind: 'source', abs: string }
   | { kind: 'json', abs: string }
   | { kind: 'asset', abs: string }
-  | { kind: 'package', name: string, version: string, subpath: string, abs: string }
+  | { kind: 'package', name: string, version: string, subpath: string, abs: string, dir: string }
   | { kind: 'builtin', name: string }
   | { kind: 'unresolved', error: string }
 
@@ -31,9 +31,6 @@ export class Resolver {
   })
 
   private memo = new Map<string, Resolved>()
-
-  /** @param onRead called with every package.json the resolver reads, so the engine can watch it. */
-  constructor(private onRead: (abs: string) => void = () => {}) {}
 
   private packages = new Map<string, { name: string, version: string } | undefined>()
 
@@ -68,18 +65,15 @@ export class Resolver {
   }
 
   /** name@version of the installed package holding `abs`, when it lies under node_modules. */
-  private packageOf(abs: string): { name: string, version: string } | undefined {
+  private packageOf(abs: string): { name: string, version: string, dir: string } | undefined {
     const norm = abs.replaceAll('\\', '/')
     const at = norm.lastIndexOf('/node_modules/')
     if (at === -1) return undefined
     const rest = norm.slice(at + '/node_modules/'.length).split('/')
     const depth = rest[0]!.startsWith('@') ? 2 : 1
     const dir = join(abs.slice(0, at), 'node_modules', ...rest.slice(0, depth))
-    if (!this.packages.has(dir)) {
-      this.onRead(join(dir, 'package.json'))
-      this.packages.set(dir, readPackage(dir))
-    }
-    return this.packages.get(dir) ?? { name: rest.slice(0, depth).join('/'), version: 'unknown' }
+    if (!this.packages.has(dir)) this.packages.set(dir, readPackage(dir))
+    return { dir, ...(this.packages.get(dir) ?? { name: rest.slice(0, depth).join('/'), version: 'unknown' }) }
   }
 }
 

@@ -6,12 +6,15 @@ export interface HashNode {
   targets: string[]
 }
 
+/** Looks nodes up by key. */
+export interface NodeSource { get: (key: string) => HashNode }
+
 /**
  * Full hashes of every node reachable from `root`, written into `full`. Nodes already in `full`
  * are treated as done. Strongly connected components are found with an iterative Tarjan (no
  * recursion, so a 5,000-module chain is fine) and are hashed as a whole.
  */
-export function hashReachable(root: string, nodes: Map<string, HashNode>, full: Map<string, string>): void {
+export function hashReachable(root: string, nodes: NodeSource, full: Map<string, string>): void {
   if (full.has(root)) return
   const index = new Map<string, number>()
   const low = new Map<string, number>()
@@ -67,7 +70,7 @@ export function hashReachable(root: string, nodes: Map<string, HashNode>, full: 
  * splitting. Members with equal colors compute the same thing; the component hash describes the
  * quotient graph, so it depends on content only, never on names, files or visiting order.
  */
-function hashComponent(members: string[], nodes: Map<string, HashNode>, full: Map<string, string>): void {
+function hashComponent(members: string[], nodes: NodeSource, full: Map<string, string>): void {
   if (members.length === 1) {
     const key = members[0]!
     const node = nodes.get(key)!

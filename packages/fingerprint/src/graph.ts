@@ -1,0 +1,166 @@
+import type { GraphNode, Linker } from './linker.ts'
+import { hashReachable } from './scc.ts'
+
+/**
+ * The dependency graph, built on demand and kept between calls. Each node remembers the files it
+ * was computed from; when files change, exactly those nodes are dropped, and the full hashes of
+ * everything that reaches them. Concurrent requests share one breadth-first builder, so the
+ * parser worker gets whole batches and no subgraph is walked twice.
+ */
+export class Graph {
+  private nodes = new Map<string, GraphNode>()
+  private full = new Map<string, string>()
+  private parents = new Map<string, Set<string>>()
+  private readers = new Map<string, Set<string>>()
+  /** Keys built whose targets are queued too. */
+  private expanded = new Set<string>()
+  private failed = new Map<string, unknown>()
+  private pending = new Map<string, Promise<GraphNode>>()
+  private requested: string[] = []
+  private driver: Promise<void> | undefined
+
+  constructor(private linker: Linker) {}
+
+  get(key: string): GraphNode {
+    return this.nodes.get(key) ?? this.linker.leaves.get(key)!.node
+  }
+
+  tryGet(key: string): GraphNode | undefined {
+    return this.nodes.get(key) ?? this.linker.leaves.get(key)?.node
+  }
+
+  hash(key: string): string {
+    return this.full.get(key)!
+  }
+
+  /** Builds and hashes everything reachable from `root`; rejects if a file on the way fails. */
+  async ensure(root: string): Promise<void> {
+    while (!this.expanded.has(root) || this.driver) {
+      if (!this.expanded.has(root)) this.requested.push(root)
+      this.driver ??= this.drive().finally(() => { this.driver = undefined })
+      await this.driver
+    }
+    this.throwIfFailed(root)
+    hashReachable(root, { get: k => this.get(k) }, this.full)
+  }
+
+  /** Drops what depends on the given files. */
+  invalidate(files: Iterable<string>): void {
+    const dropped = new Set<string>()
+    for (const f of files) {
+      for (const k of this.readers.get(f) ?? []) dropped.add(k)
+      this.readers.delete(f)
+    }
+    const stack = [...dropped]
+    const seen = new Set(stack)
+    while (stack.length > 0) {
+      const k = stack.pop()!
+      this.full.delete(k)
+      this.expanded.delete(k)
+      for (const p of this.parents.get(k) ?? []) {
+        if (!seen.has(p)) {
+          seen.add(p)
+          stack.push(p)
+        }
+      }
+    }
+    for (const k of dropped) {
+      this.nodes.delete(k)
+      this.linker.leaves.delete(k)
+    }
+    this.retryFailures()
+  }
+
+  /** Forgets everything (files appeared or disappeared: resolutions may differ). */
+  clear(): void {
+    this.nodes.clear()
+    this.full.clear()
+    this.parents.clear()
+    this.readers.clear()
+    this.expanded.clear()
+    this.failed.clear()
+    this.linker.leaves.clear()
+  }
+
+  /** Failed keys are tried again in the next generation (the file may have been fixed). */
+  retryFailures(): void {
+    for (const k of this.failed.keys()) this.expanded.delete(k)
+    this.failed.clear()
+  }
+
+  private async drive(): Promise<void> {
+    let frontier: string[] = []
+    for (;;) {
+      for (const r of this.requested.splice(0)) {
+        if (!this.expanded.has(r)) {
+          this.expanded.add(r)
+          frontier.push(r)
+        }
+      }
+      if (frontier.length === 0) return
+      const results = await Promise.allSettled(frontier.map(k => this.node(k)))
+      const next: string[] = []
+      results.forEach((res, i) => {
+        if (res.status === 'rejected') {
+          this.failed.set(frontier[i]!, res.reason)
+          return
+        }
+        for (const t of res.value.targets) {
+          if (!this.expanded.has(t)) {
+            this.expanded.add(t)
+            next.push(t)
+          }
+        }
+      })
+      frontier = next
+    }
+  }
+
+  private node(key: string): Promise<GraphNode> {
+    const have = this.nodes.get(key) ?? this.linker.leaves.get(key)?.node
+    if (have) return Promise.resolve(have)
+    let p = this.pending.get(key)
+    if (!p) {
+      p = this.make(key).finally(() => this.pending.delete(key))
+      this.pending.set(key, p)
+    }
+    return p
+  }
+
+  private async make(key: string): Promise<GraphNode> {
+    const reads = new Set<string>()
+    const node = await this.linker.makeNode(key, reads)
+    this.nodes.set(key, node)
+    for (const f of reads) this.link(this.readers, f, key)
+    for (const t of node.targets) {
+      this.link(this.parents, t, key)
+      const leaf = this.linker.leaves.get(t)
+      if (leaf) for (const f of leaf.reads) this.link(this.readers, f, t)
+    }
+    return node
+  }
+
+  private link(map: Map<string, Set<string>>, from: string, to: string): void {
+    let set = map.get(from)
+    if (!set) {
+      set = new Set()
+      map.set(from, set)
+    }
+    set.add(to)
+  }
+
+  /** Rethrows the first failure reachable from `root` among nodes not hashed yet. */
+  private throwIfFailed(root: string): void {
+    if (this.failed.size === 0) return
+    const seen = new Set<string>()
+    const stack = [root]
+    while (stack.length > 0) {
+      const k = stack.pop()!
+      if (seen.has(k) || this.full.has(k)) continue
+      seen.add(k)
+      if (this.failed.has(k)) throw this.failed.get(k)
+      const n = this.nodes.get(k)
+      if (n) stack.push(...n.targets)
+    }
+  }
+}

@@ -1,0 +1,260 @@
+import { join, relative } from 'node:path'
+import { DEFAULT_LOCAL } from './analyze/module.ts'
+import type { FileAnalysis, Ref } from './analyze/types.ts'
+import { FingerprintError } from './errors.ts'
+import { hashBytes, readText } from './files.ts'
+import { blake3 } from './hash.ts'
+import type { Resolved, Resolver } from './resolve.ts'
+import type { FileStore } from './store.ts'
+
+/** A node of the dependency graph. Keys hold absolute paths but are never hashed. */
+export interface GraphNode {
+  key: string
+  own: string
+  targets: string[]
+  file: string | null
+  binding: string
+  line: number
+  resolvedFrom: string
+  leafId?: string
+}
+
+/** Files whose content a node was computed from; a change to any of them invalidates it. */
+export type Reads = Set<string>
+
+export type Warn = (code: string, text: string, file?: string, line?: number, column?: number) => void
+
+export const bindingKey = (abs: string, name: string): string => `b\0${abs}\0${name}`
+export const namespaceKey = (abs: string): string => `n\0${abs}`
+const display = (name: string): string => (name === DEFAULT_LOCAL ? 'default' : name)
+
+type Spec = [string, number, number]
+
+/** Key of a leaf; it never enters a hash. */
+function leafKey(r: Resolved, spec: string, imported: string): string {
+  switch (r.kind) {
+    case 'package': return `p\0${r.name}@${r.version}\0${r.subpath}\0${imported}`
+    case 'builtin': return `B\0${r.name}\0${imported}`
+    case 'json': return `j\0${r.abs}`
+    case 'asset': return `a\0${r.abs}`
+    case 'unresolved': return `u\0${spec}\0${imported}`
+    case 'source': throw new Error('[smart-cache] internal: leaf() called for a source module')
+  }
+}
+
+/**
+ * Links analyses into graph nodes: follows imports and re-exports to the binding that defines a
+ * name, and makes leaves for what is not parsed. Every file consulted is recorded in `reads`.
+ */
+export class Linker {
+  /** Names provided through `export *`, per module: name → the module that exports it directly. */
+  private starTables = new Map<string, { table: Map<string, string>, files: string[] }>()
+  /** Leaf nodes, built on the fly. */
+  readonly leaves = new Map<string, { node: GraphNode, reads: string[] }>()
+
+  constructor(
+    private root: string,
+    private store: FileStore,
+    private resolver: Resolver,
+    private warn: Warn,
+  ) {}
+
+  rel(abs: string): string {
+    return relative(this.root, abs).replaceAll('\\', '/')
+  }
+
+  /** Forgets the `export *` tables after files changed. */
+  resetTables(): void {
+    this.starTables.clear()
+  }
+
+  private async analysis(abs: string, reads: Reads): Promise<FileAnalysis> {
+    reads.add(abs)
+    return this.store.analysis(abs)
+  }
+
+  /** Graph key of a requested name: an export, a module-level binding, or `Class.member` (whole class). */
+  async targetKey(abs: string, name: string, reads: Reads): Promise<string> {
+    const a = await this.analysis(abs, reads)
+    if (name in a.exports) return this.exportTarget(abs, name, reads)
+    if (name in a.names) return bindingKey(abs, name)
+    if (name in a.imports) return this.refTarget(abs, ['x', ...a.imports[name]!], reads)
+    const dot = name.indexOf('.')
+    if (dot > 0) return this.targetKey(abs, name.slice(0, dot), reads)
+    if ((await this.starTable(abs, reads)).has(name)) return this.exportTarget(abs, name, reads)
+    const known = (await this.exportNames(abs, reads)).join(', ') || '(none)'
+    throw new FingerprintError(`${this.rel(abs)} has no export or module-level binding named '${name}'. Its exports: ${known}.`)
+  }
+
+  /** Every export name of a file, those of `export *` included, sorted. */
+  async exportNames(abs: string, reads: Reads): Promise<string[]> {
+    const a = await this.analysis(abs, reads)
+    const names = new Set(Object.keys(a.exports))
+    for (const n of (await this.starTable(abs, reads)).keys()) names.add(n)
+    return [...names].sort()
+  }
+
+  /** Follows an export through re-exports and `export *` to what defines it (a loop, not recursion). */
+  async exportTarget(startAbs: string, startName: string, reads: Reads): Promise<string> {
+    const seen = new Set<string>()
+    let abs = startAbs
+    let name = startName
+    for (;;) {
+      if (name === '*') return namespaceKey(abs)
+      const a = await this.analysis(abs, reads)
+      const step = `${abs}\0${name}`
+      if (seen.has(step)) {
+        this.warn('missing-export', `${this.rel(abs)}: export '${name}' is part of a re-export cycle. The fingerprint depends on the whole module.`, this.rel(abs))
+        return namespaceKey(abs)
+      }
+      seen.add(step)
+      const e = a.exports[name]
+      let next: [string, string, number, number] | undefined
+      if (e?.[0] === 'local') {
+        if (e[1] in a.names) return bindingKey(abs, e[1])
+        next = a.imports[e[1]]
+        if (!next) {
+          this.warn('missing-export', `${this.rel(abs)}: export '${name}' names '${e[1]}', which the module does not declare. The fingerprint depends on the whole module.`, this.rel(abs))
+          return namespaceKey(abs)
+        }
+      }
+      else if (e) {
+        next = [e[1], e[2], e[3], e[4]]
+      }
+      else {
+        const via = name === 'default' ? undefined : (await this.starTable(abs, reads)).get(name)
+        if (via === undefined) {
+          if (a.esm) this.warn('missing-export', `${this.rel(abs)} has no export '${name}'. The fingerprint depends on the whole module; check the import.`, this.rel(abs))
+          return namespaceKey(abs)
+        }
+        abs = via
+        continue
+      }
+      const r = this.resolver.resolve(abs, next[0])
+      if (r.kind !== 'source') return this.leaf(r, next[0], next[1], abs, next[2], next[3], reads)
+      abs = r.abs
+      name = next[1]
+    }
+  }
+
+  /**
+   * Names a module gets through `export *` (iterative, depth-first in source order, cycle-safe):
+   * the first source module that exports a name directly wins. When packages are among the stars,
+   * names not found in source are unknown here; `exportTarget` then falls back to the namespace.
+   */
+  private async starTable(abs: string, reads: Reads): Promise<Map<string, string>> {
+    let entry = this.starTables.get(abs)
+    if (!entry) {
+      const table = new Map<string, string>()
+      const files: string[] = []
+      const seen = new Set<string>([abs])
+      const local: Reads = new Set()
+      const first = await this.analysis(abs, local)
+      const stack: Array<[string, Spec]> = first.stars.map(s => [abs, s] as [string, Spec]).reverse()
+      while (stack.length > 0) {
+        const [from, [spec, line, column]] = stack.pop()!
+        const r = this.resolver.resolve(from, spec)
+        if (r.kind !== 'source') {
+          this.leaf(r, spec, '*', from, line, column, local)
+          continue
+        }
+        if (seen.has(r.abs)) continue
+        seen.add(r.abs)
+        const a = await this.analysis(r.abs, local)
+        for (const n of Object.keys(a.exports)) if (n !== 'default' && !table.has(n)) table.set(n, r.abs)
+        for (let i = a.stars.length - 1; i >= 0; i--) stack.push([r.abs, a.stars[i]!])
+      }
+      for (const n of Object.keys(first.exports)) table.delete(n)
+      files.push(...local)
+      entry = { table, files }
+      this.starTables.set(abs, entry)
+    }
+    for (const f of entry.files) reads.add(f)
+    return entry.table
+  }
+
+  /** Graph key of what a slot points at. */
+  async refTarget(abs: string, ref: Ref, reads: Reads): Promise<string> {
+    if (ref[0] === 'n') return bindingKey(abs, ref[1])
+    const [, spec, imported, line, column] = ref
+    const r = this.resolver.resolve(abs, spec)
+    if (r.kind === 'source') return this.exportTarget(r.abs, imported, reads)
+    return this.leaf(r, spec, imported, abs, line, column, reads)
+  }
+
+  /** Builds the node of a binding (`b`) or namespace (`n`) key. */
+  async makeNode(key: string, reads: Reads): Promise<GraphNode> {
+    const [kind, abs, name] = key.split('\0') as [string, string, string]
+    const a = await this.analysis(abs, reads)
+    if (kind === 'n') return this.namespaceNode(key, abs, a, reads)
+    const info = a.names[name]
+    if (!info) throw new Error(`[smart-cache] internal: no binding '${name}' in ${this.rel(abs)}`)
+    const targets = await Promise.all(info.slots.map(s => this.refTarget(abs, s, reads)))
+    return { key, own: info.own, targets, file: this.rel(abs), binding: display(name), line: info.line, resolvedFrom: `${this.rel(abs)}:${info.line}` }
+  }
+
+  /** A whole module: its export names and what they lead to, its `export *` sources and its top-level statements. */
+  private async namespaceNode(key: string, abs: string, a: FileAnalysis, reads: Reads): Promise<GraphNode> {
+    const names = Object.keys(a.exports).sort()
+    const targets = await Promise.all(names.map(n => this.exportTarget(abs, n, reads)))
+    for (const [spec, line, column] of a.stars) {
+      const r = this.resolver.resolve(abs, spec)
+      targets.push(r.kind === 'source' ? namespaceKey(r.abs) : this.leaf(r, spec, '*', abs, line, column, reads))
+    }
+    for (const s of a.effects.slots) targets.push(await this.refTarget(abs, s, reads))
+    const own = blake3(`namespace\n${JSON.stringify(names)}\n${a.stars.length}\n${a.effects.own}\n${a.effects.slots.length}`)
+    return { key, own, targets, file: this.rel(abs), binding: '*', line: 1, resolvedFrom: this.rel(abs) }
+  }
+
+  /** A leaf for what is not parsed: packages, built-ins, JSON, assets, unresolved imports. */
+  leaf(r: Resolved, spec: string, imported: string, from: string, line: number, column: number, reads: Reads): string {
+    const key = leafKey(r, spec, imported)
+    let made = this.leaves.get(key)
+    if (!made) {
+      made = this.makeLeaf(key, r, spec, imported, from, line, column)
+      this.leaves.set(key, made)
+    }
+    else if (r.kind === 'unresolved') {
+      this.warnUnresolved(r.error, spec, from, line, column)
+    }
+    for (const f of made.reads) reads.add(f)
+    return key
+  }
+
+  private warnUnresolved(error: string, spec: string, from: string, line: number, column: number): void {
+    this.warn('unresolved-import', `${this.rel(from)}:${line}:${column}: cannot resolve '${spec}' (${error}). The fingerprint uses the specifier only, so changes behind it are not seen; fix the path or install the package.`, this.rel(from), line, column)
+  }
+
+  private makeLeaf(key: string, r: Resolved, spec: string, imported: string, from: string, line: number, column: number): { node: GraphNode, reads: string[] } {
+    const base = { key, targets: [], line: 0 }
+    switch (r.kind) {
+      case 'source':
+        throw new Error('[smart-cache] internal: leaf() called for a source module')
+      case 'package': {
+        const pkgJson = join(r.dir, 'package.json')
+        this.store.watch(pkgJson)
+        const node = { ...base, own: blake3(`package\n${r.name}\n${r.version}\n${r.subpath}\n${imported}`), file: null, binding: imported, resolvedFrom: `${r.name}@${r.version} (${this.rel(r.abs)})`, leafId: `${r.name}${r.subpath}@${r.version}#${imported}` }
+        return { node, reads: [pkgJson] }
+      }
+      case 'builtin':
+        return { node: { ...base, own: blake3(`builtin\n${r.name}\n${imported}`), file: null, binding: imported, resolvedFrom: `node:${r.name}`, leafId: `node:${r.name}#${imported}` }, reads: [] }
+      case 'json': {
+        this.store.watch(r.abs)
+        let text: string
+        try {
+          text = JSON.stringify(JSON.parse(readText(r.abs, this.rel(r.abs)).text))
+        }
+        catch (error) {
+          throw new FingerprintError(`${this.rel(r.abs)} (imported at ${this.rel(from)}:${line}:${column}) is not valid JSON: ${(error as Error).message}`)
+        }
+        return { node: { ...base, own: blake3(`json\n${text}`), file: this.rel(r.abs), binding: '*', resolvedFrom: this.rel(r.abs) }, reads: [r.abs] }
+      }
+      case 'asset':
+        this.store.watch(r.abs)
+        return { node: { ...base, own: blake3(`asset\n${hashBytes(r.abs)}`), file: this.rel(r.abs), binding: '*', resolvedFrom: this.rel(r.abs) }, reads: [r.abs] }
+      case 'unresolved':
+        this.warnUnresolved(r.error, spec, from, line, column)
+        return { node: { ...base, own: blake3(`unresolved\n${spec}\n${imported}`), file: null, binding: imported, resolvedFrom: `unresolved '${spec}'`, leafId: `${spec}#${imported}` }, reads: [] }
+    }
+  }
+}

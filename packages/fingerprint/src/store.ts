@@ -1,0 +1,123 @@
+import { extname, relative } from 'node:path'
+import type { FileAnalysis } from './analyze/types.ts'
+import type { DiskCache } from './disk-cache.ts'
+import { FingerprintError } from './errors.ts'
+import { hashBytes, readText, sameStamp, type Stamp, stampOf } from './files.ts'
+import { blake3 } from './hash.ts'
+import type { AnalyzerPool } from './pool.ts'
+
+/** Bumped whenever normalization changes: it is part of every cache key. */
+export const ENGINE_VERSION = 'fp-1'
+
+interface SourceRecord { stamp: Stamp, hash: string, analysis: FileAnalysis }
+interface SideRecord { stamp: Stamp | undefined, hash: string }
+
+/** What `revalidate()` found: files whose content changed, and whether one disappeared. */
+export interface Changes { changed: string[], removed: boolean }
+
+/**
+ * The files the engine has read: source analyses (memory, then disk, then the parser worker,
+ * keyed by content) and side files (package.json, JSON, assets) whose content a result depends on.
+ */
+export class FileStore {
+  private sources = new Map<string, SourceRecord>()
+  private side = new Map<string, SideRecord>()
+  private loading = new Map<string, Promise<FileAnalysis>>()
+  private byContent = new Map<string, FileAnalysis>()
+
+  constructor(
+    private root: string,
+    private disk: DiskCache,
+    private pool: AnalyzerPool,
+    private onWarning: (file: string, analysis: FileAnalysis) => void,
+  ) {}
+
+  /** The analysis of a source file, loaded at most once per content. */
+  analysis(abs: string): Promise<FileAnalysis> {
+    const rec = this.sources.get(abs)
+    if (rec) return Promise.resolve(rec.analysis)
+    let p = this.loading.get(abs)
+    if (!p) {
+      p = this.load(abs).finally(() => this.loading.delete(abs))
+      this.loading.set(abs, p)
+    }
+    return p
+  }
+
+  /** Remembers a side file's content so that a later change is noticed. */
+  watch(abs: string): void {
+    if (this.side.has(abs)) return
+    const stamp = stampOf(abs)
+    let hash = 'missing'
+    try {
+      if (stamp) hash = hashBytes(abs)
+    }
+    catch {}
+    this.side.set(abs, { stamp, hash })
+  }
+
+  has(abs: string): boolean {
+    return this.sources.has(abs) || this.side.has(abs)
+  }
+
+  /** Forgets one file. */
+  forget(abs: string): void {
+    this.sources.delete(abs)
+    this.side.delete(abs)
+  }
+
+  /** Re-checks every known file (stat first; content hash when the stat is not conclusive). */
+  revalidate(): Changes {
+    const out: Changes = { changed: [], removed: false }
+    for (const map of [this.sources, this.side] as Array<Map<string, SourceRecord | SideRecord>>) {
+      for (const [abs, rec] of map) {
+        const state = check(abs, rec)
+        if (state === 'same') continue
+        map.delete(abs)
+        out.changed.push(abs)
+        if (state === 'removed') out.removed = true
+      }
+    }
+    return out
+  }
+
+  private async load(abs: string): Promise<FileAnalysis> {
+    const rel = relative(this.root, abs).replaceAll('\\', '/')
+    const stamp = stampOf(abs)
+    if (!stamp) throw new FingerprintError(`cannot read ${rel}: not a file.`)
+    const { text, hash } = readText(abs, rel)
+    const ext = extname(abs)
+    const key = blake3(`${ENGINE_VERSION}\n${ext}\n${hash}`)
+    let analysis = this.byContent.get(key) ?? this.disk.get(key)
+    if (!analysis) {
+      const result = await this.pool.analyze(`file${ext}`, text)
+      if (!result.ok) {
+        const e = result.error
+        const frame = e.codeframe.replace(/\[file\.[a-z]+:/g, `[${rel}:`)
+        throw new FingerprintError(`syntax error at ${rel}:${e.line}:${e.column}: ${e.message}\n${frame}`)
+      }
+      analysis = result.analysis
+      this.disk.set(key, analysis)
+    }
+    this.byContent.set(key, analysis)
+    this.sources.set(abs, { stamp, hash, analysis })
+    this.onWarning(rel, analysis)
+    return analysis
+  }
+}
+
+/** Whether a file still has the content recorded. */
+function check(abs: string, rec: { stamp: Stamp | undefined, hash: string }): 'same' | 'changed' | 'removed' {
+  const now = stampOf(abs)
+  if (!now) return rec.stamp ? 'removed' : 'same'
+  if (!rec.stamp) return 'changed'
+  if (sameStamp(rec.stamp, now)) return 'same'
+  try {
+    if (hashBytes(abs) !== rec.hash) return 'changed'
+  }
+  catch {
+    return 'removed'
+  }
+  rec.stamp = now
+  return 'same'
+}
