@@ -6,7 +6,7 @@ import { createFingerprinter } from '@smart-cache/fingerprint'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createTempProject, type TempProject } from './helpers/tmp.ts'
 
-type Bundler = 'vite' | 'rollup' | 'webpack' | 'esbuild' | 'rolldown'
+type Bundler = 'vite' | 'rollup' | 'webpack' | 'esbuild' | 'rolldown' | 'rspack'
 
 interface Report {
   fib: { value: number, id: string, fingerprint: string, hits: number, misses: number }
@@ -48,14 +48,14 @@ async function build(bundler: Bundler, root: string): Promise<{ file: string, wa
     warnings.push(...result.warnings.map(w => w.text))
     return { file: join(outDir, 'main.mjs'), warnings }
   }
-  const { default: webpack } = await import('webpack')
-  const { default: plugin } = await import('unplugin-smart-cache/webpack')
+  const webpack: any = bundler === 'webpack' ? (await import('webpack')).default : (await import('@rspack/core')).rspack
+  const { default: plugin } = bundler === 'webpack' ? await import('unplugin-smart-cache/webpack') : await import('unplugin-smart-cache/rspack')
   const stats = await new Promise<any>((resolve, reject) => webpack({
     mode: 'production', context: root, target: 'node20', entry: input, devtool: 'source-map',
     output: { path: outDir, filename: 'main.mjs', module: true, chunkFormat: 'module', library: { type: 'module' } },
     experiments: { outputModule: true }, externalsType: 'module', externals: { 'smart-cache': 'smart-cache' },
     optimization: { minimize: false }, plugins: [plugin()],
-  }, (err, s) => (err ? reject(err) : resolve(s))))
+  }, (err: Error | null, s: any) => (err ? reject(err) : resolve(s))))
   if (stats.hasErrors())
     throw new Error(stats.toString('errors-only'))
   warnings.push(...stats.compilation.warnings.map((w: Error) => w.message))
@@ -75,7 +75,7 @@ const projects: TempProject[] = []
 afterAll(() => projects.forEach(p => p.remove()))
 const fingerprints: Record<string, Record<string, string>> = {}
 
-describe.each<Bundler>(['vite', 'rollup', 'webpack', 'esbuild', 'rolldown'])('%s', (bundler) => {
+describe.each<Bundler>(['vite', 'rollup', 'webpack', 'esbuild', 'rolldown', 'rspack'])('%s', (bundler) => {
   const project = createTempProject(`plugin-${bundler}`, { fixture: 'plugin-app' })
   projects.push(project)
   const deep = project.path('src/helpers/deep.js')
@@ -124,7 +124,7 @@ describe.each<Bundler>(['vite', 'rollup', 'webpack', 'esbuild', 'rolldown'])('%s
 
 describe('one engine', () => {
   it('every bundler carries the fingerprint the engine gives for FILE#EXPORT', async () => {
-    expect(Object.keys(fingerprints).sort()).toEqual(['esbuild', 'rolldown', 'rollup', 'vite', 'webpack'])
+    expect(Object.keys(fingerprints).sort()).toEqual(['esbuild', 'rolldown', 'rollup', 'rspack', 'vite', 'webpack'])
     const project = createTempProject('plugin-engine', { fixture: 'plugin-app' })
     projects.push(project)
     const engine = createFingerprinter({ root: project.dir, cacheDir: false })
