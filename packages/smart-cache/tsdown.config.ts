@@ -10,6 +10,8 @@ export default defineConfig({
   },
   format: 'esm',
   platform: 'neutral',
+  // Node built-ins are only imported by the node-only entries (node, store, drivers/fs).
+  deps: { neverBundle: [/^node:/] },
   target: 'es2022',
   fixedExtension: true,
   dts: true,
