@@ -198,3 +198,22 @@ describe('smartCache()', () => {
     expect(() => (smartCache as any)(() => 1, { kind: 'field', name: 'x', addInitializer() {} })).toThrow(/class methods/)
   })
 })
+
+describe('smartCache() when WebAssembly cannot load', () => {
+  it('runs the function uncached and warns once', async () => {
+    const { vi } = await import('vitest')
+    vi.resetModules()
+    vi.doMock('hash-wasm', () => ({ createBLAKE3: () => Promise.reject(new Error('CompileError: blocked by CSP')) }))
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    const { smartCache: fresh } = await import('../src/node.ts')
+    let calls = 0
+    const f = fresh(async (x: number) => (calls++, x + 1), { storage: createStorage({ driver: memoryDriver() }) })
+    expect(await f(1)).toBe(2)
+    expect(await f(1)).toBe(2)
+    expect(calls).toBe(2)
+    expect(() => f.fingerprint).toThrow(/await ready\(\)/)
+    expect(warn.mock.calls.filter(([m]) => String(m).includes('failed to load'))).toHaveLength(1)
+    warn.mockRestore()
+    vi.doUnmock('hash-wasm')
+  })
+})

@@ -24,7 +24,7 @@ export function loadHashers(): Promise<Hashers> {
 
 /** The hashers, or a clear error if {@link loadHashers} has not resolved yet. */
 export function getHashers(): Hashers {
-  if (!hashers) throw new Error('[smart-cache] BLAKE3 is not loaded yet (internal: await loadHashers() first)')
+  if (!hashers) throw new Error('[smart-cache] BLAKE3 is not loaded yet, so .fingerprint/.stats are not available before the first call. Fix: `await ready()` (exported by smart-cache) first.')
   return hashers
 }
 

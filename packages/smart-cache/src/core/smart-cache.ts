@@ -4,6 +4,7 @@ import type { SharedOptions } from './config.ts'
 import { sourceFingerprint } from './fingerprint.ts'
 import { extractMeta, type CacheMeta } from './meta.ts'
 import type { CacheStats } from './stats.ts'
+import { warnOnce } from './warn.ts'
 
 type AnyFunction = (...args: any[]) => any
 
@@ -43,8 +44,10 @@ export type SmartCacheDecorator = <M extends AnyFunction>(method: M, context: Cl
 
 /**
  * Persistent memoization. Forms (a {@link CacheMeta} from the plugin may appear in any position):
- * - `smartCache(fn, options?)` → cached async function;
- * - `@smartCache` / `@smartCache(options?)` on class methods.
+ * - `smartCache(fn, options?)` → cached async function; `this` is passed through but is not part of
+ *   the key, so use the decorator for methods that read `this`;
+ * - `@smartCache` / `@smartCache(options?)` on class methods: for instance methods `this` is part of
+ *   the key, so the class needs a `[cacheKey]()` method (static methods do not).
  */
 export function smartCache<F extends AnyFunction>(fn: F, options?: SmartCacheOptions<Parameters<F>>, meta?: CacheMeta): CachedFunction<F>
 export function smartCache<M extends AnyFunction>(method: M, context: ClassMethodDecoratorContext, meta?: CacheMeta): M & CachedFunction<M>
@@ -70,7 +73,7 @@ function wrap<F extends AnyFunction>(fn: F, options: SmartCacheOptions, meta: Ca
   const lazy = new LazyCore(fn, id, options, meta)
   const cached = function (this: unknown, ...args: unknown[]) {
     const core = lazy.core
-    return core ? core.call(this, undefined, args) : lazy.load().then((c) => c.call(this, undefined, args))
+    return core ? core.call(this, undefined, args) : lazy.load().then((c) => c.call(this, undefined, args), (e) => uncached(lazy, e, fn, this, args))
   }
   return attach(cached, lazy, false) as unknown as CachedFunction<F>
 }
@@ -85,9 +88,19 @@ function decorate(method: AnyFunction, options: SmartCacheOptions | undefined, m
   const replacement = function (this: unknown, ...args: unknown[]) {
     const self = isStatic ? undefined : this
     const core = lazy.core
-    return core ? core.call(this, self, args) : lazy.load().then((c) => c.call(this, self, args))
+    return core ? core.call(this, self, args) : lazy.load().then((c) => c.call(this, self, args), (e) => uncached(lazy, e, method, this, args))
   }
   return attach(replacement, lazy, !isStatic)
+}
+
+/** BLAKE3 (WebAssembly) could not load, e.g. a CSP without 'wasm-unsafe-eval': run uncached, warn once. */
+function uncached(lazy: LazyCore, error: unknown, fn: AnyFunction, thisArg: unknown, args: unknown[]): unknown {
+  warnOnce(
+    'no-blake3',
+    `[smart-cache] ${lazy.id}: BLAKE3 (WebAssembly, hash-wasm) failed to load (${error instanceof Error ? error.message : String(error)}); ` +
+      "functions run uncached. Fix: allow WebAssembly (CSP 'wasm-unsafe-eval') or set SMART_CACHE=off to silence this.",
+  )
+  return fn.apply(thisArg, args)
 }
 
 /** Creates the {@link CacheCore} once BLAKE3 is loaded (the fallback fingerprint needs it). */
