@@ -14,12 +14,12 @@ function project(files: Record<string, string>): string {
   return root
 }
 
-async function build(root: string, options: object = {}, engine = fakeEngine()) {
+async function build(root: string, options: object = {}, engine: ReturnType<typeof fakeEngine> | null = fakeEngine()) {
   const warnings: string[] = []
   const bundle = await rollup({
     input: join(root, 'src/main.js'),
-    external: ['smart-cache'],
-    plugins: [plugin({ root, __engine: engine, ...options })],
+    external: ['smart-cache', 'ghost-package'],
+    plugins: [plugin({ root, cacheDir: false, ...(engine ? { __engine: engine } : {}), ...options })],
     onwarn: w => void warnings.push(w.message),
   })
   await bundle.write({ dir: join(root, 'dist'), format: 'es' })
@@ -54,6 +54,15 @@ describe('the plugin in a real Rollup build (fake engine)', () => {
     const { warnings } = await build(root, {}, engine)
     expect(warnings.find(w => w.includes('[smart-cache] src/main.js:1:1: cannot resolve'))).toBeDefined()
     expect(warnings.filter(w => w.includes('cannot resolve'))).toHaveLength(1)
+  })
+
+  it('warns about an unresolvable import in reach, with the real engine', async () => {
+    const root = project({
+      'src/main.js': `import { smartCache } from 'smart-cache'\nimport { spook } from 'ghost-package'\nexport const f = smartCache(async (x) => spook(x))\n`,
+    })
+    const { warnings, code } = await build(root, {}, null)
+    expect(code).toMatch(/fingerprint: "[0-9a-f]{64}"/)
+    expect(warnings.some(w => w.includes('[smart-cache]') && w.includes('ghost-package'))).toBe(true)
   })
 
   it('fails the build on impurity with diagnostics: error, naming file:line:col', async () => {
