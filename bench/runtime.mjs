@@ -63,6 +63,16 @@ async function memoryTier() {
     N,
   )
   report('memory-tier hit vs async Map memo (JSON.stringify key)', ours, base, 'ns/call', 2)
+
+  const query = { user: 'ada', page: 2, filters: ['open', 'mine'] }
+  await cached(query, 1)
+  await baseline(query, 1)
+  const [oursObj, baseObj] = await compare(
+    async (n) => { for (let i = 0; i < n; i++) await cached(query, 1) },
+    async (n) => { for (let i = 0; i < n; i++) await baseline(query, 1) },
+    N / 3,
+  )
+  report('memory-tier hit, object argument, vs the same Map memo', oursObj, baseObj, 'ns/call', 2)
 }
 
 async function filesystemTier() {

@@ -25,6 +25,10 @@ describe('canonical argument keys', () => {
     const keys = values.map((v) => h(v))
     const dupes = keys.filter((k, i) => keys.indexOf(k) !== i)
     expect(dupes).toEqual([])
+    const memoryKeys = values.map((v) => keyArgs('ns', [v], 'x').memory)
+    expect(new Set(memoryKeys).size).toBe(values.length)
+    // a memory key rebuilt later hashes exactly like the bytes did
+    for (const v of values) expect(keyArgs('ns', [v], 'x').hash()).toBe(hashArgs([v], 'ns'))
   })
 
   it('is stable for equal values, sorts plain-object keys, keeps Map/Set insertion order', () => {

@@ -396,27 +396,57 @@ function digestNow(enc: Encoder): string {
 function finish(enc: Encoder): ArgsKey {
   if (enc.streamed) {
     enc.flush()
-    const hex = digestHex()
-    return { memory: `#${hex}`, hash: () => hex }
+    return new HashedKey(digestHex())
   }
-  const bytes = enc.buf.slice(0, enc.pos)
-  const memory = bytes.length <= SMALL_KEY_MAX ? latin1(bytes) : undefined
-  let hex: string | undefined
-  const hash = (): string => {
-    if (hex === undefined) {
-      if (bytes.length <= JS_HASH_MAX) hex = toHex(blake3Small(bytes))
-      else {
-        const h = getHashers().args
-        h.init()
-        h.update(bytes)
-        hex = digestHex()
-      }
-    }
-    return hex
-  }
-  return { memory: memory ?? `#${hash()}`, hash }
+  if (enc.pos > SMALL_KEY_MAX) return new HashedKey(hashBytes(enc.buf.subarray(0, enc.pos)))
+  return new EncodedKey(bytesToKey(enc.buf, enc.pos))
 }
 
-function latin1(bytes: Uint8Array): string {
-  return String.fromCharCode.apply(null, bytes as unknown as number[])
+function hashBytes(bytes: Uint8Array): string {
+  if (bytes.length <= JS_HASH_MAX) return toHex(blake3Small(bytes))
+  const h = getHashers().args
+  h.init()
+  h.update(bytes)
+  return digestHex()
+}
+
+/** A large encoding: hashed at once, the hash doubles as the memory key. */
+class HashedKey implements ArgsKey {
+  readonly memory: string
+  constructor(private readonly hex: string) {
+    this.memory = `#${hex}`
+  }
+
+  hash(): string {
+    return this.hex
+  }
+}
+
+/** A small encoding kept as a string (one char per byte); hashed only on a memory miss. */
+class EncodedKey implements ArgsKey {
+  private hex: string | undefined
+  constructor(readonly memory: string) {}
+
+  hash(): string {
+    this.hex ??= hashBytes(keyToBytes(this.memory))
+    return this.hex
+  }
+}
+
+const units = new Uint16Array(SMALL_KEY_MAX)
+const utf16 = new TextDecoder('utf-16le')
+
+/**
+ * Bytes → string with one UTF-16 unit per byte, `0x100 | byte` (U+0100…U+01FF: never a surrogate
+ * or a BOM, so decoding is exact and the mapping injective). Faster than String.fromCharCode.apply.
+ */
+function bytesToKey(bytes: Uint8Array, length: number): string {
+  for (let i = 0; i < length; i++) units[i] = bytes[i]! | 0x100
+  return utf16.decode(units.subarray(0, length))
+}
+
+function keyToBytes(key: string): Uint8Array {
+  const bytes = new Uint8Array(key.length)
+  for (let i = 0; i < key.length; i++) bytes[i] = key.charCodeAt(i) & 0xff
+  return bytes
 }
