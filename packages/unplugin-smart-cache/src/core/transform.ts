@@ -95,6 +95,32 @@ function freshNames(code: string) {
 
 interface Located { at: (offset: number) => string }
 
+interface Planned { mark: Mark, id: string, engineName: string }
+
+/** Names each supported mark with a unique id; warns about (and drops) the others. */
+function planMarks(marks: Mark[], rel: string, warn: (offset: number, message: string) => void): Planned[] {
+  const used = new Set<string>()
+  const planned: Planned[] = []
+  for (const mark of marks) {
+    const reason = mark.kind === 'directive' ? unsupported(mark) : undefined
+    if (reason) {
+      warn(markStart(mark), `${reason}; the function is left uncached.`)
+      continue
+    }
+    const name = nameMark(mark)
+    if (!name) {
+      warn(markStart(mark), 'this cached function is not held by a module-level binding, so it has no stable id; assign it to a module-level const (or an object key / class member of one). The runtime will fingerprint its source text only.')
+      continue
+    }
+    let id = `${rel}#${name.binding}`
+    for (let k = 2; used.has(id); k++)
+      id = `${rel}#${name.binding}~${k}`
+    used.add(id)
+    planned.push({ mark, id, engineName: name.engineName })
+  }
+  return planned
+}
+
 function rewriteMark(ctx: RewriteContext, mark: Mark, meta: string): boolean {
   if (mark.kind === 'call')
     return rewriteCall(ctx, mark.node, meta)
@@ -146,25 +172,7 @@ async function rewriteModule(code: string, file: string, parsed: Parsed, marks: 
     out.warnings.push({ file: rel, line: p.line, column: p.column, message: `[smart-cache] ${loc.at(offset)}: ${message}` })
   }
   let usesImport = false
-  const used = new Set<string>()
-  const planned: { mark: Mark, id: string, engineName: string }[] = []
-  for (const mark of marks) {
-    const reason = mark.kind === 'directive' ? unsupported(mark) : undefined
-    if (reason) {
-      warn(markStart(mark), `${reason}; the function is left uncached.`)
-      continue
-    }
-    const name = nameMark(mark)
-    if (!name) {
-      warn(markStart(mark), 'this cached function is not held by a module-level binding, so it has no stable id; assign it to a module-level const (or an object key / class member of one). The runtime will fingerprint its source text only.')
-      continue
-    }
-    let id = `${rel}#${name.binding}`
-    for (let k = 2; used.has(id); k++)
-      id = `${rel}#${name.binding}~${k}`
-    used.add(id)
-    planned.push({ mark, id, engineName: name.engineName })
-  }
+  const planned = planMarks(marks, rel, warn)
   const fps = await Promise.all(planned.map(p => fingerprintOf(env.engine, rel, p.engineName).catch((e: unknown) => e as Error)))
   const watch = new Set<string>()
   for (const [i, { mark, id, engineName }] of planned.entries()) {
