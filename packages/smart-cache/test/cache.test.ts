@@ -217,3 +217,22 @@ describe('smartCache() when WebAssembly cannot load', () => {
     vi.doUnmock('hash-wasm')
   })
 })
+
+describe('SMART_CACHE environment variable', () => {
+  it('a mistyped value warns once and runs uncached instead of throwing', async () => {
+    const { vi } = await import('vitest')
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    vi.stubEnv('SMART_CACHE', 'of')
+    try {
+      let calls = 0
+      const f = smartCache(async (x: number) => (calls++, x), { storage: createStorage({ driver: memoryDriver() }) }, meta('s#env', FP('f')))
+      expect(await f(1)).toBe(1)
+      expect(await f(1)).toBe(1)
+      expect(calls).toBe(2)
+      expect(warn.mock.calls.filter(([m]) => /SMART_CACHE="of" is not a mode.*Running uncached/.test(String(m)))).toHaveLength(1)
+    } finally {
+      vi.unstubAllEnvs()
+      warn.mockRestore()
+    }
+  })
+})

@@ -1,7 +1,7 @@
 import { LRUCache } from 'lru-cache'
 import type { Storage } from 'unstorage'
 import { keyArgs, primitiveKey, type ArgsKey } from './args.ts'
-import { getHashers, loadHashers } from './blake3.ts'
+import { loadHashers } from './blake3.ts'
 import { decodeValue, encodeValue, fromErrorRecord, toErrorRecord, type ErrorRecord } from './codec.ts'
 import { envMode, getGlobalOptions, toStorage, type CacheMode, type SharedOptions } from './config.ts'
 import { describeDefaultStorage, getDefaultStorage } from './defaults.ts'
@@ -104,7 +104,7 @@ export class CacheCore {
     if (this.resolved) return this.resolved
     const size = o.memory === undefined ? 1000 : o.memory
     this.resolved = {
-      mode: envMode() ?? o.mode ?? 'on',
+      mode: safeEnvMode() ?? o.mode ?? 'on',
       storage: this.openStorage(o.storage),
       memory: size === false || size <= 0 ? undefined : new LRUCache<string, Found>({ max: size }),
       maxAge: o.maxAge ?? Number.POSITIVE_INFINITY,
@@ -263,6 +263,16 @@ class PrimitiveKey implements ArgsKey {
   }
 }
 
+/** A mistyped `SMART_CACHE` must not take the program down: warn once and run uncached. */
+function safeEnvMode(): CacheMode | undefined {
+  try {
+    return envMode()
+  } catch (error) {
+    warnOnce('env-mode', `${message(error)} Running uncached (as with SMART_CACHE=off) until it is fixed.`)
+    return 'off'
+  }
+}
+
 function deliver(found: Found): unknown {
   if (found.error) throw fromErrorRecord(found.value as ErrorRecord)
   return found.value
@@ -285,5 +295,3 @@ function withTimeout<T>(promise: Promise<T>, ms: number, storeKey: string): Prom
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
 }
 
-/** BLAKE3 must be loaded before fallback fingerprints are computed. */
-export { getHashers }
