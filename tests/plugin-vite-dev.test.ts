@@ -1,22 +1,30 @@
 // Vite dev server: editing a file a cached function reaches (not imported by its module)
 // gives it a new fingerprint without a restart; a comment-only edit does not. SSR and browser.
 import type { ViteDevServer } from 'vite'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync, utimesSync, writeFileSync } from 'node:fs'
 import { createServer } from 'vite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import plugin from 'unplugin-smart-cache/vite'
 import { launchChromium } from './helpers/browser.ts'
 import { createTempProject } from './helpers/tmp.ts'
 
-/** Polls `probe` until `done` accepts its value (real file watching is asynchronous). */
-async function until<T>(probe: () => Promise<T>, done: (v: T) => boolean, what: string, timeout = 20_000): Promise<T> {
+/**
+ * Polls `probe` until `done` accepts its value (real file watching is asynchronous). `touch`, if
+ * given, is the edited file: its mtime is bumped every 2 s in case the watcher missed the write.
+ */
+async function until<T>(probe: () => Promise<T>, done: (v: T) => boolean, what: string, touch?: string, timeout = 30_000): Promise<T> {
   const start = Date.now()
+  let touched = start
   for (;;) {
     const v = await probe()
     if (done(v))
       return v
     if (Date.now() - start > timeout)
-      throw new Error(`timed out waiting for ${what}; last value ${JSON.stringify(v)}`)
+      throw new Error(`timed out waiting for ${what}; last value ${JSON.stringify(v, (k, x) => (k === 'mod' ? undefined : x))}`)
+    if (touch && Date.now() - touched > 2_000) {
+      touched = Date.now()
+      utimesSync(touch, new Date(), new Date())
+    }
     await new Promise(r => setTimeout(r, 100))
   }
 }
@@ -67,11 +75,11 @@ describe('vite dev: SSR', () => {
     expect(first.fingerprint).toMatch(/^[0-9a-f]{64}$/)
 
     edit(deep, 'return a + b', 'return b + a')
-    const edited = await until(load, v => v.fingerprint !== first.fingerprint, 'a new fingerprint after editing deep.js')
+    const edited = await until(load, v => v.fingerprint !== first.fingerprint, 'a new fingerprint after editing deep.js', deep)
     expect(await edited.mod.fib(12)).toBe(144)
 
     edit(deep, 'return b + a', '// a comment only\n  return b + a')
-    const commented = await until(load, v => v.mod !== edited.mod, 'math.js to be re-evaluated after the comment edit')
+    const commented = await until(load, v => v.mod !== edited.mod, 'math.js to be re-evaluated after the comment edit', deep)
     expect(commented.fingerprint).toBe(edited.fingerprint)
   })
 })
@@ -102,7 +110,7 @@ describe('vite dev: browser (Chromium)', () => {
     expect(first!.fingerprint).toMatch(/^[0-9a-f]{64}$/)
 
     edit(deep, 'return a + b', 'return b + a')
-    const edited = await until(result, v => !!v && v.fingerprint !== first!.fingerprint, 'a reload with a new fingerprint')
+    const edited = await until(result, v => !!v && v.fingerprint !== first!.fingerprint, 'a reload with a new fingerprint', deep)
     expect(edited!.value).toBe(6765)
 
     await page.evaluate(() => { (window as any).__before = true })
@@ -111,6 +119,7 @@ describe('vite dev: browser (Chromium)', () => {
       () => page.evaluate(() => ({ fresh: !(window as any).__before, r: (window as any).__result })).catch(() => ({ fresh: false, r: undefined })),
       v => v.fresh && !!v.r,
       'the page to reload after the comment edit',
+      deep,
     )
     expect(reloaded.r.fingerprint).toBe(edited!.fingerprint)
     expect(errors).toEqual([])
