@@ -106,7 +106,7 @@ export class CacheCore {
     this.resolved = {
       mode: safeEnvMode() ?? o.mode ?? 'on',
       storage: this.openStorage(o.storage),
-      memory: size === false || size <= 0 ? undefined : new LRUCache<string, Found>({ max: size }),
+      memory: size === false || !(size >= 1) ? undefined : new LRUCache<string, Found>({ max: Math.floor(size) }),
       maxAge: o.maxAge ?? Number.POSITIVE_INFINITY,
       swr: o.swr ?? false,
       cacheErrors: o.cacheErrors ?? false,
