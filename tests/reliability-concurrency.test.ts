@@ -2,7 +2,8 @@
 // filesystem store give one consistent value everywhere, and each process computes a key at most once.
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { installRuntimeSnapshot } from './fixtures/reliability-shared/snapshot.mjs'
 import { createTempProject } from './helpers/tmp.ts'
 
 const exec = promisify(execFile)
@@ -10,6 +11,7 @@ interface Report { pid: number; computed: number[]; calls: number; correct: bool
 
 describe('reliability: concurrent identical calls across and within processes', () => {
   const project = createTempProject('reliability-concurrency', { fixture: 'reliability-concurrency' })
+  beforeAll(() => installRuntimeSnapshot(project.dir))
   afterAll(() => project.remove())
   const run = async (env: Record<string, string>) => {
     const { stdout } = await exec(process.execPath, [project.path('run.mjs')], { cwd: project.dir, env: { ...process.env, SMART_CACHE_DIR: project.path('cache'), KEYS: '8', CALLS: '25', ...env } })

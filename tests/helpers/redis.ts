@@ -14,9 +14,9 @@ export interface RedisServer {
   stop(): Promise<void>
 }
 
-/** Starts `redis-server` on a free port; resolves once it answers PING. */
-export async function startRedis(options: { bin?: string } = {}): Promise<RedisServer> {
-  const port = await freePort()
+/** Starts `redis-server` on `port` (default: a free one; pass the old port to restart a server); resolves once it answers PING. */
+export async function startRedis(options: { bin?: string; port?: number } = {}): Promise<RedisServer> {
+  const port = options.port ?? (await freePort())
   const dir = mkdtempSync(join(tmpdir(), 'smart-cache-redis-'))
   const child = spawn(options.bin ?? 'redis-server', [
     '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no',
