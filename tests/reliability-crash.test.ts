@@ -18,7 +18,7 @@ describe('reliability: SIGKILL mid-write and in-place corruption of the filesyst
     expect(lines.filter((l) => l.startsWith('worker'))).toEqual([]) // a worker that died on its own
     expect(counts.crashes).toBe(0)
     expect(counts.kills).toBeGreaterThanOrEqual(20)
-    expect(counts.ops).toBeGreaterThan(500)
+    expect(counts.ops).toBeGreaterThan(100) // ~350 on a loaded 2-core box, ~1500 idle
     expect(counts.corruptionsTried).toBeGreaterThan(10)
     expect(counts.corruptDetected).toBeGreaterThan(0)
     expect(counts.entriesChecked).toBe(16)
