@@ -1,0 +1,101 @@
+// Issue 6: random and malformed source files give a fingerprint or a clear `[smart-cache]` error,
+// never an internal crash or a hang (fast-check, fixed seeds; counts printed for the report).
+import { rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { createFingerprinter, type Fingerprinter } from '@smart-cache/fingerprint'
+import fc from 'fast-check'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { tempDir, writeFiles } from './helpers.ts'
+
+const CASE_TIMEOUT_MS = 20_000
+const VALID = `import { helper } from './helper'
+import * as ns from './ns'
+const table = new Map([[1, 'a']])
+export function f(n: number): number {
+  const local = helper(n) + ns.k
+  return n < 2 ? local : f(n - 1) + table.size
+}
+export const g = async (x) => { for (const y of [x]) { if (y) return \`\${y}\` } }
+export default class C { #p = 1; static s = f; m() { return this.#p } }
+`
+const TOKENS = ['{', '}', '(', ')', '[', ']', ';', ',', '=>', 'function', 'class', 'import', 'export', 'export default', 'from',
+  "'./helper'", '`${', '`', '/*', '*/', '//', '"', "'", '\\', '@dec', '#p', 'await', 'yield', 'new.target', 'import.meta', '<T>',
+  'as const', '?.', '??=', '...', '\u0000', '\uFEFF', '\u2028', '\uD800', '\n', ' ', 'f', 'g', 'x', '0x', '1n', '/re/g', 'enum', 'namespace', 'declare']
+
+/** A mutation of the valid module: insertions of tokens or random text, deletions, truncation. */
+const mutated = fc.array(
+  fc.oneof(
+    fc.record({ at: fc.nat(), insert: fc.constantFrom(...TOKENS) }),
+    fc.record({ at: fc.nat(), insert: fc.string({ unit: 'binary', maxLength: 6 }) }),
+    fc.record({ at: fc.nat(), remove: fc.integer({ min: 1, max: 12 }) }),
+  ),
+  { minLength: 1, maxLength: 6 },
+).map((edits) => {
+  let s = VALID
+  for (const e of edits) {
+    const at = e.at % (s.length + 1)
+    s = 'insert' in e ? s.slice(0, at) + e.insert + s.slice(at) : s.slice(0, at) + s.slice(at + e.remove)
+  }
+  return s
+})
+const random = fc.oneof(fc.string({ unit: 'binary', maxLength: 200 }), fc.string({ unit: fc.constantFrom(...TOKENS), maxLength: 60 }))
+const nested = fc.record({ depth: fc.integer({ min: 1, max: 12_000 }), shape: fc.constantFrom('(', '[', '{a:', 'x=>', 'f(', '!', '-') }).map(({ depth, shape }) => {
+  const close = { '(': ')', '[': ']', '{a:': '}', 'x=>': '', 'f(': ')', '!': '', '-': '' }[shape]!
+  return `export const f = ${shape.repeat(depth)}1${close.repeat(depth)}\n`
+})
+
+describe('fuzz: the engine on random and malformed sources', () => {
+  let root: string
+  let engine: Fingerprinter
+  let n = 0
+  const tally = { cases: 0, fingerprints: 0, clearErrors: 0 }
+  beforeAll(() => {
+    root = tempDir('fp-fuzz-')
+    writeFiles(root, { 'helper.ts': 'export const helper = (n) => n * 2\n', 'ns.ts': 'export const k = 1\n' })
+    engine = createFingerprinter({ root, cacheDir: false })
+  })
+  afterAll(async () => {
+    await engine.close()
+    rmSync(root, { recursive: true, force: true })
+    console.log(`[reliability] fuzz engine (vitest run packages/fingerprint/test/fuzz-engine.test.ts): ${JSON.stringify(tally)}, 0 internal crashes, 0 hangs`)
+  })
+
+  /** Fingerprints `source` as a fresh file: resolves to a 64-hex hash or rejects with a `[smart-cache]` error. */
+  async function check(source: string | Uint8Array): Promise<void> {
+    const file = `m${n++}.ts`
+    writeFileSync(join(root, file), source)
+    for (const call of [() => engine.fingerprint(file, 'f'), () => engine.fingerprintFile(file)]) {
+      tally.cases++
+      let timer: NodeJS.Timeout | undefined
+      const hang = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`HANG: no answer in ${CASE_TIMEOUT_MS} ms`)), CASE_TIMEOUT_MS)))
+      try {
+        const out: any = await Promise.race([call(), hang])
+        const hashes = 'hash' in out ? [out.hash] : Object.values(out).map((b: any) => b.hash)
+        for (const h of hashes) expect(h).toMatch(/^[0-9a-f]{64}$/)
+        tally.fingerprints++
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error)
+        expect(message, `source ${JSON.stringify(source).slice(0, 300)}`).toMatch(/^\[smart-cache\] /)
+        tally.clearErrors++
+      } finally {
+        clearTimeout(timer)
+      }
+    }
+  }
+
+  it('mutations of a valid module', async () => {
+    await fc.assert(fc.asyncProperty(mutated, check), { numRuns: 150, seed: 601 })
+  })
+
+  it('random text and token soup', async () => {
+    await fc.assert(fc.asyncProperty(random, check), { numRuns: 100, seed: 602 })
+  })
+
+  it('deep nesting (up to 12 000 levels)', async () => {
+    await fc.assert(fc.asyncProperty(nested, check), { numRuns: 25, seed: 603 })
+  })
+
+  it('binary and non-UTF-8 bytes', async () => {
+    await fc.assert(fc.asyncProperty(fc.uint8Array({ minLength: 1, maxLength: 200 }).map((b) => Uint8Array.from([0xff, ...b])), check), { numRuns: 40, seed: 604 })
+  })
+})
