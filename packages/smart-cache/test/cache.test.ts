@@ -236,3 +236,13 @@ describe('SMART_CACHE environment variable', () => {
     }
   })
 })
+
+describe('memory keys with the Node converter (Buffer latin1)', () => {
+  it('are distinct for distinct values and rebuild the exact bytes for hashing', async () => {
+    const { keyArgs, hashArgs } = await import('../src/core/args.ts')
+    const values: unknown[] = [{ a: 'é' }, { a: 'e\u0301' }, ['\u00ff'], ['\uffff'], [new Uint8Array([0x80, 0xff])], [new Uint8Array([0x7f])], { k: [1, 2] }, { k: [1, 3] }]
+    const keys = values.map((v) => keyArgs('ns', [v, {}], 'x').memory)
+    expect(new Set(keys).size).toBe(values.length)
+    for (const v of values) expect(keyArgs('ns', [v, {}], 'x').hash()).toBe(hashArgs([v, {}], 'ns'))
+  })
+})

@@ -440,9 +440,19 @@ const utf16 = new TextDecoder('utf-16le')
  * Bytes → string with one UTF-16 unit per byte, `0x100 | byte` (U+0100…U+01FF: never a surrogate
  * or a BOM, so decoding is exact and the mapping injective). Faster than String.fromCharCode.apply.
  */
-function bytesToKey(bytes: Uint8Array, length: number): string {
+function portableBytesToKey(bytes: Uint8Array, length: number): string {
   for (let i = 0; i < length; i++) units[i] = bytes[i]! | 0x100
   return utf16.decode(units.subarray(0, length))
+}
+
+/** One char per byte; any injective mapping whose char codes keep the byte in their low 8 bits. */
+export type BytesToKey = (bytes: Uint8Array, length: number) => string
+
+let bytesToKey: BytesToKey = portableBytesToKey
+
+/** The Node entry installs a faster converter (Buffer latin1); the browser keeps the portable one. */
+export function setBytesToKey(convert: BytesToKey): void {
+  bytesToKey = convert
 }
 
 function keyToBytes(key: string): Uint8Array {
