@@ -20,32 +20,14 @@ export interface Engine {
   close?: () => Promise<void> | void
 }
 
-/**
- * Runs one `fingerprint` call at a time: bundlers transform modules concurrently, and the
- * engine's answers must not depend on how its calls interleave.
- */
-export function serialized(engine: Engine): Engine {
-  let queue: Promise<unknown> = Promise.resolve()
-  return {
-    get warnings() { return engine.warnings },
-    invalidate: file => engine.invalidate(file),
-    fingerprint(file, name) {
-      const next = queue.then(() => engine.fingerprint(file, name))
-      queue = next.catch(() => {})
-      return next
-    },
-    close: () => engine.close?.(),
-  }
-}
-
 /** Creates the real engine, or the injected one (tests). */
 export async function createEngine(root: string, cacheDir: string | false | undefined, injected?: Engine | ((root: string) => Engine)): Promise<Engine> {
   if (injected)
-    return serialized(typeof injected === 'function' ? injected(root) : injected)
+    return typeof injected === 'function' ? injected(root) : injected
   const mod: any = await import('@smart-cache/fingerprint')
   if (typeof mod.createFingerprinter !== 'function')
     throw new Error('[smart-cache] @smart-cache/fingerprint does not export createFingerprinter: rebuild it (`pnpm --filter @smart-cache/fingerprint build`) or update it.')
-  return serialized(mod.createFingerprinter(cacheDir === undefined ? { root } : { root, cacheDir }) as Engine)
+  return mod.createFingerprinter(cacheDir === undefined ? { root } : { root, cacheDir }) as Engine
 }
 
 /** Text of one engine warning, whatever its shape. */
