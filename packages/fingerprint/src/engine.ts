@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
 import { isAbsolute, join, resolve } from 'node:path'
 import { DiskCache } from './disk-cache.ts'
 import { FingerprintError } from './errors.ts'
@@ -12,6 +13,14 @@ import type { BindingFingerprint, DependencyInfo, EngineWarning, ExplainNode, Fi
 
 export { ENGINE_VERSION }
 
+/** For lookups made on behalf of the caller: nothing to invalidate, so reads are not kept. */
+class IgnoredReads extends Set<string> {
+  override add(): this {
+    return this
+  }
+}
+const IGNORED = new IgnoredReads()
+
 /** Creates a fingerprint engine for one project root. */
 export function createFingerprinter(options: FingerprinterOptions): Fingerprinter {
   return new Engine(options)
@@ -19,7 +28,7 @@ export function createFingerprinter(options: FingerprinterOptions): Fingerprinte
 
 class Engine implements Fingerprinter {
   private root: string
-  private pool = new AnalyzerPool(new URL('./worker.mjs', import.meta.url))
+  private pool: AnalyzerPool
   private resolver = new Resolver()
   private store: FileStore
   private linker: Linker
@@ -37,6 +46,8 @@ class Engine implements Fingerprinter {
       throw new FingerprintError(`createFingerprinter({ root }) needs an absolute root folder, got ${JSON.stringify(options?.root)}. Pass path.resolve(yourRoot).`)
     }
     this.root = resolve(options.root)
+    const threads = options.parserThreads ?? Math.min(2, availableParallelism())
+    this.pool = new AnalyzerPool(new URL('./worker.mjs', import.meta.url), threads)
     const cacheDir = options.cacheDir ?? join(this.root, 'node_modules', '.cache', 'smart-cache', 'engine')
     const disk = new DiskCache(cacheDir === false ? false : join(cacheDir, ENGINE_VERSION))
     const warn = this.warn.bind(this)
@@ -67,8 +78,8 @@ class Engine implements Fingerprinter {
   fingerprint(file: string, name: string): Promise<BindingFingerprint> {
     return this.call(async () => {
       const abs = this.abs(file)
-      const key = await this.linker.targetKey(abs, name, new Set())
-      await this.graph.ensure(key)
+      const key = await this.linker.targetKey(abs, name, IGNORED)
+      await this.graph.ensure([key])
       return this.result(abs, name, key)
     })
   }
@@ -76,9 +87,9 @@ class Engine implements Fingerprinter {
   fingerprintFile(file: string): Promise<Record<string, BindingFingerprint>> {
     return this.call(async () => {
       const abs = this.abs(file)
-      const names = await this.linker.exportNames(abs, new Set())
-      const keys = await Promise.all(names.map(n => this.linker.targetKey(abs, n, new Set())))
-      await Promise.all(keys.map(k => this.graph.ensure(k)))
+      const names = await this.linker.exportNames(abs, IGNORED)
+      const keys = await Promise.all(names.map(n => this.linker.targetKey(abs, n, IGNORED)))
+      await this.graph.ensure(keys)
       const out: Record<string, BindingFingerprint> = {}
       names.forEach((n, i) => { out[n] = this.result(abs, n, keys[i]!) })
       return out
@@ -88,8 +99,8 @@ class Engine implements Fingerprinter {
   explain(file: string, name: string): Promise<ExplainNode> {
     return this.call(async () => {
       const abs = this.abs(file)
-      const key = await this.linker.targetKey(abs, name, new Set())
-      await this.graph.ensure(key)
+      const key = await this.linker.targetKey(abs, name, IGNORED)
+      await this.graph.ensure([key])
       return this.tree(key)
     })
   }
@@ -139,10 +150,9 @@ class Engine implements Fingerprinter {
 
   // ---- helpers ----
 
+  /** Absolute path of a requested file (a missing file is reported when it is read). */
   private abs(file: string): string {
-    const abs = resolve(this.root, file)
-    if (!existsSync(abs)) throw new FingerprintError(`cannot find ${this.linker.rel(abs)} (resolved against the root ${JSON.stringify(this.root)}). Check the path.`)
-    return abs
+    return resolve(this.root, file)
   }
 
   private warn(code: string, text: string, file?: string, line?: number, column?: number): void {

@@ -23,27 +23,31 @@ export function sameStamp(a: Stamp, b: Stamp): boolean {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true })
 
-export interface TextFile { text: string, hash: string }
-
-/**
- * Reads a source file as UTF-8 text (a BOM is dropped) with its BLAKE3 content hash.
- * A binary or non-UTF-8 file is an error that names the file.
- */
-export function readText(abs: string, display: string): TextFile {
-  const bytes = readFileSync(abs)
+/** Source text from bytes: UTF-8 (a BOM is dropped); a binary or non-UTF-8 file is an error. */
+export function decodeSource(bytes: Uint8Array): { text: string } | { error: 'binary' | 'encoding', message: string } {
   const nul = bytes.indexOf(0)
-  if (nul !== -1) {
-    throw new FingerprintError(`${display} is a binary file (NUL byte at offset ${nul}), not source code. Import it through a loader or exclude it from the cached function's dependencies.`)
-  }
+  if (nul !== -1) return { error: 'binary', message: `is a binary file (NUL byte at offset ${nul}), not source code. Import it through a loader or keep it out of the cached function's dependencies.` }
   let text: string
   try {
     text = utf8.decode(bytes)
   }
   catch {
-    throw new FingerprintError(`${display} is not valid UTF-8 text. Re-save it as UTF-8.`)
+    return { error: 'encoding', message: 'is not valid UTF-8 text. Re-save it as UTF-8.' }
   }
-  if (text.charCodeAt(0) === 0xFEFF) text = text.slice(1)
-  return { text, hash: blake3(bytes) }
+  return { text: text.charCodeAt(0) === 0xFEFF ? text.slice(1) : text }
+}
+
+/** Reads a text file (JSON imports); `display` names it in the error. */
+export function readText(abs: string, display: string): string {
+  const r = decodeSource(readFileSync(abs))
+  if ('error' in r) throw new FingerprintError(`${display} ${r.message}`)
+  return r.text
+}
+
+/** A source file's bytes and their BLAKE3 hash. */
+export function readSource(abs: string): { bytes: Uint8Array, hash: string } {
+  const bytes = readFileSync(abs)
+  return { bytes, hash: blake3(bytes) }
 }
 
 /** BLAKE3 of any file's bytes (assets imported by code). */

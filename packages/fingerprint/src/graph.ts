@@ -33,15 +33,21 @@ export class Graph {
     return this.full.get(key)!
   }
 
-  /** Builds and hashes everything reachable from `root`; rejects if a file on the way fails. */
-  async ensure(root: string): Promise<void> {
-    while (!this.expanded.has(root) || this.driver) {
-      if (!this.expanded.has(root)) this.requested.push(root)
+  /** Builds and hashes everything reachable from `roots`; rejects if a file on the way fails. */
+  async ensure(roots: string[]): Promise<void> {
+    for (;;) {
+      const missing = roots.filter(r => !this.expanded.has(r))
+      if (missing.length === 0 && !this.driver) break
+      this.requested.push(...missing)
       this.driver ??= this.drive().finally(() => { this.driver = undefined })
       await this.driver
     }
-    this.throwIfFailed(root)
-    hashReachable(root, { get: k => this.get(k) }, this.full)
+    const source = { get: (k: string) => this.get(k) }
+    for (const root of roots) {
+      if (this.full.has(root)) continue
+      this.throwIfFailed(root)
+      hashReachable(root, source, this.full)
+    }
   }
 
   /** Drops what depends on the given files. */

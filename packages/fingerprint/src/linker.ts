@@ -1,6 +1,5 @@
 import { join, relative } from 'node:path'
-import { DEFAULT_LOCAL } from './analyze/module.ts'
-import type { FileAnalysis, Ref } from './analyze/types.ts'
+import { DEFAULT_LOCAL, type FileAnalysis, type Ref } from './analyze/types.ts'
 import { FingerprintError } from './errors.ts'
 import { hashBytes, readText } from './files.ts'
 import { blake3 } from './hash.ts'
@@ -242,7 +241,7 @@ export class Linker {
         this.store.watch(r.abs)
         let text: string
         try {
-          text = JSON.stringify(JSON.parse(readText(r.abs, this.rel(r.abs)).text))
+          text = JSON.stringify(JSON.parse(readText(r.abs, this.rel(r.abs))))
         }
         catch (error) {
           throw new FingerprintError(`${this.rel(r.abs)} (imported at ${this.rel(from)}:${line}:${column}) is not valid JSON: ${(error as Error).message}`)

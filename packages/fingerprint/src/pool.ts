@@ -1,60 +1,83 @@
 import { Worker } from 'node:worker_threads'
 import type { AnalyzeResult } from './analyze/types.ts'
 
-/** Native stack of the parser thread: oxc-parser recurses on nesting depth (50,000-deep code needs ~100 MB). */
+/** Native stack of a parser thread: oxc-parser recurses on nesting depth (50,000-deep code needs ~100 MB). */
 const STACK_MB = 512
 
 interface Pending { resolve: (r: AnalyzeResult) => void, reject: (e: Error) => void }
 
-/**
- * One lazily started worker thread that parses and analyzes files. Idle, it does not keep the
- * process alive. If it dies, pending requests fail with a clear error and the next request
- * starts a fresh worker.
- */
-export class AnalyzerPool {
-  private worker: Worker | undefined
-  private pending = new Map<number, Pending>()
-  private nextId = 0
+/** One parser thread and its requests in flight. */
+class ParserThread {
+  readonly pending = new Map<number, Pending>()
 
-  constructor(private workerUrl: URL) {}
-
-  analyze(filename: string, source: string): Promise<AnalyzeResult> {
-    const worker = this.start()
-    const id = this.nextId++
-    return new Promise<AnalyzeResult>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject })
-      if (this.pending.size === 1) worker.ref()
-      worker.postMessage({ id, filename, source })
-    })
-  }
-
-  /** Stops the worker; pending requests are rejected. */
-  async close(): Promise<void> {
-    const w = this.worker
-    this.worker = undefined
-    if (w) await w.terminate()
-  }
-
-  private start(): Worker {
-    if (this.worker) return this.worker
-    const worker = new Worker(this.workerUrl, { resourceLimits: { stackSizeMb: STACK_MB } })
+  constructor(readonly worker: Worker, private onExit: () => void) {
     worker.unref()
-    worker.on('message', (msg: { id: number, result?: AnalyzeResult, crash?: string }) => {
+    worker.on('message', (msg: { id: number, json?: string, crash?: string }) => {
       const p = this.pending.get(msg.id)
       if (!p) return
       this.pending.delete(msg.id)
       if (this.pending.size === 0) worker.unref()
-      if (msg.result) p.resolve(msg.result)
+      if (msg.json !== undefined) p.resolve(JSON.parse(msg.json) as AnalyzeResult)
       else p.reject(new Error(`[smart-cache] internal error while analyzing a file: ${msg.crash}`))
     })
     const fail = (error: Error): void => {
-      if (this.worker === worker) this.worker = undefined
-      for (const p of this.pending.values()) p.reject(new Error(`[smart-cache] the parser worker stopped: ${error.message}`))
+      this.onExit()
+      for (const p of this.pending.values()) p.reject(new Error(`[smart-cache] the parser thread stopped: ${error.message}`))
       this.pending.clear()
     }
     worker.on('error', fail)
     worker.on('exit', code => fail(new Error(`exit code ${code}`)))
-    this.worker = worker
-    return worker
+  }
+
+  send(id: number, filename: string, bytes: Uint8Array, p: Pending): void {
+    this.pending.set(id, p)
+    if (this.pending.size === 1) this.worker.ref()
+    this.worker.postMessage({ id, filename, bytes })
+  }
+}
+
+/**
+ * Lazily started worker threads that parse and analyze files; a request goes to the thread with
+ * the fewest in flight. Idle threads do not keep the process alive. A thread that dies fails its
+ * pending requests with a clear error and is replaced on the next request.
+ */
+export class AnalyzerPool {
+  private threads: Array<ParserThread | undefined>
+  private nextId = 0
+
+  constructor(private workerUrl: URL, size: number) {
+    this.threads = Array.from({ length: Math.max(1, size) })
+  }
+
+  analyze(filename: string, bytes: Uint8Array): Promise<AnalyzeResult> {
+    const thread = this.pick()
+    const id = this.nextId++
+    return new Promise<AnalyzeResult>((resolve, reject) => thread.send(id, filename, bytes, { resolve, reject }))
+  }
+
+  /** Stops the threads. */
+  async close(): Promise<void> {
+    const running = this.threads.filter(t => t !== undefined)
+    this.threads = this.threads.map(() => undefined)
+    await Promise.all(running.map(t => t.worker.terminate()))
+  }
+
+  private pick(): ParserThread {
+    let best = -1
+    for (let i = 0; i < this.threads.length; i++) {
+      const t = this.threads[i]
+      if (!t) return this.start(i)
+      if (best === -1 || t.pending.size < this.threads[best]!.pending.size) best = i
+    }
+    return this.threads[best]!
+  }
+
+  private start(i: number): ParserThread {
+    const worker = new Worker(this.workerUrl, { resourceLimits: { stackSizeMb: STACK_MB } })
+    const thread = new ParserThread(worker, () => {
+      if (this.threads[i] === thread) this.threads[i] = undefined
+    })
+    this.threads[i] = thread
+    return thread
   }
 }

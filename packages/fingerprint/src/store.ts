@@ -2,7 +2,7 @@ import { extname, relative } from 'node:path'
 import type { FileAnalysis } from './analyze/types.ts'
 import type { DiskCache } from './disk-cache.ts'
 import { FingerprintError } from './errors.ts'
-import { hashBytes, readText, sameStamp, type Stamp, stampOf } from './files.ts'
+import { hashBytes, readSource, sameStamp, type Stamp, stampOf } from './files.ts'
 import { blake3 } from './hash.ts'
 import type { AnalyzerPool } from './pool.ts'
 
@@ -84,15 +84,16 @@ export class FileStore {
   private async load(abs: string): Promise<FileAnalysis> {
     const rel = relative(this.root, abs).replaceAll('\\', '/')
     const stamp = stampOf(abs)
-    if (!stamp) throw new FingerprintError(`cannot read ${rel}: not a file.`)
-    const { text, hash } = readText(abs, rel)
+    if (!stamp) throw new FingerprintError(`cannot find ${rel} (under the root ${JSON.stringify(this.root)}): no such file. Check the path.`)
+    const { bytes, hash } = readSource(abs)
     const ext = extname(abs)
     const key = blake3(`${ENGINE_VERSION}\n${ext}\n${hash}`)
     let analysis = this.byContent.get(key) ?? this.disk.get(key)
     if (!analysis) {
-      const result = await this.pool.analyze(`file${ext}`, text)
+      const result = await this.pool.analyze(`file${ext}`, bytes)
       if (!result.ok) {
         const e = result.error
+        if (e.kind !== 'syntax') throw new FingerprintError(`${rel} ${e.message}`)
         const frame = e.codeframe.replace(/\[file\.[a-z]+:/g, `[${rel}:`)
         throw new FingerprintError(`syntax error at ${rel}:${e.line}:${e.column}: ${e.message}\n${frame}`)
       }

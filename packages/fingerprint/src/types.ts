@@ -9,6 +9,12 @@ export interface FingerprinterOptions {
    * @default `<root>/node_modules/.cache/smart-cache/engine`
    */
   cacheDir?: string | false
+  /**
+   * Worker threads that parse and analyze files (each has a large native stack, so deep code
+   * cannot overflow the parser). Started on first use, never keeping the process alive.
+   * @default Math.min(2, os.availableParallelism())
+   */
+  parserThreads?: number
 }
 
 /** One binding a fingerprint is made of. */

@@ -24,27 +24,39 @@ export interface Canon {
   patternNames: string[]
 }
 
-const noop = (): void => {}
+/** A token whose text is only known once every declaration has been seen (hoisting). */
+type Deferred =
+  | { at: number, kind: 'ref', name: string, scope: Scope }
+  | { at: number, kind: 'member', name: string, scope: Scope, property: string, optional: boolean }
+  | { at: number, kind: 'require', name: string, scope: Scope, specifier: string, ref: Ref }
+  | { at: number, kind: 'slot', ref: Ref }
 
 /**
- * Pass 1: scopes. Declarations get de Bruijn-style tokens `L<n>` numbered in traversal order, so
- * consistently renamed locals give the same tokens. References are resolved after the walk, so
- * hoisting (a use before its declaration) is handled.
+ * One pass over a unit: it emits the token stream and tracks scopes. Declarations get de
+ * Bruijn-style tokens `L<n>` numbered in traversal order, so consistently renamed locals give the
+ * same tokens. References are left as holes and filled after the walk, when every declaration
+ * (hoisted ones included) is known: a local token, a module slot `S<n>` (numbered in order of
+ * first appearance) or a global by name.
  */
-class ScopePass implements Sink {
-  readonly map = new Map<object, Resolution>()
+class CanonPass implements Sink {
+  readonly out: string[] = []
+  readonly slots: Ref[] = []
   readonly patternNames: string[] = []
   private scope: Scope = { parent: null, fn: true, names: new Map() }
   private counter = 0
-  private refs: Array<[Node, Scope]> = []
+  private deferred: Deferred[] = []
+  private slotIndex = new Map<string, number>()
 
-  open = noop
-  scalar = noop
-  list = noop
-  close = noop
-  untracked = noop
-  staticMember = (): boolean => false
-  moduleRequest = (): boolean => false
+  constructor(
+    private module: ModuleScope,
+    private lines: LineIndex,
+    private warnings: AnalysisWarning[],
+  ) {}
+
+  open(type: string): void { this.out.push(type) }
+  scalar(value: string): void { this.out.push(value) }
+  list(length: number): void { this.out.push(`[${length}`) }
+  close(): void { this.out.push(')') }
 
   enterScope(fn: boolean): void {
     this.scope = { parent: this.scope, fn, names: new Map() }
@@ -56,92 +68,37 @@ class ScopePass implements Sink {
 
   ident(node: Node, kind: IdentKind): void {
     switch (kind) {
-      case 'ref': this.refs.push([node, this.scope]); return
-      case 'let': this.declare(this.scope, node); return
-      case 'var': case 'param': this.declare(this.functionScope(), node); return
+      case 'ref':
+        this.deferred.push({ at: this.out.length, kind: 'ref', name: node.name, scope: this.scope })
+        this.out.push('')
+        return
+      case 'let': this.out.push(this.declare(this.scope, node.name)); return
+      case 'var': case 'param': this.out.push(this.declare(this.functionScope(), node.name)); return
       case 'enum': this.scope.names.set(node.name, `E:${node.name}`); return
       case 'root':
-        this.map.set(node, `P${this.patternNames.length}`)
+        this.out.push(`P${this.patternNames.length}`)
         this.patternNames.push(node.name)
     }
   }
 
-  /** Resolves every reference: local scopes first, then the module, then globals by name. */
-  finish(module: ModuleScope): void {
-    for (const [node, scope] of this.refs) {
-      const name: string = node.name
-      let s: Scope | null = scope
-      let token: string | undefined
-      while (s && token === undefined) {
-        token = s.names.get(name)
-        s = s.parent
-      }
-      if (token !== undefined) { this.map.set(node, token); continue }
-      const imp = module.imports[name]
-      if (imp) {
-        this.map.set(node, imp[1] === '*' ? { ref: ['x', ...imp], ns: imp } : { ref: ['x', ...imp] })
-        continue
-      }
-      if (module.declared.has(name)) { this.map.set(node, { ref: ['n', name] }); continue }
-      this.map.set(node, `G:${name}`)
-    }
-  }
-
-  private functionScope(): Scope {
-    let s = this.scope
-    while (!s.fn && s.parent) s = s.parent
-    return s
-  }
-
-  private declare(scope: Scope, node: Node): void {
-    let token = scope.names.get(node.name)
-    if (token === undefined) {
-      token = `L${this.counter++}`
-      scope.names.set(node.name, token)
-    }
-    this.map.set(node, token)
-  }
-}
-
-/** Pass 2: the token stream. References to module-level bindings become slots `S<n>`. */
-class EmitPass implements Sink {
-  readonly out: string[] = []
-  readonly slots: Ref[] = []
-  private slotIndex = new Map<string, number>()
-
-  constructor(
-    private map: Map<object, Resolution>,
-    private lines: LineIndex,
-    private warnings: AnalysisWarning[],
-  ) {}
-
-  enterScope = noop
-  exitScope = noop
-  open(type: string): void { this.out.push(type) }
-  scalar(value: string): void { this.out.push(value) }
-  list(length: number): void { this.out.push(`[${length}`) }
-  close(): void { this.out.push(')') }
-
-  ident(node: Node, kind: IdentKind): void {
-    if (kind === 'enum') return
-    const r = this.map.get(node)
-    if (r === undefined) this.out.push(`K:${node.name}`)
-    else if (typeof r === 'string') this.out.push(r)
-    else this.out.push(this.slot(r.ref))
-  }
-
-  staticMember(_member: Node, object: Node, property: string): boolean {
-    const r = this.map.get(object)
-    if (typeof r !== 'object' || !r.ns) return false
-    const [spec, , line, column] = r.ns
-    this.out.push(this.slot(['x', spec, property, line, column]))
+  staticMember(member: Node, object: Node, property: string): boolean {
+    this.deferred.push({ at: this.out.length, kind: 'member', name: object.name, scope: this.scope, property, optional: member.optional === true })
+    this.out.push('')
     return true
   }
 
   moduleRequest(node: Node, specifier: string, kind: 'import' | 'require'): boolean {
-    if (kind === 'require' && this.map.get(node.callee) !== 'G:require') return false
     const { line, column } = this.lines.position(node.start)
-    this.out.push(kind, this.slot(['x', specifier, '*', line, column]))
+    const ref: Ref = ['x', specifier, '*', line, column]
+    if (kind === 'import') {
+      this.out.push('import')
+      this.deferred.push({ at: this.out.length, kind: 'slot', ref })
+      this.out.push('')
+    }
+    else {
+      this.deferred.push({ at: this.out.length, kind: 'require', name: node.callee.name, scope: this.scope, specifier, ref })
+      this.out.push('')
+    }
     return true
   }
 
@@ -152,6 +109,53 @@ class EmitPass implements Sink {
       column,
       message: `${what} with a computed specifier is not followed: what it loads is not part of the fingerprint. Use a string literal specifier.`,
     })
+  }
+
+  /** Fills every hole, in stream order, so slot numbers follow first appearance. */
+  finish(): void {
+    for (const d of this.deferred) this.out[d.at] = this.fill(d)
+  }
+
+  private fill(d: Deferred): string {
+    if (d.kind === 'slot') return this.slot(d.ref)
+    const r = this.lookup(d.name, d.scope)
+    if (d.kind === 'ref') return typeof r === 'string' ? r : this.slot(r.ref)
+    if (d.kind === 'require') {
+      if (r === 'G:require') return `require\n${this.slot(d.ref)}`
+      return `CallExpression\n_\n${typeof r === 'string' ? r : this.slot(r.ref)}\n[1\ns${JSON.stringify(d.specifier)}\n)`
+    }
+    if (typeof r !== 'string' && r.ns) {
+      const [spec, , line, column] = r.ns
+      return this.slot(['x', spec, d.property, line, column])
+    }
+    return `MemberExpression\n${d.optional ? '?.' : '.'}\n${typeof r === 'string' ? r : this.slot(r.ref)}\nK:${d.property}\n)`
+  }
+
+  /** Local scopes first, then the module's imports and declarations, then globals by name. */
+  private lookup(name: string, scope: Scope): Resolution {
+    for (let s: Scope | null = scope; s; s = s.parent) {
+      const token = s.names.get(name)
+      if (token !== undefined) return token
+    }
+    const imp = this.module.imports[name]
+    if (imp) return imp[1] === '*' ? { ref: ['x', ...imp], ns: imp } : { ref: ['x', ...imp] }
+    if (this.module.declared.has(name)) return { ref: ['n', name] }
+    return `G:${name}`
+  }
+
+  private functionScope(): Scope {
+    let s = this.scope
+    while (!s.fn && s.parent) s = s.parent
+    return s
+  }
+
+  private declare(scope: Scope, name: string): string {
+    let token = scope.names.get(name)
+    if (token === undefined) {
+      token = `L${this.counter++}`
+      scope.names.set(name, token)
+    }
+    return token
   }
 
   private slot(ref: Ref): string {
@@ -178,11 +182,9 @@ export function canonicalize(
   lines: LineIndex,
   warnings: AnalysisWarning[],
 ): Canon {
-  const scopes = new ScopePass()
-  walk(root, rootRole, scopes)
-  scopes.finish(module)
-  const emit = new EmitPass(scopes.map, lines, warnings)
-  emit.out.push(prefix)
-  walk(root, rootRole, emit)
-  return { hash: blake3(emit.out.join('\n')), slots: emit.slots, patternNames: scopes.patternNames }
+  const pass = new CanonPass(module, lines, warnings)
+  pass.out.push(prefix)
+  walk(root, rootRole, pass)
+  pass.finish()
+  return { hash: blake3(pass.out.join('\n')), slots: pass.slots, patternNames: pass.patternNames }
 }

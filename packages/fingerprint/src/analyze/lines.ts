@@ -1,20 +1,26 @@
-/** Maps UTF-16 offsets to 1-based line and column. */
+/**
+ * Maps UTF-16 offsets to 1-based line and column. Lookups come mostly in increasing order, so it
+ * scans forward from the previous answer instead of indexing every line of the file up front.
+ */
 export class LineIndex {
-  private starts: number[] = [0]
+  private offset = 0
+  private line = 1
+  private lineStart = 0
 
-  constructor(source: string) {
-    for (let i = source.indexOf('\n'); i !== -1; i = source.indexOf('\n', i + 1)) this.starts.push(i + 1)
-  }
+  constructor(private source: string) {}
 
-  /** 1-based line and column of an offset. */
   position(offset: number): { line: number, column: number } {
-    let lo = 0
-    let hi = this.starts.length - 1
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1
-      if (this.starts[mid]! <= offset) lo = mid
-      else hi = mid - 1
+    if (offset < this.offset) {
+      this.offset = 0
+      this.line = 1
+      this.lineStart = 0
     }
-    return { line: lo + 1, column: offset - this.starts[lo]! + 1 }
+    const s = this.source
+    for (let i = s.indexOf('\n', this.offset); i !== -1 && i < offset; i = s.indexOf('\n', i + 1)) {
+      this.line++
+      this.lineStart = i + 1
+    }
+    this.offset = offset
+    return { line: this.line, column: offset - this.lineStart + 1 }
   }
 }

@@ -1,13 +1,11 @@
 import { blake3 } from '../hash.ts'
 import { type Canon, canonicalize, type ModuleScope } from './canon.ts'
 import type { LineIndex } from './lines.ts'
-import type { AnalysisWarning, ExportInfo, FileAnalysis, ImportInfo, NameInfo, Ref } from './types.ts'
+import { type AnalysisWarning, DEFAULT_LOCAL, type ExportInfo, type FileAnalysis, type ImportInfo, type NameInfo, type Ref } from './types.ts'
 import { isErased } from './walk.ts'
 
 type Node = any
 
-/** Internal name of an anonymous `export default`. */
-export const DEFAULT_LOCAL = '*default*'
 
 interface Unit { node: Node, role: 'root' | 'stmt', prefix: string, names: string[], start: number }
 

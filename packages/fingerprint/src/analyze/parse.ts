@@ -1,4 +1,5 @@
 import { parseSync, rawTransferSupported } from 'oxc-parser'
+import { decodeSource } from '../files.ts'
 import { LineIndex } from './lines.ts'
 import { analyzeProgram } from './module.ts'
 import type { AnalyzeResult } from './types.ts'
@@ -16,7 +17,10 @@ function sourceTypeOf(filename: string): 'module' | 'commonjs' | 'unambiguous' {
  * Parses and analyzes one file. `filename` only picks the language (its extension); it never
  * enters the result. Uses oxc-parser's raw transfer where the platform supports it.
  */
-export function analyzeSource(filename: string, source: string): AnalyzeResult {
+export function analyzeSource(filename: string, bytes: Uint8Array): AnalyzeResult {
+  const decoded = decodeSource(bytes)
+  if ('error' in decoded) return { ok: false, error: { kind: decoded.error, message: decoded.message, line: 0, column: 0, codeframe: '' } }
+  const source = decoded.text
   const result = parseSync(filename, source, {
     sourceType: sourceTypeOf(filename),
     preserveParens: false,
@@ -27,7 +31,7 @@ export function analyzeSource(filename: string, source: string): AnalyzeResult {
   if (error) {
     const at = error.labels[0]?.start ?? 0
     const { line, column } = lines.position(at)
-    return { ok: false, error: { message: error.message, line, column, codeframe: error.codeframe ?? '' } }
+    return { ok: false, error: { kind: 'syntax', message: error.message, line, column, codeframe: error.codeframe ?? '' } }
   }
   const esm = result.module.hasModuleSyntax
   return { ok: true, analysis: analyzeProgram(result.program, lines, esm) }

@@ -37,7 +37,12 @@ export interface FileAnalysis {
   warnings: AnalysisWarning[]
 }
 
+/** Internal name of an anonymous `export default`. */
+export const DEFAULT_LOCAL = '*default*'
+
 export interface SyntaxErrorInfo {
+  /** `syntax`: the parser's error; `binary` / `encoding`: not UTF-8 source text. */
+  kind: 'syntax' | 'binary' | 'encoding'
   message: string
   line: number
   column: number

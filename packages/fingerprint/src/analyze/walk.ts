@@ -33,9 +33,8 @@ export interface Sink {
 
 const enum Role { Expr, Var, Let, Param, Assign, Root, Tagged, JsxName, Enum }
 
-const enum T { Visit, Close, Exit, Scalar, Enter, EnterFn }
-
-interface Task { t: T, n?: Node, r?: Role, s?: string }
+/** Control entries on the task stack (visits carry a Role >= 0). */
+const enum T { Close = -1, Exit = -2, Enter = -3, EnterFn = -4, Scalar = -5 }
 
 /** Keys never hashed: positions, raw text and TypeScript-only information. */
 const DENY = new Set([
@@ -56,6 +55,14 @@ const TS_ERASED = new Set([
   'TSAbstractMethodDefinition', 'TSAbstractPropertyDefinition', 'TSAbstractAccessorProperty',
   'TSNamespaceExportDeclaration', 'EmptyStatement',
 ])
+
+/** Cheap pre-check: could any item of this list be erased? (Most lists hold expressions.) */
+function maybeErased(items: Node[]): boolean {
+  for (const i of items) {
+    if (i !== null && (TS_ERASED.has(i.type) || i.declare === true || i.type === 'MethodDefinition' || i.type === 'FunctionDeclaration' || i.type === 'ImportDeclaration' || i.type === 'ExportNamedDeclaration' || i.type === 'ExportAllDeclaration')) return true
+  }
+  return false
+}
 
 /** True when the node emits no run-time code. */
 export function isErased(node: Node): boolean {
@@ -119,33 +126,44 @@ export function staticSpecifier(node: Node): string | undefined {
 
 /** Walks one unit (a top-level declaration, declarator or statement) into a sink. */
 export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
-  const stack: Task[] = [{ t: T.Visit, n: root, r: rootRole === 'root' ? Role.Root : Role.Expr }]
+  // Two parallel stacks (node, role) instead of task objects: less garbage on big files.
+  const ns: Node[] = [root]
+  const rs: number[] = [rootRole === 'root' ? Role.Root : Role.Expr]
   let mark = 0
-  const begin = (): void => { mark = stack.length }
-  const commit = (): void => { reverse(stack, mark) }
-  const visit = (n: Node, r: Role = Role.Expr): void => { stack.push({ t: T.Visit, n, r }) }
-  const scalar = (s: string): void => { stack.push({ t: T.Scalar, s }) }
+  const begin = (): void => { mark = ns.length }
+  const commit = (): void => {
+    reverse(ns, mark)
+    reverse(rs, mark)
+  }
+  const push = (n: Node, r: number): void => {
+    ns.push(n)
+    rs.push(r)
+  }
+  const visit = (n: Node, r: Role = Role.Expr): void => push(n, r)
+  const scalar = (s: string): void => push(s, T.Scalar)
   const listOf = (items: Node[], r: Role = Role.Expr): void => {
-    const kept = items.filter(i => !isErased(i))
+    let kept = items
+    if (r === Role.Expr && items.length > 0 && items[0] !== null && items[0].type !== undefined && maybeErased(items)) kept = items.filter(i => !isErased(i))
     scalar(`[${kept.length}`)
-    for (const i of kept) visit(i, r)
+    for (const i of kept) push(i, r)
   }
 
-  while (stack.length > 0) {
-    const task = stack.pop()!
-    switch (task.t) {
-      case T.Close: sink.close(); continue
-      case T.Exit: sink.exitScope(); continue
-      case T.Enter: sink.enterScope(false); continue
-      case T.EnterFn: sink.enterScope(true); continue
-      case T.Scalar: sink.scalar(task.s!); continue
+  while (ns.length > 0) {
+    const node = ns.pop()
+    const role = rs.pop()!
+    if (role < 0) {
+      switch (role) {
+        case T.Close: sink.close(); continue
+        case T.Exit: sink.exitScope(); continue
+        case T.Enter: sink.enterScope(false); continue
+        case T.EnterFn: sink.enterScope(true); continue
+        case T.Scalar: sink.scalar(node); continue
+      }
     }
-    const node = task.n
-    const role = task.r!
     if (node === null || node === undefined) { sink.scalar('_'); continue }
     if (Array.isArray(node)) { begin(); listOf(node, role); commit(); continue }
     const type: string = node.type
-    if (TS_TRANSPARENT.has(type)) { stack.push({ t: T.Visit, n: node.expression, r: role }); continue }
+    if (TS_TRANSPARENT.has(type)) { push(node.expression, role); continue }
     begin()
     expand(node, type, role)
     commit()
@@ -173,20 +191,20 @@ export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
     sink.scalar(`${node.async ? 'a' : ''}${node.generator ? 'g' : ''}${node.expression && type === 'ArrowFunctionExpression' ? 'e' : ''}`)
     let scopes = 1
     if (type === 'FunctionExpression' && node.id) {
-      stack.push({ t: T.Enter })
+      push(null, T.Enter)
       visit(node.id, Role.Let)
       scopes++
     }
     else if (type === 'FunctionDeclaration' && role !== Role.Root && node.id) {
       visit(node.id, Role.Let)
     }
-    stack.push({ t: T.EnterFn })
+    push(null, T.EnterFn)
     listOf(node.params.filter((p: Node) => !(p.type === 'Identifier' && p.name === 'this')), Role.Param)
     const body = node.body
     if (body && body.type === 'BlockStatement') listOf(body.body)
     else visit(body)
-    for (let i = 0; i < scopes; i++) stack.push({ t: T.Exit })
-    stack.push({ t: T.Close })
+    for (let i = 0; i < scopes; i++) push(null, T.Exit)
+    push(null, T.Close)
   }
 
   function cls(node: Node, type: string, role: Role): void {
@@ -194,7 +212,7 @@ export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
     listOf(node.decorators ?? [])
     let scoped = false
     if (type === 'ClassExpression' && node.id) {
-      stack.push({ t: T.Enter })
+      push(null, T.Enter)
       visit(node.id, Role.Let)
       scoped = true
     }
@@ -203,8 +221,8 @@ export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
     }
     visit(node.superClass)
     listOf(node.body.body)
-    if (scoped) stack.push({ t: T.Exit })
-    stack.push({ t: T.Close })
+    if (scoped) push(null, T.Exit)
+    push(null, T.Close)
   }
 
   function expand(node: Node, type: string, role: Role): void {
@@ -228,13 +246,13 @@ export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
         sink.open(type)
         sink.scalar(node.quasis.map((q: Node) => JSON.stringify(q.value.cooked) + (role === Role.Tagged ? JSON.stringify(q.value.raw) : '')).join(','))
         listOf(node.expressions)
-        stack.push({ t: T.Close })
+        push(null, T.Close)
         return
       case 'TaggedTemplateExpression':
         sink.open(type)
         visit(node.tag)
         visit(node.quasi, Role.Tagged)
-        stack.push({ t: T.Close })
+        push(null, T.Close)
         return
       case 'MemberExpression': {
         const name = staticKey(node.property, node.computed)
@@ -243,7 +261,7 @@ export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
         sink.scalar(node.optional ? '?.' : '.')
         visit(node.object)
         key(node.property, node.computed)
-        stack.push({ t: T.Close })
+        push(null, T.Close)
         return
       }
       case 'Property': {
@@ -251,7 +269,7 @@ export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
         sink.scalar(`${node.kind}${node.method ? 'm' : ''}`)
         key(node.key, node.computed)
         visit(node.value, role === Role.Expr ? Role.Expr : role)
-        stack.push({ t: T.Close })
+        push(null, T.Close)
         return
       }
       case 'MethodDefinition': case 'PropertyDefinition': case 'AccessorProperty':
@@ -260,7 +278,7 @@ export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
         listOf(node.decorators ?? [])
         key(node.key, node.computed)
         visit(node.value)
-        stack.push({ t: T.Close })
+        push(null, T.Close)
         return
       case 'FunctionDeclaration': case 'FunctionExpression': case 'ArrowFunctionExpression':
         fn(node, type, role)
@@ -276,7 +294,7 @@ export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
           visit(d.id, role === Role.Root ? Role.Root : r)
           visit(d.init)
         }
-        stack.push({ t: T.Close })
+        push(null, T.Close)
         return
       }
       case 'VariableDeclarator':
@@ -285,85 +303,85 @@ export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
         if (role === Role.Root && node.id.type === 'Identifier') scalar('=')
         else visit(node.id, role === Role.Root ? Role.Root : Role.Let)
         visit(node.init)
-        stack.push({ t: T.Close })
+        push(null, T.Close)
         return
       case 'ObjectPattern': case 'ArrayPattern':
         sink.open(type)
         listOf(type === 'ObjectPattern' ? node.properties : node.elements, role)
-        stack.push({ t: T.Close })
+        push(null, T.Close)
         return
       case 'RestElement':
         sink.open(type)
         visit(node.argument, role)
-        stack.push({ t: T.Close })
+        push(null, T.Close)
         return
       case 'AssignmentPattern':
         sink.open(type)
         visit(node.left, role)
         visit(node.right)
-        stack.push({ t: T.Close })
+        push(null, T.Close)
         return
       case 'TSParameterProperty':
         sink.open(type)
         listOf(node.decorators ?? [])
         visit(node.parameter, role)
-        stack.push({ t: T.Close })
+        push(null, T.Close)
         return
       case 'AssignmentExpression':
         sink.open(type)
         sink.scalar(node.operator)
         visit(node.left, Role.Assign)
         visit(node.right)
-        stack.push({ t: T.Close })
+        push(null, T.Close)
         return
       case 'ForInStatement': case 'ForOfStatement':
         sink.open(type)
         sink.scalar(node.await ? 'await' : '')
-        stack.push({ t: T.Enter })
+        push(null, T.Enter)
         visit(node.left, Role.Assign)
         visit(node.right)
         visit(node.body)
-        stack.push({ t: T.Exit })
-        stack.push({ t: T.Close })
+        push(null, T.Exit)
+        push(null, T.Close)
         return
       case 'ForStatement':
         sink.open(type)
-        stack.push({ t: T.Enter })
+        push(null, T.Enter)
         visit(node.init)
         visit(node.test)
         visit(node.update)
         visit(node.body)
-        stack.push({ t: T.Exit })
-        stack.push({ t: T.Close })
+        push(null, T.Exit)
+        push(null, T.Close)
         return
       case 'BlockStatement': case 'StaticBlock':
         sink.open(type)
-        stack.push({ t: type === 'StaticBlock' ? T.EnterFn : T.Enter })
+        push(null, type === 'StaticBlock' ? T.EnterFn : T.Enter)
         listOf(node.body)
-        stack.push({ t: T.Exit })
-        stack.push({ t: T.Close })
+        push(null, T.Exit)
+        push(null, T.Close)
         return
       case 'CatchClause':
         sink.open(type)
-        stack.push({ t: T.Enter })
+        push(null, T.Enter)
         visit(node.param, Role.Let)
         visit(node.body)
-        stack.push({ t: T.Exit })
-        stack.push({ t: T.Close })
+        push(null, T.Exit)
+        push(null, T.Close)
         return
       case 'SwitchStatement':
         sink.open(type)
         visit(node.discriminant)
-        stack.push({ t: T.Enter })
+        push(null, T.Enter)
         listOf(node.cases)
-        stack.push({ t: T.Exit })
-        stack.push({ t: T.Close })
+        push(null, T.Exit)
+        push(null, T.Close)
         return
       case 'LabeledStatement':
         sink.open(type)
         sink.scalar(`label:${node.label.name}`)
         visit(node.body)
-        stack.push({ t: T.Close })
+        push(null, T.Close)
         return
       case 'BreakStatement': case 'ContinueStatement':
         sink.scalar(`${type}:${node.label ? node.label.name : ''}`)
@@ -372,7 +390,7 @@ export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
         sink.open(type)
         sink.scalar(node.const ? 'const' : '')
         if (role !== Role.Root) visit(node.id, Role.Let)
-        stack.push({ t: T.Enter })
+        push(null, T.Enter)
         scalar(`[${node.body.members.length}`)
         for (const m of node.body.members) {
           const name = staticKey(m.id, m.computed) ?? '?'
@@ -380,21 +398,21 @@ export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
           scalar(`K:${name}`)
           visit(m.initializer)
         }
-        stack.push({ t: T.Exit })
-        stack.push({ t: T.Close })
+        push(null, T.Exit)
+        push(null, T.Close)
         return
       case 'TSModuleDeclaration':
         sink.open(type)
         sink.scalar(`${node.kind}:${node.id.type === 'Identifier' ? node.id.name : staticKey(node.id, false) ?? ''}`)
-        stack.push({ t: T.Enter })
+        push(null, T.Enter)
         visit(node.body)
-        stack.push({ t: T.Exit })
-        stack.push({ t: T.Close })
+        push(null, T.Exit)
+        push(null, T.Close)
         return
       case 'TSModuleBlock':
         sink.open(type)
         listOf(node.body)
-        stack.push({ t: T.Close })
+        push(null, T.Close)
         return
       case 'ImportExpression': {
         const spec = staticSpecifier(node.source)
@@ -414,7 +432,7 @@ export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
         sink.scalar(node.selfClosing ? '/' : '')
         visit(node.name, Role.JsxName)
         listOf(node.attributes)
-        stack.push({ t: T.Close })
+        push(null, T.Close)
         return
       case 'JSXClosingElement':
         sink.scalar('</>')
@@ -427,7 +445,7 @@ export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
         sink.open(type)
         visit(node.object, Role.JsxName)
         sink.scalar(`K:${node.property.name}`)
-        stack.push({ t: T.Close })
+        push(null, T.Close)
         return
       case 'JSXNamespacedName':
         sink.scalar(`J:${node.namespace.name}:${node.name.name}`)
@@ -436,7 +454,7 @@ export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
         sink.open(type)
         visit(node.name)
         visit(node.value)
-        stack.push({ t: T.Close })
+        push(null, T.Close)
         return
       case 'JSXText':
         sink.scalar(`t${JSON.stringify(node.value)}`)
@@ -453,7 +471,7 @@ export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
       sink.scalar(v === null || v === undefined ? '_' : String(v))
     }
     for (const k of plan.children) visit(node[k])
-    stack.push({ t: T.Close })
+    push(null, T.Close)
   }
 }
 

@@ -6,13 +6,14 @@ import { analyzeSource } from './parse.ts'
  * Worker entry: parses and analyzes files off the main thread, on a thread whose native stack is
  * large enough for the parser's recursion on very deep code (a segfault on the main thread's 8 MB).
  */
-interface Request { id: number, filename: string, source: string }
+interface Request { id: number, filename: string, bytes: Uint8Array }
 
 const ready = initHash()
 parentPort!.on('message', async (req: Request) => {
   await ready
   try {
-    parentPort!.postMessage({ id: req.id, result: analyzeSource(req.filename, req.source) })
+    // JSON text: cheaper to post than a structured clone, and it is what the disk cache stores.
+    parentPort!.postMessage({ id: req.id, json: JSON.stringify(analyzeSource(req.filename, req.bytes)) })
   }
   catch (error) {
     parentPort!.postMessage({ id: req.id, crash: String((error as Error)?.stack ?? error) })
