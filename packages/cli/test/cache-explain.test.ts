@@ -36,7 +36,7 @@ function edit(p: Project, rel: string, from: string, to: string): void {
   writeFileSync(file, text.replace(from, to))
 }
 
-describe('explain ID --from OLD', () => {
+describe('explain ID --from OLD', { timeout: 60_000 }, () => {
   it('names the helper whose own code changed, with file:line and the path down to it', async () => {
     const p = app()
     await writeManifest(p, 'old.json', ['src/math.js#fib'])

@@ -26,7 +26,7 @@ async function project(): Promise<Project & { values: string }> {
 
 const json = (r: { stdout: string }) => JSON.parse(r.stdout)
 
-describe('ls / stats on the default filesystem store', () => {
+describe('ls / stats on the default filesystem store', { timeout: 60_000 }, () => {
   let p: Project & { values: string }
   beforeEach(async () => {
     p = await project()
@@ -76,7 +76,7 @@ describe('ls / stats on the default filesystem store', () => {
   })
 })
 
-describe('prune', () => {
+describe('prune', { timeout: 60_000 }, () => {
   it('--dry-run reports and deletes nothing; then deletes corrupt and old-fingerprint entries, keeps unknown ids', async () => {
     const p = await project()
     const bad = join(p.values, 'sc1', fp('a'), fp('9'))
@@ -132,7 +132,7 @@ describe('prune', () => {
   })
 })
 
-describe('clear', () => {
+describe('clear', { timeout: 60_000 }, () => {
   it('clear ID deletes that function only; clear deletes everything', async () => {
     const p = await project()
     const one = await cli(['clear', 'src/math.ts#fib', 'nope#x'], { cwd: p.dir })
@@ -145,7 +145,7 @@ describe('clear', () => {
   })
 })
 
-describe('config file, help and errors', () => {
+describe('config file, help and errors', { timeout: 60_000 }, () => {
   it('smart-cache.config.json { dir } is used when no flag is given; flags win', async () => {
     const p = await project()
     await fill(atomicFsDriver({ base: join(p.dir, 'shared') }), 'cfg#fn', fp('e'), [1])
@@ -156,8 +156,10 @@ describe('config file, help and errors', () => {
 
   it('every command has --help', async () => {
     const p = await project()
-    for (const command of ['ls', 'stats', 'prune', 'clear', 'explain', 'fingerprint']) {
-      const r = await cli([command, '--help'], { cwd: p.dir })
+    const commands = ['ls', 'stats', 'prune', 'clear', 'explain', 'fingerprint']
+    const results = await Promise.all(commands.map(command => cli([command, '--help'], { cwd: p.dir })))
+    for (const [i, command] of commands.entries()) {
+      const r = results[i]!
       expect(r.code, command).toBe(0)
       expect(r.stdout).toContain(`$ smart-cache ${command}`)
       expect(r.stdout).toContain('--help')
@@ -175,8 +177,9 @@ describe('config file, help and errors', () => {
       [['ls', '--manifest', 'broken.json'], /broken\.json: not valid JSON .*Fix: rebuild/],
       [['ls', '--config', 'nope.config.json'], /cannot load the config .*Fix:/],
     ]
-    for (const [args, message] of cases) {
-      const r = await cli(args, { cwd: p.dir })
+    const results = await Promise.all(cases.map(([args]) => cli(args, { cwd: p.dir })))
+    for (const [i, [args, message]] of cases.entries()) {
+      const r = results[i]!
       expect(r.code, args.join(' ')).toBe(1)
       expect(r.stderr).toMatch(/^\[smart-cache\] /)
       expect(r.stderr).toMatch(message)

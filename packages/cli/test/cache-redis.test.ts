@@ -8,7 +8,7 @@ import { cli, createProject, fill, fp, manifest, type Project } from './cache-he
 
 const DAY = 86_400_000
 
-describe('the CLI on a Redis store', () => {
+describe('the CLI on a Redis store', { timeout: 60_000 }, () => {
   let redis: RedisServer
   let project: Project
   let storageUrl: string
