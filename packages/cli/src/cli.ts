@@ -22,6 +22,12 @@ export async function run(argv: string[]): Promise<number> {
     return typeof code === 'number' ? code : 0
   }
   catch (error) {
-    return reportError(error)
+    return reportError(withHelpHint(error, cli.matchedCommandName))
   }
+}
+
+/** cac's own usage errors (unknown option, missing value or argument) get the fix: the command's help. */
+function withHelpHint(error: unknown, command: string | undefined): unknown {
+  if (!(error instanceof Error) || error.name !== 'CACError') return error
+  return new CliError(`${error.message.replace(/\.$/, '')}. Fix: see \`smart-cache ${command ? `${command} ` : ''}--help\`.`)
 }

@@ -176,6 +176,8 @@ describe('config file, help and errors', { timeout: 60_000 }, () => {
       [['ls', '--manifest', 'missing.json'], /cannot read manifest .*missing\.json\. Fix: pass the path/],
       [['ls', '--manifest', 'broken.json'], /broken\.json: not valid JSON .*Fix: rebuild/],
       [['ls', '--config', 'nope.config.json'], /cannot load the config .*Fix:/],
+      [['ls', '--bogus'], /Unknown option `--bogus`\. Fix: see `smart-cache ls --help`\./],
+      [['prune', '--max-size'], /option `--max-size <size>` value is missing\. Fix: see `smart-cache prune --help`\./],
     ]
     const results = await Promise.all(cases.map(([args]) => cli(args, { cwd: p.dir })))
     for (const [i, [args, message]] of cases.entries()) {
