@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Opt-in long run of the crash torture of tests/reliability-crash.test.ts (issue 6).
-//   node scripts/torture.mjs [--minutes 5] [--workers 6] [--keys 32] [--seed 1]
+//   node scripts/torture.mjs [--minutes 5] [--workers 6] [--keys 32] [--seed 1] [--secret S --poisoners 1]
 // Needs a built runtime (pnpm --filter smart-cache build). Prints the counts as JSON; exits 1 if a
 // wrong value was served, a worker died on its own, or orphaned temp files survived the next writer.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
@@ -15,6 +15,8 @@ const { values } = parseArgs({
     workers: { type: 'string', default: '6' },
     keys: { type: 'string', default: '32' },
     seed: { type: 'string', default: '1' },
+    secret: { type: 'string', default: '' },
+    poisoners: { type: 'string', default: '0' },
     keep: { type: 'boolean', default: false },
   },
 })
@@ -29,10 +31,12 @@ try {
     workers: Number(values.workers),
     keys: Number(values.keys),
     seed: Number(values.seed),
+    secret: values.secret,
+    poisoners: Number(values.poisoners),
     durationMs: Number(values.minutes) * 60_000,
     log: (line) => console.error(`[smart-cache torture] ${line}`),
   })
-  console.log(JSON.stringify({ command: `node scripts/torture.mjs --minutes ${values.minutes} --workers ${values.workers} --keys ${values.keys} --seed ${values.seed}`, seconds: Math.round((Date.now() - started) / 1000), ...counts }, null, 2))
+  console.log(JSON.stringify({ command: `node scripts/torture.mjs --minutes ${values.minutes} --workers ${values.workers} --keys ${values.keys} --seed ${values.seed}${values.secret ? ' --secret *** --poisoners ' + values.poisoners : ''}`, seconds: Math.round((Date.now() - started) / 1000), ...counts }, null, 2))
   process.exitCode = counts.wrongValues === 0 && counts.crashes === 0 && counts.tempFilesAfterNextWriter === 0 ? 0 : 1
 } finally {
   if (!values.keep) rmSync(workDir, { recursive: true, force: true })

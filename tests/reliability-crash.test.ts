@@ -27,4 +27,21 @@ describe('reliability: SIGKILL mid-write and in-place corruption of the filesyst
     expect(counts.maxTempFiles).toBeLessThanOrEqual(counts.kills)
     expect(counts.tempFilesAfterNextWriter).toBe(0)
   })
+
+  it('signed store: a writer without the secret overwrites every key with wrong values the whole time; none is ever served', async () => {
+    const poisoned = createTempProject('reliability-crash-signed')
+    try {
+      const lines: string[] = []
+      const counts = await runCrashTorture({ workDir: poisoned.dir, workers: 3, poisoners: 1, secret: 'torture secret', durationMs: 10_000, keys: 8, seed: 7, log: (l: string) => lines.push(l) })
+      console.log(`[reliability] signed crash torture with a poisoner (vitest run tests/reliability-crash.test.ts): ${JSON.stringify(counts)}`)
+      expect(lines).toEqual([])
+      expect(counts.wrongValues).toBe(0)
+      expect(counts.poisonWrites).toBeGreaterThan(20)
+      expect(counts.refusedUnsigned).toBeGreaterThan(0)
+      expect(counts.ops).toBeGreaterThan(50)
+      expect(counts.tempFilesAfterNextWriter).toBe(0)
+    } finally {
+      poisoned.remove()
+    }
+  })
 })
