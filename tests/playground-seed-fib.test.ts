@@ -21,5 +21,6 @@ describe('playground/seed-fib', () => {
     expect(text).toMatch(/total time cached, first run: +[\d.]+ms {3}28 calls computed/)
     expect(text).toMatch(/total time cached, second run \(new proc\): +[\d.]+ms {3}0 calls computed/)
     expect(text).toContain('difference: 0   (fib(27) = 196418)')
+    expect(text).toMatch(/second run vs uncached: \d+x faster/)
   })
 })

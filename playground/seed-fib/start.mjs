@@ -22,6 +22,7 @@ try {
     console.log(`total time cached, first run:             ${ms(first.cachedMs)}   ${first.computed} calls computed`)
     console.log(`total time cached, second run (new proc): ${ms(second.cachedMs)}   ${second.computed} calls computed`)
     console.log(`difference: ${first.uncached - second.cached}   (fib(${n}) = ${second.cached})`)
+    console.log(`second run vs uncached: ${Math.round(first.uncachedMs / second.cachedMs)}x faster`)
   }
 }
 finally {
