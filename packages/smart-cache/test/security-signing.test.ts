@@ -7,7 +7,7 @@ import { encodeValue } from '../src/core/codec.ts'
 import { FLAG_MAC, sealEnvelope } from '../src/core/envelope.ts'
 import { createSigner, deriveMacKey, type Signer } from '../src/core/mac.ts'
 import { atomicFsDriver } from '../src/drivers/fs.ts'
-import { hashArgs, ready, smartCache } from '../src/node.ts'
+import { configure, hashArgs, ready, smartCache } from '../src/node.ts'
 import { openStore } from '../src/store.ts'
 import { FP, isolate, meta, tempDir } from './helpers.ts'
 
@@ -120,6 +120,17 @@ describe('entry signing (keyed BLAKE3 MAC)', () => {
     expect(await reader(4)).toBe(400)
     expect(reader.inner.calls).toBe(0)
     await expect(make({ secret: '' })(1)).rejects.toThrow(/^\[smart-cache\] src\/price.ts#price: options.secret must be a non-empty string/)
+  })
+
+  it('configure({ secret }) signs every function not given its own', async () => {
+    configure({ secret: SECRET })
+    const writer = make()
+    await writer(8)
+    expect(readFileSync(await fileOf([8]))[5]! & FLAG_MAC).toBe(FLAG_MAC)
+    configure({})
+    const reader = make({ secret: SECRET })
+    expect(await reader(8)).toBe(800)
+    expect(reader.inner.calls).toBe(0)
   })
 
   it('the store lists signed entries (verified with a secret, forged ones reported corrupt)', async () => {

@@ -6,7 +6,7 @@ export interface CacheStats {
   misses: number
   /** Stale entries served while recomputing (`swr`). */
   stale: number
-  /** Storage failures and corrupt entries (each also treated as a miss). */
+  /** Storage failures, corrupt entries and refused (unsigned, forged, unverifiable) entries; each is also treated as a miss. */
   errors: number
   /** Corrupt or truncated entries detected (included in `errors`). */
   corrupt: number
