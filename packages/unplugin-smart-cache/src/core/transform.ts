@@ -27,8 +27,8 @@ export interface TransformOutput {
   map: ReturnType<MagicString['generateMap']>
   /** Cached functions of this module: id → manifest entry. */
   functions: Map<string, ManifestEntry>
-  /** Absolute paths of every file a cached function reaches. */
-  watchFiles: string[]
+  /** Absolute paths of every other file a cached function reaches (computed on first use). */
+  readonly watchFiles: string[]
   warnings: Diagnostic[]
   errors: Diagnostic[]
 }
@@ -166,7 +166,19 @@ async function rewriteModule(code: string, file: string, parsed: Parsed, marks: 
   const vars: string[] = []
   const importName = fresh('smartCache')
   const ctx: RewriteContext = { s, code, importName, fresh, declareVar: name => vars.push(name) }
-  const out: TransformOutput = { code, map: null as any, functions: new Map(), watchFiles: [], warnings: [], errors: [] }
+  const reached = new Set<string>()
+  let watchFiles: string[] | undefined
+  const out: TransformOutput = {
+    code,
+    map: null as any,
+    functions: new Map(),
+    get watchFiles() {
+      watchFiles ??= [...reached].map(f => resolve(env.root, f)).filter(f => f !== file).sort()
+      return watchFiles
+    },
+    warnings: [],
+    errors: [],
+  }
   const warn = (offset: number, message: string) => {
     const p = position(self.lineStarts, offset)
     out.warnings.push({ file: rel, line: p.line, column: p.column, message: `[smart-cache] ${loc.at(offset)}: ${message}` })
@@ -174,7 +186,6 @@ async function rewriteModule(code: string, file: string, parsed: Parsed, marks: 
   let usesImport = false
   const planned = planMarks(marks, rel, warn)
   const fps = await Promise.all(planned.map(p => fingerprintOf(env.engine, rel, p.engineName).catch((e: unknown) => e as Error)))
-  const watch = new Set<string>()
   for (const [i, { mark, id, engineName }] of planned.entries()) {
     const fp = fps[i]!
     if (fp instanceof Error || typeof (fp as BindingFingerprint).hash !== 'string') {
@@ -189,14 +200,13 @@ async function rewriteModule(code: string, file: string, parsed: Parsed, marks: 
       usesImport = true
     out.functions.set(id, { fingerprint: fp.hash, deps: fp.deps })
     for (const d of fp.deps)
-      watch.add(resolve(env.root, d.file))
+      reached.add(d.file)
     diagnose(env, out, self, rel, mark, id, engineName, fp)
   }
   if (usesImport)
     prependImport(s, code, importName)
   if (vars.length > 0)
     s.append(`\nvar ${vars.join(', ')};`)
-  out.watchFiles = [...watch].filter(f => f !== file).sort()
   out.code = s.toString()
   out.map = s.generateMap({ source: file, includeContent: true, hires: 'boundary' })
   return out
