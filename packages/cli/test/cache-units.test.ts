@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { CliError } from '../src/errors.ts'
 import { createProgress, PROGRESS_THRESHOLD } from '../src/progress.ts'
 import { planPrune } from '../src/prune-plan.ts'
+import { currentFingerprints } from '../src/manifests.ts'
 import { parseDuration, parseSize } from '../src/units.ts'
 
 describe('parseDuration / parseSize', () => {
@@ -75,5 +76,16 @@ describe('createProgress', () => {
     const small = sink(true)
     createProgress('pruning', 3, small.stream).stop()
     expect(pipe.text() + small.text()).toBe('')
+  })
+})
+
+describe('currentFingerprints', () => {
+  it('takes each id from the newest manifest that names it', () => {
+    const m = (time: number, functions: Record<string, string>) => ({
+      file: `m${time}.json`, time,
+      manifest: { version: 1 as const, createdAt: '', functions: Object.fromEntries(Object.entries(functions).map(([id, fingerprint]) => [id, { fingerprint, deps: [] }])) },
+    })
+    const current = currentFingerprints([m(3, { 'a#x': 'new' }), m(2, { 'a#x': 'old', 'ssr#y': 'y2' }), m(1, { 'ssr#y': 'y1' })])
+    expect([...current]).toEqual([['a#x', 'new'], ['ssr#y', 'y2']])
   })
 })

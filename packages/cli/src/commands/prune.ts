@@ -18,7 +18,7 @@ const LABELS: Record<PruneReason, string> = {
 /** `smart-cache prune [--max-age D] [--max-size S] [--dry-run] [--manifest FILE] [store flags]` */
 export function registerPrune(cli: CAC): void {
   withStoreFlags(cli.command('prune', 'Delete corrupt entries, old fingerprints of functions a manifest names, entries unused for --max-age, then LRU entries over --max-size'))
-    .option('--max-age <duration>', 'Also delete entries not used for this long: 7d, 12h, 30m')
+    .option('--max-age <duration>', 'Also delete entries not used for this long: 7d, 12h, 30m (stores other than the filesystem record no reads: counted from creation)')
     .option('--max-size <size>', 'Then delete least recently used entries until the store is under this size: 500MB, 2GB')
     .option('--dry-run', 'Print what would be deleted, delete nothing')
     .option('--manifest <file>', 'Manifest naming the fingerprints to keep (default: every smart-cache-manifest.json under the root)')

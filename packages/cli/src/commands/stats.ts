@@ -25,7 +25,7 @@ export interface CacheStatsReport {
 /** `smart-cache stats [--json] [--manifest FILE] [store flags]` */
 export function registerStats(cli: CAC): void {
   withStoreFlags(cli.command('stats', 'Totals of the cache: entries, bytes, current/stale/corrupt, per function'))
-    .option('--manifest <file>', 'Manifest that defines "current" (default: the newest one under the root)')
+    .option('--manifest <file>', 'Manifest that defines "current" (default: every smart-cache-manifest.json under the root; for each function the newest one naming it)')
     .option('--json', 'Print the report as JSON')
     .example('smart-cache stats --json')
     .action((options: StoreCommandOptions) => useStore(options, async ({ store, root, describe }) => {
