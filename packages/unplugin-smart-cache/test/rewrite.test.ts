@@ -78,6 +78,14 @@ export class Geo {
     expect(out!.code).toContain(`@smartCache(undefined, ${meta('src/mod.js#Geo.vol')}) vol(r)`)
   })
 
+  it('warns about a call shape it cannot extend and leaves it unchanged', async () => {
+    const code = `import { smartCache } from 'smart-cache'\nexport const f = smartCache(...parts)\n`
+    const { out } = await transform(code)
+    expect(out!.code).toBe(code)
+    expect(out!.warnings[0]!.message).toMatch(/^\[smart-cache\] src\/mod\.js:2:18: expected smartCache\(fn\) or smartCache\(fn, options\).*Fix:/)
+    expect(out!.functions.size).toBe(0)
+  })
+
   it('leaves a module with a syntax error to the bundler', async () => {
     const { out } = await transform(`import { smartCache } from 'smart-cache'\nexport const f = smartCache(async (a => a)\n`)
     expect(out).toBeNull()
@@ -181,9 +189,9 @@ export class C extends B { m() { 'use smart-cache'; return super.m() } }
     const { out } = await transform(code)
     expect(out!.code).toBe(code)
     expect(out!.warnings.map(w => w.message.split(': ').slice(0, 2).join(': '))).toEqual([
-      '[smart-cache] src/mod.js:1:8: a generator cannot be cached; the function is left uncached.',
-      '[smart-cache] src/mod.js:2:25: a getter or setter cannot be cached; the function is left uncached.',
-      '[smart-cache] src/mod.js:4:29: a method using `super` cannot be cached by the directive; use the @smartCache decorator; the function is left uncached.',
+      '[smart-cache] src/mod.js:1:8: a generator cannot be cached; the function is left uncached (remove \'use smart-cache\' to silence this).',
+      '[smart-cache] src/mod.js:2:25: a getter or setter cannot be cached; the function is left uncached (remove \'use smart-cache\' to silence this).',
+      '[smart-cache] src/mod.js:4:29: a method using `super` cannot be cached by the directive; use the @smartCache decorator; the function is left uncached (remove \'use smart-cache\' to silence this).',
     ])
   })
 

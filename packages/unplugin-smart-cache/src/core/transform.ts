@@ -104,7 +104,7 @@ function planMarks(marks: Mark[], rel: string, warn: (offset: number, message: s
   for (const mark of marks) {
     const reason = mark.kind === 'directive' ? unsupported(mark) : undefined
     if (reason) {
-      warn(markStart(mark), `${reason}; the function is left uncached.`)
+      warn(markStart(mark), `${reason}; the function is left uncached (remove 'use smart-cache' to silence this).`)
       continue
     }
     const name = nameMark(mark)
@@ -193,7 +193,7 @@ async function rewriteModule(code: string, file: string, parsed: Parsed, marks: 
       continue
     }
     if (!rewriteMark(ctx, mark, metaSource(id, fp.hash))) {
-      warn(markStart(mark), 'expected smartCache(fn) or smartCache(fn, options); the call is left unchanged.')
+      warn(markStart(mark), 'expected smartCache(fn) or smartCache(fn, options) (no spread); the call is left unchanged, so the runtime fingerprints the source text only. Fix: pass the function and at most an options object.')
       continue
     }
     if (mark.kind === 'directive')
