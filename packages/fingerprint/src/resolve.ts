@@ -39,7 +39,7 @@ export class Resolver {
     const key = `${dir}\0${specifier}`
     let r = this.memo.get(key)
     if (!r) {
-      r = this.compute(dir, specifier)
+      r = this.compute(fromFile, specifier)
       this.memo.set(key, r)
     }
     return r
@@ -51,9 +51,10 @@ export class Resolver {
     this.factory.clearCache()
   }
 
-  private compute(dir: string, specifier: string): Resolved {
+  private compute(fromFile: string, specifier: string): Resolved {
     if (isBuiltin(specifier)) return { kind: 'builtin', name: specifier.replace(/^node:/, '') }
-    const res = this.factory.sync(dir, specifier)
+    // resolveFileSync (not sync(dir)) so that `tsconfig: 'auto'` finds the file's tsconfig.json.
+    const res = this.factory.resolveFileSync(fromFile, specifier)
     if (res.builtin) return { kind: 'builtin', name: res.builtin.resolved.replace(/^node:/, '') }
     if (!res.path) return { kind: 'unresolved', error: res.error ?? 'not found' }
     const abs = res.path

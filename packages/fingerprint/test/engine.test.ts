@@ -1,0 +1,215 @@
+import { cpSync, existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { createFingerprinter } from '@smart-cache/fingerprint'
+import { fingerprintOf, tempDir, withEngine, writeFiles } from './helpers.ts'
+
+const dirs: string[] = []
+function project(files: Record<string, string | Uint8Array>): string {
+  const dir = tempDir()
+  dirs.push(dir)
+  writeFiles(dir, files)
+  return dir
+}
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true })
+})
+
+const hashOf = (dir: string, file: string, name: string): Promise<string> =>
+  withEngine(dir, async e => (await e.fingerprint(file, name)).hash)
+
+describe('dependencies across modules', () => {
+  const base = {
+    'main.ts': `import { a } from './lib'\nexport function f() { return a() }`,
+    'lib/index.ts': `export * from './impl'\nexport * as ns from './impl'`,
+    'lib/impl.ts': `export function a() { return 1 }\nexport function b() { return 2 }`,
+  }
+
+  it('follows export * through an index folder', async () => {
+    const a = await fingerprintOf(base)
+    const b = await fingerprintOf({ ...base, 'lib/impl.ts': `export function a() { return 9 }\nexport function b() { return 2 }` })
+    expect(b).not.toBe(a)
+  })
+
+  it('export * as ns is followed to the module', async () => {
+    const files = { ...base, 'main.ts': `import { ns } from './lib'\nexport function f() { return ns.a() }` }
+    const a = await fingerprintOf(files)
+    expect(await fingerprintOf({ ...files, 'lib/impl.ts': `export function a() { return 5 }\nexport function b() { return 2 }` })).not.toBe(a)
+  })
+
+  it('CommonJS require of a relative module is followed', async () => {
+    const files = { 'main.cjs': `const m = require('./m.cjs')\nexports.f = () => m.g()\nfunction f() { return require('./m.cjs').g() }\nmodule.exports.f = f`, 'm.cjs': `exports.g = () => 1` }
+    const a = await fingerprintOf(files, 'main.cjs#f')
+    expect(await fingerprintOf({ ...files, 'm.cjs': `exports.g = () => 2` }, 'main.cjs#f')).not.toBe(a)
+  })
+
+  it('a JSON module counts by its parsed value', async () => {
+    const files = { 'main.ts': `import data from './d.json'\nexport const f = () => data.x`, 'd.json': `{ "x": 1 }` }
+    const a = await fingerprintOf(files)
+    expect(await fingerprintOf({ ...files, 'd.json': `{\n  "x": 1\n}\n` })).toBe(a)
+    expect(await fingerprintOf({ ...files, 'd.json': `{ "x": 2 }` })).not.toBe(a)
+  })
+
+  it('tsconfig paths are resolved', async () => {
+    const files = {
+      'tsconfig.json': JSON.stringify({ compilerOptions: { baseUrl: '.', paths: { '@lib/*': ['src/lib/*'] } } }),
+      'src/main.ts': `import { g } from '@lib/g'\nexport const f = () => g()`,
+      'src/lib/g.ts': `export const g = () => 1`,
+    }
+    const a = await fingerprintOf(files, 'src/main.ts#f')
+    expect(await fingerprintOf({ ...files, 'src/lib/g.ts': `export const g = () => 2` }, 'src/main.ts#f')).not.toBe(a)
+  })
+
+  it('package exports maps and subpaths give name@version identities', async () => {
+    const pkg = (v: string): Record<string, string> => ({
+      'node_modules/lib/package.json': JSON.stringify({ name: 'lib', version: v, type: 'module', exports: { '.': './a.js', './sub': './b.js' } }),
+      'node_modules/lib/a.js': 'export const x = 1',
+      'node_modules/lib/b.js': 'export const y = 1',
+    })
+    const main = { 'main.ts': `import { y } from 'lib/sub'\nexport const f = () => y` }
+    const a = await fingerprintOf({ ...main, ...pkg('1.0.0') })
+    expect(await fingerprintOf({ ...main, ...pkg('1.0.0'), 'node_modules/lib/b.js': 'export const y = 2' })).toBe(a)
+    expect(await fingerprintOf({ ...main, ...pkg('1.0.1') })).not.toBe(a)
+  })
+
+  it('a workspace package linked from outside node_modules is source', async () => {
+    const dir = project({
+      'app/main.ts': `import { g } from 'shared'\nexport const f = () => g()`,
+      'shared/package.json': JSON.stringify({ name: 'shared', version: '1.0.0', type: 'module', exports: './index.ts' }),
+      'shared/index.ts': `export const g = () => 1`,
+    })
+    const { symlinkSync, mkdirSync } = await import('node:fs')
+    mkdirSync(join(dir, 'app/node_modules'), { recursive: true })
+    symlinkSync(join(dir, 'shared'), join(dir, 'app/node_modules/shared'), 'dir')
+    const a = await hashOf(join(dir, 'app'), 'main.ts', 'f')
+    writeFileSync(join(dir, 'shared/index.ts'), `export const g = () => 2`)
+    expect(await hashOf(join(dir, 'app'), 'main.ts', 'f')).not.toBe(a)
+  })
+
+  it('node built-ins count by name', async () => {
+    const a = await fingerprintOf({ 'main.ts': `import { join } from 'node:path'\nexport const f = () => join('a')` })
+    expect(await fingerprintOf({ 'main.ts': `import { join } from 'path'\nexport const f = () => join('a')` })).toBe(a)
+    expect(await fingerprintOf({ 'main.ts': `import { resolve as join } from 'node:path'\nexport const f = () => join('a')` })).not.toBe(a)
+  })
+
+  it('self, mutual and four-module cycles are stable and change with any member', async () => {
+    const ring = (k: number): Record<string, string> => Object.fromEntries(Array.from({ length: 4 }, (_, i) => [
+      `m${i}.ts`,
+      `import { f${(i + 1) % 4} } from './m${(i + 1) % 4}'\nexport function f${i}(n: number): number { return n <= 0 ? ${i === 2 ? k : i} : f${(i + 1) % 4}(n - 1) }`,
+    ]))
+    const a = await fingerprintOf(ring(2), 'm0.ts#f0')
+    expect(await fingerprintOf(ring(2), 'm0.ts#f0')).toBe(a)
+    expect(await fingerprintOf(ring(7), 'm0.ts#f0')).not.toBe(a)
+    // Every member of the cycle sees the change.
+    expect(await fingerprintOf(ring(7), 'm3.ts#f3')).not.toBe(await fingerprintOf(ring(2), 'm3.ts#f3'))
+  })
+
+  it('two members of a cycle have different fingerprints', async () => {
+    const dir = project({ 'main.ts': `export function even(n) { return n === 0 ? true : odd(n - 1) }\nexport function odd(n) { return n === 0 ? false : even(n - 1) }` })
+    expect(await hashOf(dir, 'main.ts', 'even')).not.toBe(await hashOf(dir, 'main.ts', 'odd'))
+  })
+
+  it('Class.method and obj.key give the whole binding', async () => {
+    const dir = project({ 'main.ts': `export class C { m() { return 1 } }\nexport const o = { k: () => 1 }` })
+    expect(await hashOf(dir, 'main.ts', 'C.m')).toBe(await hashOf(dir, 'main.ts', 'C'))
+    expect(await hashOf(dir, 'main.ts', 'o.k')).toBe(await hashOf(dir, 'main.ts', 'o'))
+  })
+})
+
+describe('results', () => {
+  it('fingerprintFile gives every export, default included; deps are sorted, with own hashes and lines', async () => {
+    const dir = project({
+      'main.ts': `import { h } from './h'\nconst K = 2\nexport default function () { return h() * K }\nexport const g = () => 1\nexport * from './h'`,
+      'h.ts': `\n\nexport function h() { return 3 }`,
+    })
+    await withEngine(dir, async (e) => {
+      const all = await e.fingerprintFile('main.ts')
+      expect(Object.keys(all)).toEqual(['default', 'g', 'h'])
+      expect(all.default!.id).toBe('main.ts#default')
+      expect(all.default!.hash).toMatch(/^[0-9a-f]{64}$/)
+      expect(all.default!.deps.map(d => [d.file, d.binding, d.line])).toEqual([['h.ts', 'h', 3], ['main.ts', 'K', 2]])
+      expect(all.h!.hash).toBe((await e.fingerprint('h.ts', 'h')).hash)
+      expect(all.default!.deps[0]!.hash).toMatch(/^[0-9a-f]{64}$/)
+      expect(JSON.parse(JSON.stringify(all.default)).deps).toHaveLength(2)
+    })
+  })
+
+  it('explain shows the tree with own hashes and where each node was resolved', async () => {
+    const dir = project({
+      'package.json': '{}',
+      'main.ts': `import { g } from './g'\nimport { join } from 'node:path'\nexport function f() { return g() + join('a') + f() }`,
+      'g.ts': `export const g = () => 1`,
+    })
+    await withEngine(dir, async (e) => {
+      const t = await e.explain('main.ts', 'f')
+      expect(t.id).toBe('main.ts#f')
+      expect(t.resolvedFrom).toBe('main.ts:3')
+      expect(t.children.map(c => c.id)).toEqual(['g.ts#g', 'node:path#join', 'main.ts#f'])
+      expect(t.children[0]!.resolvedFrom).toBe('g.ts:1')
+      expect(t.children[2]!.repeated).toBe(true)
+      expect(t.children[0]!.ownHash).not.toBe(t.children[0]!.hash)
+      expect(t.hash).toBe((await e.fingerprint('main.ts', 'f')).hash)
+    })
+  })
+})
+
+describe('determinism and portability', () => {
+  it('the same project in two folders gives identical fingerprints', async () => {
+    const files = { 'src/a.ts': `import { b } from './b.js'\nexport const a = (x: number) => b(x) + 1`, 'src/b.ts': `export function b(n: number) { return n * 2 }` }
+    const one = project(files)
+    const two = project({})
+    cpSync(one, join(two, 'nested', 'deeper'), { recursive: true })
+    const x = await withEngine(one, e => e.fingerprintFile('src/a.ts'))
+    const y = await withEngine(join(two, 'nested', 'deeper'), e => e.fingerprintFile('src/a.ts'))
+    expect(y.a!.hash).toBe(x.a!.hash)
+    expect(y.a!.deps).toEqual(x.a!.deps)
+  })
+})
+
+describe('incremental and cached', () => {
+  it('a long-lived engine sees edits, and the disk cache serves a new engine', async () => {
+    const dir = project({ 'main.ts': `import { g } from './g'\nexport const f = () => g()`, 'g.ts': `export const g = () => 1` })
+    const cache = join(dir, 'node_modules', '.cache', 'smart-cache', 'engine')
+    const e = createFingerprinter({ root: dir })
+    try {
+      const a = (await e.fingerprint('main.ts', 'f')).hash
+      expect(existsSync(cache)).toBe(true)
+      writeFileSync(join(dir, 'g.ts'), `export const g = () => 2`)
+      const b = (await e.fingerprint('main.ts', 'f')).hash
+      expect(b).not.toBe(a)
+      writeFileSync(join(dir, 'g.ts'), `export const g = () => 1`)
+      expect((await e.fingerprint('main.ts', 'f')).hash).toBe(a)
+      e.invalidate(join(dir, 'g.ts'))
+      expect((await e.fingerprint('main.ts', 'f')).hash).toBe(a)
+    }
+    finally {
+      await e.close()
+    }
+    const entries = readdirSync(join(cache, 'fp-1'), { recursive: true }).filter(f => String(f).endsWith('.json'))
+    expect(entries.length).toBe(3)
+  })
+
+  it('a corrupt disk cache entry is ignored', async () => {
+    const dir = project({ 'main.ts': `export const f = () => 1` })
+    const first = await withEngine(dir, async e => (await e.fingerprint('main.ts', 'f')).hash, join(dir, 'c'))
+    for (const f of readdirSync(join(dir, 'c'), { recursive: true })) {
+      const p = join(dir, 'c', String(f))
+      if (p.endsWith('.json')) writeFileSync(p, '{not json')
+    }
+    expect(await withEngine(dir, async e => (await e.fingerprint('main.ts', 'f')).hash, join(dir, 'c'))).toBe(first)
+  })
+
+  it('concurrent calls share work and agree with sequential ones', async () => {
+    const files: Record<string, string> = {}
+    for (let i = 0; i < 60; i++) files[`m${i}.ts`] = `${i > 0 ? `import { f${i - 1} } from './m${i - 1}'\n` : ''}export const f${i} = () => ${i > 0 ? `f${i - 1}() + ` : ''}${i}`
+    const dir = project(files)
+    const together = await withEngine(dir, e => Promise.all(Array.from({ length: 60 }, (_, i) => e.fingerprint(`m${i}.ts`, `f${i}`))))
+    const alone = await withEngine(dir, async (e) => {
+      const out = []
+      for (let i = 59; i >= 0; i--) out.unshift(await e.fingerprint(`m${i}.ts`, `f${i}`))
+      return out
+    })
+    expect(together.map(r => r.hash)).toEqual(alone.map(r => r.hash))
+    expect(new Set(together.map(r => r.hash)).size).toBe(60)
+  })
+})
