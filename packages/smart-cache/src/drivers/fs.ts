@@ -2,7 +2,7 @@ import { promises as fsp } from 'node:fs'
 import type { FileHandle } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import { defineDriver } from 'unstorage'
-import { safeKeyPath } from '../storage/safe-key.ts'
+import { ensureDirInside, safeKeyPath } from '../storage/safe-key.ts'
 import { sweepTempFiles, tempPathFor, TMP_SUFFIX } from './fs-temp.ts'
 
 export interface AtomicFsOptions {
@@ -37,8 +37,8 @@ export const atomicFsDriver = defineDriver((options: AtomicFsOptions) => {
       return bytes === null ? null : bytes.toString('utf8')
     },
     getItemRaw: async (key) => readOrNull(file(key), touchAfter),
-    setItem: (key, value: string) => writeAtomic(file(key), value),
-    setItemRaw: (key, value: Uint8Array) => writeAtomic(file(key), value),
+    setItem: (key, value: string) => writeAtomic(base, file(key), value),
+    setItemRaw: (key, value: Uint8Array) => writeAtomic(base, file(key), value),
     removeItem: (key) => fsp.rm(file(key), { force: true }),
     getMeta: async (key) => {
       const stat = await statOrNull(file(key))
@@ -97,15 +97,10 @@ async function statOrNull(path: string) {
   }
 }
 
-async function writeAtomic(path: string, data: string | Uint8Array): Promise<void> {
+async function writeAtomic(base: string, path: string, data: string | Uint8Array): Promise<void> {
   const tmp = tempPathFor(path)
-  try {
-    await fsp.writeFile(tmp, data)
-  } catch (error) {
-    if (!isMissing(error)) throw error
-    await fsp.mkdir(dirname(path), { recursive: true })
-    await fsp.writeFile(tmp, data)
-  }
+  await ensureDirInside(base, dirname(path))
+  await fsp.writeFile(tmp, data)
   try {
     await fsp.rename(tmp, path)
   } catch (error) {

@@ -1,3 +1,4 @@
+import { mkdir, realpath } from 'node:fs/promises'
 import { isAbsolute, join, relative } from 'node:path'
 
 /**
@@ -46,4 +47,24 @@ function refused(key: string, problem: string): Error {
     `[smart-cache] atomicFsDriver: refused key ${shown}: ${problem}. ` +
       `Fix: use plain key segments separated by ":" (no "." or "..", separators or control characters, at most ${MAX_SEGMENT_BYTES} bytes each).`,
   )
+}
+
+/**
+ * Creates `dir` if needed and checks that, symbolic links resolved, it is inside `base`: a link planted
+ * in a shared cache folder cannot make a writer put files elsewhere. Throws a `[smart-cache]` error.
+ */
+export async function ensureDirInside(base: string, dir: string): Promise<void> {
+  const real = await realpath(dir).catch(async (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ENOENT') throw error
+    await mkdir(dir, { recursive: true })
+    return realpath(dir)
+  })
+  const realBase = await realpath(base)
+  const rel = relative(realBase, real)
+  if (rel.startsWith('..') || isAbsolute(rel)) {
+    throw new Error(
+      `[smart-cache] atomicFsDriver: refused to write in ${dir}: it resolves to ${real}, outside ${realBase} (a symbolic link?). ` +
+        'Fix: remove the link, and keep the cache folder writable only by trusted processes.',
+    )
+  }
 }
