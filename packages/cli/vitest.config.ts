@@ -4,5 +4,7 @@ export default defineProject({
   test: {
     name: '@smart-cache/cli',
     include: ['test/**/*.test.ts'],
+    globalSetup: ['test/global-setup.ts'],
+    testTimeout: 60_000,
   },
 })

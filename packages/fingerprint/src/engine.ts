@@ -101,7 +101,9 @@ class Engine implements Fingerprinter {
       const abs = this.abs(file)
       const key = await this.linker.targetKey(abs, name, IGNORED)
       await this.graph.ensure([key])
-      return this.tree(key)
+      const tree = this.tree(key)
+      // The root is named as requested (`default`, an alias), like `fingerprint()`'s id.
+      return { ...tree, id: `${this.linker.rel(abs)}#${name}`, binding: name }
     })
   }
 

@@ -1,6 +1,7 @@
 import { createFingerprinter, type ExplainNode } from '@smart-cache/fingerprint'
 import type { CAC } from 'cac'
 import { CliError } from '../errors.ts'
+import { stringifyDeep } from '../json.ts'
 import { explainDiff } from '../explain-diff.ts'
 import { findRoot } from '../root.ts'
 import { parseTarget } from '../targets.ts'
@@ -26,7 +27,7 @@ export function registerExplain(cli: CAC): void {
       const engine = createFingerprinter({ root: findRoot(options.root) })
       try {
         const tree = await engine.explain(file, name)
-        process.stdout.write(options.json ? `${JSON.stringify(tree, null, 2)}\n` : formatTree(tree))
+        process.stdout.write(options.json ? `${stringifyDeep(tree)}\n` : formatTree(tree))
         printWarnings(engine)
       }
       finally {
