@@ -1,7 +1,5 @@
 import type { Command } from 'cac'
-import { atomicFsDriver } from 'smart-cache/drivers/fs'
-import { defaultCacheDir, openStore, type CacheStore, type OpenStoreOptions } from 'smart-cache/store'
-import { createStorage } from 'unstorage'
+import { openStore, type CacheStore } from 'smart-cache/store'
 import { CliError } from './errors.ts'
 import { findRoot } from './root.ts'
 import { resolveStoreTarget, type StoreFlags } from './storage-config.ts'
@@ -25,9 +23,8 @@ export interface OpenedStore { store: CacheStore, root: string, describe: string
 export async function useStore<T>(options: StoreCommandOptions, work: (opened: OpenedStore) => Promise<T>): Promise<T> {
   const root = findRoot(options.root)
   const target = await resolveStoreTarget(root, options)
-  const { options: open, location } = readOnlyAccess(target.options, root)
-  const store = openStore(open)
-  const describe = location ?? target.describe
+  const store = openStore({ cwd: root, ...target.options })
+  const describe = store.location ?? target.describe
   try {
     return await work({ store, root, describe })
   }
@@ -39,14 +36,4 @@ export async function useStore<T>(options: StoreCommandOptions, work: (opened: O
   finally {
     await store.dispose().catch(() => {})
   }
-}
-
-/**
- * The filesystem store opened so that inspecting it does not count as using it: the runtime's
- * driver records reads in the file mtime ("last use"), which `ls` and `prune` must not refresh.
- */
-function readOnlyAccess(options: OpenStoreOptions, root: string): { options: OpenStoreOptions, location: string | undefined } {
-  if (options.storage) return { options, location: undefined }
-  const location = options.dir ?? defaultCacheDir(options.cwd ?? root)
-  return { options: { storage: createStorage({ driver: atomicFsDriver({ base: location, touchAfter: false }) }) }, location }
 }

@@ -103,7 +103,8 @@ export interface CacheStore {
 /** Opens the store the runtime writes (the Node default unless `storage` is given). */
 export function openStore(options: OpenStoreOptions = {}): CacheStore {
   const location = options.storage ? undefined : (options.dir ?? defaultCacheDir(options.cwd))
-  const storage = options.storage ? toStorage(options.storage) : createDefaultStorage(location)
+  // Inspecting is not using: the store never refreshes the fs driver's last-use times.
+  const storage = options.storage ? toStorage(options.storage) : createDefaultStorage(location, { touchAfter: false })
   const secret = options.secret ?? envSecret()
   const verifier = secret === undefined ? Promise.resolve(undefined) : createSigner(secret)
   const readAll = async (fingerprint?: string) => readAllWith(storage, await verifier, fingerprint)

@@ -14,9 +14,12 @@ export function defaultCacheDir(cwd: string = process.cwd(), env: NodeJS.Process
   return join(pkg ? dirname(pkg) : cwd, 'node_modules', '.cache', 'smart-cache', 'values')
 }
 
-/** The Node default storage: unstorage over the atomic filesystem driver. */
-export function createDefaultStorage(dir: string = defaultCacheDir()): Storage {
-  return createStorage({ driver: atomicFsDriver({ base: dir }) })
+/**
+ * The Node default storage: unstorage over the atomic filesystem driver. `touchAfter: false`
+ * opens it for inspection, so that reading an entry does not count as using it.
+ */
+export function createDefaultStorage(dir: string = defaultCacheDir(), { touchAfter }: { touchAfter?: number | false } = {}): Storage {
+  return createStorage({ driver: atomicFsDriver({ base: dir, touchAfter }) })
 }
 
 /** Where the default storage lives, for messages. */
