@@ -36,7 +36,6 @@ export interface CoreOptions extends SharedOptions {
 
 /** The engine behind one cached function or method: tiers, de-duplication, envelopes, stats. */
 export class CacheCore {
-  readonly stats: CacheStats = createStats()
   private readonly inflight = new Map<string, Promise<unknown>>()
   private resolved: Resolved | undefined
 
@@ -45,6 +44,7 @@ export class CacheCore {
     readonly fingerprint: string,
     private readonly fn: (...args: any[]) => unknown,
     private readonly options: CoreOptions,
+    readonly stats: CacheStats = createStats(),
   ) {}
 
   /** Runs a call through the cache. `keySelf` is `this` when it is part of the key (instance methods). */

@@ -3,7 +3,7 @@ import { CacheCore, type CoreOptions } from './cache-core.ts'
 import type { SharedOptions } from './config.ts'
 import { sourceFingerprint } from './fingerprint.ts'
 import { extractMeta, type CacheMeta } from './meta.ts'
-import type { CacheStats } from './stats.ts'
+import { createStats, type CacheStats } from './stats.ts'
 import { warnOnce } from './warn.ts'
 
 type AnyFunction = (...args: any[]) => any
@@ -106,6 +106,8 @@ function uncached(lazy: LazyCore, error: unknown, fn: AnyFunction, thisArg: unkn
 /** Creates the {@link CacheCore} once BLAKE3 is loaded (the fallback fingerprint needs it). */
 class LazyCore {
   core: CacheCore | undefined
+  /** Readable before BLAKE3 has loaded; the core counts into it. */
+  readonly stats: CacheStats = createStats()
   constructor(
     private readonly fn: AnyFunction,
     readonly id: string,
@@ -122,7 +124,7 @@ class LazyCore {
     if (this.core) return this.core
     getHashers()
     const fingerprint = this.meta?.fingerprint ?? sourceFingerprint(this.fn, this.id)
-    this.core = new CacheCore(this.id, fingerprint, this.fn, this.options as CoreOptions)
+    this.core = new CacheCore(this.id, fingerprint, this.fn, this.options as CoreOptions, this.stats)
     return this.core
   }
 }
@@ -131,7 +133,7 @@ function attach(target: AnyFunction, lazy: LazyCore, keyThis: boolean) {
   Object.defineProperties(target, {
     id: { value: lazy.id, enumerable: true },
     fingerprint: { get: () => lazy.sync().fingerprint, enumerable: true },
-    stats: { get: () => lazy.sync().stats, enumerable: true },
+    stats: { value: lazy.stats, enumerable: true },
     clear: { value: () => lazy.load().then((core) => core.clear()) },
     peek: {
       value: function (this: unknown, ...args: unknown[]) {
