@@ -1,7 +1,7 @@
 import { cpSync, existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { createFingerprinter } from '@smart-cache/fingerprint'
+import { createFingerprinter, ENGINE_VERSION } from '@smart-cache/fingerprint'
 import { fingerprintOf, tempDir, withEngine, writeFiles } from './helpers.ts'
 
 const dirs: string[] = []
@@ -185,7 +185,7 @@ describe('incremental and cached', () => {
     finally {
       await e.close()
     }
-    const entries = readdirSync(join(cache, 'fp-1'), { recursive: true }).filter(f => String(f).endsWith('.json'))
+    const entries = readdirSync(join(cache, ENGINE_VERSION), { recursive: true }).filter(f => String(f).endsWith('.json'))
     expect(entries.length).toBe(3)
   })
 

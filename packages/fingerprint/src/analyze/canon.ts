@@ -44,6 +44,9 @@ class CanonPass implements Sink {
   readonly patternNames: string[] = []
   private scope: Scope = { parent: null, fn: true, names: new Map() }
   private counter = 0
+  /** Local names by token number: they count when `eval` or `with` can see them. */
+  private declared: string[] = []
+  private namesVisible = false
   private deferred: Deferred[] = []
   private slotIndex = new Map<string, number>()
 
@@ -53,7 +56,10 @@ class CanonPass implements Sink {
     private warnings: AnalysisWarning[],
   ) {}
 
-  open(type: string): void { this.out.push(type) }
+  open(type: string): void {
+    if (type === 'WithStatement') this.namesVisible = true
+    this.out.push(type)
+  }
   scalar(value: string): void { this.out.push(value) }
   list(length: number): void { this.out.push(`[${length}`) }
   close(): void { this.out.push(')') }
@@ -114,11 +120,14 @@ class CanonPass implements Sink {
   /** Fills every hole, in stream order, so slot numbers follow first appearance. */
   finish(): void {
     for (const d of this.deferred) this.out[d.at] = this.fill(d)
+    // Direct eval and `with` look locals up by name: renaming one is then a change.
+    if (this.namesVisible) this.out.push('names', JSON.stringify(this.declared))
   }
 
   private fill(d: Deferred): string {
     if (d.kind === 'slot') return this.slot(d.ref)
     const r = this.lookup(d.name, d.scope)
+    if (r === 'G:eval') this.namesVisible = true
     if (d.kind === 'ref') return typeof r === 'string' ? r : this.slot(r.ref)
     if (d.kind === 'require') {
       if (r === 'G:require') return `require\n${this.slot(d.ref)}`
@@ -153,6 +162,7 @@ class CanonPass implements Sink {
     let token = scope.names.get(name)
     if (token === undefined) {
       token = `L${this.counter++}`
+      this.declared.push(name)
       scope.names.set(name, token)
     }
     return token
