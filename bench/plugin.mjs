@@ -14,8 +14,14 @@ const here = dirname(fileURLToPath(import.meta.url))
 const RUNS = Number(process.argv[2] ?? 5)
 
 function buildMs(root, mode) {
-  const out = execFileSync(process.execPath, [join(here, 'plugin-build.mjs'), root, mode], { encoding: 'utf8' })
-  return JSON.parse(out.trim().split('\n').pop()).ms
+  try {
+    const out = execFileSync(process.execPath, [join(here, 'plugin-build.mjs'), root, mode], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+    return JSON.parse(out.trim().split('\n').pop()).ms
+  }
+  catch (error) {
+    const why = String(error.stderr ?? error.message).split('\n').filter(Boolean).slice(0, 8).join('\n')
+    throw new Error(`[smart-cache] bench: the ${mode} build of ${root} failed (are the packages built? pnpm build):\n${why}`)
+  }
 }
 
 const median = xs => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]

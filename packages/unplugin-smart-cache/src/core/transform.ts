@@ -70,16 +70,21 @@ function markedFunction(mark: Mark): AstNode {
   return mark.node.arguments[0] ?? mark.node
 }
 
+/** Copies a fingerprint at once: the engine computes `deps` lazily, from the graph as it is when read. */
+function snapshot(fp: BindingFingerprint): BindingFingerprint {
+  return { hash: fp.hash, id: fp.id, deps: [...fp.deps] }
+}
+
 /** Fingerprint of `name`; a member the engine does not know falls back to its enclosing binding. */
 async function fingerprintOf(engine: Engine, file: string, name: string): Promise<BindingFingerprint> {
   try {
-    return await engine.fingerprint(file, name)
+    return snapshot(await engine.fingerprint(file, name))
   }
   catch (error) {
     const head = name.split('.')[0]!
     if (head === name)
       throw error
-    return engine.fingerprint(file, head)
+    return snapshot(await engine.fingerprint(file, head))
   }
 }
 
