@@ -175,10 +175,13 @@ export class Linker {
   /** Graph key of what a slot points at. */
   async refTarget(abs: string, ref: Ref, reads: Reads): Promise<string> {
     if (ref[0] === 'n') return bindingKey(abs, ref[1])
-    const [, spec, imported, line, column] = ref
+    const [, spec, imported, line, column, member] = ref
     const r = this.resolver.resolve(abs, spec)
-    if (r.kind === 'source') return this.exportTarget(r.abs, imported, reads)
-    return this.leaf(r, spec, imported, abs, line, column, reads)
+    if (r.kind !== 'source') return this.leaf(r, spec, imported, abs, line, column, reads)
+    const key = await this.exportTarget(r.abs, imported, reads)
+    // `ns.member` where the import is a re-exported namespace: only that export is reached.
+    if (member !== undefined && key.startsWith('n\0')) return this.exportTarget(key.slice(2), member, reads)
+    return key
   }
 
   /** Builds the node of a binding (`b`) or namespace (`n`) key. */

@@ -31,10 +31,24 @@ describe('dependencies across modules', () => {
     expect(b).not.toBe(a)
   })
 
-  it('export * as ns is followed to the module', async () => {
+  it('export * as ns: ns.a depends on a, not on b', async () => {
     const files = { ...base, 'main.ts': `import { ns } from './lib'\nexport function f() { return ns.a() }` }
     const a = await fingerprintOf(files)
     expect(await fingerprintOf({ ...files, 'lib/impl.ts': `export function a() { return 5 }\nexport function b() { return 2 }` })).not.toBe(a)
+    expect(await fingerprintOf({ ...files, 'lib/impl.ts': `export function a() { return 1 }\nexport function b() { return 3 }` })).toBe(a)
+  })
+
+  it('a namespace used as a value depends on every export', async () => {
+    const files = { ...base, 'main.ts': `import { ns } from './lib'\nexport function f() { return Object.keys(ns) }` }
+    const a = await fingerprintOf(files)
+    expect(await fingerprintOf({ ...files, 'lib/impl.ts': `export function a() { return 1 }\nexport function b() { return 3 }` })).not.toBe(a)
+  })
+
+  it('a member of an imported object keeps the property name: ops.add and ops.sub differ', async () => {
+    const ops = { 'ops.ts': `export const ops = { add: (a, b) => a + b, sub: (a, b) => a - b }` }
+    const add = await fingerprintOf({ ...ops, 'main.ts': `import { ops } from './ops'\nexport const f = (a, b) => ops.add(a, b)` })
+    const sub = await fingerprintOf({ ...ops, 'main.ts': `import { ops } from './ops'\nexport const f = (a, b) => ops.sub(a, b)` })
+    expect(sub).not.toBe(add)
   })
 
   it('CommonJS require of a relative module is followed', async () => {

@@ -137,7 +137,11 @@ class CanonPass implements Sink {
       const [spec, , line, column] = r.ns
       return this.slot(['x', spec, d.property, line, column])
     }
-    return `MemberExpression\n${d.optional ? '?.' : '.'}\n${typeof r === 'string' ? r : this.slot(r.ref)}\nK:${d.property}\n)`
+    let object: string
+    if (typeof r === 'string') object = r
+    else if (r.ref[0] === 'x') object = this.slot([r.ref[0], r.ref[1], r.ref[2], r.ref[3], r.ref[4], d.property])
+    else object = this.slot(r.ref)
+    return `MemberExpression\n${d.optional ? '?.' : '.'}\n${object}\nK:${d.property}\n)`
   }
 
   /** Local scopes first, then the module's imports and declarations, then globals by name. */
@@ -169,7 +173,7 @@ class CanonPass implements Sink {
   }
 
   private slot(ref: Ref): string {
-    const key = ref[0] === 'n' ? `n\0${ref[1]}` : `x\0${ref[1]}\0${ref[2]}`
+    const key = ref[0] === 'n' ? `n\0${ref[1]}` : `x\0${ref[1]}\0${ref[2]}\0${ref[5] ?? ''}`
     let i = this.slotIndex.get(key)
     if (i === undefined) {
       i = this.slots.length

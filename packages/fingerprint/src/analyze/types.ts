@@ -1,10 +1,12 @@
 /**
  * What a binding's code points at, before resolution:
  * - `['n', name]`: a module-level binding of the same file
- * - `['x', specifier, importedName, line, column]`: an export of another module
- *   (`'*'` = its whole namespace, `'default'` = its default export)
+ * - `['x', specifier, importedName, line, column, member?]`: an export of another module
+ *   (`'*'` = its whole namespace, `'default'` = its default export). `member` is set for
+ *   `imported.member`: if the import turns out to be a namespace (`export * as ns`), the slot
+ *   narrows to that one export (the member name is in the code text either way).
  */
-export type Ref = ['n', string] | ['x', string, string, number, number]
+export type Ref = ['n', string] | ['x', string, string, number, number] | ['x', string, string, number, number, string]
 
 /** One module-level name: its own hash (code with references as numbered slots) and its slots. */
 export interface NameInfo {
