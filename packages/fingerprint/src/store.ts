@@ -7,7 +7,7 @@ import { blake3 } from './hash.ts'
 import type { AnalyzerPool } from './pool.ts'
 
 /** Bumped whenever normalization changes: it is part of every cache key. */
-export const ENGINE_VERSION = 'fp-3'
+export const ENGINE_VERSION = 'fp-4'
 
 interface SourceRecord { stamp: Stamp, hash: string, analysis: FileAnalysis }
 interface SideRecord { stamp: Stamp | undefined, hash: string }

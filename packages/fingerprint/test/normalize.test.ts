@@ -99,6 +99,7 @@ const changed: Pair[] = [
   { name: 'await added', a: `export async function f(p) { return p }`, b: `export async function f(p) { return await p }` },
   { name: 'for-of vs for-in', a: `export function f(o) { for (const k of o) return k }`, b: `export function f(o) { for (const k in o) return k }` },
   { name: 'array hole', a: `export const f = () => [1, , 2]`, b: `export const f = () => [1, 2]` },
+  { name: 'a var declared in a top-level block', a: `if (true) { var V = 1 }\nexport const f = () => V`, b: `if (true) { var V = 2 }\nexport const f = () => V` },
   { name: 'local renamed where direct eval can see it', a: `export function f(a) { return eval('a') }`, b: `export function f(b) { return eval('a') }` },
   { name: 'exponent and -0', a: `export const f = () => 0`, b: `export const f = () => -0` },
 ]

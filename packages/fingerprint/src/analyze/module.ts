@@ -32,6 +32,31 @@ function patternNames(pattern: Node): string[] {
   return names
 }
 
+/** Names a top-level statement declares with `var` inside its blocks (hoisted to the module; iterative). */
+function hoistedVars(stmt: Node): string[] {
+  const names: string[] = []
+  const stack: Node[] = [stmt]
+  while (stack.length > 0) {
+    const n = stack.pop()
+    if (!n || typeof n !== 'object') continue
+    if (Array.isArray(n)) {
+      for (let i = n.length - 1; i >= 0; i--) stack.push(n[i])
+      continue
+    }
+    if (n.type === 'VariableDeclaration' && n.kind === 'var') for (const d of n.declarations) names.push(...patternNames(d.id))
+    switch (n.type) {
+      case 'BlockStatement': stack.push(n.body); break
+      case 'IfStatement': stack.push(n.alternate, n.consequent); break
+      case 'ForStatement': stack.push(n.body, n.init); break
+      case 'ForInStatement': case 'ForOfStatement': stack.push(n.body, n.left); break
+      case 'WhileStatement': case 'DoWhileStatement': case 'LabeledStatement': case 'WithStatement': stack.push(n.body); break
+      case 'TryStatement': stack.push(n.finalizer, n.handler?.body, n.block); break
+      case 'SwitchStatement': for (let i = n.cases.length - 1; i >= 0; i--) stack.push(n.cases[i].consequent); break
+    }
+  }
+  return names
+}
+
 /** Collects the module's imports, exports and units (one per top-level declaration or declarator). */
 class ModuleCollector {
   readonly imports: Record<string, ImportInfo> = {}
@@ -150,6 +175,8 @@ export function analyzeProgram(program: Node, lines: LineIndex, esm: boolean): F
   const collector = new ModuleCollector(lines)
   for (const s of program.body) collector.statement(s)
   const declared = new Set(collector.units.flatMap(u => u.names))
+  const hoisted = collector.effects.map(hoistedVars)
+  for (const names of hoisted) for (const n of names) declared.add(n)
   const scope: ModuleScope = { imports: collector.imports, declared }
   const warnings: AnalysisWarning[] = []
   const parts = new Map<string, Array<{ hash: string, slots: Ref[] }>>()
@@ -174,12 +201,14 @@ export function analyzeProgram(program: Node, lines: LineIndex, esm: boolean): F
   }
 
   const effectParts: Array<{ hash: string, slots: Ref[] }> = []
-  for (const stmt of collector.effects) {
+  collector.effects.forEach((stmt, i) => {
     const canon = canonicalize(stmt, 'stmt', 'effect', scope, lines, warnings)
     effectParts.push(canon)
+    // `if (x) { var y = 1 }` at the top level declares the module binding `y`.
+    for (const name of hoisted[i]!) if (!parts.has(name)) add(name, { hash: blake3(`${canon.hash}\nvar ${hoisted[i]!.indexOf(name)}`), slots: canon.slots }, stmt.start)
     // A statement that touches a binding (`Foo.prototype.x = …`) is part of that binding.
     for (const ref of canon.slots) if (ref[0] === 'n' && parts.has(ref[1])) parts.get(ref[1])!.push(canon)
-  }
+  })
 
   const names: Record<string, NameInfo> = {}
   for (const name of [...parts.keys()].sort()) names[name] = combine(parts.get(name)!, firstLine.get(name)!)
