@@ -1,8 +1,14 @@
 import { Worker } from 'node:worker_threads'
 import type { AnalyzeResult } from './analyze/types.ts'
 
-/** Native stack of a parser thread: oxc-parser recurses on nesting depth (50,000-deep code needs ~100 MB). */
-const STACK_MB = 512
+/**
+ * Native stack of a parser thread. oxc-parser recurses once per nesting level, and the main
+ * thread's 8 MB overflow (a segfault) near 20,000 levels. This is address space, committed only as
+ * deep code uses it; with it, files up to MAX_SOURCE_BYTES parse (2,000,000 levels measured).
+ */
+const STACK_MB = 4096
+/** A runaway file fails its own request (the worker runs out of heap) instead of the process. */
+const HEAP_MB = 4096
 
 interface Pending { resolve: (r: AnalyzeResult) => void, reject: (e: Error) => void }
 
@@ -73,7 +79,7 @@ export class AnalyzerPool {
   }
 
   private start(i: number): ParserThread {
-    const worker = new Worker(this.workerUrl, { resourceLimits: { stackSizeMb: STACK_MB } })
+    const worker = new Worker(this.workerUrl, { resourceLimits: { stackSizeMb: STACK_MB, maxOldGenerationSizeMb: HEAP_MB } })
     const thread = new ParserThread(worker, () => {
       if (this.threads[i] === thread) this.threads[i] = undefined
     })

@@ -6,6 +6,9 @@ import { hashBytes, readSource, sameStamp, type Stamp, stampOf } from './files.t
 import { blake3 } from './hash.ts'
 import type { AnalyzerPool } from './pool.ts'
 
+/** Larger source files are refused: nesting depth is bounded by length, and the parser stack by this. */
+export const MAX_SOURCE_BYTES = 4 * 1024 * 1024
+
 /** Bumped whenever normalization changes: it is part of every cache key. */
 export const ENGINE_VERSION = 'fp-4'
 
@@ -85,6 +88,9 @@ export class FileStore {
     const rel = relative(this.root, abs).replaceAll('\\', '/')
     const stamp = stampOf(abs)
     if (!stamp) throw new FingerprintError(`cannot find ${rel} (under the root ${JSON.stringify(this.root)}): no such file. Check the path.`)
+    if (stamp.size > BigInt(MAX_SOURCE_BYTES)) {
+      throw new FingerprintError(`${rel} is ${(Number(stamp.size) / 1048576).toFixed(1)} MB; the engine parses source files up to ${MAX_SOURCE_BYTES / 1048576} MB. Keep generated bundles out of a cached function's dependencies (under node_modules a package counts by name@version).`)
+    }
     const { bytes, hash } = readSource(abs)
     const ext = extname(abs)
     const key = blake3(`${ENGINE_VERSION}\n${ext}\n${hash}`)

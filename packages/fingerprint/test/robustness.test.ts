@@ -112,6 +112,11 @@ describe('errors and warnings', () => {
     await expect(withEngine(dir, e => e.fingerprint('main.ts', 'f'))).rejects.toThrow(/^\[smart-cache\] main\.ts is not valid UTF-8 text/)
   })
 
+  it('a source file over 4 MB is refused with the reason, not parsed', async () => {
+    const dir = project({ 'main.ts': `import { g } from './big.js'\nexport const f = () => g`, 'big.js': `export const g = 1\n${'//'.padEnd(1023, '.')}\n`.repeat(4200) })
+    await expect(withEngine(dir, e => e.fingerprint('main.ts', 'f'))).rejects.toThrow(/^\[smart-cache\] big\.js is 4\.\d MB; the engine parses source files up to 4 MB\./)
+  })
+
   it('a missing file or export names the place and the fix', async () => {
     const dir = project({ 'main.ts': `export const f = () => 1\nexport const g = 2` })
     await expect(withEngine(dir, e => e.fingerprint('nope.ts', 'f'))).rejects.toThrow(/^\[smart-cache\] cannot find nope\.ts/)
