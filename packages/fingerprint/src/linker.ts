@@ -58,8 +58,16 @@ export class Linker {
     private warn: Warn,
   ) {}
 
+  private rels = new Map<string, string>()
+
+  /** Path relative to the root, posix separators (memoized: called for every node). */
   rel(abs: string): string {
-    return relative(this.root, abs).replaceAll('\\', '/')
+    let r = this.rels.get(abs)
+    if (r === undefined) {
+      r = relative(this.root, abs).replaceAll('\\', '/')
+      this.rels.set(abs, r)
+    }
+    return r
   }
 
   /** Forgets the `export *` tables after files changed. */

@@ -203,6 +203,25 @@ describe('incremental and cached', () => {
     expect(entries.length).toBe(3)
   })
 
+  it('invalidate() of an added file re-resolves imports (watch mode)', async () => {
+    const dir = project({ 'main.ts': `import { g } from './x'\nexport const f = () => g()`, 'x/index.ts': `export const g = () => 1` })
+    const e = createFingerprinter({ root: dir, cacheDir: false })
+    try {
+      const a = await e.fingerprint('main.ts', 'f')
+      expect(a.deps.map(d => d.file)).toEqual(['x/index.ts'])
+      writeFileSync(join(dir, 'x.ts'), `export const g = () => 2`)
+      e.invalidate(join(dir, 'x.ts'))
+      const b = await e.fingerprint('main.ts', 'f')
+      expect(b.deps.map(d => d.file)).toEqual(['x.ts'])
+      expect(b.hash).not.toBe(a.hash)
+      rmSync(join(dir, 'x.ts'))
+      expect((await e.fingerprint('main.ts', 'f')).hash).toBe(a.hash)
+    }
+    finally {
+      await e.close()
+    }
+  })
+
   it('a corrupt disk cache entry is ignored', async () => {
     const dir = project({ 'main.ts': `export const f = () => 1` })
     const first = await withEngine(dir, async e => (await e.fingerprint('main.ts', 'f')).hash, join(dir, 'c'))
