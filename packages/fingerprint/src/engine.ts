@@ -48,6 +48,7 @@ class Engine implements Fingerprinter {
     this.root = resolve(options.root)
     const threads = options.parserThreads ?? Math.min(2, availableParallelism())
     this.pool = new AnalyzerPool(new URL('./worker.mjs', import.meta.url), threads)
+    this.pool.warm()
     const cacheDir = options.cacheDir ?? join(this.root, 'node_modules', '.cache', 'smart-cache', 'engine')
     const disk = new DiskCache(cacheDir === false ? false : join(cacheDir, ENGINE_VERSION))
     const warn = this.warn.bind(this)
