@@ -141,7 +141,8 @@ class Engine implements Fingerprinter {
     else if (changed.length > 0 || this.pendingChanges.size > 0) {
       // A package.json holds versions and `exports`: resolutions are recomputed.
       if (changed.some(f => f.endsWith('package.json'))) this.resolver.clear()
-      this.graph.invalidate([...changed, ...this.pendingChanges])
+      const files = [...changed, ...this.pendingChanges]
+      this.graph.invalidate([...files, ...this.linker.starTokensFor(files)])
       this.linker.resetTables()
     }
     else {

@@ -23,6 +23,9 @@ export type Reads = Set<string>
 
 export type Warn = (code: string, text: string, file?: string, line?: number, column?: number) => void
 
+/** Stands for the files an `export *` table of `abs` was computed from. */
+const starToken = (abs: string): string => `*\0${abs}`
+
 export const bindingKey = (abs: string, name: string): string => `b\0${abs}\0${name}`
 export const namespaceKey = (abs: string): string => `n\0${abs}`
 const display = (name: string): string => (name === DEFAULT_LOCAL ? 'default' : name)
@@ -176,8 +179,20 @@ export class Linker {
       entry = { table, files }
       this.starTables.set(abs, entry)
     }
-    for (const f of entry.files) reads.add(f)
+    // One token stands for the whole closure (cheap to record on every lookup);
+    // `starTokensFor` maps changed files back to it.
+    reads.add(starToken(abs))
     return entry.table
+  }
+
+  /** Tokens of the `export *` tables that read any of these files (call before `resetTables`). */
+  starTokensFor(files: Iterable<string>): string[] {
+    const changed = new Set(files)
+    const out: string[] = []
+    for (const [abs, entry] of this.starTables) {
+      if (entry.files.some(f => changed.has(f))) out.push(starToken(abs))
+    }
+    return out
   }
 
   /** Graph key of what a slot points at. */

@@ -203,6 +203,27 @@ describe('incremental and cached', () => {
     expect(entries.length).toBe(3)
   })
 
+  it('a long-lived engine sees an export * provider change (first star module wins)', async () => {
+    const dir = project({
+      'main.ts': `import { a } from './lib'\nexport const f = () => a()`,
+      'lib.ts': `export * from './one'\nexport * from './two'`,
+      'one.ts': `export const z = 0`,
+      'two.ts': `export const a = () => 2`,
+    })
+    const e = createFingerprinter({ root: dir, cacheDir: false })
+    try {
+      const first = await e.fingerprint('main.ts', 'f')
+      expect(first.deps.map(d => d.file)).toEqual(['two.ts'])
+      writeFileSync(join(dir, 'one.ts'), `export const z = 0\nexport const a = () => 1`)
+      const second = await e.fingerprint('main.ts', 'f')
+      expect(second.deps.map(d => d.file)).toEqual(['one.ts'])
+      expect(second.hash).not.toBe(first.hash)
+    }
+    finally {
+      await e.close()
+    }
+  })
+
   it('invalidate() of an added file re-resolves imports (watch mode)', async () => {
     const dir = project({ 'main.ts': `import { g } from './x'\nexport const f = () => g()`, 'x/index.ts': `export const g = () => 1` })
     const e = createFingerprinter({ root: dir, cacheDir: false })
