@@ -32,6 +32,8 @@ const display = (name: string): string => (name === DEFAULT_LOCAL ? 'default' : 
 
 type Spec = [string, number, number]
 
+interface StarTable { table: Map<string, string>, files: string[] }
+
 /** Key of a leaf; it never enters a hash. */
 function leafKey(r: Resolved, spec: string, imported: string): string {
   switch (r.kind) {
@@ -50,7 +52,9 @@ function leafKey(r: Resolved, spec: string, imported: string): string {
  */
 export class Linker {
   /** Names provided through `export *`, per module: name → the module that exports it directly. */
-  private starTables = new Map<string, { table: Map<string, string>, files: string[] }>()
+  private starTables = new Map<string, Promise<StarTable>>()
+  /** Files each finished table was computed from. */
+  private starFiles = new Map<string, string[]>()
   /** Leaf nodes, built on the fly. */
   readonly leaves = new Map<string, { node: GraphNode, reads: string[] }>()
 
@@ -76,6 +80,7 @@ export class Linker {
   /** Forgets the `export *` tables after files changed. */
   resetTables(): void {
     this.starTables.clear()
+    this.starFiles.clear()
   }
 
   private async analysis(abs: string, reads: Reads): Promise<FileAnalysis> {
@@ -155,42 +160,46 @@ export class Linker {
   private async starTable(abs: string, reads: Reads): Promise<Map<string, string>> {
     let entry = this.starTables.get(abs)
     if (!entry) {
-      const table = new Map<string, string>()
-      const files: string[] = []
-      const seen = new Set<string>([abs])
-      const local: Reads = new Set()
-      const first = await this.analysis(abs, local)
-      const stack: Array<[string, Spec]> = first.stars.map(s => [abs, s] as [string, Spec]).reverse()
-      while (stack.length > 0) {
-        const [from, [spec, line, column]] = stack.pop()!
-        const r = this.resolver.resolve(from, spec)
-        if (r.kind !== 'source') {
-          this.leaf(r, spec, '*', from, line, column, local)
-          continue
-        }
-        if (seen.has(r.abs)) continue
-        seen.add(r.abs)
-        const a = await this.analysis(r.abs, local)
-        for (const n of Object.keys(a.exports)) if (n !== 'default' && !table.has(n)) table.set(n, r.abs)
-        for (let i = a.stars.length - 1; i >= 0; i--) stack.push([r.abs, a.stars[i]!])
-      }
-      for (const n of Object.keys(first.exports)) table.delete(n)
-      files.push(...local)
-      entry = { table, files }
+      entry = this.computeStarTable(abs)
       this.starTables.set(abs, entry)
     }
     // One token stands for the whole closure (cheap to record on every lookup);
     // `starTokensFor` maps changed files back to it.
     reads.add(starToken(abs))
-    return entry.table
+    return (await entry).table
+  }
+
+  private async computeStarTable(abs: string): Promise<StarTable> {
+    const table = new Map<string, string>()
+    const seen = new Set<string>([abs])
+    const local: Reads = new Set()
+    const first = await this.analysis(abs, local)
+    const stack: Array<[string, Spec]> = first.stars.map(s => [abs, s] as [string, Spec]).reverse()
+    while (stack.length > 0) {
+      const [from, [spec, line, column]] = stack.pop()!
+      const r = this.resolver.resolve(from, spec)
+      if (r.kind !== 'source') {
+        this.leaf(r, spec, '*', from, line, column, local)
+        continue
+      }
+      if (seen.has(r.abs)) continue
+      seen.add(r.abs)
+      const a = await this.analysis(r.abs, local)
+      for (const n of Object.keys(a.exports)) if (n !== 'default' && !table.has(n)) table.set(n, r.abs)
+      for (let i = a.stars.length - 1; i >= 0; i--) stack.push([r.abs, a.stars[i]!])
+    }
+    for (const n of Object.keys(first.exports)) table.delete(n)
+    const files = [...local]
+    this.starFiles.set(abs, files)
+    return { table, files }
   }
 
   /** Tokens of the `export *` tables that read any of these files (call before `resetTables`). */
   starTokensFor(files: Iterable<string>): string[] {
     const changed = new Set(files)
     const out: string[] = []
-    for (const [abs, entry] of this.starTables) {
-      if (entry.files.some(f => changed.has(f))) out.push(starToken(abs))
+    for (const [abs, files] of this.starFiles) {
+      if (files.some(f => changed.has(f))) out.push(starToken(abs))
     }
     return out
   }
