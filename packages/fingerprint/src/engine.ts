@@ -154,9 +154,17 @@ class Engine implements Fingerprinter {
 
   // ---- helpers ----
 
+  private absPaths = new Map<string, string>()
+
   /** Absolute path of a requested file (a missing file is reported when it is read). */
   private abs(file: string): string {
-    return resolve(this.root, file)
+    let abs = this.absPaths.get(file)
+    if (abs === undefined) {
+      abs = resolve(this.root, file)
+      if (this.absPaths.size > 100_000) this.absPaths.clear()
+      this.absPaths.set(file, abs)
+    }
+    return abs
   }
 
   private warn(code: string, text: string, file?: string, line?: number, column?: number): void {

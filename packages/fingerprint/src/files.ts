@@ -3,22 +3,22 @@ import { FingerprintError } from './errors.ts'
 import { blake3 } from './hash.ts'
 
 /** A file's identity at one moment: enough to tell, without reading it, that it did not change. */
-export interface Stamp { size: bigint, mtimeNs: bigint, ctimeNs: bigint, ino: bigint }
+export interface Stamp { size: number, mtimeMs: number, ctimeMs: number, ino: number }
 
-/** Within this many nanoseconds of a write, equal stamps prove nothing (the "racy git" problem). */
-const RACY_NS = 3_000_000_000n
+/** Within this many milliseconds of a write, equal stamps prove nothing (the "racy git" problem). */
+const RACY_MS = 3000
 
 export function stampOf(abs: string): Stamp | undefined {
-  const s = statSync(abs, { bigint: true, throwIfNoEntry: false })
+  const s = statSync(abs, { throwIfNoEntry: false })
   if (!s || !s.isFile()) return undefined
-  return { size: s.size, mtimeNs: s.mtimeNs, ctimeNs: s.ctimeNs, ino: s.ino }
+  return { size: s.size, mtimeMs: s.mtimeMs, ctimeMs: s.ctimeMs, ino: s.ino }
 }
 
-/** True when `now` is far enough from the stamp's times that an equal stamp means equal content. */
+/** True when the stamps are equal and old enough that equal stamps mean equal content. */
 export function sameStamp(a: Stamp, b: Stamp): boolean {
-  if (a.size !== b.size || a.mtimeNs !== b.mtimeNs || a.ctimeNs !== b.ctimeNs || a.ino !== b.ino) return false
-  const now = BigInt(Date.now()) * 1_000_000n
-  return now - a.mtimeNs > RACY_NS && now - a.ctimeNs > RACY_NS
+  if (a.size !== b.size || a.mtimeMs !== b.mtimeMs || a.ctimeMs !== b.ctimeMs || a.ino !== b.ino) return false
+  const now = Date.now()
+  return now - a.mtimeMs > RACY_MS && now - a.ctimeMs > RACY_MS
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true })

@@ -88,8 +88,8 @@ export class FileStore {
     const rel = relative(this.root, abs).replaceAll('\\', '/')
     const stamp = stampOf(abs)
     if (!stamp) throw new FingerprintError(`cannot find ${rel} (under the root ${JSON.stringify(this.root)}): no such file. Check the path.`)
-    if (stamp.size > BigInt(MAX_SOURCE_BYTES)) {
-      throw new FingerprintError(`${rel} is ${(Number(stamp.size) / 1048576).toFixed(1)} MB; the engine parses source files up to ${MAX_SOURCE_BYTES / 1048576} MB. Keep generated bundles out of a cached function's dependencies (under node_modules a package counts by name@version).`)
+    if (stamp.size > MAX_SOURCE_BYTES) {
+      throw new FingerprintError(`${rel} is ${(stamp.size / 1048576).toFixed(1)} MB; the engine parses source files up to ${MAX_SOURCE_BYTES / 1048576} MB. Keep generated bundles out of a cached function's dependencies (under node_modules a package counts by name@version).`)
     }
     const { bytes, hash } = readSource(abs)
     const ext = extname(abs)
