@@ -1,12 +1,17 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
+import { mkdir, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { FileAnalysis } from './analyze/types.ts'
 
 /**
  * Per-file analyses on disk, keyed by a hash of (engine version, language, content): the same
- * content gives the same entry wherever it lives. Any read or write failure just means a miss.
+ * content gives the same entry wherever it lives. Reads are synchronous (small files, on the
+ * critical path); writes are asynchronous and atomic (temp file + rename). Any failure just
+ * means a miss: a read-only or full disk never stops fingerprinting.
  */
 export class DiskCache {
+  private dirs = new Map<string, Promise<unknown>>()
+
   constructor(private dir: string | false) {}
 
   get(key: string): FileAnalysis | undefined {
@@ -19,18 +24,18 @@ export class DiskCache {
     }
   }
 
-  set(key: string, value: FileAnalysis): void {
+  /** Stores `json` (the analysis as JSON text) under `key`, in the background. */
+  set(key: string, json: string): void {
     if (!this.dir) return
+    const dir = join(this.dir, key.slice(0, 2))
+    let made = this.dirs.get(dir)
+    if (!made) {
+      made = mkdir(dir, { recursive: true })
+      this.dirs.set(dir, made)
+    }
     const file = this.path(key)
-    const tmp = `${file}.${process.pid}.tmp`
-    try {
-      mkdirSync(join(this.dir, key.slice(0, 2)), { recursive: true })
-      writeFileSync(tmp, JSON.stringify(value))
-      renameSync(tmp, file)
-    }
-    catch {
-      // A read-only or full disk must not stop fingerprinting.
-    }
+    const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`
+    made.then(() => writeFile(tmp, json)).then(() => rename(tmp, file)).catch(() => {})
   }
 
   private path(key: string): string {

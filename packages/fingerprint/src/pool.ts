@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads'
-import type { AnalyzeResult } from './analyze/types.ts'
+import type { FileAnalysis, SyntaxErrorInfo } from './analyze/types.ts'
 
 /**
  * Native stack of a parser thread. oxc-parser recurses once per nesting level, and the main
@@ -10,7 +10,10 @@ const STACK_MB = 4096
 /** A runaway file fails its own request (the worker runs out of heap) instead of the process. */
 const HEAP_MB = 4096
 
-interface Pending { resolve: (r: AnalyzeResult) => void, reject: (e: Error) => void }
+/** An analysis with its JSON text as the worker sent it (what the disk cache stores), or why there is none. */
+export type Analyzed = { ok: true, analysis: FileAnalysis, json: string } | { ok: false, error: SyntaxErrorInfo }
+
+interface Pending { resolve: (r: Analyzed) => void, reject: (e: Error) => void }
 
 /** One parser thread and its requests in flight. */
 class ParserThread {
@@ -18,12 +21,13 @@ class ParserThread {
 
   constructor(readonly worker: Worker, private onExit: () => void) {
     worker.unref()
-    worker.on('message', (msg: { id: number, json?: string, crash?: string }) => {
+    worker.on('message', (msg: { id: number, analysis?: string, error?: SyntaxErrorInfo, crash?: string }) => {
       const p = this.pending.get(msg.id)
       if (!p) return
       this.pending.delete(msg.id)
       if (this.pending.size === 0) worker.unref()
-      if (msg.json !== undefined) p.resolve(JSON.parse(msg.json) as AnalyzeResult)
+      if (msg.analysis !== undefined) p.resolve({ ok: true, analysis: JSON.parse(msg.analysis) as FileAnalysis, json: msg.analysis })
+      else if (msg.error) p.resolve({ ok: false, error: msg.error })
       else p.reject(new Error(`[smart-cache] internal error while analyzing a file: ${msg.crash}`))
     })
     const fail = (error: Error): void => {
@@ -55,10 +59,10 @@ export class AnalyzerPool {
     this.threads = Array.from({ length: Math.max(1, size) })
   }
 
-  analyze(filename: string, bytes: Uint8Array): Promise<AnalyzeResult> {
+  analyze(filename: string, bytes: Uint8Array): Promise<Analyzed> {
     const thread = this.pick()
     const id = this.nextId++
-    return new Promise<AnalyzeResult>((resolve, reject) => thread.send(id, filename, bytes, { resolve, reject }))
+    return new Promise<Analyzed>((resolve, reject) => thread.send(id, filename, bytes, { resolve, reject }))
   }
 
   /** Starts the first thread ahead of the first request (it loads the parser while the caller works). */

@@ -104,7 +104,7 @@ export class FileStore {
         throw new FingerprintError(`syntax error at ${rel}:${e.line}:${e.column}: ${e.message}\n${frame}`)
       }
       analysis = result.analysis
-      this.disk.set(key, analysis)
+      this.disk.set(key, result.json)
     }
     this.byContent.set(key, analysis)
     this.sources.set(abs, { stamp, hash, analysis })

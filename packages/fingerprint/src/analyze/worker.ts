@@ -12,8 +12,10 @@ const ready = initHash()
 parentPort!.on('message', async (req: Request) => {
   await ready
   try {
-    // JSON text: cheaper to post than a structured clone, and it is what the disk cache stores.
-    parentPort!.postMessage({ id: req.id, json: JSON.stringify(analyzeSource(req.filename, req.bytes)) })
+    const r = analyzeSource(req.filename, req.bytes)
+    // JSON text: cheaper to post than a structured clone, and what the disk cache stores.
+    if (r.ok) parentPort!.postMessage({ id: req.id, analysis: JSON.stringify(r.analysis) })
+    else parentPort!.postMessage({ id: req.id, error: r.error })
   }
   catch (error) {
     parentPort!.postMessage({ id: req.id, crash: String((error as Error)?.stack ?? error) })
