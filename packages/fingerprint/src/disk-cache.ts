@@ -11,6 +11,7 @@ import type { FileAnalysis } from './analyze/types.ts'
  */
 export class DiskCache {
   private dirs = new Map<string, Promise<unknown>>()
+  private writing = new Set<Promise<void>>()
 
   constructor(private dir: string | false) {}
 
@@ -35,7 +36,14 @@ export class DiskCache {
     }
     const file = this.path(key)
     const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`
-    made.then(() => writeFile(tmp, json)).then(() => rename(tmp, file)).catch(() => {})
+    const write = made.then(() => writeFile(tmp, json)).then(() => rename(tmp, file)).catch(() => {})
+    this.writing.add(write)
+    write.finally(() => this.writing.delete(write))
+  }
+
+  /** Waits for the writes in progress. */
+  async flush(): Promise<void> {
+    while (this.writing.size > 0) await Promise.all(this.writing)
   }
 
   private path(key: string): string {

@@ -72,8 +72,8 @@ class Engine implements Fingerprinter {
     this.store.forget(abs)
   }
 
-  close(): Promise<void> {
-    return this.pool.close()
+  async close(): Promise<void> {
+    await Promise.all([this.pool.close(), this.store.flush()])
   }
 
   fingerprint(file: string, name: string): Promise<BindingFingerprint> {

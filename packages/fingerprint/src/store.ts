@@ -59,6 +59,11 @@ export class FileStore {
     this.side.set(abs, { stamp, hash })
   }
 
+  /** Waits for disk-cache writes in progress. */
+  flush(): Promise<void> {
+    return this.disk.flush()
+  }
+
   has(abs: string): boolean {
     return this.sources.has(abs) || this.side.has(abs)
   }

@@ -80,6 +80,6 @@ export interface Fingerprinter {
   invalidate: (absFile: string) => void
   /** Warnings collected so far, deduplicated. */
   readonly warnings: readonly EngineWarning[]
-  /** Stops the parser worker thread (it never keeps the process alive on its own). */
+  /** Stops the parser threads (they never keep the process alive on their own) and waits for disk-cache writes. */
   close: () => Promise<void>
 }

@@ -187,7 +187,6 @@ describe('incremental and cached', () => {
     const e = createFingerprinter({ root: dir })
     try {
       const a = (await e.fingerprint('main.ts', 'f')).hash
-      expect(existsSync(cache)).toBe(true)
       writeFileSync(join(dir, 'g.ts'), `export const g = () => 2`)
       const b = (await e.fingerprint('main.ts', 'f')).hash
       expect(b).not.toBe(a)
@@ -199,8 +198,12 @@ describe('incremental and cached', () => {
     finally {
       await e.close()
     }
+    expect(existsSync(cache)).toBe(true)
     const entries = readdirSync(join(cache, ENGINE_VERSION), { recursive: true }).filter(f => String(f).endsWith('.json'))
     expect(entries.length).toBe(3)
+    // A new engine is served from those entries.
+    const again = await withEngine(dir, async eng => (await eng.fingerprint('main.ts', 'f')).hash, cache)
+    expect(again).toMatch(/^[0-9a-f]{64}$/)
   })
 
   it('a long-lived engine sees an export * provider change (first star module wins)', async () => {
