@@ -61,7 +61,6 @@ class CanonPass implements Sink {
     this.out.push(type)
   }
   scalar(value: string): void { this.out.push(value) }
-  list(length: number): void { this.out.push(`[${length}`) }
   close(): void { this.out.push(')') }
 
   enterScope(fn: boolean): void {

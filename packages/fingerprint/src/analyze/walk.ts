@@ -1,9 +1,9 @@
 import { visitorKeys } from 'oxc-parser'
 
 /**
- * The one traversal of a unit's AST, shared by the scope pass and the emit pass so both see
- * exactly the same structure. It is iterative (an explicit task stack), so nesting depth is
- * bounded by memory, not by the JS call stack.
+ * The traversal of a unit's AST into a sink (the canonical token stream plus scope events). It is
+ * iterative (an explicit task stack), so nesting depth is bounded by memory, not by the JS call
+ * stack.
  *
  * What it erases: TypeScript-only syntax, positions, raw literal text, parentheses
  * (absent from oxc's AST with `preserveParens: false`), comments (not in the AST).
@@ -18,7 +18,6 @@ export type IdentKind = 'ref' | 'var' | 'let' | 'param' | 'root' | 'enum'
 export interface Sink {
   open: (type: string) => void
   scalar: (value: string) => void
-  list: (length: number) => void
   close: () => void
   ident: (node: Node, kind: IdentKind) => void
   enterScope: (fn: boolean) => void
