@@ -215,7 +215,7 @@ class Engine implements Fingerprinter {
   }
 }
 
-/** Source bindings and namespaces reached from `key` (itself excluded), sorted by file then binding. */
+/** Files' bindings reached from `key` (itself excluded), sorted by file then binding. */
 function collectDeps(key: string, get: (k: string) => GraphNode | undefined): DependencyInfo[] {
   const deps: DependencyInfo[] = []
   const seen = new Set([key])
@@ -226,7 +226,8 @@ function collectDeps(key: string, get: (k: string) => GraphNode | undefined): De
     seen.add(k)
     const n = get(k)
     if (!n) continue
-    if (n.file !== null && (k[0] === 'b' || k[0] === 'n')) deps.push({ file: n.file, binding: n.binding, hash: n.own, line: n.line })
+    // Source bindings, namespaces, JSON and asset files; packages and built-ins have no file here.
+    if (n.file !== null) deps.push({ file: n.file, binding: n.binding, hash: n.own, line: Math.max(1, n.line) })
     for (const t of n.targets) stack.push(t)
   }
   return deps.sort((x, y) => (x.file < y.file ? -1 : x.file > y.file ? 1 : x.binding < y.binding ? -1 : x.binding > y.binding ? 1 : 0))

@@ -35,7 +35,7 @@ export interface BindingFingerprint {
   id: string
   /** BLAKE3-256 of the normalized code and of everything it reaches, 64 hex chars. */
   hash: string
-  /** Every source binding reached, transitively, sorted by file then binding; the target itself excluded. */
+  /** Every source binding (and JSON or asset file, binding `*`) reached, transitively, sorted by file then binding; the target itself excluded. */
   deps: DependencyInfo[]
 }
 

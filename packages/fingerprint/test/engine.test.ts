@@ -62,6 +62,9 @@ describe('dependencies across modules', () => {
     const a = await fingerprintOf(files)
     expect(await fingerprintOf({ ...files, 'd.json': `{\n  "x": 1\n}\n` })).toBe(a)
     expect(await fingerprintOf({ ...files, 'd.json': `{ "x": 2 }` })).not.toBe(a)
+    const dir = project(files)
+    const deps = await withEngine(dir, async e => (await e.fingerprint('main.ts', 'f')).deps)
+    expect(deps.map(d => [d.file, d.binding, d.line])).toEqual([['d.json', '*', 1]])
   })
 
   it('tsconfig paths are resolved', async () => {
