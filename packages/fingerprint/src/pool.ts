@@ -13,11 +13,13 @@ const HEAP_MB = 4096
 /** An analysis with its JSON text as the worker sent it (what the disk cache stores), or why there is none. */
 export type Analyzed = { ok: true, analysis: FileAnalysis, json: string } | { ok: false, error: SyntaxErrorInfo }
 
-interface Pending { resolve: (r: Analyzed) => void, reject: (e: Error) => void }
+interface Pending { resolve: (r: Analyzed) => void, reject: (e: Error) => void, size: number }
 
 /** One parser thread and its requests in flight. */
 class ParserThread {
   readonly pending = new Map<number, Pending>()
+  /** Bytes of source waiting in this thread: requests go where the least is waiting. */
+  load = 0
 
   constructor(readonly worker: Worker, private onExit: () => void) {
     worker.unref()
@@ -25,6 +27,7 @@ class ParserThread {
       const p = this.pending.get(msg.id)
       if (!p) return
       this.pending.delete(msg.id)
+      this.load -= p.size
       if (this.pending.size === 0) worker.unref()
       if (msg.analysis !== undefined) p.resolve({ ok: true, analysis: JSON.parse(msg.analysis) as FileAnalysis, json: msg.analysis })
       else if (msg.error) p.resolve({ ok: false, error: msg.error })
@@ -32,6 +35,7 @@ class ParserThread {
     })
     const fail = (error: Error): void => {
       this.onExit()
+      this.load = 0
       for (const p of this.pending.values()) p.reject(new Error(`[smart-cache] the parser thread stopped: ${error.message}`))
       this.pending.clear()
     }
@@ -41,6 +45,7 @@ class ParserThread {
 
   send(id: number, filename: string, bytes: Uint8Array, p: Pending): void {
     this.pending.set(id, p)
+    this.load += p.size
     if (this.pending.size === 1) this.worker.ref()
     this.worker.postMessage({ id, filename, bytes })
   }
@@ -48,7 +53,7 @@ class ParserThread {
 
 /**
  * Lazily started worker threads that parse and analyze files; a request goes to the thread with
- * the fewest in flight. Idle threads do not keep the process alive. A thread that dies fails its
+ * the fewest bytes waiting. Idle threads do not keep the process alive. A thread that dies fails its
  * pending requests with a clear error and is replaced on the next request.
  */
 export class AnalyzerPool {
@@ -62,7 +67,7 @@ export class AnalyzerPool {
   analyze(filename: string, bytes: Uint8Array): Promise<Analyzed> {
     const thread = this.pick()
     const id = this.nextId++
-    return new Promise<Analyzed>((resolve, reject) => thread.send(id, filename, bytes, { resolve, reject }))
+    return new Promise<Analyzed>((resolve, reject) => thread.send(id, filename, bytes, { resolve, reject, size: bytes.length + 1024 }))
   }
 
   /** Starts the first thread ahead of the first request (it loads the parser while the caller works). */
@@ -82,7 +87,7 @@ export class AnalyzerPool {
     for (let i = 0; i < this.threads.length; i++) {
       const t = this.threads[i]
       if (!t) return this.start(i)
-      if (best === -1 || t.pending.size < this.threads[best]!.pending.size) best = i
+      if (best === -1 || t.load < this.threads[best]!.load) best = i
     }
     return this.threads[best]!
   }
