@@ -10,6 +10,14 @@ const STACK_MB = 4096
 /** A runaway file fails its own request (the worker runs out of heap) instead of the process. */
 const HEAP_MB = 4096
 
+/**
+ * The parent's Node flags minus `--input-type`, which a worker started from a file rejects (the
+ * parent may be `node --input-type=module -e …`).
+ */
+function workerExecArgv(): string[] {
+  return process.execArgv.filter(arg => !arg.startsWith('--input-type'))
+}
+
 /** An analysis with its JSON text as the worker sent it (what the disk cache stores), or why there is none. */
 export type Analyzed = { ok: true, analysis: FileAnalysis, json: string } | { ok: false, error: SyntaxErrorInfo }
 
@@ -22,7 +30,6 @@ class ParserThread {
   load = 0
 
   constructor(readonly worker: Worker, private onExit: () => void) {
-    worker.unref()
     worker.on('message', (msg: { id: number, analysis?: string, error?: SyntaxErrorInfo, crash?: string }) => {
       const p = this.pending.get(msg.id)
       if (!p) return
@@ -41,6 +48,8 @@ class ParserThread {
     }
     worker.on('error', fail)
     worker.on('exit', code => fail(new Error(`exit code ${code}`)))
+    // After the listeners: adding a 'message' listener refs the worker's port again.
+    worker.unref()
   }
 
   send(id: number, filename: string, bytes: Uint8Array, p: Pending): void {
@@ -93,7 +102,7 @@ export class AnalyzerPool {
   }
 
   private start(i: number): ParserThread {
-    const worker = new Worker(this.workerUrl, { resourceLimits: { stackSizeMb: STACK_MB, maxOldGenerationSizeMb: HEAP_MB } })
+    const worker = new Worker(this.workerUrl, { execArgv: workerExecArgv(), resourceLimits: { stackSizeMb: STACK_MB, maxOldGenerationSizeMb: HEAP_MB } })
     const thread = new ParserThread(worker, () => {
       if (this.threads[i] === thread) this.threads[i] = undefined
     })

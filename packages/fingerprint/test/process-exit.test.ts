@@ -1,0 +1,32 @@
+import { execFile } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { promisify } from 'node:util'
+import { afterAll, describe, expect, it } from 'vitest'
+
+const run = promisify(execFile)
+const dist = resolve(import.meta.dirname, '../dist/index.mjs')
+const project = mkdtempSync(join(tmpdir(), 'sc-exit-'))
+writeFileSync(join(project, 'package.json'), '{"name":"exit-check","type":"module"}')
+writeFileSync(join(project, 'main.ts'), 'import { add } from \'./add\'\nexport const twice = (n: number) => add(n, n)\n')
+writeFileSync(join(project, 'add.ts'), 'export function add(a: number, b: number) { return a + b }\n')
+afterAll(() => rmSync(project, { recursive: true, force: true }))
+
+// A build tool that creates an engine and never calls close() must still exit by itself:
+// idle parser threads (even one started ahead of time and never used) keep nothing alive.
+const script = `
+const { createFingerprinter } = await import(${JSON.stringify(new URL(`file://${dist}`).href)})
+const engine = createFingerprinter({ root: process.argv[1] })
+const fp = await engine.fingerprint('main.ts', 'twice')
+console.log(fp.hash)
+`
+
+describe('the engine does not keep the process alive', () => {
+  it('exits without close(), with a cold and then a warm disk cache', async () => {
+    const cold = await run(process.execPath, ['--input-type=module', '-e', script, project], { timeout: 30_000 })
+    const warm = await run(process.execPath, ['--input-type=module', '-e', script, project], { timeout: 30_000 })
+    expect(cold.stdout.trim()).toMatch(/^[0-9a-f]{64}$/)
+    expect(warm.stdout.trim()).toBe(cold.stdout.trim())
+  })
+})
