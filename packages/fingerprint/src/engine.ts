@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { isAbsolute, join, resolve } from 'node:path'
@@ -8,6 +9,7 @@ import { initHash } from './hash.ts'
 import { type GraphNode, Linker } from './linker.ts'
 import { AnalyzerPool } from './pool.ts'
 import { Resolver } from './resolve.ts'
+import { Snapshot } from './snapshot.ts'
 import { ENGINE_VERSION, FileStore } from './store.ts'
 import type { BindingFingerprint, DependencyInfo, EngineWarning, ExplainNode, Fingerprinter, FingerprinterOptions } from './types.ts'
 
@@ -47,12 +49,13 @@ class Engine implements Fingerprinter {
     }
     this.root = resolve(options.root)
     const threads = options.parserThreads ?? Math.min(2, availableParallelism())
+    // Parser threads start on the first file that needs parsing: a warm start may need none.
     this.pool = new AnalyzerPool(new URL('./worker.mjs', import.meta.url), threads)
-    this.pool.warm()
     const cacheDir = options.cacheDir ?? join(this.root, 'node_modules', '.cache', 'smart-cache', 'engine')
     const disk = new DiskCache(cacheDir === false ? false : join(cacheDir, ENGINE_VERSION))
+    const snapshot = new Snapshot(cacheDir === false ? false : join(cacheDir, ENGINE_VERSION, snapshotName(this.root)))
     const warn = this.warn.bind(this)
-    this.store = new FileStore(this.root, disk, this.pool, (rel, a) => {
+    this.store = new FileStore(this.root, disk, this.pool, snapshot, (rel, a) => {
       for (const w of a.warnings) warn('untracked-dynamic-import', `${rel}:${w.line}:${w.column}: ${w.message}`, rel, w.line, w.column)
     })
     this.linker = new Linker(this.root, this.store, this.resolver, warn)
@@ -72,6 +75,7 @@ class Engine implements Fingerprinter {
     this.store.forget(abs)
   }
 
+  /** Stops the parser threads (restarted on demand), saves the snapshot and waits for disk-cache writes. */
   async close(): Promise<void> {
     await Promise.all([this.pool.close(), this.store.flush()])
   }
@@ -213,6 +217,11 @@ class Engine implements Fingerprinter {
     }
     return root
   }
+}
+
+/** One snapshot per root (paths in it are root-relative); the name is not part of any hash. */
+function snapshotName(root: string): string {
+  return `files-${createHash('sha256').update(root).digest('hex').slice(0, 16)}.snapshot`
 }
 
 /** Files' bindings reached from `key` (itself excluded), sorted by file then binding. */

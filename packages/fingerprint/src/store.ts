@@ -5,6 +5,7 @@ import { FingerprintError } from './errors.ts'
 import { hashBytes, readSource, sameStamp, type Stamp, stampOf } from './files.ts'
 import { blake3 } from './hash.ts'
 import type { AnalyzerPool } from './pool.ts'
+import type { Snapshot } from './snapshot.ts'
 
 /** Larger source files are refused: nesting depth is bounded by length, and the parser stack by this. */
 export const MAX_SOURCE_BYTES = 4 * 1024 * 1024
@@ -32,6 +33,7 @@ export class FileStore {
     private root: string,
     private disk: DiskCache,
     private pool: AnalyzerPool,
+    private snapshot: Snapshot,
     private onWarning: (file: string, analysis: FileAnalysis) => void,
   ) {}
 
@@ -59,9 +61,9 @@ export class FileStore {
     this.side.set(abs, { stamp, hash })
   }
 
-  /** Waits for disk-cache writes in progress. */
-  flush(): Promise<void> {
-    return this.disk.flush()
+  /** Saves the snapshot of the files read and waits for disk-cache writes in progress. */
+  async flush(): Promise<void> {
+    await Promise.all([this.disk.flush(), this.snapshot.save()])
   }
 
   has(abs: string): boolean {
@@ -96,10 +98,18 @@ export class FileStore {
     if (stamp.size > MAX_SOURCE_BYTES) {
       throw new FingerprintError(`${rel} is ${(stamp.size / 1048576).toFixed(1)} MB; the engine parses source files up to ${MAX_SOURCE_BYTES / 1048576} MB. Keep generated bundles out of a cached function's dependencies (under node_modules a package counts by name@version).`)
     }
+    const known = this.snapshot.lookup(rel, stamp)
+    if (known) {
+      this.sources.set(abs, { stamp, hash: known.hash, analysis: known.analysis })
+      this.byContent.set(known.key, known.analysis)
+      this.onWarning(rel, known.analysis)
+      return known.analysis
+    }
     const { bytes, hash } = readSource(abs)
     const ext = extname(abs)
     const key = blake3(`${ENGINE_VERSION}\n${ext}\n${hash}`)
     let analysis = this.byContent.get(key) ?? this.disk.get(key)
+    let json: string | undefined
     if (!analysis) {
       const result = await this.pool.analyze(`file${ext}`, bytes)
       if (!result.ok) {
@@ -109,8 +119,10 @@ export class FileStore {
         throw new FingerprintError(`syntax error at ${rel}:${e.line}:${e.column}: ${e.message}\n${frame}`)
       }
       analysis = result.analysis
-      this.disk.set(key, result.json)
+      json = result.json
+      this.disk.set(key, json)
     }
+    this.snapshot.record(rel, stamp, hash, key, analysis, json)
     this.byContent.set(key, analysis)
     this.sources.set(abs, { stamp, hash, analysis })
     this.onWarning(rel, analysis)

@@ -89,7 +89,11 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
     async watchChange(id) {
       await invalidate(id)
     },
-    buildEnd() {
+    async buildEnd() {
+      // A one-off build is done with the engine: save its snapshot (the next build starts warm)
+      // and stop its parser threads. It stays usable: threads restart on demand.
+      if ((this as { meta?: { watchMode?: boolean } }).meta?.watchMode === false && env)
+        await (await env.catch(() => undefined))?.engine.close?.()
       const json = manifest()
       if (!json || !options.manifest)
         return

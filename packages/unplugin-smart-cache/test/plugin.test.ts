@@ -38,6 +38,14 @@ describe('the plugin in a real Rollup build (fake engine)', () => {
     expect(manifest.functions['src/main.js#f'].fingerprint).toBe(hashOf('src/main.js#f'))
   })
 
+  it('closes the engine at the end of a one-off build (which saves its snapshot)', async () => {
+    const root = project({ 'src/main.js': MAIN })
+    let closed = 0
+    const engine = Object.assign(fakeEngine(), { close: () => void closed++ })
+    await build(root, {}, engine)
+    expect(closed).toBe(1)
+  })
+
   it('honours manifest: false and a custom manifest name', async () => {
     const off = project({ 'src/main.js': MAIN })
     await build(off, { manifest: false })

@@ -1,0 +1,112 @@
+import { readFileSync } from 'node:fs'
+import { mkdir, rename, writeFile } from 'node:fs/promises'
+import { dirname } from 'node:path'
+import type { FileAnalysis } from './analyze/types.ts'
+import { sameStamp, type Stamp } from './files.ts'
+
+/** `[size, mtimeMs, ctimeMs, ino, content hash, analysis key]` of one root-relative file. */
+type FileRow = [number, number, number, number, string, string]
+
+interface SnapshotFile { files: Record<string, FileRow>, analyses: Record<string, FileAnalysis> }
+
+/** Above this many files, rows of files not seen by this engine are dropped when saving. */
+const MAX_KEPT_ROWS = 50_000
+
+/** What the snapshot knows about a file whose stamp did not change. */
+export interface Known { hash: string, key: string, analysis: FileAnalysis }
+
+/**
+ * The source files the last engine read, in one file: for each root-relative path its stamp,
+ * content hash and analysis. A new engine (a fresh build process) trusts a file whose stamp is
+ * unchanged, so a warm start reads neither the sources nor one cache entry per file. Only stamps
+ * that were already old when recorded are trusted (the "racy git" rule), and the stamp includes
+ * ctime, which no tool can set back: an edited file is always read again. A missing, corrupt or
+ * unwritable snapshot only means a slower start.
+ */
+export class Snapshot {
+  private rows = new Map<string, FileRow>()
+  private analyses = new Map<string, FileAnalysis>()
+  /** Rows and analysis texts recorded by this engine. */
+  private seen = new Map<string, FileRow>()
+  private texts = new Map<string, string>()
+  private loaded = false
+  private dirty = false
+  private saving: Promise<void> = Promise.resolve()
+
+  constructor(private file: string | false) {}
+
+  /** The recorded content hash and analysis of `rel`, when its stamp proves it unchanged. */
+  lookup(rel: string, stamp: Stamp): Known | undefined {
+    this.load()
+    const row = this.rows.get(rel)
+    if (!row || row[0] !== stamp.size || row[1] !== stamp.mtimeMs || row[2] !== stamp.ctimeMs || row[3] !== stamp.ino) return undefined
+    const analysis = this.analyses.get(row[5])
+    return analysis && { hash: row[4], key: row[5], analysis }
+  }
+
+  /** Records a file read by this engine; `json` is the analysis as JSON text when at hand. */
+  record(rel: string, stamp: Stamp, hash: string, key: string, analysis: FileAnalysis, json?: string): void {
+    if (!this.file) return
+    this.load()
+    // A stamp still within the racy window proves nothing later: such a file is read again.
+    const row: FileRow = [stamp.size, stamp.mtimeMs, sameStamp(stamp, stamp) ? stamp.ctimeMs : -1, stamp.ino, hash, key]
+    this.seen.set(rel, row)
+    if (json !== undefined) this.texts.set(key, json)
+    if (!this.analyses.has(key)) this.analyses.set(key, analysis)
+    const old = this.rows.get(rel)
+    if (!old || old.some((v, i) => v !== row[i])) {
+      this.rows.set(rel, row)
+      this.dirty = true
+    }
+  }
+
+  /** Writes the snapshot (atomically) when this engine recorded something new. */
+  save(): Promise<void> {
+    if (!this.file || !this.dirty) return this.saving
+    this.dirty = false
+    const file = this.file
+    const text = this.serialize()
+    const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`
+    this.saving = this.saving
+      .then(() => mkdir(dirname(file), { recursive: true }))
+      .then(() => writeFile(tmp, text))
+      .then(() => rename(tmp, file))
+      .catch(() => {})
+    return this.saving
+  }
+
+  private load(): void {
+    if (this.loaded || !this.file) return
+    this.loaded = true
+    try {
+      const data = JSON.parse(readFileSync(this.file, 'utf8')) as SnapshotFile
+      for (const [rel, row] of Object.entries(data.files)) {
+        if (Array.isArray(row) && row.length === 6 && typeof data.analyses[row[5]] === 'object') this.rows.set(rel, row)
+      }
+      for (const [key, a] of Object.entries(data.analyses)) this.analyses.set(key, a)
+    }
+    catch {
+      this.rows.clear()
+      this.analyses.clear()
+    }
+  }
+
+  /** JSON text: rows sorted by path, then the analyses they use (texts from the worker kept as they are). */
+  private serialize(): string {
+    const keep = this.rows.size > MAX_KEPT_ROWS ? this.seen : this.rows
+    const rels = [...keep.keys()].sort()
+    const files: string[] = []
+    const keys = new Set<string>()
+    for (const rel of rels) {
+      const row = keep.get(rel)!
+      files.push(`${JSON.stringify(rel)}:${JSON.stringify(row)}`)
+      keys.add(row[5])
+    }
+    const analyses: string[] = []
+    for (const key of [...keys].sort()) {
+      const text = this.texts.get(key) ?? JSON.stringify(this.analyses.get(key))
+      analyses.push(`${JSON.stringify(key)}:${text}`)
+    }
+    return `{"files":{${files.join(',')}},"analyses":{${analyses.join(',')}}}`
+  }
+}

@@ -1,0 +1,88 @@
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { afterAll, describe, expect, it } from 'vitest'
+import { ENGINE_VERSION } from '@smart-cache/fingerprint'
+import { tempDir, withEngine, writeFiles } from './helpers.ts'
+
+const dirs: string[] = []
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true })
+})
+
+/** A project with its own engine cache folder. */
+function project(files: Record<string, string>): { dir: string, cache: string } {
+  const dir = tempDir()
+  dirs.push(dir)
+  writeFiles(dir, files)
+  return { dir, cache: join(dir, 'cache') }
+}
+
+const hashOf = (dir: string, cache: string | false): Promise<string> =>
+  withEngine(dir, async e => (await e.fingerprint('main.ts', 'f')).hash, cache)
+
+function snapshotPath(cache: string): string {
+  const name = readdirSync(join(cache, ENGINE_VERSION)).find(f => f.endsWith('.snapshot'))
+  if (!name) throw new Error('no snapshot written')
+  return join(cache, ENGINE_VERSION, name)
+}
+
+/** Rewrites the own hashes of `rel`'s bindings in the snapshot: a fingerprint served from it changes. */
+function tamper(file: string, rel = 'g.ts'): string {
+  const text = readFileSync(file, 'utf8')
+  const data = JSON.parse(text) as { files: Record<string, string[]>, analyses: Record<string, { names: Record<string, { own: string }> }> }
+  for (const n of Object.values(data.analyses[data.files[rel]![5]!]!.names)) n.own = 'f'.repeat(64)
+  writeFileSync(file, JSON.stringify(data))
+  return text
+}
+
+const files = {
+  'main.ts': `import { g } from './g'\nexport const f = () => g() + 1`,
+  'g.ts': `export const g = () => 1`,
+}
+
+describe('snapshot of the files read (warm start of a new engine)', () => {
+  it('serves unchanged files from the snapshot and re-reads an edited one', async () => {
+    const { dir, cache } = project(files)
+    await sleep(3100) // stamps older than the racy window are trusted
+    const first = await hashOf(dir, cache)
+    const snap = snapshotPath(cache)
+    const original = tamper(snap)
+    // Served from the (tampered) snapshot: proof that no file was read or parsed.
+    expect(await hashOf(dir, cache)).not.toBe(first)
+    writeFileSync(snap, original)
+    expect(await hashOf(dir, cache)).toBe(first)
+
+    // Same size, new content: the stamp (mtime, ctime) differs, so g.ts is read again and its
+    // tampered entry no longer matters.
+    tamper(snap)
+    writeFileSync(join(dir, 'g.ts'), `export const g = () => 2`)
+    const edited = await hashOf(dir, cache)
+    expect(edited).not.toBe(first)
+    expect(edited).toBe(await hashOf(dir, false))
+  })
+
+  it('does not trust stamps recorded within the racy window', async () => {
+    const { dir, cache } = project(files)
+    const first = await hashOf(dir, cache) // files written just now
+    tamper(snapshotPath(cache))
+    expect(await hashOf(dir, cache)).toBe(first)
+  })
+
+  it('ignores a corrupt snapshot', async () => {
+    const { dir, cache } = project(files)
+    const first = await hashOf(dir, cache)
+    writeFileSync(snapshotPath(cache), '{"files":{"main.ts":[1,2')
+    expect(await hashOf(dir, cache)).toBe(first)
+    writeFileSync(snapshotPath(cache), JSON.stringify({ files: { 'main.ts': 'x' }, analyses: 3 }))
+    expect(await hashOf(dir, cache)).toBe(first)
+  })
+
+  it('an edit after the snapshot gives the same fingerprint as a fresh engine', async () => {
+    const { dir, cache } = project(files)
+    await sleep(3100)
+    await hashOf(dir, cache)
+    writeFileSync(join(dir, 'g.ts'), `export const g = () => 3`)
+    expect(await hashOf(dir, cache)).toBe(await hashOf(dir, false))
+  })
+})
