@@ -10,6 +10,9 @@ afterAll(() => projects.forEach(p => p.remove()))
 function app(): Project {
   const p = createProject('explain')
   projects.push(p)
+  // The runtime as an installed package: the engine counts it by name@version, with no warning.
+  p.write('node_modules/smart-cache/package.json', JSON.stringify({ name: 'smart-cache', version: '0.1.0', type: 'module', exports: './index.js' }))
+  p.write('node_modules/smart-cache/index.js', 'export const smartCache = fn => fn\n')
   p.write('src/helpers/deep.js', 'export function plus(a, b) {\n  return a + b\n}\n')
   p.write('src/helpers/sum.js', `import { plus } from './deep.js'\n\nexport const add = (a, b) => plus(a, b)\nexport const unused = 1\n`)
   p.write('src/math.js', `import { smartCache } from 'smart-cache'\nimport { add } from './helpers/sum.js'\n\nexport const fib = smartCache(async (n) => (n < 2 ? n : add(await fib(n - 1), await fib(n - 2))))\n`)
