@@ -1,10 +1,11 @@
 import type { DepFingerprint, Engine } from '../src/core/engine.js'
 import type { TransformEnv } from '../src/core/transform.js'
 import { createHash } from 'node:crypto'
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { afterAll } from 'vitest'
 import { DiagnosticsCollector } from '../src/core/diagnostics.js'
 import { resolveOptions, type Options } from '../src/core/options.js'
 
@@ -29,8 +30,16 @@ export function hashOf(id: string): string {
   return createHash('sha256').update(id).digest('hex')
 }
 
+const projects: string[] = []
+afterAll(() => {
+  for (const dir of projects.splice(0)) rmSync(dir, { recursive: true, force: true })
+})
+
+/** A temporary folder, removed after the test file. */
 export function tmpProject(): string {
-  return mkdtempSync(join(tmpdir(), 'sc-plugin-'))
+  const dir = mkdtempSync(join(tmpdir(), 'sc-plugin-'))
+  projects.push(dir)
+  return dir
 }
 
 export function env(root: string, engine: Engine, options: Options = {}): TransformEnv {
