@@ -1,49 +1,49 @@
-import { readFileSync } from 'node:fs'
-import { mkdir, rename, writeFile } from 'node:fs/promises'
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { FileAnalysis } from './analyze/types.ts'
 
 /**
- * Per-file analyses on disk, keyed by a hash of (engine version, language, content): the same
- * content gives the same entry wherever it lives. Reads are synchronous (small files, on the
- * critical path); writes are asynchronous and atomic (temp file + rename). Any failure just
- * means a miss: a read-only or full disk never stops fingerprinting.
+ * Per-file analyses on disk (used by the parser threads), keyed by a hash of (engine version,
+ * language, content): the same content gives the same entry wherever it lives. Entries are JSON
+ * text, written atomically (temp file + rename) before the analysis is handed back, so nothing is
+ * pending when the engine closes. Any failure just means a miss: a read-only or full disk never
+ * stops fingerprinting.
  */
 export class DiskCache {
-  private dirs = new Map<string, Promise<unknown>>()
-  private writing = new Set<Promise<void>>()
+  private dirs = new Set<string>()
 
   constructor(private dir: string | false) {}
 
-  get(key: string): FileAnalysis | undefined {
+  /** The entry's JSON text, when present and valid JSON. */
+  get(key: string): string | undefined {
     if (!this.dir) return undefined
+    const file = this.path(key)
+    // existsSync does not throw: a miss (every file of a cold run) costs no exception.
+    if (!existsSync(file)) return undefined
     try {
-      return JSON.parse(readFileSync(this.path(key), 'utf8')) as FileAnalysis
+      const text = readFileSync(file, 'utf8')
+      JSON.parse(text)
+      return text
     }
     catch {
       return undefined
     }
   }
 
-  /** Stores `json` (the analysis as JSON text) under `key`, in the background. */
+  /** Stores `json` (the analysis as JSON text) under `key`. */
   set(key: string, json: string): void {
     if (!this.dir) return
-    const dir = join(this.dir, key.slice(0, 2))
-    let made = this.dirs.get(dir)
-    if (!made) {
-      made = mkdir(dir, { recursive: true })
-      this.dirs.set(dir, made)
+    try {
+      const dir = join(this.dir, key.slice(0, 2))
+      if (!this.dirs.has(dir)) {
+        mkdirSync(dir, { recursive: true })
+        this.dirs.add(dir)
+      }
+      const file = this.path(key)
+      const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`
+      writeFileSync(tmp, json)
+      renameSync(tmp, file)
     }
-    const file = this.path(key)
-    const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`
-    const write = made.then(() => writeFile(tmp, json)).then(() => rename(tmp, file)).catch(() => {})
-    this.writing.add(write)
-    write.finally(() => this.writing.delete(write))
-  }
-
-  /** Waits for the writes in progress. */
-  async flush(): Promise<void> {
-    while (this.writing.size > 0) await Promise.all(this.writing)
+    catch {}
   }
 
   private path(key: string): string {

@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { isAbsolute, join, resolve } from 'node:path'
-import { DiskCache } from './disk-cache.ts'
 import { FingerprintError } from './errors.ts'
 import { Graph } from './graph.ts'
 import { initHash } from './hash.ts'
@@ -50,12 +49,11 @@ class Engine implements Fingerprinter {
     this.root = resolve(options.root)
     const threads = options.parserThreads ?? Math.min(2, availableParallelism())
     // Parser threads start on the first file that needs parsing: a warm start may need none.
-    this.pool = new AnalyzerPool(new URL('./worker.mjs', import.meta.url), threads)
     const cacheDir = options.cacheDir ?? join(this.root, 'node_modules', '.cache', 'smart-cache', 'engine')
-    const disk = new DiskCache(cacheDir === false ? false : join(cacheDir, ENGINE_VERSION))
+    this.pool = new AnalyzerPool(new URL('./worker.mjs', import.meta.url), threads, cacheDir === false ? false : join(cacheDir, ENGINE_VERSION))
     const snapshot = new Snapshot(cacheDir === false ? false : join(cacheDir, ENGINE_VERSION, snapshotName(this.root)))
     const warn = this.warn.bind(this)
-    this.store = new FileStore(this.root, disk, this.pool, snapshot, (rel, a) => {
+    this.store = new FileStore(this.root, this.pool, snapshot, (rel, a) => {
       for (const w of a.warnings) warn('untracked-dynamic-import', `${rel}:${w.line}:${w.column}: ${w.message}`, rel, w.line, w.column)
     })
     this.linker = new Linker(this.root, this.store, this.resolver, warn)

@@ -44,12 +44,6 @@ export function readText(abs: string, display: string): string {
   return r.text
 }
 
-/** A source file's bytes and their BLAKE3 hash. */
-export function readSource(abs: string): { bytes: Uint8Array, hash: string } {
-  const bytes = readFileSync(abs)
-  return { bytes, hash: blake3(bytes) }
-}
-
 /** BLAKE3 of any file's bytes (assets imported by code). */
 export function hashBytes(abs: string): string {
   return blake3(readFileSync(abs))

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads'
 import type { FileAnalysis, SyntaxErrorInfo } from './analyze/types.ts'
+import type { FileResult } from './analyze/worker.ts'
 
 /**
  * Native stack of a parser thread. oxc-parser recurses once per nesting level, and the main
@@ -18,10 +19,14 @@ function workerExecArgv(): string[] {
   return process.execArgv.filter(arg => !arg.startsWith('--input-type'))
 }
 
-/** An analysis with its JSON text as the worker sent it (what the disk cache stores), or why there is none. */
-export type Analyzed = { ok: true, analysis: FileAnalysis, json: string } | { ok: false, error: SyntaxErrorInfo }
+/** An analysis with its JSON text as the worker sent it, the content hash and cache key, or why there is none. */
+export type Analyzed = { ok: true, analysis: FileAnalysis, json: string, hash: string, key: string } | { ok: false, error: SyntaxErrorInfo }
+
+/** One file to analyze: its absolute path, extension (the language) and size (for balancing). */
+export interface AnalyzeRequest { path: string, ext: string, size: number }
 
 interface Pending { resolve: (r: Analyzed) => void, reject: (e: Error) => void, size: number }
+interface Queued extends Pending { request: AnalyzeRequest }
 
 /** One parser thread and its requests in flight. */
 class ParserThread {
@@ -30,15 +35,9 @@ class ParserThread {
   load = 0
 
   constructor(readonly worker: Worker, private onExit: () => void) {
-    worker.on('message', (msg: { id: number, analysis?: string, error?: SyntaxErrorInfo, crash?: string }) => {
-      const p = this.pending.get(msg.id)
-      if (!p) return
-      this.pending.delete(msg.id)
-      this.load -= p.size
+    worker.on('message', (results: FileResult[]) => {
+      for (const r of results) this.settle(r)
       if (this.pending.size === 0) worker.unref()
-      if (msg.analysis !== undefined) p.resolve({ ok: true, analysis: JSON.parse(msg.analysis) as FileAnalysis, json: msg.analysis })
-      else if (msg.error) p.resolve({ ok: false, error: msg.error })
-      else p.reject(new Error(`[smart-cache] internal error while analyzing a file: ${msg.crash}`))
     })
     const fail = (error: Error): void => {
       this.onExit()
@@ -52,36 +51,48 @@ class ParserThread {
     worker.unref()
   }
 
-  send(id: number, filename: string, bytes: Uint8Array, p: Pending): void {
-    this.pending.set(id, p)
-    this.load += p.size
-    if (this.pending.size === 1) this.worker.ref()
-    this.worker.postMessage({ id, filename, bytes })
+  /** Posts a batch of requests in one message. */
+  send(batch: Array<[number, Queued]>, cacheDir: string | false): void {
+    if (this.pending.size === 0) this.worker.ref()
+    for (const [id, q] of batch) {
+      this.pending.set(id, q)
+      this.load += q.size
+    }
+    this.worker.postMessage({ cacheDir, requests: batch.map(([id, q]) => ({ id, path: q.request.path, ext: q.request.ext })) })
+  }
+
+  private settle(r: FileResult): void {
+    const p = this.pending.get(r.id)
+    if (!p) return
+    this.pending.delete(r.id)
+    this.load -= p.size
+    if (r.analysis !== undefined) p.resolve({ ok: true, analysis: JSON.parse(r.analysis) as FileAnalysis, json: r.analysis, hash: r.hash!, key: r.key! })
+    else if (r.error) p.resolve({ ok: false, error: r.error })
+    else p.reject(new Error(`[smart-cache] internal error while analyzing a file: ${r.crash}`))
   }
 }
 
 /**
- * Lazily started worker threads that parse and analyze files; a request goes to the thread with
- * the fewest bytes waiting. Idle threads do not keep the process alive. A thread that dies fails its
- * pending requests with a clear error and is replaced on the next request.
+ * Lazily started worker threads that read, hash and analyze files (disk cache first). Requests
+ * made in the same turn of the event loop are posted together, split between the threads by bytes
+ * waiting. Idle threads do not keep the process alive. A thread that dies fails its pending
+ * requests with a clear error and is replaced on the next request.
  */
 export class AnalyzerPool {
   private threads: Array<ParserThread | undefined>
   private nextId = 0
+  private queue: Queued[] = []
 
-  constructor(private workerUrl: URL, size: number) {
+  /** `cacheDir`: folder of the per-file disk cache (written by the threads), or `false`. */
+  constructor(private workerUrl: URL, size: number, private cacheDir: string | false) {
     this.threads = Array.from({ length: Math.max(1, size) })
   }
 
-  analyze(filename: string, bytes: Uint8Array): Promise<Analyzed> {
-    const thread = this.pick()
-    const id = this.nextId++
-    return new Promise<Analyzed>((resolve, reject) => thread.send(id, filename, bytes, { resolve, reject, size: bytes.length + 1024 }))
-  }
-
-  /** Starts the first thread ahead of the first request (it loads the parser while the caller works). */
-  warm(): void {
-    if (!this.threads[0]) this.start(0)
+  analyze(request: AnalyzeRequest): Promise<Analyzed> {
+    return new Promise<Analyzed>((resolve, reject) => {
+      if (this.queue.length === 0) setImmediate(() => this.dispatch())
+      this.queue.push({ request, resolve, reject, size: request.size + 1024 })
+    })
   }
 
   /** Stops the threads. */
@@ -89,6 +100,29 @@ export class AnalyzerPool {
     const running = this.threads.filter(t => t !== undefined)
     this.threads = this.threads.map(() => undefined)
     await Promise.all(running.map(t => t.worker.terminate()))
+  }
+
+  /** Sends the queued requests, each to the thread with the fewest bytes waiting. */
+  private dispatch(): void {
+    const batches = new Map<ParserThread, Array<[number, Queued]>>()
+    for (const q of this.queue.splice(0)) {
+      let thread: ParserThread
+      try {
+        thread = this.pick()
+      }
+      catch (error) {
+        q.reject(error as Error)
+        continue
+      }
+      thread.load += q.size
+      let batch = batches.get(thread)
+      if (!batch) batches.set(thread, batch = [])
+      batch.push([this.nextId++, q])
+    }
+    for (const [thread, batch] of batches) {
+      for (const [, q] of batch) thread.load -= q.size
+      thread.send(batch, this.cacheDir)
+    }
   }
 
   private pick(): ParserThread {

@@ -1,17 +1,14 @@
 import { extname, relative } from 'node:path'
 import type { FileAnalysis } from './analyze/types.ts'
-import type { DiskCache } from './disk-cache.ts'
 import { FingerprintError } from './errors.ts'
-import { hashBytes, readSource, sameStamp, type Stamp, stampOf } from './files.ts'
-import { blake3 } from './hash.ts'
+import { hashBytes, sameStamp, type Stamp, stampOf } from './files.ts'
 import type { AnalyzerPool } from './pool.ts'
 import type { Snapshot } from './snapshot.ts'
 
 /** Larger source files are refused: nesting depth is bounded by length, and the parser stack by this. */
 export const MAX_SOURCE_BYTES = 4 * 1024 * 1024
 
-/** Bumped whenever normalization changes: it is part of every cache key. */
-export const ENGINE_VERSION = 'fp-4'
+export { ENGINE_VERSION } from './version.ts'
 
 interface SourceRecord { stamp: Stamp, hash: string, analysis: FileAnalysis }
 interface SideRecord { stamp: Stamp | undefined, hash: string }
@@ -31,7 +28,6 @@ export class FileStore {
 
   constructor(
     private root: string,
-    private disk: DiskCache,
     private pool: AnalyzerPool,
     private snapshot: Snapshot,
     private onWarning: (file: string, analysis: FileAnalysis) => void,
@@ -61,9 +57,9 @@ export class FileStore {
     this.side.set(abs, { stamp, hash })
   }
 
-  /** Saves the snapshot of the files read and waits for disk-cache writes in progress. */
-  async flush(): Promise<void> {
-    await Promise.all([this.disk.flush(), this.snapshot.save()])
+  /** Saves the snapshot of the files read (the threads write per-file entries before answering). */
+  flush(): Promise<void> {
+    return this.snapshot.save()
   }
 
   has(abs: string): boolean {
@@ -105,23 +101,15 @@ export class FileStore {
       this.onWarning(rel, known.analysis)
       return known.analysis
     }
-    const { bytes, hash } = readSource(abs)
-    const ext = extname(abs)
-    const key = blake3(`${ENGINE_VERSION}\n${ext}\n${hash}`)
-    let analysis = this.byContent.get(key) ?? this.disk.get(key)
-    let json: string | undefined
-    if (!analysis) {
-      const result = await this.pool.analyze(`file${ext}`, bytes)
-      if (!result.ok) {
-        const e = result.error
-        if (e.kind !== 'syntax') throw new FingerprintError(`${rel} ${e.message}`)
-        const frame = e.codeframe.replace(/\[file\.[a-z]+:/g, `[${rel}:`)
-        throw new FingerprintError(`syntax error at ${rel}:${e.line}:${e.column}: ${e.message}\n${frame}`)
-      }
-      analysis = result.analysis
-      json = result.json
-      this.disk.set(key, json)
+    const result = await this.pool.analyze({ path: abs, ext: extname(abs), size: stamp.size })
+    if (!result.ok) {
+      const e = result.error
+      if (e.kind !== 'syntax') throw new FingerprintError(`${rel} ${e.message}`)
+      const frame = e.codeframe.replace(/\[file\.[a-z]+:/g, `[${rel}:`)
+      throw new FingerprintError(`syntax error at ${rel}:${e.line}:${e.column}: ${e.message}\n${frame}`)
     }
+    const { hash, key, json } = result
+    const analysis = this.byContent.get(key) ?? result.analysis
     this.snapshot.record(rel, stamp, hash, key, analysis, json)
     this.byContent.set(key, analysis)
     this.sources.set(abs, { stamp, hash, analysis })

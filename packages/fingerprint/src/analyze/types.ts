@@ -43,8 +43,8 @@ export interface FileAnalysis {
 export const DEFAULT_LOCAL = '*default*'
 
 export interface SyntaxErrorInfo {
-  /** `syntax`: the parser's error; `binary` / `encoding`: not UTF-8 source text. */
-  kind: 'syntax' | 'binary' | 'encoding'
+  /** `syntax`: the parser's error; `binary` / `encoding`: not UTF-8 source text; `read`: the file could not be read. */
+  kind: 'syntax' | 'binary' | 'encoding' | 'read'
   message: string
   line: number
   column: number
