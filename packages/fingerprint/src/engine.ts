@@ -50,7 +50,7 @@ class Engine implements Fingerprinter {
     const threads = options.parserThreads ?? Math.min(2, availableParallelism())
     // Parser threads start on the first file that needs parsing: a warm start may need none.
     const cacheDir = options.cacheDir ?? join(this.root, 'node_modules', '.cache', 'smart-cache', 'engine')
-    this.pool = new AnalyzerPool(new URL('./worker.mjs', import.meta.url), threads, cacheDir === false ? false : join(cacheDir, ENGINE_VERSION))
+    this.pool = new AnalyzerPool(new URL('./worker.mjs', import.meta.url), threads)
     const snapshot = new Snapshot(cacheDir === false ? false : join(cacheDir, ENGINE_VERSION, snapshotName(this.root)))
     const warn = this.warn.bind(this)
     this.store = new FileStore(this.root, this.pool, snapshot, (rel, a) => {
@@ -73,7 +73,7 @@ class Engine implements Fingerprinter {
     this.store.forget(abs)
   }
 
-  /** Stops the parser threads (restarted on demand), saves the snapshot and waits for disk-cache writes. */
+  /** Stops the parser threads (restarted on demand) and saves the snapshot. */
   async close(): Promise<void> {
     await Promise.all([this.pool.close(), this.store.flush()])
   }

@@ -52,13 +52,13 @@ class ParserThread {
   }
 
   /** Posts a batch of requests in one message. */
-  send(batch: Array<[number, Queued]>, cacheDir: string | false): void {
+  send(batch: Array<[number, Queued]>): void {
     if (this.pending.size === 0) this.worker.ref()
     for (const [id, q] of batch) {
       this.pending.set(id, q)
       this.load += q.size
     }
-    this.worker.postMessage({ cacheDir, requests: batch.map(([id, q]) => ({ id, path: q.request.path, ext: q.request.ext })) })
+    this.worker.postMessage({ requests: batch.map(([id, q]) => ({ id, path: q.request.path, ext: q.request.ext })) })
   }
 
   private settle(r: FileResult): void {
@@ -73,7 +73,7 @@ class ParserThread {
 }
 
 /**
- * Lazily started worker threads that read, hash and analyze files (disk cache first). Requests
+ * Lazily started worker threads that read, hash and analyze files. Requests
  * made in the same turn of the event loop are posted together, split between the threads by bytes
  * waiting. Idle threads do not keep the process alive. A thread that dies fails its pending
  * requests with a clear error and is replaced on the next request.
@@ -83,8 +83,7 @@ export class AnalyzerPool {
   private nextId = 0
   private queue: Queued[] = []
 
-  /** `cacheDir`: folder of the per-file disk cache (written by the threads), or `false`. */
-  constructor(private workerUrl: URL, size: number, private cacheDir: string | false) {
+  constructor(private workerUrl: URL, size: number) {
     this.threads = Array.from({ length: Math.max(1, size) })
   }
 
@@ -121,7 +120,7 @@ export class AnalyzerPool {
     }
     for (const [thread, batch] of batches) {
       for (const [, q] of batch) thread.load -= q.size
-      thread.send(batch, this.cacheDir)
+      thread.send(batch)
     }
   }
 

@@ -12,6 +12,23 @@ interface SnapshotFile { files: Record<string, FileRow>, analyses: Record<string
 /** Above this many files, rows of files not seen by this engine are dropped when saving. */
 const MAX_KEPT_ROWS = 50_000
 
+/** Snapshots with unsaved rows; saved when the process runs out of work, if never closed. */
+const unsaved = new Set<WeakRef<Snapshot>>()
+let hooked = false
+
+function saveBeforeExit(snapshot: Snapshot): void {
+  unsaved.add(new WeakRef(snapshot))
+  if (hooked) return
+  hooked = true
+  // 'beforeExit' fires when the event loop is empty: the writes started here keep the process
+  // alive until done, then it fires again with nothing left to save.
+  process.on('beforeExit', () => {
+    const refs = [...unsaved]
+    unsaved.clear()
+    for (const ref of refs) void ref.deref()?.save()
+  })
+}
+
 /** What the snapshot knows about a file whose stamp did not change. */
 export interface Known { hash: string, key: string, analysis: FileAnalysis }
 
@@ -20,7 +37,8 @@ export interface Known { hash: string, key: string, analysis: FileAnalysis }
  * content hash and analysis. A new engine (a fresh build process) trusts a file whose stamp is
  * unchanged, so a warm start reads neither the sources nor one cache entry per file. Only stamps
  * that were already old when recorded are trusted (the "racy git" rule), and the stamp includes
- * ctime, which no tool can set back: an edited file is always read again. A missing, corrupt or
+ * ctime, which no tool can set back: an edited file is always read again. It is the engine's only
+ * disk cache: saved by `close()`, or when the process runs out of work. A missing, corrupt or
  * unwritable snapshot only means a slower start.
  */
 export class Snapshot {
@@ -56,6 +74,7 @@ export class Snapshot {
     const old = this.rows.get(rel)
     if (!old || old.some((v, i) => v !== row[i])) {
       this.rows.set(rel, row)
+      if (!this.dirty) saveBeforeExit(this)
       this.dirty = true
     }
   }

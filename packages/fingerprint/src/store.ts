@@ -17,7 +17,7 @@ interface SideRecord { stamp: Stamp | undefined, hash: string }
 export interface Changes { changed: string[], removed: boolean }
 
 /**
- * The files the engine has read: source analyses (memory, then disk, then the parser worker,
+ * The files the engine has read: source analyses (memory, then the snapshot, then the parser worker,
  * keyed by content) and side files (package.json, JSON, assets) whose content a result depends on.
  */
 export class FileStore {
@@ -57,7 +57,7 @@ export class FileStore {
     this.side.set(abs, { stamp, hash })
   }
 
-  /** Saves the snapshot of the files read (the threads write per-file entries before answering). */
+  /** Saves the snapshot of the files read. */
   flush(): Promise<void> {
     return this.snapshot.save()
   }

@@ -5,7 +5,7 @@ export interface FingerprinterOptions {
    */
   root: string
   /**
-   * Folder of the on-disk per-file cache; `false` keeps it in memory only.
+   * Folder of the on-disk cache (one snapshot of the files read per root, see `close()`); `false` keeps it in memory only.
    * @default `<root>/node_modules/.cache/smart-cache/engine`
    */
   cacheDir?: string | false
@@ -80,6 +80,6 @@ export interface Fingerprinter {
   invalidate: (absFile: string) => void
   /** Warnings collected so far, deduplicated. */
   readonly warnings: readonly EngineWarning[]
-  /** Stops the parser threads (they never keep the process alive on their own) and waits for disk-cache writes. */
+  /** Stops the parser threads (they never keep the process alive on their own; they restart on demand) and saves the snapshot of the files read (also saved when the process runs out of work). */
   close: () => Promise<void>
 }

@@ -1,4 +1,4 @@
-import { cpSync, existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createFingerprinter, ENGINE_VERSION } from '@smart-cache/fingerprint'
@@ -202,9 +202,11 @@ describe('incremental and cached', () => {
       await e.close()
     }
     expect(existsSync(cache)).toBe(true)
-    const entries = readdirSync(join(cache, ENGINE_VERSION), { recursive: true }).filter(f => String(f).endsWith('.json'))
-    expect(entries.length).toBe(3)
-    // A new engine is served from those entries.
+    const snapshots = readdirSync(join(cache, ENGINE_VERSION)).filter(f => f.endsWith('.snapshot'))
+    expect(snapshots.length).toBe(1)
+    const saved = JSON.parse(readFileSync(join(cache, ENGINE_VERSION, snapshots[0]!), 'utf8')) as { files: object, analyses: object }
+    expect(Object.keys(saved.files).sort()).toEqual(['g.ts', 'main.ts'])
+    // A new engine is served from the snapshot.
     const again = await withEngine(dir, async eng => (await eng.fingerprint('main.ts', 'f')).hash, cache)
     expect(again).toMatch(/^[0-9a-f]{64}$/)
   })
@@ -249,12 +251,11 @@ describe('incremental and cached', () => {
     }
   })
 
-  it('a corrupt disk cache entry is ignored', async () => {
+  it('a corrupt disk cache is ignored', async () => {
     const dir = project({ 'main.ts': `export const f = () => 1` })
     const first = await withEngine(dir, async e => (await e.fingerprint('main.ts', 'f')).hash, join(dir, 'c'))
-    for (const f of readdirSync(join(dir, 'c'), { recursive: true })) {
-      const p = join(dir, 'c', String(f))
-      if (p.endsWith('.json')) writeFileSync(p, '{not json')
+    for (const f of readdirSync(join(dir, 'c'), { recursive: true, withFileTypes: true })) {
+      if (f.isFile()) writeFileSync(join(f.parentPath, f.name), '{not json')
     }
     expect(await withEngine(dir, async e => (await e.fingerprint('main.ts', 'f')).hash, join(dir, 'c'))).toBe(first)
   })

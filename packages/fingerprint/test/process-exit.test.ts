@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, describe, expect, it } from 'vitest'
+import { ENGINE_VERSION } from '@smart-cache/fingerprint'
 
 const run = promisify(execFile)
 const dist = resolve(import.meta.dirname, '../dist/index.mjs')
@@ -28,5 +29,8 @@ describe('the engine does not keep the process alive', () => {
     const warm = await run(process.execPath, ['--input-type=module', '-e', script, project], { timeout: 30_000 })
     expect(cold.stdout.trim()).toMatch(/^[0-9a-f]{64}$/)
     expect(warm.stdout.trim()).toBe(cold.stdout.trim())
+    // Never closed, the engine still saved its snapshot when the process ran out of work.
+    const dir = join(project, 'node_modules/.cache/smart-cache/engine', ENGINE_VERSION)
+    expect(readdirSync(dir).filter(f => f.endsWith('.snapshot'))).toHaveLength(1)
   })
 })

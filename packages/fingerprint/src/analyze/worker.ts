@@ -1,35 +1,23 @@
 import { readFileSync } from 'node:fs'
 import { parentPort } from 'node:worker_threads'
-import { DiskCache } from '../disk-cache.ts'
 import { blake3, initHash } from '../hash.ts'
 import { ENGINE_VERSION } from '../version.ts'
 import { analyzeSource } from './parse.ts'
 import type { SyntaxErrorInfo } from './types.ts'
 
 /**
- * Worker entry: reads, hashes and analyzes files off the main thread (the disk cache first), on a
+ * Worker entry: reads, hashes and analyzes files off the main thread, on a
  * thread whose native stack is large enough for the parser's recursion on very deep code (a
  * segfault on the main thread's 8 MB). Requests come in batches; results go back in chunks.
  */
 export interface FileRequest { id: number, path: string, ext: string }
 export interface FileResult { id: number, hash?: string, key?: string, analysis?: string, error?: SyntaxErrorInfo, crash?: string }
-interface Batch { cacheDir: string | false, requests: FileRequest[] }
+interface Batch { requests: FileRequest[] }
 
 /** Results are posted in chunks of this many, so the main thread can start linking early. */
 const CHUNK = 16
 
-const disks = new Map<string | false, DiskCache>()
-
-function diskFor(dir: string | false): DiskCache {
-  let d = disks.get(dir)
-  if (!d) {
-    d = new DiskCache(dir)
-    disks.set(dir, d)
-  }
-  return d
-}
-
-function handle(req: FileRequest, disk: DiskCache): FileResult {
+function handle(req: FileRequest): FileResult {
   let bytes: Uint8Array
   try {
     bytes = readFileSync(req.path)
@@ -40,24 +28,19 @@ function handle(req: FileRequest, disk: DiskCache): FileResult {
   }
   const hash = blake3(bytes)
   const key = blake3(`${ENGINE_VERSION}\n${req.ext}\n${hash}`)
-  const cached = disk.get(key)
-  if (cached !== undefined) return { id: req.id, hash, key, analysis: cached }
   const r = analyzeSource(`file${req.ext}`, bytes)
   if (!r.ok) return { id: req.id, error: r.error }
-  // JSON text: cheaper to post than a structured clone, and what the disk cache stores.
-  const json = JSON.stringify(r.analysis)
-  disk.set(key, json)
-  return { id: req.id, hash, key, analysis: json }
+  // JSON text: cheaper to post than a structured clone, and what the snapshot stores.
+  return { id: req.id, hash, key, analysis: JSON.stringify(r.analysis) }
 }
 
 const ready = initHash()
 parentPort!.on('message', async (batch: Batch) => {
   await ready
-  const disk = diskFor(batch.cacheDir)
   let out: FileResult[] = []
   for (const req of batch.requests) {
     try {
-      out.push(handle(req, disk))
+      out.push(handle(req))
     }
     catch (error) {
       out.push({ id: req.id, crash: String((error as Error)?.stack ?? error) })
