@@ -48,10 +48,12 @@ class Engine implements Fingerprinter {
     }
     this.root = resolve(options.root)
     const threads = options.parserThreads ?? Math.min(2, availableParallelism())
-    // Parser threads start on the first file that needs parsing: a warm start may need none.
+    // With a snapshot, parser threads start on the first file that needs parsing: a warm start may need none.
     const cacheDir = options.cacheDir ?? join(this.root, 'node_modules', '.cache', 'smart-cache', 'engine')
     this.pool = new AnalyzerPool(new URL('./worker.mjs', import.meta.url), threads)
     const snapshot = new Snapshot(cacheDir === false ? false : join(cacheDir, ENGINE_VERSION, snapshotName(this.root)))
+    // Nothing on disk yet (a cold start): the first thread loads the parser while the caller works.
+    if (!snapshot.exists()) this.pool.warm()
     const warn = this.warn.bind(this)
     this.store = new FileStore(this.root, this.pool, snapshot, (rel, a) => {
       for (const w of a.warnings) warn('untracked-dynamic-import', `${rel}:${w.line}:${w.column}: ${w.message}`, rel, w.line, w.column)

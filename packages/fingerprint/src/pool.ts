@@ -94,6 +94,11 @@ export class AnalyzerPool {
     })
   }
 
+  /** Starts the first thread ahead of the first request (it loads the parser while the caller works). */
+  warm(): void {
+    if (!this.threads[0]) this.start(0)
+  }
+
   /** Stops the threads. */
   async close(): Promise<void> {
     const running = this.threads.filter(t => t !== undefined)

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { mkdir, rename, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import type { FileAnalysis } from './analyze/types.ts'
@@ -60,6 +60,23 @@ export class Snapshot {
     if (!row || row[0] !== stamp.size || row[1] !== stamp.mtimeMs || row[2] !== stamp.ctimeMs || row[3] !== stamp.ino) return undefined
     const analysis = this.analyses.get(row[5])
     return analysis && { hash: row[4], key: row[5], analysis }
+  }
+
+  /** Whether the snapshot has a row for `rel`, whatever its stamp. */
+  knows(rel: string): boolean {
+    this.load()
+    return this.rows.has(rel)
+  }
+
+  /** The analysis stored under a content key. */
+  analysisOf(key: string): FileAnalysis | undefined {
+    this.load()
+    return this.analyses.get(key)
+  }
+
+  /** Whether a snapshot file exists (a cold start has none). */
+  exists(): boolean {
+    return this.file !== false && existsSync(this.file)
   }
 
   /** Records a file read by this engine; `json` is the analysis as JSON text when at hand. */

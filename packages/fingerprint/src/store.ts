@@ -1,12 +1,16 @@
+import { readFileSync } from 'node:fs'
 import { extname, relative } from 'node:path'
 import type { FileAnalysis } from './analyze/types.ts'
 import { FingerprintError } from './errors.ts'
+import { blake3 } from './hash.ts'
 import { hashBytes, sameStamp, type Stamp, stampOf } from './files.ts'
 import type { AnalyzerPool } from './pool.ts'
-import type { Snapshot } from './snapshot.ts'
+import type { Known, Snapshot } from './snapshot.ts'
 
 /** Larger source files are refused: nesting depth is bounded by length, and the parser stack by this. */
 export const MAX_SOURCE_BYTES = 4 * 1024 * 1024
+
+import { contentKey } from './version.ts'
 
 export { ENGINE_VERSION } from './version.ts'
 
@@ -87,6 +91,25 @@ export class FileStore {
     return out
   }
 
+  /**
+   * A file the snapshot knows under another stamp (touched, or recorded within the racy window)
+   * whose content did not change: hashed here, neither parsed nor sent to a parser thread.
+   */
+  private sameContent(abs: string, rel: string): Known | undefined {
+    if (!this.snapshot.knows(rel)) return undefined
+    let bytes: Uint8Array
+    try {
+      bytes = readFileSync(abs)
+    }
+    catch {
+      return undefined
+    }
+    const hash = blake3(bytes)
+    const key = contentKey(extname(abs), hash)
+    const analysis = this.byContent.get(key) ?? this.snapshot.analysisOf(key)
+    return analysis && { hash, key, analysis }
+  }
+
   private async load(abs: string): Promise<FileAnalysis> {
     const rel = relative(this.root, abs).replaceAll('\\', '/')
     const stamp = stampOf(abs)
@@ -94,8 +117,9 @@ export class FileStore {
     if (stamp.size > MAX_SOURCE_BYTES) {
       throw new FingerprintError(`${rel} is ${(stamp.size / 1048576).toFixed(1)} MB; the engine parses source files up to ${MAX_SOURCE_BYTES / 1048576} MB. Keep generated bundles out of a cached function's dependencies (under node_modules a package counts by name@version).`)
     }
-    const known = this.snapshot.lookup(rel, stamp)
+    const known = this.snapshot.lookup(rel, stamp) ?? this.sameContent(abs, rel)
     if (known) {
+      this.snapshot.record(rel, stamp, known.hash, known.key, known.analysis)
       this.sources.set(abs, { stamp, hash: known.hash, analysis: known.analysis })
       this.byContent.set(known.key, known.analysis)
       this.onWarning(rel, known.analysis)

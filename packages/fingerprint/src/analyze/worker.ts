@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { parentPort } from 'node:worker_threads'
 import { blake3, initHash } from '../hash.ts'
-import { ENGINE_VERSION } from '../version.ts'
+import { contentKey } from '../version.ts'
 import { analyzeSource } from './parse.ts'
 import type { SyntaxErrorInfo } from './types.ts'
 
@@ -27,7 +27,7 @@ function handle(req: FileRequest): FileResult {
     return { id: req.id, error: { kind: 'read', message: `cannot be read (${code}). Check that the file exists and is readable.`, line: 0, column: 0, codeframe: '' } }
   }
   const hash = blake3(bytes)
-  const key = blake3(`${ENGINE_VERSION}\n${req.ext}\n${hash}`)
+  const key = contentKey(req.ext, hash)
   const r = analyzeSource(`file${req.ext}`, bytes)
   if (!r.ok) return { id: req.id, error: r.error }
   // JSON text: cheaper to post than a structured clone, and what the snapshot stores.
