@@ -14,8 +14,12 @@ export interface FileRequest { id: number, path: string, ext: string }
 export interface FileResult { id: number, hash?: string, key?: string, analysis?: string, error?: SyntaxErrorInfo, crash?: string }
 interface Batch { requests: FileRequest[] }
 
-/** Results are posted in chunks of this many, so the main thread can start linking early. */
-const CHUNK = 16
+/**
+ * Results are posted in chunks: at most this many, and at least every FLUSH_MS, so the main
+ * thread starts linking (and finds the next files) as soon as large files are done.
+ */
+const CHUNK = 64
+const FLUSH_MS = 2
 
 function handle(req: FileRequest): FileResult {
   let bytes: Uint8Array
@@ -38,6 +42,7 @@ const ready = initHash()
 parentPort!.on('message', async (batch: Batch) => {
   await ready
   let out: FileResult[] = []
+  let flushed = performance.now()
   for (const req of batch.requests) {
     try {
       out.push(handle(req))
@@ -45,9 +50,10 @@ parentPort!.on('message', async (batch: Batch) => {
     catch (error) {
       out.push({ id: req.id, crash: String((error as Error)?.stack ?? error) })
     }
-    if (out.length >= CHUNK) {
+    if (out.length >= CHUNK || performance.now() - flushed >= FLUSH_MS) {
       parentPort!.postMessage(out)
       out = []
+      flushed = performance.now()
     }
   }
   if (out.length > 0) parentPort!.postMessage(out)
