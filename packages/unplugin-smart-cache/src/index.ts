@@ -60,6 +60,9 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
       filter: { id: { include: options.include, exclude: options.exclude }, code: RUNTIME },
       async handler(code, id) {
         const e = await getEnv()
+        // The runtime's own modules (a workspace link, outside node_modules) hold no marks.
+        if (e.diagnostics.isRuntime(id.replace(/[?#].*$/, '')))
+          return null
         let result
         try {
           result = await transformModule(code, id, e)

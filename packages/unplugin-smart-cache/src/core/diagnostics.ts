@@ -75,8 +75,8 @@ export class DiagnosticsCollector {
     this.runtime = runtimeDir(root)
   }
 
-  /** Whether a reached file belongs to the smart-cache runtime (never scanned). */
-  private isRuntime(abs: string): boolean {
+  /** Whether a file belongs to the smart-cache runtime (never scanned, never rewritten). */
+  isRuntime(abs: string): boolean {
     if (!this.runtime)
       return false
     try {
