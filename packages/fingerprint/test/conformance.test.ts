@@ -1,6 +1,6 @@
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createFingerprinter } from '@smart-cache/fingerprint'
 import { replaceContent, tempDir, withEngine } from './helpers.ts'
 
@@ -11,10 +11,6 @@ const casesDir = join(resolve(repoRoot, '../shared'), 'conformance', 'fingerprin
 interface Case { name: string, level: 'must' | 'should', expect: 'same' | 'changed', target: string, why: string }
 
 const cases: Case[] = readdirSync(casesDir).sort().map(name => JSON.parse(readFileSync(join(casesDir, name, 'case.json'), 'utf8')) as Case)
-const dirs: string[] = []
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true })
-})
 
 function split(target: string): [string, string] {
   const i = target.lastIndexOf('#')
@@ -32,7 +28,6 @@ describe('shared conformance cases', () => {
 
     it(`[${c.level}] ${c.name}: ${c.expect} (fresh engine per side)`, async () => {
       const dir = tempDir('fp-conf-')
-      dirs.push(dir)
       replaceContent(dir, join(casesDir, c.name, 'before'))
       const before = await withEngine(dir, async e => (await e.fingerprint(file, name)).hash)
       replaceContent(dir, join(casesDir, c.name, 'after'))
@@ -45,7 +40,6 @@ describe('shared conformance cases', () => {
     it(`[${c.level}] ${c.name}: ${c.expect} (one long-lived engine with its disk cache)`, async () => {
       const dir = tempDir('fp-conf-')
       const cache = tempDir('fp-conf-cache-')
-      dirs.push(dir, cache)
       const engine = createFingerprinter({ root: dir, cacheDir: cache })
       try {
         replaceContent(dir, join(casesDir, c.name, 'before'))

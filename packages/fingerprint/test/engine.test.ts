@@ -1,19 +1,9 @@
 import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createFingerprinter, ENGINE_VERSION } from '@smart-cache/fingerprint'
-import { fingerprintOf, tempDir, withEngine, writeFiles } from './helpers.ts'
+import { fingerprintOf, project, withEngine } from './helpers.ts'
 
-const dirs: string[] = []
-function project(files: Record<string, string | Uint8Array>): string {
-  const dir = tempDir()
-  dirs.push(dir)
-  writeFiles(dir, files)
-  return dir
-}
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true })
-})
 
 const hashOf = (dir: string, file: string, name: string): Promise<string> =>
   withEngine(dir, async e => (await e.fingerprint(file, name)).hash)

@@ -2,10 +2,25 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } fr
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { createFingerprinter, type Fingerprinter } from '@smart-cache/fingerprint'
+import { afterAll } from 'vitest'
 
-/** A fresh empty folder under the OS temp dir. */
+const created: string[] = []
+afterAll(() => {
+  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true })
+})
+
+/** A fresh empty folder under the OS temp dir, removed after the test file. */
 export function tempDir(prefix = 'fp-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix))
+  const dir = mkdtempSync(join(tmpdir(), prefix))
+  created.push(dir)
+  return dir
+}
+
+/** A temporary project made of `files` (path → content), removed after the test file. */
+export function project(files: Record<string, string | Uint8Array>): string {
+  const dir = tempDir()
+  writeFiles(dir, files)
+  return dir
 }
 
 /** Writes `files` (path → content) under `dir`. */

@@ -1,18 +1,8 @@
-import { rmSync, writeFileSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
-import { tempDir, withEngine, writeFiles } from './helpers.ts'
+import { describe, expect, it } from 'vitest'
+import { project, withEngine } from './helpers.ts'
 
-const dirs: string[] = []
-function project(files: Record<string, string | Uint8Array>): string {
-  const dir = tempDir()
-  dirs.push(dir)
-  writeFiles(dir, files)
-  return dir
-}
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true })
-})
 
 const N = 50_000
 

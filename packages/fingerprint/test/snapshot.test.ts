@@ -1,20 +1,14 @@
-import { readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
+import { readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { ENGINE_VERSION } from '@smart-cache/fingerprint'
-import { tempDir, withEngine, writeFiles } from './helpers.ts'
+import { project, withEngine } from './helpers.ts'
 
-const dirs: string[] = []
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true })
-})
 
 /** A project with its own engine cache folder. */
-function project(files: Record<string, string>): { dir: string, cache: string } {
-  const dir = tempDir()
-  dirs.push(dir)
-  writeFiles(dir, files)
+function projectWithCache(files: Record<string, string>): { dir: string, cache: string } {
+  const dir = project(files)
   return { dir, cache: join(dir, 'cache') }
 }
 
@@ -43,7 +37,7 @@ const files = {
 
 describe('snapshot of the files read (warm start of a new engine)', () => {
   it('serves unchanged files from the snapshot and re-reads an edited one', async () => {
-    const { dir, cache } = project(files)
+    const { dir, cache } = projectWithCache(files)
     await sleep(3100) // stamps older than the racy window are trusted
     const first = await hashOf(dir, cache)
     const snap = snapshotPath(cache)
@@ -63,7 +57,7 @@ describe('snapshot of the files read (warm start of a new engine)', () => {
   })
 
   it('does not trust stamps recorded within the racy window (the file is hashed again)', async () => {
-    const { dir, cache } = project(files)
+    const { dir, cache } = projectWithCache(files)
     const first = await hashOf(dir, cache) // files written just now
     const snap = snapshotPath(cache)
     const data = JSON.parse(readFileSync(snap, 'utf8')) as { files: Record<string, Array<number | string>> }
@@ -75,7 +69,7 @@ describe('snapshot of the files read (warm start of a new engine)', () => {
   })
 
   it('a touched file with unchanged content is hashed, not parsed again', async () => {
-    const { dir, cache } = project(files)
+    const { dir, cache } = projectWithCache(files)
     await sleep(3100)
     const first = await hashOf(dir, cache)
     const original = tamper(snapshotPath(cache))
@@ -87,7 +81,7 @@ describe('snapshot of the files read (warm start of a new engine)', () => {
   })
 
   it('ignores a corrupt snapshot', async () => {
-    const { dir, cache } = project(files)
+    const { dir, cache } = projectWithCache(files)
     const first = await hashOf(dir, cache)
     writeFileSync(snapshotPath(cache), '{"files":{"main.ts":[1,2')
     expect(await hashOf(dir, cache)).toBe(first)
@@ -96,7 +90,7 @@ describe('snapshot of the files read (warm start of a new engine)', () => {
   })
 
   it('an edit after the snapshot gives the same fingerprint as a fresh engine', async () => {
-    const { dir, cache } = project(files)
+    const { dir, cache } = projectWithCache(files)
     await sleep(3100)
     await hashOf(dir, cache)
     writeFileSync(join(dir, 'g.ts'), `export const g = () => 3`)
