@@ -79,28 +79,28 @@ export function referencesName(fn: AstNode, name: string): boolean {
   return found
 }
 
-/** Whether the function body uses `super` (which a plain function expression cannot). */
-export function usesSuper(fn: AstNode): boolean {
+const FUNCTION_SCOPES = ['FunctionExpression', 'FunctionDeclaration']
+
+/** Whether a node of `type` stands in `fn`'s body outside the nested nodes of the `scopes` types. */
+function bodyContains(fn: AstNode, type: string, scopes: string[]): boolean {
   let found = false
   walk(fn.body, (node) => {
-    if (node.type === 'Super')
+    if (node.type === type)
       found = true
-    if (found || node.type === 'FunctionExpression' || node.type === 'FunctionDeclaration')
+    if (found || scopes.includes(node.type))
       return false
   })
   return found
 }
 
-/** Whether the function's own `this` is used (arrows inside included, nested functions not). */
+/** Whether the function body uses `super` (which a plain function expression cannot). */
+export function usesSuper(fn: AstNode): boolean {
+  return bodyContains(fn, 'Super', FUNCTION_SCOPES)
+}
+
+/** Whether the function's own `this` is used (arrows inside included, nested functions and classes not). */
 export function usesThis(fn: AstNode): boolean {
-  let found = false
-  walk(fn.body, (node) => {
-    if (node.type === 'ThisExpression')
-      found = true
-    if (found || node.type === 'FunctionExpression' || node.type === 'FunctionDeclaration' || node.type === 'ClassBody')
-      return false
-  })
-  return found
+  return bodyContains(fn, 'ThisExpression', [...FUNCTION_SCOPES, 'ClassBody'])
 }
 
 /** A method's own name and placement, when its result depends on `this`. */
