@@ -17,6 +17,11 @@ export type { DiagnosticsLevel, DiagnosticsOptions, Options } from './core/optio
 
 const NAME = 'unplugin-smart-cache'
 
+/** A one-off Rollup/Vite/Rolldown build (not watch mode): nothing is watched, the engine can close. */
+function isOneOffBuild(context: unknown): boolean {
+  return (context as { meta?: { watchMode?: boolean } }).meta?.watchMode === false
+}
+
 export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (rawOptions, meta) => {
   const options = resolveOptions(rawOptions)
   let root = options.root
@@ -48,6 +53,13 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
   const manifest = (): string | undefined =>
     options.manifest && registry.size > 0 ? manifestJson(registry.entries()) : undefined
 
+  /** Rollup and Rolldown: the manifest is an asset of the bundle. */
+  function emitManifest(this: { emitFile: (file: { type: 'asset', fileName: string, source: string }) => unknown }): void {
+    const json = manifest()
+    if (json && options.manifest)
+      this.emitFile({ type: 'asset', fileName: options.manifest, source: json })
+  }
+
   return {
     name: NAME,
     enforce: 'pre',
@@ -78,7 +90,7 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
         if (!result)
           return null
         // A one-off Rollup/Vite/Rolldown build watches nothing: skip thousands of calls.
-        if ((this as { meta?: { watchMode?: boolean } }).meta?.watchMode !== false) {
+        if (!isOneOffBuild(this)) {
           for (const f of result.watchFiles)
             this.addWatchFile(f)
         }
@@ -95,7 +107,7 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
     async buildEnd() {
       // A one-off build is done with the engine: save its snapshot (the next build starts warm)
       // and stop its parser threads. It stays usable: threads restart on demand.
-      if ((this as { meta?: { watchMode?: boolean } }).meta?.watchMode === false && env)
+      if (isOneOffBuild(this) && env)
         await (await env.catch(() => undefined))?.engine.close?.()
       const json = manifest()
       if (!json || !options.manifest)
@@ -110,20 +122,8 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
           writeManifestFile(dir, options.manifest, json)
       }
     },
-    rollup: {
-      generateBundle() {
-        const json = manifest()
-        if (json && options.manifest)
-          this.emitFile({ type: 'asset', fileName: options.manifest, source: json })
-      },
-    },
-    rolldown: {
-      generateBundle() {
-        const json = manifest()
-        if (json && options.manifest)
-          this.emitFile({ type: 'asset', fileName: options.manifest, source: json })
-      },
-    },
+    rollup: { generateBundle: emitManifest },
+    rolldown: { generateBundle: emitManifest },
     vite: {
       configResolved(config) {
         root ??= config.root
