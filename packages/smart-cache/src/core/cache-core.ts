@@ -212,7 +212,8 @@ export class CacheCore {
       return undefined
     }
     if (raw === null || raw === undefined) return undefined
-    if (rawSize(raw) > r.security.maxEntrySize) return this.oversized('read', storeKey, rawSize(raw), r)
+    const size = rawSize(raw)
+    if (size > r.security.maxEntrySize) return this.oversized('read', storeKey, size, r)
     try {
       const entry = openEnvelope(raw, { signer: r.security.signer, key: storeKey })
       this.stats.bytesRead += entry.size
