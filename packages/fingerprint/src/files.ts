@@ -1,12 +1,11 @@
 import { readFileSync, statSync } from 'node:fs'
 import { FingerprintError } from './errors.ts'
+import { RACY_MS } from './facts.ts'
 import { blake3 } from './hash.ts'
 
 /** A file's identity at one moment: enough to tell, without reading it, that it did not change. */
 export interface Stamp { size: number, mtimeMs: number, ctimeMs: number, ino: number }
 
-/** Within this many milliseconds of a write, equal stamps prove nothing (the "racy git" problem). */
-const RACY_MS = 3000
 
 export function stampOf(abs: string): Stamp | undefined {
   const s = statSync(abs, { throwIfNoEntry: false })

@@ -1,11 +1,23 @@
-import { createBLAKE3, type IHasher } from 'hash-wasm'
+import { createRequire } from 'node:module'
+import type { IHasher } from 'hash-wasm'
+
+type CreateBlake3 = typeof import('hash-wasm')['createBLAKE3']
 
 let hasher: IHasher | undefined
 let loading: Promise<void> | undefined
 
+/**
+ * hash-wasm's BLAKE3 alone: its package index loads every algorithm (~25 ms), its per-algorithm
+ * build ~3 ms. The package has no `exports` map, so the file is reachable and stable.
+ */
+function loadCreateBlake3(): CreateBlake3 {
+  const require = createRequire(import.meta.url)
+  return (require('hash-wasm/dist/blake3.umd.min.js') as { createBLAKE3: CreateBlake3 }).createBLAKE3
+}
+
 /** Loads the BLAKE3 WebAssembly module once; every other function here needs it. */
 export function initHash(): Promise<void> {
-  loading ??= createBLAKE3().then((h) => { hasher = h })
+  loading ??= loadCreateBlake3()().then((h) => { hasher = h })
   return loading
 }
 

@@ -1,5 +1,6 @@
-export { createFingerprinter, ENGINE_VERSION } from './engine.ts'
+export { createFingerprinter } from './engine.ts'
 export { FingerprintError } from './errors.ts'
+export { ENGINE_VERSION } from './version.ts'
 export type {
   BindingFingerprint,
   DependencyInfo,

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs'
 import { isBuiltin } from 'node:module'
-import { dirname, join } from 'node:path'
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path'
 import { ResolverFactory } from 'oxc-resolver'
+import type { Facts } from './answers.ts'
+import { pathState } from './facts.ts'
 
 /** Where an import specifier leads. */
 export type Resolved =
@@ -32,7 +34,14 @@ export class Resolver {
 
   private memo = new Map<string, Resolved>()
 
+  constructor(private root: string) {}
+
   private packages = new Map<string, { name: string, version: string } | undefined>()
+
+  /** State of each folder and file a resolution consulted, taken before it ran. */
+  private consulted: Facts = new Map()
+  /** Folders whose ancestors' node_modules, package.json and tsconfig.json are recorded. */
+  private chains = new Set<string>()
 
   resolve(fromFile: string, specifier: string): Resolved {
     const dir = dirname(fromFile)
@@ -48,21 +57,75 @@ export class Resolver {
   clear(): void {
     this.memo.clear()
     this.packages.clear()
+    this.consulted.clear()
+    this.chains.clear()
     this.factory.clearCache()
+  }
+
+  /** What the resolutions so far depended on: a change to any of these paths may change one. */
+  facts(): Facts {
+    return this.consulted
   }
 
   private compute(fromFile: string, specifier: string): Resolved {
     if (isBuiltin(specifier)) return { kind: 'builtin', name: specifier.replace(/^node:/, '') }
+    const isRelative = specifier.startsWith('.') || isAbsolute(specifier)
+    this.noteBefore(fromFile, specifier, isRelative)
     // resolveFileSync (not sync(dir)) so that `tsconfig: 'auto'` finds the file's tsconfig.json.
     const res = this.factory.resolveFileSync(fromFile, specifier)
     if (res.builtin) return { kind: 'builtin', name: res.builtin.resolved.replace(/^node:/, '') }
     if (!res.path) return { kind: 'unresolved', error: res.error ?? 'not found' }
     const abs = res.path
     const pkg = this.packageOf(abs)
+    // A bare specifier that leads to source (tsconfig paths, a workspace link, `#imports`): a new
+    // file in the folders above the target could take its place.
+    if (!isRelative && !pkg) this.noteTargetFolders(abs)
     if (pkg) return { kind: 'package', ...pkg, subpath: subpathOf(specifier, pkg.name), abs }
     if (abs.endsWith('.json')) return { kind: 'json', abs }
     if (SOURCE.test(abs) && !DTS.test(abs)) return { kind: 'source', abs }
     return { kind: 'asset', abs }
+  }
+
+  private note(abs: string): string {
+    let state = this.consulted.get(abs)
+    if (state === undefined) this.consulted.set(abs, state = pathState(abs))
+    return state
+  }
+
+  /**
+   * Records, before resolving, where a new or removed entry could change the result: for a
+   * relative specifier the folder it points into and the path itself (a folder's index or
+   * package.json); for a bare one every ancestor's node_modules (and @scope folder),
+   * package.json (`imports`, self-references) and tsconfig.json (`paths`).
+   */
+  private noteBefore(fromFile: string, specifier: string, isRelative: boolean): void {
+    const dir = dirname(fromFile)
+    if (isRelative) {
+      const base = resolve(dir, specifier)
+      this.note(dirname(base))
+      // A folder may hold a package.json naming its entry; a file cannot (its state covers it becoming a folder).
+      if (this.note(base).startsWith('d')) this.note(join(base, 'package.json'))
+      return
+    }
+    const scope = specifier.startsWith('@') ? specifier.split('/')[0]! : undefined
+    const chainKey = `${dir}\0${scope ?? ''}`
+    if (this.chains.has(chainKey)) return
+    this.chains.add(chainKey)
+    for (let d = dir; ; d = dirname(d)) {
+      this.note(join(d, 'node_modules'))
+      if (scope) this.note(join(d, 'node_modules', scope))
+      this.note(join(d, 'package.json'))
+      this.note(join(d, 'tsconfig.json'))
+      if (dirname(d) === d) break
+    }
+  }
+
+  /** The folders from the target's up to (not including) the first that holds the project root. */
+  private noteTargetFolders(abs: string): void {
+    for (let d = dirname(abs); dirname(d) !== d && !isInside(this.root, d) && !this.chains.has(`target\0${d}`); d = dirname(d)) {
+      this.chains.add(`target\0${d}`)
+      this.note(d)
+    }
   }
 
   /** name@version of the installed package holding `abs`, when it lies under node_modules. */
@@ -76,6 +139,12 @@ export class Resolver {
     if (!this.packages.has(dir)) this.packages.set(dir, readPackage(dir))
     return { dir, ...(this.packages.get(dir) ?? { name: rest.slice(0, depth).join('/'), version: 'unknown' }) }
   }
+}
+
+/** Whether `path` is `dir` or lies inside it. */
+function isInside(path: string, dir: string): boolean {
+  const rel = relative(dir, path)
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel))
 }
 
 function readPackage(dir: string): { name: string, version: string } | undefined {

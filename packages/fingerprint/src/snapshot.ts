@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { mkdir, rename, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import type { FileAnalysis } from './analyze/types.ts'
+import { saveBeforeExit } from './exit-save.ts'
 import { sameStamp, type Stamp } from './files.ts'
 
 /** `[size, mtimeMs, ctimeMs, ino, content hash, analysis key]` of one root-relative file. */
@@ -11,23 +12,6 @@ interface SnapshotFile { files: Record<string, FileRow>, analyses: Record<string
 
 /** Above this many files, rows of files not seen by this engine are dropped when saving. */
 const MAX_KEPT_ROWS = 50_000
-
-/** Snapshots with unsaved rows; saved when the process runs out of work, if never closed. */
-const unsaved = new Set<WeakRef<Snapshot>>()
-let hooked = false
-
-function saveBeforeExit(snapshot: Snapshot): void {
-  unsaved.add(new WeakRef(snapshot))
-  if (hooked) return
-  hooked = true
-  // 'beforeExit' fires when the event loop is empty: the writes started here keep the process
-  // alive until done, then it fires again with nothing left to save.
-  process.on('beforeExit', () => {
-    const refs = [...unsaved]
-    unsaved.clear()
-    for (const ref of refs) void ref.deref()?.save()
-  })
-}
 
 /** What the snapshot knows about a file whose stamp did not change. */
 export interface Known { hash: string, key: string, analysis: FileAnalysis }

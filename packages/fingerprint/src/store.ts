@@ -3,6 +3,8 @@ import { extname, relative } from 'node:path'
 import type { FileAnalysis } from './analyze/types.ts'
 import { FingerprintError } from './errors.ts'
 import { blake3 } from './hash.ts'
+import type { Facts } from './answers.ts'
+import { fileState } from './facts.ts'
 import { hashBytes, sameStamp, type Stamp, stampOf } from './files.ts'
 import type { AnalyzerPool } from './pool.ts'
 import type { Known, Snapshot } from './snapshot.ts'
@@ -14,8 +16,8 @@ import { contentKey } from './version.ts'
 
 export { ENGINE_VERSION } from './version.ts'
 
-interface SourceRecord { stamp: Stamp, hash: string, analysis: FileAnalysis }
-interface SideRecord { stamp: Stamp | undefined, hash: string }
+interface SourceRecord { stamp: Stamp, hash: string, analysis: FileAnalysis, state: string }
+interface SideRecord { stamp: Stamp | undefined, hash: string, state: string }
 
 /** What `revalidate()` found: files whose content changed, and whether one disappeared. */
 export interface Changes { changed: string[], removed: boolean }
@@ -58,7 +60,21 @@ export class FileStore {
       if (stamp) hash = hashBytes(abs)
     }
     catch {}
-    this.side.set(abs, { stamp, hash })
+    this.side.set(abs, { stamp, hash, state: fileState(stamp) })
+  }
+
+  /** The state of every known file, taken before it was read (for the answer cache). */
+  facts(): Facts {
+    const out: Facts = new Map()
+    for (const map of [this.sources, this.side] as Array<Map<string, SourceRecord | SideRecord>>) {
+      for (const [abs, rec] of map) out.set(abs, rec.state)
+    }
+    return out
+  }
+
+  /** Content hash of a known file (source, JSON, asset or package.json). */
+  contentHash(abs: string): string | undefined {
+    return (this.sources.get(abs) ?? this.side.get(abs))?.hash
   }
 
   /** Saves the snapshot of the files read. */
@@ -117,10 +133,11 @@ export class FileStore {
     if (stamp.size > MAX_SOURCE_BYTES) {
       throw new FingerprintError(`${rel} is ${(stamp.size / 1048576).toFixed(1)} MB; the engine parses source files up to ${MAX_SOURCE_BYTES / 1048576} MB. Keep generated bundles out of a cached function's dependencies (under node_modules a package counts by name@version).`)
     }
+    const state = fileState(stamp)
     const known = this.snapshot.lookup(rel, stamp) ?? this.sameContent(abs, rel)
     if (known) {
       this.snapshot.record(rel, stamp, known.hash, known.key, known.analysis)
-      this.sources.set(abs, { stamp, hash: known.hash, analysis: known.analysis })
+      this.sources.set(abs, { stamp, hash: known.hash, analysis: known.analysis, state })
       this.byContent.set(known.key, known.analysis)
       this.onWarning(rel, known.analysis)
       return known.analysis
@@ -136,14 +153,14 @@ export class FileStore {
     const analysis = this.byContent.get(key) ?? result.analysis
     this.snapshot.record(rel, stamp, hash, key, analysis, json)
     this.byContent.set(key, analysis)
-    this.sources.set(abs, { stamp, hash, analysis })
+    this.sources.set(abs, { stamp, hash, analysis, state })
     this.onWarning(rel, analysis)
     return analysis
   }
 }
 
 /** Whether a file still has the content recorded. */
-function check(abs: string, rec: { stamp: Stamp | undefined, hash: string }): 'same' | 'changed' | 'removed' {
+function check(abs: string, rec: { stamp: Stamp | undefined, hash: string, state: string }): 'same' | 'changed' | 'removed' {
   const now = stampOf(abs)
   if (!now) return rec.stamp ? 'removed' : 'same'
   if (!rec.stamp) return 'changed'
@@ -155,5 +172,6 @@ function check(abs: string, rec: { stamp: Stamp | undefined, hash: string }): 's
     return 'removed'
   }
   rec.stamp = now
+  rec.state = fileState(now)
   return 'same'
 }

@@ -15,6 +15,14 @@ export interface FingerprinterOptions {
    * @default Math.min(2, os.availableParallelism())
    */
   parserThreads?: number
+  /**
+   * When the files the engine knows are checked for changes. `'every-call'`: at the start of
+   * every call (overlapping calls share one check). `'after-invalidate'`: once, by the first
+   * call; afterwards only the files named by `invalidate()` are re-read. For a caller that reports
+   * every change, like a bundler plugin (one build, or watch mode with its watcher).
+   * @default 'every-call'
+   */
+  recheck?: 'every-call' | 'after-invalidate'
 }
 
 /** One binding a fingerprint is made of. */
@@ -37,6 +45,12 @@ export interface BindingFingerprint {
   hash: string
   /** Every source binding (and JSON or asset file, binding `*`) reached, transitively, sorted by file then binding; the target itself excluded. */
   deps: DependencyInfo[]
+  /**
+   * BLAKE3 over the exact bytes of the target's file and of every file in `deps`: unlike `hash`,
+   * it changes with comments and formatting. For caches of results derived from source text
+   * (diagnostics with line numbers).
+   */
+  sourceHash: string
 }
 
 /** A node of `explain()`'s dependency tree. */

@@ -1,0 +1,252 @@
+import { existsSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
+import { resolve } from 'node:path'
+import type { AnswerRecord, Facts } from './answers.ts'
+import { Graph } from './graph.ts'
+import { blake3, initHash } from './hash.ts'
+import { type GraphNode, Linker } from './linker.ts'
+import { AnalyzerPool } from './pool.ts'
+import { Resolver } from './resolve.ts'
+import { Snapshot } from './snapshot.ts'
+import { FileStore } from './store.ts'
+import type { BindingFingerprint, DependencyInfo, ExplainNode, FingerprinterOptions } from './types.ts'
+
+/** For lookups made on behalf of the caller: nothing to invalidate, so reads are not kept. */
+class IgnoredReads extends Set<string> {
+  override add(): this {
+    return this
+  }
+}
+const IGNORED = new IgnoredReads()
+
+/** How the core reports a warning (the engine keeps one deduplicated list). */
+export type WarnSink = (code: string, text: string, file?: string, line?: number, column?: number) => void
+
+/**
+ * The full engine: parser threads, resolver, per-file snapshot and dependency graph. Loaded by
+ * `createFingerprinter`'s engine on the first call its stored answers cannot serve.
+ */
+export class Core {
+  private root: string
+  private pool: AnalyzerPool
+  private resolver: Resolver
+  private store: FileStore
+  private linker: Linker
+  private graph: Graph
+  private pendingChanges = new Set<string>()
+  private resetAll = false
+  private active = 0
+  private idle: Promise<void> = Promise.resolve()
+  private wake: () => void = () => {}
+  private recheckEveryCall: boolean
+  /** Answers of `fingerprint()` since the graph last changed, by `file\0name`. */
+  private answered = new Map<string, BindingFingerprint>()
+
+  constructor(options: FingerprinterOptions, snapshotFile: string | false, private warn: WarnSink) {
+    this.root = resolve(options.root)
+    this.recheckEveryCall = options.recheck !== 'after-invalidate'
+    this.resolver = new Resolver(this.root)
+    const threads = options.parserThreads ?? Math.min(2, availableParallelism())
+    // With a snapshot, parser threads start on the first file that needs parsing: a warm start may need none.
+    this.pool = new AnalyzerPool(new URL('./worker.mjs', import.meta.url), threads)
+    const snapshot = new Snapshot(snapshotFile)
+    // Nothing on disk yet (a cold start): the first thread loads the parser while the caller works.
+    if (!snapshot.exists()) this.pool.warm()
+    this.store = new FileStore(this.root, this.pool, snapshot, (rel, a) => {
+      for (const w of a.warnings) this.warn('untracked-dynamic-import', `${rel}:${w.line}:${w.column}: ${w.message}`, rel, w.line, w.column)
+    })
+    this.linker = new Linker(this.root, this.store, this.resolver, this.warn)
+    this.graph = new Graph(this.linker)
+  }
+
+  invalidate(absFile: string): void {
+    const abs = resolve(this.root, absFile)
+    // A known file that still exists changed in place; anything else (added, removed) can change
+    // how imports resolve, so everything is recomputed.
+    if (this.store.has(abs) && existsSync(abs)) this.pendingChanges.add(abs)
+    else this.resetAll = true
+    this.store.forget(abs)
+  }
+
+  /** Stops the parser threads (restarted on demand) and saves the snapshot. */
+  async close(): Promise<void> {
+    await Promise.all([this.pool.close(), this.store.flush()])
+  }
+
+  fingerprint(file: string, name: string): Promise<BindingFingerprint> {
+    return this.call(async () => {
+      const abs = this.abs(file)
+      const key = await this.linker.targetKey(abs, name, IGNORED)
+      await this.graph.ensure([key])
+      const out = this.result(abs, name, key)
+      this.answered.set(`${this.linker.rel(abs)}\0${name}`, out)
+      return out
+    })
+  }
+
+  /** The answers of `fingerprint()` computed from the graph as it is, for the answer cache. */
+  answers(): AnswerRecord[] {
+    return [...this.answered].map(([k, fp]) => {
+      const [file, name] = k.split('\0') as [string, string]
+      return { file, name, hash: fp.hash, sourceHash: fp.sourceHash, deps: fp.deps }
+    })
+  }
+
+  /** The state of every file read and folder consulted, before it was read. */
+  facts(): Facts {
+    return new Map([...this.store.facts(), ...this.resolver.facts()])
+  }
+
+  fingerprintFile(file: string): Promise<Record<string, BindingFingerprint>> {
+    return this.call(async () => {
+      const abs = this.abs(file)
+      const names = await this.linker.exportNames(abs, IGNORED)
+      const keys = await Promise.all(names.map(n => this.linker.targetKey(abs, n, IGNORED)))
+      await this.graph.ensure(keys)
+      const out: Record<string, BindingFingerprint> = {}
+      names.forEach((n, i) => { out[n] = this.result(abs, n, keys[i]!) })
+      return out
+    })
+  }
+
+  explain(file: string, name: string): Promise<ExplainNode> {
+    return this.call(async () => {
+      const abs = this.abs(file)
+      const key = await this.linker.targetKey(abs, name, IGNORED)
+      await this.graph.ensure([key])
+      const tree = this.tree(key)
+      // The root is named as requested (`default`, an alias), like `fingerprint()`'s id.
+      return { ...tree, id: `${this.linker.rel(abs)}#${name}`, binding: name }
+    })
+  }
+
+  // ---- generations ----
+
+  /**
+   * Runs one API call. Overlapping calls share one generation (known files are re-checked once,
+   * when the first starts). A call made after `invalidate()` waits for running ones to finish and
+   * starts a new generation, so no computation sees its graph change under it.
+   */
+  private async call<T>(fn: () => Promise<T>): Promise<T> {
+    await initHash()
+    if (this.active === 0 || this.resetAll || this.pendingChanges.size > 0) {
+      while (this.active > 0) await this.idle
+      this.begin()
+    }
+    this.active++
+    try {
+      return await fn()
+    }
+    finally {
+      if (--this.active === 0) this.wake()
+    }
+  }
+
+  private begin(): void {
+    this.idle = new Promise((resolve) => { this.wake = resolve })
+    const { changed, removed } = this.recheckEveryCall ? this.store.revalidate() : { changed: [], removed: false }
+    if (removed || this.resetAll || changed.length > 0 || this.pendingChanges.size > 0) this.answered.clear()
+    if (removed || this.resetAll) {
+      this.graph.clear()
+      this.resolver.clear()
+      this.linker.resetTables()
+    }
+    else if (changed.length > 0 || this.pendingChanges.size > 0) {
+      // A package.json holds versions and `exports`: resolutions are recomputed.
+      if (changed.some(f => f.endsWith('package.json'))) this.resolver.clear()
+      const files = [...changed, ...this.pendingChanges]
+      this.graph.invalidate([...files, ...this.linker.starTokensFor(files)])
+      this.linker.resetTables()
+    }
+    else {
+      this.graph.retryFailures()
+    }
+    this.resetAll = false
+    this.pendingChanges.clear()
+  }
+
+  // ---- helpers ----
+
+  private absPaths = new Map<string, string>()
+
+  /** Absolute path of a requested file (a missing file is reported when it is read). */
+  private abs(file: string): string {
+    let abs = this.absPaths.get(file)
+    if (abs === undefined) {
+      abs = resolve(this.root, file)
+      if (this.absPaths.size > 100_000) this.absPaths.clear()
+      this.absPaths.set(file, abs)
+    }
+    return abs
+  }
+
+  /**
+   * The public result. `deps` walks the whole reachable graph, so it is computed when first read,
+   * from the graph as it is then (read it before the next call that follows a file change).
+   */
+  private result(abs: string, name: string, key: string): BindingFingerprint {
+    const graph = this.graph
+    let deps: DependencyInfo[] | undefined
+    let sourceHash: string | undefined
+    const rel = this.linker.rel(abs)
+    const out = { id: `${rel}#${name}`, hash: graph.hash(key) } as BindingFingerprint
+    Object.defineProperty(out, 'deps', {
+      enumerable: true,
+      get: () => (deps ??= collectDeps(key, k => graph.tryGet(k))),
+    })
+    Object.defineProperty(out, 'sourceHash', {
+      enumerable: true,
+      get: () => (sourceHash ??= this.sourceHashOf(rel, out.deps)),
+    })
+    return out
+  }
+
+  /** BLAKE3 of the exact content of `rel` and of every file in `deps`. */
+  private sourceHashOf(rel: string, deps: DependencyInfo[]): string {
+    const files = [...new Set([rel, ...deps.map(d => d.file)])].sort()
+    return blake3(files.map(f => `${f}\0${this.store.contentHash(resolve(this.root, f)) ?? 'unknown'}`).join('\n'))
+  }
+
+  /** The explain tree, built without recursion; a node shown before is marked `repeated`. */
+  private tree(rootKey: string): ExplainNode {
+    const make = (k: string): ExplainNode => {
+      const n = this.graph.get(k)
+      const id = n.leafId ?? `${n.file}#${n.binding}`
+      return { id, file: n.leafId ? null : n.file, binding: n.binding, hash: this.graph.hash(k), ownHash: n.own, resolvedFrom: n.resolvedFrom, children: [] }
+    }
+    const root = make(rootKey)
+    const shown = new Set([rootKey])
+    const stack: Array<[string, ExplainNode]> = [[rootKey, root]]
+    while (stack.length > 0) {
+      const [k, out] = stack.pop()!
+      for (const t of this.graph.get(k).targets) {
+        const child = make(t)
+        out.children.push(child)
+        if (shown.has(t)) child.repeated = true
+        else {
+          shown.add(t)
+          stack.push([t, child])
+        }
+      }
+    }
+    return root
+  }
+}
+
+/** Files' bindings reached from `key` (itself excluded), sorted by file then binding. */
+function collectDeps(key: string, get: (k: string) => GraphNode | undefined): DependencyInfo[] {
+  const deps: DependencyInfo[] = []
+  const seen = new Set([key])
+  const stack = [...(get(key)?.targets ?? [])]
+  while (stack.length > 0) {
+    const k = stack.pop()!
+    if (seen.has(k)) continue
+    seen.add(k)
+    const n = get(k)
+    if (!n) continue
+    // Source bindings, namespaces, JSON and asset files; packages and built-ins have no file here.
+    if (n.file !== null) deps.push({ file: n.file, binding: n.binding, hash: n.own, line: Math.max(1, n.line) })
+    for (const t of n.targets) stack.push(t)
+  }
+  return deps.sort((x, y) => (x.file < y.file ? -1 : x.file > y.file ? 1 : x.binding < y.binding ? -1 : x.binding > y.binding ? 1 : 0))
+}

@@ -1,0 +1,46 @@
+import { statSync } from 'node:fs'
+import type { Stamp } from './files.ts'
+
+/**
+ * One fact about a path, as a string compared for equality: `f:size:mtime:ctime:ino` for a file,
+ * `d:mtime:ctime:ino` for a folder (its mtime changes when an entry is added, removed or renamed),
+ * `-` for nothing there. A stamp taken within the racy window (see files.ts) is `?`, which never
+ * equals a later state: what was read so recently is checked again.
+ */
+export type PathState = string
+
+/** Within this many milliseconds of a write, equal stamps prove nothing (the "racy git" problem). */
+export const RACY_MS = 3000
+
+const UNTRUSTED = '?'
+
+function isRacy(mtimeMs: number, ctimeMs: number, now: number): boolean {
+  return now - mtimeMs <= RACY_MS || now - ctimeMs <= RACY_MS
+}
+
+/** The state of a file from a stamp taken before it was read. */
+export function fileState(stamp: Stamp | undefined, now = Date.now()): PathState {
+  if (!stamp) return '-'
+  if (isRacy(stamp.mtimeMs, stamp.ctimeMs, now)) return UNTRUSTED
+  return `f:${stamp.size}:${stamp.mtimeMs}:${stamp.ctimeMs}:${stamp.ino}`
+}
+
+/** The state of any path now (a folder, a file, or nothing). */
+export function pathState(abs: string, now = Date.now()): PathState {
+  let s
+  try {
+    s = statSync(abs, { throwIfNoEntry: false })
+  }
+  catch (error) {
+    // A file where a folder was expected: nothing there. Anything else proves nothing.
+    return (error as NodeJS.ErrnoException).code === 'ENOTDIR' ? '-' : UNTRUSTED
+  }
+  if (!s) return '-'
+  if (isRacy(s.mtimeMs, s.ctimeMs, now)) return UNTRUSTED
+  return s.isDirectory() ? `d:${s.mtimeMs}:${s.ctimeMs}:${s.ino}` : `f:${s.size}:${s.mtimeMs}:${s.ctimeMs}:${s.ino}`
+}
+
+/** Whether a recorded state still holds (an untrusted one never does). */
+export function stillHolds(abs: string, recorded: PathState, now = Date.now()): boolean {
+  return recorded !== UNTRUSTED && pathState(abs, now) === recorded
+}
