@@ -47,11 +47,9 @@ export class Core {
     this.recheckEveryCall = options.recheck !== 'after-invalidate'
     this.resolver = new Resolver(this.root)
     const threads = options.parserThreads ?? Math.min(2, availableParallelism())
-    // With a snapshot, parser threads start on the first file that needs parsing: a warm start may need none.
+    // Parser threads start when enough files need parsing: a warm start may need none, a small cold one parses inline.
     this.pool = new AnalyzerPool(new URL('./worker.mjs', import.meta.url), threads)
     const snapshot = new Snapshot(snapshotFile)
-    // Nothing on disk yet (a cold start): the first thread loads the parser while the caller works.
-    if (!snapshot.exists()) this.pool.warm()
     this.store = new FileStore(this.root, this.pool, snapshot, (rel, a) => {
       for (const w of a.warnings) this.warn('untracked-dynamic-import', `${rel}:${w.line}:${w.column}: ${w.message}`, rel, w.line, w.column)
     })

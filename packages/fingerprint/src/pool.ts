@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs'
 import { Worker } from 'node:worker_threads'
+import type { FileResult } from './analyze/file.ts'
 import type { FileAnalysis, SyntaxErrorInfo } from './analyze/types.ts'
-import type { FileResult } from './analyze/worker.ts'
+import { initHash } from './hash.ts'
 
 /**
  * Native stack of a parser thread. oxc-parser recurses once per nesting level, and the main
@@ -8,6 +10,12 @@ import type { FileResult } from './analyze/worker.ts'
  * deep code uses it; with it, files up to MAX_SOURCE_BYTES parse (2,000,000 levels measured).
  */
 const STACK_MB = 4096
+/**
+ * Bytes waiting in every running thread before another one starts (each request counts its size
+ * plus 1 KB). Starting a thread costs more than parsing a few files: a build that parses a handful
+ * keeps one thread, a cold start of thousands uses them all.
+ */
+const SHARE_LOAD = 64 * 1024
 /** A runaway file fails its own request (the worker runs out of heap) instead of the process. */
 const HEAP_MB = 4096
 
@@ -24,6 +32,16 @@ export type Analyzed = { ok: true, analysis: FileAnalysis, json: string, hash: s
 
 /** One file to analyze: its absolute path, extension (the language) and size (for balancing). */
 export interface AnalyzeRequest { path: string, ext: string, size: number }
+
+/** While no thread runs, batches of at most this many files are parsed on the main thread (when small enough). */
+const INLINE_MAX_FILES = 8
+
+/** An analysis from a thread's (or the inline parser's) result. */
+function settleResult(r: FileResult, p: { resolve: (r: Analyzed) => void, reject: (e: Error) => void }): void {
+  if (r.analysis !== undefined) p.resolve({ ok: true, analysis: JSON.parse(r.analysis) as FileAnalysis, json: r.analysis, hash: r.hash!, key: r.key! })
+  else if (r.error) p.resolve({ ok: false, error: r.error })
+  else p.reject(new Error(`[smart-cache] internal error while analyzing a file: ${r.crash}`))
+}
 
 interface Pending { resolve: (r: Analyzed) => void, reject: (e: Error) => void, size: number }
 interface Queued extends Pending { request: AnalyzeRequest }
@@ -66,9 +84,27 @@ class ParserThread {
     if (!p) return
     this.pending.delete(r.id)
     this.load -= p.size
-    if (r.analysis !== undefined) p.resolve({ ok: true, analysis: JSON.parse(r.analysis) as FileAnalysis, json: r.analysis, hash: r.hash!, key: r.key! })
-    else if (r.error) p.resolve({ ok: false, error: r.error })
-    else p.reject(new Error(`[smart-cache] internal error while analyzing a file: ${r.crash}`))
+    settleResult(r, p)
+  }
+}
+
+/** An inline analysis, an internal failure reported like a thread's crash. */
+function inlineResult(analyze: typeof import('./analyze/file.ts')['analyzeFile'], request: AnalyzeRequest, bytes: Uint8Array): FileResult {
+  try {
+    return analyze({ id: 0, path: request.path, ext: request.ext }, bytes)
+  }
+  catch (error) {
+    return { id: 0, crash: String((error as Error)?.stack ?? error) }
+  }
+}
+
+/** A file's bytes, or `undefined` when unreadable (its thread then reports why). */
+function readSmall(path: string): Uint8Array | undefined {
+  try {
+    return readFileSync(path)
+  }
+  catch {
+    return undefined
   }
 }
 
@@ -94,11 +130,6 @@ export class AnalyzerPool {
     })
   }
 
-  /** Starts the first thread ahead of the first request (it loads the parser while the caller works). */
-  warm(): void {
-    if (!this.threads[0]) this.start(0)
-  }
-
   /** Stops the threads. */
   async close(): Promise<void> {
     const running = this.threads.filter(t => t !== undefined)
@@ -106,10 +137,38 @@ export class AnalyzerPool {
     await Promise.all(running.map(t => t.worker.terminate()))
   }
 
-  /** Sends the queued requests, each to the thread with the fewest bytes waiting. */
+  /**
+   * Sends the queued requests, each to the thread with the fewest bytes waiting. A few small
+   * files while no thread runs are parsed right here: starting a thread costs more.
+   */
   private dispatch(): void {
+    const queued = this.queue.splice(0)
+    if (queued.length <= INLINE_MAX_FILES && !this.threads.some(t => t !== undefined)) void this.inline(queued)
+    else this.toThreads(queued)
+  }
+
+  private inlineParser: Promise<typeof import('./analyze/file.ts')> | undefined
+
+  /** Parses on the main thread the files whose size and brackets prove it safe; the others go to a thread. */
+  private async inline(queued: Queued[]): Promise<void> {
+    const rest: Queued[] = []
+    try {
+      const [{ analyzeFile, fitsMainStack, INLINE_MAX_BYTES }] = await Promise.all([this.inlineParser ??= import('./analyze/file.ts'), initHash()])
+      for (const q of queued) {
+        const bytes = q.request.size <= INLINE_MAX_BYTES ? readSmall(q.request.path) : undefined
+        if (!bytes || !fitsMainStack(bytes)) rest.push(q)
+        else settleResult(inlineResult(analyzeFile, q.request, bytes), q)
+      }
+    }
+    catch { // the parser could not load here: the threads do the work
+      rest.splice(0, rest.length, ...queued)
+    }
+    if (rest.length > 0) this.toThreads(rest)
+  }
+
+  private toThreads(queued: Queued[]): void {
     const batches = new Map<ParserThread, Array<[number, Queued]>>()
-    for (const q of this.queue.splice(0)) {
+    for (const q of queued) {
       let thread: ParserThread
       try {
         thread = this.pick()
@@ -129,14 +188,17 @@ export class AnalyzerPool {
     }
   }
 
+  /** The running thread with the least waiting; another starts only when that one has enough queued to share. */
   private pick(): ParserThread {
-    let best = -1
+    let best: ParserThread | undefined
+    let free = -1
     for (let i = 0; i < this.threads.length; i++) {
       const t = this.threads[i]
-      if (!t) return this.start(i)
-      if (best === -1 || t.load < this.threads[best]!.load) best = i
+      if (!t) free = free === -1 ? i : free
+      else if (!best || t.load < best.load) best = t
     }
-    return this.threads[best]!
+    if (free !== -1 && (!best || best.load >= SHARE_LOAD)) return this.start(free)
+    return best!
   }
 
   private start(i: number): ParserThread {
