@@ -1,9 +1,28 @@
 // Generates the two apps of the plugin benchmark (issue 4) under bench/.tmp/.
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const here = dirname(fileURLToPath(import.meta.url))
+const runtimePackage = join(here, '../packages/smart-cache')
+
+/**
+ * Installs `smart-cache` in the app as a package manager would: its package.json and dist/ under
+ * node_modules/smart-cache, its dependencies linked beside it (pnpm's layout). A user's app gets
+ * it from npm, so the engine counts it by name@version; through the monorepo's workspace link it
+ * would fingerprint the runtime's own source in every cached function.
+ */
+function installRuntime(root) {
+  const dir = join(root, 'node_modules/smart-cache')
+  cpSync(join(runtimePackage, 'package.json'), join(dir, 'package.json'))
+  cpSync(join(runtimePackage, 'dist'), join(dir, 'dist'), { recursive: true })
+  const { dependencies = {} } = JSON.parse(readFileSync(join(runtimePackage, 'package.json'), 'utf8'))
+  for (const name of Object.keys(dependencies)) {
+    const link = join(dir, 'node_modules', name)
+    mkdirSync(dirname(link), { recursive: true })
+    symlinkSync(realpathSync(join(runtimePackage, 'node_modules', name)), link, 'dir')
+  }
+}
 
 function write(root, files) {
   for (const [rel, content] of Object.entries(files)) {
@@ -63,5 +82,6 @@ export function generatedApp(modules = 5000, cached = 50) {
     + `console.log(f0(1), [${leaves.map(i => `label${i}`).join(', ')}].length)\n`
     + `Promise.all([${Array.from({ length: cached }, (_, c) => `c${c}(1)`).join(', ')}]).then(v => console.log(v.length))\n`
   write(root, files)
+  installRuntime(root)
   return root
 }

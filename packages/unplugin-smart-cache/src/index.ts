@@ -5,13 +5,11 @@ import type { TransformEnv } from './core/transform.js'
 import { dirname } from 'node:path'
 import process from 'node:process'
 import { createUnplugin } from 'unplugin'
-import { DiagnosticsCollector } from './core/diagnostics.js'
 import { createEngine, warningText } from './core/engine.js'
+import { relativeId, RUNTIME } from './core/ids.js'
 import { FunctionRegistry, manifestJson } from './core/manifest.js'
 import { esbuildOutDir, writeManifestFile } from './core/manifest-writer.js'
-import { RUNTIME } from './core/marks.js'
 import { resolveOptions } from './core/options.js'
-import { relativeId, transformModule } from './core/transform.js'
 
 export type { DiagnosticsLevel, DiagnosticsOptions, Options } from './core/options.js'
 
@@ -26,14 +24,23 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
   const options = resolveOptions(rawOptions)
   let root = options.root
   let env: Promise<TransformEnv> | undefined
+  let transformModule: typeof import('./core/transform.js')['transformModule']
   let warned = 0
   const registry = new FunctionRegistry()
 
   const getEnv = (): Promise<TransformEnv> => {
     env ??= (async () => {
       root ??= process.cwd()
-      const engine: Engine = await createEngine(root, options.cacheDir, options.engine)
-      return { root, engine, options, diagnostics: new DiagnosticsCollector(root) }
+      // The parser, magic-string and the engine load here, not when the bundler config is read.
+      const [engine, transform, { DiagnosticsCollector }, { DiagnosticsCache, diagnosticsCacheFile }] = await Promise.all([
+        createEngine(root, options.cacheDir, options.engine),
+        import('./core/transform.js'),
+        import('./core/diagnostics.js'),
+        import('./core/diagnostics-cache.js'),
+      ])
+      transformModule = transform.transformModule
+      const diagnosticsCache = new DiagnosticsCache(diagnosticsCacheFile(root, options.cacheDir))
+      return { root, engine, options, diagnostics: new DiagnosticsCollector(root), diagnosticsCache }
     })()
     return env
   }
@@ -107,8 +114,10 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
     async buildEnd() {
       // A one-off build is done with the engine: save its snapshot (the next build starts warm)
       // and stop its parser threads. It stays usable: threads restart on demand.
-      if (isOneOffBuild(this) && env)
-        await (await env.catch(() => undefined))?.engine.close?.()
+      const e = env && await env.catch(() => undefined)
+      e?.diagnosticsCache?.save()
+      if (isOneOffBuild(this) && e)
+        await e.engine.close?.()
       const json = manifest()
       if (!json || !options.manifest)
         return

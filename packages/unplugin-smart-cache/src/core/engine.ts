@@ -10,6 +10,8 @@ export interface BindingFingerprint {
   hash: string
   id: string
   deps: DepFingerprint[]
+  /** Digest of the exact bytes reached (absent from older or injected engines). */
+  sourceHash?: string
 }
 
 /** The subset of `@smart-cache/fingerprint`'s engine (Contract 1) the plugin uses. */
@@ -27,7 +29,9 @@ export async function createEngine(root: string, cacheDir: string | false | unde
   const mod: any = await import('@smart-cache/fingerprint')
   if (typeof mod.createFingerprinter !== 'function')
     throw new Error('[smart-cache] @smart-cache/fingerprint does not export createFingerprinter: rebuild it (`pnpm --filter @smart-cache/fingerprint build`) or update it.')
-  return mod.createFingerprinter(cacheDir === undefined ? { root } : { root, cacheDir }) as Engine
+  // The plugin reports every change it sees (watchChange, hotUpdate): the engine checks the
+  // files it knows once, not again on every call.
+  return mod.createFingerprinter({ root, recheck: 'after-invalidate', ...(cacheDir === undefined ? {} : { cacheDir }) }) as Engine
 }
 
 /** Text of one engine warning, whatever its shape. */

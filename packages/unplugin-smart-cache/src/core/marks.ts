@@ -1,8 +1,9 @@
 import type { Parsed } from './parse.js'
 import type { AstNode } from './walk.js'
+import { RUNTIME } from './ids.js'
 import { isFunction, walk } from './walk.js'
 
-export const RUNTIME = 'smart-cache'
+export { RUNTIME }
 export const DIRECTIVE = 'use smart-cache'
 
 /** A place in a module the plugin rewrites. `ancestors` runs from the Program to the parent. */

@@ -1,3 +1,4 @@
+import type { DiagnosticsCache } from './diagnostics-cache.js'
 import type { DiagnosticsCollector, Diagnostic } from './diagnostics.js'
 import type { BindingFingerprint, Engine } from './engine.js'
 import type { ManifestEntry } from './manifest.js'
@@ -6,9 +7,11 @@ import type { ResolvedOptions } from './options.js'
 import type { Parsed } from './parse.js'
 import type { MethodShape, RewriteContext } from './rewrite.js'
 import type { AstNode } from './walk.js'
-import { relative, resolve, sep } from 'node:path'
+import { resolve } from 'node:path'
 import MagicString from 'magic-string'
+import { digest } from './diagnostics-cache.js'
 import { position, sourceModule } from './diagnostics.js'
+import { relativeId } from './ids.js'
 import { findMarks, mayHaveMarks, RUNTIME } from './marks.js'
 import { nameMark } from './naming.js'
 import { parseModule } from './parse.js'
@@ -20,6 +23,8 @@ export interface TransformEnv {
   engine: Engine
   options: ResolvedOptions
   diagnostics: DiagnosticsCollector
+  /** Findings of earlier builds (absent: always scan). */
+  diagnosticsCache?: DiagnosticsCache
 }
 
 export interface TransformOutput {
@@ -33,10 +38,6 @@ export interface TransformOutput {
   errors: Diagnostic[]
 }
 
-/** Root-relative posix path of a module id (query string dropped). */
-export function relativeId(root: string, id: string): string {
-  return relative(root, id.replace(/[?#].*$/, '')).split(sep).join('/')
-}
 
 /** Why a directive function cannot be rewritten, if it cannot. */
 function unsupported(mark: Extract<Mark, { kind: 'directive' }>): string | undefined {
@@ -72,7 +73,7 @@ function markedFunction(mark: Mark): AstNode {
 
 /** Copies a fingerprint at once: the engine computes `deps` lazily, from the graph as it is when read. */
 function snapshot(fp: BindingFingerprint): BindingFingerprint {
-  return { hash: fp.hash, id: fp.id, deps: [...fp.deps] }
+  return { hash: fp.hash, id: fp.id, deps: [...fp.deps], sourceHash: fp.sourceHash }
 }
 
 /** Fingerprint of `name`; a member the engine does not know falls back to its enclosing binding. */
@@ -232,6 +233,20 @@ function diagnose(env: TransformEnv, out: TransformOutput, self: ReturnType<type
   const { level, allow } = env.options.diagnostics
   if (level === 'off' || allow.some(re => re.test(id)))
     return
+  // Same bytes reached and same module code as a previous build: the same findings.
+  const key = fp.sourceHash ? `${fp.sourceHash}:${digest(self.code)}` : undefined
+  let found = key ? env.diagnosticsCache?.get(id, key) : undefined
+  if (!found) {
+    found = findImpurities(env, self, rel, mark, id, engineName, fp)
+    if (key)
+      env.diagnosticsCache?.set(id, key, found)
+  }
+  for (const f of found)
+    (level === 'error' ? out.errors : out.warnings).push(f)
+}
+
+/** Impurity findings in a cached function and in every binding it reaches, each place once. */
+function findImpurities(env: TransformEnv, self: ReturnType<typeof sourceModule>, rel: string, mark: Mark, id: string, engineName: string, fp: BindingFingerprint): Diagnostic[] {
   const subject = `cached function ${id}`
   const found = [...env.diagnostics.scan(self, rel, markedFunction(mark), subject)]
   const top = engineName.split('.')[0]
@@ -241,11 +256,11 @@ function diagnose(env: TransformEnv, out: TransformOutput, self: ReturnType<type
     found.push(...env.diagnostics.scanDep(d.file, d.binding, `${subject} (through ${d.file}#${d.binding})`))
   }
   const seen = new Set<string>()
-  for (const f of found) {
-    const key = `${f.file}:${f.line}:${f.column}`
-    if (seen.has(key))
-      continue
-    seen.add(key)
-    ;(level === 'error' ? out.errors : out.warnings).push(f)
-  }
+  return found.filter((f) => {
+    const place = `${f.file}:${f.line}:${f.column}`
+    if (seen.has(place))
+      return false
+    seen.add(place)
+    return true
+  })
 }
