@@ -147,7 +147,10 @@ export class AnswerCache {
         answers.set(answerKey(file, name), { file, name, hash, sourceHash, deps: list })
       }
       const facts: Facts = new Map(raw.facts.map(([p, s]) => [resolve(this.root, p), s]))
-      this.data = { facts, answers, warnings: raw.warnings }
+      // Replayed by the engine outside this try: a malformed list must fail here, not there.
+      const warnings: unknown = raw.warnings
+      if (!Array.isArray(warnings) || !warnings.every(w => typeof (w as EngineWarning | null)?.message === 'string')) throw new Error('corrupt')
+      this.data = { facts, answers, warnings }
     }
     catch {} // missing or unreadable: the full engine answers
     return this.data
