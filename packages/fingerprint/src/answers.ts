@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { mkdir, rename, writeFile } from 'node:fs/promises'
 import { dirname, relative, resolve } from 'node:path'
 import { type PathState, stillHolds } from './facts.ts'
+import { createResolverFactory, type Resolution } from './resolver-options.ts'
 import type { BindingFingerprint, DependencyInfo, EngineWarning } from './types.ts'
 
 /** One answer of `fingerprint()` as it is stored. */
@@ -22,6 +23,7 @@ type AnswerRow = [file: string, name: string, hash: string, sourceHash: string, 
 
 interface AnswersFile {
   facts: Array<[string, PathState]>
+  resolutions: Resolution[]
   deps: DepRow[]
   answers: AnswerRow[]
   warnings: EngineWarning[]
@@ -29,6 +31,7 @@ interface AnswersFile {
 
 interface Loaded {
   facts: Facts
+  resolutions: Resolution[]
   answers: Map<string, AnswerRecord>
   warnings: EngineWarning[]
 }
@@ -65,15 +68,26 @@ export class AnswerCache {
     if (!data || (this.checked && !force)) return undefined
     this.checked = true
     const now = Date.now()
-    for (const [abs, state] of data.facts) {
-      if (!stillHolds(abs, state, now)) {
-        this.data = null
-        return undefined
-      }
+    if (!this.factsHold(data)) {
+      this.data = null
+      return undefined
     }
     if (this.served) return undefined
     this.served = true
     return data.warnings
+  }
+
+  private factsHold(data: Loaded): boolean {
+    const now = Date.now()
+    for (const [abs, state] of data.facts) if (!stillHolds(abs, state, now)) return false
+    if (data.resolutions.length === 0) return true
+    try {
+      const resolver = createResolverFactory()
+      return data.resolutions.every(([from, specifier, result]) => (resolver.resolveFileSync(from, specifier).path ?? '') === result)
+    }
+    catch {
+      return false
+    }
   }
 
   /** The stored answer for `file#name` (file root-relative), if the last check found every fact unchanged. */
@@ -93,16 +107,20 @@ export class AnswerCache {
    * Writes the answers computed now, with the still-valid stored ones, atomically. A stored fact
    * contradicted by a new one (the file changed since it was checked) drops the stored answers.
    */
-  async save(records: AnswerRecord[], facts: Facts, warnings: readonly EngineWarning[]): Promise<void> {
+  async save(records: AnswerRecord[], facts: Facts, resolutions: Resolution[], warnings: readonly EngineWarning[]): Promise<void> {
     if (!this.file || records.length === 0) return
     const kept = this.checked && this.data ? this.data : undefined
     const allFacts = new Map(facts)
+    const repeat = new Map(resolutions.map(r => [`${r[0]}\0${r[1]}`, r]))
     const answers = new Map(records.map(r => [answerKey(r.file, r.name), r]))
-    if (kept && [...kept.facts].every(([p, s]) => (allFacts.get(p) ?? s) === s)) {
+    const agrees = (k: Loaded): boolean => [...k.facts].every(([p, s]) => (allFacts.get(p) ?? s) === s)
+      && k.resolutions.every(r => (repeat.get(`${r[0]}\0${r[1]}`)?.[2] ?? r[2]) === r[2])
+    if (kept && agrees(kept)) {
       for (const [p, s] of kept.facts) allFacts.set(p, s)
+      for (const r of kept.resolutions) repeat.set(`${r[0]}\0${r[1]}`, r)
       for (const [k, a] of kept.answers) if (!answers.has(k)) answers.set(k, a)
     }
-    const text = JSON.stringify(this.serialize(allFacts, answers, warnings))
+    const text = JSON.stringify(this.serialize(allFacts, [...repeat.values()], answers, warnings))
     const file = this.file
     const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`
     try {
@@ -113,7 +131,7 @@ export class AnswerCache {
     catch {} // an unwritable cache only means a slower next start
   }
 
-  private serialize(facts: Facts, answers: Map<string, AnswerRecord>, warnings: readonly EngineWarning[]): AnswersFile {
+  private serialize(facts: Facts, resolutions: Resolution[], answers: Map<string, AnswerRecord>, warnings: readonly EngineWarning[]): AnswersFile {
     const depIndex = new Map<string, number>()
     const deps: DepRow[] = []
     const rows: AnswerRow[] = []
@@ -130,7 +148,14 @@ export class AnswerCache {
       rows.push([a.file, a.name, a.hash, a.sourceHash, refs])
     }
     const rel = (abs: string): string => relative(this.root, abs).replaceAll('\\', '/')
-    return { facts: [...facts].map(([abs, s]) => [rel(abs), s]), deps, answers: rows, warnings: [...warnings] }
+    const relOrEmpty = (abs: string): string => (abs === '' ? '' : rel(abs))
+    return {
+      facts: [...facts].map(([abs, s]) => [rel(abs), s]),
+      resolutions: resolutions.map(([from, spec, result]) => [rel(from), spec, relOrEmpty(result)]),
+      deps,
+      answers: rows,
+      warnings: [...warnings],
+    }
   }
 
   private load(): Loaded | null {
@@ -147,10 +172,11 @@ export class AnswerCache {
         answers.set(answerKey(file, name), { file, name, hash, sourceHash, deps: list })
       }
       const facts: Facts = new Map(raw.facts.map(([p, s]) => [resolve(this.root, p), s]))
+      const resolutions = raw.resolutions.map(([from, spec, result]): Resolution => [resolve(this.root, from), spec, result === '' ? '' : resolve(this.root, result)])
       // Replayed by the engine outside this try: a malformed list must fail here, not there.
       const warnings: unknown = raw.warnings
       if (!Array.isArray(warnings) || !warnings.every(w => typeof (w as EngineWarning | null)?.message === 'string')) throw new Error('corrupt')
-      this.data = { facts, answers, warnings }
+      this.data = { facts, resolutions, answers, warnings }
     }
     catch {} // missing or unreadable: the full engine answers
     return this.data

@@ -7,6 +7,7 @@ import { blake3, initHash } from './hash.ts'
 import { type GraphNode, Linker } from './linker.ts'
 import { AnalyzerPool } from './pool.ts'
 import { Resolver } from './resolve.ts'
+import type { Resolution } from './resolver-options.ts'
 import { Snapshot } from './snapshot.ts'
 import { FileStore } from './store.ts'
 import type { BindingFingerprint, DependencyInfo, ExplainNode, FingerprinterOptions } from './types.ts'
@@ -88,6 +89,11 @@ export class Core {
       const [file, name] = k.split('\0') as [string, string]
       return { file, name, hash: fp.hash, sourceHash: fp.sourceHash, deps: fp.deps }
     })
+  }
+
+  /** Resolutions the answer cache repeats before trusting its answers. */
+  resolutions(): Resolution[] {
+    return this.resolver.resolutions()
   }
 
   /** The state of every file read and folder consulted, before it was read. */

@@ -128,7 +128,7 @@ class Engine implements Fingerprinter {
     const core = this.core
     if (!core || !this.unsaved) return
     this.unsaved = false
-    await this.answers.save(core.answers(), core.facts(), this.warningList)
+    await this.answers.save(core.answers(), core.facts(), core.resolutions(), this.warningList)
   }
 
   private warn(code: string, text: string, file?: string, line?: number, column?: number): void {

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs'
 import { isBuiltin } from 'node:module'
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path'
-import { ResolverFactory } from 'oxc-resolver'
 import type { Facts } from './answers.ts'
 import { pathState } from './facts.ts'
+import { createResolverFactory, type Resolution } from './resolver-options.ts'
 
 /** Where an import specifier leads. */
 export type Resolved =
@@ -23,14 +23,7 @@ const DTS = /\.d\.[cm]?ts$/
  * memoized until `clear()`.
  */
 export class Resolver {
-  private factory = new ResolverFactory({
-    tsconfig: 'auto',
-    extensions: ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs', '.json'],
-    extensionAlias: { '.js': ['.ts', '.tsx', '.js', '.jsx'], '.jsx': ['.tsx', '.jsx'], '.mjs': ['.mts', '.mjs'], '.cjs': ['.cts', '.cjs'] },
-    conditionNames: ['node', 'import', 'module', 'require', 'default'],
-    mainFields: ['module', 'main'],
-    builtinModules: true,
-  })
+  private factory = createResolverFactory()
 
   private memo = new Map<string, Resolved>()
 
@@ -42,6 +35,10 @@ export class Resolver {
   private consulted: Facts = new Map()
   /** Folders whose ancestors' node_modules, package.json and tsconfig.json are recorded. */
   private chains = new Set<string>()
+  /** Folders with a tsconfig.json in or above them. */
+  private underTsconfig = new Set<string>()
+  /** Resolutions no folder stamp covers, repeated when stored answers are checked. */
+  private repeat: Resolution[] = []
 
   resolve(fromFile: string, specifier: string): Resolved {
     const dir = dirname(fromFile)
@@ -59,7 +56,14 @@ export class Resolver {
     this.packages.clear()
     this.consulted.clear()
     this.chains.clear()
+    this.underTsconfig.clear()
+    this.repeat = []
     this.factory.clearCache()
+  }
+
+  /** The resolutions to repeat before trusting stored answers. */
+  resolutions(): Resolution[] {
+    return this.repeat
   }
 
   /** What the resolutions so far depended on: a change to any of these paths may change one. */
@@ -74,9 +78,10 @@ export class Resolver {
     // resolveFileSync (not sync(dir)) so that `tsconfig: 'auto'` finds the file's tsconfig.json.
     const res = this.factory.resolveFileSync(fromFile, specifier)
     if (res.builtin) return { kind: 'builtin', name: res.builtin.resolved.replace(/^node:/, '') }
-    if (!res.path) return { kind: 'unresolved', error: res.error ?? 'not found' }
     const abs = res.path
-    const pkg = this.packageOf(abs)
+    const pkg = abs ? this.packageOf(abs) : undefined
+    if (!isRelative && (!pkg || specifier.startsWith('#') || this.underTsconfig.has(dirname(fromFile)))) this.repeat.push([fromFile, specifier, abs ?? ''])
+    if (!abs) return { kind: 'unresolved', error: res.error ?? 'not found' }
     // A bare specifier that leads to source (tsconfig paths, a workspace link, `#imports`): a new
     // file in the folders above the target could take its place.
     if (!isRelative && !pkg) this.noteTargetFolders(abs)
@@ -115,7 +120,7 @@ export class Resolver {
       this.note(join(d, 'node_modules'))
       if (scope) this.note(join(d, 'node_modules', scope))
       this.note(join(d, 'package.json'))
-      this.note(join(d, 'tsconfig.json'))
+      if (this.note(join(d, 'tsconfig.json')) !== '-') this.underTsconfig.add(dir)
       if (dirname(d) === d) break
     }
   }

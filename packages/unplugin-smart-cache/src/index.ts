@@ -139,7 +139,9 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
         prewarm()
       },
       // Vite drops emitted assets of SSR builds (`build.ssrEmitAssets`): write beside the output.
-      writeBundle(outputOptions) {
+      writeBundle(outputOptions, bundle) {
+        if (options.manifest && options.manifest in bundle)
+          return
         const json = manifest()
         const dir = outputOptions.dir ?? (outputOptions.file && dirname(outputOptions.file))
         if (json && options.manifest && dir)

@@ -43,8 +43,17 @@ export function position(lineStarts: number[], offset: number): { line: number, 
   return { line: lo + 1, column: offset - lineStarts[lo]! }
 }
 
+/** A module's text, AST and line starts; its facts are computed when a scan first needs them. */
 export function sourceModule(file: string, code: string, parsed: Parsed): SourceModule {
-  return { code, parsed, facts: moduleFacts(parsed), lineStarts: lineStartsOf(code) }
+  let facts: ModuleFacts | undefined
+  return {
+    code,
+    parsed,
+    get facts() {
+      return (facts ??= moduleFacts(parsed))
+    },
+    lineStarts: lineStartsOf(code),
+  }
 }
 
 /** Whether an allow comment covers `[from, to)` or the line just above `from`. */

@@ -8,14 +8,15 @@ export interface ManifestEntry {
 /** Contract 3: `smart-cache-manifest.json`, functions sorted by id, no absolute path. */
 export function manifestJson(entries: Iterable<[string, ManifestEntry]>, now = new Date()): string {
   const sorted = [...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-  const functions: Record<string, ManifestEntry> = {}
-  for (const [id, e] of sorted) {
-    functions[id] = {
-      fingerprint: e.fingerprint,
-      deps: e.deps.map(d => ({ file: d.file, binding: d.binding, hash: d.hash, line: d.line })),
-    }
-  }
-  return `${JSON.stringify({ version: 1, createdAt: now.toISOString(), functions }, null, 2)}\n`
+  // Indented like JSON.stringify(…, null, 2) down to the functions; each dependency on one line
+  // (a large app lists tens of thousands).
+  const functions = sorted.map(([id, e]) => {
+    const deps = e.deps.map(d => `        ${JSON.stringify({ file: d.file, binding: d.binding, hash: d.hash, line: d.line })}`)
+    const list = deps.length === 0 ? '[]' : `[\n${deps.join(',\n')}\n      ]`
+    return `    ${JSON.stringify(id)}: {\n      "fingerprint": ${JSON.stringify(e.fingerprint)},\n      "deps": ${list}\n    }`
+  })
+  const body = functions.length === 0 ? '{}' : `{\n${functions.join(',\n')}\n  }`
+  return `{\n  "version": 1,\n  "createdAt": ${JSON.stringify(now.toISOString())},\n  "functions": ${body}\n}\n`
 }
 
 /** Cached functions per module id, kept current across watch rebuilds. */
