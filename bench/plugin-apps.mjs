@@ -53,6 +53,7 @@ export function dateFnsApp() {
     'src/cached.js': `import { smartCache } from 'smart-cache'\nimport { ${[...names].sort().join(', ')} } from 'date-fns'\n${fns}\n`,
     'src/main.js': `import * as all from 'date-fns'\nimport * as cached from './cached.js'\nconsole.log(Object.keys(all).length, Object.keys(cached).length)\nfor (const f of Object.values(cached)) f(3).then(v => console.log(v))\n`,
   })
+  installRuntime(root)
   return root
 }
 
