@@ -1,9 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, statSync } from 'node:fs'
 import { mkdir, rename, writeFile } from 'node:fs/promises'
-import { dirname, relative, resolve } from 'node:path'
-import { type PathState, stillHolds } from './facts.ts'
-import { createResolverFactory, type Resolution } from './resolver-options.ts'
+import { dirname } from 'node:path'
+import { Worker } from 'node:worker_threads'
+import { checkFactsFile, type Facts, factsText, readFacts } from './facts-file.ts'
+import type { Resolution } from './resolver-options.ts'
 import type { BindingFingerprint, DependencyInfo, EngineWarning } from './types.ts'
+
+export type { Facts }
 
 /** One answer of `fingerprint()` as it is stored. */
 export interface AnswerRecord {
@@ -15,28 +18,27 @@ export interface AnswerRecord {
   deps: DependencyInfo[]
 }
 
-/** What the answers were computed from: absolute path → its state before it was read. */
-export type Facts = Map<string, PathState>
-
 type DepRow = [file: string, binding: string, hash: string, line: number]
 type AnswerRow = [file: string, name: string, hash: string, sourceHash: string, deps: number[]]
 
 interface AnswersFile {
-  facts: Array<[string, PathState]>
-  resolutions: Resolution[]
+  /** Shared with the facts file written beside it: a pair from two different saves never matches. */
+  token: string
   deps: DepRow[]
   answers: AnswerRow[]
   warnings: EngineWarning[]
 }
 
 interface Loaded {
-  facts: Facts
-  resolutions: Resolution[]
+  token: string
   answers: Map<string, AnswerRecord>
   warnings: EngineWarning[]
 }
 
 const answerKey = (file: string, name: string): string => `${file}\0${name}`
+
+/** Above this size, the facts are checked by a worker thread started with the engine. */
+const WORKER_MIN_BYTES = 64 * 1024
 
 /**
  * The answers of the last engine for this root, with every fact they were computed from: the
@@ -51,8 +53,10 @@ export class AnswerCache {
   private data: Loaded | null | undefined
   private checked = false
   private served = false
-
-  constructor(private file: string | false, private root: string) {}
+  private dropped = false
+  /** The token the facts vouched for when checked ahead (`null`: they did not). */
+  private early: Promise<string | null> | undefined
+  constructor(private file: string | false, private factsFile: string | false, private root: string) {}
 
   /** Whether answers were stored for this root (a cold start has none). */
   exists(): boolean {
@@ -60,34 +64,39 @@ export class AnswerCache {
   }
 
   /**
-   * Checks every fact now (`force`: even if checked before). Returns the stored warnings the
-   * first time the answers turn out valid, so that they are reported again.
+   * Starts checking the facts now, on a worker thread when there are many (they are then
+   * checked once, at this moment, not by the first call). Resolves when the check is done.
    */
-  check(force: boolean): EngineWarning[] | undefined {
-    const data = this.load()
-    if (!data || (this.checked && !force)) return undefined
+  checkAhead(): Promise<void> | undefined {
+    const size = this.factsFile ? statSync(this.factsFile, { throwIfNoEntry: false })?.size ?? 0 : 0
+    if (size < WORKER_MIN_BYTES) return undefined
+    this.early = new Promise<string | null>((resolve) => {
+      const worker = new Worker(new URL('./facts-worker.mjs', import.meta.url), { workerData: { file: this.factsFile, root: this.root } })
+      worker.once('message', token => resolve(token as string | null))
+      worker.once('error', () => resolve(checkFactsFile(this.factsFile as string, this.root) ?? null))
+      worker.once('exit', () => resolve(null))
+    })
+    return this.early.then(() => {})
+  }
+
+  /**
+   * Checks every fact now (`force`: even if checked before), or takes the result of
+   * `checkAhead()`. Returns the stored warnings the first time the answers turn out valid, so
+   * that they are reported again. Call after `checkAhead()`'s promise settled.
+   */
+  async check(force: boolean): Promise<EngineWarning[] | undefined> {
+    if (this.checked && !force) return undefined
+    const token = !force && this.early ? await this.early : (this.factsFile && checkFactsFile(this.factsFile, this.root))
+    if (this.dropped) return undefined
     this.checked = true
-    const now = Date.now()
-    if (!this.factsHold(data)) {
+    const data = token ? this.load() : null
+    if (!data || data.token !== token) {
       this.data = null
       return undefined
     }
     if (this.served) return undefined
     this.served = true
     return data.warnings
-  }
-
-  private factsHold(data: Loaded): boolean {
-    const now = Date.now()
-    for (const [abs, state] of data.facts) if (!stillHolds(abs, state, now)) return false
-    if (data.resolutions.length === 0) return true
-    try {
-      const resolver = createResolverFactory()
-      return data.resolutions.every(([from, specifier, result]) => (resolver.resolveFileSync(from, specifier).path ?? '') === result)
-    }
-    catch {
-      return false
-    }
   }
 
   /** The stored answer for `file#name` (file root-relative), if the last check found every fact unchanged. */
@@ -101,6 +110,7 @@ export class AnswerCache {
   drop(): void {
     this.data = null
     this.checked = true
+    this.dropped = true
   }
 
   /**
@@ -108,30 +118,40 @@ export class AnswerCache {
    * contradicted by a new one (the file changed since it was checked) drops the stored answers.
    */
   async save(records: AnswerRecord[], facts: Facts, resolutions: Resolution[], warnings: readonly EngineWarning[]): Promise<void> {
-    if (!this.file || records.length === 0) return
-    const kept = this.checked && this.data ? this.data : undefined
+    if (!this.file || !this.factsFile || records.length === 0) return
     const allFacts = new Map(facts)
     const repeat = new Map(resolutions.map(r => [`${r[0]}\0${r[1]}`, r]))
     const answers = new Map(records.map(r => [answerKey(r.file, r.name), r]))
-    const agrees = (k: Loaded): boolean => [...k.facts].every(([p, s]) => (allFacts.get(p) ?? s) === s)
+    const kept = this.checked && this.data ? this.keptFacts(this.data.token) : undefined
+    const agrees = (k: ReturnType<typeof readFacts>): boolean => [...k.facts].every(([p, s]) => (allFacts.get(p) ?? s) === s)
       && k.resolutions.every(r => (repeat.get(`${r[0]}\0${r[1]}`)?.[2] ?? r[2]) === r[2])
     if (kept && agrees(kept)) {
       for (const [p, s] of kept.facts) allFacts.set(p, s)
       for (const r of kept.resolutions) repeat.set(`${r[0]}\0${r[1]}`, r)
-      for (const [k, a] of kept.answers) if (!answers.has(k)) answers.set(k, a)
+      for (const [k, a] of this.data!.answers) if (!answers.has(k)) answers.set(k, a)
     }
-    const text = JSON.stringify(this.serialize(allFacts, [...repeat.values()], answers, warnings))
-    const file = this.file
-    const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`
+    const token = `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`
     try {
-      await mkdir(dirname(file), { recursive: true })
-      await writeFile(tmp, text)
-      await rename(tmp, file)
+      await mkdir(dirname(this.file), { recursive: true })
+      // Facts first: answers never appear without the facts that vouch for them.
+      await writeAtomic(this.factsFile, factsText(this.root, token, allFacts, [...repeat.values()]))
+      await writeAtomic(this.file, JSON.stringify(this.serialize(token, answers, warnings)))
     }
     catch {} // an unwritable cache only means a slower next start
   }
 
-  private serialize(facts: Facts, resolutions: Resolution[], answers: Map<string, AnswerRecord>, warnings: readonly EngineWarning[]): AnswersFile {
+  /** The facts of the stored answers being served (they are kept when new answers are saved). */
+  private keptFacts(token: string): ReturnType<typeof readFacts> | undefined {
+    try {
+      const facts = readFacts(this.factsFile as string, this.root)
+      return facts.token === token ? facts : undefined
+    }
+    catch {
+      return undefined
+    }
+  }
+
+  private serialize(token: string, answers: Map<string, AnswerRecord>, warnings: readonly EngineWarning[]): AnswersFile {
     const depIndex = new Map<string, number>()
     const deps: DepRow[] = []
     const rows: AnswerRow[] = []
@@ -147,11 +167,8 @@ export class AnswerCache {
       })
       rows.push([a.file, a.name, a.hash, a.sourceHash, refs])
     }
-    const rel = (abs: string): string => relative(this.root, abs).replaceAll('\\', '/')
-    const relOrEmpty = (abs: string): string => (abs === '' ? '' : rel(abs))
     return {
-      facts: [...facts].map(([abs, s]) => [rel(abs), s]),
-      resolutions: resolutions.map(([from, spec, result]) => [rel(from), spec, relOrEmpty(result)]),
+      token,
       deps,
       answers: rows,
       warnings: [...warnings],
@@ -171,14 +188,19 @@ export class AnswerCache {
         if (list.includes(undefined as never)) throw new Error('corrupt')
         answers.set(answerKey(file, name), { file, name, hash, sourceHash, deps: list })
       }
-      const facts: Facts = new Map(raw.facts.map(([p, s]) => [resolve(this.root, p), s]))
-      const resolutions = raw.resolutions.map(([from, spec, result]): Resolution => [resolve(this.root, from), spec, result === '' ? '' : resolve(this.root, result)])
+      if (typeof raw.token !== 'string') throw new Error('corrupt')
       // Replayed by the engine outside this try: a malformed list must fail here, not there.
       const warnings: unknown = raw.warnings
       if (!Array.isArray(warnings) || !warnings.every(w => typeof (w as EngineWarning | null)?.message === 'string')) throw new Error('corrupt')
-      this.data = { facts, resolutions, answers, warnings }
+      this.data = { token: raw.token, answers, warnings }
     }
     catch {} // missing or unreadable: the full engine answers
     return this.data
   }
+}
+
+async function writeAtomic(file: string, text: string): Promise<void> {
+  const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`
+  await writeFile(tmp, text)
+  await rename(tmp, file)
 }

@@ -13,11 +13,12 @@ export function createFingerprinter(options: FingerprinterOptions): Fingerprinte
 }
 
 /** The engine's files for one root (paths in them are root-relative); their names are not part of any hash. */
-function cacheFiles(root: string, cacheDir: string | false | undefined): { snapshot: string | false, answers: string | false } {
+function cacheFiles(root: string, cacheDir: string | false | undefined): Record<'snapshot' | 'answers' | 'facts', string | false> {
   const dir = cacheDir ?? join(root, 'node_modules', '.cache', 'smart-cache', 'engine')
-  if (dir === false) return { snapshot: false, answers: false }
+  if (dir === false) return { snapshot: false, answers: false, facts: false }
   const id = createHash('sha256').update(root).digest('hex').slice(0, 16)
-  return { snapshot: join(dir, ENGINE_VERSION, `files-${id}.snapshot`), answers: join(dir, ENGINE_VERSION, `answers-${id}.json`) }
+  const at = (name: string): string => join(dir, ENGINE_VERSION, name)
+  return { snapshot: at(`files-${id}.snapshot`), answers: at(`answers-${id}.json`), facts: at(`facts-${id}.json`) }
 }
 
 /**
@@ -34,6 +35,7 @@ class Engine implements Fingerprinter {
   private recheckEveryCall: boolean
   /** Set while a check of the stored answers is shared by the calls of one turn of the event loop. */
   private checkedThisTurn = false
+  private checking: Promise<void> | undefined
   private warningList: EngineWarning[] = []
   private warningSeen = new Set<string>()
   /** New answers not saved yet. */
@@ -52,22 +54,23 @@ class Engine implements Fingerprinter {
     this.recheckEveryCall = options.recheck !== 'after-invalidate'
     const files = cacheFiles(this.root, options.cacheDir)
     this.snapshotFile = files.snapshot
-    this.answers = new AnswerCache(files.answers, this.root)
-    // Nothing stored (a cold start): the full engine loads, and starts a parser thread, at once.
+    this.answers = new AnswerCache(files.answers, files.facts, this.root)
+    // Nothing stored (a cold start): the full engine loads at once. Otherwise, checked once: the
+    // many facts of a large project are checked on another core while the caller starts up.
     if (!this.answers.exists()) void this.loadCore().catch(() => {})
+    else if (!this.recheckEveryCall) this.answers.checkAhead()
   }
 
   get warnings(): readonly EngineWarning[] {
     return this.warningList
   }
 
-  fingerprint(file: string, name: string): Promise<BindingFingerprint> {
-    const stored = this.stored(file, name)
-    if (stored) return Promise.resolve(stored)
-    return this.loadCore().then(core => core.fingerprint(file, name)).then((fp) => {
-      this.markUnsaved()
-      return fp
-    })
+  async fingerprint(file: string, name: string): Promise<BindingFingerprint> {
+    const stored = await this.stored(file, name)
+    if (stored) return stored
+    const fp = await (await this.loadCore()).fingerprint(file, name)
+    this.markUnsaved()
+    return fp
   }
 
   fingerprintFile(file: string): Promise<Record<string, BindingFingerprint>> {
@@ -96,15 +99,18 @@ class Engine implements Fingerprinter {
   }
 
   /** A stored answer, when every fact behind the stored answers still holds. */
-  private stored(file: string, name: string): BindingFingerprint | undefined {
-    if (!this.checkedThisTurn || !this.recheckEveryCall) {
-      const replay = this.answers.check(this.recheckEveryCall)
+  private async stored(file: string, name: string): Promise<BindingFingerprint | undefined> {
+    // One check shared by the calls of a turn of the event loop ('every-call'), or by all ('after-invalidate').
+    if (!this.checking || (this.recheckEveryCall && !this.checkedThisTurn)) {
+      this.checking = this.answers.check(this.recheckEveryCall).then((replay) => {
+        for (const w of replay ?? []) this.warn(w.code, w.message.replace(/^\[smart-cache\] /, ''), w.file, w.line, w.column)
+      })
       if (this.recheckEveryCall) {
         this.checkedThisTurn = true
         setImmediate(() => { this.checkedThisTurn = false }).unref()
       }
-      for (const w of replay ?? []) this.warn(w.code, w.message.replace(/^\[smart-cache\] /, ''), w.file, w.line, w.column)
     }
+    await this.checking
     const abs = resolve(this.root, file)
     return this.answers.get(relative(this.root, abs).replaceAll('\\', '/'), name)
   }

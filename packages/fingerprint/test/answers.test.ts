@@ -46,7 +46,14 @@ function answersPath(cache: string): string {
   return join(cache, ENGINE_VERSION, name)
 }
 
-interface AnswersFile { facts: Array<[string, string]>, deps: unknown[][], answers: Array<[string, string, string, string, number[]]>, warnings: unknown }
+function factsPath(cache: string): string {
+  return answersPath(cache).replace(/answers-([^/\\]+)\.json$/, 'facts-$1.json')
+}
+
+interface FactsFile { token: string, folders: Record<string, Array<[string, string]>>, resolutions: unknown[] }
+const readFacts = (cache: string): FactsFile => JSON.parse(readFileSync(factsPath(cache), 'utf8')) as FactsFile
+
+interface AnswersFile { token: string, deps: unknown[][], answers: Array<[string, string, string, string, number[]]>, warnings: unknown }
 
 const readAnswers = (cache: string): AnswersFile => JSON.parse(readFileSync(answersPath(cache), 'utf8')) as AnswersFile
 const writeAnswers = (cache: string, data: unknown): void => writeFileSync(answersPath(cache), JSON.stringify(data))
@@ -231,7 +238,7 @@ describe('stored answers (a new engine answers without loading the full engine)'
   it('6. racy: engine 1 ran right after the files were written, so a new engine does not trust its answers', async () => {
     const { dir, cache } = await setup(chain, { settle: false })
     const first = (await run(dir, cache)).hash
-    expect(readAnswers(cache).facts.some(([, state]) => state === '?')).toBe(true)
+    expect(Object.values(readFacts(cache).folders).flat().some(([, state]) => state === '?')).toBe(true)
     tamper(cache)
     const second = await run(dir, cache)
     expect(second.hash).not.toBe(TAMPERED)
@@ -308,6 +315,27 @@ describe('stored answers (a new engine answers without loading the full engine)'
     }
   })
 
+  it('11. many facts are checked ahead on a worker thread (recheck: after-invalidate): served, and not served after an edit', async () => {
+    // 1,500 modules in a chain: a facts file above the 64 KB at which the check moves to a worker.
+    const files: Record<string, string> = { 'main.ts': `import { m0 } from './m/m0'\nexport const f = () => m0(1)` }
+    for (let i = 0; i < 1500; i++)
+      files[`m/m${i}.ts`] = i < 1499 ? `import { m${i + 1} } from './m${i + 1}'\nexport const m${i} = (x: number) => m${i + 1}(x) + ${i}` : `export const m${i} = (x: number) => x`
+    const { dir, cache } = await setup(files)
+    const first = (await run(dir, cache)).hash
+    expect(readFileSync(factsPath(cache)).length).toBeGreaterThan(64 * 1024)
+    const afterInvalidate = (): Promise<string> => {
+      const engine = createFingerprinter({ root: dir, cacheDir: cache, recheck: 'after-invalidate' })
+      return engine.fingerprint('main.ts', 'f').then(fp => fp.hash).finally(() => engine.close())
+    }
+    tamper(cache)
+    expect(await afterInvalidate()).toBe(TAMPERED)
+    writeFiles(dir, { 'm/m700.ts': `import { m701 } from './m701'\nexport const m700 = (x: number) => m701(x) + 7` })
+    const edited = await afterInvalidate()
+    expect(edited).not.toBe(TAMPERED)
+    expect(edited).toBe(await freshHash(dir))
+    expect(edited).not.toBe(first)
+  })
+
   const corruptions: Array<[string, (cache: string) => void]> = [
     ['garbage text', cache => writeFileSync(answersPath(cache), 'not json at all \u0000\u00FF')],
     ['truncated JSON', cache => writeFileSync(answersPath(cache), readFileSync(answersPath(cache), 'utf8').slice(0, 40))],
@@ -320,6 +348,14 @@ describe('stored answers (a new engine answers without loading the full engine)'
       writeAnswers(cache, data)
     }],
     ['JSON null', cache => writeAnswers(cache, null)],
+    ['a facts file that is garbage (with a tampered hash)', (cache) => {
+      tamper(cache)
+      writeFileSync(factsPath(cache), '{"token":')
+    }],
+    ['answers and facts from two different saves (with a tampered hash)', (cache) => {
+      tamper(cache)
+      writeFileSync(factsPath(cache), JSON.stringify({ ...readFacts(cache), token: 'another save' }))
+    }],
     ['warnings that are not a list (with a tampered hash)', (cache) => {
       const data = readAnswers(cache)
       for (const row of data.answers) row[2] = TAMPERED
