@@ -1,8 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { mkdir, rename, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
-import { Worker } from 'node:worker_threads'
-import { checkFactsFile, type Facts, factsText, readFacts } from './facts-file.ts'
+import { checkFactsFile, checkFactsFileInBackground, type Facts, factsText, readFacts } from './facts-file.ts'
 import type { Resolution } from './resolver-options.ts'
 import type { BindingFingerprint, DependencyInfo, EngineWarning } from './types.ts'
 
@@ -37,8 +36,8 @@ interface Loaded {
 
 const answerKey = (file: string, name: string): string => `${file}\0${name}`
 
-/** Above this size, the facts are checked by a worker thread started with the engine. */
-const WORKER_MIN_BYTES = 64 * 1024
+/** Above this size, the facts are checked in the background from the engine's creation. */
+const AHEAD_MIN_BYTES = 64 * 1024
 
 /**
  * The answers of the last engine for this root, with every fact they were computed from: the
@@ -64,19 +63,12 @@ export class AnswerCache {
   }
 
   /**
-   * Starts checking the facts now, on a worker thread when there are many (they are then
-   * checked once, at this moment, not by the first call). Resolves when the check is done.
+   * Starts checking the facts now, in slices between the caller's own work, when there are many
+   * (they are then checked once, from this moment, not by the first call).
    */
-  checkAhead(): Promise<void> | undefined {
+  checkAhead(): void {
     const size = this.factsFile ? statSync(this.factsFile, { throwIfNoEntry: false })?.size ?? 0 : 0
-    if (size < WORKER_MIN_BYTES) return undefined
-    this.early = new Promise<string | null>((resolve) => {
-      const worker = new Worker(new URL('./facts-worker.mjs', import.meta.url), { workerData: { file: this.factsFile, root: this.root } })
-      worker.once('message', token => resolve(token as string | null))
-      worker.once('error', () => resolve(checkFactsFile(this.factsFile as string, this.root) ?? null))
-      worker.once('exit', () => resolve(null))
-    })
-    return this.early.then(() => {})
+    if (size >= AHEAD_MIN_BYTES) this.early = checkFactsFileInBackground(this.factsFile as string, this.root).then(token => token ?? null)
   }
 
   /**

@@ -46,8 +46,26 @@ export function readFacts(file: string, root: string): LoadedFacts {
   return { token: raw.token, facts, resolutions }
 }
 
-/** Whether every fact still holds and every repeated resolution gives the same result. */
-export function factsHold({ facts, resolutions }: LoadedFacts): boolean {
+/** Facts checked between two yields to the event loop when checking in the background. */
+const SLICE = 256
+
+/**
+ * Whether every fact still holds and every repeated resolution gives the same result. With
+ * `yieldEvery`, gives the event loop a turn after each slice (a check running in the background
+ * of a build fills the main thread's idle time instead of holding up the bundler's hooks).
+ */
+async function factsHold({ facts, resolutions }: LoadedFacts, yieldEvery?: () => Promise<void>): Promise<boolean> {
+  let n = 0
+  for (const [abs, state] of facts) {
+    if (!stillHolds(abs, state, Date.now())) return false
+    if (yieldEvery && ++n % SLICE === 0) await yieldEvery()
+  }
+  if (resolutions.length === 0) return true
+  const resolver = createResolverFactory()
+  return resolutions.every(([from, specifier, result]) => (resolver.resolveFileSync(from, specifier).path ?? '') === result)
+}
+
+function factsHoldNow({ facts, resolutions }: LoadedFacts): boolean {
   const now = Date.now()
   for (const [abs, state] of facts) if (!stillHolds(abs, state, now)) return false
   if (resolutions.length === 0) return true
@@ -59,7 +77,18 @@ export function factsHold({ facts, resolutions }: LoadedFacts): boolean {
 export function checkFactsFile(file: string, root: string): string | undefined {
   try {
     const loaded = readFacts(file, root)
-    return factsHold(loaded) ? loaded.token : undefined
+    return factsHoldNow(loaded) ? loaded.token : undefined
+  }
+  catch {
+    return undefined
+  }
+}
+
+/** `checkFactsFile` in slices, yielding to the event loop between them. */
+export async function checkFactsFileInBackground(file: string, root: string): Promise<string | undefined> {
+  try {
+    const loaded = readFacts(file, root)
+    return (await factsHold(loaded, () => new Promise(resolve => setImmediate(resolve)))) ? loaded.token : undefined
   }
   catch {
     return undefined

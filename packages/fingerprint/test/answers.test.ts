@@ -315,8 +315,8 @@ describe('stored answers (a new engine answers without loading the full engine)'
     }
   })
 
-  it('11. many facts are checked ahead on a worker thread (recheck: after-invalidate): served, and not served after an edit', async () => {
-    // 1,500 modules in a chain: a facts file above the 64 KB at which the check moves to a worker.
+  it('11. many facts are checked ahead on a background check (recheck: after-invalidate): served, and not served after an edit', async () => {
+    // 1,500 modules in a chain: a facts file above the 64 KB at which the check starts with the engine, in slices.
     const files: Record<string, string> = { 'main.ts': `import { m0 } from './m/m0'\nexport const f = () => m0(1)` }
     for (let i = 0; i < 1500; i++)
       files[`m/m${i}.ts`] = i < 1499 ? `import { m${i + 1} } from './m${i + 1}'\nexport const m${i} = (x: number) => m${i + 1}(x) + ${i}` : `export const m${i} = (x: number) => x`

@@ -57,8 +57,13 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
     e.diagnostics.invalidate(file)
   }
 
-  const manifest = (): string | undefined =>
-    options.manifest && registry.size > 0 ? manifestJson(registry.entries()) : undefined
+  /** The manifest's text, made once per state of the registry (a build asks for it in several hooks). */
+  let manifestText: { version: number, json: string | undefined } | undefined
+  const manifest = (): string | undefined => {
+    if (manifestText?.version !== registry.version)
+      manifestText = { version: registry.version, json: options.manifest && registry.size > 0 ? manifestJson(registry.entries()) : undefined }
+    return manifestText.json
+  }
 
   /** Rollup and Rolldown: the manifest is an asset of the bundle. */
   function emitManifest(this: { emitFile: (file: { type: 'asset', fileName: string, source: string }) => unknown }): void {
@@ -118,8 +123,11 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
       e?.diagnosticsCache?.save()
       if (isOneOffBuild(this) && e)
         await e.engine.close?.()
+      // Rollup, Rolldown and Vite write the manifest with the bundle (generateBundle, writeBundle).
+      if (!options.manifest || !['webpack', 'rspack', 'esbuild'].includes(meta.framework))
+        return
       const json = manifest()
-      if (!json || !options.manifest)
+      if (!json)
         return
       if (meta.framework === 'webpack' || meta.framework === 'rspack') {
         this.emitFile({ type: 'asset', fileName: options.manifest, source: json })

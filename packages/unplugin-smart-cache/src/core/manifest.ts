@@ -22,8 +22,11 @@ export function manifestJson(entries: Iterable<[string, ManifestEntry]>, now = n
 /** Cached functions per module id, kept current across watch rebuilds. */
 export class FunctionRegistry {
   private byModule = new Map<string, Map<string, ManifestEntry>>()
+  /** Changes with every `set()`. */
+  version = 0
 
   set(moduleId: string, functions: Map<string, ManifestEntry>): void {
+    this.version++
     if (functions.size === 0)
       this.byModule.delete(moduleId)
     else this.byModule.set(moduleId, functions)
