@@ -1,15 +1,22 @@
 import type { UnpluginFactory, UnpluginInstance } from 'unplugin'
 import type { Engine } from './core/engine.js'
 import type { Options } from './core/options.js'
+import type { CachedEnv } from './core/cached.js'
+import type { TransformOutput } from './core/output.js'
 import type { TransformEnv } from './core/transform.js'
 import { dirname } from 'node:path'
 import process from 'node:process'
 import { createUnplugin } from 'unplugin'
+import { BuildCache, buildCacheFile } from './core/build-cache.js'
+import { transformFromCache } from './core/cached.js'
 import { createEngine, warningText } from './core/engine.js'
 import { relativeId, RUNTIME } from './core/ids.js'
 import { FunctionRegistry, manifestJson } from './core/manifest.js'
 import { esbuildOutDir, writeManifestFile } from './core/manifest-writer.js'
 import { resolveOptions } from './core/options.js'
+import { RuntimeFiles } from './core/runtime-dir.js'
+
+type TransformModule = typeof import('./core/transform.js')['transformModule']
 
 export type { DiagnosticsLevel, DiagnosticsOptions, Options } from './core/options.js'
 
@@ -23,38 +30,48 @@ function isOneOffBuild(context: unknown): boolean {
 export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (rawOptions, meta) => {
   const options = resolveOptions(rawOptions)
   let root = options.root
-  let env: Promise<TransformEnv> | undefined
-  let transformModule: typeof import('./core/transform.js')['transformModule']
+  let base: Promise<CachedEnv & { runtime: RuntimeFiles }> | undefined
+  let full: Promise<{ env: TransformEnv, transformModule: TransformModule }> | undefined
   let warned = 0
   const registry = new FunctionRegistry()
 
-  const getEnv = (): Promise<TransformEnv> => {
-    env ??= (async () => {
+  /** The engine and the build cache: enough for a module the last build rewrote the same way. */
+  const getBase = (): Promise<CachedEnv & { runtime: RuntimeFiles }> => {
+    base ??= (async () => {
       root ??= process.cwd()
-      // The parser, magic-string and the engine load here, not when the bundler config is read.
-      const [engine, transform, { DiagnosticsCollector }, { DiagnosticsCache, diagnosticsCacheFile }] = await Promise.all([
-        createEngine(root, options.cacheDir, options.engine),
-        import('./core/transform.js'),
-        import('./core/diagnostics.js'),
-        import('./core/diagnostics-cache.js'),
-      ])
-      transformModule = transform.transformModule
-      const diagnosticsCache = new DiagnosticsCache(diagnosticsCacheFile(root, options.cacheDir))
-      return { root, engine, options, diagnostics: new DiagnosticsCollector(root), diagnosticsCache }
+      const engine: Engine = await createEngine(root, options.cacheDir, options.engine)
+      return { root, engine, options, cache: new BuildCache(buildCacheFile(root, options.cacheDir)), runtime: new RuntimeFiles(root) }
     })()
-    return env
+    return base
+  }
+
+  /** The parser, magic-string and the purity scan, loaded by the first module the cache cannot serve. */
+  const getFull = (): Promise<{ env: TransformEnv, transformModule: TransformModule }> => {
+    full ??= (async () => {
+      const [b, transform, { DiagnosticsCollector }] = await Promise.all([getBase(), import('./core/transform.js'), import('./core/diagnostics.js')])
+      return { env: { ...b, diagnostics: new DiagnosticsCollector(b.root) }, transformModule: transform.transformModule }
+    })()
+    return full
   }
 
   const prewarm = (): void => {
-    getEnv().catch(() => {}) // a failure surfaces, with its message, in the first transform
+    getBase().catch(() => {}) // a failure surfaces, with its message, in the first transform
+  }
+
+  /** The module rewritten from the build cache, or in full. */
+  const rewrite = async (code: string, id: string, b: CachedEnv): Promise<TransformOutput | null> => {
+    const cached = await transformFromCache(code, id, b)
+    if (cached !== undefined)
+      return cached
+    const f = await getFull()
+    return f.transformModule(code, id, f.env)
   }
 
   const invalidate = async (file: string): Promise<void> => {
-    if (!env)
-      return
-    const e = await env
-    e.engine.invalidate(file)
-    e.diagnostics.invalidate(file)
+    if (base)
+      (await base).engine.invalidate(file)
+    if (full)
+      (await full).env.diagnostics.invalidate(file)
   }
 
   /** The manifest's text, made once per state of the registry (a build asks for it in several hooks). */
@@ -83,13 +100,13 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
     transform: {
       filter: { id: { include: options.include, exclude: options.exclude }, code: RUNTIME },
       async handler(code, id) {
-        const e = await getEnv()
+        const e = await getBase()
         // The runtime's own modules (a workspace link, outside node_modules) hold no marks.
-        if (e.diagnostics.isRuntime(id.replace(/[?#].*$/, '')))
+        if (e.runtime.owns(id.replace(/[?#].*$/, '')))
           return null
         let result
         try {
-          result = await transformModule(code, id, e)
+          result = await rewrite(code, id, e)
         }
         catch (error) {
           this.warn(`[smart-cache] internal error while rewriting ${relativeId(e.root, id)}: ${(error as Error).message}. The module is left unchanged; please report this.`)
@@ -119,8 +136,8 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
     async buildEnd() {
       // A one-off build is done with the engine: save its snapshot (the next build starts warm)
       // and stop its parser threads. It stays usable: threads restart on demand.
-      const e = env && await env.catch(() => undefined)
-      e?.diagnosticsCache?.save()
+      const e = base && await base.catch(() => undefined)
+      e?.cache.save()
       if (isOneOffBuild(this) && e)
         await e.engine.close?.()
       // Rollup, Rolldown and Vite write the manifest with the bundle (generateBundle, writeBundle).

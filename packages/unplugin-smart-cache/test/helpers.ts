@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { afterAll } from 'vitest'
+import { BuildCache } from '../src/core/build-cache.js'
 import { DiagnosticsCollector } from '../src/core/diagnostics.js'
 import { resolveOptions, type Options } from '../src/core/options.js'
 
@@ -43,7 +44,7 @@ export function tmpProject(): string {
 }
 
 export function env(root: string, engine: Engine, options: Options = {}): TransformEnv {
-  return { root, engine, options: resolveOptions(options), diagnostics: new DiagnosticsCollector(root) }
+  return { root, engine, options: resolveOptions(options), diagnostics: new DiagnosticsCollector(root), cache: new BuildCache(false) }
 }
 
 /**

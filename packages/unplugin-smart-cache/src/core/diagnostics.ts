@@ -1,12 +1,21 @@
 import type { ModuleFacts } from './impurity.js'
 import type { Parsed } from './parse.js'
 import type { AstNode } from './walk.js'
-import { existsSync, readFileSync, realpathSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { dirname, join, resolve, sep } from 'node:path'
-import { codeFrameColumns } from '@babel/code-frame'
+import { resolve } from 'node:path'
 import { ALLOW_COMMENT, findBinding, findImpurities, IMPURITY_HINT, moduleFacts } from './impurity.js'
 import { parseModule } from './parse.js'
+import { RuntimeFiles } from './runtime-dir.js'
+
+type CodeFrame = typeof import('@babel/code-frame')['codeFrameColumns']
+let codeFrame: CodeFrame | undefined
+
+/** @babel/code-frame, loaded with the first finding (most builds have none). */
+function codeFrameColumns(...args: Parameters<CodeFrame>): string {
+  codeFrame ??= (createRequire(import.meta.url)('@babel/code-frame') as typeof import('@babel/code-frame')).codeFrameColumns
+  return codeFrame(...args)
+}
 
 /** A finding ready to be reported. */
 export interface Diagnostic {
@@ -63,37 +72,12 @@ function allowed(m: SourceModule, from: number, to: number): boolean {
   return m.parsed.comments.some(c => c.value.includes(ALLOW_COMMENT) && c.start >= above && c.start < to)
 }
 
-/** Folder of the `smart-cache` runtime package as seen from `root` (its own code is not the user's). */
-export function runtimeDir(root: string): string | undefined {
-  try {
-    let dir = dirname(realpathSync(createRequire(join(root, 'package.json')).resolve('smart-cache')))
-    while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir)
-      dir = dirname(dir)
-    return dir + sep
-  }
-  catch {
-    return undefined
-  }
-}
-
 /** Reads impurity findings of reached modules, parsing each file once per content. */
 export class DiagnosticsCollector {
   private modules = new Map<string, SourceModule | null>()
-  private runtime: string | undefined
+  private runtime: RuntimeFiles
   constructor(private root: string) {
-    this.runtime = runtimeDir(root)
-  }
-
-  /** Whether a file belongs to the smart-cache runtime (never scanned, never rewritten). */
-  isRuntime(abs: string): boolean {
-    if (!this.runtime)
-      return false
-    try {
-      return realpathSync(abs).startsWith(this.runtime)
-    }
-    catch {
-      return false
-    }
+    this.runtime = new RuntimeFiles(root)
   }
 
   invalidate(absFile: string): void {
@@ -116,7 +100,7 @@ export class DiagnosticsCollector {
     catch {
       return null
     }
-    if (!IMPURITY_HINT.test(code) || this.isRuntime(abs))
+    if (!IMPURITY_HINT.test(code) || this.runtime.owns(abs))
       return null
     const parsed = parseModule(abs, code)
     return parsed && sourceModule(abs, code, parsed)

@@ -1,17 +1,17 @@
-import type { DiagnosticsCache } from './diagnostics-cache.js'
+import type { BuildCache } from './build-cache.js'
 import type { DiagnosticsCollector, Diagnostic } from './diagnostics.js'
 import type { BindingFingerprint, Engine } from './engine.js'
-import type { ManifestEntry } from './manifest.js'
 import type { Mark } from './marks.js'
 import type { ResolvedOptions } from './options.js'
 import type { Parsed } from './parse.js'
 import type { MethodShape, RewriteContext } from './rewrite.js'
 import type { AstNode } from './walk.js'
-import { resolve } from 'node:path'
 import MagicString from 'magic-string'
-import { digest } from './diagnostics-cache.js'
+import { digest } from './build-cache.js'
 import { position, sourceModule } from './diagnostics.js'
 import { relativeId } from './ids.js'
+import { findingsKey, fingerprintOf } from './fingerprints.js'
+import { newOutput, type TransformOutput } from './output.js'
 import { findMarks, mayHaveMarks, RUNTIME } from './marks.js'
 import { nameMark } from './naming.js'
 import { parseModule } from './parse.js'
@@ -23,21 +23,9 @@ export interface TransformEnv {
   engine: Engine
   options: ResolvedOptions
   diagnostics: DiagnosticsCollector
-  /** Findings of earlier builds (absent: always scan). */
-  diagnosticsCache?: DiagnosticsCache
+  /** Rewrites and findings of earlier builds. */
+  cache: BuildCache
 }
-
-export interface TransformOutput {
-  code: string
-  map: ReturnType<MagicString['generateMap']>
-  /** Cached functions of this module: id → manifest entry. */
-  functions: Map<string, ManifestEntry>
-  /** Absolute paths of every other file a cached function reaches (computed on first use). */
-  readonly watchFiles: string[]
-  warnings: Diagnostic[]
-  errors: Diagnostic[]
-}
-
 
 /** Why a directive function cannot be rewritten, if it cannot. */
 function unsupported(mark: Extract<Mark, { kind: 'directive' }>): string | undefined {
@@ -69,24 +57,6 @@ function markedFunction(mark: Mark): AstNode {
   if (mark.kind === 'decorator')
     return mark.method.value
   return mark.node.arguments[0] ?? mark.node
-}
-
-/** Copies a fingerprint at once: the engine computes `deps` lazily, from the graph as it is when read. */
-function snapshot(fp: BindingFingerprint): BindingFingerprint {
-  return { hash: fp.hash, id: fp.id, deps: [...fp.deps], sourceHash: fp.sourceHash }
-}
-
-/** Fingerprint of `name`; a member the engine does not know falls back to its enclosing binding. */
-async function fingerprintOf(engine: Engine, file: string, name: string): Promise<BindingFingerprint> {
-  try {
-    return snapshot(await engine.fingerprint(file, name))
-  }
-  catch (error) {
-    const head = name.split('.')[0]!
-    if (head === name)
-      throw error
-    return snapshot(await engine.fingerprint(file, head))
-  }
 }
 
 function freshNames(code: string) {
@@ -158,8 +128,10 @@ export async function transformModule(code: string, id: string, env: TransformEn
   if (!parsed)
     return null
   const marks = findMarks(parsed)
-  if (marks.length === 0)
+  if (marks.length === 0) {
+    env.cache.setModule(relativeId(env.root, file), { digest: digest(code), plan: [], code: null, map: null, notes: [] })
     return null
+  }
   return rewriteModule(code, file, parsed, marks, env)
 }
 
@@ -172,29 +144,23 @@ async function rewriteModule(code: string, file: string, parsed: Parsed, marks: 
   const vars: string[] = []
   const importName = fresh('smartCache')
   const ctx: RewriteContext = { s, code, importName, fresh, declareVar: name => vars.push(name) }
-  const reached = new Set<string>()
-  let watchFiles: string[] | undefined
-  const out: TransformOutput = {
-    code,
-    map: null as any,
-    functions: new Map(),
-    get watchFiles() {
-      watchFiles ??= [...reached].map(f => resolve(env.root, f)).filter(f => f !== file).sort()
-      return watchFiles
-    },
-    warnings: [],
-    errors: [],
-  }
+  const out = newOutput(code, file, env.root)
+  const codeDigest = digest(code)
+  /** Warnings of the rewrite itself (the same for the same code): kept in the build cache. */
+  const notes: Diagnostic[] = []
   const warn = (offset: number, message: string) => {
     const p = position(self.lineStarts, offset)
-    out.warnings.push({ file: rel, line: p.line, column: p.column, message: `[smart-cache] ${loc.at(offset)}: ${message}` })
+    notes.push({ file: rel, line: p.line, column: p.column, message: `[smart-cache] ${loc.at(offset)}: ${message}` })
   }
+  const plan: Array<[string, string, string]> = []
+  let cacheable = true
   let usesImport = false
   const planned = planMarks(marks, rel, warn)
   const fps = await Promise.all(planned.map(p => fingerprintOf(env.engine, rel, p.engineName).catch((e: unknown) => e as Error)))
   for (const [i, { mark, id, engineName }] of planned.entries()) {
     const fp = fps[i]!
     if (fp instanceof Error || typeof (fp as BindingFingerprint).hash !== 'string') {
+      cacheable = false
       warn(markStart(mark), `the fingerprint engine failed for ${rel}#${engineName} (${fp instanceof Error ? fp.message : 'no hash'}); the function is left to the runtime's fallback.`)
       continue
     }
@@ -205,16 +171,19 @@ async function rewriteModule(code: string, file: string, parsed: Parsed, marks: 
     if (mark.kind === 'directive')
       usesImport = true
     out.functions.set(id, { fingerprint: fp.hash, deps: fp.deps })
-    for (const d of fp.deps)
-      reached.add(d.file)
-    diagnose(env, out, self, rel, mark, id, engineName, fp)
+    plan.push([engineName, id, fp.hash])
+    diagnose(env, out, self, codeDigest, rel, mark, id, engineName, fp)
   }
   if (usesImport)
     prependImport(s, code, importName)
   if (vars.length > 0)
     s.append(`\nvar ${vars.join(', ')};`)
   out.code = s.toString()
-  out.map = s.generateMap({ source: file, includeContent: true, hires: 'boundary' })
+  const map = s.generateMap({ source: file, includeContent: true, hires: 'boundary' })
+  out.map = map
+  out.warnings.unshift(...notes)
+  if (cacheable)
+    env.cache.setModule(rel, { digest: codeDigest, plan, code: out.code, map: map.toString(), notes })
   return out
 }
 
@@ -229,17 +198,17 @@ function prependImport(s: MagicString, code: string, importName: string): void {
   }
 }
 
-function diagnose(env: TransformEnv, out: TransformOutput, self: ReturnType<typeof sourceModule>, rel: string, mark: Mark, id: string, engineName: string, fp: BindingFingerprint): void {
+function diagnose(env: TransformEnv, out: TransformOutput, self: ReturnType<typeof sourceModule>, codeDigest: string, rel: string, mark: Mark, id: string, engineName: string, fp: BindingFingerprint): void {
   const { level, allow } = env.options.diagnostics
   if (level === 'off' || allow.some(re => re.test(id)))
     return
   // Same bytes reached and same module code as a previous build: the same findings.
-  const key = fp.sourceHash ? `${fp.sourceHash}:${digest(self.code)}` : undefined
-  let found = key ? env.diagnosticsCache?.get(id, key) : undefined
+  const key = findingsKey(fp, codeDigest)
+  let found = key ? env.cache.diagnostics(id, key) : undefined
   if (!found) {
     found = findImpurities(env, self, rel, mark, id, engineName, fp)
     if (key)
-      env.diagnosticsCache?.set(id, key, found)
+      env.cache.setDiagnostics(id, key, found)
   }
   for (const f of found)
     (level === 'error' ? out.errors : out.warnings).push(f)

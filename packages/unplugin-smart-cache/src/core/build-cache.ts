@@ -1,0 +1,123 @@
+import type { Diagnostic } from './diagnostics.js'
+import { createHash } from 'node:crypto'
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+
+/**
+ * Bumped when the rewrite changes what it outputs for the same input; with the package's
+ * version, part of the cache file's validity.
+ */
+const REWRITE_VERSION = 1
+
+/** A module's rewrite as the last build made it. */
+export interface CachedModule {
+  /** Digest of the module code the rewrite was made from. */
+  digest: string
+  /** Per cached function: the name asked from the engine, its id and the fingerprint in `code`. */
+  plan: Array<[engineName: string, id: string, fingerprint: string]>
+  /** The rewritten code and its source map (JSON), `null` when the module has no mark. */
+  code: string | null
+  map: string | null
+  /** Warnings of the rewrite itself (unsupported marks…), not of the purity diagnostics. */
+  notes: Diagnostic[]
+}
+
+interface Stored {
+  version: string
+  modules: Record<string, CachedModule>
+  diagnostics: Record<string, { key: string, found: Diagnostic[] }>
+}
+
+/** Digest of a text (keys of the build cache). */
+export function digest(text: string): string {
+  return createHash('sha256').update(text).digest('hex')
+}
+
+/** The build cache file of a root, beside the engine's cache, or `false` (memory only). */
+export function buildCacheFile(root: string, cacheDir: string | false | undefined): string | false {
+  if (cacheDir === false)
+    return false
+  const dir = cacheDir ?? join(root, 'node_modules', '.cache', 'smart-cache', 'engine')
+  return join(dir, 'plugin', `build-${digest(root).slice(0, 16)}.json`)
+}
+
+/** The package's version, read once (`unknown` when its package.json cannot be read). */
+function pluginVersion(): string {
+  try {
+    return `${(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string }).version}+${REWRITE_VERSION}`
+  }
+  catch {
+    return `unknown+${REWRITE_VERSION}`
+  }
+}
+
+/**
+ * What the last build made of each marked module and the impurity findings of each cached
+ * function. A module whose code is unchanged and whose functions' fingerprints are the same gets
+ * the same rewrite without being parsed; findings are keyed by the exact bytes of everything a
+ * function reaches (the engine's `sourceHash`) and the module's code. A missing, corrupt or
+ * unwritable file only costs the next build a full rewrite.
+ */
+export class BuildCache {
+  private data: Stored | undefined
+  private dirty = false
+
+  constructor(private file: string | false) {}
+
+  /** The cached rewrite of module `rel` when made from exactly this code. */
+  module(rel: string, codeDigest: string): CachedModule | undefined {
+    const m = this.load().modules[rel]
+    return m?.digest === codeDigest && Array.isArray(m.plan) && Array.isArray(m.notes) ? m : undefined
+  }
+
+  setModule(rel: string, entry: CachedModule): void {
+    this.load().modules[rel] = entry
+    this.dirty = true
+  }
+
+  diagnostics(id: string, key: string): Diagnostic[] | undefined {
+    const e = this.load().diagnostics[id]
+    return e?.key === key && Array.isArray(e.found) ? e.found : undefined
+  }
+
+  setDiagnostics(id: string, key: string, found: Diagnostic[]): void {
+    this.load().diagnostics[id] = { key, found }
+    this.dirty = true
+  }
+
+  /** Writes the cache when something changed (atomically). */
+  save(): void {
+    if (!this.file || !this.dirty)
+      return
+    this.dirty = false
+    const tmp = `${this.file}.${process.pid}.tmp`
+    try {
+      mkdirSync(dirname(this.file), { recursive: true })
+      writeFileSync(tmp, JSON.stringify(this.data))
+      renameSync(tmp, this.file)
+    }
+    catch {}
+  }
+
+  private load(): Stored {
+    if (this.data)
+      return this.data
+    const version = pluginVersion()
+    this.data = { version, modules: Object.create(null), diagnostics: Object.create(null) }
+    if (this.file) {
+      try {
+        const raw = JSON.parse(readFileSync(this.file, 'utf8')) as Partial<Stored> | null
+        if (raw?.version === version && isRecord(raw.modules) && isRecord(raw.diagnostics)) {
+          Object.assign(this.data.modules, raw.modules)
+          Object.assign(this.data.diagnostics, raw.diagnostics)
+        }
+      }
+      catch {}
+    }
+    return this.data
+  }
+}
+
+function isRecord(x: unknown): x is Record<string, never> {
+  return !!x && typeof x === 'object' && !Array.isArray(x)
+}

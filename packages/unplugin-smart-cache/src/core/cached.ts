@@ -1,0 +1,56 @@
+import type { BuildCache } from './build-cache.js'
+import type { Diagnostic } from './diagnostics.js'
+import type { Engine } from './engine.js'
+import type { ResolvedOptions } from './options.js'
+import type { TransformOutput } from './output.js'
+import { digest } from './build-cache.js'
+import { findingsKey, fingerprintOf } from './fingerprints.js'
+import { relativeId } from './ids.js'
+import { newOutput } from './output.js'
+
+/** What the cached path needs: no parser, no magic-string. */
+export interface CachedEnv {
+  root: string
+  engine: Engine
+  options: ResolvedOptions
+  cache: BuildCache
+}
+
+/**
+ * The last build's rewrite of a module, when its code is the same and every cached function in
+ * it has the same fingerprint (and its findings are cached); `undefined` otherwise (a full
+ * rewrite follows), `null` for a module the last build found no mark in.
+ */
+export async function transformFromCache(code: string, id: string, env: CachedEnv): Promise<TransformOutput | null | undefined> {
+  const file = id.replace(/[?#].*$/, '')
+  const rel = relativeId(env.root, file)
+  const codeDigest = digest(code)
+  const entry = env.cache.module(rel, codeDigest)
+  if (!entry)
+    return undefined
+  if (entry.code === null)
+    return entry.plan.length === 0 ? null : undefined
+  const fps = await Promise.all(entry.plan.map(([name]) => fingerprintOf(env.engine, rel, name).catch(() => undefined)))
+  const out = newOutput(entry.code, file, env.root)
+  out.map = entry.map ?? ''
+  out.warnings.push(...entry.notes)
+  for (const [i, [, fnId, fingerprint]] of entry.plan.entries()) {
+    const fp = fps[i]
+    if (!fp || fp.hash !== fingerprint)
+      return undefined
+    const found = findings(env, fnId, findingsKey(fp, codeDigest))
+    if (!found)
+      return undefined
+    ;(env.options.diagnostics.level === 'error' ? out.errors : out.warnings).push(...found)
+    out.functions.set(fnId, { fingerprint: fp.hash, deps: fp.deps })
+  }
+  return out
+}
+
+/** The function's cached findings ([] when diagnostics are off for it), `undefined` if not cached. */
+function findings(env: CachedEnv, fnId: string, key: string | undefined): Diagnostic[] | undefined {
+  const { level, allow } = env.options.diagnostics
+  if (level === 'off' || allow.some(re => re.test(fnId)))
+    return []
+  return key ? env.cache.diagnostics(fnId, key) : undefined
+}
