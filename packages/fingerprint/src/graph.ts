@@ -39,6 +39,7 @@ export class Graph {
       const missing = roots.filter(r => !this.expanded.has(r))
       if (missing.length === 0 && !this.driver) break
       this.requested.push(...missing)
+      if (this.pump) this.pump()
       this.driver ??= this.drive().finally(() => { this.driver = undefined })
       await this.driver
     }
@@ -94,33 +95,48 @@ export class Graph {
     this.failed.clear()
   }
 
-  private async drive(): Promise<void> {
-    let frontier: string[] = []
-    for (;;) {
-      for (const r of this.requested.splice(0)) {
-        if (!this.expanded.has(r)) {
-          this.expanded.add(r)
-          frontier.push(r)
-        }
+  /**
+   * Builds every requested key and everything it reaches. Nodes are made as soon as their parent
+   * is known, not level by level: the parser threads are fed while earlier results are linked.
+   */
+  private drive(): Promise<void> {
+    return new Promise((done) => {
+      let inflight = 0
+      const start = (key: string): void => {
+        inflight++
+        this.node(key).then(
+          (n) => {
+            for (const t of n.targets) {
+              if (!this.expanded.has(t)) {
+                this.expanded.add(t)
+                start(t)
+              }
+            }
+          },
+          (reason: unknown) => { this.failed.set(key, reason) },
+        ).finally(() => {
+          if (--inflight === 0) pump()
+        })
       }
-      if (frontier.length === 0) return
-      const results = await Promise.allSettled(frontier.map(k => this.node(k)))
-      const next: string[] = []
-      results.forEach((res, i) => {
-        if (res.status === 'rejected') {
-          this.failed.set(frontier[i]!, res.reason)
-          return
-        }
-        for (const t of res.value.targets) {
-          if (!this.expanded.has(t)) {
-            this.expanded.add(t)
-            next.push(t)
+      const pump = (): void => {
+        for (const r of this.requested.splice(0)) {
+          if (!this.expanded.has(r)) {
+            this.expanded.add(r)
+            start(r)
           }
         }
-      })
-      frontier = next
-    }
+        if (inflight === 0) {
+          this.pump = undefined
+          done()
+        }
+      }
+      this.pump = pump
+      pump()
+    })
   }
+
+  /** Starts keys requested while a drive runs (set during a drive). */
+  private pump: (() => void) | undefined
 
   private node(key: string): Promise<GraphNode> {
     const have = this.nodes.get(key) ?? this.linker.leaves.get(key)?.node
