@@ -79,6 +79,9 @@ export class Resolver {
     const res = this.factory.resolveFileSync(fromFile, specifier)
     if (res.builtin) return { kind: 'builtin', name: res.builtin.resolved.replace(/^node:/, '') }
     const abs = res.path
+    // The path itself: a file there is stamped by the store before it is read; anything else
+    // (a folder's index or package.json, nothing) is recorded here.
+    if (isRelative) this.noteUnlessTarget(resolve(dirname(fromFile), specifier), abs)
     const pkg = abs ? this.packageOf(abs) : undefined
     if (!isRelative && (!pkg || specifier.startsWith('#') || this.underTsconfig.has(dirname(fromFile)))) this.repeat.push([fromFile, specifier, abs ?? ''])
     if (!abs) return { kind: 'unresolved', error: res.error ?? 'not found' }
@@ -106,10 +109,7 @@ export class Resolver {
   private noteBefore(fromFile: string, specifier: string, isRelative: boolean): void {
     const dir = dirname(fromFile)
     if (isRelative) {
-      const base = resolve(dir, specifier)
-      this.note(dirname(base))
-      // A folder may hold a package.json naming its entry; a file cannot (its state covers it becoming a folder).
-      if (this.note(base).startsWith('d')) this.note(join(base, 'package.json'))
+      this.note(dirname(resolve(dir, specifier)))
       return
     }
     const scope = specifier.startsWith('@') ? specifier.split('/')[0]! : undefined
@@ -123,6 +123,16 @@ export class Resolver {
       if (this.note(join(d, 'tsconfig.json')) !== '-') this.underTsconfig.add(dir)
       if (dirname(d) === d) break
     }
+  }
+
+  /**
+   * Records the path a relative specifier names, unless it is the file it resolved to (the store
+   * stamps that file before reading it). Noted after resolving: a change in between makes the
+   * recorded state differ from the one resolved against, so stored answers are not trusted.
+   */
+  private noteUnlessTarget(base: string, target: string | undefined): void {
+    if (base === target) return
+    if (this.note(base).startsWith('d')) this.note(join(base, 'package.json'))
   }
 
   /** The folders from the target's up to (not including) the first that holds the project root. */
