@@ -41,14 +41,20 @@ export function buildCacheFile(root: string, cacheDir: string | false | undefine
   return join(dir, 'plugin', `build-${digest(root).slice(0, 16)}.json`)
 }
 
-/** The package's version, read once (`unknown` when its package.json cannot be read). */
+/**
+ * The package's version, read once (`unknown` when its package.json cannot be read): the nearest
+ * package.json of this package from `dist/` (bundled) or `src/core/` (sources, tests).
+ */
 function pluginVersion(): string {
-  try {
-    return `${(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string }).version}+${REWRITE_VERSION}`
+  for (const up of ['../package.json', '../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as { name?: string, version?: string }
+      if (pkg.name === 'unplugin-smart-cache')
+        return `${pkg.version}+${REWRITE_VERSION}`
+    }
+    catch {}
   }
-  catch {
-    return `unknown+${REWRITE_VERSION}`
-  }
+  return `unknown+${REWRITE_VERSION}`
 }
 
 /**
@@ -67,7 +73,7 @@ export class BuildCache {
   /** The cached rewrite of module `rel` when made from exactly this code. */
   module(rel: string, codeDigest: string): CachedModule | undefined {
     const m = this.load().modules[rel]
-    return m?.digest === codeDigest && Array.isArray(m.plan) && Array.isArray(m.notes) ? m : undefined
+    return m?.digest === codeDigest && isModule(m) ? m : undefined
   }
 
   setModule(rel: string, entry: CachedModule): void {
@@ -77,7 +83,7 @@ export class BuildCache {
 
   diagnostics(id: string, key: string): Diagnostic[] | undefined {
     const e = this.load().diagnostics[id]
-    return e?.key === key && Array.isArray(e.found) ? e.found : undefined
+    return e?.key === key && isDiagnostics(e.found) ? e.found : undefined
   }
 
   setDiagnostics(id: string, key: string, found: Diagnostic[]): void {
@@ -120,4 +126,17 @@ export class BuildCache {
 
 function isRecord(x: unknown): x is Record<string, never> {
   return !!x && typeof x === 'object' && !Array.isArray(x)
+}
+
+const isText = (x: unknown): x is string => typeof x === 'string'
+
+/** The file is read as is: an entry is served only in the shape the plugin writes it. */
+function isModule(m: CachedModule): boolean {
+  return (m.code === null || isText(m.code)) && (m.map === null || isText(m.map))
+    && Array.isArray(m.plan) && m.plan.every(p => Array.isArray(p) && p.length === 3 && p.every(isText))
+    && isDiagnostics(m.notes)
+}
+
+function isDiagnostics(x: unknown): x is Diagnostic[] {
+  return Array.isArray(x) && x.every(d => isRecord(d) && isText((d as Partial<Diagnostic>).message))
 }
