@@ -49,28 +49,31 @@ export function readFacts(file: string, root: string): LoadedFacts {
 /** Facts checked between two yields to the event loop when checking in the background. */
 const SLICE = 256
 
-/**
- * Whether every fact still holds and every repeated resolution gives the same result. With
- * `yieldEvery`, gives the event loop a turn after each slice (a check running in the background
- * of a build fills the main thread's idle time instead of holding up the bundler's hooks).
- */
-async function factsHold({ facts, resolutions }: LoadedFacts, yieldEvery?: () => Promise<void>): Promise<boolean> {
-  let n = 0
-  for (const [abs, state] of facts) {
-    if (!stillHolds(abs, state, Date.now())) return false
-    if (yieldEvery && ++n % SLICE === 0) await yieldEvery()
-  }
+/** Whether every repeated resolution gives the result recorded. */
+function resolutionsAgree(resolutions: Resolution[]): boolean {
   if (resolutions.length === 0) return true
   const resolver = createResolverFactory()
   return resolutions.every(([from, specifier, result]) => (resolver.resolveFileSync(from, specifier).path ?? '') === result)
 }
 
+/**
+ * Whether every fact still holds and every repeated resolution gives the same result. With
+ * `pause`, gives the event loop a turn after each slice (a check running in the background of a
+ * build fills the main thread's idle time instead of holding up the bundler's hooks).
+ */
+async function factsHold({ facts, resolutions }: LoadedFacts, pause?: () => Promise<void>): Promise<boolean> {
+  let n = 0
+  for (const [abs, state] of facts) {
+    if (!stillHolds(abs, state, Date.now())) return false
+    if (pause && ++n % SLICE === 0) await pause()
+  }
+  return resolutionsAgree(resolutions)
+}
+
 function factsHoldNow({ facts, resolutions }: LoadedFacts): boolean {
   const now = Date.now()
   for (const [abs, state] of facts) if (!stillHolds(abs, state, now)) return false
-  if (resolutions.length === 0) return true
-  const resolver = createResolverFactory()
-  return resolutions.every(([from, specifier, result]) => (resolver.resolveFileSync(from, specifier).path ?? '') === result)
+  return resolutionsAgree(resolutions)
 }
 
 /** The token of the answers the facts file vouches for, if all its facts hold now; `undefined` otherwise. */
