@@ -67,11 +67,12 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
     return f.transformModule(code, id, f.env)
   }
 
+  /** A file changed (watch, dev): the engine and the purity scan forget it. */
   const invalidate = async (file: string): Promise<void> => {
-    if (base)
-      (await base).engine.invalidate(file)
-    if (full)
-      (await full).env.diagnostics.invalidate(file)
+    const b = base && await base.catch(() => undefined)
+    b?.engine.invalidate(file)
+    const f = full && await full.catch(() => undefined)
+    f?.env.diagnostics.invalidate(file)
   }
 
   /** The manifest's text, made once per state of the registry (a build asks for it in several hooks). */
@@ -92,7 +93,7 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
   return {
     name: NAME,
     enforce: 'pre',
-    // Start loading the engine (module, worker thread) now, without holding the build up:
+    // Start the engine (and its check of stored answers) now, without holding the build up:
     // it is awaited by the first module that has a mark.
     buildStart() {
       prewarm()
