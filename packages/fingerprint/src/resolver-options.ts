@@ -9,6 +9,9 @@ export const RESOLVER_OPTIONS: NapiResolveOptions = {
   conditionNames: ['node', 'import', 'module', 'require', 'default'],
   mainFields: ['module', 'main'],
   builtinModules: true,
+  // Bundlers ignore NODE_PATH, and package managers' script shims set it: honouring it would
+  // make a fingerprint depend on how the process was started.
+  nodePath: false,
 }
 
 /** A resolver with the engine's options, loaded on first use (the answer cache rarely needs one). */

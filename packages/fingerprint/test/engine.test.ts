@@ -1,5 +1,8 @@
 import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { createRequire } from 'node:module'
 import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { createFingerprinter, ENGINE_VERSION } from '@smart-cache/fingerprint'
 import { fingerprintOf, project, withEngine } from './helpers.ts'
@@ -170,6 +173,22 @@ describe('determinism and portability', () => {
     const y = await withEngine(join(two, 'nested', 'deeper'), e => e.fingerprintFile('src/a.ts'))
     expect(y.a!.hash).toBe(x.a!.hash)
     expect(y.a!.deps).toEqual(x.a!.deps)
+  })
+
+  it('NODE_PATH does not change resolution (bundlers ignore it; pnpm script shims set it)', () => {
+    const elsewhere = project({ 'node_modules/far-lib/package.json': JSON.stringify({ name: 'far-lib', version: '1.0.0', main: 'index.js' }), 'node_modules/far-lib/index.js': 'exports.x = 1' })
+    const dir = project({ 'main.ts': `import { x } from 'far-lib'\nexport const f = () => x` })
+    // A process of its own each: the resolver reads NODE_PATH once per process.
+    const entry = pathToFileURL(createRequire(import.meta.url).resolve('@smart-cache/fingerprint')).href
+    const script = `const { createFingerprinter } = await import(${JSON.stringify(entry)})
+const e = createFingerprinter({ root: ${JSON.stringify(dir)}, cacheDir: false })
+const fp = await e.fingerprint('main.ts', 'f')
+console.log(JSON.stringify({ hash: fp.hash, warnings: e.warnings.map(w => w.code) }))
+await e.close()`
+    const run = (nodePath: string) => JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, NODE_PATH: nodePath }, encoding: 'utf8' }))
+    const plain = run('')
+    expect(plain.warnings).toEqual(['unresolved-import'])
+    expect(run(join(elsewhere, 'node_modules'))).toEqual(plain)
   })
 })
 

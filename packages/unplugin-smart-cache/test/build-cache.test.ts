@@ -22,8 +22,11 @@ const IMPURE = `import { smartCache } from 'smart-cache'
 export const stamp = smartCache(async (x) => x + Date.now())
 `
 
+/** A project with `smart-cache` installed (a stub: the bundle keeps it external), so the engine resolves it. */
 function project(files: Record<string, string>): string {
   const root = tmpProject()
+  write(root, 'node_modules/smart-cache/package.json', JSON.stringify({ name: 'smart-cache', version: '0.0.0', type: 'module', exports: './index.js' }))
+  write(root, 'node_modules/smart-cache/index.js', 'export const smartCache = fn => fn\n')
   for (const [rel, code] of Object.entries(files)) write(root, rel, code)
   return root
 }
