@@ -51,6 +51,7 @@ export class Core {
     // Parser threads start when enough files need parsing: a warm start may need none, a small cold one parses inline.
     this.pool = new AnalyzerPool(new URL('./worker.mjs', import.meta.url), threads)
     const snapshot = new Snapshot(snapshotFile)
+    if (!snapshot.exists()) this.pool.prepareInline()
     this.store = new FileStore(this.root, this.pool, snapshot, (rel, a) => {
       for (const w of a.warnings) this.warn('untracked-dynamic-import', `${rel}:${w.line}:${w.column}: ${w.message}`, rel, w.line, w.column)
     })

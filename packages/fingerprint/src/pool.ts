@@ -149,6 +149,13 @@ export class AnalyzerPool {
 
   private inlineParser: Promise<typeof import('./analyze/file.ts')> | undefined
 
+  /** Loads the inline parser and BLAKE3 ahead of the first batch (a cold start is about to parse). */
+  prepareInline(): void {
+    this.inlineParser ??= import('./analyze/file.ts')
+    this.inlineParser.catch(() => {})
+    initHash().catch(() => {})
+  }
+
   /** Parses on the main thread the files whose size and brackets prove it safe; the others go to a thread. */
   private async inline(queued: Queued[]): Promise<void> {
     const rest: Queued[] = []

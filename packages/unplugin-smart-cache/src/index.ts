@@ -39,8 +39,13 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
   const getBase = (): Promise<CachedEnv & { runtime: RuntimeFiles }> => {
     base ??= (async () => {
       root ??= process.cwd()
+      const cache = new BuildCache(buildCacheFile(root, options.cacheDir))
+      // A cold build rewrites every marked module: load the parser and magic-string now, while
+      // the bundler starts, not when the first marked module waits for them.
+      if (!cache.exists())
+        queueMicrotask(() => void getFull().catch(() => {})) // once `base` is set: getFull awaits it
       const engine: Engine = await createEngine(root, options.cacheDir, options.engine)
-      return { root, engine, options, cache: new BuildCache(buildCacheFile(root, options.cacheDir)), runtime: new RuntimeFiles(root) }
+      return { root, engine, options, cache, runtime: new RuntimeFiles(root) }
     })()
     return base
   }

@@ -1,6 +1,6 @@
 import type { Diagnostic } from './diagnostics.js'
 import { createHash } from 'node:crypto'
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 
 /**
@@ -69,6 +69,11 @@ export class BuildCache {
   private dirty = false
 
   constructor(private file: string | false) {}
+
+  /** Whether an earlier build left a cache (a cold build has none). */
+  exists(): boolean {
+    return this.file !== false && existsSync(this.file)
+  }
 
   /** The cached rewrite of module `rel` when made from exactly this code. */
   module(rel: string, codeDigest: string): CachedModule | undefined {
