@@ -6,6 +6,7 @@ import type { TransformOutput } from './output.js'
 import { digest } from './build-cache.js'
 import { findingsKey, fingerprintOf } from './fingerprints.js'
 import { relativeId } from './ids.js'
+import { diagnosesFunction } from './options.js'
 import { newOutput } from './output.js'
 
 /** What the cached path needs: no parser, no magic-string. */
@@ -49,8 +50,7 @@ export async function transformFromCache(code: string, id: string, env: CachedEn
 
 /** The function's cached findings ([] when diagnostics are off for it), `undefined` if not cached. */
 function findings(env: CachedEnv, fnId: string, key: string | undefined): Diagnostic[] | undefined {
-  const { level, allow } = env.options.diagnostics
-  if (level === 'off' || allow.some(re => re.test(fnId)))
+  if (!diagnosesFunction(env.options, fnId))
     return []
   return key ? env.cache.diagnostics(fnId, key) : undefined
 }

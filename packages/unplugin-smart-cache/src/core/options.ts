@@ -108,6 +108,12 @@ function resolveDiagnostics(d: Options['diagnostics']): ResolvedOptions['diagnos
 }
 
 /** Validates user options; throws a `[smart-cache]` TypeError naming the bad option and the fix. */
+/** Whether the purity diagnostics look at cached function `id` (not off, not allowed by id). */
+export function diagnosesFunction(options: ResolvedOptions, id: string): boolean {
+  const { level, allow } = options.diagnostics
+  return level !== 'off' && !allow.some(re => re.test(id))
+}
+
 export function resolveOptions(raw: Options | undefined): ResolvedOptions {
   const o: Options = raw ?? {}
   if (typeof o !== 'object' || Array.isArray(o))

@@ -11,6 +11,7 @@ import { digest } from './build-cache.js'
 import { position, sourceModule } from './diagnostics.js'
 import { relativeId } from './ids.js'
 import { findingsKey, fingerprintOf } from './fingerprints.js'
+import { diagnosesFunction } from './options.js'
 import { newOutput, type TransformOutput } from './output.js'
 import { findMarks, mayHaveMarks, RUNTIME } from './marks.js'
 import { nameMark } from './naming.js'
@@ -199,8 +200,7 @@ function prependImport(s: MagicString, code: string, importName: string): void {
 }
 
 function diagnose(env: TransformEnv, out: TransformOutput, self: ReturnType<typeof sourceModule>, codeDigest: string, rel: string, mark: Mark, id: string, engineName: string, fp: BindingFingerprint): void {
-  const { level, allow } = env.options.diagnostics
-  if (level === 'off' || allow.some(re => re.test(id)))
+  if (!diagnosesFunction(env.options, id))
     return
   // Same bytes reached and same module code as a previous build: the same findings.
   const key = findingsKey(fp, codeDigest)
@@ -211,7 +211,7 @@ function diagnose(env: TransformEnv, out: TransformOutput, self: ReturnType<type
       env.cache.setDiagnostics(id, key, found)
   }
   for (const f of found)
-    (level === 'error' ? out.errors : out.warnings).push(f)
+    (env.options.diagnostics.level === 'error' ? out.errors : out.warnings).push(f)
 }
 
 /** Impurity findings in a cached function and in every binding it reaches, each place once. */
