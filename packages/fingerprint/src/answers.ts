@@ -1,9 +1,8 @@
 import { existsSync, readFileSync, statSync } from 'node:fs'
-import { mkdir, rename, writeFile } from 'node:fs/promises'
-import { dirname } from 'node:path'
 import { checkFactsFile, checkFactsFileInBackground, type Facts, factsText, readFacts } from './facts-file.ts'
 import type { Resolution } from './resolver-options.ts'
 import type { BindingFingerprint, DependencyInfo, EngineWarning } from './types.ts'
+import { writeAtomic } from './write-atomic.ts'
 
 export type { Facts }
 
@@ -124,7 +123,6 @@ export class AnswerCache {
     }
     const token = `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`
     try {
-      await mkdir(dirname(this.file), { recursive: true })
       // Facts first: answers never appear without the facts that vouch for them.
       await writeAtomic(this.factsFile, factsText(this.root, token, allFacts, [...repeat.values()]))
       await writeAtomic(this.file, JSON.stringify(this.serialize(token, answers, warnings)))
@@ -191,8 +189,3 @@ export class AnswerCache {
   }
 }
 
-async function writeAtomic(file: string, text: string): Promise<void> {
-  const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`
-  await writeFile(tmp, text)
-  await rename(tmp, file)
-}

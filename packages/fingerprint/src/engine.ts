@@ -55,8 +55,8 @@ class Engine implements Fingerprinter {
     const files = cacheFiles(this.root, options.cacheDir)
     this.snapshotFile = files.snapshot
     this.answers = new AnswerCache(files.answers, files.facts, this.root)
-    // Nothing stored (a cold start): the full engine loads at once. Otherwise, checked once: the
-    // many facts of a large project are checked on another core while the caller starts up.
+    // Nothing stored (a cold start): the full engine loads at once. Otherwise, when checked once,
+    // the facts are checked from now, in slices between the caller's own work.
     if (!this.answers.exists()) void this.loadCore().catch(() => {})
     else if (!this.recheckEveryCall) this.answers.checkAhead()
   }
@@ -90,12 +90,15 @@ class Engine implements Fingerprinter {
   async close(): Promise<void> {
     if (!this.core) return
     await this.core.close()
-    await this.saveAnswers()
+    await this.save()
   }
 
   /** Saves the answers. Also run when the process runs out of work, if `close()` was not called. */
   async save(): Promise<void> {
-    await this.saveAnswers()
+    const core = this.core
+    if (!core || !this.unsaved) return
+    this.unsaved = false
+    await this.answers.save(core.answers(), core.facts(), core.resolutions(), this.warningList)
   }
 
   /** A stored answer, when every fact behind the stored answers still holds. */
@@ -128,13 +131,6 @@ class Engine implements Fingerprinter {
     if (this.unsaved) return
     this.unsaved = true
     saveBeforeExit(this)
-  }
-
-  private async saveAnswers(): Promise<void> {
-    const core = this.core
-    if (!core || !this.unsaved) return
-    this.unsaved = false
-    await this.answers.save(core.answers(), core.facts(), core.resolutions(), this.warningList)
   }
 
   private warn(code: string, text: string, file?: string, line?: number, column?: number): void {

@@ -1,9 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs'
-import { mkdir, rename, writeFile } from 'node:fs/promises'
-import { dirname } from 'node:path'
 import type { FileAnalysis } from './analyze/types.ts'
 import { saveBeforeExit } from './exit-save.ts'
 import { sameStamp, type Stamp } from './files.ts'
+import { writeAtomic } from './write-atomic.ts'
 
 /** `[size, mtimeMs, ctimeMs, ino, content hash, analysis key]` of one root-relative file. */
 type FileRow = [number, number, number, number, string, string]
@@ -86,12 +85,7 @@ export class Snapshot {
     this.dirty = false
     const file = this.file
     const text = this.serialize()
-    const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`
-    this.saving = this.saving
-      .then(() => mkdir(dirname(file), { recursive: true }))
-      .then(() => writeFile(tmp, text))
-      .then(() => rename(tmp, file))
-      .catch(() => {})
+    this.saving = this.saving.then(() => writeAtomic(file, text)).catch(() => {})
     return this.saving
   }
 
