@@ -117,36 +117,21 @@ describe('stored answers (a new engine answers without loading the full engine)'
     await expectRecomputed(dir, cache, first)
   })
 
-  it('3a. resolution change without touching a read file: ./g was g.js, then g.ts is added', async () => {
-    const { dir, cache } = await setup({
-      'main.ts': `import { g } from './g'\nexport const f = () => g()`,
-      'g.js': `export const g = () => 1`,
-    })
-    const first = await run(dir, cache)
-    expect(first.deps.map(d => d.file)).toEqual(['g.js'])
-    writeFiles(dir, { 'g.ts': `export const g = () => 2` })
-    await expectRecomputed(dir, cache, first.hash)
-  })
+  const resolutionChanges: Array<[string, Record<string, string>, string, Record<string, string>]> = [
+    ['3a. resolution change without touching a read file: ./g was g.js, then g.ts is added',
+      { 'main.ts': `import { g } from './g'\nexport const f = () => g()`, 'g.js': `export const g = () => 1` }, 'g.js', { 'g.ts': `export const g = () => 2` }],
+    ['3b. resolution change: ./lib was lib/index.ts, then lib.ts is added',
+      { 'main.ts': `import { g } from './lib'\nexport const f = () => g()`, 'lib/index.ts': `export const g = () => 1` }, 'lib/index.ts', { 'lib.ts': `export const g = () => 2` }],
+    ['3c. resolution change inside a folder: ./lib was lib/index.js, then lib/index.ts is added',
+      { 'main.ts': `import { g } from './lib'\nexport const f = () => g()`, 'lib/index.js': `export const g = () => 1` }, 'lib/index.js', { 'lib/index.ts': `export const g = () => 2` }],
+  ]
 
-  it('3b. resolution change: ./lib was lib/index.ts, then lib.ts is added', async () => {
-    const { dir, cache } = await setup({
-      'main.ts': `import { g } from './lib'\nexport const f = () => g()`,
-      'lib/index.ts': `export const g = () => 1`,
-    })
+  it.each(resolutionChanges)('%s', async (_, files, resolvedTo, added) => {
+    const { dir, cache } = await setup(files)
     const first = await run(dir, cache)
-    expect(first.deps.map(d => d.file)).toEqual(['lib/index.ts'])
-    writeFiles(dir, { 'lib.ts': `export const g = () => 2` })
+    expect(first.deps.map(d => d.file)).toEqual([resolvedTo])
+    writeFiles(dir, added)
     await expectRecomputed(dir, cache, first.hash)
-  })
-
-  it('3c. resolution change inside a folder: ./lib was lib/index.js, then lib/index.ts is added', async () => {
-    const { dir, cache } = await setup({
-      'main.ts': `import { g } from './lib'\nexport const f = () => g()`,
-      'lib/index.js': `export const g = () => 1`,
-    })
-    const first = (await run(dir, cache)).hash
-    writeFiles(dir, { 'lib/index.ts': `export const g = () => 2` })
-    await expectRecomputed(dir, cache, first)
   })
 
   it('4. a package under node_modules changes version: not served, correct hash', async () => {
