@@ -1,7 +1,9 @@
 import type { Driver, Storage } from 'unstorage'
 import { loadHashers } from './core/blake3.ts'
 import { toStorage } from './core/config.ts'
+import { readBounded } from './core/bounded-read.ts'
 import { FLAG_ERROR, openEnvelope } from './core/envelope.ts'
+import { DEFAULT_MAX_ENTRY_SIZE, checkMaxEntrySize } from './core/limits.ts'
 import { createSigner, type Signer } from './core/mac.ts'
 import { envSecret } from './core/security.ts'
 import { LAYOUT_PREFIX, parseEntryKey } from './core/layout.ts'
@@ -30,6 +32,12 @@ export interface OpenStoreOptions {
    * @default `SMART_CACHE_SECRET`
    */
   secret?: string | Uint8Array
+  /**
+   * Entries larger than this are not read (their size is checked first): they are listed as
+   * `oversized`, unverified, and `prune` removes them. Use the runtime's `maxEntrySize`.
+   * @default 16_777_216 (16 MiB, the runtime's default)
+   */
+  maxEntrySize?: number
 }
 
 /** One stored entry. */
@@ -49,8 +57,10 @@ export interface StoreEntry {
   lastAccess: number
   /** The entry holds a cached thrown error (`cacheErrors`). */
   error: boolean
-  /** Truncated, corrupt or unreadable (such entries are ignored by the runtime; prune them). */
+  /** Truncated, corrupt or unreadable, of another format version, or not a regular file (such entries are ignored by the runtime; prune them). */
   corrupt: boolean
+  /** Larger than the store's `maxEntrySize`: not read, so neither verified nor identified (`id` is `''`); prune removes them. */
+  oversized: boolean
   /** Carries a keyed-BLAKE3 MAC (issue 6); verified only when the store has the secret. */
   signed: boolean
 }
@@ -62,6 +72,8 @@ export interface StoreFilter {
   key?: string
   /** Only corrupt (`true`) or only sound (`false`) entries. */
   corrupt?: boolean
+  /** Only entries over the size limit (`true`) or only those under it (`false`). */
+  oversized?: boolean
   /** Created before this time (ms since epoch). */
   createdBefore?: number
   /** Last accessed before this time (ms since epoch). */
@@ -89,7 +101,7 @@ export interface CacheStore {
   /** Deletes the entries matching `filter` (at least one criterion); returns how many. */
   delete(filter: StoreFilter): Promise<number>
   /**
-   * Deletes corrupt entries and entries whose id is in `current` with another fingerprint
+   * Deletes corrupt and oversized entries and entries whose id is in `current` with another fingerprint
    * (`current`: id → fingerprint, e.g. from the build manifest); plus, if given, entries
    * not accessed for `maxIdle` ms. Returns how many.
    */
@@ -107,7 +119,9 @@ export function openStore(options: OpenStoreOptions = {}): CacheStore {
   const storage = options.storage ? toStorage(options.storage) : createDefaultStorage(location, { touchAfter: false })
   const secret = options.secret ?? envSecret()
   const verifier = secret === undefined ? Promise.resolve(undefined) : createSigner(secret)
-  const readAll = async (fingerprint?: string) => readAllWith(storage, await verifier, fingerprint)
+  const maxEntrySize = options.maxEntrySize ?? DEFAULT_MAX_ENTRY_SIZE
+  checkMaxEntrySize(maxEntrySize, 'openStore')
+  const readAll = async (fingerprint?: string) => readAllWith({ storage, signer: await verifier, maxEntrySize }, fingerprint)
   const list = async (filter: StoreFilter = {}) => (await readAll(filter.fingerprint)).filter((e) => matches(e, filter))
   const remove = async (entries: StoreEntry[]) => {
     await Promise.all(entries.map((e) => storage.removeItem(e.key)))
@@ -128,6 +142,7 @@ export function openStore(options: OpenStoreOptions = {}): CacheStore {
         (await readAll()).filter(
           (e) =>
             e.corrupt ||
+            e.oversized ||
             (current !== undefined && e.id in current && current[e.id] !== e.fingerprint) ||
             (maxIdle !== undefined && now - e.lastAccess > maxIdle),
         ),
@@ -137,48 +152,57 @@ export function openStore(options: OpenStoreOptions = {}): CacheStore {
   }
 }
 
-async function readAllWith(storage: Storage, signer: Signer | undefined, fingerprint?: string): Promise<StoreEntry[]> {
+interface Reader {
+  storage: Storage
+  signer: Signer | undefined
+  maxEntrySize: number
+}
+
+async function readAllWith(reader: Reader, fingerprint?: string): Promise<StoreEntry[]> {
   await loadHashers()
   const base = fingerprint ? `${LAYOUT_PREFIX}:${fingerprint}` : LAYOUT_PREFIX
-  const keys = (await storage.getKeys(base)).filter((k) => parseEntryKey(k))
+  const keys = (await reader.storage.getKeys(base)).filter((k) => parseEntryKey(k))
   const entries: StoreEntry[] = []
   for (const key of keys) {
-    const entry = await readEntry(storage, key, signer)
+    const entry = await readEntry(reader, key)
     if (entry) entries.push(entry)
   }
   return entries.sort((a, b) => compare(a.id, b.id) || compare(a.fingerprint, b.fingerprint) || compare(a.key, b.key))
 }
 
-async function readEntry(storage: Storage, key: string, signer: Signer | undefined): Promise<StoreEntry | undefined> {
+/** One entry as listed: read at most `maxEntrySize` bytes of it, never through a link, never blocking on a FIFO. */
+async function readEntry({ storage, signer, maxEntrySize }: Reader, key: string): Promise<StoreEntry | undefined> {
   const { fingerprint, argsHash } = parseEntryKey(key)!
-  const base = { key, fingerprint, argsHash }
-  let raw: unknown
-  try {
-    raw = await storage.getItemRaw(key)
-  } catch {
-    return { ...base, id: '', size: 0, createdAt: 0, lastAccess: 0, error: false, corrupt: true, signed: false }
-  }
-  if (raw === null || raw === undefined) return undefined
   const meta: Record<string, unknown> = await Promise.resolve()
     .then(() => storage.getMeta(key))
     .catch(() => ({}))
   const touched = meta.mtime instanceof Date ? meta.mtime.getTime() : undefined
+  const unread = { key, fingerprint, argsHash, id: '', createdAt: 0, lastAccess: touched ?? 0, error: false, signed: false }
+  const size = typeof meta.size === 'number' ? meta.size : 0
+  let item
   try {
-    const env = openEnvelope(raw, { signer, key, acceptUnverified: true })
+    item = await readBounded(storage, key, maxEntrySize)
+  } catch {
+    return { ...unread, size, corrupt: true, oversized: false } // unreadable, or a FIFO, link, device…
+  }
+  if (item === null) return undefined
+  if ('tooLarge' in item) return { ...unread, size: item.tooLarge, corrupt: false, oversized: true }
+  try {
+    const env = openEnvelope(item.raw, { signer, key, acceptUnverified: true })
     const ok = env.header.fingerprint === fingerprint
     return {
-      ...base,
+      ...unread,
       id: ok ? env.header.id : '',
       size: env.size,
       createdAt: env.createdAt,
       lastAccess: Math.max(touched ?? env.createdAt, env.createdAt),
       error: (env.flags & FLAG_ERROR) !== 0,
       corrupt: !ok,
+      oversized: false,
       signed: env.signed,
     }
   } catch {
-    const size = raw instanceof Uint8Array ? raw.length : 0
-    return { ...base, id: '', size, createdAt: 0, lastAccess: touched ?? 0, error: false, corrupt: true, signed: false }
+    return { ...unread, size: item.size, corrupt: true, oversized: false }
   }
 }
 
@@ -188,6 +212,7 @@ function matches(e: StoreEntry, f: StoreFilter): boolean {
     (f.fingerprint === undefined || e.fingerprint === f.fingerprint) &&
     (f.key === undefined || e.key === f.key) &&
     (f.corrupt === undefined || e.corrupt === f.corrupt) &&
+    (f.oversized === undefined || e.oversized === f.oversized) &&
     (f.createdBefore === undefined || e.createdAt < f.createdBefore) &&
     (f.accessedBefore === undefined || e.lastAccess < f.accessedBefore) &&
     (f.where === undefined || f.where(e))

@@ -81,7 +81,7 @@ describe('decoding is data only', () => {
     mkdirSync(join(dir, 'sc1', FP('b')), { recursive: true })
     let refused = 0
     for (const [i, payload] of HOSTILE_PAYLOADS.entries()) {
-      const plant = () => writeFileSync(join(dir, 'sc1', FP('b'), hashArgs([i], id)), sealEnvelope({ id, fingerprint: FP('b') }, utf8.encode(payload)))
+      const plant = () => writeFileSync(join(dir, 'sc1', FP('b'), hashArgs([i], id)), sealEnvelope({ id, fingerprint: FP('b') }, utf8.encode(payload), { key: `sc1:${FP('b')}:${hashArgs([i], id)}`, signer: undefined }))
       let inert: unknown
       try {
         inert = decodeValue(utf8.encode(payload))

@@ -65,8 +65,8 @@ describe('fuzz: stored values', () => {
     signer = await createSigner('fuzz secret')
   })
   const header = { id: 'src/f.ts#f', fingerprint: 'f'.repeat(64) }
-  const seal = (v: unknown, signed: boolean) => sealEnvelope(header, encodeValue(v) as Uint8Array, 0, 1_700_000_000_000, signed ? { signer, key: 'sc1:k' } : undefined)
-  const open = (bytes: Uint8Array, signed: boolean) => openEnvelope(bytes, signed ? { signer, key: 'sc1:k' } : undefined)
+  const seal = (v: unknown, signed: boolean) => sealEnvelope(header, encodeValue(v) as Uint8Array, { key: 'sc1:k', signer: signed ? signer : undefined, createdAt: 1_700_000_000_000 })
+  const open = (bytes: Uint8Array, signed: boolean) => openEnvelope(bytes, { key: 'sc1:k', signer: signed ? signer : undefined })
 
   it('every value round-trips exactly through the codec and the envelope (signed or not)', () => {
     let runs = 0

@@ -41,7 +41,7 @@ describe('maxEntrySize', () => {
     expect((await reader()).length).toBe(5000)
     expect(reader.inner.calls).toBe(1)
     expect(reader.stats).toMatchObject({ oversized: 2, hits: 0 })
-    expect(warnings().some((m) => m.includes('stored entry of src/big.ts#big') && m.includes('was not read'))).toBe(true)
+    expect(warnings().some((m) => m.includes('stored entry of src/big.ts#big') && m.includes('over maxEntrySize 1000; it was skipped without being loaded'))).toBe(true)
   })
 
   it('defaults to 16 MiB; invalid limits are clear errors', async () => {

@@ -34,7 +34,7 @@ describe('entry signing (keyed BLAKE3 MAC)', () => {
   }
   /** What a writer without the key can do: a well-formed entry holding `value`, unsigned or signed with `signer`. */
   const forge = (value: unknown, signer?: Signer, key = '') =>
-    sealEnvelope({ id: ID, fingerprint: FPR }, encodeValue(value) as Uint8Array, 0, Date.now(), { signer, key })
+    sealEnvelope({ id: ID, fingerprint: FPR }, encodeValue(value) as Uint8Array, { signer, key })
   /** A "signer" that puts the unkeyed BLAKE3 of the covered bytes in the MAC slot. */
   const unkeyed = async (): Promise<Signer> => {
     const h = await createBLAKE3(256)
@@ -73,7 +73,7 @@ describe('entry signing (keyed BLAKE3 MAC)', () => {
 
   it('an unsigned entry planted by a writer without the key is never served, counted, and overwritten signed', async () => {
     warnings()
-    writeFileSync(await fileOf([7]), forge(666)) // the poisoned value, valid plain checksum, right key
+    writeFileSync(await fileOf([7]), forge(666, undefined, `sc1:${FPR}:${hashArgs([7], ID)}`)) // the poisoned value, valid plain checksum, right key
     const writerWithoutKey = make()
     expect(await writerWithoutKey(7)).toBe(666) // without signing, a well-formed entry is trusted
     const reader = make({ secret: SECRET })

@@ -2,13 +2,14 @@ import { LRUCache } from 'lru-cache'
 import type { Storage } from 'unstorage'
 import { keyArgs, primitiveKey, type ArgsKey } from './args.ts'
 import { loadHashers } from './blake3.ts'
-import { decodeValue, encodeValue, fromErrorRecord, toErrorRecord, type ErrorRecord } from './codec.ts'
+import { checkErrorRecord, decodeValue, encodeValue, fromErrorRecord, toErrorRecord, type ErrorRecord } from './codec.ts'
 import { envMode, getGlobalOptions, toStorage, type CacheMode, type SharedOptions } from './config.ts'
 import { describeDefaultStorage, getDefaultStorage } from './defaults.ts'
-import { FLAG_ERROR, SignatureError, openEnvelope, sealEnvelope } from './envelope.ts'
-import { oversizedMessage, rawSize } from './limits.ts'
+import { FLAG_ERROR, OutdatedEntryError, SignatureError, openEnvelope, sealEnvelope } from './envelope.ts'
+import { oversizedMessage } from './limits.ts'
+import { readBounded, type BoundedItem } from './bounded-read.ts'
 import { resolveSecurity, type Security } from './security.ts'
-import { entryKey, fingerprintBase } from './layout.ts'
+import { entryKey, fingerprintBase, parseEntryKey } from './layout.ts'
 import { createStats, type CacheStats } from './stats.ts'
 import { warnOnce } from './warn.ts'
 
@@ -89,7 +90,8 @@ export class CacheCore {
     r.memory?.clear()
     if (!r.storage || r.mode === 'readonly' || r.mode === 'off') return
     try {
-      const keys = await r.storage.getKeys(fingerprintBase(this.fingerprint))
+      // Only names of the layout, and only this fingerprint's: nothing else that sits in the folder.
+      const keys = (await r.storage.getKeys(fingerprintBase(this.fingerprint))).filter((k) => parseEntryKey(k)?.fingerprint === this.fingerprint)
       await Promise.all(keys.map((k) => r.storage!.removeItem(k)))
     } catch (error) {
       this.storageFailed('clear', fingerprintBase(this.fingerprint), error)
@@ -191,7 +193,7 @@ export class CacheCore {
     r.memory?.set(key.memory, { value, error, createdAt })
     if (!r.storage || r.mode === 'readonly') return
     const storeKey = entryKey(this.fingerprint, key.hash())
-    const bytes = sealEnvelope({ id: this.id, fingerprint: this.fingerprint }, payload, error ? FLAG_ERROR : 0, createdAt, { signer: r.security.signer, key: storeKey })
+    const bytes = sealEnvelope({ id: this.id, fingerprint: this.fingerprint }, payload, { key: storeKey, signer: r.security.signer, flags: error ? FLAG_ERROR : 0, createdAt })
     if (bytes.length > r.security.maxEntrySize) return this.oversized('write', storeKey, bytes.length, r)
     try {
       await withTimeout(r.storage.setItemRaw(storeKey, bytes), r.timeout, storeKey)
@@ -204,24 +206,28 @@ export class CacheCore {
   private async read(r: Resolved, key: ArgsKey): Promise<Found | undefined> {
     if (!r.storage) return undefined
     const storeKey = entryKey(this.fingerprint, key.hash())
-    let raw: unknown
+    let item: BoundedItem
     try {
-      raw = await withTimeout(r.storage.getItemRaw(storeKey), r.timeout, storeKey)
+      item = await withTimeout(readBounded(r.storage, storeKey, r.security.maxEntrySize), r.timeout, storeKey)
     } catch (error) {
       this.storageFailed('read', storeKey, error)
       return undefined
     }
-    if (raw === null || raw === undefined) return undefined
-    const size = rawSize(raw)
-    if (size > r.security.maxEntrySize) return this.oversized('read', storeKey, size, r)
+    if (item === null) return undefined
+    if ('tooLarge' in item) return this.oversized('read', storeKey, item.tooLarge, r)
     try {
-      const entry = openEnvelope(raw, { signer: r.security.signer, key: storeKey })
+      const entry = openEnvelope(item.raw, { signer: r.security.signer, key: storeKey })
       this.stats.bytesRead += entry.size
       if (entry.header.fingerprint !== this.fingerprint || entry.header.id !== this.id) {
         throw new Error(`entry belongs to ${entry.header.id} (${entry.header.fingerprint.slice(0, 12)}…)`)
       }
-      return { value: decodeValue(entry.payload), error: (entry.flags & FLAG_ERROR) !== 0, createdAt: entry.createdAt }
+      const error = (entry.flags & FLAG_ERROR) !== 0
+      // A process without cacheErrors never serves an error that one with it stored: a miss, recomputed.
+      if (error && !r.cacheErrors) return undefined
+      const value = decodeValue(entry.payload)
+      return { value: error ? checkErrorRecord(value) : value, error, createdAt: entry.createdAt }
     } catch (error) {
+      if (error instanceof OutdatedEntryError) return undefined // another format version: a plain miss
       this.stats.errors++
       if (error instanceof SignatureError) return this.rejected(storeKey, error)
       this.stats.corrupt++

@@ -7,20 +7,25 @@ import { equalBytes, type Signer } from './mac.ts'
  * | offset | size | field |
  * | --- | --- | --- |
  * | 0 | 4 | magic `SCE1` |
- * | 4 | 1 | format version (1) |
+ * | 4 | 1 | format version (2) |
  * | 5 | 1 | flags: bit 0 = the payload is a thrown error, bit 1 = `mac` is a keyed BLAKE3 MAC (issue 6) |
  * | 6 | 2 | reserved, 0 |
  * | 8 | 4 | header length H |
  * | 12 | 4 | payload length P |
  * | 16 | 8 | createdAt, ms since epoch (float64) |
- * | 24 | 32 | BLAKE3-256 over bytes [0, 24) and [56, end); with flag bit 1, the keyed BLAKE3 MAC of `core/mac.ts` over the storage key and the same bytes |
+ * | 24 | 32 | BLAKE3-256 over the storage key (`u32le(length) ‖ UTF-8`) and bytes [0, 24) and [56, end); with flag bit 1, the keyed BLAKE3 MAC of `core/mac.ts` over the same |
  * | 56 | H | header: UTF-8 JSON `{ "id", "fingerprint" }` |
  * | 56+H | P | payload: the value codec's bytes |
  *
  * The total length must be exactly 56 + H + P, so truncation is detected before the checksum.
  * A reader with a secret accepts only entries whose MAC verifies (see {@link SignatureError}).
+ *
+ * Every entry, signed or not, binds its full storage key (`sc1:<fingerprint>:<argsHash>`, so the
+ * layout version, the fingerprint and the arguments' hash) and the format version: an entry
+ * swapped with another's, or copied under another key, fails its checksum (issue 12). Version 1
+ * did not cover the key in the unsigned checksum; its entries are {@link OutdatedEntryError}s.
  */
-export const FORMAT_VERSION = 1
+export const FORMAT_VERSION = 2
 export const FLAG_ERROR = 1
 export const FLAG_MAC = 2
 const MAGIC = [0x53, 0x43, 0x45, 0x31]
@@ -41,21 +46,30 @@ export interface Envelope {
   signed: boolean
 }
 
-/** Signing or verification settings: the signer (none = unsigned entries) and the storage key the MAC binds. */
+/** What an entry is opened against: the storage key it must be bound to, and the signer (none = unsigned entries). */
 export interface Signing {
-  signer: Signer | undefined
+  /** The storage key the entry was read from: covered by the checksum or MAC. */
   key: string
+  signer: Signer | undefined
   /** Accept signed entries without verifying them when there is no signer (inspection only). @default false */
   acceptUnverified?: boolean
+}
+
+/** What an entry is sealed with. */
+export interface SealOptions extends Omit<Signing, 'acceptUnverified'> {
+  /** {@link FLAG_ERROR} for a cached thrown error. @default 0 */
+  flags?: number
+  /** ms since epoch. @default Date.now() */
+  createdAt?: number
 }
 
 const utf8 = new TextEncoder()
 const fromUtf8 = new TextDecoder('utf-8', { fatal: true })
 
-/** Builds the bytes of one entry. */
-export function sealEnvelope(header: EnvelopeHeader, payload: Uint8Array, flags = 0, createdAt = Date.now(), signing?: Signing): Uint8Array {
-  const signer = signing?.signer
-  flags = signer ? flags | FLAG_MAC : flags & ~FLAG_MAC
+/** Builds the bytes of one entry, bound to `options.key`. */
+export function sealEnvelope(header: EnvelopeHeader, payload: Uint8Array, options: SealOptions): Uint8Array {
+  const { key, signer, createdAt = Date.now() } = options
+  const flags = signer ? (options.flags ?? 0) | FLAG_MAC : (options.flags ?? 0) & ~FLAG_MAC
   const head = utf8.encode(JSON.stringify({ id: header.id, fingerprint: header.fingerprint }))
   const out = new Uint8Array(FIXED + head.length + payload.length)
   const view = new DataView(out.buffer)
@@ -67,7 +81,7 @@ export function sealEnvelope(header: EnvelopeHeader, payload: Uint8Array, flags 
   view.setFloat64(16, createdAt, true)
   out.set(head, FIXED)
   out.set(payload, FIXED + head.length)
-  out.set(signer ? signer.mac(signing!.key, covered(out)) : checksum(out), 24)
+  out.set(signer ? signer.mac(key, covered(out)) : checksum(key, out), 24)
   return out
 }
 
@@ -76,6 +90,14 @@ export class CorruptEntryError extends Error {
   constructor(reason: string) {
     super(`[smart-cache] corrupt cache entry: ${reason}`)
     this.name = 'CorruptEntryError'
+  }
+}
+
+/** An entry of another format version (an older or newer smart-cache wrote it): a plain miss, overwritten. */
+export class OutdatedEntryError extends CorruptEntryError {
+  constructor(readonly version: number) {
+    super(`format version ${version}, this smart-cache reads version ${FORMAT_VERSION}`)
+    this.name = 'OutdatedEntryError'
   }
 }
 
@@ -88,11 +110,11 @@ export class SignatureError extends CorruptEntryError {
 }
 
 /** Parses and verifies one entry; throws {@link CorruptEntryError} (or {@link SignatureError}) on any mismatch. */
-export function openEnvelope(raw: unknown, signing?: Signing): Envelope {
+export function openEnvelope(raw: unknown, signing: Signing): Envelope {
   const bytes = toBytes(raw)
   if (bytes.length < FIXED) throw new CorruptEntryError(`${bytes.length} bytes, shorter than the ${FIXED}-byte envelope`)
   for (let i = 0; i < 4; i++) if (bytes[i] !== MAGIC[i]) throw new CorruptEntryError('bad magic')
-  if (bytes[4] !== FORMAT_VERSION) throw new CorruptEntryError(`format version ${bytes[4]}, expected ${FORMAT_VERSION}`)
+  if (bytes[4] !== FORMAT_VERSION) throw new OutdatedEntryError(bytes[4]!)
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   const headLength = view.getUint32(8, true)
   const payloadLength = view.getUint32(12, true)
@@ -112,17 +134,17 @@ export function openEnvelope(raw: unknown, signing?: Signing): Envelope {
   }
 }
 
-function verify(bytes: Uint8Array, flags: number, signing: Signing | undefined): void {
-  const signer = signing?.signer
+function verify(bytes: Uint8Array, flags: number, signing: Signing): void {
+  const signer = signing.signer
   const stored = bytes.subarray(24, FIXED)
   if (!(flags & FLAG_MAC)) {
     if (signer) throw new SignatureError('unsigned', 'unsigned entry, but signing is on (a secret is set)')
-    if (!equalBytes(stored, checksum(bytes))) throw new CorruptEntryError('checksum mismatch')
+    if (!equalBytes(stored, checksum(signing.key, bytes))) throw new CorruptEntryError(`checksum mismatch (damaged, or not written under the key ${signing.key})`)
     return
   }
   if (signer) {
-    if (!equalBytes(stored, signer.mac(signing!.key, covered(bytes)))) throw new SignatureError('forged', 'MAC mismatch (forged, corrupt, or written with another secret)')
-  } else if (!signing?.acceptUnverified) {
+    if (!equalBytes(stored, signer.mac(signing.key, covered(bytes)))) throw new SignatureError('forged', 'MAC mismatch (forged, corrupt, or written with another secret)')
+  } else if (!signing.acceptUnverified) {
     throw new SignatureError('unverifiable', 'signed entry, but no secret is set to verify it')
   }
 }
@@ -138,11 +160,16 @@ function parseHeader(bytes: Uint8Array): EnvelopeHeader {
   return { id: header.id, fingerprint: header.fingerprint }
 }
 
-function checksum(bytes: Uint8Array): Uint8Array {
+/** Unkeyed BLAKE3-256 over the same input as the MAC: `u32le(len(key)) || key || covered bytes`. */
+function checksum(key: string, bytes: Uint8Array): Uint8Array {
+  const keyBytes = utf8.encode(key)
+  const length = new Uint8Array(4)
+  new DataView(length.buffer).setUint32(0, keyBytes.length, true)
   const h = getHashers().envelope
   h.init()
-  h.update(bytes.subarray(0, 24))
-  h.update(bytes.subarray(FIXED))
+  h.update(length)
+  h.update(keyBytes)
+  for (const part of covered(bytes)) h.update(part)
   return h.digest('binary')
 }
 

@@ -3,6 +3,35 @@
 /** `maxEntrySize` default: 16 MiB, far above typical results, well below Redis' 512 MB value cap. */
 export const DEFAULT_MAX_ENTRY_SIZE = 16 * 1024 * 1024
 
+/**
+ * Largest entry ever read or written, whatever `maxEntrySize` says: one `fs` read takes at most
+ * 2 GiB - 1 bytes (a larger length aborts Node with a native assertion), and no larger envelope
+ * could be decoded anyway (V8 strings end near 512 Mi characters).
+ */
+export const MAX_READ_SIZE = 2 ** 31 - 1
+
+/** `code` of {@link EntryTooLargeError}, checked by code so that it survives bundling into separate chunks. */
+export const ENTRY_TOO_LARGE = 'SMART_CACHE_ENTRY_TOO_LARGE'
+
+/** Thrown by a driver asked for at most `limit` bytes (`getItemRaw(key, { maxSize })`) instead of reading a larger item. */
+export class EntryTooLargeError extends Error {
+  readonly code = ENTRY_TOO_LARGE
+  constructor(
+    where: string,
+    readonly size: number,
+    readonly limit: number,
+  ) {
+    super(`[smart-cache] ${where} is ${size} bytes, over the read limit of ${limit} bytes; it was not read`)
+    this.name = 'EntryTooLargeError'
+  }
+}
+
+/** The size carried by an {@link EntryTooLargeError} (from any copy of this module), else undefined. */
+export function tooLargeSize(error: unknown): number | undefined {
+  const e = error as { code?: unknown; size?: unknown } | null
+  return e?.code === ENTRY_TOO_LARGE && typeof e.size === 'number' ? e.size : undefined
+}
+
 /** Throws a `[smart-cache]` TypeError unless `size` is a positive integer (or Infinity). */
 export function checkMaxEntrySize(size: unknown, where: string): void {
   const ok = typeof size === 'number' && size > 0 && (Number.isInteger(size) || size === Number.POSITIVE_INFINITY)
@@ -27,6 +56,7 @@ export function oversizedMessage(op: 'read' | 'write', id: string, storeKey: str
   const what =
     op === 'write'
       ? `result of ${id} (key ${storeKey}) is ${size} bytes encoded, over maxEntrySize ${max}; it is returned (and kept in memory) but not stored`
-      : `stored entry of ${id} (key ${storeKey}) is ${size} bytes, over maxEntrySize ${max}; it was not read and the result is recomputed`
-  return `[smart-cache] ${what}. Fix: return less data, or raise options.maxEntrySize.`
+      : `stored entry of ${id} (key ${storeKey}) is ${size} bytes, over maxEntrySize ${max}; it was skipped without being loaded (its size was checked first) and the result is computed instead`
+  const fix = op === 'write' ? 'return less data, or raise options.maxEntrySize' : 'raise options.maxEntrySize to serve such entries, or delete it (smart-cache prune removes entries over the limit)'
+  return `[smart-cache] ${what}. Fix: ${fix}.`
 }

@@ -1,4 +1,4 @@
-import { DEFAULT_MAX_ENTRY_SIZE, checkMaxEntrySize } from './limits.ts'
+import { DEFAULT_MAX_ENTRY_SIZE, MAX_READ_SIZE, checkMaxEntrySize } from './limits.ts'
 import { createSigner, type Signer } from './mac.ts'
 
 /** Options for shared or untrusted stores (part of `SharedOptions`). */
@@ -14,7 +14,8 @@ export interface SecurityOptions {
   secret?: string | Uint8Array
   /**
    * Largest stored entry in bytes (envelope included). Larger results are returned and kept in
-   * memory but not stored (one warning, `stats.oversized`); larger stored entries are not read.
+   * memory but not stored (one warning, `stats.oversized`); larger stored entries are skipped
+   * after checking their size, without loading them. Capped at 2 GiB - 1 (`MAX_READ_SIZE`).
    * @default 16_777_216 (16 MiB)
    */
   maxEntrySize?: number
@@ -38,7 +39,7 @@ export async function resolveSecurity(options: SecurityOptions, where: string): 
   if (secret !== undefined) checkSecret(secret, where)
   const maxEntrySize = options.maxEntrySize ?? DEFAULT_MAX_ENTRY_SIZE
   checkMaxEntrySize(maxEntrySize, where)
-  return { signer: secret === undefined ? undefined : await createSigner(secret), maxEntrySize }
+  return { signer: secret === undefined ? undefined : await createSigner(secret), maxEntrySize: Math.min(maxEntrySize, MAX_READ_SIZE) }
 }
 
 function checkSecret(secret: unknown, where: string): void {

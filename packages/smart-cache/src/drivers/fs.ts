@@ -1,9 +1,10 @@
 import { promises as fsp } from 'node:fs'
-import type { FileHandle } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import { defineDriver } from 'unstorage'
 import { ensureDirInside, safeKeyPath } from '../storage/safe-key.ts'
+import { readEntryFile } from './fs-read.ts'
 import { sweepTempFiles, tempPathFor, TMP_SUFFIX } from './fs-temp.ts'
+import { removeFile, walk } from './fs-tree.ts'
 
 export interface AtomicFsOptions {
   /** Folder that holds the entries (created on first write). */
@@ -31,24 +32,26 @@ export const atomicFsDriver = defineDriver((options: AtomicFsOptions) => {
     name: 'smart-cache-fs',
     options,
     flags: { maxDepth: true },
-    hasItem: async (key) => (await statOrNull(file(key))) !== null,
-    getItem: async (key) => {
-      const bytes = await readOrNull(file(key), false)
+    hasItem: async (key) => (await lstatOrNull(file(key))) !== null,
+    getItem: async (key, opts) => {
+      const bytes = await readEntryFile(file(key), { maxSize: maxSizeOf(opts), touchAfter: false })
       return bytes === null ? null : bytes.toString('utf8')
     },
-    getItemRaw: async (key) => readOrNull(file(key), touchAfter),
+    // `opts.maxSize`: refuse (EntryTooLargeError) instead of reading a larger file; see core/bounded-read.ts.
+    getItemRaw: async (key, opts) => readEntryFile(file(key), { maxSize: maxSizeOf(opts), touchAfter }),
     setItem: (key, value: string) => writeAtomic(base, file(key), value),
     setItemRaw: (key, value: Uint8Array) => writeAtomic(base, file(key), value),
-    removeItem: (key) => fsp.rm(file(key), { force: true }),
+    removeItem: (key) => removeFile(base, file(key)),
     getMeta: async (key) => {
-      const stat = await statOrNull(file(key))
+      const stat = await lstatOrNull(file(key))
       return stat ? { atime: stat.atime, mtime: stat.mtime, birthtime: stat.birthtime, size: stat.size } : null
     },
     getKeys: async (prefix) => {
       const root = prefix ? file(prefix) : base
       const rel = prefix ? prefix.split(':').filter(Boolean) : []
-      return (await walk(root)).map((parts) => [...rel, ...parts].join(':'))
+      return (await walk(base, root)).map((parts) => [...rel, ...parts].join(':'))
     },
+    // fs.rm does not follow links: a link directly under `base` is removed, not what it points to.
     clear: async () => {
       const names = await fsp.readdir(base).catch(() => [] as string[])
       await Promise.all(names.map((name) => fsp.rm(join(base, name), { recursive: true, force: true })))
@@ -60,75 +63,38 @@ function pathOf(base: string, key: string): string {
   return safeKeyPath(base, key, TMP_SUFFIX)
 }
 
-/** Reads a whole file (open, fstat, read, close: what readFile does) and touches it if its mtime is stale. */
-async function readOrNull(path: string, touchAfter: number | false): Promise<Buffer | null> {
-  let handle: FileHandle
-  try {
-    handle = await fsp.open(path, 'r')
-  } catch (error) {
-    if (isMissing(error)) return null
-    throw error
-  }
-  try {
-    const stat = await handle.stat()
-    const bytes = Buffer.allocUnsafe(stat.size)
-    let offset = 0
-    while (offset < bytes.length) {
-      const { bytesRead } = await handle.read(bytes, offset, bytes.length - offset, offset)
-      if (bytesRead === 0) break
-      offset += bytesRead
-    }
-    if (touchAfter !== false && Date.now() - stat.mtimeMs > touchAfter) {
-      const now = new Date()
-      fsp.utimes(path, now, now).catch(() => {})
-    }
-    return offset === bytes.length ? bytes : bytes.subarray(0, offset)
-  } finally {
-    await handle.close()
-  }
+function maxSizeOf(opts: unknown): number | undefined {
+  const max = (opts as { maxSize?: unknown } | undefined)?.maxSize
+  return typeof max === 'number' && max >= 0 ? max : undefined
 }
 
-async function statOrNull(path: string) {
+async function lstatOrNull(path: string) {
   try {
-    return await fsp.stat(path)
+    return await fsp.lstat(path)
   } catch (error) {
-    if (isMissing(error)) return null
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'ENOENT' || code === 'ENOTDIR') return null
     throw error
   }
 }
 
+/**
+ * Writes a unique temp file (created exclusively: a planted link or file at its name is never
+ * written through) and renames it over `path`. A failed write (full disk) removes its temp file;
+ * the folder's orphaned temp files are swept after every attempt, failed or not.
+ */
 async function writeAtomic(base: string, path: string, data: string | Uint8Array): Promise<void> {
-  const tmp = tempPathFor(path)
   await ensureDirInside(base, dirname(path))
-  await fsp.writeFile(tmp, data)
+  const tmp = tempPathFor(path)
   try {
+    await fsp.writeFile(tmp, data, { flag: 'wx' })
     await fsp.rename(tmp, path)
   } catch (error) {
-    await fsp.rm(tmp, { force: true })
+    await fsp.rm(tmp, { force: true }).catch(() => {})
     throw error
+  } finally {
+    await sweepTempFiles(dirname(path))
   }
-  await sweepTempFiles(dirname(path))
-}
-
-async function walk(dir: string): Promise<string[][]> {
-  let entries
-  try {
-    entries = await fsp.readdir(dir, { withFileTypes: true })
-  } catch (error) {
-    if (isMissing(error) || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return []
-    throw error
-  }
-  const out: string[][] = []
-  for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-    if (entry.name.endsWith(TMP_SUFFIX)) continue
-    if (entry.isDirectory()) for (const sub of await walk(join(dir, entry.name))) out.push([entry.name, ...sub])
-    else if (entry.isFile()) out.push([entry.name])
-  }
-  return out
-}
-
-function isMissing(error: unknown): boolean {
-  return (error as NodeJS.ErrnoException)?.code === 'ENOENT'
 }
 
 export default atomicFsDriver
