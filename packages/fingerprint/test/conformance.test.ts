@@ -1,60 +1,89 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+// Conformance cases (format: ../shared/conformance/README.md): the repository's own sets under
+// test/cases always run; the shared sets (`../shared/conformance/{fingerprint,soundness}`) run
+// in addition where that folder exists (beside a checkout and in CI, not in a plain clone).
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { createFingerprinter } from '@smart-cache/fingerprint'
+import { type Case, type CaseSet, ownSets, sharedSets, sharedSummary, splitTarget } from './cases.ts'
 import { replaceContent, tempDir, withEngine } from './helpers.ts'
 
-/** The shared cases live beside the repository: `<repo root>/../shared/conformance/fingerprint`. */
-const repoRoot = resolve(import.meta.dirname, '../../..')
-const casesDir = join(resolve(repoRoot, '../shared'), 'conformance', 'fingerprint')
+const own = ownSets()
+const shared = sharedSets()
+console.log(sharedSummary(shared))
 
-interface Case { name: string, level: 'must' | 'should', expect: 'same' | 'changed', target: string, why: string }
-
-const cases: Case[] = readdirSync(casesDir).sort().map(name => JSON.parse(readFileSync(join(casesDir, name, 'case.json'), 'utf8')) as Case)
-
-function split(target: string): [string, string] {
-  const i = target.lastIndexOf('#')
-  return [target.slice(0, i), target.slice(i + 1)]
+/** Fingerprints the target in `before/`, then in `after/` copied to the same folder. */
+async function freshEngines(dir: string, c: Case): Promise<[string, string]> {
+  const [file, name] = splitTarget(c.target)
+  const root = tempDir('fp-conf-')
+  replaceContent(root, join(dir, c.name, 'before'))
+  const before = await withEngine(root, async e => (await e.fingerprint(file, name)).hash)
+  replaceContent(root, join(dir, c.name, 'after'))
+  const after = await withEngine(root, async e => (await e.fingerprint(file, name)).hash)
+  return [before, after]
 }
 
-describe('shared conformance cases', () => {
-  it('finds the shared cases', () => {
-    expect(existsSync(casesDir)).toBe(true)
-    expect(cases.length).toBeGreaterThanOrEqual(47)
+/** The same with one long-lived engine and its disk cache; checks that a new engine agrees. */
+async function longLivedEngine(dir: string, c: Case): Promise<[string, string]> {
+  const [file, name] = splitTarget(c.target)
+  const root = tempDir('fp-conf-')
+  const cache = tempDir('fp-conf-cache-')
+  const engine = createFingerprinter({ root, cacheDir: cache })
+  try {
+    replaceContent(root, join(dir, c.name, 'before'))
+    const before = (await engine.fingerprint(file, name)).hash
+    replaceContent(root, join(dir, c.name, 'after'))
+    const after = (await engine.fingerprint(file, name)).hash
+    const again = await withEngine(root, async e => (await e.fingerprint(file, name)).hash, cache)
+    expect(again, 'the disk cache gives the same answer to a new engine').toBe(after)
+    return [before, after]
+  }
+  finally {
+    await engine.close()
+  }
+}
+
+function expectVerdict(c: Case, [before, after]: [string, string]): void {
+  expect(before).toMatch(/^[0-9a-f]{64}$/)
+  if (c.expect === 'same') expect(after, c.why).toBe(before)
+  else expect(after, c.why).not.toBe(before)
+}
+
+function runSet(set: CaseSet): void {
+  describe(set.label, () => {
+    for (const c of set.cases) {
+      it(`[${c.level}] ${c.name}: ${c.expect} (fresh engine per side)`, async () => {
+        expectVerdict(c, await freshEngines(set.dir, c))
+      })
+      it(`[${c.level}] ${c.name}: ${c.expect} (one long-lived engine with its disk cache)`, async () => {
+        expectVerdict(c, await longLivedEngine(set.dir, c))
+      })
+    }
+  })
+}
+
+describe('conformance case sets', () => {
+  it('the repository holds its own soundness cases, well formed', () => {
+    const soundness = own.find(s => s.label === 'own/soundness')
+    expect(soundness?.cases.length).toBeGreaterThanOrEqual(60)
+    for (const set of own) {
+      for (const c of set.cases) {
+        expect(c.level, c.name).toMatch(/^(must|should)$/)
+        expect(c.expect, c.name).toMatch(/^(same|changed)$/)
+        expect(c.why.length, c.name).toBeGreaterThan(10)
+        const [file, name] = splitTarget(c.target)
+        expect(name, c.name).not.toBe('')
+        for (const side of ['before', 'after'])
+          expect(existsSync(join(set.dir, c.name, side, file)), `${c.name}: ${side}/${file}`).toBe(true)
+      }
+    }
   })
 
-  for (const c of cases) {
-    const [file, name] = split(c.target)
-
-    it(`[${c.level}] ${c.name}: ${c.expect} (fresh engine per side)`, async () => {
-      const dir = tempDir('fp-conf-')
-      replaceContent(dir, join(casesDir, c.name, 'before'))
-      const before = await withEngine(dir, async e => (await e.fingerprint(file, name)).hash)
-      replaceContent(dir, join(casesDir, c.name, 'after'))
-      const after = await withEngine(dir, async e => (await e.fingerprint(file, name)).hash)
-      expect(before).toMatch(/^[0-9a-f]{64}$/)
-      if (c.expect === 'same') expect(after, c.why).toBe(before)
-      else expect(after, c.why).not.toBe(before)
-    })
-
-    it(`[${c.level}] ${c.name}: ${c.expect} (one long-lived engine with its disk cache)`, async () => {
-      const dir = tempDir('fp-conf-')
-      const cache = tempDir('fp-conf-cache-')
-      const engine = createFingerprinter({ root: dir, cacheDir: cache })
-      try {
-        replaceContent(dir, join(casesDir, c.name, 'before'))
-        const before = (await engine.fingerprint(file, name)).hash
-        replaceContent(dir, join(casesDir, c.name, 'after'))
-        const after = (await engine.fingerprint(file, name)).hash
-        if (c.expect === 'same') expect(after, c.why).toBe(before)
-        else expect(after, c.why).not.toBe(before)
-        // The disk cache gives the same answer to a new engine.
-        const again = await withEngine(dir, async e => (await e.fingerprint(file, name)).hash, cache)
-        expect(again).toBe(after)
-      }
-      finally {
-        await engine.close()
-      }
-    })
-  }
+  it.runIf(!!shared)('finds the shared cases where ../shared exists', () => {
+    const count = (label: string) => shared?.find(s => s.label === label)?.cases.length ?? 0
+    expect(count('shared/fingerprint')).toBeGreaterThanOrEqual(47)
+    expect(count('shared/soundness')).toBeGreaterThanOrEqual(26)
+  })
 })
+
+for (const set of [...own, ...(shared ?? [])]) runSet(set)

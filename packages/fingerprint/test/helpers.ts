@@ -32,10 +32,13 @@ export function writeFiles(dir: string, files: Record<string, string | Uint8Arra
   }
 }
 
-/** Empties `dir` and copies `from` into it (the conformance README's "same path" rule). */
+/**
+ * Empties `dir` and copies `from` into it (the conformance README's "same path" rule); relative
+ * symlinks (a pnpm layout, workspace links) stay relative, so they point inside the copy.
+ */
 export function replaceContent(dir: string, from: string): void {
   for (const e of readdirSync(dir)) rmSync(join(dir, e), { recursive: true, force: true })
-  cpSync(from, dir, { recursive: true })
+  cpSync(from, dir, { recursive: true, verbatimSymlinks: true })
 }
 
 /** Runs `fn` with a memory-only engine on `root`, closing it afterwards. */

@@ -1,0 +1,5 @@
+export const events: string[] = []
+export function track(name: string) { events.push(name) }
+
+track('app:start')
+track('page:view')

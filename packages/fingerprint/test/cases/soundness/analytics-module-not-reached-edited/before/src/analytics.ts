@@ -1,0 +1,4 @@
+export const events: string[] = []
+export function track(name: string) { events.push(name) }
+
+track('app:boot')

@@ -1,0 +1,3 @@
+export const double = (x: number) => {
+  x * 2
+}

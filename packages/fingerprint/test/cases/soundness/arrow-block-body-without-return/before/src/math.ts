@@ -1,0 +1,1 @@
+export const double = (x: number) => x * 2

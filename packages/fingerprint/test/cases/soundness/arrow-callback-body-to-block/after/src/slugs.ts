@@ -1,0 +1,5 @@
+export function slugs(titles: string[]) {
+  return titles.map((t) => {
+    return t.trim().toLowerCase().split(/\s+/).join('-')
+  })
+}

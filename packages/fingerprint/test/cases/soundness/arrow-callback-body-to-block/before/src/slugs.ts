@@ -1,0 +1,3 @@
+export function slugs(titles: string[]) {
+  return titles.map(t => t.trim().toLowerCase().split(/\s+/).join('-'))
+}

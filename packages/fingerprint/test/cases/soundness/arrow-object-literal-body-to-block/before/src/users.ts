@@ -1,0 +1,1 @@
+export const toDto = (u: { id: number, name: string }) => ({ id: u.id, label: `#${u.id} ${u.name}` })

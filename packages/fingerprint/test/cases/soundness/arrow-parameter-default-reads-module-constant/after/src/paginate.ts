@@ -1,0 +1,6 @@
+const PAGE_SIZE = 25
+
+export const paginate = (total: number, size = PAGE_SIZE) => {
+  const PAGE_SIZE = Math.max(size, 1)
+  return Math.ceil(total / PAGE_SIZE)
+}

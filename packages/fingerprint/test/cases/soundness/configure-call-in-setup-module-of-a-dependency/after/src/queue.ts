@@ -1,0 +1,6 @@
+import './retry-setup'
+import { schedule } from './retry'
+
+export function delays() {
+  return schedule()
+}

@@ -1,0 +1,3 @@
+import { configure } from './retry'
+
+configure({ retries: 3, backoffMs: 250 })

@@ -1,0 +1,8 @@
+const normalizePath = (req: { path: string }) => ({ ...req, path: req.path.toLowerCase() })
+const trimSlash = function (req: { path: string }) { return { ...req, path: req.path.replace(/\/$/, '') } }
+
+const stack = [normalizePath, trimSlash]
+
+export function describeStack() {
+  return stack.map(fn => fn.name || '<anonymous>').join(' -> ')
+}

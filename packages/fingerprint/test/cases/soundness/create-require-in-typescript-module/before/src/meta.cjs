@@ -1,0 +1,2 @@
+exports.name = 'acme-cli'
+exports.version = '2.3.0'

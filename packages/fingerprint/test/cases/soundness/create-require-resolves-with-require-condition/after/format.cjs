@@ -1,0 +1,1 @@
+exports.money = function money(n) { return '$' + n.toFixed(2) }

@@ -1,0 +1,1 @@
+export function money(n) { return n.toFixed(2) }

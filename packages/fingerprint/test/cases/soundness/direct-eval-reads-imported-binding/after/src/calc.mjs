@@ -1,0 +1,5 @@
+import { rate } from './rates.mjs'
+
+export function evaluate(formula) {
+  return eval(formula)
+}

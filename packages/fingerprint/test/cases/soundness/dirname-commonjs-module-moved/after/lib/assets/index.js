@@ -1,0 +1,5 @@
+const path = require('node:path')
+
+exports.assetsDir = function assetsDir() {
+  return path.basename(__dirname)
+}

@@ -1,0 +1,7 @@
+const { assetsDir } = require('./assets')
+
+function publicRoot() {
+  return `${assetsDir()}/public`
+}
+
+module.exports = { publicRoot }

@@ -1,0 +1,4 @@
+export async function requestTimeout() {
+  const { timeout } = await import('./config')
+  return `timeout=${timeout}`
+}

@@ -1,0 +1,7 @@
+let count = 0
+
+export function increment() {
+  count++
+}
+
+export { count as default }

@@ -1,0 +1,6 @@
+import count, { increment } from './counter'
+
+export function tick() {
+  increment()
+  return count
+}

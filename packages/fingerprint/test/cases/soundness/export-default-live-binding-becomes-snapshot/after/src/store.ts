@@ -1,0 +1,7 @@
+export let state = { user: 'guest' }
+
+export function login(user: string) {
+  state = { user }
+}
+
+export default state

@@ -1,0 +1,5 @@
+let env = 'development'
+
+export { env as default }
+
+env = 'production'

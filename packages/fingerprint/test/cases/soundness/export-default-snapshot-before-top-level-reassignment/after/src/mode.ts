@@ -1,0 +1,5 @@
+import env from './env'
+
+export function mode() {
+  return `mode: ${env}`
+}

@@ -1,0 +1,5 @@
+let env = 'development'
+
+export default env
+
+env = 'production'

@@ -1,0 +1,7 @@
+exports.trimSlashes = function (s) {
+  return s.replace(/\/+$/g, '')
+}
+
+exports.joinUrl = function (...parts) {
+  return parts.map(exports.trimSlashes).join('/')
+}

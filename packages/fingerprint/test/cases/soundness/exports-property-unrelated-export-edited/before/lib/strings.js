@@ -1,0 +1,9 @@
+'use strict'
+
+exports.capitalize = function capitalize(s) {
+  return s.charAt(0).toUpperCase() + s.slice(1)
+}
+
+exports.kebab = function kebab(s) {
+  return s.replace(/\s+/g, '-')
+}

@@ -1,0 +1,5 @@
+import { route } from './pages'
+
+export function routeOf() {
+  return route()
+}

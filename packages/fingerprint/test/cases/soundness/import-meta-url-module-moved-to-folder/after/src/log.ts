@@ -1,0 +1,5 @@
+import { moduleFolder } from './paths'
+
+export function logPrefix() {
+  return `[${moduleFolder()}]`
+}

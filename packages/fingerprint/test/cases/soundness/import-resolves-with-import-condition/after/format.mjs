@@ -1,0 +1,1 @@
+export function money(n) { return n.toLocaleString('en-US', { minimumFractionDigits: 2 }) }

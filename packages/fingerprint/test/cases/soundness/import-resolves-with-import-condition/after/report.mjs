@@ -1,0 +1,5 @@
+import { money } from '#format'
+
+export function report(total) {
+  return `total: ${money(total)}`
+}

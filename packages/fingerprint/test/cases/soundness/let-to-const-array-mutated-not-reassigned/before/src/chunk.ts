@@ -1,0 +1,5 @@
+export function chunk<T>(xs: T[], size: number) {
+  let out: T[][] = []
+  for (let i = 0; i < xs.length; i += size) out.push(xs.slice(i, i + size))
+  return out
+}

@@ -1,0 +1,4 @@
+export function resolveOptions(input: { retries?: number, verbose?: boolean }) {
+  const { retries = 3, verbose = false } = input
+  return `${retries}:${verbose}`
+}

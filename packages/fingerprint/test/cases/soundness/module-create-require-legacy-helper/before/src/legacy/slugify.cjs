@@ -1,0 +1,3 @@
+module.exports = function slugify(s) {
+  return s.trim().toLowerCase().split(/\s+/).join('-')
+}

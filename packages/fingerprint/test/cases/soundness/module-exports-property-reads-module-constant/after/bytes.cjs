@@ -1,0 +1,14 @@
+const UNITS = ['B', 'KiB', 'MiB', 'GiB']
+
+function pad(n) {
+  return n.toFixed(1)
+}
+
+module.exports.formatBytes = function (bytes) {
+  let i = 0
+  while (bytes >= 1024 && i < UNITS.length - 1) {
+    bytes /= 1024
+    i++
+  }
+  return pad(bytes) + ' ' + UNITS[i]
+}

@@ -1,0 +1,5 @@
+import util from 'node:util'
+
+export function inspectAll(xs: unknown[]) {
+  return xs.map(x => util.inspect(x)).join(' | ')
+}

@@ -1,0 +1,3 @@
+export function currency(n) {
+  return '$' + n.toFixed(2)
+}
