@@ -1,5 +1,5 @@
 export { smartCache, ready, type CachedFunction, type SmartCacheOptions, type SmartCacheDecorator } from './core/smart-cache.ts'
 export { configure, type SharedOptions, type CacheMode } from './core/config.ts'
 export { cacheKey, hashArgs, KeyError } from './core/args.ts'
-export { isCacheMeta, type CacheMeta } from './core/meta.ts'
+export { isCacheMeta, type CacheMeta, type Captures } from './core/meta.ts'
 export type { CacheStats } from './core/stats.ts'

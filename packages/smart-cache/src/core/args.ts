@@ -23,7 +23,7 @@ export const cacheKey: unique symbol = Symbol.for('smart-cache.key') as never
 
 const enum Tag {
   Undefined = 1, Null, False, True, Number, BigInt, String, StringUtf16, Array, Hole, Object, NullProtoObject,
-  Date, RegExp, Map, Set, ArrayBuffer, TypedArray, DataView, Ref, Custom, Args, This,
+  Date, RegExp, Map, Set, ArrayBuffer, TypedArray, DataView, Ref, Custom, Args, This, Captures,
 }
 
 const VIEW_KINDS = [
@@ -35,16 +35,31 @@ const STREAM_THRESHOLD = 64 * 1024
 /** Encodings up to this size are kept as bytes and double as the in-memory tier key. */
 const SMALL_KEY_MAX = 1024
 
-/** An argument that cannot be keyed; `path` names it (`args[0].user`). */
+/**
+ * An argument, or a captured variable, that cannot be keyed; `path` names it (`args[0].user`,
+ * `session.user`), `at` is where a captured variable is read (`src/a.ts:3:12`).
+ */
 export class KeyError extends TypeError {
-  constructor(public readonly path: string, public readonly reason: string, where: string) {
+  constructor(public readonly path: string, public readonly reason: string, where: string, public readonly at?: string) {
     super(
-      `[smart-cache] cannot key argument ${path} of ${where}: ${reason}. ` +
-        'Fix: pass plain data, give the class a [Symbol.for("smart-cache.key")]() method returning plain data, ' +
-        'or set options.key.',
+      at === undefined
+        ? `[smart-cache] cannot key argument ${path} of ${where}: ${reason}. ` +
+            'Fix: pass plain data, give the class a [Symbol.for("smart-cache.key")]() method returning plain data, ' +
+            'or set options.key.'
+        : `[smart-cache] cannot key captured variable ${path} (read at ${at}) of ${where}: ${reason}. ` +
+            'The values of the variables a cached function reads from enclosing functions are part of its key, like arguments. ' +
+            'Fix: capture plain data, give the class a [Symbol.for("smart-cache.key")]() method returning plain data, ' +
+            'or pass the value as an argument (with options.key to choose what is hashed).',
     )
     this.name = 'KeyError'
   }
+}
+
+/** Values of the variables a cached function reads from enclosing functions, with their names and places. */
+export interface CapturedValues {
+  names: readonly string[]
+  at: readonly string[]
+  values: readonly unknown[]
 }
 
 class PathError extends Error {
@@ -343,8 +358,8 @@ function formatPath(root: string, segments: string[]): string {
  * Encodes `(namespace, thisValue?, args)` canonically. `where` names the function in errors.
  * The result's `hash()` may be called at any time later.
  */
-export function keyArgs(namespace: string, args: readonly unknown[], where: string, self?: unknown): ArgsKey {
-  return encodeWith(encoder.busy ? new Encoder() : encoder, namespace, args, where, self, finish)
+export function keyArgs(namespace: string, args: readonly unknown[], where: string, self?: unknown, captured?: CapturedValues): ArgsKey {
+  return encodeWith(encoder.busy ? new Encoder() : encoder, namespace, args, where, self, finish, captured)
 }
 
 /**
@@ -355,7 +370,7 @@ export function hashArgs(args: readonly unknown[], namespace = ''): string {
   return encodeWith(encoder.busy ? new Encoder() : encoder, namespace, args, 'hashArgs()', undefined, digestNow)
 }
 
-function encodeWith<T>(enc: Encoder, namespace: string, args: readonly unknown[], where: string, self: unknown, done: (enc: Encoder) => T): T {
+function encodeWith<T>(enc: Encoder, namespace: string, args: readonly unknown[], where: string, self: unknown, done: (enc: Encoder) => T, captured?: CapturedValues): T {
   enc.busy = true
   try {
     enc.reset()
@@ -363,6 +378,11 @@ function encodeWith<T>(enc: Encoder, namespace: string, args: readonly unknown[]
     if (self !== undefined) {
       enc.tag(Tag.This)
       encodeRoot(enc, 'this', self, where)
+    }
+    if (captured) {
+      enc.tag(Tag.Captures)
+      enc.u32(captured.values.length)
+      for (let i = 0; i < captured.values.length; i++) encodeRoot(enc, captured.names[i]!, captured.values[i], where, false, captured.at[i])
     }
     enc.tag(Tag.Args)
     encodeRoot(enc, 'args', args, where, true)
@@ -373,13 +393,13 @@ function encodeWith<T>(enc: Encoder, namespace: string, args: readonly unknown[]
   }
 }
 
-function encodeRoot(enc: Encoder, root: string, value: unknown, where: string, list = false): void {
+function encodeRoot(enc: Encoder, root: string, value: unknown, where: string, list = false, at?: string): void {
   try {
     // The argument list is a fresh array nothing else can reference: no back-reference bookkeeping.
     if (list) enc.array(value as unknown[])
     else enc.value(value)
   } catch (error) {
-    if (error instanceof PathError) throw new KeyError(formatPath(root, error.segments), error.reason, where)
+    if (error instanceof PathError) throw new KeyError(formatPath(root, error.segments), error.reason, where, at)
     throw error
   }
 }

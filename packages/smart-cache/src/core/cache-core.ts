@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache'
 import type { Storage } from 'unstorage'
-import { keyArgs, primitiveKey, type ArgsKey } from './args.ts'
+import { keyArgs, primitiveKey, type ArgsKey, type CapturedValues } from './args.ts'
 import { loadHashers } from './blake3.ts'
 import { checkErrorRecord, decodeValue, encodeValue, fromErrorRecord, toErrorRecord, type ErrorRecord } from './codec.ts'
 import { envMode, getGlobalOptions, toStorage, type CacheMode, type SharedOptions } from './config.ts'
@@ -10,6 +10,7 @@ import { oversizedMessage } from './limits.ts'
 import { readBounded, type BoundedItem } from './bounded-read.ts'
 import { resolveSecurity, type Security } from './security.ts'
 import { entryKey, fingerprintBase, parseEntryKey } from './layout.ts'
+import type { Captures } from './meta.ts'
 import { createStats, type CacheStats } from './stats.ts'
 import { warnOnce } from './warn.ts'
 
@@ -46,6 +47,8 @@ export class CacheCore {
     private readonly fn: (...args: any[]) => unknown,
     private readonly options: CoreOptions,
     readonly stats: CacheStats = createStats(),
+    /** Variables of enclosing functions `fn` reads (from the plugin): their values are keyed. */
+    private readonly captures?: Captures,
   ) {}
 
   /** Runs a call through the cache. `keySelf` is `this` when it is part of the key (instance methods). */
@@ -129,13 +132,22 @@ export class CacheCore {
 
   private key(keySelf: unknown, args: unknown[]): ArgsKey {
     const custom = this.options.key
+    const captured = this.captured()
     if (!custom && keySelf === undefined) {
       // Fast path: primitives need no byte encoding for the memory tier, and cannot change before hashing.
       const memory = primitiveKey(args)
-      if (memory !== undefined) return new PrimitiveKey(memory, this.id, args)
+      // Captured values come first; their number is fixed per function, so the joined key stays injective.
+      const held = captured ? primitiveKey(captured.values) : ''
+      if (memory !== undefined && held !== undefined) return new PrimitiveKey(captured ? `${held}|${memory}` : memory, this.id, args, captured)
     }
     const data = custom ? custom(...args) : args
-    return keyArgs(this.id, custom ? [data] : args, this.id, keySelf)
+    return keyArgs(this.id, custom ? [data] : args, this.id, keySelf, captured)
+  }
+
+  /** The current values of the captured variables, read at each call (a closure sees them as they are now). */
+  private captured(): CapturedValues | undefined {
+    const c = this.captures
+    return c && { names: c.names, at: c.at, values: c.values() }
   }
 
   private track(memoryKey: string, promise: Promise<unknown>): Promise<unknown> {
@@ -262,10 +274,11 @@ class PrimitiveKey implements ArgsKey {
     readonly memory: string,
     private readonly id: string,
     private readonly args: unknown[],
+    private readonly captured?: CapturedValues,
   ) {}
 
   hash(): string {
-    this.hex ??= keyArgs(this.id, this.args, this.id).hash()
+    this.hex ??= keyArgs(this.id, this.args, this.id, undefined, this.captured).hash()
     return this.hex
   }
 }

@@ -5,6 +5,21 @@ export interface CacheMeta {
   id: string
   /** 64 hex chars (BLAKE3-256) covering the function and everything it calls. */
   fingerprint: string
+  /**
+   * Variables of enclosing functions the function reads (parameters, locals, `this`, `arguments`):
+   * data, not code, so their values at each call are hashed into the key like arguments.
+   */
+  captures?: Captures
+}
+
+/** The variables a cached function reads from enclosing functions (from the plugin). */
+export interface Captures {
+  /** Variable names, in order of first read. */
+  names: string[]
+  /** Where each is first read: `<root-relative file>:<line>:<column>`. */
+  at: string[]
+  /** Their current values, in the order of `names`. */
+  values: () => unknown[]
 }
 
 /** True for the plugin's branded meta object. */
@@ -24,11 +39,16 @@ export function extractMeta(args: readonly unknown[]): { meta: CacheMeta | undef
 }
 
 function validateMeta(meta: CacheMeta): CacheMeta {
-  if (typeof meta.id !== 'string' || !/^[0-9a-f]{64}$/.test(String(meta.fingerprint))) {
+  if (typeof meta.id !== 'string' || !/^[0-9a-f]{64}$/.test(String(meta.fingerprint)) || !validCaptures(meta.captures)) {
     throw new TypeError(
-      `[smart-cache] invalid CacheMeta ${JSON.stringify(meta)}: expected { __smartCache: 1, id: string, fingerprint: <64 hex> }. ` +
+      `[smart-cache] invalid CacheMeta ${JSON.stringify(meta)}: expected { __smartCache: 1, id: string, fingerprint: <64 hex>, captures?: { names, at, values } }. ` +
         'Fix: rebuild with a matching unplugin-smart-cache version.',
     )
   }
   return meta
+}
+
+function validCaptures(c: Captures | undefined): boolean {
+  const texts = (x: unknown) => Array.isArray(x) && x.every((s) => typeof s === 'string')
+  return c === undefined || (typeof c === 'object' && c !== null && texts(c.names) && texts(c.at) && c.names.length === c.at.length && typeof c.values === 'function')
 }

@@ -1,5 +1,6 @@
 import { getHashers, loadHashers } from './blake3.ts'
 import { CacheCore, type CoreOptions } from './cache-core.ts'
+import { noteUnkeyedClosure } from './closures.ts'
 import type { SharedOptions } from './config.ts'
 import { sourceFingerprint } from './fingerprint.ts'
 import { extractMeta, type CacheMeta } from './meta.ts'
@@ -70,6 +71,7 @@ export async function ready(): Promise<void> {
 
 function wrap<F extends AnyFunction>(fn: F, options: SmartCacheOptions, meta: CacheMeta | undefined): CachedFunction<F> {
   const id = meta?.id ?? options.name ?? (fn.name || 'anonymous')
+  if (!meta) noteUnkeyedClosure(id, fn)
   const lazy = new LazyCore(fn, id, options, meta)
   const cached = function (this: unknown, ...args: unknown[]) {
     const core = lazy.core
@@ -83,6 +85,7 @@ function decorate(method: AnyFunction, options: SmartCacheOptions | undefined, m
     throw new TypeError(`[smart-cache] @smartCache applies to class methods, not to the ${String(context.kind)} ${String(context.name)}. Fix: put it on a method, or use smartCache(fn) for plain functions.`)
   }
   const id = meta?.id ?? options?.name ?? String(context.name)
+  if (!meta) noteUnkeyedClosure(id, method)
   const lazy = new LazyCore(method, id, options ?? {}, meta)
   const isStatic = context.static
   const replacement = function (this: unknown, ...args: unknown[]) {
@@ -124,7 +127,7 @@ class LazyCore {
     if (this.core) return this.core
     getHashers()
     const fingerprint = this.meta?.fingerprint ?? sourceFingerprint(this.fn, this.id)
-    this.core = new CacheCore(this.id, fingerprint, this.fn, this.options as CoreOptions, this.stats)
+    this.core = new CacheCore(this.id, fingerprint, this.fn, this.options as CoreOptions, this.stats, this.meta?.captures)
     return this.core
   }
 }

@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path'
  * Bumped when the rewrite changes what it outputs for the same input; with the package's
  * version, part of the cache file's validity.
  */
-const REWRITE_VERSION = 1
+const REWRITE_VERSION = 2
 
 /** A module's rewrite as the last build made it. */
 export interface CachedModule {

@@ -37,6 +37,12 @@ function isSmartCacheRef(node: AstNode, b: { names: Set<string>, namespaces: Set
     && b.namespaces.has(node.object.name) && node.property.name === 'smartCache'
 }
 
+/** A test for calls of `smartCache` imported from the runtime in this module. */
+export function cacheCallTest(parsed: Parsed): (node: AstNode) => boolean {
+  const b = runtimeBindings(parsed)
+  return node => node.type === 'CallExpression' && isSmartCacheRef(node.callee, b)
+}
+
 /** The `'use smart-cache'` directive statement of a function, if it has one. */
 export function directiveOf(fn: AstNode): AstNode | undefined {
   const body = fn.body

@@ -2,9 +2,10 @@ import type MagicString from 'magic-string'
 import type { AstNode } from './walk.js'
 import { walk } from './walk.js'
 
-/** Contract 2 meta object, as source text. */
-export function metaSource(id: string, fingerprint: string): string {
-  return `{ __smartCache: 1, id: ${JSON.stringify(id)}, fingerprint: ${JSON.stringify(fingerprint)} }`
+/** Contract 2 meta object, as source text; `extra` holds further members as source text (`captures`…). */
+export function metaSource(id: string, fingerprint: string, extra: Record<string, string> = {}): string {
+  const more = Object.entries(extra).map(([k, v]) => `, ${k}: ${v}`).join('')
+  return `{ __smartCache: 1, id: ${JSON.stringify(id)}, fingerprint: ${JSON.stringify(fingerprint)}${more} }`
 }
 
 /** Skips whitespace and comments forward from `pos`. */

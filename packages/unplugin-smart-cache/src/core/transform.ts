@@ -13,10 +13,12 @@ import { relativeId } from './ids.js'
 import { findingsKey, fingerprintOf } from './fingerprints.js'
 import { diagnosesFunction } from './options.js'
 import { newOutput, type TransformOutput } from './output.js'
-import { findMarks, mayHaveMarks, RUNTIME } from './marks.js'
+import { CaptureFinder } from './captures.js'
+import { cacheCallTest, findMarks, mayHaveMarks, RUNTIME } from './marks.js'
+import { markMeta, markTarget } from './meta.js'
 import { nameMark } from './naming.js'
 import { parseModule } from './parse.js'
-import { metaSource, replaceBody, rewriteCall, rewriteDecorator, rewriteObjectMethod, usesSuper, usesThis, wrapExpression } from './rewrite.js'
+import { replaceBody, rewriteCall, rewriteDecorator, rewriteObjectMethod, usesSuper, usesThis, wrapExpression } from './rewrite.js'
 import { isFunction } from './walk.js'
 
 export interface TransformEnv {
@@ -51,14 +53,6 @@ function markStart(mark: Mark): number {
   return mark.kind === 'call' ? mark.node.start : mark.kind === 'decorator' ? mark.node.start : mark.fn.start
 }
 
-/** The function node a mark caches (for the impurity scan). */
-function markedFunction(mark: Mark): AstNode {
-  if (mark.kind === 'directive')
-    return mark.fn
-  if (mark.kind === 'decorator')
-    return mark.method.value
-  return mark.node.arguments[0] ?? mark.node
-}
 
 function freshNames(code: string) {
   let n = 0
@@ -149,10 +143,12 @@ async function rewriteModule(code: string, file: string, parsed: Parsed, marks: 
   const codeDigest = digest(code)
   /** Warnings of the rewrite itself (the same for the same code): kept in the build cache. */
   const notes: Diagnostic[] = []
-  const warn = (offset: number, message: string) => {
+  const located = (offset: number, message: string): Diagnostic => {
     const p = position(self.lineStarts, offset)
-    notes.push({ file: rel, line: p.line, column: p.column, message: `[smart-cache] ${loc.at(offset)}: ${message}` })
+    return { file: rel, line: p.line, column: p.column, message: `[smart-cache] ${loc.at(offset)}: ${message}` }
   }
+  const warn = (offset: number, message: string) => void notes.push(located(offset, message))
+  const finder = new CaptureFinder(parsed.program, cacheCallTest(parsed))
   const plan: Array<[string, string, string]> = []
   let cacheable = true
   let usesImport = false
@@ -165,7 +161,12 @@ async function rewriteModule(code: string, file: string, parsed: Parsed, marks: 
       warn(markStart(mark), `the fingerprint engine failed for ${rel}#${engineName} (${fp instanceof Error ? fp.message : 'no hash'}); the function is left to the runtime's fallback.`)
       continue
     }
-    if (!rewriteMark(ctx, mark, metaSource(id, fp.hash))) {
+    const meta = markMeta(mark, id, fp.hash, finder, loc.at)
+    for (const p of meta.problems) {
+      out.errors.push(located(p.at, p.message))
+      cacheable = false // the build fails: nothing to serve next time
+    }
+    if (!rewriteMark(ctx, mark, meta.source)) {
       warn(markStart(mark), 'expected smartCache(fn) or smartCache(fn, options) (no spread); the call is left unchanged, so the runtime fingerprints the source text only. Fix: pass the function and at most an options object.')
       continue
     }
@@ -217,7 +218,7 @@ function diagnose(env: TransformEnv, out: TransformOutput, self: ReturnType<type
 /** Impurity findings in a cached function and in every binding it reaches, each place once. */
 function findImpurities(env: TransformEnv, self: ReturnType<typeof sourceModule>, rel: string, mark: Mark, id: string, engineName: string, fp: BindingFingerprint): Diagnostic[] {
   const subject = `cached function ${id}`
-  const found = [...env.diagnostics.scan(self, rel, markedFunction(mark), subject)]
+  const found = [...env.diagnostics.scan(self, rel, markTarget(mark).target, subject)]
   const top = engineName.split('.')[0]
   for (const d of fp.deps) {
     if (d.file === rel && (d.binding === engineName || d.binding === top))
