@@ -1,13 +1,14 @@
 import type { Driver, Storage } from 'unstorage'
-import { loadHashers } from './core/blake3.ts'
 import { toStorage } from './core/config.ts'
-import { readBounded } from './core/bounded-read.ts'
-import { FLAG_ERROR, openEnvelope } from './core/envelope.ts'
 import { DEFAULT_MAX_ENTRY_SIZE, checkMaxEntrySize } from './core/limits.ts'
-import { createSigner, type Signer } from './core/mac.ts'
+import { createSigner } from './core/mac.ts'
 import { envSecret } from './core/security.ts'
-import { LAYOUT_PREFIX, parseEntryKey } from './core/layout.ts'
+import type { TempFiles } from './drivers/fs-litter.ts'
 import { createDefaultStorage, defaultCacheDir } from './storage/node.ts'
+import { readAllEntries } from './store-read.ts'
+import { tempFilesOf } from './store-temps.ts'
+
+export type { TempFiles } from './drivers/fs-litter.ts'
 
 /** Contract 4: read-only views and deletions over the runtime's store, for the CLI. */
 export interface OpenStoreOptions {
@@ -89,6 +90,8 @@ export interface StoreTotals {
   corrupt: number
   /** Per id, sorted by id. */
   functions: Array<{ id: string; fingerprints: string[]; entries: number; bytes: number; lastAccess: number }>
+  /** Temp files of interrupted writes (filesystem stores; zeros elsewhere). */
+  temps: TempFiles
 }
 
 export interface CacheStore {
@@ -106,8 +109,12 @@ export interface CacheStore {
    * not accessed for `maxIdle` ms. Returns how many.
    */
   prune(options?: { current?: Record<string, string>; maxIdle?: number; now?: number }): Promise<number>
-  /** Deletes every cache entry (not other keys of a shared storage); returns how many. */
+  /** Deletes every cache entry (not other keys of a shared storage, nor other files in the folder); returns how many. Also sweeps stale temp files. */
   clear(): Promise<number>
+  /** Temp files of interrupted writes: all, and the stale ones (writer gone, or older than 10 min). Zeros for stores other than the filesystem. */
+  temps(): Promise<TempFiles>
+  /** Removes the stale temp files (`prune` and `clear` do it too); returns how many and their bytes. */
+  sweep(): Promise<{ files: number; bytes: number }>
   /** Closes the storage (Redis connections…). */
   dispose(): Promise<void>
 }
@@ -121,7 +128,8 @@ export function openStore(options: OpenStoreOptions = {}): CacheStore {
   const verifier = secret === undefined ? Promise.resolve(undefined) : createSigner(secret)
   const maxEntrySize = options.maxEntrySize ?? DEFAULT_MAX_ENTRY_SIZE
   checkMaxEntrySize(maxEntrySize, 'openStore')
-  const readAll = async (fingerprint?: string) => readAllWith({ storage, signer: await verifier, maxEntrySize }, fingerprint)
+  const readAll = async (fingerprint?: string) => readAllEntries({ storage, signer: await verifier, maxEntrySize }, fingerprint)
+  const temps = tempFilesOf(storage)
   const list = async (filter: StoreFilter = {}) => (await readAll(filter.fingerprint)).filter((e) => matches(e, filter))
   const remove = async (entries: StoreEntry[]) => {
     await Promise.all(entries.map((e) => storage.removeItem(e.key)))
@@ -130,7 +138,7 @@ export function openStore(options: OpenStoreOptions = {}): CacheStore {
   return {
     location,
     list,
-    stats: async () => totals(await readAll()),
+    stats: async () => totals(await readAll(), await temps.count()),
     delete: async (filter) => {
       if (!Object.values(filter).some((v) => v !== undefined)) {
         throw new TypeError('[smart-cache] store.delete(filter) needs at least one criterion. Fix: use store.clear() to delete everything.')
@@ -138,7 +146,7 @@ export function openStore(options: OpenStoreOptions = {}): CacheStore {
       return remove(await list(filter))
     },
     prune: async ({ current, maxIdle, now = Date.now() } = {}) =>
-      remove(
+      sweepThen(temps, remove, 
         (await readAll()).filter(
           (e) =>
             e.corrupt ||
@@ -147,62 +155,10 @@ export function openStore(options: OpenStoreOptions = {}): CacheStore {
             (maxIdle !== undefined && now - e.lastAccess > maxIdle),
         ),
       ),
-    clear: async () => remove(await readAll()),
+    clear: async () => sweepThen(temps, remove, await readAll()),
+    temps: () => temps.count(),
+    sweep: () => temps.sweep(),
     dispose: () => storage.dispose(),
-  }
-}
-
-interface Reader {
-  storage: Storage
-  signer: Signer | undefined
-  maxEntrySize: number
-}
-
-async function readAllWith(reader: Reader, fingerprint?: string): Promise<StoreEntry[]> {
-  await loadHashers()
-  const base = fingerprint ? `${LAYOUT_PREFIX}:${fingerprint}` : LAYOUT_PREFIX
-  const keys = (await reader.storage.getKeys(base)).filter((k) => parseEntryKey(k))
-  const entries: StoreEntry[] = []
-  for (const key of keys) {
-    const entry = await readEntry(reader, key)
-    if (entry) entries.push(entry)
-  }
-  return entries.sort((a, b) => compare(a.id, b.id) || compare(a.fingerprint, b.fingerprint) || compare(a.key, b.key))
-}
-
-/** One entry as listed: read at most `maxEntrySize` bytes of it, never through a link, never blocking on a FIFO. */
-async function readEntry({ storage, signer, maxEntrySize }: Reader, key: string): Promise<StoreEntry | undefined> {
-  const { fingerprint, argsHash } = parseEntryKey(key)!
-  const meta: Record<string, unknown> = await Promise.resolve()
-    .then(() => storage.getMeta(key))
-    .catch(() => ({}))
-  const touched = meta.mtime instanceof Date ? meta.mtime.getTime() : undefined
-  const unread = { key, fingerprint, argsHash, id: '', createdAt: 0, lastAccess: touched ?? 0, error: false, signed: false }
-  const size = typeof meta.size === 'number' ? meta.size : 0
-  let item
-  try {
-    item = await readBounded(storage, key, maxEntrySize)
-  } catch {
-    return { ...unread, size, corrupt: true, oversized: false } // unreadable, or a FIFO, link, device…
-  }
-  if (item === null) return undefined
-  if ('tooLarge' in item) return { ...unread, size: item.tooLarge, corrupt: false, oversized: true }
-  try {
-    const env = openEnvelope(item.raw, { signer, key, acceptUnverified: true })
-    const ok = env.header.fingerprint === fingerprint
-    return {
-      ...unread,
-      id: ok ? env.header.id : '',
-      size: env.size,
-      createdAt: env.createdAt,
-      lastAccess: Math.max(touched ?? env.createdAt, env.createdAt),
-      error: (env.flags & FLAG_ERROR) !== 0,
-      corrupt: !ok,
-      oversized: false,
-      signed: env.signed,
-    }
-  } catch {
-    return { ...unread, size: item.size, corrupt: true, oversized: false }
   }
 }
 
@@ -219,7 +175,14 @@ function matches(e: StoreEntry, f: StoreFilter): boolean {
   )
 }
 
-function totals(entries: StoreEntry[]): StoreTotals {
+/** Removes `entries`, then the stale temp files; returns how many entries. */
+async function sweepThen(temps: ReturnType<typeof tempFilesOf>, remove: (entries: StoreEntry[]) => Promise<number>, entries: StoreEntry[]): Promise<number> {
+  const removed = await remove(entries)
+  await temps.sweep()
+  return removed
+}
+
+function totals(entries: StoreEntry[], temps: TempFiles): StoreTotals {
   const byId = new Map<string, StoreTotals['functions'][number]>()
   for (const e of entries) {
     if (e.corrupt) continue
@@ -235,6 +198,7 @@ function totals(entries: StoreEntry[]): StoreTotals {
     bytes: entries.reduce((sum, e) => sum + e.size, 0),
     corrupt: entries.filter((e) => e.corrupt).length,
     functions: [...byId.values()].sort((a, b) => compare(a.id, b.id)),
+    temps,
   }
 }
 

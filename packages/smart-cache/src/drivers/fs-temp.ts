@@ -41,10 +41,11 @@ export async function sweepTempFiles(dir: string, now = Date.now()): Promise<num
   return removed
 }
 
-async function isStale(path: string, name: string, now: number): Promise<boolean> {
+/** A temp file is stale when its writer (by the pid in its name) is gone from this host, or it is older than {@link STALE_TEMP_MS}. */
+export async function isStale(path: string, name: string, now: number): Promise<boolean> {
   const pid = Number(TEMP_NAME.exec(name)?.[1])
   if (pid && pid !== process.pid && !isAlive(pid)) return true
-  const stat = await fsp.stat(path).catch(() => undefined)
+  const stat = await fsp.lstat(path).catch(() => undefined)
   return stat !== undefined && now - stat.mtimeMs > STALE_TEMP_MS
 }
 

@@ -31,24 +31,26 @@ export async function folderState(base: string, dir: string): Promise<FolderStat
 
 /**
  * Every name under `dir` that is not a folder (regular files, and also FIFOs, sockets, devices and
- * links, so that they can be listed and removed), as path segments, sorted; temp files excluded.
- * Links to folders are names, never descended into.
+ * links, so that they can be listed and removed), as path segments, sorted; temp files excluded
+ * (`temps: true` lists only them). Links to folders are names, never descended into.
  */
-export async function walk(base: string, dir: string): Promise<string[][]> {
+export async function walk(base: string, dir: string, { temps = false } = {}): Promise<string[][]> {
   if ((await folderState(base, dir)) !== 'folder') return []
-  return walkFrom(dir)
+  return walkFrom(dir, temps)
 }
 
-async function walkFrom(dir: string): Promise<string[][]> {
+async function walkFrom(dir: string, temps: boolean): Promise<string[][]> {
   const entries = await fsp.readdir(dir, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return []
     throw error
   })
   const out: string[][] = []
   for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-    if (entry.name.endsWith(TMP_SUFFIX)) continue
-    if (!entry.isDirectory()) out.push([entry.name])
-    else if (await isRealFolder(join(dir, entry.name))) for (const sub of await walkFrom(join(dir, entry.name))) out.push([entry.name, ...sub])
+    if (!entry.isDirectory()) {
+      if (entry.name.endsWith(TMP_SUFFIX) === temps) out.push([entry.name])
+    } else if (await isRealFolder(join(dir, entry.name))) {
+      for (const sub of await walkFrom(join(dir, entry.name), temps)) out.push([entry.name, ...sub])
+    }
   }
   return out
 }

@@ -2,6 +2,7 @@ import { promises as fsp } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { defineDriver } from 'unstorage'
 import { ensureDirInside, safeKeyPath } from '../storage/safe-key.ts'
+import { countTempFiles, removeStaleTempFiles, type TempFiles } from './fs-litter.ts'
 import { readEntryFile } from './fs-read.ts'
 import { sweepTempFiles, tempPathFor, TMP_SUFFIX } from './fs-temp.ts'
 import { removeFile, walk } from './fs-tree.ts'
@@ -15,6 +16,13 @@ export interface AtomicFsOptions {
    * @default 60_000
    */
   touchAfter?: number | false
+}
+
+/** What `getInstance()` of {@link atomicFsDriver} returns: the folder and its temp files of interrupted writes. */
+export interface AtomicFsInstance {
+  base: string
+  countTempFiles(now?: number): Promise<TempFiles>
+  removeStaleTempFiles(now?: number): Promise<{ files: number; bytes: number }>
 }
 
 /**
@@ -32,6 +40,11 @@ export const atomicFsDriver = defineDriver((options: AtomicFsOptions) => {
     name: 'smart-cache-fs',
     options,
     flags: { maxDepth: true },
+    getInstance: (): AtomicFsInstance => ({
+      base,
+      countTempFiles: (now) => countTempFiles(base, now),
+      removeStaleTempFiles: (now) => removeStaleTempFiles(base, now),
+    }),
     hasItem: async (key) => (await lstatOrNull(file(key))) !== null,
     getItem: async (key, opts) => {
       const bytes = await readEntryFile(file(key), { maxSize: maxSizeOf(opts), touchAfter: false })
