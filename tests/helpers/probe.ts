@@ -66,6 +66,8 @@ export async function runProbe(dir: string, file: string, name: string, probe = 
     format: 'esm',
     target: 'node20',
     keepNames: true,
+    // Run what Node would run: keep module code that only a direct eval reads.
+    treeShaking: false,
     banner: { js: BANNER },
     logLevel: 'silent',
     plugins: [moduleLocation()],
