@@ -111,14 +111,14 @@ export class AnswerCache {
   async save(records: AnswerRecord[], facts: Facts, resolutions: Resolution[], warnings: readonly EngineWarning[]): Promise<void> {
     if (!this.file || !this.factsFile || records.length === 0) return
     const allFacts = new Map(facts)
-    const repeat = new Map(resolutions.map(r => [`${r[0]}\0${r[1]}`, r]))
+    const repeat = new Map(resolutions.map(r => [`${r[0]}\0${r[1]}\0${r[3] ?? 'i'}`, r]))
     const answers = new Map(records.map(r => [answerKey(r.file, r.name), r]))
     const kept = this.checked && this.data ? this.keptFacts(this.data.token) : undefined
     const agrees = (k: ReturnType<typeof readFacts>): boolean => [...k.facts].every(([p, s]) => (allFacts.get(p) ?? s) === s)
-      && k.resolutions.every(r => (repeat.get(`${r[0]}\0${r[1]}`)?.[2] ?? r[2]) === r[2])
+      && k.resolutions.every(r => (repeat.get(`${r[0]}\0${r[1]}\0${r[3] ?? 'i'}`)?.[2] ?? r[2]) === r[2])
     if (kept && agrees(kept)) {
       for (const [p, s] of kept.facts) allFacts.set(p, s)
-      for (const r of kept.resolutions) repeat.set(`${r[0]}\0${r[1]}`, r)
+      for (const r of kept.resolutions) repeat.set(`${r[0]}\0${r[1]}\0${r[3] ?? 'i'}`, r)
       for (const [k, a] of this.data!.answers) if (!answers.has(k)) answers.set(k, a)
     }
     const token = `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`

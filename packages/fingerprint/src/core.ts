@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { resolve } from 'node:path'
 import type { AnswerRecord, Facts } from './answers.ts'
+import { EffectAnalysis } from './effects.ts'
 import { Graph } from './graph.ts'
 import { blake3, initHash } from './hash.ts'
 import { type GraphNode, Linker } from './linker.ts'
@@ -34,6 +35,7 @@ export class Core {
   private store: FileStore
   private linker: Linker
   private graph: Graph
+  private effects: EffectAnalysis
   private pendingChanges = new Set<string>()
   private resetAll = false
   private active = 0
@@ -57,6 +59,7 @@ export class Core {
     })
     this.linker = new Linker(this.root, this.store, this.resolver, this.warn)
     this.graph = new Graph(this.linker)
+    this.effects = new EffectAnalysis(this.linker, this.graph, this.resolver, this.store)
   }
 
   invalidate(absFile: string): void {
@@ -77,8 +80,8 @@ export class Core {
     return this.call(async () => {
       const abs = this.abs(file)
       const key = await this.linker.targetKey(abs, name, IGNORED)
-      await this.graph.ensure([key])
-      const out = this.result(abs, name, key)
+      const extras = await this.withEffects(key, abs)
+      const out = this.result(abs, name, key, extras)
       this.answered.set(`${this.linker.rel(abs)}\0${name}`, out)
       return out
     })
@@ -109,7 +112,7 @@ export class Core {
       const keys = await Promise.all(names.map(n => this.linker.targetKey(abs, n, IGNORED)))
       await this.graph.ensure(keys)
       const out: Record<string, BindingFingerprint> = {}
-      names.forEach((n, i) => { out[n] = this.result(abs, n, keys[i]!) })
+      for (const [i, n] of names.entries()) out[n] = this.result(abs, n, keys[i]!, await this.withEffects(keys[i]!, abs))
       return out
     })
   }
@@ -118,8 +121,9 @@ export class Core {
     return this.call(async () => {
       const abs = this.abs(file)
       const key = await this.linker.targetKey(abs, name, IGNORED)
-      await this.graph.ensure([key])
-      const tree = this.tree(key)
+      const extras = await this.withEffects(key, abs)
+      const tree = this.tree(key, extras)
+      tree.hash = this.hashOf(key, extras)
       // The root is named as requested (`default`, an alias), like `fingerprint()`'s id.
       return { ...tree, id: `${this.linker.rel(abs)}#${name}`, binding: name }
     })
@@ -150,7 +154,10 @@ export class Core {
   private begin(): void {
     this.idle = new Promise((resolve) => { this.wake = resolve })
     const { changed, removed } = this.recheckEveryCall ? this.store.revalidate() : { changed: [], removed: false }
-    if (removed || this.resetAll || changed.length > 0 || this.pendingChanges.size > 0) this.answered.clear()
+    if (removed || this.resetAll || changed.length > 0 || this.pendingChanges.size > 0) {
+      this.answered.clear()
+      this.effects.clear()
+    }
     if (removed || this.resetAll) {
       this.graph.clear()
       this.resolver.clear()
@@ -172,6 +179,21 @@ export class Core {
 
   // ---- helpers ----
 
+  /** Builds `key`'s graph and returns the top-level code and packages whose effects count for it. */
+  private async withEffects(key: string, abs: string): Promise<string[]> {
+    await this.graph.ensure([key])
+    const extras = await this.effects.included(key, abs)
+    if (extras.length > 0) await this.graph.ensure(extras)
+    return extras
+  }
+
+  /** The fingerprint: the target's hash, with the hashes of the effects that count for it (sorted, so paths do not matter). */
+  private hashOf(key: string, extras: string[]): string {
+    const hash = this.graph.hash(key)
+    if (extras.length === 0) return hash
+    return blake3(`effects\n${hash}\n${extras.map(k => this.graph.hash(k)).sort().join('\n')}`)
+  }
+
   private absPaths = new Map<string, string>()
 
   /** Absolute path of a requested file (a missing file is reported when it is read). */
@@ -189,15 +211,15 @@ export class Core {
    * The public result. `deps` walks the whole reachable graph, so it is computed when first read,
    * from the graph as it is then (read it before the next call that follows a file change).
    */
-  private result(abs: string, name: string, key: string): BindingFingerprint {
+  private result(abs: string, name: string, key: string, extras: string[]): BindingFingerprint {
     const graph = this.graph
     let deps: DependencyInfo[] | undefined
     let sourceHash: string | undefined
     const rel = this.linker.rel(abs)
-    const out = { id: `${rel}#${name}`, hash: graph.hash(key) } as BindingFingerprint
+    const out = { id: `${rel}#${name}`, hash: this.hashOf(key, extras) } as BindingFingerprint
     Object.defineProperty(out, 'deps', {
       enumerable: true,
-      get: () => (deps ??= collectDeps(key, k => graph.tryGet(k))),
+      get: () => (deps ??= collectDeps(key, extras, k => graph.tryGet(k))),
     })
     Object.defineProperty(out, 'sourceHash', {
       enumerable: true,
@@ -213,7 +235,7 @@ export class Core {
   }
 
   /** The explain tree, built without recursion; a node shown before is marked `repeated`. */
-  private tree(rootKey: string): ExplainNode {
+  private tree(rootKey: string, extras: string[]): ExplainNode {
     const make = (k: string): ExplainNode => {
       const n = this.graph.get(k)
       const id = n.leafId ?? `${n.file}#${n.binding}`
@@ -224,7 +246,8 @@ export class Core {
     const stack: Array<[string, ExplainNode]> = [[rootKey, root]]
     while (stack.length > 0) {
       const [k, out] = stack.pop()!
-      for (const t of this.graph.get(k).targets) {
+      // The root's children end with the top-level code whose effects count for it.
+      for (const t of k === rootKey ? [...this.graph.get(k).targets, ...extras] : this.graph.get(k).targets) {
         const child = make(t)
         out.children.push(child)
         if (shown.has(t)) child.repeated = true
@@ -238,11 +261,11 @@ export class Core {
   }
 }
 
-/** Files' bindings reached from `key` (itself excluded), sorted by file then binding. */
-function collectDeps(key: string, get: (k: string) => GraphNode | undefined): DependencyInfo[] {
+/** Files' bindings reached from `key` and the effects that count for it (itself excluded), sorted by file then binding. */
+function collectDeps(key: string, extras: string[], get: (k: string) => GraphNode | undefined): DependencyInfo[] {
   const deps: DependencyInfo[] = []
   const seen = new Set([key])
-  const stack = [...(get(key)?.targets ?? [])]
+  const stack = [...(get(key)?.targets ?? []), ...extras]
   while (stack.length > 0) {
     const k = stack.pop()!
     if (seen.has(k)) continue

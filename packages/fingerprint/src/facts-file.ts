@@ -28,7 +28,7 @@ export function factsText(root: string, token: string, facts: Facts, resolutions
     const dir = toRel(root, dirname(abs))
     ;(folders[dir] ??= []).push([abs.slice(dirname(abs).length + 1), state])
   }
-  const repeat = resolutions.map(([from, spec, result]): Resolution => [toRel(root, from), spec, result === '' ? '' : toRel(root, result)])
+  const repeat = resolutions.map(([from, spec, result, kind]): Resolution => withKind([toRel(root, from), spec, result === '' ? '' : toRel(root, result)], kind))
   return JSON.stringify({ token, folders, resolutions: repeat } satisfies FactsFile)
 }
 
@@ -42,7 +42,7 @@ export function readFacts(file: string, root: string): LoadedFacts {
     const prefix = base.endsWith(sep) ? base : base + sep
     for (const [name, state] of entries) facts.set(prefix + name, state)
   }
-  const resolutions = raw.resolutions.map(([from, spec, result]): Resolution => [resolve(root, from), spec, result === '' ? '' : resolve(root, result)])
+  const resolutions = raw.resolutions.map(([from, spec, result, kind]): Resolution => withKind([resolve(root, from), spec, result === '' ? '' : resolve(root, result)], kind))
   return { token: raw.token, facts, resolutions }
 }
 
@@ -53,7 +53,7 @@ const SLICE = 256
 function resolutionsAgree(resolutions: Resolution[]): boolean {
   if (resolutions.length === 0) return true
   const resolver = createResolverFactory()
-  return resolutions.every(([from, specifier, result]) => (resolver.resolveFileSync(from, specifier).path ?? '') === result)
+  return resolutions.every(([from, specifier, result, kind]) => (resolver.resolveFileSync(from, specifier, kind).path ?? '') === result)
 }
 
 /**
@@ -96,4 +96,9 @@ export async function checkFactsFileInBackground(file: string, root: string): Pr
   catch {
     return undefined
   }
+}
+
+/** A resolution made with the `require` condition carries its kind; the `import` ones do not. */
+function withKind(r: Resolution, kind: Resolution[3]): Resolution {
+  return kind === 'r' ? [r[0], r[1], r[2], 'r'] : r
 }

@@ -1,10 +1,21 @@
-import { join, relative } from 'node:path'
-import { DEFAULT_LOCAL, type FileAnalysis, type Ref } from './analyze/types.ts'
+import { dirname, join, relative } from 'node:path'
+import { getTsconfig, type TsConfigResult } from 'get-tsconfig'
+import { DEFAULT_LOCAL, type Effects, type FileAnalysis, type ImportInfo, type LoadKind, type NameInfo, type Ref } from './analyze/types.ts'
 import { FingerprintError } from './errors.ts'
 import { hashBytes, readText } from './files.ts'
 import { blake3 } from './hash.ts'
 import type { Resolved, Resolver } from './resolve.ts'
 import type { FileStore } from './store.ts'
+import { PackageTrees } from './package-tree.ts'
+
+/** What a node may change and run, as graph keys (see `Effects`). */
+export interface NodeEffects {
+  w?: string[]
+  g?: true
+  lw?: string[]
+  lr?: string[]
+  lg?: true
+}
 
 /** A node of the dependency graph. Keys hold absolute paths but are never hashed. */
 export interface GraphNode {
@@ -16,6 +27,9 @@ export interface GraphNode {
   line: number
   resolvedFrom: string
   leafId?: string
+  fx?: NodeEffects
+  /** Data that may point at other objects: a write through it reaches its targets. */
+  alias?: true
 }
 
 /** Files whose content a node was computed from; a change to any of them invalidates it. */
@@ -27,17 +41,24 @@ export type Warn = (code: string, text: string, file?: string, line?: number, co
 const starToken = (abs: string): string => `*\0${abs}`
 
 export const bindingKey = (abs: string, name: string): string => `b\0${abs}\0${name}`
+export const effectKey = (abs: string, index: number): string => `e\0${abs}\0${index}`
 export const namespaceKey = (abs: string): string => `n\0${abs}`
 const display = (name: string): string => (name === DEFAULT_LOCAL ? 'default' : name)
 
+/** A value of a map keyed by names from source code (`toString` is a name, not a method). */
+export function own<T>(map: Record<string, T>, name: string): T | undefined {
+  return Object.hasOwn(map, name) ? map[name] : undefined
+}
+
 type Spec = [string, number, number]
+type Step = [specifier: string, imported: string, line: number, column: number, kind?: LoadKind]
 
 interface StarTable { table: Map<string, string>, files: string[] }
 
 /** Key of a leaf; it never enters a hash. */
 function leafKey(r: Resolved, spec: string, imported: string): string {
   switch (r.kind) {
-    case 'package': return `p\0${r.name}@${r.version}\0${r.subpath}\0${imported}`
+    case 'package': return `p\0${r.name}@${r.version}\0${r.dir}\0${r.subpath}\0${imported}`
     case 'builtin': return `B\0${r.name}\0${imported}`
     case 'json': return `j\0${r.abs}`
     case 'asset': return `a\0${r.abs}`
@@ -63,7 +84,9 @@ export class Linker {
     private store: FileStore,
     private resolver: Resolver,
     private warn: Warn,
-  ) {}
+  ) {
+    this.trees = new PackageTrees(root)
+  }
 
   private rels = new Map<string, string>()
 
@@ -77,11 +100,15 @@ export class Linker {
     return r
   }
 
-  /** Forgets the `export *` tables after files changed. */
+  /** Forgets the `export *` tables, tsconfig files and package trees after files changed. */
   resetTables(): void {
     this.starTables.clear()
     this.starFiles.clear()
+    this.tsconfigs.clear()
+    this.trees.clear()
   }
+
+  private trees: PackageTrees
 
   private async analysis(abs: string, reads: Reads): Promise<FileAnalysis> {
     reads.add(abs)
@@ -91,9 +118,10 @@ export class Linker {
   /** Graph key of a requested name: an export, a module-level binding, or `Class.member` (whole class). */
   async targetKey(abs: string, name: string, reads: Reads): Promise<string> {
     const a = await this.analysis(abs, reads)
-    if (name in a.exports) return this.exportTarget(abs, name, reads)
-    if (name in a.names) return bindingKey(abs, name)
-    if (name in a.imports) return this.refTarget(abs, ['x', ...a.imports[name]!], reads)
+    if (Object.hasOwn(a.exports, name)) return this.exportTarget(abs, name, reads)
+    if (Object.hasOwn(a.names, name)) return bindingKey(abs, name)
+    const imp = own(a.imports, name)
+    if (imp) return this.refTarget(abs, ['x', ...imp], reads)
     const dot = name.indexOf('.')
     if (dot > 0) return this.targetKey(abs, name.slice(0, dot), reads)
     if ((await this.starTable(abs, reads)).has(name)) return this.exportTarget(abs, name, reads)
@@ -123,11 +151,11 @@ export class Linker {
         return namespaceKey(abs)
       }
       seen.add(step)
-      const e = a.exports[name]
-      let next: [string, string, number, number] | undefined
+      const e = own(a.exports, name)
+      let next: Step | undefined
       if (e?.[0] === 'local') {
-        if (e[1] in a.names) return bindingKey(abs, e[1])
-        next = a.imports[e[1]]
+        if (Object.hasOwn(a.names, e[1])) return bindingKey(abs, e[1])
+        next = own(a.imports, e[1])
         if (!next) {
           this.warn('missing-export', `${this.rel(abs)}: export '${name}' names '${e[1]}', which the module does not declare. The fingerprint depends on the whole module.`, this.rel(abs))
           return namespaceKey(abs)
@@ -145,7 +173,7 @@ export class Linker {
         abs = via
         continue
       }
-      const r = this.resolver.resolve(abs, next[0])
+      const r = this.resolver.resolve(abs, next[0], next[4] ?? 'i')
       if (r.kind !== 'source') return this.leaf(r, next[0], next[1], abs, next[2], next[3], reads)
       abs = r.abs
       name = next[1]
@@ -207,24 +235,98 @@ export class Linker {
   /** Graph key of what a slot points at. */
   async refTarget(abs: string, ref: Ref, reads: Reads): Promise<string> {
     if (ref[0] === 'n') return bindingKey(abs, ref[1])
-    const [, spec, imported, line, column, member] = ref
-    const r = this.resolver.resolve(abs, spec)
+    const [, spec, imported, line, column, member, kind] = ref
+    const r = this.resolver.resolve(abs, spec, kind ?? 'i')
     if (r.kind !== 'source') return this.leaf(r, spec, imported, abs, line, column, reads)
     const key = await this.exportTarget(r.abs, imported, reads)
     // `ns.member` where the import is a re-exported namespace: only that export is reached.
-    if (member !== undefined && key.startsWith('n\0')) return this.exportTarget(key.slice(2), member, reads)
+    if (member != null && key.startsWith('n\0')) return this.exportTarget(key.slice(2), member, reads)
     return key
   }
 
-  /** Builds the node of a binding (`b`) or namespace (`n`) key. */
+  /** Builds the node of a binding (`b`), top-level statement (`e`) or namespace (`n`) key. */
   async makeNode(key: string, reads: Reads): Promise<GraphNode> {
     const [kind, abs, name] = key.split('\0') as [string, string, string]
     const a = await this.analysis(abs, reads)
     if (kind === 'n') return this.namespaceNode(key, abs, a, reads)
-    const info = a.names[name]
-    if (!info) throw new Error(`[smart-cache] internal: no binding '${name}' in ${this.rel(abs)}`)
+    const info = kind === 'e' ? a.effectUnits[Number(name)] : own(a.names, name)
+    if (!info) throw new Error(`[smart-cache] internal: no ${kind === 'e' ? 'statement' : 'binding'} '${name}' in ${this.rel(abs)}`)
     const targets = await Promise.all(info.slots.map(s => this.refTarget(abs, s, reads)))
-    return { key, own: info.own, targets, file: this.rel(abs), binding: display(name), line: info.line, resolvedFrom: `${this.rel(abs)}:${info.line}` }
+    let ownHash = info.own
+    // A unit that reads `import.meta.url` or `__dirname` behaves differently when its file moves.
+    if (info.loc) ownHash = blake3(`${ownHash}\nlocation ${this.rel(abs)}`)
+    if (info.jsx) {
+      const jsx = await this.jsxDependencies(abs, a, info.jsx, reads)
+      ownHash = blake3(`${ownHash}\njsx ${jsx.mode}`)
+      for (const t of jsx.targets) targets.push(t)
+    }
+    const binding = kind === 'e' ? `(top level)` : display(name)
+    const node: GraphNode = { key, own: ownHash, targets, file: this.rel(abs), binding, line: info.line, resolvedFrom: `${this.rel(abs)}:${info.line}` }
+    const fx = nodeEffects(info.fx, targets)
+    if (fx) node.fx = fx
+    if (info.alias) node.alias = true
+    return node
+  }
+
+  private tsconfigs = new Map<string, TsConfigResult | null>()
+
+  /** The tsconfig.json that applies to a file (with `extends` followed), recorded as read. */
+  private tsconfigOf(abs: string, reads: Reads): TsConfigResult | null {
+    const dir = dirname(abs)
+    let found = this.tsconfigs.get(dir)
+    if (found === undefined) {
+      try {
+        found = getTsconfig(dir) ?? null
+      }
+      catch {
+        found = null
+      }
+      this.tsconfigs.set(dir, found)
+    }
+    if (found) {
+      this.store.watch(found.path)
+      reads.add(found.path)
+    }
+    return found
+  }
+
+  /**
+   * What JSX compiles to calls: the classic factory (`/** @jsx h *\/`, tsconfig `jsxFactory`,
+   * `React.createElement` for `jsx: "react"`) is a binding of the module; the automatic runtime
+   * is `<jsxImportSource>/jsx-runtime`. With neither configured, both are counted where they exist.
+   */
+  private async jsxDependencies(abs: string, a: FileAnalysis, use: number, reads: Reads): Promise<{ mode: string, targets: string[] }> {
+    const pragma = a.jsxPragma ?? {}
+    const options = (this.tsconfigOf(abs, reads)?.config.compilerOptions ?? {}) as Record<string, string | undefined>
+    const tsJsx = options.jsx
+    const classic = pragma.factory !== undefined || pragma.runtime === 'classic' || (pragma.runtime === undefined && pragma.importSource === undefined && tsJsx === 'react')
+    const automatic = !classic && (pragma.runtime === 'automatic' || pragma.importSource !== undefined || tsJsx === 'react-jsx' || tsJsx === 'react-jsxdev')
+    const targets: string[] = []
+    const factory = pragma.factory ?? options.jsxFactory ?? 'React.createElement'
+    const fragment = pragma.fragment ?? options.jsxFragmentFactory ?? 'React.Fragment'
+    const source = pragma.importSource ?? options.jsxImportSource ?? 'react'
+    if (!automatic) {
+      for (const expr of use & 2 ? [factory, fragment] : [factory]) {
+        const t = await this.moduleNameTarget(abs, a, expr.split('.')[0]!, reads)
+        if (t) targets.push(t)
+      }
+    }
+    if (!classic) {
+      const spec = `${source}/jsx-runtime`
+      const r = this.resolver.resolve(abs, spec, 'i')
+      if (r.kind === 'source') targets.push(namespaceKey(r.abs))
+      else if (automatic || r.kind !== 'unresolved') targets.push(this.leaf(r, spec, '*', abs, 1, 1, reads))
+    }
+    const mode = classic ? `classic ${factory} ${fragment}` : automatic ? `automatic ${source}` : `unknown ${factory} ${fragment} ${source}`
+    return { mode, targets }
+  }
+
+  /** What a module-level name refers to (an import or a declaration); undefined for a global. */
+  private async moduleNameTarget(abs: string, a: FileAnalysis, name: string, reads: Reads): Promise<string | undefined> {
+    const imp = own(a.imports, name)
+    if (imp) return this.refTarget(abs, ['x', ...imp], reads)
+    if (Object.hasOwn(a.names, name)) return bindingKey(abs, name)
+    return undefined
   }
 
   /** A whole module: its export names and what they lead to, its `export *` sources and its top-level statements. */
@@ -265,10 +367,11 @@ export class Linker {
       case 'source':
         throw new Error('[smart-cache] internal: leaf() called for a source module')
       case 'package': {
-        const pkgJson = join(r.dir, 'package.json')
-        this.store.watch(pkgJson)
-        const node = { ...base, own: blake3(`package\n${r.name}\n${r.version}\n${r.subpath}\n${imported}`), file: null, binding: imported, resolvedFrom: `${r.name}@${r.version} (${this.rel(r.abs)})`, leafId: `${r.name}${r.subpath}@${r.version}#${imported}` }
-        return { node, reads: [pkgJson] }
+        // A package is its whole tree: the versions of what it resolves to, transitively, and patches.
+        const tree = this.trees.identity(r.dir)
+        for (const f of tree.files) this.store.watch(f)
+        const node = { ...base, own: blake3(`package\n${r.name}\n${r.version}\n${r.subpath}\n${imported}\n${tree.id}`), file: null, binding: imported, resolvedFrom: `${r.name}@${r.version} (${this.rel(r.abs)})`, leafId: `${r.name}${r.subpath}@${r.version}#${imported}` }
+        return { node, reads: tree.files }
       }
       case 'builtin':
         return { node: { ...base, own: blake3(`builtin\n${r.name}\n${imported}`), file: null, binding: imported, resolvedFrom: `node:${r.name}`, leafId: `node:${r.name}#${imported}` }, reads: [] }
@@ -291,4 +394,20 @@ export class Linker {
         return { node: { ...base, own: blake3(`unresolved\n${spec}\n${imported}`), file: null, binding: imported, resolvedFrom: `unresolved '${spec}'`, leafId: `${spec}#${imported}` }, reads: [] }
     }
   }
+}
+
+/** A unit's effects with slot indices turned into the graph keys its slots lead to. */
+function nodeEffects(fx: Effects | undefined, targets: string[]): NodeEffects | undefined {
+  if (!fx) return undefined
+  const keys = (a?: number[]): string[] | undefined => (a && a.length > 0 ? [...new Set(a.map(i => targets[i]!))] : undefined)
+  const out: NodeEffects = {}
+  const w = keys(fx.w)
+  if (w) out.w = w
+  if (fx.g) out.g = true
+  const lw = keys(fx.lw)
+  if (lw) out.lw = lw
+  const lr = keys(fx.lr)
+  if (lr) out.lr = lr
+  if (fx.lg) out.lg = true
+  return Object.keys(out).length > 0 ? out : undefined
 }

@@ -3,6 +3,7 @@ import { isBuiltin } from 'node:module'
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path'
 import type { Facts } from './answers.ts'
 import { pathState } from './facts.ts'
+import type { LoadKind } from './analyze/types.ts'
 import { createResolverFactory, type Resolution } from './resolver-options.ts'
 
 /** Where an import specifier leads. */
@@ -40,12 +41,12 @@ export class Resolver {
   /** Resolutions no folder stamp covers, repeated when stored answers are checked. */
   private repeat: Resolution[] = []
 
-  resolve(fromFile: string, specifier: string): Resolved {
+  resolve(fromFile: string, specifier: string, kind: LoadKind = 'i'): Resolved {
     const dir = dirname(fromFile)
-    const key = `${dir}\0${specifier}`
+    const key = `${dir}\0${specifier}\0${kind}`
     let r = this.memo.get(key)
     if (!r) {
-      r = this.compute(fromFile, specifier)
+      r = this.compute(fromFile, specifier, kind)
       this.memo.set(key, r)
     }
     return r
@@ -71,19 +72,19 @@ export class Resolver {
     return this.consulted
   }
 
-  private compute(fromFile: string, specifier: string): Resolved {
+  private compute(fromFile: string, specifier: string, kind: LoadKind): Resolved {
     if (isBuiltin(specifier)) return { kind: 'builtin', name: specifier.replace(/^node:/, '') }
     const isRelative = specifier.startsWith('.') || isAbsolute(specifier)
     this.noteBefore(fromFile, specifier, isRelative)
     // resolveFileSync (not sync(dir)) so that `tsconfig: 'auto'` finds the file's tsconfig.json.
-    const res = this.factory.resolveFileSync(fromFile, specifier)
+    const res = this.factory.resolveFileSync(fromFile, specifier, kind)
     if (res.builtin) return { kind: 'builtin', name: res.builtin.resolved.replace(/^node:/, '') }
     const abs = res.path
     // The path itself: a file there is stamped by the store before it is read; anything else
     // (a folder's index or package.json, nothing) is recorded here.
     if (isRelative) this.noteUnlessTarget(resolve(dirname(fromFile), specifier), abs)
     const pkg = abs ? this.packageOf(abs) : undefined
-    if (!isRelative && (!pkg || specifier.startsWith('#') || this.underTsconfig.has(dirname(fromFile)))) this.repeat.push([fromFile, specifier, abs ?? ''])
+    if (!isRelative && (!pkg || specifier.startsWith('#') || this.underTsconfig.has(dirname(fromFile)))) this.repeat.push(kind === 'i' ? [fromFile, specifier, abs ?? ''] : [fromFile, specifier, abs ?? '', kind])
     if (!abs) return { kind: 'unresolved', error: res.error ?? 'not found' }
     // A bare specifier that leads to source (tsconfig paths, a workspace link, `#imports`): a new
     // file in the folders above the target could take its place.

@@ -1,12 +1,13 @@
 import { createRequire } from 'node:module'
 import type { NapiResolveOptions, ResolverFactory } from 'oxc-resolver'
+import type { LoadKind } from './analyze/types.ts'
 
 /** How the engine resolves (TypeScript and Node rules); the answer cache re-resolves with the same. */
 export const RESOLVER_OPTIONS: NapiResolveOptions = {
   tsconfig: 'auto',
   extensions: ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs', '.json'],
   extensionAlias: { '.js': ['.ts', '.tsx', '.js', '.jsx'], '.jsx': ['.tsx', '.jsx'], '.mjs': ['.mts', '.mjs'], '.cjs': ['.cts', '.cjs'] },
-  conditionNames: ['node', 'import', 'module', 'require', 'default'],
+  conditionNames: ['node', 'import', 'module', 'default'],
   mainFields: ['module', 'main'],
   builtinModules: true,
   // Bundlers ignore NODE_PATH, and package managers' script shims set it: honouring it would
@@ -14,10 +15,30 @@ export const RESOLVER_OPTIONS: NapiResolveOptions = {
   nodePath: false,
 }
 
-/** A resolver with the engine's options, loaded on first use (the answer cache rarely needs one). */
-export function createResolverFactory(): ResolverFactory {
+/** `require()` resolves package `exports` and `imports` with the `require` condition, not `import`. */
+export const REQUIRE_CONDITIONS = ['node', 'require', 'default']
+
+/** Resolvers with the engine's options, one per kind of load, loaded on first use (the answer cache rarely needs one). */
+export interface ResolverPair {
+  resolveFileSync: (from: string, specifier: string, kind?: LoadKind) => ReturnType<ResolverFactory['resolveFileSync']>
+  clearCache: () => void
+}
+
+export function createResolverFactory(): ResolverPair {
   const { ResolverFactory: Factory } = createRequire(import.meta.url)('oxc-resolver') as typeof import('oxc-resolver')
-  return new Factory(RESOLVER_OPTIONS)
+  const forImport = new Factory(RESOLVER_OPTIONS)
+  let forRequire: ResolverFactory | undefined
+  return {
+    resolveFileSync: (from, specifier, kind = 'i') => {
+      if (kind === 'i') return forImport.resolveFileSync(from, specifier)
+      forRequire ??= forImport.cloneWithOptions({ ...RESOLVER_OPTIONS, conditionNames: REQUIRE_CONDITIONS })
+      return forRequire.resolveFileSync(from, specifier)
+    },
+    clearCache: () => {
+      forImport.clearCache()
+      forRequire?.clearCache()
+    },
+  }
 }
 
 /**
@@ -26,4 +47,4 @@ export function createResolverFactory(): ResolverFactory {
  * tsconfig.json (`paths` and `baseUrl` can send them to any folder, `extends` can change them)
  * and those leading into source: no folder stamp covers where they could go next.
  */
-export type Resolution = [from: string, specifier: string, result: string]
+export type Resolution = [from: string, specifier: string, result: string, kind?: LoadKind]

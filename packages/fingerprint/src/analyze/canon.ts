@@ -1,7 +1,8 @@
 import { blake3 } from '../hash.ts'
+import { globalCall, isReadOnlyMethod, isWriteOnlyGlobal, LOCATION_GLOBALS, MODULE_WRAPPER_GLOBALS } from './globals.ts'
 import type { LineIndex } from './lines.ts'
-import type { AnalysisWarning, ImportInfo, Ref } from './types.ts'
-import { type IdentKind, type Sink, walk } from './walk.ts'
+import type { AnalysisWarning, Effects, ImportInfo, LoadRequest, Ref } from './types.ts'
+import { type CallSite, type IdentKind, type Root, type Sink, walk } from './walk.ts'
 
 type Node = any
 
@@ -12,8 +13,13 @@ interface Scope { parent: Scope | null, fn: boolean, names: Map<string, string> 
 
 /** How the module scope answers a name that no local scope declares. */
 export interface ModuleScope {
+  /** Imports by local name (a null-prototype object: names come from source code). */
   imports: Record<string, ImportInfo>
   declared: Set<string>
+  /** Module-level names bound to a `require` made by `createRequire(…)`. */
+  requires: Set<string>
+  /** CommonJS: `exports.x` names the module-level binding `exports.x`. */
+  commonjs: boolean
 }
 
 /** The canonical form of one unit: its hash, and the module-level things it points at, in slot order. */
@@ -22,39 +28,69 @@ export interface Canon {
   slots: Ref[]
   /** For a destructuring declarator: the names it binds, in pattern order. */
   patternNames: string[]
+  /** What the unit may change, and what it runs when evaluated. */
+  effects: Effects
+  /** It reads where its module is. */
+  location: boolean
+  /** It has JSX: 1 elements, 2 fragments too. */
+  jsx: number
+  /** `require('x')` / `import('x')` run when the unit is evaluated. */
+  requests: LoadRequest[]
 }
 
 /** A token whose text is only known once every declaration has been seen (hoisting). */
 type Deferred =
-  | { at: number, kind: 'ref', name: string, scope: Scope }
-  | { at: number, kind: 'member', name: string, scope: Scope, property: string, optional: boolean }
-  | { at: number, kind: 'require', name: string, scope: Scope, specifier: string, ref: Ref }
-  | { at: number, kind: 'slot', ref: Ref }
+  | { at: number, kind: 'ref', name: string, scope: Scope, load: boolean, write: boolean }
+  | { at: number, kind: 'member', name: string, scope: Scope, property: string, optional: boolean, load: boolean }
+  | { at: number, kind: 'require', name: string, scope: Scope, specifier: string, ref: Ref, load: boolean }
+  | { at: number, kind: 'slot', ref: Ref, load: boolean }
+  | { at: -1, kind: 'mutate', root: Root, scope: Scope, load: boolean }
+  | { at: -1, kind: 'call', site: CallSite, scope: Scope, load: boolean }
+  | { at: number, kind: 'lexical', declared: string, names: string[], scope: Scope }
+
+/** What a mutation or call resolved to. */
+interface Target { slot?: number, local?: string, global?: string }
 
 /**
  * One pass over a unit: it emits the token stream and tracks scopes. Declarations get de
  * Bruijn-style tokens `L<n>` numbered in traversal order, so consistently renamed locals give the
  * same tokens. References are left as holes and filled after the walk, when every declaration
  * (hoisted ones included) is known: a local token, a module slot `S<n>` (numbered in order of
- * first appearance) or a global by name.
+ * first appearance) or a global by name. Writes, calls and module requests are recorded for the
+ * effect analysis, each marked as run when the unit is evaluated or later (inside a function).
  */
 class CanonPass implements Sink {
   readonly out: string[] = []
   readonly slots: Ref[] = []
   readonly patternNames: string[] = []
+  readonly requests: LoadRequest[] = []
   private scope: Scope = { parent: null, fn: true, names: new Map() }
   private counter = 0
   /** Local names by token number: they count when `eval` or `with` can see them. */
   private declared: string[] = []
   private namesVisible = false
+  private evalSeen = false
   private deferred: Deferred[] = []
   private slotIndex = new Map<string, number>()
+  private deferDepth = 0
+  private writes = new Set<number>()
+  private loadWrites = new Set<number>()
+  private loadRefs = new Set<number>()
+  private global = false
+  private loadGlobal = false
+  private writtenLocals = new Set<string>()
+  readsLocation = false
+  jsxUse = 0
 
   constructor(
     private module: ModuleScope,
     private lines: LineIndex,
     private warnings: AnalysisWarning[],
   ) {}
+
+  private get load(): boolean {
+    return this.deferDepth === 0
+  }
 
   open(type: string): void {
     if (type === 'WithStatement') this.namesVisible = true
@@ -71,10 +107,14 @@ class CanonPass implements Sink {
     this.scope = this.scope.parent ?? this.scope
   }
 
+  defer(delta: number): void { this.deferDepth += delta }
+  location(): void { this.readsLocation = true }
+  jsx(fragment: boolean): void { this.jsxUse |= fragment ? 3 : 1 }
+
   ident(node: Node, kind: IdentKind): void {
     switch (kind) {
-      case 'ref':
-        this.deferred.push({ at: this.out.length, kind: 'ref', name: node.name, scope: this.scope })
+      case 'ref': case 'write':
+        this.deferred.push({ at: this.out.length, kind: 'ref', name: node.name, scope: this.scope, load: this.load, write: kind === 'write' })
         this.out.push('')
         return
       case 'let': this.out.push(this.declare(this.scope, node.name)); return
@@ -86,25 +126,48 @@ class CanonPass implements Sink {
     }
   }
 
+  lexical(kind: string, ids: Node[]): void {
+    const names: string[] = []
+    for (const id of ids) collectNames(id, names)
+    this.deferred.push({ at: this.out.length, kind: 'lexical', declared: kind, names, scope: this.scope })
+    this.out.push('')
+  }
+
   staticMember(member: Node, object: Node, property: string): boolean {
-    this.deferred.push({ at: this.out.length, kind: 'member', name: object.name, scope: this.scope, property, optional: member.optional === true })
+    this.deferred.push({ at: this.out.length, kind: 'member', name: object.name, scope: this.scope, property, optional: member.optional === true, load: this.load })
     this.out.push('')
     return true
   }
 
-  moduleRequest(node: Node, specifier: string, kind: 'import' | 'require'): boolean {
+  mutate(root: Root): void {
+    this.deferred.push({ at: -1, kind: 'mutate', root, scope: this.scope, load: this.load })
+  }
+
+  call(site: CallSite): void {
+    this.deferred.push({ at: -1, kind: 'call', site, scope: this.scope, load: this.load })
+  }
+
+  moduleRequest(node: Node, specifier: string, kind: 'import' | 'require', names?: string[]): boolean {
     const { line, column } = this.lines.position(node.start)
-    const ref: Ref = ['x', specifier, '*', line, column]
     if (kind === 'import') {
-      this.out.push('import')
-      this.deferred.push({ at: this.out.length, kind: 'slot', ref })
-      this.out.push('')
+      if (this.load) this.requests.push([specifier, line, column, 'i', 0])
+      this.out.push(names ? `import ${JSON.stringify(names)}` : 'import')
+      for (const imported of names ?? ['*']) {
+        const ref: Ref = ['x', specifier, imported, line, column, null, 'i']
+        this.deferred.push({ at: this.out.length, kind: 'slot', ref, load: this.load })
+        this.out.push('')
+      }
     }
     else {
-      this.deferred.push({ at: this.out.length, kind: 'require', name: node.callee.name, scope: this.scope, specifier, ref })
+      const ref: Ref = ['x', specifier, '*', line, column, null, 'r']
+      this.deferred.push({ at: this.out.length, kind: 'require', name: node.callee.name, scope: this.scope, specifier, ref, load: this.load })
       this.out.push('')
     }
     return true
+  }
+
+  mayRequire(name: string): boolean {
+    return name === 'require' || this.module.requires.has(name)
   }
 
   untracked(node: Node, what: string): void {
@@ -118,41 +181,164 @@ class CanonPass implements Sink {
 
   /** Fills every hole, in stream order, so slot numbers follow first appearance. */
   finish(): void {
-    for (const d of this.deferred) this.out[d.at] = this.fill(d)
+    for (const d of this.deferred) {
+      if (d.kind === 'mutate') this.fillMutate(d.root, d.scope, d.load)
+      else if (d.kind === 'call') this.fillCall(d.site, d.scope, d.load)
+      else if (d.kind !== 'lexical') this.out[d.at] = this.fill(d)
+    }
+    // `let` and `const` differ only when the binding is assigned (a `const` then throws).
+    for (const d of this.deferred) {
+      if (d.kind !== 'lexical') continue
+      const written = d.names.some((n) => {
+        const token = this.lookupLocal(n, d.scope)
+        return token !== undefined && this.writtenLocals.has(token)
+      })
+      this.out[d.at] = written ? `Var:${d.declared}` : 'Var:lexical'
+    }
     // Direct eval and `with` look locals up by name: renaming one is then a change.
     if (this.namesVisible) this.out.push('names', JSON.stringify(this.declared))
+    // Direct eval can read every module-level binding and import.
+    if (this.evalSeen) this.readWholeModule()
   }
 
-  private fill(d: Deferred): string {
-    if (d.kind === 'slot') return this.slot(d.ref)
+  effects(): Effects {
+    const fx: Effects = {}
+    if (this.writes.size > 0) fx.w = [...this.writes]
+    if (this.global) fx.g = 1
+    if (this.loadWrites.size > 0) fx.lw = [...this.loadWrites]
+    if (this.loadRefs.size > 0) fx.lr = [...this.loadRefs]
+    if (this.loadGlobal) fx.lg = 1
+    return fx
+  }
+
+  private readWholeModule(): void {
+    for (const name of [...this.module.declared].sort()) this.slot(['n', name])
+    for (const name of Object.keys(this.module.imports).sort()) this.slot(['x', ...this.module.imports[name]!])
+  }
+
+  private fill(d: Exclude<Deferred, { kind: 'mutate' | 'call' | 'lexical' }>): string {
+    if (d.kind === 'slot') return this.slotToken(d.ref, d.load)
     const r = this.lookup(d.name, d.scope)
-    if (r === 'G:eval') this.namesVisible = true
-    if (d.kind === 'ref') return typeof r === 'string' ? r : this.slot(r.ref)
+    if (r === 'G:eval') {
+      this.namesVisible = true
+      this.evalSeen = true
+    }
+    if (typeof r === 'string' && LOCATION_GLOBALS.has(r)) this.readsLocation = true
+    if (d.kind === 'ref') {
+      if (d.write) this.noteWrite(this.targetOf(r), d.load, true)
+      return typeof r === 'string' ? r : this.slotToken(r.ref, d.load)
+    }
     if (d.kind === 'require') {
-      if (r === 'G:require') return `require\n${this.slot(d.ref)}`
-      return `CallExpression\n_\n${typeof r === 'string' ? r : this.slot(r.ref)}\n[1\ns${JSON.stringify(d.specifier)}\n)`
+      if (this.isRequire(r)) {
+        if (d.load) this.requests.push([d.specifier, d.ref[3] as number, d.ref[4] as number, 'r', 0])
+        return `require\n${this.slotToken(d.ref, d.load)}`
+      }
+      return `CallExpression\n_\n${typeof r === 'string' ? r : this.slotToken(r.ref, d.load)}\n[1\ns${JSON.stringify(d.specifier)}\n)`
     }
     if (typeof r !== 'string' && r.ns) {
-      const [spec, , line, column] = r.ns
-      return this.slot(['x', spec, d.property, line, column])
+      const [spec, , line, column, kind] = r.ns
+      return this.slotToken(['x', spec, d.property, line, column, null, kind ?? 'i'], d.load)
     }
     let object: string
+    if (r === 'G:exports' && this.module.commonjs && this.module.declared.has(`exports.${d.property}`)) {
+      return this.slotToken(['n', `exports.${d.property}`], d.load)
+    }
     if (typeof r === 'string') object = r
-    else if (r.ref[0] === 'x') object = this.slot([r.ref[0], r.ref[1], r.ref[2], r.ref[3], r.ref[4], d.property])
-    else object = this.slot(r.ref)
+    else if (r.ref[0] === 'x') object = this.slotToken(['x', r.ref[1], r.ref[2], r.ref[3], r.ref[4], d.property, r.ref[6]], d.load)
+    else object = this.slotToken(r.ref, d.load)
     return `MemberExpression\n${d.optional ? '?.' : '.'}\n${object}\nK:${d.property}\n)`
+  }
+
+  private isRequire(r: Resolution): boolean {
+    if (r === 'G:require') return true
+    return typeof r !== 'string' && r.ref[0] === 'n' && this.module.requires.has(r.ref[1])
+  }
+
+  /** What a root (`a`, or `a.b` where `a` is a namespace import) resolves to. */
+  private resolveRoot(root: Root, scope: Scope): Target {
+    const r = this.lookup(root.ident.name, scope)
+    if (typeof r === 'string') return this.targetOf(r)
+    if (root.property !== undefined && r.ns) {
+      const [spec, , line, column, kind] = r.ns
+      return { slot: this.slot(['x', spec, root.property, line, column, null, kind ?? 'i']) }
+    }
+    // The same slot as the read `a.b` makes: an import narrowed to its member.
+    if (root.property !== undefined && r.ref[0] === 'x') return { slot: this.slot(['x', r.ref[1], r.ref[2], r.ref[3], r.ref[4], root.property, r.ref[6]]) }
+    return { slot: this.slot(r.ref) }
+  }
+
+  private targetOf(r: Resolution): Target {
+    if (typeof r !== 'string') return { slot: this.slot(r.ref) }
+    return r.startsWith('G:') ? { global: r } : { local: r }
+  }
+
+  /** Records a write; `reassign`: the binding itself is assigned, not an object it holds. */
+  private noteWrite(t: Target, load: boolean, reassign: boolean): void {
+    if (t.local !== undefined) {
+      if (reassign) this.writtenLocals.add(t.local)
+    }
+    else if (t.slot !== undefined) {
+      this.writes.add(t.slot)
+      if (load) this.loadWrites.add(t.slot)
+    }
+    else if (t.global !== undefined && !MODULE_WRAPPER_GLOBALS.has(t.global)) {
+      this.global = true
+      if (load) this.loadGlobal = true
+    }
+  }
+
+  private fillMutate(root: Root, scope: Scope, load: boolean): void {
+    const t = this.resolveRoot(root, scope)
+    if (t.global !== undefined && isWriteOnlyGlobal(t.global, root.property)) return
+    this.noteWrite(t, load, false)
+  }
+
+  /**
+   * A call may change its receiver (unless the method is a known read-only one) and any binding
+   * passed to it; a call on a global may change global state, unless it is known not to.
+   */
+  private fillCall(site: CallSite, scope: Scope, load: boolean): void {
+    const callee = site.callee ? this.resolveRoot(site.callee, scope) : {}
+    let args = true
+    if (callee.global !== undefined) {
+      if (MODULE_WRAPPER_GLOBALS.has(callee.global)) return
+      // `Math.max(…)` is looked up as a method of the global; `process.argv.slice(…)` as a method of what it holds.
+      const kind = site.direct ? globalCall(callee.global.slice(2), site.callee!.property, site.isNew) : isReadOnlyMethod(site.method) ? 'pure' : 'global'
+      if (kind === 'pure') args = false
+      else if (kind === 'global') this.noteWrite(callee, load, false)
+      if (kind === 'arguments') {
+        // `Object.assign(target, …)`, `Object.defineProperty(String.prototype, …)`: the first argument is changed.
+        if (site.args[0]) this.noteWrite(this.resolveRoot(site.args[0], scope), load, false)
+        return
+      }
+    }
+    else if (site.method !== undefined && !isReadOnlyMethod(site.method)) {
+      this.noteWrite(callee, load, false)
+    }
+    if (!args) return
+    // A binding passed to a call may be changed by it; a global passed along is not counted (`f(process.argv)`).
+    for (const a of site.args) {
+      const t = this.resolveRoot(a, scope)
+      if (t.global === undefined) this.noteWrite(t, load, false)
+    }
   }
 
   /** Local scopes first, then the module's imports and declarations, then globals by name. */
   private lookup(name: string, scope: Scope): Resolution {
+    const local = this.lookupLocal(name, scope)
+    if (local !== undefined) return local
+    const imp = Object.hasOwn(this.module.imports, name) ? this.module.imports[name] : undefined
+    if (imp) return imp[1] === '*' ? { ref: ['x', ...imp], ns: imp } : { ref: ['x', ...imp] }
+    if (this.module.declared.has(name)) return { ref: ['n', name] }
+    return `G:${name}`
+  }
+
+  private lookupLocal(name: string, scope: Scope): string | undefined {
     for (let s: Scope | null = scope; s; s = s.parent) {
       const token = s.names.get(name)
       if (token !== undefined) return token
     }
-    const imp = this.module.imports[name]
-    if (imp) return imp[1] === '*' ? { ref: ['x', ...imp], ns: imp } : { ref: ['x', ...imp] }
-    if (this.module.declared.has(name)) return { ref: ['n', name] }
-    return `G:${name}`
+    return undefined
   }
 
   private functionScope(): Scope {
@@ -171,15 +357,37 @@ class CanonPass implements Sink {
     return token
   }
 
-  private slot(ref: Ref): string {
-    const key = ref[0] === 'n' ? `n\0${ref[1]}` : `x\0${ref[1]}\0${ref[2]}\0${ref[5] ?? ''}`
+  private slotToken(ref: Ref, load: boolean): string {
+    const i = this.slot(ref)
+    if (load) this.loadRefs.add(i)
+    return `S${i}`
+  }
+
+  private slot(ref: Ref): number {
+    const key = ref[0] === 'n' ? `n\0${ref[1]}` : `x\0${ref[1]}\0${ref[2]}\0${ref[5] ?? ''}\0${ref[6] ?? ''}`
     let i = this.slotIndex.get(key)
     if (i === undefined) {
       i = this.slots.length
       this.slots.push(ref)
       this.slotIndex.set(key, i)
     }
-    return `S${i}`
+    return i
+  }
+}
+
+/** Names a binding pattern declares (iterative). */
+function collectNames(pattern: Node, names: string[]): void {
+  const stack: Node[] = [pattern]
+  while (stack.length > 0) {
+    const n = stack.pop()
+    if (!n) continue
+    switch (n.type) {
+      case 'Identifier': names.push(n.name); break
+      case 'ObjectPattern': for (const p of n.properties) stack.push(p.type === 'RestElement' ? p : p.value); break
+      case 'ArrayPattern': for (const e of n.elements) stack.push(e); break
+      case 'RestElement': stack.push(n.argument); break
+      case 'AssignmentPattern': stack.push(n.left); break
+    }
   }
 }
 
@@ -199,5 +407,13 @@ export function canonicalize(
   pass.out.push(prefix)
   walk(root, rootRole, pass)
   pass.finish()
-  return { hash: blake3(pass.out.join('\n')), slots: pass.slots, patternNames: pass.patternNames }
+  return {
+    hash: blake3(pass.out.join('\n')),
+    slots: pass.slots,
+    patternNames: pass.patternNames,
+    effects: pass.effects(),
+    location: pass.readsLocation,
+    jsx: pass.jsxUse,
+    requests: pass.requests,
+  }
 }

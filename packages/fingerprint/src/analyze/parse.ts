@@ -53,5 +53,5 @@ export function analyzeSource(filename: string, bytes: Uint8Array): AnalyzeResul
     const { line, column } = lines.position(at)
     return { ok: false, error: { kind: 'syntax', message: error.message, line, column, codeframe: error.codeframe ?? '' } }
   }
-  return { ok: true, analysis: analyzeProgram(program(), lines, hasModuleSyntax(program())) }
+  return { ok: true, analysis: analyzeProgram(program(), lines, hasModuleSyntax(program()), source) }
 }

@@ -6,17 +6,52 @@
  *   `imported.member`: if the import turns out to be a namespace (`export * as ns`), the slot
  *   narrows to that one export (the member name is in the code text either way).
  */
-export type Ref = ['n', string] | ['x', string, string, number, number] | ['x', string, string, number, number, string]
+export type Ref = ['n', string] | ['x', string, string, number, number, (string | null)?, LoadKind?]
+
+/** How a module is loaded: `i` import (the `import` condition), `r` require (the `require` condition). */
+export type LoadKind = 'i' | 'r'
+
+/**
+ * What a unit may change and what it runs, as indices into its slots. `w`: slots it may write
+ * (anywhere, functions included); `g`: it may write global state. `lw`, `lg`: the same, but only
+ * what runs when the unit is evaluated (at module load); `lr`: slots it references then (whose
+ * own code may run).
+ */
+export interface Effects {
+  w?: number[]
+  g?: 1
+  lw?: number[]
+  lr?: number[]
+  lg?: 1
+}
+
+/** A module loaded when this one loads: `[specifier, line, column, kind, sideEffectOnly]`. */
+export type LoadRequest = [string, number, number, LoadKind, 0 | 1]
+
+/** JSX settings a file states in comments (`/** @jsx h *\/`). */
+export interface JsxPragma {
+  runtime?: string
+  factory?: string
+  fragment?: string
+  importSource?: string
+}
 
 /** One module-level name: its own hash (code with references as numbered slots) and its slots. */
 export interface NameInfo {
   own: string
   slots: Ref[]
   line: number
+  fx?: Effects
+  /** It reads where its module is (`import.meta.url`, `__dirname`). */
+  loc?: 1
+  /** It has JSX (1; 3 with fragments): the factory or runtime is a dependency. */
+  jsx?: number
+  /** A declarator whose value is data (not a function or class): a write through it may reach what it points at. */
+  alias?: 1
 }
 
-/** A value import: `[specifier, importedName, line, column]`. */
-export type ImportInfo = [string, string, number, number]
+/** A value import: `[specifier, importedName, line, column, kind]`. */
+export type ImportInfo = [string, string, number, number, LoadKind?]
 
 /** An export: a local name, or a re-export `[specifier, importedName]` (`'*'` for `export * as ns`). */
 export type ExportInfo = ['local', string] | ['re', string, string, number, number]
@@ -30,12 +65,18 @@ export interface AnalysisWarning {
 /** The per-file result cached on disk; it holds no path, so it is valid wherever the content is. */
 export interface FileAnalysis {
   esm: boolean
+  /** Maps keyed by names from source code: read them with `Object.hasOwn` (`toString` is a valid name). */
   imports: Record<string, ImportInfo>
   exports: Record<string, ExportInfo>
   stars: Array<[string, number, number]>
   names: Record<string, NameInfo>
   /** Top-level statements that are not declarations, in source order, as one unit. */
   effects: NameInfo
+  /** The same statements one by one, for the effect analysis. */
+  effectUnits: NameInfo[]
+  /** Modules loaded when this one loads (static imports and re-exports, top-level require). */
+  loads: LoadRequest[]
+  jsxPragma?: JsxPragma
   warnings: AnalysisWarning[]
 }
 

@@ -1,4 +1,5 @@
 import { visitorKeys } from 'oxc-parser'
+import { decodeHTMLStrict } from 'entities/decode'
 
 /**
  * The traversal of a unit's AST into a sink (the canonical token stream plus scope events). It is
@@ -11,8 +12,24 @@ import { visitorKeys } from 'oxc-parser'
 
 type Node = any
 
-/** How an identifier occurs. */
-export type IdentKind = 'ref' | 'var' | 'let' | 'param' | 'root' | 'enum'
+/** How an identifier occurs (`write`: a reference that assigns the binding itself). */
+export type IdentKind = 'ref' | 'write' | 'var' | 'let' | 'param' | 'root' | 'enum'
+
+/** Where a mutation or call starts: an identifier, and the static property read from it, if any. */
+export interface Root { ident: Node, property?: string }
+
+/** A call or `new`, as the effect analysis needs it. */
+export interface CallSite {
+  /** The identifier the callee starts from (`a` in `a.b.c()`), when it is one. */
+  callee?: Root
+  /** The method name (`c` in `a.b.c()`), when the callee is a member. */
+  method?: string
+  /** The method is called on the root itself (`a.c()`, not `a.b.c()`). */
+  direct: boolean
+  isNew: boolean
+  /** What each argument starts from: a binding passed to a call may be changed by it. */
+  args: Root[]
+}
 
 /** Receives the canonical token stream and scope events. */
 export interface Sink {
@@ -24,16 +41,36 @@ export interface Sink {
   exitScope: () => void
   /** `ns.member` with a static property; return true when the sink emitted it itself. */
   staticMember: (member: Node, object: Node, property: string) => boolean
-  /** `import('x')` / `require('x')` with a static specifier; return true when emitted. */
-  moduleRequest: (node: Node, specifier: string, kind: 'import' | 'require') => boolean
+  /**
+   * `import('x')` / `require('x')` with a static specifier; return true when emitted. `names`:
+   * the exports read from it (`const { a } = await import('x')`), when that is all it is used for.
+   */
+  moduleRequest: (node: Node, specifier: string, kind: 'import' | 'require', names?: string[]) => boolean
+  /** Whether calling this name may be `require` (itself, or one made by `createRequire`). */
+  mayRequire: (name: string) => boolean
   /** A dynamic `import()` / `require()` whose specifier is not a literal. */
   untracked: (node: Node, what: string) => void
+  /** The binding `root` starts from may be changed here (`a.b = 1`, `a.push(x)`, `delete a.b`). */
+  mutate: (root: Root) => void
+  /** A call or `new` (effects: what it may change). */
+  call: (site: CallSite) => void
+  /** Entering (+1) or leaving (-1) code that does not run when its unit is evaluated (a function body). */
+  defer: (delta: number) => void
+  /** The unit reads where its module is (`import.meta.url`, `import.meta.dirname`…). */
+  location: () => void
+  /** A `let` or `const` declaration of local names: its kind is decided once writes are known. */
+  lexical: (kind: string, names: Node[]) => void
+  /** JSX: the factory (classic) or runtime (automatic) is a dependency. */
+  jsx: (fragment: boolean) => void
 }
 
-const enum Role { Expr, Var, Let, Param, Assign, Root, Tagged, JsxName, Enum }
+const enum Role { Expr, Var, Let, Param, Assign, Root, Tagged, JsxName, Enum, JsxObject }
 
 /** Control entries on the task stack (visits carry a Role >= 0). */
-const enum T { Close = -1, Exit = -2, Enter = -3, EnterFn = -4, Scalar = -5 }
+const enum T { Close = -1, Exit = -2, Enter = -3, EnterFn = -4, Scalar = -5, Defer = -6, Undefer = -7, LabelPop = -8, PrivatePop = -9 }
+
+/** `import.meta.<key>` that does not depend on where the module is. */
+const META_NOT_LOCATION = new Set(['env', 'hot', 'glob', 'globEager', 'webpackHot', 'webpackContext', 'vitest', 'main'])
 
 /** Keys never hashed: positions, raw text and TypeScript-only information. */
 const DENY = new Set([
@@ -123,12 +160,82 @@ export function staticSpecifier(node: Node): string | undefined {
   return undefined
 }
 
+/** The identifier a member chain starts from, and the first property read from it (`a` and `b` in `a.b.c`). */
+export function rootOf(node: Node): Root | undefined {
+  let n = node
+  let property: string | undefined
+  while (n) {
+    if (TS_TRANSPARENT.has(n.type)) { n = n.expression; continue }
+    if (n.type === 'MemberExpression') {
+      const inner = unwrap(n.object)
+      if (inner.type === 'Identifier') {
+        property = n.property.type === 'PrivateIdentifier' ? undefined : staticKey(n.property, n.computed)
+        return { ident: inner, property }
+      }
+      n = inner
+      continue
+    }
+    if (n.type === 'Identifier') return { ident: n }
+    if (n.type === 'SpreadElement') { n = n.argument; continue }
+    return undefined
+  }
+  return undefined
+}
+
+function unwrap(n: Node): Node {
+  while (n && TS_TRANSPARENT.has(n.type)) n = n.expression
+  return n
+}
+
+/** The method name of a member callee (`c` in `a.b.c()`). */
+function methodName(callee: Node): string | undefined {
+  const c = unwrap(callee)
+  if (c.type !== 'MemberExpression') return undefined
+  return c.property.type === 'PrivateIdentifier' ? undefined : staticKey(c.property, c.computed)
+}
+
+/** Whether a function or class is anonymous, so that a binding gives it its name (`const f = () => …`). */
+export function takesName(init: Node): boolean {
+  const n = unwrap(init)
+  if (!n) return false
+  return (n.type === 'ArrowFunctionExpression' || n.type === 'FunctionExpression' || n.type === 'ClassExpression') && !n.id
+}
+
+/** Whether a declarator's value is code that runs later (a function), not when the module loads. */
+export function isDeferredValue(init: Node): boolean {
+  const n = unwrap(init)
+  return !!n && (n.type === 'ArrowFunctionExpression' || n.type === 'FunctionExpression')
+}
+
+/**
+ * JSX text as it reaches the program: lines are trimmed and joined with one space, blank lines
+ * dropped (as JSX compilers do), and character references decoded.
+ */
+export function jsxText(raw: string): string {
+  const lines = raw.split(/\r\n|\n|\r/)
+  let out = ''
+  for (let i = 0; i < lines.length; i++) {
+    let line = lines[i]!.replace(/\t/g, ' ')
+    if (i > 0) line = line.replace(/^[ ]+/, '')
+    if (i < lines.length - 1) line = line.replace(/[ ]+$/, '')
+    if (line === '') continue
+    if (out !== '' && i > 0) out += ' '
+    out += line
+  }
+  return decodeHTMLStrict(out)
+}
+
 /** Walks one unit (a top-level declaration, declarator or statement) into a sink. */
 export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
   // Two parallel stacks (node, role) instead of task objects: less garbage on big files.
   const ns: Node[] = [root]
   const rs: number[] = [rootRole === 'root' ? Role.Root : Role.Expr]
   let mark = 0
+  /** Labels in scope, innermost last: a label is its distance from the break that names it. */
+  const labels: string[] = []
+  /** Private names of the enclosing class bodies, innermost last: each its number of declaration. */
+  const privates: Array<Map<string, string>> = []
+  let privateCounter = 0
   const begin = (): void => { mark = ns.length }
   const commit = (): void => {
     reverse(ns, mark)
@@ -146,6 +253,21 @@ export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
     scalar(`[${kept.length}`)
     for (const i of kept) push(i, r)
   }
+  /** Visits a function value whose body runs later, not when the unit is evaluated. */
+  const deferred = (n: Node, r: Role = Role.Expr): void => {
+    push(null, T.Defer)
+    visit(n, r)
+    push(null, T.Undefer)
+  }
+  const privateName = (name: string): string => {
+    for (let i = privates.length - 1; i >= 0; i--) {
+      const token = privates[i]!.get(name)
+      if (token !== undefined) return token
+    }
+    return `#${name}`
+  }
+  /** The static name of a key or property, private names numbered by declaration. */
+  const keyName = (k: Node, computed: boolean): string | undefined => (k.type === 'PrivateIdentifier' ? privateName(k.name) : staticKey(k, computed))
 
   while (ns.length > 0) {
     const node = ns.pop()
@@ -157,6 +279,10 @@ export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
         case T.Enter: sink.enterScope(false); continue
         case T.EnterFn: sink.enterScope(true); continue
         case T.Scalar: sink.scalar(node); continue
+        case T.Defer: sink.defer(1); continue
+        case T.Undefer: sink.defer(-1); continue
+        case T.LabelPop: labels.pop(); continue
+        case T.PrivatePop: privates.pop(); continue
       }
     }
     if (node === null || node === undefined) { sink.scalar('_'); continue }
@@ -175,20 +301,25 @@ export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
       case Role.Param: sink.ident(node, 'param'); break
       case Role.Root: sink.ident(node, 'root'); break
       case Role.Enum: sink.ident(node, 'enum'); break
+      case Role.Assign: sink.ident(node, 'write'); break
       default: sink.ident(node, 'ref')
     }
   }
 
   function key(k: Node, computed: boolean): void {
-    const name = staticKey(k, computed)
+    const name = keyName(k, computed)
     if (name !== undefined) scalar(`K:${name}`)
     else visit(k)
   }
 
   function fn(node: Node, type: string, role: Role): void {
     sink.open(type)
-    sink.scalar(`${node.async ? 'a' : ''}${node.generator ? 'g' : ''}${node.expression && type === 'ArrowFunctionExpression' ? 'e' : ''}`)
-    let scopes = 1
+    sink.scalar(`${node.async ? 'a' : ''}${node.generator ? 'g' : ''}`)
+    // A function's name is its `.name`: declared names count, local bindings' names do not.
+    if (node.id && (role === Role.Root || type === 'FunctionExpression')) sink.scalar(`name:${node.id.name}`)
+    let scopes = 2
+    // A top-level function's body runs when it is called, not when its module loads.
+    if (role === Role.Root) push(null, T.Defer)
     if (type === 'FunctionExpression' && node.id) {
       push(null, T.Enter)
       visit(node.id, Role.Let)
@@ -197,17 +328,34 @@ export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
     else if (type === 'FunctionDeclaration' && role !== Role.Root && node.id) {
       visit(node.id, Role.Let)
     }
+    // Parameters have a scope of their own: their initializers do not see the body's declarations.
     push(null, T.EnterFn)
-    listOf(node.params.filter((p: Node) => !(p.type === 'Identifier' && p.name === 'this')), Role.Param)
+    const params = node.params.filter((p: Node) => !(p.type === 'Identifier' && p.name === 'this'))
+    scalar(`[${params.length}`)
+    for (const p of params) {
+      if (p.decorators?.length) {
+        scalar('@')
+        listOf(p.decorators)
+      }
+      visit(p, Role.Param)
+    }
+    push(null, T.EnterFn)
     const body = node.body
     if (body && body.type === 'BlockStatement') listOf(body.body)
+    else if (body) {
+      // `() => x` is `() => { return x }`.
+      scalar('[1')
+      visit({ type: 'ReturnStatement', argument: body })
+    }
     else visit(body)
     for (let i = 0; i < scopes; i++) push(null, T.Exit)
+    if (role === Role.Root) push(null, T.Undefer)
     push(null, T.Close)
   }
 
   function cls(node: Node, type: string, role: Role): void {
     sink.open(type)
+    if (node.id && (role === Role.Root || type === 'ClassExpression')) sink.scalar(`name:${node.id.name}`)
     listOf(node.decorators ?? [])
     let scoped = false
     if (type === 'ClassExpression' && node.id) {
@@ -219,9 +367,39 @@ export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
       visit(node.id, Role.Let)
     }
     visit(node.superClass)
+    const declared = new Map<string, string>()
+    for (const m of node.body.body) {
+      if (m.key?.type === 'PrivateIdentifier' && !declared.has(m.key.name)) declared.set(m.key.name, `#${privateCounter++}`)
+    }
+    privates.push(declared)
     listOf(node.body.body)
+    push(null, T.PrivatePop)
     if (scoped) push(null, T.Exit)
     push(null, T.Close)
+  }
+
+  /** A declarator's value; `{ a, b } = await import('x')` reads only `a` and `b` of `x`. */
+  function visitInit(d: Node): void {
+    const names = destructuredNames(d.id)
+    const init = unwrap(d.init)
+    const request = names && init?.type === 'AwaitExpression' ? unwrap(init.argument) : undefined
+    const spec = request?.type === 'ImportExpression' ? staticSpecifier(request.source) : undefined
+    if (spec === undefined || !sink.moduleRequest(request, spec, 'import', names)) {
+      visit(d.init)
+      return
+    }
+  }
+
+  function callSite(node: Node, isNew: boolean): void {
+    const callee = rootOf(node.callee)
+    const args: Root[] = []
+    for (const a of node.arguments) {
+      const r = rootOf(a)
+      if (r) args.push(r)
+    }
+    const c = unwrap(node.callee)
+    const direct = c.type !== 'MemberExpression' || unwrap(c.object).type === 'Identifier'
+    sink.call({ callee, method: methodName(node.callee), isNew, args, direct })
   }
 
   function expand(node: Node, type: string, role: Role): void {
@@ -230,7 +408,7 @@ export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
         identRole(node, role)
         return
       case 'PrivateIdentifier':
-        sink.scalar(`#${node.name}`)
+        sink.scalar(privateName(node.name))
         return
       case 'Literal':
         sink.scalar(literalToken(node))
@@ -239,6 +417,7 @@ export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
         sink.scalar(type)
         return
       case 'MetaProperty':
+        if (node.meta.name === 'import') sink.location()
         sink.scalar(`meta:${node.meta.name}.${node.property.name}`)
         return
       case 'TemplateLiteral':
@@ -254,8 +433,21 @@ export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
         push(null, T.Close)
         return
       case 'MemberExpression': {
-        const name = staticKey(node.property, node.computed)
-        if (name !== undefined && node.object.type === 'Identifier' && sink.staticMember(node, node.object, name)) return
+        if (role === Role.Assign) {
+          const r = rootOf(node)
+          if (r) sink.mutate(r)
+        }
+        const name = keyName(node.property, node.computed)
+        const object = unwrap(node.object)
+        if (object.type === 'MetaProperty' && name !== undefined && META_NOT_LOCATION.has(name)) {
+          sink.open(type)
+          sink.scalar(node.optional ? '?.' : '.')
+          sink.scalar(`meta:${object.meta.name}.${object.property.name}`)
+          sink.scalar(`K:${name}`)
+          sink.close()
+          return
+        }
+        if (name !== undefined && object.type === 'Identifier' && sink.staticMember(node, object, name)) return
         sink.open(type)
         sink.scalar(node.optional ? '?.' : '.')
         visit(node.object)
@@ -267,7 +459,9 @@ export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
         sink.open(type)
         sink.scalar(`${node.kind}${node.method ? 'm' : ''}`)
         key(node.key, node.computed)
-        visit(node.value, role === Role.Expr ? Role.Expr : role)
+        const r = role === Role.Expr ? Role.Expr : role
+        if (r === Role.Expr && isDeferredValue(node.value)) deferred(node.value)
+        else visit(node.value, r)
         push(null, T.Close)
         return
       }
@@ -276,7 +470,8 @@ export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
         sink.scalar(`${node.kind ?? ''}${node.static ? 's' : ''}`)
         listOf(node.decorators ?? [])
         key(node.key, node.computed)
-        visit(node.value)
+        if (type === 'MethodDefinition') deferred(node.value)
+        else visit(node.value)
         push(null, T.Close)
         return
       case 'FunctionDeclaration': case 'FunctionExpression': case 'ArrowFunctionExpression':
@@ -286,12 +481,16 @@ export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
         cls(node, type, role)
         return
       case 'VariableDeclaration': {
-        sink.open(`Var:${node.kind}`)
         const r = node.kind === 'var' ? Role.Var : Role.Let
+        if (role !== Role.Root && node.kind !== 'var') {
+          sink.lexical(node.kind, node.declarations.map((d: Node) => d.id))
+          sink.open('Var')
+        }
+        else sink.open(`Var:${node.kind}`)
         scalar(`[${node.declarations.length}`)
         for (const d of node.declarations) {
           visit(d.id, role === Role.Root ? Role.Root : r)
-          visit(d.init)
+          visitInit(d)
         }
         push(null, T.Close)
         return
@@ -299,9 +498,14 @@ export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
       case 'VariableDeclarator':
         // Only reached as a unit root: the declarator of a top-level binding.
         sink.open(type)
-        if (role === Role.Root && node.id.type === 'Identifier') scalar('=')
+        if (role === Role.Root && node.id.type === 'Identifier') {
+          scalar('=')
+          // `const f = () => …` names the function `f`.
+          if (takesName(node.init)) scalar(`name:${node.id.name}`)
+        }
         else visit(node.id, role === Role.Root ? Role.Root : Role.Let)
-        visit(node.init)
+        if (role === Role.Root && isDeferredValue(node.init)) deferred(node.init)
+        else visitInit(node)
         push(null, T.Close)
         return
       case 'ObjectPattern': case 'ArrayPattern':
@@ -331,6 +535,18 @@ export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
         sink.scalar(node.operator)
         visit(node.left, Role.Assign)
         visit(node.right)
+        push(null, T.Close)
+        return
+      case 'UpdateExpression':
+        sink.open(type)
+        sink.scalar(`${node.operator}${node.prefix ? 'p' : ''}`)
+        visit(node.argument, Role.Assign)
+        push(null, T.Close)
+        return
+      case 'UnaryExpression':
+        sink.open(type)
+        sink.scalar(node.operator)
+        visit(node.argument, node.operator === 'delete' ? Role.Assign : Role.Expr)
         push(null, T.Close)
         return
       case 'ForInStatement': case 'ForOfStatement':
@@ -377,14 +593,18 @@ export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
         push(null, T.Close)
         return
       case 'LabeledStatement':
+        // Labels are local names: a label is known by how many labels lie between it and its use.
         sink.open(type)
-        sink.scalar(`label:${node.label.name}`)
+        labels.push(node.label.name)
         visit(node.body)
+        push(null, T.LabelPop)
         push(null, T.Close)
         return
-      case 'BreakStatement': case 'ContinueStatement':
-        sink.scalar(`${type}:${node.label ? node.label.name : ''}`)
+      case 'BreakStatement': case 'ContinueStatement': {
+        const at = node.label ? labels.lastIndexOf(node.label.name) : -1
+        sink.scalar(`${type}:${node.label ? (at === -1 ? `?${node.label.name}` : labels.length - 1 - at) : ''}`)
         return
+      }
       case 'TSEnumDeclaration':
         sink.open(type)
         sink.scalar(node.const ? 'const' : '')
@@ -402,7 +622,7 @@ export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
         return
       case 'TSModuleDeclaration':
         sink.open(type)
-        sink.scalar(`${node.kind}:${node.id.type === 'Identifier' ? node.id.name : staticKey(node.id, false) ?? ''}`)
+        sink.scalar(`${node.kind}:${moduleDeclarationName(node.id)}`)
         push(null, T.Enter)
         visit(node.body)
         push(null, T.Exit)
@@ -413,18 +633,35 @@ export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
         listOf(node.body)
         push(null, T.Close)
         return
+      case 'TSQualifiedName':
+        // `import X = A.B`: a run-time member access.
+        visit({ type: 'MemberExpression', object: node.left, property: node.right, computed: false, optional: false }, role)
+        return
       case 'ImportExpression': {
         const spec = staticSpecifier(node.source)
         if (spec !== undefined && sink.moduleRequest(node, spec, 'import')) return
         if (spec === undefined) sink.untracked(node, 'import()')
         break
       }
+      case 'NewExpression':
+        callSite(node, true)
+        break
       case 'CallExpression': {
-        if (node.callee.type === 'Identifier' && node.callee.name === 'require' && node.arguments.length === 1) {
+        callSite(node, false)
+        if (node.callee.type === 'Identifier' && node.arguments.length === 1 && sink.mayRequire(node.callee.name)) {
           const spec = staticSpecifier(node.arguments[0])
           if (spec !== undefined && sink.moduleRequest(node, spec, 'require')) return
         }
         break
+      }
+      case 'JSXElement': case 'JSXFragment': {
+        sink.jsx(type === 'JSXFragment')
+        sink.open(type)
+        visit(type === 'JSXElement' ? node.openingElement : null)
+        // Whitespace-only text and `{/* comments */}` are not children once compiled.
+        listOf(node.children.filter((c: Node) => !(c.type === 'JSXText' && jsxText(c.value) === '') && !(c.type === 'JSXExpressionContainer' && c.expression.type === 'JSXEmptyExpression')))
+        push(null, T.Close)
+        return
       }
       case 'JSXOpeningElement':
         sink.open(type)
@@ -437,12 +674,14 @@ export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
         sink.scalar('</>')
         return
       case 'JSXIdentifier':
-        if (role === Role.JsxName && node.name !== 'this' && /^[A-Z_$]/.test(node.name)) sink.ident(node, 'ref')
+        // `<div>` is a string; `<Foo>` and the object of `<icons.star>` are references.
+        if (node.name === 'this' && (role === Role.JsxName || role === Role.JsxObject)) sink.scalar('ThisExpression')
+        else if (role === Role.JsxObject || (role === Role.JsxName && /^[A-Z_$]/.test(node.name))) sink.ident(node, 'ref')
         else sink.scalar(`J:${node.name}`)
         return
       case 'JSXMemberExpression':
         sink.open(type)
-        visit(node.object, Role.JsxName)
+        visit(node.object, Role.JsxObject)
         sink.scalar(`K:${node.property.name}`)
         push(null, T.Close)
         return
@@ -452,12 +691,15 @@ export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
       case 'JSXAttribute':
         sink.open(type)
         visit(node.name)
-        visit(node.value)
+        if (node.value?.type === 'Literal' && typeof node.value.value === 'string') sink.scalar(`s${JSON.stringify(decodeHTMLStrict(node.value.value))}`)
+        else visit(node.value)
         push(null, T.Close)
         return
-      case 'JSXText':
-        sink.scalar(`t${JSON.stringify(node.value)}`)
+      case 'JSXText': {
+        const text = jsxText(node.value)
+        if (text !== '') sink.scalar(`t${JSON.stringify(text)}`)
         return
+      }
     }
     generic(node, type)
   }
@@ -472,6 +714,26 @@ export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
     for (const k of plan.children) visit(node[k])
     push(null, T.Close)
   }
+}
+
+/** The keys of an object pattern, when all are static and there is no rest element. */
+function destructuredNames(id: Node): string[] | undefined {
+  if (id?.type !== 'ObjectPattern') return undefined
+  const names: string[] = []
+  for (const p of id.properties) {
+    if (p.type !== 'Property') return undefined
+    const k = staticKey(p.key, p.computed)
+    if (k === undefined) return undefined
+    names.push(k)
+  }
+  return names
+}
+
+/** `A` for `namespace A {}`, `A.B` for `namespace A.B {}`, the string of `declare module 'x'`. */
+export function moduleDeclarationName(id: Node): string {
+  if (id.type === 'Identifier') return id.name
+  if (id.type === 'TSQualifiedName') return `${moduleDeclarationName(id.left)}.${id.right.name}`
+  return staticKey(id, false) ?? ''
 }
 
 function reverse(a: unknown[], from: number): void {
