@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { createFingerprinter, type Fingerprinter } from '@smart-cache/fingerprint'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { tempDir, writeFiles } from './helpers.ts'
+import { PROTO_NAMES, tempDir, writeFiles } from './helpers.ts'
 
 const CASE_TIMEOUT_MS = 20_000
 const VALID = `import { helper } from './helper'
@@ -74,6 +74,41 @@ const FRAGMENTS = [
 ]
 const composed = fc.array(fc.constantFrom(...FRAGMENTS), { minLength: 1, maxLength: 7 }).map((parts) => `${parts.join('\n')}\n`)
 
+/**
+ * Modules whose identifiers, properties, labels, export names, specifiers and file names are
+ * Object.prototype names (`toString`, `constructor`, `__proto__`…): the ramda 0.29.1 crash class.
+ */
+type Names = [string, string, string, string]
+const PROTO_SHAPES: ((n: Names) => string)[] = [
+  ([a, b, c, d]) => `export function ${a}(${b}, ${c} = ${b}) { const ${d} = { ${a}: ${b}, ['${c}']: 1, ${b}() { return ${d} } }; return ${d}.${a} }`,
+  ([a, b, c, d]) => `import { ${a} as ${b} } from './${c}'\nexport const ${d} = () => ${b}`,
+  ([a, b, c]) => `import * as ${a} from './${b}'\nexport const f = () => ${a}.${c}`,
+  ([a, b, c]) => `export { ${a} as ${b} } from './${c}'`,
+  ([a, b]) => `export * as ${a} from './${b}'`,
+  ([a, b]) => `const ${a} = 1\nexport { ${a} as ${b} }`,
+  ([a, b, c, d]) => `export class ${a} { ${b}() { return this.${c} } static ${d} = 1; #${c} = 2; get ${d}() { return this.#${c} } }`,
+  ([a, b, c]) => `exports.${a} = function ${b}() { return exports.${c} }\nmodule.exports.${c} = 1`,
+  ([a, b]) => `export default { ${a}() { return 1 }, get ${b}() { return 2 }, __proto__: null }`,
+  ([a, b]) => `export function f() { ${a}: for (;;) { ${b}: { break ${b} } break ${a} } }`,
+  ([a, b]) => `let ${a} = 0\nexport function ${b}() { ${a}++; return ${a} }`,
+  ([a, b]) => `export namespace ${a} { export const ${b} = 1 }\nimport ${b}Alias = ${a}.${b}`,
+  ([a, b, c]) => `import ${a}, { ${b} } from '${c}'\nexport const g = () => [${a}, ${b}]`,
+  ([a, b]) => `export const h = async () => { const { ${a}, ${b}: x } = await import('./${a}'); return [${a}, x] }`,
+  ([a, b]) => `const ${a} = require('./${b}')\nexport const r = () => ${a}.${b}`,
+  ([a]) => `export const ${a} = () => eval('${a}')`,
+]
+const protoName = fc.constantFrom(...PROTO_NAMES)
+const protoModule = fc.array(
+  fc.tuple(fc.nat(PROTO_SHAPES.length - 1), fc.tuple(protoName, protoName, protoName, protoName)),
+  { minLength: 1, maxLength: 6 },
+).map(parts => `${parts.map(([shape, names]) => PROTO_SHAPES[shape]!(names)).join('\n')}\n`)
+/** Files and packages named after Object.prototype names, for the fuzzed modules to import. */
+const PROTO_FILES = Object.fromEntries(['toString', 'constructor', '__proto__', 'hasOwnProperty', 'valueOf'].flatMap(name => [
+  [`${name}.ts`, `${PROTO_NAMES.filter(n => /^[\w$]+$/.test(n) && n !== 'arguments').map(n => `export const ${n} = '${name}.${n}'`).join('\n')}\nexport default '${name}'\n`],
+  [`node_modules/${name}/package.json`, JSON.stringify({ name, version: '1.0.0', type: 'module', exports: './index.js' })],
+  [`node_modules/${name}/index.js`, `export const toString = 1\nexport default function constructor() {}\n`],
+]))
+
 describe('fuzz: the engine on random and malformed sources', () => {
   let root: string
   let engine: Fingerprinter
@@ -81,7 +116,7 @@ describe('fuzz: the engine on random and malformed sources', () => {
   const tally = { cases: 0, fingerprints: 0, clearErrors: 0 }
   beforeAll(() => {
     root = tempDir('fp-fuzz-')
-    writeFiles(root, { 'helper.ts': 'export const helper = (n) => n * 2\n', 'ns.ts': 'export const k = 1\n' })
+    writeFiles(root, { 'helper.ts': 'export const helper = (n) => n * 2\n', 'ns.ts': 'export const k = 1\n', ...PROTO_FILES })
     engine = createFingerprinter({ root, cacheDir: false })
   })
   afterAll(async () => {
@@ -91,8 +126,8 @@ describe('fuzz: the engine on random and malformed sources', () => {
   })
 
   /** Fingerprints `source` as a fresh file: resolves to a 64-hex hash or rejects with a `[smart-cache]` error. */
-  async function check(source: string | Uint8Array): Promise<string> {
-    const file = `m${n++}.ts`
+  async function check(source: string | Uint8Array, prefix = 'm'): Promise<string> {
+    const file = `${prefix}${n++}.ts`
     writeFileSync(join(root, file), source)
     for (const call of [() => engine.fingerprint(file, 'f'), () => engine.fingerprintFile(file)]) {
       tally.cases++
@@ -105,7 +140,7 @@ describe('fuzz: the engine on random and malformed sources', () => {
         tally.fingerprints++
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error)
-        expect(message, `source ${JSON.stringify(source).slice(0, 300)}`).toMatch(/^\[smart-cache\] /)
+        expect(message, `source ${JSON.stringify(source).slice(0, 300)}`).toMatch(/^\[smart-cache\] (?!internal error)/)
         tally.clearErrors++
       } finally {
         clearTimeout(timer)
@@ -132,6 +167,27 @@ describe('fuzz: the engine on random and malformed sources', () => {
         for (const [name, fp] of Object.entries(exports)) expect((await engine.fingerprint(file, name)).hash, `${name} in ${source}`).toBe(fp.hash)
       }),
       { numRuns: 120, seed: 605 },
+    )
+  })
+
+  it('modules whose names are Object.prototype names: every export fingerprints, no internal error', async () => {
+    await fc.assert(
+      fc.asyncProperty(protoModule, protoName, async (source, prefix) => {
+        const file = await check(source, `${prefix}.`)
+        let exports: Record<string, { hash: string }>
+        try {
+          exports = await engine.fingerprintFile(file)
+        } catch (error) {
+          expect((error as Error).message, source).toMatch(/^\[smart-cache\] (?!internal error)/)
+          return
+        }
+        for (const name of [...Object.keys(exports), ...PROTO_NAMES]) {
+          const fp = await engine.fingerprint(file, name).catch((error: Error) => error)
+          if (fp instanceof Error) expect(fp.message, `${name} in ${source}`).toMatch(/^\[smart-cache\] (?!internal error)/)
+          else expect(fp.hash, `${name} in ${source}`).toBe(exports[name]?.hash ?? fp.hash)
+        }
+      }),
+      { numRuns: 60, seed: 606 },
     )
   })
 

@@ -4,6 +4,9 @@ import { dirname, join } from 'node:path'
 import { createFingerprinter, type Fingerprinter } from '@smart-cache/fingerprint'
 import { afterAll } from 'vitest'
 
+/** Object.prototype's own names (the legacy accessors included) and other names a plain object or function has. */
+export const PROTO_NAMES = [...new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype', 'length', 'name', 'caller', 'arguments'])].sort()
+
 const created: string[] = []
 afterAll(() => {
   for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true })
