@@ -1,6 +1,8 @@
 import { Buffer } from 'node:buffer'
 import { setBytesToKey } from './core/args.ts'
 import { setDefaultStorageProvider } from './core/defaults.ts'
+import { addSyncReader } from './core/sync-read.ts'
+import { fsSyncReader } from './drivers/fs-read-sync.ts'
 import { createDefaultStorage, describeDefaultStorage } from './storage/node.ts'
 
 let lastArrayBuffer: ArrayBufferLike | undefined
@@ -15,5 +17,6 @@ setBytesToKey((bytes, length) => {
 })
 
 setDefaultStorageProvider({ create: () => createDefaultStorage(), describe: describeDefaultStorage })
+addSyncReader(fsSyncReader)
 
 export * from './index.ts'

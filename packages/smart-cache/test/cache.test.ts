@@ -211,7 +211,7 @@ describe('smartCache() when WebAssembly cannot load', () => {
     expect(await f(1)).toBe(2)
     expect(await f(1)).toBe(2)
     expect(calls).toBe(2)
-    expect(() => f.fingerprint).toThrow(/await ready\(\)/)
+    expect(f.fingerprint).toMatch(/^[0-9a-f]{64}$/) // BLAKE3 in JavaScript serves until the WebAssembly loads
     expect(warn.mock.calls.filter(([m]) => String(m).includes('failed to load'))).toHaveLength(1)
     warn.mockRestore()
     vi.doUnmock('hash-wasm')

@@ -76,8 +76,8 @@ describe('decoding is data only', () => {
     await ready()
     const id = 'src/p.ts#p'
     const storage = createStorage({ driver: atomicFsDriver({ base: dir }) })
-    const plain = smartCache((x: number) => ({ x }), { storage, memory: false }, meta(id, FP('b')))
-    const signed = smartCache((x: number) => ({ x }), { storage, memory: false, secret: 's' }, meta(id, FP('b')))
+    const plain = smartCache(async (x: number) => ({ x }), { storage, memory: false }, meta(id, FP('b')))
+    const signed = smartCache(async (x: number) => ({ x }), { storage, memory: false, secret: 's' }, meta(id, FP('b')))
     mkdirSync(join(dir, 'sc1', FP('b')), { recursive: true })
     let refused = 0
     for (const [i, payload] of HOSTILE_PAYLOADS.entries()) {

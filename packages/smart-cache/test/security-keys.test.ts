@@ -88,11 +88,11 @@ describe('keys cannot escape the cache folder (real fs driver)', () => {
     const storage = createStorage({ driver: atomicFsDriver({ base: join(outer, 'inner', 'ids') }) })
     const ids = ['../../../etc/passwd', '/abs/olute', 'nul\0id', 'x'.repeat(5000), '..\\..\\win', 'a:b:..:c']
     for (const [i, id] of ids.entries()) {
-      const f = smartCache((x: number) => x + i, { storage, name: id, memory: false })
+      const f = smartCache(async (x: number) => x + i, { storage, name: id, memory: false })
       expect(await f(1)).toBe(1 + i)
       expect(await f(1)).toBe(1 + i)
       expect(f.stats).toMatchObject({ hits: 1, misses: 1, errors: 0 })
-      const g = smartCache((x: number) => x - i, { storage, memory: false }, meta(id, FP(String(i + 1))))
+      const g = smartCache(async (x: number) => x - i, { storage, memory: false }, meta(id, FP(String(i + 1))))
       expect(await g(1)).toBe(1 - i)
     }
     const files = filesUnder(join(outer, 'inner', 'ids'))
@@ -110,7 +110,7 @@ describe('keys cannot escape the cache folder (real fs driver)', () => {
     symlinkSync(victim, join(shared, 'sc1', FP('9')))
     const storage = createStorage({ driver: atomicFsDriver({ base: shared }) })
     await expect(storage.setItemRaw(`sc1:${FP('9')}:k`, new Uint8Array([1]))).rejects.toThrow(/^\[smart-cache\] atomicFsDriver: refused to write in .* outside .*\(a symbolic link\?\)\. Fix: /)
-    const f = smartCache((x: number) => x * 3, { storage, memory: false }, meta('src/l.ts#l', FP('9')))
+    const f = smartCache(async (x: number) => x * 3, { storage, memory: false }, meta('src/l.ts#l', FP('9')))
     expect(await f(2)).toBe(6)
     expect(f.stats.errors).toBe(1)
     expect(readdirSync(victim)).toEqual([])

@@ -29,7 +29,7 @@ describe('entry signing (keyed BLAKE3 MAC)', () => {
   }
   /** A cached `price(x) = x * 100` counting its computations. */
   const make = (options: Record<string, unknown> = {}) => {
-    const f = Object.assign((x: number) => (f.calls++, x * 100), { calls: 0 })
+    const f = Object.assign(async (x: number) => (f.calls++, x * 100), { calls: 0 })
     return Object.assign(smartCache(f, { storage: storage(), memory: false, ...options }, meta(ID, FPR)), { inner: f })
   }
   /** What a writer without the key can do: a well-formed entry holding `value`, unsigned or signed with `signer`. */

@@ -1,13 +1,14 @@
-import { createBLAKE3, type IHasher } from 'hash-wasm'
+import { createBLAKE3 } from 'hash-wasm'
+import { Blake3Js, type Blake3Hasher } from './blake3-js.ts'
 
 /** The BLAKE3 hashers of one process, each owned by one module so their states never interleave. */
 export interface Hashers {
   /** Canonical argument hashing (`core/args.ts`). */
-  args: IHasher
+  args: Blake3Hasher
   /** Envelope checksums (`core/envelope.ts`). */
-  envelope: IHasher
+  envelope: Blake3Hasher
   /** Everything else (fallback fingerprints). */
-  misc: IHasher
+  misc: Blake3Hasher
 }
 
 let hashers: Hashers | undefined
@@ -22,10 +23,17 @@ export function loadHashers(): Promise<Hashers> {
   return pending
 }
 
-/** The hashers, or a clear error if {@link loadHashers} has not resolved yet. */
+let jsHashers: Hashers | undefined
+
+/**
+ * The WebAssembly hashers once loaded; before that, the same BLAKE3 in JavaScript (slower, same
+ * digests), so that synchronous calls need not wait (issue 13). Starts loading the WebAssembly.
+ */
 export function getHashers(): Hashers {
-  if (!hashers) throw new Error('[smart-cache] BLAKE3 is not loaded yet, so .fingerprint/.stats are not available before the first call. Fix: `await ready()` (exported by smart-cache) first.')
-  return hashers
+  if (hashers) return hashers
+  loadHashers().catch(() => {}) // a failure is reported by the calls that await it
+  jsHashers ??= { args: new Blake3Js(), envelope: new Blake3Js(), misc: new Blake3Js() }
+  return jsHashers
 }
 
 /** BLAKE3-256 of a UTF-8 string, as 64 hex chars. */

@@ -6,20 +6,40 @@ import { checkErrorRecord, decodeValue, encodeValue, fromErrorRecord, toErrorRec
 import { envMode, getGlobalOptions, toStorage, type CacheMode, type SharedOptions } from './config.ts'
 import { describeDefaultStorage, getDefaultStorage } from './defaults.ts'
 import { FLAG_ERROR, OutdatedEntryError, SignatureError, openEnvelope, sealEnvelope } from './envelope.ts'
-import { oversizedMessage } from './limits.ts'
+import { checkMaxEntrySize, DEFAULT_MAX_ENTRY_SIZE, oversizedMessage } from './limits.ts'
 import { readBounded, type BoundedItem } from './bounded-read.ts'
-import { resolveSecurity, type Security } from './security.ts'
+import { envSecret, resolveSecurity, type Security } from './security.ts'
+import { driverName, syncReaderOf, type SyncReader } from './sync-read.ts'
 import { entryKey, fingerprintBase, parseEntryKey } from './layout.ts'
 import type { Captures } from './meta.ts'
 import { createStats, type CacheStats } from './stats.ts'
 import { warnOnce } from './warn.ts'
+
+/** Writes of synchronous calls, made after the caller's turn (see {@link settled}). */
+const pendingWrites = new Set<Promise<void>>()
+
+/**
+ * Resolves when every storage write started so far has finished. A synchronous cached function
+ * writes its entry after returning; call this before reading the store from elsewhere.
+ */
+export async function settled(): Promise<void> {
+  while (pendingWrites.size > 0) await Promise.all([...pendingWrites])
+}
 
 /** A value found in memory or storage. */
 interface Found {
   value: unknown
   error: boolean
   createdAt: number
+  /** The function returned a Promise of `value` (a synchronous call gives it back as one). */
+  promised?: boolean
 }
+
+/**
+ * Envelope flag bit 2 (issue 13): the function returned a Promise that resolved to the stored
+ * value, so a call of the non-`async` wrapper that reads it returns a Promise too.
+ */
+const FLAG_PROMISE = 4
 
 interface Resolved {
   mode: CacheMode
@@ -30,6 +50,8 @@ interface Resolved {
   cacheErrors: boolean
   timeout: number
   security: Security
+  /** Reads entries without waiting, when the store can (Node files, memory); see {@link CacheCore.callSync}. */
+  readNow: SyncReader | undefined
 }
 
 export interface CoreOptions extends SharedOptions {
@@ -40,6 +62,8 @@ export interface CoreOptions extends SharedOptions {
 export class CacheCore {
   private readonly inflight = new Map<string, Promise<unknown>>()
   private resolved: Resolved | undefined
+  /** A synchronous call got a Promise from `fn`: identical calls in flight share it. */
+  private returnsPromise = false
 
   constructor(
     readonly id: string,
@@ -67,6 +91,107 @@ export class CacheCore {
     const running = this.inflight.get(key.memory)
     if (running) return running
     return this.track(key.memory, this.miss(r, thisArg, key, args))
+  }
+
+  /**
+   * Runs a call of a function that is not `async` without leaving the caller's turn (issue 13):
+   * memory, then a synchronous read of the entry, else `fn` itself; the entry is written after the
+   * result is returned. A `fn` that returns a Promise gets a Promise back, on hits too (the entry
+   * says so). Throws {@link SyncStoreError} when the store can only be read asynchronously.
+   */
+  callSync(thisArg: unknown, keySelf: unknown, args: unknown[]): unknown {
+    const r = this.resolved ?? this.initNow()
+    if (r?.mode === 'off') return this.fn.apply(thisArg, args)
+    if (r?.storage && !r.readNow) throw new SyncStoreError(this.id, driverName(r.storage, entryKey(this.fingerprint, '')))
+    const key = this.key(keySelf, args)
+    const hit = r?.memory?.get(key.memory)
+    if (r && hit !== undefined && !this.expired(hit, r)) {
+      this.stats.hits++
+      return deliverAs(hit)
+    }
+    if (this.returnsPromise) {
+      const running = this.inflight.get(key.memory)
+      if (running) return running
+    }
+    key.hash() // now, before `fn` can mutate its arguments
+    if (r && r.mode !== 'refresh') {
+      const found = this.readSync(r, key)
+      if (found && !this.expired(found, r)) {
+        this.stats.hits++
+        r.memory?.set(key.memory, found)
+        return deliverAs(found)
+      }
+      if (found && r.swr) {
+        this.stats.stale++
+        setTimeout(() => this.refreshLater(thisArg, key, args), 0)
+        return deliverAs(found)
+      }
+    }
+    return this.computeSync(thisArg, key, args)
+  }
+
+  private computeSync(thisArg: unknown, key: ArgsKey, args: unknown[]): unknown {
+    this.stats.misses++
+    let value: unknown
+    try {
+      value = this.fn.apply(thisArg, args)
+    } catch (error) {
+      this.storeLater(key, error, true, false)
+      throw error
+    }
+    if (!isThenable(value)) {
+      this.storeLater(key, value, false, false)
+      return value
+    }
+    this.returnsPromise = true
+    const settled = Promise.resolve(value).then(
+      (v) => (this.storeLater(key, v, false, true), v),
+      (error: unknown) => {
+        this.storeLater(key, error, true, true)
+        throw error
+      },
+    )
+    return this.track(key.memory, settled)
+  }
+
+  /** Memory now (so the next call in this turn hits), storage after the caller's turn. */
+  private storeLater(key: ArgsKey, outcome: unknown, error: boolean, promised: boolean): void {
+    const r = this.resolved
+    if (error && !r?.cacheErrors) return
+    const value = error ? toErrorRecord(outcome) : outcome
+    r?.memory?.set(key.memory, { value, error, createdAt: Date.now(), promised })
+    const write = new Promise<void>((resolve) => setTimeout(resolve, 0))
+      .then(() => this.resolved ?? this.init())
+      .then((settledOptions) => this.store(settledOptions, key, value, error, promised))
+      .catch((failure: unknown) => this.storageFailed('write', this.fingerprint, failure))
+    pendingWrites.add(write)
+    void write.finally(() => pendingWrites.delete(write))
+  }
+
+  /** `swr` for a synchronous function: recomputed after the caller's turn. */
+  private refreshLater(thisArg: unknown, key: ArgsKey, args: unknown[]): void {
+    try {
+      const value = this.computeSync(thisArg, key, args)
+      if (isThenable(value)) Promise.resolve(value).catch((error) => this.swrFailed(error))
+    } catch (error) {
+      this.swrFailed(error)
+    }
+  }
+
+  private swrFailed(error: unknown): void {
+    warnOnce(`swr:${this.id}`, `[smart-cache] background refresh of ${this.id} failed: ${message(error)}. The stale value was served.`)
+  }
+
+  private readSync(r: Resolved, key: ArgsKey): Found | undefined {
+    const storeKey = entryKey(this.fingerprint, key.hash())
+    let item: BoundedItem
+    try {
+      item = r.readNow!(storeKey, r.security.maxEntrySize)
+    } catch (error) {
+      this.storageFailed('read', storeKey, error)
+      return undefined
+    }
+    return this.openItem(r, storeKey, item)
   }
 
   /** The cached value if present and fresh, without computing. Cached errors read as undefined. */
@@ -104,21 +229,47 @@ export class CacheCore {
   private async init(): Promise<Resolved> {
     await loadHashers()
     if (this.resolved) return this.resolved
-    const o = { ...getGlobalOptions(), ...definedOnly(this.options) }
+    const o = this.mergedOptions()
     const security = await resolveSecurity(o, this.id)
+    this.resolved ??= this.settle(o, security)
+    return this.resolved
+  }
+
+  /**
+   * The settings without waiting, for synchronous calls; undefined while a signing secret's key is
+   * being derived (asynchronous): those first calls compute, and store once it is ready.
+   */
+  private initNow(): Resolved | undefined {
     if (this.resolved) return this.resolved
+    const o = this.mergedOptions()
+    if ((envSecret() ?? o.secret) !== undefined) {
+      void this.init().catch(() => {}) // the error, if any, is thrown by the next asynchronous use
+      return undefined
+    }
+    const maxEntrySize = o.maxEntrySize ?? DEFAULT_MAX_ENTRY_SIZE
+    checkMaxEntrySize(maxEntrySize, this.id)
+    this.resolved = this.settle(o, { signer: undefined, maxEntrySize })
+    return this.resolved
+  }
+
+  private mergedOptions(): CoreOptions {
+    return { ...getGlobalOptions(), ...definedOnly(this.options) }
+  }
+
+  private settle(o: CoreOptions, security: Security): Resolved {
     const size = o.memory === undefined ? 1000 : o.memory
-    this.resolved = {
+    const storage = this.openStorage(o.storage)
+    return {
       mode: safeEnvMode() ?? o.mode ?? 'on',
-      storage: this.openStorage(o.storage),
+      storage,
       memory: size === false || !(size >= 1) ? undefined : new LRUCache<string, Found>({ max: Math.floor(size) }),
       maxAge: o.maxAge ?? Number.POSITIVE_INFINITY,
       swr: o.swr ?? false,
       cacheErrors: o.cacheErrors ?? false,
       timeout: o.timeout ?? 5000,
       security,
+      readNow: storage && syncReaderOf(storage, entryKey(this.fingerprint, '')),
     }
-    return this.resolved
   }
 
   private openStorage(storage: SharedOptions['storage']): Storage | undefined {
@@ -195,17 +346,18 @@ export class CacheCore {
     return value
   }
 
-  private async store(r: Resolved, key: ArgsKey, value: unknown, error: boolean): Promise<void> {
+  private async store(r: Resolved, key: ArgsKey, value: unknown, error: boolean, promised = false): Promise<void> {
     const payload = encodeValue(value)
     if (!(payload instanceof Uint8Array)) {
+      r.memory?.delete(key.memory) // a synchronous call put it there before knowing
       warnOnce(`unstorable:${this.id}`, `[smart-cache] result of ${this.id} cannot be stored (${payload.unstorable}); it is returned but not cached. Fix: return plain data (objects, arrays, Map, Set, Date, typed arrays…).`)
       return
     }
     const createdAt = Date.now()
-    r.memory?.set(key.memory, { value, error, createdAt })
+    r.memory?.set(key.memory, { value, error, createdAt, promised })
     if (!r.storage || r.mode === 'readonly') return
     const storeKey = entryKey(this.fingerprint, key.hash())
-    const bytes = sealEnvelope({ id: this.id, fingerprint: this.fingerprint }, payload, { key: storeKey, signer: r.security.signer, flags: error ? FLAG_ERROR : 0, createdAt })
+    const bytes = sealEnvelope({ id: this.id, fingerprint: this.fingerprint }, payload, { key: storeKey, signer: r.security.signer, flags: (error ? FLAG_ERROR : 0) | (promised ? FLAG_PROMISE : 0), createdAt })
     if (bytes.length > r.security.maxEntrySize) return this.oversized('write', storeKey, bytes.length, r)
     try {
       await withTimeout(r.storage.setItemRaw(storeKey, bytes), r.timeout, storeKey)
@@ -225,6 +377,11 @@ export class CacheCore {
       this.storageFailed('read', storeKey, error)
       return undefined
     }
+    return this.openItem(r, storeKey, item)
+  }
+
+  /** The value of a stored item, or undefined (none, too large, another version, corrupt or refused: each counted and warned). */
+  private openItem(r: Resolved, storeKey: string, item: BoundedItem): Found | undefined {
     if (item === null) return undefined
     if ('tooLarge' in item) return this.oversized('read', storeKey, item.tooLarge, r)
     try {
@@ -237,7 +394,7 @@ export class CacheCore {
       // A process without cacheErrors never serves an error that one with it stored: a miss, recomputed.
       if (error && !r.cacheErrors) return undefined
       const value = decodeValue(entry.payload)
-      return { value: error ? checkErrorRecord(value) : value, error, createdAt: entry.createdAt }
+      return { value: error ? checkErrorRecord(value) : value, error, createdAt: entry.createdAt, promised: (entry.flags & FLAG_PROMISE) !== 0 }
     } catch (error) {
       if (error instanceof OutdatedEntryError) return undefined // another format version: a plain miss
       this.stats.errors++
@@ -296,6 +453,28 @@ function safeEnvMode(): CacheMode | undefined {
 function deliver(found: Found): unknown {
   if (found.error) throw fromErrorRecord(found.value as ErrorRecord)
   return found.value
+}
+
+/** A found value in the shape the function gave it: a Promise when it returned one. */
+function deliverAs(found: Found): unknown {
+  if (!found.promised) return deliver(found)
+  return found.error ? Promise.reject(fromErrorRecord(found.value as ErrorRecord)) : Promise.resolve(found.value)
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as PromiseLike<unknown>).then === 'function'
+}
+
+/** A synchronous function cached on a store that can only be read asynchronously (issue 13). */
+export class SyncStoreError extends TypeError {
+  constructor(id: string, driver: string) {
+    super(
+      `[smart-cache] ${id} is a synchronous function, but its store (unstorage driver "${driver}") can only be read asynchronously, ` +
+        'so the cached function would have to return a Promise where the function returns a value. ' +
+        'Fix: make it async (`async function …`) and await its calls, or give it a store with synchronous reads (Node: the default filesystem store; anywhere: unstorage\'s memory driver).',
+    )
+    this.name = 'SyncStoreError'
+  }
 }
 
 function definedOnly<T extends object>(o: T): Partial<T> {

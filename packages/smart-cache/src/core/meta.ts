@@ -10,6 +10,10 @@ export interface CacheMeta {
    * data, not code, so their values at each call are hashed into the key like arguments.
    */
   captures?: Captures
+  /** The source declares the function `async` (a compiler may have turned it into a plain function returning a Promise). */
+  async?: boolean
+  /** The name the function has in the source when the rewrite takes it away (`const f = async () => {…}` with the directive). */
+  name?: string
 }
 
 /** The variables a cached function reads from enclosing functions (from the plugin). */
@@ -39,13 +43,17 @@ export function extractMeta(args: readonly unknown[]): { meta: CacheMeta | undef
 }
 
 function validateMeta(meta: CacheMeta): CacheMeta {
-  if (typeof meta.id !== 'string' || !/^[0-9a-f]{64}$/.test(String(meta.fingerprint)) || !validCaptures(meta.captures)) {
+  if (typeof meta.id !== 'string' || !/^[0-9a-f]{64}$/.test(String(meta.fingerprint)) || !validCaptures(meta.captures) || !optional(meta.async, 'boolean') || !optional(meta.name, 'string')) {
     throw new TypeError(
       `[smart-cache] invalid CacheMeta ${JSON.stringify(meta)}: expected { __smartCache: 1, id: string, fingerprint: <64 hex>, captures?: { names, at, values } }. ` +
         'Fix: rebuild with a matching unplugin-smart-cache version.',
     )
   }
   return meta
+}
+
+function optional(value: unknown, type: 'boolean' | 'string'): boolean {
+  return value === undefined || typeof value === type
 }
 
 function validCaptures(c: Captures | undefined): boolean {

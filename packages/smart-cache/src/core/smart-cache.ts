@@ -1,5 +1,6 @@
 import { getHashers, loadHashers } from './blake3.ts'
 import { CacheCore, type CoreOptions } from './cache-core.ts'
+export { settled, SyncStoreError } from './cache-core.ts'
 import { noteUnkeyedClosure } from './closures.ts'
 import type { SharedOptions } from './config.ts'
 import { sourceFingerprint } from './fingerprint.ts'
@@ -71,13 +72,53 @@ export async function ready(): Promise<void> {
 
 function wrap<F extends AnyFunction>(fn: F, options: SmartCacheOptions, meta: CacheMeta | undefined): CachedFunction<F> {
   const id = meta?.id ?? options.name ?? (fn.name || 'anonymous')
+  checkCacheable(fn, id)
   if (!meta) noteUnkeyedClosure(id, fn)
   const lazy = new LazyCore(fn, id, options, meta)
-  const cached = function (this: unknown, ...args: unknown[]) {
-    const core = lazy.core
-    return core ? core.call(this, undefined, args) : lazy.load().then((c) => c.call(this, undefined, args), (e) => uncached(lazy, e, fn, this, args))
+  return attach(entry(lazy, fn, meta, false), lazy, false, fn, meta) as unknown as CachedFunction<F>
+}
+
+/**
+ * The function callers get (issue 13): for an `async` function (or one the plugin saw declared
+ * `async`), a Promise of the cached result, with in-flight de-duplication; for any other
+ * function, the result as `fn` gives it (a value, or a Promise if it returns one), read
+ * synchronously from memory or the store. `keyThis`: `this` is part of the key.
+ */
+function entry(lazy: LazyCore, fn: AnyFunction, meta: CacheMeta | undefined, keyThis: boolean): AnyFunction {
+  if (meta?.async ?? isAsyncFunction(fn)) {
+    return function (this: unknown, ...args: unknown[]) {
+      if (new.target) throw notConstructor(lazy.id)
+      const self = keyThis ? this : undefined
+      const core = lazy.core
+      return core ? core.call(this, self, args) : lazy.load().then((c) => c.call(this, self, args), (e) => uncached(lazy, e, fn, this, args))
+    }
   }
-  return attach(cached, lazy, false) as unknown as CachedFunction<F>
+  return function (this: unknown, ...args: unknown[]) {
+    if (new.target) throw notConstructor(lazy.id)
+    return lazy.sync().callSync(this, keyThis ? this : undefined, args)
+  }
+}
+
+function isAsyncFunction(fn: AnyFunction): boolean {
+  return Object.prototype.toString.call(fn) === '[object AsyncFunction]'
+}
+
+/** Generators and classes cannot be cached: their results are not values. */
+function checkCacheable(fn: AnyFunction, id: string): void {
+  const tag = Object.prototype.toString.call(fn)
+  if (tag === '[object GeneratorFunction]' || tag === '[object AsyncGeneratorFunction]') {
+    throw new TypeError(
+      `[smart-cache] ${id} is a generator function: it returns an iterator, not a value, so it cannot be cached. ` +
+        'Fix: cache a function that collects the values into an array and returns it.',
+    )
+  }
+  if (/^class\b/.test(Function.prototype.toString.call(fn))) {
+    throw new TypeError(`[smart-cache] ${id} is a class: a constructor's result is a new object each time, so it cannot be cached. Fix: cache a function that returns plain data.`)
+  }
+}
+
+function notConstructor(id: string): TypeError {
+  return new TypeError(`[smart-cache] ${id} was called with \`new\`: a cached function is not a constructor (it returns a stored result, not a new object). Fix: call it without \`new\`, or do not cache it.`)
 }
 
 function decorate(method: AnyFunction, options: SmartCacheOptions | undefined, meta: CacheMeta | undefined, context: ClassMethodDecoratorContext) {
@@ -85,15 +126,10 @@ function decorate(method: AnyFunction, options: SmartCacheOptions | undefined, m
     throw new TypeError(`[smart-cache] @smartCache applies to class methods, not to the ${String(context.kind)} ${String(context.name)}. Fix: put it on a method, or use smartCache(fn) for plain functions.`)
   }
   const id = meta?.id ?? options?.name ?? String(context.name)
+  checkCacheable(method, id)
   if (!meta) noteUnkeyedClosure(id, method)
   const lazy = new LazyCore(method, id, options ?? {}, meta)
-  const isStatic = context.static
-  const replacement = function (this: unknown, ...args: unknown[]) {
-    const self = isStatic ? undefined : this
-    const core = lazy.core
-    return core ? core.call(this, self, args) : lazy.load().then((c) => c.call(this, self, args), (e) => uncached(lazy, e, method, this, args))
-  }
-  return attach(replacement, lazy, !isStatic)
+  return attach(entry(lazy, method, meta, !context.static), lazy, !context.static, method, meta)
 }
 
 /** BLAKE3 (WebAssembly) could not load, e.g. a CSP without 'wasm-unsafe-eval': run uncached, warn once. */
@@ -132,8 +168,11 @@ class LazyCore {
   }
 }
 
-function attach(target: AnyFunction, lazy: LazyCore, keyThis: boolean) {
+/** The members of a cached function, and the `length` and `name` of the function it caches. */
+function attach(target: AnyFunction, lazy: LazyCore, keyThis: boolean, fn: AnyFunction, meta: CacheMeta | undefined) {
   Object.defineProperties(target, {
+    length: { value: fn.length, configurable: true },
+    name: { value: fn.name || meta?.name || '', configurable: true },
     id: { value: lazy.id, enumerable: true },
     fingerprint: { get: () => lazy.sync().fingerprint, enumerable: true },
     stats: { value: lazy.stats, enumerable: true },
