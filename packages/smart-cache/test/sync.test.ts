@@ -103,7 +103,7 @@ describe('a function that is not async stays synchronous (issue 13)', () => {
   })
 
   it('on a store that can only be read asynchronously, the first call throws the error that names the fix (never a Promise)', async () => {
-    const storage = createStorage({ driver: asyncOnly() })
+    const storage = createStorage({ driver: asyncOnly(undefined) })
     const square = smartCache((n: number) => n * n, { storage }, meta(ID, FP('a')))
     expect(() => square(3)).toThrow(SyncStoreError)
     expect(() => square(3)).toThrow(/^\[smart-cache\] src\/sq\.ts#square is a synchronous function, but its store \(unstorage driver "remote-like"\) can only be read asynchronously.*Fix: make it async/)

@@ -25,8 +25,17 @@ export interface SmartCacheOptions<A extends unknown[] = any[]> extends SharedOp
 }
 
 /** What `smartCache(fn)` returns. */
-export interface CachedFunction<F extends AnyFunction> {
-  (...args: Parameters<F>): Promise<Awaited<ReturnType<F>>>
+/**
+ * What `smartCache(fn)` returns in Node: a function with `fn`'s signature (issue 13). A function
+ * that is not `async` stays synchronous: it returns its value (read from memory or, synchronously,
+ * from the filesystem store), or throws `SyncStoreError` on a store read only asynchronously.
+ */
+export interface CachedFunction<F extends AnyFunction> extends CachedMembers<F> {
+  (...args: Parameters<F>): ReturnType<F>
+}
+
+/** The members of a cached function (both typings). */
+export interface CachedMembers<F extends AnyFunction> {
   /** `<file>#<binding>` from the plugin, else `options.name` or the function name. */
   readonly id: string
   /** 64 hex chars: from the plugin, else BLAKE3 of the function source. */
@@ -46,8 +55,9 @@ export type SmartCacheDecorator = <M extends AnyFunction>(method: M, context: Cl
 
 /**
  * Persistent memoization. Forms (a {@link CacheMeta} from the plugin may appear in any position):
- * - `smartCache(fn, options?)` → cached async function; `this` is passed through but is not part of
- *   the key, so use the decorator for methods that read `this`;
+ * - `smartCache(fn, options?)` → a cached function with `fn`'s signature: `async` stays `async`, a
+ *   synchronous function stays synchronous (Node typing; see {@link CachedFunction}); `this` is
+ *   passed through but is not part of the key, so use the decorator for methods that read `this`;
  * - `@smartCache` / `@smartCache(options?)` on class methods: for instance methods `this` is part of
  *   the key, so the class needs a `[cacheKey]()` method (static methods do not).
  */
