@@ -111,7 +111,8 @@ export class Core {
       const names = await this.linker.exportNames(abs, IGNORED)
       const keys = await Promise.all(names.map(n => this.linker.targetKey(abs, n, IGNORED)))
       await this.graph.ensure(keys)
-      const out: Record<string, BindingFingerprint> = {}
+      // Export names come from source code: `__proto__` is a name here, not the prototype.
+      const out = Object.create(null) as Record<string, BindingFingerprint>
       for (const [i, n] of names.entries()) out[n] = this.result(abs, n, keys[i]!, await this.withEffects(keys[i]!, abs))
       return out
     })
@@ -154,6 +155,8 @@ export class Core {
   private begin(): void {
     this.idle = new Promise((resolve) => { this.wake = resolve })
     const { changed, removed } = this.recheckEveryCall ? this.store.revalidate() : { changed: [], removed: false }
+    // A folder where imports were resolved changed (a file added, a link re-pointed): resolve again.
+    if (this.recheckEveryCall && this.resolver.changed()) this.resetAll = true
     if (removed || this.resetAll || changed.length > 0 || this.pendingChanges.size > 0) {
       this.answered.clear()
       this.effects.clear()

@@ -25,6 +25,11 @@ export function fileState(stamp: Stamp | undefined, now = Date.now()): PathState
   return `f:${stamp.size}:${stamp.mtimeMs}:${stamp.ctimeMs}:${stamp.ino}`
 }
 
+/** The state of any path now, even within the racy window: for comparisons inside one process. */
+export function rawPathState(abs: string): PathState {
+  return pathState(abs, Number.POSITIVE_INFINITY)
+}
+
 /** The state of any path now (a folder, a file, or nothing). */
 export function pathState(abs: string, now = Date.now()): PathState {
   let s

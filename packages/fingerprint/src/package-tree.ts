@@ -57,8 +57,13 @@ export class PackageTrees {
       names.push(`${m.name}@${m.version}${this.patchOf(m, files)}`)
       for (const dep of m.deps) {
         const found = findPackage(dir, dep)
-        if (found) stack.push(found)
-        else names.push(`${dep}@missing`)
+        if (!found) {
+          names.push(`${dep}@missing`)
+          continue
+        }
+        // The path as Node sees it (through a pnpm symlink): re-pointing the link changes its content.
+        files.add(join(found.linked, 'package.json'))
+        stack.push(found.real)
       }
     }
     return { id: blake3(`package-tree\n${names.sort().join('\n')}`), files: [...files] }
@@ -107,12 +112,12 @@ function realDir(dir: string): string {
   }
 }
 
-/** Where `name` is installed as seen from the package in `dir` (Node's lookup), as a real folder. */
-function findPackage(dir: string, name: string): string | undefined {
+/** Where `name` is installed as seen from the package in `dir` (Node's lookup): that path, and its real folder. */
+function findPackage(dir: string, name: string): { linked: string, real: string } | undefined {
   for (let d = dir; ; d = dirname(d)) {
     if (basename(d) !== 'node_modules') {
       const candidate = join(d, 'node_modules', name)
-      if (existsSync(join(candidate, 'package.json'))) return realDir(candidate)
+      if (existsSync(join(candidate, 'package.json'))) return { linked: candidate, real: realDir(candidate) }
     }
     if (dirname(d) === d) return undefined
   }

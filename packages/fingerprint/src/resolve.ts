@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { isBuiltin } from 'node:module'
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path'
 import type { Facts } from './answers.ts'
-import { pathState } from './facts.ts'
+import { pathState, rawPathState } from './facts.ts'
 import type { LoadKind } from './analyze/types.ts'
 import { createResolverFactory, type Resolution } from './resolver-options.ts'
 
@@ -54,6 +54,7 @@ export class Resolver {
 
   clear(): void {
     this.memo.clear()
+    this.seen.clear()
     this.packages.clear()
     this.consulted.clear()
     this.chains.clear()
@@ -97,8 +98,23 @@ export class Resolver {
 
   private note(abs: string): string {
     let state = this.consulted.get(abs)
-    if (state === undefined) this.consulted.set(abs, state = pathState(abs))
+    if (state === undefined) {
+      this.consulted.set(abs, state = pathState(abs))
+      this.seen.set(abs, rawPathState(abs))
+    }
     return state
+  }
+
+  /** Each consulted path's state when consulted, racy or not (for `changed()`). */
+  private seen = new Map<string, string>()
+
+  /**
+   * Whether a folder or path a resolution consulted changed since (an entry added or removed, a
+   * symlink re-pointed, as a package manager does): its resolutions may now differ.
+   */
+  changed(): boolean {
+    for (const [abs, state] of this.seen) if (rawPathState(abs) !== state) return true
+    return false
   }
 
   /**
