@@ -9,8 +9,8 @@ import { createTempProject, type TempProject } from './helpers/tmp.ts'
 const projects: TempProject[] = []
 afterAll(() => projects.forEach(p => p.remove()))
 
-function run(project: TempProject, file: string, env: Record<string, string> = {}): any {
-  const out = execFileSync(process.execPath, [file], { cwd: project.dir, env: { ...process.env, SMART_CACHE_DIR: project.path('.values'), ...env }, encoding: 'utf8' })
+function run(project: TempProject, file: string, env: Record<string, string> = {}, values = '.values'): any {
+  const out = execFileSync(process.execPath, [file], { cwd: project.dir, env: { ...process.env, SMART_CACHE_DIR: project.path(values), ...env }, encoding: 'utf8' })
   return JSON.parse(out.trim().split('\n').pop()!)
 }
 
@@ -31,5 +31,37 @@ describe.each<Bundler>(['vite', 'rollup', 'webpack', 'esbuild'])('%s, output run
     const second = run(project, file)
     expect(second.closures).toEqual(expected.closures)
     expect(second.computed).toBe(0)
+  })
+
+  it('a synchronous function stays synchronous, keeps its name and length, and its first call in a new process reads the entry', async () => {
+    const expected = reference()
+    expect(expected.sync).toEqual({
+      square: 32,
+      types: ['number', 'number', 'number', true],
+      values: [27, 4, [3, 6, 0, 1], [3, 1, 2, 4], 2],
+      names: ['square', 'half', 'withDefaults'],
+      lengths: [1, 1, 1, 1],
+    })
+    const { file } = await bundle(bundler, project.dir)
+    const first = run(project, file, {}, '.values-sync')
+    expect(first.sync).toEqual(expected.sync)
+    expect([first.squared, first.cubed]).toEqual([1, 1])
+    const second = run(project, file, {}, '.values-sync')
+    expect(second.sync).toEqual(expected.sync)
+    expect([second.squared, second.cubed]).toEqual([0, 0])
+  })
+})
+
+describe.each<Bundler>(['vite', 'webpack', 'esbuild'])('%s, browser build', (bundler) => {
+  it('marking a synchronous function is a build error with its place and the fix', async () => {
+    const project = createTempProject(`semantics-browser-${bundler}`, {
+      files: {
+        'src/main.js': `export function square(n) {\n  'use smart-cache'\n  return n * n\n}\nexport const twice = async (n) => {\n  'use smart-cache'\n  return 2 * n\n}\nconsole.log(square(2), await twice(2))\n`,
+      },
+    })
+    projects.push(project)
+    await expect(bundle(bundler, project.dir, 'browser')).rejects.toThrow(/\[smart-cache\] src\/main\.js:1:8: square is a synchronous function, but in a browser build .*IndexedDB.*Fix: make it async \(`async function square/)
+    // the same code builds for Node
+    await expect(bundle(bundler, project.dir, 'node')).resolves.toMatchObject({ file: expect.stringContaining('main.mjs') })
   })
 })

@@ -22,6 +22,26 @@ export type { DiagnosticsLevel, DiagnosticsOptions, Options } from './core/optio
 
 const NAME = 'unplugin-smart-cache'
 
+/** Where a build's output runs: `browser` builds get an error for each synchronous cached function (issue 13). */
+type Platform = 'node' | 'browser'
+
+/** Vite: the module is built for the client (browser) or the server, from the environment (or the `ssr` flag). */
+function viteConsumer(context: unknown, options: unknown): Platform | undefined {
+  const consumer = (context as { environment?: { config?: { consumer?: string } } }).environment?.config?.consumer
+  if (consumer)
+    return consumer === 'client' ? 'browser' : 'node'
+  const ssr = (options as { ssr?: boolean } | undefined)?.ssr
+  return ssr === undefined ? undefined : ssr ? 'node' : 'browser'
+}
+
+/** webpack and Rspack `target`: `web`, `webworker` and `browserslist` are browsers; `node…`, `electron-main` are not. */
+function webpackPlatform(target: unknown): Platform | undefined {
+  const targets = (Array.isArray(target) ? target : [target]).filter((t): t is string => typeof t === 'string')
+  if (targets.length === 0 || targets.some(t => /^(?:node|async-node|electron-main|electron-preload|nwjs)/.test(t)))
+    return targets.length === 0 ? 'browser' : 'node'
+  return targets.some(t => /^(?:web|webworker|browserslist|electron-renderer|es\d)/.test(t)) ? 'browser' : undefined
+}
+
 /** A one-off Rollup/Vite/Rolldown build (not watch mode): nothing is watched, the engine can close. */
 function isOneOffBuild(context: unknown): boolean {
   return (context as { meta?: { watchMode?: boolean } }).meta?.watchMode === false
@@ -34,6 +54,8 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
   let full: Promise<{ env: TransformEnv, transformModule: TransformModule }> | undefined
   let warned = 0
   const registry = new FunctionRegistry()
+  /** Where the output runs, when the bundler says (esbuild `platform`, webpack `target`); Vite says it per module. */
+  let platform: Platform | undefined
 
   /** The engine and the build cache: enough for a module the last build rewrote the same way. */
   const getBase = (): Promise<CachedEnv & { runtime: RuntimeFiles }> => {
@@ -105,7 +127,7 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
     },
     transform: {
       filter: { id: { include: options.include, exclude: options.exclude }, code: RUNTIME },
-      async handler(code, id) {
+      async handler(code, id, ...rest: unknown[]) {
         const e = await getBase()
         // The runtime's own modules (a workspace link, outside node_modules) hold no marks.
         if (e.runtime.owns(id.replace(/[?#].*$/, '')))
@@ -131,8 +153,9 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
         }
         for (const w of result.warnings)
           this.warn(w.message)
-        if (result.errors.length > 0)
-          this.error(result.errors.map(x => x.message).join('\n\n'))
+        const errors = viteConsumer(this, rest[0]) === 'browser' || platform === 'browser' ? [...result.errors, ...result.syncMarks] : result.errors
+        if (errors.length > 0)
+          this.error(errors.map(x => x.message).join('\n\n'))
         return { code: result.code, map: result.map as any }
       },
     },
@@ -195,13 +218,17 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
     },
     webpack(compiler) {
       root ??= compiler.options.context
+      platform ??= webpackPlatform(compiler.options.target)
     },
     rspack(compiler) {
       root ??= compiler.options.context
+      platform ??= webpackPlatform(compiler.options.target)
     },
     esbuild: {
       config(esbuildOptions) {
         root ??= esbuildOptions.absWorkingDir
+        // esbuild's default platform is the browser
+        platform ??= esbuildOptions.platform === 'node' ? 'node' : esbuildOptions.platform === 'neutral' ? undefined : 'browser'
       },
     },
   }

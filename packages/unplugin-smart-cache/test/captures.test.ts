@@ -98,3 +98,36 @@ export function outer(k) {
     expect(out.errors.map(e => e.message)).toEqual([expect.stringMatching(/^\[smart-cache\] src\/mod\.ts:3:24: the cached function reads `k` of an enclosing function through a helper, but another `k` is visible .*Fix: rename/)])
   })
 })
+
+describe('what else the meta says (issue 13)', () => {
+  it('async as declared (or typed as returning a Promise), and the name a directive rewrite would take away', async () => {
+    const out = await transform(`import { smartCache } from 'smart-cache'
+export const a = smartCache(async (x: number) => x)
+export const p = smartCache((x: number): Promise<number> => Promise.resolve(x))
+export const s = smartCache((x: number) => x)
+export const half = (x: number) => {
+  'use smart-cache'
+  return x / 2
+}
+export const api = {
+  twice(x: number) {
+    'use smart-cache'
+    return 2 * x
+  },
+}
+`)
+    expect(out.code).toMatch(/id: "src\/mod\.ts#a", fingerprint: "[0-9a-f]{64}", async: true \}/)
+    expect(out.code).toMatch(/id: "src\/mod\.ts#p", fingerprint: "[0-9a-f]{64}", async: true \}/)
+    expect(out.code).toMatch(/id: "src\/mod\.ts#s", fingerprint: "[0-9a-f]{64}" \}/)
+    expect(out.code).toMatch(/id: "src\/mod\.ts#half", fingerprint: "[0-9a-f]{64}", name: "half" \}/)
+    expect(out.code).toMatch(/id: "src\/mod\.ts#api\.twice", fingerprint: "[0-9a-f]{64}", name: "twice" \}/)
+    // synchronous marks: errors for browser builds only (the plugin decides by platform)
+    expect(out.syncMarks.map(d => d.message.split(' is a ')[0])).toEqual([
+      '[smart-cache] src/mod.ts:4:18: s',
+      '[smart-cache] src/mod.ts:5:21: half',
+      '[smart-cache] src/mod.ts:10:8: twice',
+    ])
+    expect(out.syncMarks[0]!.message).toMatch(/Fix: make it async \(`async function s\(…\)`/)
+    expect(out.errors).toEqual([])
+  })
+})

@@ -11,8 +11,8 @@ async function transform(code: string, file = 'src/mod.js', options = {}) {
   return { root, engine, out }
 }
 
-function meta(id: string): string {
-  return `{ __smartCache: 1, id: ${JSON.stringify(id)}, fingerprint: "${hashOf(id)}" }`
+function meta(id: string, extra = ''): string {
+  return `{ __smartCache: 1, id: ${JSON.stringify(id)}, fingerprint: "${hashOf(id)}"${extra} }`
 }
 
 describe('marks: smartCache calls', () => {
@@ -21,8 +21,8 @@ describe('marks: smartCache calls', () => {
 export const a = sc(async (n) => n + 1)
 export const b = sc(async (n) => n * 2, { maxAge: 5 })
 `)
-    expect(out!.code).toContain(`sc(async (n) => n + 1, undefined, ${meta('src/mod.js#a')})`)
-    expect(out!.code).toContain(`sc(async (n) => n * 2, { maxAge: 5 }, ${meta('src/mod.js#b')})`)
+    expect(out!.code).toContain(`sc(async (n) => n + 1, undefined, ${meta('src/mod.js#a', ', async: true')})`)
+    expect(out!.code).toContain(`sc(async (n) => n * 2, { maxAge: 5 }, ${meta('src/mod.js#b', ', async: true')})`)
     expect([...out!.functions.keys()]).toEqual(['src/mod.js#a', 'src/mod.js#b'])
   })
 

@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path'
  * Bumped when the rewrite changes what it outputs for the same input; with the package's
  * version, part of the cache file's validity.
  */
-const REWRITE_VERSION = 2
+const REWRITE_VERSION = 3
 
 /** A module's rewrite as the last build made it. */
 export interface CachedModule {
@@ -20,6 +20,8 @@ export interface CachedModule {
   map: string | null
   /** Warnings of the rewrite itself (unsupported marks…), not of the purity diagnostics. */
   notes: Diagnostic[]
+  /** Errors of browser builds: synchronous functions marked (see `TransformOutput.syncMarks`). */
+  syncMarks: Diagnostic[]
 }
 
 interface Stored {
@@ -139,7 +141,7 @@ const isText = (x: unknown): x is string => typeof x === 'string'
 function isModule(m: CachedModule): boolean {
   return (m.code === null || isText(m.code)) && (m.map === null || isText(m.map))
     && Array.isArray(m.plan) && m.plan.every(p => Array.isArray(p) && p.length === 3 && p.every(isText))
-    && isDiagnostics(m.notes)
+    && isDiagnostics(m.notes) && isDiagnostics(m.syncMarks)
 }
 
 function isDiagnostics(x: unknown): x is Diagnostic[] {

@@ -35,6 +35,7 @@ export async function transformFromCache(code: string, id: string, env: CachedEn
   const out = newOutput(entry.code, file, env.root)
   out.map = entry.map ?? ''
   out.warnings.push(...entry.notes)
+  out.syncMarks.push(...entry.syncMarks)
   for (const [i, [, fnId, fingerprint]] of entry.plan.entries()) {
     const fp = fps[i]
     if (!fp || fp.hash !== fingerprint)

@@ -12,6 +12,11 @@ export interface TransformOutput {
   readonly watchFiles: string[]
   warnings: Diagnostic[]
   errors: Diagnostic[]
+  /**
+   * Synchronous functions that are marked: errors in browser builds, where the runtime's store
+   * (IndexedDB) can only be read asynchronously (issue 13); nothing in Node builds.
+   */
+  syncMarks: Diagnostic[]
 }
 
 /** An empty output for module `file`; `watchFiles` follows the functions added to it. */
@@ -28,6 +33,7 @@ export function newOutput(code: string, file: string, root: string): TransformOu
     },
     warnings: [],
     errors: [],
+    syncMarks: [],
   }
   return out
 }

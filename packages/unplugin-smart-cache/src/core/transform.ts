@@ -15,7 +15,7 @@ import { diagnosesFunction } from './options.js'
 import { newOutput, type TransformOutput } from './output.js'
 import { CaptureFinder } from './captures.js'
 import { cacheCallTest, findMarks, mayHaveMarks, RUNTIME } from './marks.js'
-import { markMeta, markTarget } from './meta.js'
+import { markMeta, markTarget, syncMessage } from './meta.js'
 import { nameMark } from './naming.js'
 import { parseModule } from './parse.js'
 import { replaceBody, rewriteCall, rewriteDecorator, rewriteObjectMethod, usesSuper, usesThis, wrapExpression } from './rewrite.js'
@@ -124,7 +124,7 @@ export async function transformModule(code: string, id: string, env: TransformEn
     return null
   const marks = findMarks(parsed)
   if (marks.length === 0) {
-    env.cache.setModule(relativeId(env.root, file), { digest: digest(code), plan: [], code: null, map: null, notes: [] })
+    env.cache.setModule(relativeId(env.root, file), { digest: digest(code), plan: [], code: null, map: null, notes: [], syncMarks: [] })
     return null
   }
   return rewriteModule(code, file, parsed, marks, env)
@@ -162,6 +162,8 @@ async function rewriteModule(code: string, file: string, parsed: Parsed, marks: 
       continue
     }
     const meta = markMeta(mark, id, fp.hash, finder, loc.at)
+    if (meta.sync)
+      out.syncMarks.push(located(markStart(mark), syncMessage(meta.sync)))
     for (const p of meta.problems) {
       out.errors.push(located(p.at, p.message))
       cacheable = false // the build fails: nothing to serve next time
@@ -185,7 +187,7 @@ async function rewriteModule(code: string, file: string, parsed: Parsed, marks: 
   out.map = map
   out.warnings.unshift(...notes)
   if (cacheable)
-    env.cache.setModule(rel, { digest: codeDigest, plan, code: out.code, map: map.toString(), notes })
+    env.cache.setModule(rel, { digest: codeDigest, plan, code: out.code, map: map.toString(), notes, syncMarks: out.syncMarks })
   return out
 }
 
