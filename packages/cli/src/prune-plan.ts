@@ -1,7 +1,7 @@
 import type { StoreEntry } from 'smart-cache/store'
 
 /** Why an entry goes, in the order the rules apply. */
-export type PruneReason = 'corrupt' | 'unnamed' | 'age' | 'size'
+export type PruneReason = 'corrupt' | 'oversized' | 'unnamed' | 'age' | 'size'
 
 export interface PruneRules {
   /** id → fingerprints some manifest names; ids absent from it are never judged by this rule. */
@@ -21,7 +21,8 @@ export interface PrunePlan {
 }
 
 /**
- * Decides what `prune` deletes: corrupt entries; entries whose id a manifest names but whose
+ * Decides what `prune` deletes: corrupt entries; entries over the entry size limit (never read
+ * by a runtime with the same `maxEntrySize`); entries whose id a manifest names but whose
  * fingerprint no manifest names any more; entries unused for `maxAge`; then least recently used
  * entries (ties by key, so the plan is deterministic) until the rest fits in `maxSize`.
  */
@@ -42,7 +43,7 @@ export function planPrune(entries: StoreEntry[], rules: PruneRules): PrunePlan {
       bytes -= entry.size
     }
   }
-  const totals: PrunePlan['totals'] = { corrupt: zero(), unnamed: zero(), age: zero(), size: zero() }
+  const totals: PrunePlan['totals'] = { corrupt: zero(), oversized: zero(), unnamed: zero(), age: zero(), size: zero() }
   for (const { entry, reason } of remove) {
     totals[reason].entries++
     totals[reason].bytes += entry.size
@@ -52,6 +53,7 @@ export function planPrune(entries: StoreEntry[], rules: PruneRules): PrunePlan {
 
 function firstReason(e: StoreEntry, rules: PruneRules): PruneReason | undefined {
   if (e.corrupt) return 'corrupt'
+  if (e.oversized) return 'oversized'
   const named = rules.named?.get(e.id)
   if (named && !named.has(e.fingerprint)) return 'unnamed'
   if (rules.maxAge !== undefined && rules.now - e.lastAccess > rules.maxAge) return 'age'

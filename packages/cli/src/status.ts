@@ -1,11 +1,12 @@
 import type { StoreEntry } from 'smart-cache/store'
 
-/** Whether entries are of the fingerprint the newest manifest names for their id. */
-export type EntryStatus = 'current' | 'stale' | 'unknown' | 'corrupt'
+/** Whether entries are of the fingerprint the newest manifest names for their id; `oversized`: over the size limit, not read. */
+export type EntryStatus = 'current' | 'stale' | 'unknown' | 'corrupt' | 'oversized'
 
 /** `unknown`: no manifest was found, or the newest one does not name the id. */
 export function statusOf(entry: StoreEntry, current: Map<string, string>): EntryStatus {
   if (entry.corrupt) return 'corrupt'
+  if (entry.oversized) return 'oversized'
   const fingerprint = current.get(entry.id)
   if (fingerprint === undefined) return 'unknown'
   return fingerprint === entry.fingerprint ? 'current' : 'stale'
@@ -27,8 +28,9 @@ export function groupRows(entries: StoreEntry[], current: Map<string, string>): 
   const rows: FunctionRow[] = []
   let row: FunctionRow | undefined
   for (const e of entries) {
-    const id = e.corrupt ? '(corrupt)' : e.id
-    const fingerprint = e.corrupt ? '' : e.fingerprint
+    const unread = e.corrupt || e.oversized
+    const id = e.corrupt ? '(corrupt)' : e.oversized ? '(oversized)' : e.id
+    const fingerprint = unread ? '' : e.fingerprint
     if (!row || row.id !== id || row.fingerprint !== fingerprint) {
       row = { id, fingerprint, status: statusOf(e, current), entries: 0, bytes: 0, errors: 0, lastAccess: 0 }
       rows.push(row)

@@ -3,9 +3,10 @@ import { openStore, type CacheStore } from 'smart-cache/store'
 import { CliError } from './errors.ts'
 import { findRoot } from './root.ts'
 import { resolveStoreTarget, type StoreFlags } from './storage-config.ts'
+import { parseSize } from './units.ts'
 
 /** Flags of every command that reads the cache store. */
-export interface StoreCommandOptions extends StoreFlags { root?: string, manifest?: string, json?: boolean }
+export interface StoreCommandOptions extends StoreFlags { root?: string, manifest?: string, json?: boolean, maxEntrySize?: string }
 
 /** Adds `--root`, `--storage`, `--dir`, `--config` to a command. */
 export function withStoreFlags(command: Command): Command {
@@ -14,6 +15,7 @@ export function withStoreFlags(command: Command): Command {
     .option('--storage <url>', 'Store to open instead of the default folder: redis://HOST:PORT/DB[?base=PREFIX]')
     .option('--dir <dir>', 'Folder of a filesystem store (default: SMART_CACHE_DIR, else <root>/node_modules/.cache/smart-cache/values)')
     .option('--config <file>', 'Config file (default: smart-cache.config.{json,mjs} at the root)')
+    .option('--max-entry-size <size>', 'Entries larger than this are not read, only listed as oversized (and pruned); use the runtime\'s maxEntrySize (default: 16MB)')
 }
 
 /** An opened store with the project root and a description for the output. */
@@ -23,7 +25,9 @@ export interface OpenedStore { store: CacheStore, root: string, describe: string
 export async function useStore<T>(options: StoreCommandOptions, work: (opened: OpenedStore) => Promise<T>): Promise<T> {
   const root = findRoot(options.root)
   const target = await resolveStoreTarget(root, options)
-  const store = openStore({ cwd: root, ...target.options })
+  const maxEntrySize = options.maxEntrySize === undefined ? undefined : parseSize(options.maxEntrySize, '--max-entry-size')
+  if (maxEntrySize !== undefined && maxEntrySize < 1) throw new CliError(`--max-entry-size '${options.maxEntrySize}' must be at least 1 byte. Fix: pass the runtime's maxEntrySize, e.g. --max-entry-size 16MB.`)
+  const store = openStore({ cwd: root, maxEntrySize, ...target.options })
   const describe = store.location ?? target.describe
   try {
     return await work({ store, root, describe })

@@ -1,8 +1,10 @@
 import type { CAC } from 'cac'
 import { currentFingerprints, displayPath, loadManifests } from '../manifests.ts'
+import type { TempFiles } from 'smart-cache/store'
 import { groupRows, type FunctionRow } from '../status.ts'
 import { useStore, withStoreFlags, type StoreCommandOptions } from '../store-access.ts'
 import { table } from '../table.ts'
+import { formatTemps } from '../temps.ts'
 import { formatAgo, formatSize } from '../units.ts'
 
 /** `smart-cache ls [--json] [--manifest FILE] [store flags]` */
@@ -16,17 +18,19 @@ export function registerLs(cli: CAC): void {
       const manifests = await loadManifests(root, options.manifest)
       const manifest = manifests[0] ? displayPath(manifests[0].file, root) : null
       const rows = groupRows(await store.list(), currentFingerprints(manifests))
+      const temps = await store.temps()
       if (options.json) {
-        process.stdout.write(`${JSON.stringify({ store: describe, manifest, functions: rows }, null, 2)}\n`)
+        process.stdout.write(`${JSON.stringify({ store: describe, manifest, functions: rows, temps }, null, 2)}\n`)
         return
       }
-      process.stdout.write(formatLs(rows, describe, manifest))
+      process.stdout.write(formatLs(rows, describe, manifest, Date.now(), temps))
     }))
 }
 
 /** The human table, with a header naming the store and the manifest. */
-export function formatLs(rows: FunctionRow[], store: string, manifest: string | null, now = Date.now()): string {
-  const head = `store: ${store}\nmanifest: ${manifest ?? 'none found (status unknown; build with the plugin or pass --manifest FILE)'}\n`
+export function formatLs(rows: FunctionRow[], store: string, manifest: string | null, now = Date.now(), temps?: TempFiles): string {
+  const tempLine = temps && formatTemps(temps)
+  const head = `store: ${store}\nmanifest: ${manifest ?? 'none found (status unknown; build with the plugin or pass --manifest FILE)'}\n${tempLine ? `${tempLine}\n` : ''}`
   if (rows.length === 0) return `${head}\nno cached entries.\n`
   const cells = rows.map(r => [r.id, r.fingerprint.slice(0, 12), String(r.entries), formatSize(r.bytes), formatAgo(r.lastAccess, now), r.status])
   const body = table([['FUNCTION', 'FINGERPRINT', 'ENTRIES', 'SIZE', 'LAST USE', 'STATUS'], ...cells], [false, false, true, true, false, false])

@@ -1,5 +1,5 @@
 import type { CAC } from 'cac'
-import type { CacheStore } from 'smart-cache/store'
+import type { CacheStore, TempFiles } from 'smart-cache/store'
 import { loadManifests, namedFingerprints } from '../manifests.ts'
 import { createProgress } from '../progress.ts'
 import { planPrune, type PrunePlan, type PruneReason } from '../prune-plan.ts'
@@ -10,6 +10,7 @@ interface Options extends StoreCommandOptions { maxAge?: string, maxSize?: strin
 
 const LABELS: Record<PruneReason, string> = {
   corrupt: 'corrupt',
+  oversized: 'over the size limit',
   unnamed: 'old fingerprint',
   age: 'unused too long',
   size: 'over the size cap',
@@ -17,7 +18,7 @@ const LABELS: Record<PruneReason, string> = {
 
 /** `smart-cache prune [--max-age D] [--max-size S] [--dry-run] [--manifest FILE] [store flags]` */
 export function registerPrune(cli: CAC): void {
-  withStoreFlags(cli.command('prune', 'Delete corrupt entries, old fingerprints of functions a manifest names, entries unused for --max-age, then LRU entries over --max-size'))
+  withStoreFlags(cli.command('prune', 'Delete corrupt entries, entries over --max-entry-size, old fingerprints of functions a manifest names, entries unused for --max-age, then LRU entries over --max-size; and stale temp files of interrupted writes'))
     .option('--max-age <duration>', 'Also delete entries not used for this long: 7d, 12h, 30m (stores other than the filesystem record no reads: counted from creation)')
     .option('--max-size <size>', 'Then delete least recently used entries until the store is under this size: 500MB, 2GB')
     .option('--dry-run', 'Print what would be deleted, delete nothing')
@@ -31,7 +32,8 @@ export function registerPrune(cli: CAC): void {
         const manifests = await loadManifests(root, options.manifest)
         const plan = planPrune(await store.list(), { named: namedFingerprints(manifests), maxAge, maxSize, now: Date.now() })
         if (!options.dryRun) await execute(store, plan)
-        const result = { store: describe, dryRun: Boolean(options.dryRun), manifests: manifests.length, ...summary(plan) }
+        const temps = options.dryRun ? staleOf(await store.temps()) : await store.sweep()
+        const result = { store: describe, dryRun: Boolean(options.dryRun), manifests: manifests.length, ...summary(plan), temps }
         process.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : formatPrune(result))
       })
     })
@@ -57,12 +59,16 @@ async function execute(store: CacheStore, plan: PrunePlan): Promise<void> {
   }
 }
 
+function staleOf(t: TempFiles): { files: number, bytes: number } {
+  return { files: t.stale, bytes: t.staleBytes }
+}
+
 function summary(plan: PrunePlan) {
   const removed = plan.remove.reduce((acc, { entry }) => ({ entries: acc.entries + 1, bytes: acc.bytes + entry.size }), { entries: 0, bytes: 0 })
   return { removed, byReason: plan.totals, kept: plan.kept }
 }
 
-type Result = ReturnType<typeof summary> & { store: string, dryRun: boolean, manifests: number }
+type Result = ReturnType<typeof summary> & { store: string, dryRun: boolean, manifests: number, temps: { files: number, bytes: number } }
 
 export function formatPrune(r: Result): string {
   const verb = r.dryRun ? 'would delete' : 'deleted'
@@ -71,6 +77,7 @@ export function formatPrune(r: Result): string {
     const t = r.byReason[reason]
     if (t.entries > 0) lines.push(`  ${LABELS[reason].padEnd(18)}${String(t.entries).padStart(7)} entries  ${formatSize(t.bytes)}`)
   }
+  if (r.temps.files > 0) lines.push(`${r.dryRun ? 'would delete' : 'deleted'} ${r.temps.files} stale temp file(s) of interrupted writes, ${formatSize(r.temps.bytes)}`)
   lines.push(`kept ${r.kept.entries} entries, ${formatSize(r.kept.bytes)}`)
   if (r.manifests === 0) lines.push('note: no smart-cache-manifest.json found, so entries of old fingerprints were kept. Build with the plugin or pass --manifest FILE.')
   return `${lines.join('\n')}\n`

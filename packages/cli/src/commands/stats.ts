@@ -1,9 +1,10 @@
 import type { CAC } from 'cac'
-import type { StoreEntry } from 'smart-cache/store'
+import type { StoreEntry, TempFiles } from 'smart-cache/store'
 import { currentFingerprints, displayPath, loadManifests } from '../manifests.ts'
 import { statusOf, type EntryStatus } from '../status.ts'
 import { useStore, withStoreFlags, type StoreCommandOptions } from '../store-access.ts'
 import { table } from '../table.ts'
+import { formatTemps } from '../temps.ts'
 import { formatAgo, formatSize } from '../units.ts'
 
 /** Totals of `stats`. */
@@ -20,6 +21,8 @@ export interface CacheStatsReport {
   /** Hit and miss counts live in each process (`fn.stats`); the store does not record them. */
   hitRatio: null
   perFunction: Array<{ id: string, fingerprints: number, entries: number, bytes: number, share: number, errors: number, lastAccess: number, hitRatio: null }>
+  /** Temp files of interrupted writes (filesystem stores). */
+  temps: TempFiles
 }
 
 /** `smart-cache stats [--json] [--manifest FILE] [store flags]` */
@@ -31,13 +34,13 @@ export function registerStats(cli: CAC): void {
     .action((options: StoreCommandOptions) => useStore(options, async ({ store, root, describe }) => {
       const manifests = await loadManifests(root, options.manifest)
       const manifest = manifests[0] ? displayPath(manifests[0].file, root) : null
-      const report = buildStats(await store.list(), currentFingerprints(manifests), describe, manifest)
+      const report = buildStats(await store.list(), currentFingerprints(manifests), describe, manifest, await store.temps())
       process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatStats(report))
     }))
 }
 
-export function buildStats(entries: StoreEntry[], current: Map<string, string>, store: string, manifest: string | null): CacheStatsReport {
-  const byStatus: CacheStatsReport['byStatus'] = { current: zero(), stale: zero(), unknown: zero(), corrupt: zero() }
+export function buildStats(entries: StoreEntry[], current: Map<string, string>, store: string, manifest: string | null, temps: TempFiles = { files: 0, bytes: 0, stale: 0, staleBytes: 0 }): CacheStatsReport {
+  const byStatus: CacheStatsReport['byStatus'] = { current: zero(), stale: zero(), unknown: zero(), corrupt: zero(), oversized: zero() }
   const perId = new Map<string, CacheStatsReport['perFunction'][number] & { fps: Set<string> }>()
   let bytes = 0
   for (const e of entries) {
@@ -45,7 +48,7 @@ export function buildStats(entries: StoreEntry[], current: Map<string, string>, 
     const s = byStatus[statusOf(e, current)]
     s.entries++
     s.bytes += e.size
-    if (e.corrupt) continue
+    if (e.corrupt || e.oversized) continue
     const f = perId.get(e.id) ?? { id: e.id, fingerprints: 0, entries: 0, bytes: 0, share: 0, errors: 0, lastAccess: 0, hitRatio: null, fps: new Set<string>() }
     f.fps.add(e.fingerprint)
     f.entries++
@@ -57,7 +60,7 @@ export function buildStats(entries: StoreEntry[], current: Map<string, string>, 
   const perFunction = [...perId.values()].map(({ fps, ...f }) => ({ ...f, fingerprints: fps.size, share: bytes ? f.bytes / bytes : 0 }))
   return {
     store, manifest, entries: entries.length, bytes, functions: perFunction.length, byStatus,
-    errors: perFunction.reduce((n, f) => n + f.errors, 0), hitRatio: null, perFunction,
+    errors: perFunction.reduce((n, f) => n + f.errors, 0), hitRatio: null, perFunction, temps,
   }
 }
 
@@ -76,6 +79,8 @@ export function formatStats(r: CacheStatsReport, now = Date.now()): string {
     line('stale', r.byStatus.stale),
     line('unknown', r.byStatus.unknown),
     line('corrupt', r.byStatus.corrupt),
+    ...(r.byStatus.oversized.entries > 0 ? [`${line('oversized', r.byStatus.oversized)}  (over --max-entry-size: not read; prune removes them)`] : []),
+    ...(r.temps.files > 0 ? [formatTemps(r.temps)!] : []),
     `${r.functions} function(s), ${r.errors} cached error(s)`,
     'hit ratio: not recorded by the store (read fn.stats in the running program)',
   ]
