@@ -11,8 +11,10 @@ import { PackageTrees } from './package-tree.ts'
 /** What a node may change and run, as graph keys (see `Effects`). */
 export interface NodeEffects {
   w?: string[]
+  a?: string[]
   g?: true
   lw?: string[]
+  la?: string[]
   lr?: string[]
   lg?: true
 }
@@ -403,9 +405,13 @@ function nodeEffects(fx: Effects | undefined, targets: string[]): NodeEffects | 
   const out: NodeEffects = {}
   const w = keys(fx.w)
   if (w) out.w = w
+  const passed = keys(fx.a)
+  if (passed) out.a = passed
   if (fx.g) out.g = true
   const lw = keys(fx.lw)
   if (lw) out.lw = lw
+  const la = keys(fx.la)
+  if (la) out.la = la
   const lr = keys(fx.lr)
   if (lr) out.lr = lr
   if (fx.lg) out.lg = true

@@ -150,7 +150,7 @@ class CanonPass implements Sink {
   moduleRequest(node: Node, specifier: string, kind: 'import' | 'require', names?: string[]): boolean {
     const { line, column } = this.lines.position(node.start)
     if (kind === 'import') {
-      if (this.load) this.requests.push([specifier, line, column, 'i', 0])
+      this.requests.push([specifier, line, column, 'i', 0])
       this.out.push(names ? `import ${JSON.stringify(names)}` : 'import')
       for (const imported of names ?? ['*']) {
         const ref: Ref = ['x', specifier, imported, line, column, null, 'i']
@@ -205,7 +205,9 @@ class CanonPass implements Sink {
     const fx: Effects = {}
     if (this.writes.size > 0) fx.w = [...this.writes]
     if (this.global) fx.g = 1
+    if (this.passed.size > 0) fx.a = [...this.passed]
     if (this.loadWrites.size > 0) fx.lw = [...this.loadWrites]
+    if (this.loadPassed.size > 0) fx.la = [...this.loadPassed]
     if (this.loadRefs.size > 0) fx.lr = [...this.loadRefs]
     if (this.loadGlobal) fx.lg = 1
     return fx
@@ -230,7 +232,7 @@ class CanonPass implements Sink {
     }
     if (d.kind === 'require') {
       if (this.isRequire(r)) {
-        if (d.load) this.requests.push([d.specifier, d.ref[3] as number, d.ref[4] as number, 'r', 0])
+        this.requests.push([d.specifier, d.ref[3] as number, d.ref[4] as number, 'r', 0])
         return `require\n${this.slotToken(d.ref, d.load)}`
       }
       return `CallExpression\n_\n${typeof r === 'string' ? r : this.slotToken(r.ref, d.load)}\n[1\ns${JSON.stringify(d.specifier)}\n)`
@@ -272,6 +274,19 @@ class CanonPass implements Sink {
     return r.startsWith('G:') ? { global: r } : { local: r }
   }
 
+  /**
+   * A binding passed to a call: the callee may change the object it holds. Recorded apart, since
+   * it counts only for data (a function passed as a callback is not changed by being called).
+   */
+  private noteArgument(t: Target, load: boolean): void {
+    if (t.slot === undefined) return
+    this.passed.add(t.slot)
+    if (load) this.loadPassed.add(t.slot)
+  }
+
+  private passed = new Set<number>()
+  private loadPassed = new Set<number>()
+
   /** Records a write; `reassign`: the binding itself is assigned, not an object it holds. */
   private noteWrite(t: Target, load: boolean, reassign: boolean): void {
     if (t.local !== undefined) {
@@ -312,14 +327,16 @@ class CanonPass implements Sink {
         return
       }
     }
-    else if (site.method !== undefined && !isReadOnlyMethod(site.method)) {
+    else if (site.method !== undefined) {
+      // `xs.map(f)`, `s.replace(re, …)`: a read-only built-in method changes neither its receiver nor its arguments.
+      if (isReadOnlyMethod(site.method)) return
       this.noteWrite(callee, load, false)
     }
     if (!args) return
     // A binding passed to a call may be changed by it; a global passed along is not counted (`f(process.argv)`).
     for (const a of site.args) {
       const t = this.resolveRoot(a, scope)
-      if (t.global === undefined) this.noteWrite(t, load, false)
+      if (t.global === undefined) this.noteArgument(t, load)
     }
   }
 

@@ -59,7 +59,7 @@ const READ_ONLY_METHODS = new Set([
   'charCodeAt', 'codePointAt', 'startsWith', 'endsWith', 'padStart', 'padEnd', 'repeat', 'replace', 'replaceAll',
   'match', 'matchAll', 'search', 'substring', 'substr', 'normalize', 'localeCompare', 'reduce', 'reduceRight',
   'forEach', 'flat', 'flatMap', 'toSorted', 'toReversed', 'toSpliced', 'with', 'valueOf', 'then', 'catch', 'finally',
-  'test', 'exec', 'getTime', 'toISOString', 'toJSON', 'hasOwnProperty', 'isPrototypeOf', 'propertyIsEnumerable',
+  'test', 'exec', 'bind', 'call', 'apply', 'getTime', 'toISOString', 'toJSON', 'hasOwnProperty', 'isPrototypeOf', 'propertyIsEnumerable',
 ])
 
 /** How a call on a global behaves: `pure` changes nothing, `arguments` changes its arguments, `global` may change anything. */

@@ -245,8 +245,10 @@ function shiftEffects(fx: Effects | undefined, by: number): Effects | undefined 
   const shift = (a?: number[]): number[] | undefined => a?.map(i => i + by)
   const out: Effects = {}
   if (fx.w) out.w = shift(fx.w)
+  if (fx.a) out.a = shift(fx.a)
   if (fx.g) out.g = 1
   if (fx.lw) out.lw = shift(fx.lw)
+  if (fx.la) out.la = shift(fx.la)
   if (fx.lr) out.lr = shift(fx.lr)
   if (fx.lg) out.lg = 1
   return out
@@ -259,9 +261,13 @@ function mergeEffects(a: Effects | undefined, b: Effects | undefined): Effects |
   const out: Effects = {}
   const w = cat(a.w, b.w)
   if (w) out.w = w
+  const passed = cat(a.a, b.a)
+  if (passed) out.a = passed
   if (a.g || b.g) out.g = 1
   const lw = cat(a.lw, b.lw)
   if (lw) out.lw = lw
+  const la = cat(a.la, b.la)
+  if (la) out.la = la
   const lr = cat(a.lr, b.lr)
   if (lr) out.lr = lr
   if (a.lg || b.lg) out.lg = 1
@@ -290,8 +296,10 @@ function combine(parts: Part[], line: number): NameInfo {
 function statementEffects(canon: Canon): Effects {
   const fx: Effects = {}
   if (canon.effects.w) fx.w = canon.effects.w
+  if (canon.effects.a) fx.a = canon.effects.a
   if (canon.effects.g) fx.g = 1
   if (canon.effects.w) fx.lw = canon.effects.w
+  if (canon.effects.a) fx.la = canon.effects.a
   if (canon.slots.length > 0) fx.lr = canon.slots.map((_, i) => i)
   if (canon.effects.g) fx.lg = 1
   return fx
@@ -351,7 +359,7 @@ export function analyzeProgram(program: Node, lines: LineIndex, esm: boolean, so
   collector.effects.forEach((stmt, i) => {
     const canon = canonicalize(stmt, 'stmt', 'effect', scope, lines, warnings)
     // `require('x')` on its own runs a module for its effects.
-    for (const r of canon.requests) loads.push(isBareRequire(stmt) ? [r[0], r[1], r[2], r[3], 1] : r)
+    for (const r of canon.requests) loads.push(isBareRequire(stmt) && r[0] === bareRequireSpecifier(stmt) ? [r[0], r[1], r[2], r[3], 1] : r)
     const part: Part = { hash: canon.hash, slots: canon.slots, effects: statementEffects(canon), location: canon.location, jsx: canon.jsx }
     effectParts.push(part)
     effectUnits.push(combine([part], lines.position(stmt.start).line))
@@ -371,4 +379,8 @@ export function analyzeProgram(program: Node, lines: LineIndex, esm: boolean, so
 function isBareRequire(stmt: Node): boolean {
   const e = stmt.type === 'ExpressionStatement' ? stmt.expression : undefined
   return e?.type === 'CallExpression' && e.callee.type === 'Identifier' && e.arguments.length === 1
+}
+
+function bareRequireSpecifier(stmt: Node): unknown {
+  return stmt.expression.arguments[0]?.value
 }

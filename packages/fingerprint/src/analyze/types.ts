@@ -19,8 +19,11 @@ export type LoadKind = 'i' | 'r'
  */
 export interface Effects {
   w?: number[]
+  /** Slots passed to calls: changed only if they hold data (not a function or class). */
+  a?: number[]
   g?: 1
   lw?: number[]
+  la?: number[]
   lr?: number[]
   lg?: 1
 }
