@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Opt-in long run of the crash torture of tests/reliability-crash.test.ts (issue 6).
 //   node scripts/torture.mjs [--minutes 5] [--workers 6] [--keys 32] [--seed 1] [--secret S --poisoners 1]
+//                            [--attacks all | truncate,flip,swap,copy,sparse,fifo,link]
 // Needs a built runtime (pnpm --filter smart-cache build). Prints the counts as JSON; exits 1 if a
 // wrong value was served, a worker died on its own, or orphaned temp files survived the next writer.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
@@ -17,6 +18,7 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '1' },
     secret: { type: 'string', default: '' },
     poisoners: { type: 'string', default: '0' },
+    attacks: { type: 'string', default: 'truncate,flip' },
     keep: { type: 'boolean', default: false },
   },
 })
@@ -33,11 +35,12 @@ try {
     seed: Number(values.seed),
     secret: values.secret,
     poisoners: Number(values.poisoners),
+    attacks: values.attacks === 'all' ? ['truncate', 'flip', 'swap', 'copy', 'sparse', 'fifo', 'link'] : values.attacks.split(','),
     durationMs: Number(values.minutes) * 60_000,
     log: (line) => console.error(`[smart-cache torture] ${line}`),
   })
-  console.log(JSON.stringify({ command: `node scripts/torture.mjs --minutes ${values.minutes} --workers ${values.workers} --keys ${values.keys} --seed ${values.seed}${values.secret ? ' --secret *** --poisoners ' + values.poisoners : ''}`, seconds: Math.round((Date.now() - started) / 1000), ...counts }, null, 2))
-  process.exitCode = counts.wrongValues === 0 && counts.crashes === 0 && counts.tempFilesAfterNextWriter === 0 ? 0 : 1
+  console.log(JSON.stringify({ command: `node scripts/torture.mjs --minutes ${values.minutes} --workers ${values.workers} --keys ${values.keys} --seed ${values.seed}${values.secret ? ' --secret *** --poisoners ' + values.poisoners : ''} --attacks ${values.attacks}`, seconds: Math.round((Date.now() - started) / 1000), ...counts }, null, 2))
+  process.exitCode = counts.wrongValues === 0 && counts.crashes === 0 && counts.hangs === 0 && counts.decoyIntact && counts.tempFilesAfterNextWriter === 0 ? 0 : 1
 } finally {
   if (!values.keep) rmSync(workDir, { recursive: true, force: true })
 }

@@ -28,6 +28,26 @@ describe('reliability: SIGKILL mid-write and in-place corruption of the filesyst
     expect(counts.tempFilesAfterNextWriter).toBe(0)
   })
 
+  it('hostile store (issue 12): entries swapped, copied, replaced by 3 GiB sparse files, FIFOs and links; fn.clear() through a linked folder', async () => {
+    const hostile = createTempProject('reliability-crash-hostile')
+    try {
+      const lines: string[] = []
+      const attacks = ['truncate', 'flip', 'swap', 'copy', 'sparse', 'fifo', 'link'] as const
+      const counts = await runCrashTorture({ workDir: hostile.dir, workers: 3, durationMs: 12_000, keys: 16, corruptEveryMs: 150, seed: 12, attacks: [...attacks], log: (l: string) => lines.push(l) })
+      console.log(`[reliability] hostile-store torture (vitest run tests/reliability-crash.test.ts; node scripts/torture.mjs --attacks all): ${JSON.stringify(counts)}`)
+      expect(lines).toEqual([])
+      expect(counts.wrongValues).toBe(0)
+      expect(counts.crashes).toBe(0) // a 3 GiB entry aborted Node before issue 12
+      expect(counts.hangs).toBe(0) // a FIFO blocked the verifier forever before issue 12
+      expect(counts.decoyIntact).toBe(true) // fn.clear() through a linked folder deleted it before issue 12
+      for (const kind of attacks) expect(counts.attacks[kind], kind).toBeGreaterThan(0)
+      expect(counts.entriesChecked).toBe(16)
+      expect(counts.tempFilesAfterNextWriter).toBe(0)
+    } finally {
+      hostile.remove()
+    }
+  })
+
   it('signed store: a writer without the secret overwrites every key with wrong values the whole time; none is ever served', async () => {
     const poisoned = createTempProject('reliability-crash-signed')
     try {

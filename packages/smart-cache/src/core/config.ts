@@ -1,4 +1,5 @@
 import { createStorage, type Driver, type Storage } from 'unstorage'
+import { quietRedisErrors } from './quiet-redis.ts'
 import type { SecurityOptions } from './security.ts'
 
 /** `SMART_CACHE` / `options.mode`: `off` bypasses the cache, `readonly` never writes, `refresh` recomputes and overwrites. */
@@ -74,9 +75,11 @@ function checkMode(mode: CacheMode, where: string): CacheMode {
   return mode
 }
 
-/** Accepts an unstorage instance or a bare driver. */
+/** Accepts an unstorage instance or a bare driver (a Redis client gets a silent 'error' listener: failures are reported once by the runtime). */
 export function toStorage(storage: Storage | Driver): Storage {
-  return typeof (storage as Storage).getItemRaw === 'function' && typeof (storage as Storage).mount === 'function'
-    ? (storage as Storage)
-    : createStorage({ driver: storage as Driver })
+  const instance =
+    typeof (storage as Storage).getItemRaw === 'function' && typeof (storage as Storage).mount === 'function'
+      ? (storage as Storage)
+      : createStorage({ driver: storage as Driver })
+  return quietRedisErrors(instance)
 }
