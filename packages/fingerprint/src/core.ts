@@ -55,7 +55,7 @@ export class Core {
     const snapshot = new Snapshot(snapshotFile)
     if (!snapshot.exists()) this.pool.prepareInline()
     this.store = new FileStore(this.root, this.pool, snapshot, (rel, a) => {
-      for (const w of a.warnings) this.warn('untracked-dynamic-import', `${rel}:${w.line}:${w.column}: ${w.message}`, rel, w.line, w.column)
+      for (const w of a.warnings) this.warn(w.code ?? 'untracked-dynamic-import', `${rel}:${w.line}:${w.column}: ${w.message}`, rel, w.line, w.column)
     })
     this.linker = new Linker(this.root, this.store, this.resolver, this.warn)
     this.graph = new Graph(this.linker)

@@ -137,6 +137,31 @@ function findPatches(root: string): Map<string, string> {
     for (const [spec, file] of Object.entries(pkg.pnpm?.patchedDependencies ?? {})) out.set(spec, join(root, file))
   }
   catch {}
+  for (const [spec, file] of workspacePatches(root)) out.set(spec, join(root, file))
+  return out
+}
+
+/** `patchedDependencies` of pnpm-workspace.yaml (pnpm 10): `  name@version: patches/file.patch` lines. */
+function workspacePatches(root: string): Array<[string, string]> {
+  let text: string
+  try {
+    text = readFileSync(join(root, 'pnpm-workspace.yaml'), 'utf8')
+  }
+  catch {
+    return []
+  }
+  const out: Array<[string, string]> = []
+  let inside = false
+  for (const line of text.split(/\r?\n/)) {
+    if (/^patchedDependencies:\s*$/.test(line)) {
+      inside = true
+      continue
+    }
+    if (!inside || line.trim() === '' || line.trimStart().startsWith('#')) continue
+    if (!/^\s/.test(line)) break
+    const m = /^\s+['"]?([^'":]+(?::[^'"]*)?)['"]?\s*:\s*['"]?([^'"#]+?)['"]?\s*(?:#.*)?$/.exec(line)
+    if (m) out.push([m[1]!.trim(), m[2]!.trim()])
+  }
   return out
 }
 

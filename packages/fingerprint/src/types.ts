@@ -73,7 +73,7 @@ export interface ExplainNode {
 
 /** Something the engine could not follow; the fingerprint is still computed (coarser, never wrong). */
 export interface EngineWarning {
-  /** `unresolved-import`, `missing-export`, `untracked-dynamic-import`. */
+  /** `unresolved-import`, `missing-export`, `untracked-dynamic-import`, `cross-module-write`. */
   code: string
   /** Complete message: `[smart-cache] file:line:col …` with the fix. */
   message: string

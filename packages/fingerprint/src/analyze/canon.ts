@@ -75,7 +75,6 @@ class CanonPass implements Sink {
   private deferDepth = 0
   private writes = new Set<number>()
   private loadWrites = new Set<number>()
-  private loadRefs = new Set<number>()
   private global = false
   private loadGlobal = false
   private writtenLocals = new Set<string>()
@@ -208,7 +207,8 @@ class CanonPass implements Sink {
     if (this.passed.size > 0) fx.a = [...this.passed]
     if (this.loadWrites.size > 0) fx.lw = [...this.loadWrites]
     if (this.loadPassed.size > 0) fx.la = [...this.loadPassed]
-    if (this.loadRefs.size > 0) fx.lr = [...this.loadRefs]
+    if (this.loadRuns.size > 0) fx.lr = [...this.loadRuns]
+    if (this.runs.size > 0) fx.r = [...this.runs]
     if (this.loadGlobal) fx.lg = 1
     return fx
   }
@@ -285,6 +285,15 @@ class CanonPass implements Sink {
   }
 
   private passed = new Set<number>()
+  /** Slots whose code a call may run: callees, receivers and arguments (a callback may be called). */
+  private runs = new Set<number>()
+  private loadRuns = new Set<number>()
+
+  private noteRun(t: Target, load: boolean): void {
+    if (t.slot === undefined) return
+    this.runs.add(t.slot)
+    if (load) this.loadRuns.add(t.slot)
+  }
   private loadPassed = new Set<number>()
 
   /** Records a write; `reassign`: the binding itself is assigned, not an object it holds. */
@@ -314,6 +323,9 @@ class CanonPass implements Sink {
    */
   private fillCall(site: CallSite, scope: Scope, load: boolean): void {
     const callee = site.callee ? this.resolveRoot(site.callee, scope) : {}
+    this.noteRun(callee, load)
+    if (site.render) return
+    for (const a of site.args) this.noteRun(this.resolveRoot(a, scope), load)
     let args = true
     if (callee.global !== undefined) {
       if (MODULE_WRAPPER_GLOBALS.has(callee.global)) return
@@ -375,9 +387,7 @@ class CanonPass implements Sink {
   }
 
   private slotToken(ref: Ref, load: boolean): string {
-    const i = this.slot(ref)
-    if (load) this.loadRefs.add(i)
-    return `S${i}`
+    return `S${this.slot(ref)}`
   }
 
   private slot(ref: Ref): number {

@@ -74,7 +74,7 @@ export function globalCall(name: string, method: string | undefined, isNew: bool
   if (PURE_NAMESPACES.has(name)) return 'pure'
   if (Object.hasOwn(PURE_METHODS, name) && PURE_METHODS[name]!.has(method)) return 'pure'
   if (Object.hasOwn(ARGUMENT_METHODS, name) && ARGUMENT_METHODS[name]!.has(method)) return 'arguments'
-  return 'global'
+  return isReadOnlyMethod(method) ? 'pure' : 'global'
 }
 
 /** Whether calling `method` on a built-in value leaves that value as it was. */
@@ -85,8 +85,11 @@ export function isReadOnlyMethod(method: string | undefined): boolean {
 /** Globals that stand for where the module is. */
 export const LOCATION_GLOBALS = new Set(['G:__dirname', 'G:__filename'])
 
-/** Globals of CommonJS's module wrapper: writing them changes the module's exports, not global state. */
-export const MODULE_WRAPPER_GLOBALS = new Set(['G:exports', 'G:module', 'G:require'])
+/**
+ * Names that look global but are not shared state: CommonJS's module wrapper (writing them
+ * changes the module's exports) and a function's own `arguments`.
+ */
+export const MODULE_WRAPPER_GLOBALS = new Set(['G:exports', 'G:module', 'G:require', 'G:arguments'])
 
 /** Global properties a program sets but does not compute with (`process.exitCode = 1`). */
 const WRITE_ONLY: Record<string, Set<string>> = {

@@ -3,7 +3,7 @@ import { blake3 } from '../hash.ts'
 import { type Canon, canonicalize, type ModuleScope } from './canon.ts'
 import type { LineIndex } from './lines.ts'
 import { type AnalysisWarning, DEFAULT_LOCAL, type Effects, type ExportInfo, type FileAnalysis, type ImportInfo, type JsxPragma, type LoadRequest, type NameInfo, type Ref } from './types.ts'
-import { isDeferredValue, isErased, moduleDeclarationName } from './walk.ts'
+import { isDeferredValue, isErased, moduleDeclarationName, staticKey } from './walk.ts'
 
 type Node = any
 
@@ -171,11 +171,30 @@ class ModuleCollector {
 
   /** `exports.x = …` / `module.exports.x = …`: the CommonJS export `x`, a binding of its own. */
   private commonjsExport(node: Node): boolean {
+    if (this.commonjsExportObject(node)) return true
     const name = commonjsExportName(node)
     if (name === undefined) return false
     const local = `exports.${name}`
     this.exports[name] = ['local', local]
     this.units.push({ node: node.expression.right, role: 'stmt', prefix: 'cjs-export', names: [local], start: node.start, alias: !isDeferredValue(node.expression.right) })
+    return true
+  }
+
+  /** `module.exports = { a, b: () => … }`: each property with a static key is the CommonJS export of that name. */
+  private commonjsExportObject(node: Node): boolean {
+    const e = node.type === 'ExpressionStatement' ? node.expression : undefined
+    if (e?.type !== 'AssignmentExpression' || e.operator !== '=' || !isModuleExports(e.left) || e.right.type !== 'ObjectExpression') return false
+    const props: Array<[string, Node]> = []
+    for (const p of e.right.properties) {
+      const key = p.type === 'Property' && p.kind === 'init' ? staticKey(p.key, p.computed) : undefined
+      if (key === undefined) return false
+      props.push([key, p.value])
+    }
+    for (const [key, value] of props) {
+      const local = `exports.${key}`
+      this.exports[key] = ['local', local]
+      this.units.push({ node: value, role: 'stmt', prefix: 'cjs-export', names: [local], start: node.start, alias: !isDeferredValue(value) })
+    }
     return true
   }
 
@@ -208,6 +227,10 @@ class ModuleCollector {
     }
     return false
   }
+}
+
+function isModuleExports(n: Node): boolean {
+  return n.type === 'MemberExpression' && !n.computed && n.object.type === 'Identifier' && n.object.name === 'module' && n.property.name === 'exports'
 }
 
 /** The name `x` of a top-level `exports.x = …` or `module.exports.x = …`. */
@@ -300,7 +323,7 @@ function statementEffects(canon: Canon): Effects {
   if (canon.effects.g) fx.g = 1
   if (canon.effects.w) fx.lw = canon.effects.w
   if (canon.effects.a) fx.la = canon.effects.a
-  if (canon.slots.length > 0) fx.lr = canon.slots.map((_, i) => i)
+  if (canon.effects.r) fx.lr = canon.effects.r
   if (canon.effects.g) fx.lg = 1
   return fx
 }
@@ -346,7 +369,8 @@ export function analyzeProgram(program: Node, lines: LineIndex, esm: boolean, so
   for (const unit of collector.units) {
     const canon: Canon = canonicalize(unit.node, unit.role, unit.prefix, scope, lines, warnings)
     for (const r of canon.requests) loads.push(r)
-    const part: Part = { hash: canon.hash, slots: canon.slots, effects: canon.effects, location: canon.location, jsx: canon.jsx, alias: unit.alias }
+    const { r: _runs, ...effects } = canon.effects
+    const part: Part = { hash: canon.hash, slots: canon.slots, effects, location: canon.location, jsx: canon.jsx, alias: unit.alias }
     if (canon.patternNames.length === 0) {
       for (const name of unit.names) add(name, part, unit.start)
       continue
@@ -361,6 +385,7 @@ export function analyzeProgram(program: Node, lines: LineIndex, esm: boolean, so
     // `require('x')` on its own runs a module for its effects.
     for (const r of canon.requests) loads.push(isBareRequire(stmt) && r[0] === bareRequireSpecifier(stmt) ? [r[0], r[1], r[2], r[3], 1] : r)
     const part: Part = { hash: canon.hash, slots: canon.slots, effects: statementEffects(canon), location: canon.location, jsx: canon.jsx }
+    warnCrossModuleWrites(stmt, canon, lines, warnings)
     effectParts.push(part)
     effectUnits.push(combine([part], lines.position(stmt.start).line))
     // `if (x) { var y = 1 }` at the top level declares the module binding `y`.
@@ -383,4 +408,27 @@ function isBareRequire(stmt: Node): boolean {
 
 function bareRequireSpecifier(stmt: Node): unknown {
   return stmt.expression.arguments[0]?.value
+}
+
+/**
+ * Top-level code that changes an object of another module of the project (`limits.max = 10`)
+ * counts for a cached function only when this module is loaded with it (imported by the
+ * function's module or by what it imports): from anywhere else the engine cannot see it.
+ */
+function warnCrossModuleWrites(stmt: Node, canon: Canon, lines: LineIndex, warnings: AnalysisWarning[]): void {
+  const seen = new Set<string>()
+  for (const i of canon.effects.w ?? []) {
+    const ref = canon.slots[i]!
+    if (ref[0] !== 'x' || !/^\.\.?\//.test(ref[1])) continue
+    const what = `'${ref[2] === '*' ? ref[5] ?? ref[1] : ref[2]}' of '${ref[1]}'`
+    if (seen.has(what)) continue
+    seen.add(what)
+    const { line, column } = lines.position(stmt.start)
+    warnings.push({
+      code: 'cross-module-write',
+      line,
+      column,
+      message: `top-level code changes ${what}. A cached function that reads it counts this change only when this module is loaded with it (imported by the function's module or by what that imports); elsewhere it is not seen. Move the setup into the module that owns the object, or import this module where the cached function is.`,
+    })
+  }
 }

@@ -24,6 +24,8 @@ export interface Effects {
   g?: 1
   lw?: number[]
   la?: number[]
+  /** Slots whose code may run anywhere in the unit (callees, receivers, arguments); not stored. */
+  r?: number[]
   lr?: number[]
   lg?: 1
 }
@@ -60,6 +62,8 @@ export type ImportInfo = [string, string, number, number, LoadKind?]
 export type ExportInfo = ['local', string] | ['re', string, string, number, number]
 
 export interface AnalysisWarning {
+  /** `untracked-dynamic-import` when absent. */
+  code?: string
   message: string
   line: number
   column: number

@@ -26,6 +26,8 @@ export interface CallSite {
   method?: string
   /** The method is called on the root itself (`a.c()`, not `a.b.c()`). */
   direct: boolean
+  /** A JSX element: its component runs when it renders, and nothing else is known. */
+  render?: true
   isNew: boolean
   /** What each argument starts from: a binding passed to a call may be changed by it. */
   args: Root[]
@@ -533,6 +535,8 @@ export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
       case 'AssignmentExpression':
         sink.open(type)
         sink.scalar(node.operator)
+        // `f = () => …` names the function `f`.
+        if (node.left.type === 'Identifier' && node.operator !== '+=' && takesName(node.right)) sink.scalar(`name:${node.left.name}`)
         visit(node.left, Role.Assign)
         visit(node.right)
         push(null, T.Close)
@@ -663,13 +667,17 @@ export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
         push(null, T.Close)
         return
       }
-      case 'JSXOpeningElement':
+      case 'JSXOpeningElement': {
+        // A component is called when the element renders: like a callback passed along.
+        const component = jsxRoot(node.name)
+        if (component) sink.call({ callee: component, isNew: false, args: [], direct: true, render: true })
         sink.open(type)
         sink.scalar(node.selfClosing ? '/' : '')
         visit(node.name, Role.JsxName)
         listOf(node.attributes)
         push(null, T.Close)
         return
+      }
       case 'JSXClosingElement':
         sink.scalar('</>')
         return
@@ -714,6 +722,15 @@ export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
     for (const k of plan.children) visit(node[k])
     push(null, T.Close)
   }
+}
+
+/** The binding a JSX element name refers to (`Foo` in `<Foo>`, `icons` in `<icons.Star>`); none for `<div>`. */
+function jsxRoot(name: Node): Root | undefined {
+  let n = name
+  while (n.type === 'JSXMemberExpression') n = n.object
+  if (n.type !== 'JSXIdentifier' || n.name === 'this') return undefined
+  if (n === name && !/^[A-Z_$]/.test(n.name)) return undefined
+  return { ident: n }
 }
 
 /** The keys of an object pattern, when all are static and there is no rest element. */
