@@ -1,6 +1,7 @@
 // The conformance case sets: the repository's own (`test/cases/<set>/<case>/`, always there) and the
 // shared ones (`<repo root>/../shared/conformance/<set>/`, only beside a checkout and in CI).
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import { existsSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 
 export interface Case {
@@ -9,6 +10,8 @@ export interface Case {
   expect: 'same' | 'changed'
   target: string
   why: string
+  /** Repository soundness cases only: the class of the rule the case checks (the README table's groups). */
+  class?: string
   /** Repository cases only: a function expression `(target) => value` that the differential check runs. */
   probe?: string
 }
@@ -55,6 +58,51 @@ export function sharedSets(): CaseSet[] | undefined {
   if (!isDir(sharedCasesDir)) return undefined
   return SHARED_SETS.filter(name => isDir(join(sharedCasesDir, name)))
     .map(name => ({ label: `shared/${name}`, dir: join(sharedCasesDir, name), cases: readCases(join(sharedCasesDir, name)) }))
+}
+
+/** Digest of a folder's tree: every relative path with its bytes (a link with its target). */
+export function folderDigest(dir: string): string {
+  const hash = createHash('sha256')
+  const walk = (rel: string): void => {
+    for (const e of readdirSync(join(dir, rel), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const path = rel ? `${rel}/${e.name}` : e.name
+      if (e.isDirectory()) {
+        hash.update(`d ${path}\0`)
+        walk(path)
+      }
+      else {
+        hash.update(`${e.isSymbolicLink() ? 'l' : 'f'} ${path}\0`)
+        hash.update(e.isSymbolicLink() ? readlinkSync(join(dir, path)) : readFileSync(join(dir, path)))
+        hash.update('\0')
+      }
+    }
+  }
+  walk('')
+  return hash.digest('hex')
+}
+
+/** Whether the repository's set of the same name holds `c` with the same name and content. */
+function ownCopy(set: CaseSet, c: Case, own: CaseSet[]): boolean {
+  const mine = own.find(o => o.label === set.label.replace(/^shared\//, 'own/'))
+  if (!mine?.cases.some(m => m.name === c.name)) return false
+  return folderDigest(join(mine.dir, c.name)) === folderDigest(join(set.dir, c.name))
+}
+
+/**
+ * The shared sets without the cases the repository holds a byte-identical copy of (those run once,
+ * as the repository's); a shared case that differs from the repository's copy still runs.
+ */
+export function withoutOwnCopies(shared: CaseSet[], own: CaseSet[]): { sets: CaseSet[], skipped: string[] } {
+  const skipped: string[] = []
+  const sets = shared.map(set => ({
+    ...set,
+    cases: set.cases.filter((c) => {
+      const copy = ownCopy(set, c, own)
+      if (copy) skipped.push(`${set.label}/${c.name}`)
+      return !copy
+    }),
+  }))
+  return { sets, skipped }
 }
 
 /** One line for the log: whether the shared cases run, and how many. */
