@@ -112,7 +112,7 @@ async function measureVersion(createFingerprinter, history, version) {
 }
 
 function compare(a, b) {
-  const t = { exports: 0, changed: 0, unchanged: 0, stale: 0, spurious: 0, errors: 0, added: 0, removed: 0, firstError: undefined, staleNames: [] }
+  const t = { exports: 0, changed: 0, unchanged: 0, stale: 0, spurious: 0, errors: 0, added: 0, removed: 0, firstError: undefined, staleNames: [], spuriousNames: [] }
   for (const name of b.keys()) if (!a.has(name)) t.added++
   for (const [name, x] of a) {
     const y = b.get(name)
@@ -133,7 +133,10 @@ function compare(a, b) {
       t.stale++
       t.staleNames.push(name)
     }
-    if (!bundleDiffers && x.hash !== y.hash) t.spurious++
+    if (!bundleDiffers && x.hash !== y.hash) {
+      t.spurious++
+      t.spuriousNames.push(name)
+    }
   }
   return t
 }
@@ -156,6 +159,7 @@ async function main() {
       console.log(line(`${history.name} ${history.versions[i - 1]} → ${history.versions[i]}`, t))
       if (t.firstError) console.log(`${''.padEnd(34)} first error: ${t.firstError.slice(0, 200)}`)
       if (t.stale > 0) console.log(`${''.padEnd(34)} stale: ${t.staleNames.slice(0, 10).join(', ')}${t.stale > 10 ? ', …' : ''}`)
+      if (t.spurious > 0) console.log(`${''.padEnd(34)} spurious: ${t.spuriousNames.slice(0, 10).join(', ')}${t.spurious > 10 ? ', …' : ''}`)
       for (const k of Object.keys(total)) total[k] += t[k]
       previous = current
     }

@@ -71,6 +71,12 @@ const enum Role { Expr, Var, Let, Param, Assign, Root, Tagged, JsxName, Enum, Js
 /** Control entries on the task stack (visits carry a Role >= 0). */
 const enum T { Close = -1, Exit = -2, Enter = -3, EnterFn = -4, Scalar = -5, Defer = -6, Undefer = -7, LabelPop = -8, PrivatePop = -9 }
 
+/** Built-in methods that call the function they receive before returning. */
+const CALLS_AT_ONCE = new Set([
+  'forEach', 'map', 'filter', 'reduce', 'reduceRight', 'some', 'every', 'find', 'findIndex', 'findLast',
+  'findLastIndex', 'flatMap', 'sort', 'toSorted', 'replace', 'replaceAll', 'from', 'fromAsync', 'then', 'catch', 'finally',
+])
+
 /** `import.meta.<key>` that does not depend on where the module is. */
 const META_NOT_LOCATION = new Set(['env', 'hot', 'glob', 'globEager', 'webpackHot', 'webpackContext', 'vitest', 'main'])
 
@@ -656,7 +662,19 @@ export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
           const spec = staticSpecifier(node.arguments[0])
           if (spec !== undefined && sink.moduleRequest(node, spec, 'require')) return
         }
-        break
+        sink.open(type)
+        sink.scalar(String(node.optional))
+        visit(node.callee)
+        // In a declaration's value, a function passed to a call (`const f = curry(function …)`,
+        // `memoize(() => …)`) runs later, unless a built-in that calls it at once receives it.
+        const later = rootRole === 'root' && !CALLS_AT_ONCE.has(methodName(node.callee) ?? '')
+        scalar(`[${node.arguments.length}`)
+        for (const a of node.arguments) {
+          if (later && isDeferredValue(a)) deferred(a)
+          else visit(a)
+        }
+        push(null, T.Close)
+        return
       }
       case 'JSXElement': case 'JSXFragment': {
         sink.jsx(type === 'JSXFragment')
