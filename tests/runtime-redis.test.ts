@@ -54,7 +54,7 @@ describe('runtime: a cache shared through a real redis-server', () => {
     expect(await double(21)).toBe(42)
     expect(await double(5)).toBe(10)
     expect(computed).toBe(3)
-    expect(double.stats.errors).toBeGreaterThanOrEqual(2)
+    expect(double.stats.errors).toBe(1) // then the store is skipped until a background probe reaches it (core/breaker.ts)
     expect(warn.mock.calls.filter(([m]) => String(m).includes('[smart-cache] storage'))).toHaveLength(1)
     warn.mockRestore()
     await storage.dispose()

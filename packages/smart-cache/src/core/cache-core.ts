@@ -8,6 +8,7 @@ import { describeDefaultStorage, getDefaultStorage } from './defaults.ts'
 import { FLAG_ERROR, OutdatedEntryError, SignatureError, openEnvelope, sealEnvelope } from './envelope.ts'
 import { checkMaxEntrySize, DEFAULT_MAX_ENTRY_SIZE, oversizedMessage } from './limits.ts'
 import { readBounded, type BoundedItem } from './bounded-read.ts'
+import { breakerOf } from './breaker.ts'
 import { envSecret, resolveSecurity, type Security } from './security.ts'
 import { driverName, syncReaderOf, type SyncReader } from './sync-read.ts'
 import { entryKey, fingerprintBase, parseEntryKey } from './layout.ts'
@@ -356,24 +357,32 @@ export class CacheCore {
     const createdAt = Date.now()
     r.memory?.set(key.memory, { value, error, createdAt, promised })
     if (!r.storage || r.mode === 'readonly') return
+    const breaker = breakerOf(r.storage, r.timeout)
+    if (breaker.open) return // the store failed lately: skipped until a background probe succeeds
     const storeKey = entryKey(this.fingerprint, key.hash())
     const bytes = sealEnvelope({ id: this.id, fingerprint: this.fingerprint }, payload, { key: storeKey, signer: r.security.signer, flags: (error ? FLAG_ERROR : 0) | (promised ? FLAG_PROMISE : 0), createdAt })
     if (bytes.length > r.security.maxEntrySize) return this.oversized('write', storeKey, bytes.length, r)
     try {
       await withTimeout(r.storage.setItemRaw(storeKey, bytes), r.timeout, storeKey)
+      breaker.success()
       this.stats.bytesWritten += bytes.length
     } catch (failure) {
+      breaker.failure()
       this.storageFailed('write', storeKey, failure)
     }
   }
 
   private async read(r: Resolved, key: ArgsKey): Promise<Found | undefined> {
     if (!r.storage) return undefined
+    const breaker = breakerOf(r.storage, r.timeout)
+    if (breaker.open) return undefined // the store failed lately: skipped until a background probe succeeds
     const storeKey = entryKey(this.fingerprint, key.hash())
     let item: BoundedItem
     try {
       item = await withTimeout(readBounded(r.storage, storeKey, r.security.maxEntrySize), r.timeout, storeKey)
+      breaker.success()
     } catch (error) {
+      breaker.failure()
       this.storageFailed('read', storeKey, error)
       return undefined
     }
@@ -420,7 +429,7 @@ export class CacheCore {
 
   private storageFailed(op: string, storeKey: string, error: unknown): void {
     this.stats.errors++
-    warnOnce('storage-failure', `[smart-cache] storage ${op} failed for ${this.id} (key ${storeKey}): ${message(error)}. Results stay correct (computed); further failures are only counted in .stats.errors. Fix: check the storage (${this.options.storage ? 'options.storage' : describeDefaultStorage()}), or set SMART_CACHE=off.`)
+    warnOnce('storage-failure', `[smart-cache] storage ${op} failed for ${this.id} (key ${storeKey}): ${message(error)}. Results stay correct (computed); a store other than the local folder is then skipped until a background probe reaches it again, and further failures are only counted in .stats.errors. Fix: check the storage (${this.options.storage ? 'options.storage' : describeDefaultStorage()}), or set SMART_CACHE=off.`)
   }
 }
 
