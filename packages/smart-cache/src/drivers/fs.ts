@@ -2,6 +2,7 @@ import { promises as fsp } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { defineDriver } from 'unstorage'
 import { ensureDirInside, safeKeyPath } from '../storage/safe-key.ts'
+import { createBudget } from './fs-budget.ts'
 import { countTempFiles, removeStaleTempFiles, type TempFiles } from './fs-litter.ts'
 import { readEntryFile } from './fs-read.ts'
 import { sweepTempFiles, tempPathFor, TMP_SUFFIX } from './fs-temp.ts'
@@ -16,6 +17,12 @@ export interface AtomicFsOptions {
    * @default 60_000
    */
   touchAfter?: number | false
+  /**
+   * Disk budget in bytes for the cache entries: after writes, least recently used entries are
+   * removed in the background (never on the caller's path) until they fit. See `fs-budget.ts`.
+   * @default undefined (no budget: run `smart-cache prune --max-size` instead)
+   */
+  maxStoreSize?: number
 }
 
 /** What `getInstance()` of {@link atomicFsDriver} returns: the folder and its temp files of interrupted writes. */
@@ -23,6 +30,8 @@ export interface AtomicFsInstance {
   base: string
   countTempFiles(now?: number): Promise<TempFiles>
   removeStaleTempFiles(now?: number): Promise<{ files: number; bytes: number }>
+  /** One eviction pass of the `maxStoreSize` budget now (0 without a budget); resolves with how many entries it removed. */
+  evictOverBudget(): Promise<number>
 }
 
 /**
@@ -35,6 +44,11 @@ export const atomicFsDriver = defineDriver((options: AtomicFsOptions) => {
   const base = resolve(options.base)
   const touchAfter = options.touchAfter === undefined ? 60_000 : options.touchAfter
   const file = (key: string): string => pathOf(base, key)
+  const budget = options.maxStoreSize === undefined ? undefined : createBudget(base, checkBudget(options.maxStoreSize))
+  const write = async (key: string, value: string | Uint8Array) => {
+    await writeAtomic(base, file(key), value)
+    budget?.afterWrite()
+  }
 
   return {
     name: 'smart-cache-fs',
@@ -44,6 +58,7 @@ export const atomicFsDriver = defineDriver((options: AtomicFsOptions) => {
       base,
       countTempFiles: (now) => countTempFiles(base, now),
       removeStaleTempFiles: (now) => removeStaleTempFiles(base, now),
+      evictOverBudget: () => budget?.evict() ?? Promise.resolve(0),
     }),
     hasItem: async (key) => (await lstatOrNull(file(key))) !== null,
     getItem: async (key, opts) => {
@@ -52,8 +67,8 @@ export const atomicFsDriver = defineDriver((options: AtomicFsOptions) => {
     },
     // `opts.maxSize`: refuse (EntryTooLargeError) instead of reading a larger file; see core/bounded-read.ts.
     getItemRaw: async (key, opts) => readEntryFile(file(key), { maxSize: maxSizeOf(opts), touchAfter }),
-    setItem: (key, value: string) => writeAtomic(base, file(key), value),
-    setItemRaw: (key, value: Uint8Array) => writeAtomic(base, file(key), value),
+    setItem: (key, value: string) => write(key, value),
+    setItemRaw: (key, value: Uint8Array) => write(key, value),
     removeItem: (key) => removeFile(base, file(key)),
     getMeta: async (key) => {
       const stat = await lstatOrNull(file(key))
@@ -74,6 +89,11 @@ export const atomicFsDriver = defineDriver((options: AtomicFsOptions) => {
 
 function pathOf(base: string, key: string): string {
   return safeKeyPath(base, key, TMP_SUFFIX)
+}
+
+function checkBudget(bytes: unknown): number {
+  if (typeof bytes === 'number' && Number.isInteger(bytes) && bytes > 0) return bytes
+  throw new TypeError(`[smart-cache] atomicFsDriver: options.maxStoreSize must be a positive integer number of bytes, got ${String(bytes)}. Fix: e.g. maxStoreSize: 500 * 1024 ** 2 (500 MiB), or leave it out for no budget.`)
 }
 
 function maxSizeOf(opts: unknown): number | undefined {
