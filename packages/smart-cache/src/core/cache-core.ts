@@ -6,7 +6,7 @@ import { checkErrorRecord, decodeValue, encodeValue, fromErrorRecord, toErrorRec
 import { envMode, getGlobalOptions, toStorage, type CacheMode, type SharedOptions } from './config.ts'
 import { describeDefaultStorage, getDefaultStorage } from './defaults.ts'
 import { FLAG_ERROR, OutdatedEntryError, SignatureError, openEnvelope, sealEnvelope } from './envelope.ts'
-import { checkMaxEntrySize, DEFAULT_MAX_ENTRY_SIZE, oversizedMessage } from './limits.ts'
+import { checkMaxEntrySize, DEFAULT_MAX_ENTRY_SIZE, memoryBytes, oversizedMessage, quickSize } from './limits.ts'
 import { readBounded, type BoundedItem } from './bounded-read.ts'
 import { breakerOf } from './breaker.ts'
 import { envSecret, resolveSecurity, type Security } from './security.ts'
@@ -34,6 +34,8 @@ interface Found {
   createdAt: number
   /** The function returned a Promise of `value` (a synchronous call gives it back as one). */
   promised?: boolean
+  /** Encoded bytes, once known: what the memory tier's byte budget counts. */
+  size?: number
 }
 
 /**
@@ -160,7 +162,7 @@ export class CacheCore {
     const r = this.resolved
     if (error && !r?.cacheErrors) return
     const value = error ? toErrorRecord(outcome) : outcome
-    r?.memory?.set(key.memory, { value, error, createdAt: Date.now(), promised })
+    r?.memory?.set(key.memory, { value, error, createdAt: Date.now(), promised, size: quickSize(value) }) // exact once the write encodes it
     const write = new Promise<void>((resolve) => setTimeout(resolve, 0))
       .then(() => this.resolved ?? this.init())
       .then((settledOptions) => this.store(settledOptions, key, value, error, promised))
@@ -263,7 +265,7 @@ export class CacheCore {
     return {
       mode: safeEnvMode() ?? o.mode ?? 'on',
       storage,
-      memory: size === false || !(size >= 1) ? undefined : new LRUCache<string, Found>({ max: Math.floor(size) }),
+      memory: size === false || !(size >= 1) ? undefined : memoryTier(Math.floor(size), memoryBytes(o.memoryBytes, this.id), security.maxEntrySize),
       maxAge: o.maxAge ?? Number.POSITIVE_INFINITY,
       swr: o.swr ?? false,
       cacheErrors: o.cacheErrors ?? false,
@@ -355,7 +357,7 @@ export class CacheCore {
       return
     }
     const createdAt = Date.now()
-    r.memory?.set(key.memory, { value, error, createdAt, promised })
+    r.memory?.set(key.memory, { value, error, createdAt, promised, size: payload.length }) // not kept if over the byte limits
     if (!r.storage || r.mode === 'readonly') return
     const breaker = breakerOf(r.storage, r.timeout)
     if (breaker.open) return // the store failed lately: skipped until a background probe succeeds
@@ -403,7 +405,7 @@ export class CacheCore {
       // A process without cacheErrors never serves an error that one with it stored: a miss, recomputed.
       if (error && !r.cacheErrors) return undefined
       const value = decodeValue(entry.payload)
-      return { value: error ? checkErrorRecord(value) : value, error, createdAt: entry.createdAt, promised: (entry.flags & FLAG_PROMISE) !== 0 }
+      return { value: error ? checkErrorRecord(value) : value, error, createdAt: entry.createdAt, promised: (entry.flags & FLAG_PROMISE) !== 0, size: entry.payload.length }
     } catch (error) {
       if (error instanceof OutdatedEntryError) return undefined // another format version: a plain miss
       this.stats.errors++
@@ -447,6 +449,11 @@ class PrimitiveKey implements ArgsKey {
     this.hex ??= keyArgs(this.id, this.args, this.id, undefined, this.captured).hash()
     return this.hex
   }
+}
+
+/** The memory tier: at most `max` results and `bytes` bytes of them; a result over `bytes` or `maxEntry` is not kept. */
+function memoryTier(max: number, bytes: number, maxEntry: number): LRUCache<string, Found> {
+  return new LRUCache<string, Found>({ max, maxSize: bytes, maxEntrySize: Math.min(bytes, maxEntry), sizeCalculation: (f) => Math.max(1, f.size ?? 1) })
 }
 
 /** A mistyped `SMART_CACHE` must not take the program down: warn once and run uncached. */

@@ -29,6 +29,12 @@ export interface SharedOptions extends SecurityOptions {
    */
   memory?: number | false
   /**
+   * Bytes of results (encoded size) the in-memory tier keeps per function; results larger than
+   * this, or than `maxEntrySize`, are not kept in memory.
+   * @default 33_554_432 (32 MiB)
+   */
+  memoryBytes?: number
+  /**
    * Also cache errors thrown by the function (stored as name, message, stack, code; rethrown as `Error`).
    * @default false
    */

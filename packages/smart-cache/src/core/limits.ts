@@ -43,6 +43,23 @@ export function checkMaxEntrySize(size: unknown, where: string): void {
   }
 }
 
+/** `memoryBytes` default: 32 MiB of results per function in the memory tier. */
+export const DEFAULT_MEMORY_BYTES = 32 * 1024 * 1024
+
+/** `options.memoryBytes`, checked: a positive integer (a `[smart-cache]` TypeError otherwise). */
+export function memoryBytes(bytes: unknown, where: string): number {
+  if (bytes === undefined) return DEFAULT_MEMORY_BYTES
+  if (typeof bytes === 'number' && Number.isInteger(bytes) && bytes > 0) return bytes
+  throw new TypeError(`[smart-cache] ${where}: options.memoryBytes must be a positive integer number of bytes, got ${String(bytes)}. Fix: e.g. memoryBytes: ${DEFAULT_MEMORY_BYTES} (32 MiB, the default), or memory: false for no memory tier.`)
+}
+
+/** The size of a result known without encoding it (strings, binary data), else undefined. */
+export function quickSize(value: unknown): number | undefined {
+  if (typeof value === 'string') return value.length
+  if (value instanceof ArrayBuffer || ArrayBuffer.isView(value)) return value.byteLength
+  return undefined
+}
+
 /** Byte length of a raw stored item without copying it (base64 strings are estimated from their length). */
 export function rawSize(raw: unknown): number {
   if (raw instanceof ArrayBuffer) return raw.byteLength
@@ -55,7 +72,7 @@ export function rawSize(raw: unknown): number {
 export function oversizedMessage(op: 'read' | 'write', id: string, storeKey: string, size: number, max: number): string {
   const what =
     op === 'write'
-      ? `result of ${id} (key ${storeKey}) is ${size} bytes encoded, over maxEntrySize ${max}; it is returned (and kept in memory) but not stored`
+      ? `result of ${id} (key ${storeKey}) is ${size} bytes encoded, over maxEntrySize ${max}; it is returned but neither stored nor kept in memory`
       : `stored entry of ${id} (key ${storeKey}) is ${size} bytes, over maxEntrySize ${max}; it was skipped without being loaded (its size was checked first) and the result is computed instead`
   const fix = op === 'write' ? 'return less data, or raise options.maxEntrySize' : 'raise options.maxEntrySize to serve such entries, or delete it (smart-cache prune removes entries over the limit)'
   return `[smart-cache] ${what}. Fix: ${fix}.`
