@@ -2,7 +2,7 @@ import { blake3 } from '../hash.ts'
 import { globalCall, isReadOnlyMethod, isWriteOnlyGlobal, LOCATION_GLOBALS, MODULE_WRAPPER_GLOBALS } from './globals.ts'
 import type { LineIndex } from './lines.ts'
 import type { AnalysisWarning, Effects, ImportInfo, LoadRequest, Ref } from './types.ts'
-import { type CallSite, type IdentKind, type Root, type Sink, walk } from './walk.ts'
+import { type CallSite, type IdentKind, patternNames, type Root, type Sink, walk } from './walk.ts'
 
 type Node = any
 
@@ -127,7 +127,7 @@ class CanonPass implements Sink {
 
   lexical(kind: string, ids: Node[]): void {
     const names: string[] = []
-    for (const id of ids) collectNames(id, names)
+    for (const id of ids) names.push(...patternNames(id))
     this.deferred.push({ at: this.out.length, kind: 'lexical', declared: kind, names, scope: this.scope })
     this.out.push('')
   }
@@ -402,21 +402,6 @@ class CanonPass implements Sink {
   }
 }
 
-/** Names a binding pattern declares (iterative). */
-function collectNames(pattern: Node, names: string[]): void {
-  const stack: Node[] = [pattern]
-  while (stack.length > 0) {
-    const n = stack.pop()
-    if (!n) continue
-    switch (n.type) {
-      case 'Identifier': names.push(n.name); break
-      case 'ObjectPattern': for (const p of n.properties) stack.push(p.type === 'RestElement' ? p : p.value); break
-      case 'ArrayPattern': for (const e of n.elements) stack.push(e); break
-      case 'RestElement': stack.push(n.argument); break
-      case 'AssignmentPattern': stack.push(n.left); break
-    }
-  }
-}
 
 /**
  * The canonical form of one top-level unit. `prefix` distinguishes unit kinds that share a node

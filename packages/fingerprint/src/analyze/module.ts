@@ -3,7 +3,7 @@ import { blake3 } from '../hash.ts'
 import { type Canon, canonicalize, type ModuleScope } from './canon.ts'
 import type { LineIndex } from './lines.ts'
 import { type AnalysisWarning, DEFAULT_LOCAL, type Effects, type ExportInfo, type FileAnalysis, type ImportInfo, type JsxPragma, type LoadRequest, type NameInfo, type Ref } from './types.ts'
-import { isDeferredValue, isErased, moduleDeclarationName, staticKey } from './walk.ts'
+import { isDeferredValue, isErased, moduleDeclarationName, patternNames, staticKey } from './walk.ts'
 
 type Node = any
 
@@ -25,23 +25,6 @@ function specName(n: Node): string {
   return n.type === 'Identifier' ? n.name : String(n.value)
 }
 
-/** Names a binding pattern declares, in source order (iterative). */
-function patternNames(pattern: Node): string[] {
-  const names: string[] = []
-  const stack: Node[] = [pattern]
-  while (stack.length > 0) {
-    const n = stack.pop()
-    if (!n) continue
-    switch (n.type) {
-      case 'Identifier': names.push(n.name); break
-      case 'ObjectPattern': for (let i = n.properties.length - 1; i >= 0; i--) stack.push(n.properties[i].type === 'RestElement' ? n.properties[i] : n.properties[i].value); break
-      case 'ArrayPattern': for (let i = n.elements.length - 1; i >= 0; i--) stack.push(n.elements[i]); break
-      case 'RestElement': stack.push(n.argument); break
-      case 'AssignmentPattern': stack.push(n.left); break
-    }
-  }
-  return names
-}
 
 /** Names a top-level statement declares with `var` inside its blocks (hoisted to the module; iterative). */
 function hoistedVars(stmt: Node): string[] {

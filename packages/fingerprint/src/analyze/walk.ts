@@ -764,6 +764,24 @@ function destructuredNames(id: Node): string[] | undefined {
   return names
 }
 
+/** Names a binding pattern declares, in source order (iterative). */
+export function patternNames(pattern: Node): string[] {
+  const names: string[] = []
+  const stack: Node[] = [pattern]
+  while (stack.length > 0) {
+    const n = stack.pop()
+    if (!n) continue
+    switch (n.type) {
+      case 'Identifier': names.push(n.name); break
+      case 'ObjectPattern': for (let i = n.properties.length - 1; i >= 0; i--) stack.push(n.properties[i].type === 'RestElement' ? n.properties[i] : n.properties[i].value); break
+      case 'ArrayPattern': for (let i = n.elements.length - 1; i >= 0; i--) stack.push(n.elements[i]); break
+      case 'RestElement': stack.push(n.argument); break
+      case 'AssignmentPattern': stack.push(n.left); break
+    }
+  }
+  return names
+}
+
 /** `A` for `namespace A {}`, `A.B` for `namespace A.B {}`, the string of `declare module 'x'`. */
 export function moduleDeclarationName(id: Node): string {
   if (id.type === 'Identifier') return id.name
