@@ -257,6 +257,11 @@ export class Linker {
     let ownHash = info.own
     // A unit that reads `import.meta.url` or `__dirname` behaves differently when its file moves.
     if (info.loc) ownHash = blake3(`${ownHash}\nlocation ${this.rel(abs)}`)
+    if (info.meta && this.emitsDecoratorMetadata(abs, reads)) {
+      // `design:paramtypes` and friends: the types of decorated parts are values at run time.
+      ownHash = blake3(`${ownHash}\n${info.meta.hash}`)
+      for (const s of info.meta.slots) targets.push(await this.refTarget(abs, s, reads))
+    }
     if (info.jsx) {
       const jsx = await this.jsxDependencies(abs, a, info.jsx, reads)
       ownHash = blake3(`${ownHash}\njsx ${jsx.mode}`)
@@ -290,6 +295,12 @@ export class Linker {
       reads.add(found.path)
     }
     return found
+  }
+
+  /** Whether the file's tsconfig has TypeScript emit decorator metadata (legacy decorators). */
+  private emitsDecoratorMetadata(abs: string, reads: Reads): boolean {
+    const options = (this.tsconfigOf(abs, reads)?.config.compilerOptions ?? {}) as Record<string, unknown>
+    return options.emitDecoratorMetadata === true
   }
 
   /**

@@ -2,7 +2,7 @@ import { blake3 } from '../hash.ts'
 import { globalCall, isReadOnlyMethod, isWriteOnlyGlobal, LOCATION_GLOBALS, MODULE_WRAPPER_GLOBALS } from './globals.ts'
 import type { LineIndex } from './lines.ts'
 import type { AnalysisWarning, Effects, ImportInfo, LoadRequest, Ref } from './types.ts'
-import { type CallSite, type IdentKind, patternNames, type Root, type Sink, walk } from './walk.ts'
+import { type CallSite, type IdentKind, type MetaType, patternNames, type Root, type Sink, walk } from './walk.ts'
 
 type Node = any
 
@@ -36,6 +36,8 @@ export interface Canon {
   jsx: number
   /** `require('x')` / `import('x')` run when the unit is evaluated. */
   requests: LoadRequest[]
+  /** Decorator metadata: its text and the references it names, apart from the code's slots. */
+  metadata?: { hash: string, slots: Ref[] }
 }
 
 /** A token whose text is only known once every declaration has been seen (hoisting). */
@@ -107,6 +109,21 @@ class CanonPass implements Sink {
   }
 
   defer(delta: number): void { this.deferDepth += delta }
+
+  readonly meta: string[] = []
+  readonly metaSlots: Ref[] = []
+
+  metadata(key: string, types: MetaType[]): void {
+    const tokens = types.map((t) => {
+      if (typeof t === 'string') return t
+      const r = this.lookup(t.ref.name, this.scope)
+      if (typeof r === 'string') return `${r}${t.path ? `.${t.path}` : ''}`
+      const ref: Ref = r.ref[0] === 'x' && t.path ? ['x', r.ref[1], r.ref[2], r.ref[3], r.ref[4], t.path.split('.')[0]!, r.ref[6]] : r.ref
+      this.metaSlots.push(ref)
+      return `M${this.metaSlots.length - 1}`
+    })
+    this.meta.push(`${key}(${tokens.join(',')})`)
+  }
   location(): void { this.readsLocation = true }
   jsx(fragment: boolean): void { this.jsxUse |= fragment ? 3 : 1 }
 
@@ -427,5 +444,6 @@ export function canonicalize(
     location: pass.readsLocation,
     jsx: pass.jsxUse,
     requests: pass.requests,
+    ...(pass.meta.length > 0 ? { metadata: { hash: blake3(`metadata\n${pass.meta.join('\n')}`), slots: pass.metaSlots } } : {}),
   }
 }

@@ -11,7 +11,7 @@ type Node = any
 interface Unit { node: Node, role: 'root' | 'stmt', prefix: string, names: string[], start: number, alias?: boolean }
 
 /** A part of a binding (or the effects), as canonicalized. */
-interface Part { hash: string, slots: Ref[], effects?: Effects, location?: boolean, jsx?: number, alias?: boolean }
+interface Part { hash: string, slots: Ref[], effects?: Effects, location?: boolean, jsx?: number, alias?: boolean, metadata?: { hash: string, slots: Ref[] } }
 
 /** An object for names from source code: no prototype, so `toString` is just a name. */
 function dict<T>(): Record<string, T> {
@@ -292,6 +292,7 @@ function combine(parts: Part[], line: number): NameInfo {
     for (const s of p.slots) info.slots.push(s)
     if (p.location) info.loc = 1
     if (p.jsx) info.jsx = (info.jsx ?? 0) | p.jsx
+    if (p.metadata) info.meta = info.meta ? { hash: blake3(`${info.meta.hash}\n${p.metadata.hash}`), slots: [...info.meta.slots, ...p.metadata.slots] } : p.metadata
   }
   if (fx && Object.keys(fx).length > 0) info.fx = fx
   if (parts.every(p => p.alias)) info.alias = 1
@@ -353,7 +354,7 @@ export function analyzeProgram(program: Node, lines: LineIndex, esm: boolean, so
     const canon: Canon = canonicalize(unit.node, unit.role, unit.prefix, scope, lines, warnings)
     for (const r of canon.requests) loads.push(r)
     const { r: _runs, ...effects } = canon.effects
-    const part: Part = { hash: canon.hash, slots: canon.slots, effects, location: canon.location, jsx: canon.jsx, alias: unit.alias }
+    const part: Part = { hash: canon.hash, slots: canon.slots, effects, location: canon.location, jsx: canon.jsx, alias: unit.alias, metadata: canon.metadata }
     if (canon.patternNames.length === 0) {
       for (const name of unit.names) add(name, part, unit.start)
       continue

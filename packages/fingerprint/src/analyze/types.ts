@@ -53,6 +53,8 @@ export interface NameInfo {
   jsx?: number
   /** A declarator whose value is data (not a function or class): a write through it may reach what it points at. */
   alias?: 1
+  /** What `emitDecoratorMetadata` would add: counted where the file's tsconfig enables it. */
+  meta?: { hash: string, slots: Ref[] }
 }
 
 /** A value import: `[specifier, importedName, line, column, kind]`. */

@@ -64,7 +64,15 @@ export interface Sink {
   lexical: (kind: string, names: Node[]) => void
   /** JSX: the factory (classic) or runtime (automatic) is a dependency. */
   jsx: (fragment: boolean) => void
+  /**
+   * What TypeScript's `emitDecoratorMetadata` would emit for a decorated class or member: type
+   * names become run-time references (`design:paramtypes`), counted only where it is enabled.
+   */
+  metadata: (key: string, types: MetaType[]) => void
 }
+
+/** A type as `emitDecoratorMetadata` serializes it: a built-in constructor's name, or a reference. */
+export type MetaType = string | { ref: Node, path: string }
 
 const enum Role { Expr, Var, Let, Param, Assign, Root, Tagged, JsxName, Enum, JsxObject }
 
@@ -380,6 +388,7 @@ export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
       if (m.key?.type === 'PrivateIdentifier' && !declared.has(m.key.name)) declared.set(m.key.name, `#${privateCounter++}`)
     }
     privates.push(declared)
+    classMetadata(node)
     listOf(node.body.body)
     push(null, T.PrivatePop)
     if (scoped) push(null, T.Exit)
@@ -395,6 +404,23 @@ export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
     if (spec === undefined || !sink.moduleRequest(request, spec, 'import', names)) {
       visit(d.init)
       return
+    }
+  }
+
+  /** The types `emitDecoratorMetadata` turns into values for a class's decorated parts. */
+  function classMetadata(node: Node): void {
+    const members: Node[] = node.body.body
+    const ctor = members.find(m => m.kind === 'constructor')
+    const paramsDecorated = (fn: Node): boolean => !!fn?.params?.some((p: Node) => p.decorators?.length > 0)
+    if (node.decorators?.length > 0 || paramsDecorated(ctor?.value)) sink.metadata('class', (ctor?.value.params ?? []).map(paramType))
+    for (const m of members) {
+      const name = m.key ? keyName(m.key, m.computed) ?? '?' : '?'
+      if (m.type === 'MethodDefinition' && m.kind !== 'constructor' && (m.decorators?.length > 0 || paramsDecorated(m.value))) {
+        sink.metadata(`method ${name}`, [...m.value.params.map(paramType), metaType(m.value.returnType?.typeAnnotation)])
+      }
+      else if ((m.type === 'PropertyDefinition' || m.type === 'AccessorProperty') && m.decorators?.length > 0) {
+        sink.metadata(`property ${name}`, [metaType(m.typeAnnotation?.typeAnnotation)])
+      }
     }
   }
 
@@ -749,6 +775,45 @@ function jsxRoot(name: Node): Root | undefined {
   if (n.type !== 'JSXIdentifier' || n.name === 'this') return undefined
   if (n === name && !/^[A-Z_$]/.test(n.name)) return undefined
   return { ident: n }
+}
+
+function paramType(p: Node): MetaType {
+  const param = p.type === 'TSParameterProperty' ? p.parameter : p
+  const target = param.type === 'AssignmentPattern' ? param.left : param
+  return metaType(target.typeAnnotation?.typeAnnotation)
+}
+
+const KEYWORD_TYPES: Record<string, string> = {
+  TSStringKeyword: 'String', TSNumberKeyword: 'Number', TSBooleanKeyword: 'Boolean', TSBigIntKeyword: 'BigInt',
+  TSSymbolKeyword: 'Symbol', TSVoidKeyword: 'void', TSUndefinedKeyword: 'void', TSNeverKeyword: 'void',
+  TSArrayType: 'Array', TSTupleType: 'Array', TSFunctionType: 'Function', TSConstructorType: 'Function',
+}
+
+/** A type as TypeScript's decorator metadata serializes it (its rules, simplified where it only gives `Object`). */
+function metaType(t: Node): MetaType {
+  if (!t) return 'Object'
+  if (Object.hasOwn(KEYWORD_TYPES, t.type)) return KEYWORD_TYPES[t.type]!
+  switch (t.type) {
+    case 'TSParenthesizedType': return metaType(t.typeAnnotation)
+    case 'TSLiteralType': {
+      const v = t.literal?.value
+      return typeof v === 'string' ? 'String' : typeof v === 'number' ? 'Number' : typeof v === 'boolean' ? 'Boolean' : 'Object'
+    }
+    case 'TSTypeReference': {
+      let n = t.typeName
+      const path: string[] = []
+      while (n.type === 'TSQualifiedName') {
+        path.unshift(n.right.name)
+        n = n.left
+      }
+      return n.type === 'Identifier' ? { ref: n, path: path.join('.') } : 'Object'
+    }
+    case 'TSUnionType': {
+      const parts = t.types.filter((x: Node) => x.type !== 'TSNullKeyword' && x.type !== 'TSUndefinedKeyword').map(metaType)
+      return parts.length > 0 && parts.every((x: MetaType) => typeof x === 'string' && x === parts[0]) ? parts[0] as string : 'Object'
+    }
+  }
+  return 'Object'
 }
 
 /** The keys of an object pattern, when all are static and there is no rest element. */
