@@ -9,7 +9,7 @@ import redisDriver from 'unstorage/drivers/redis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startRedis, type RedisServer } from '../../../tests/helpers/redis.ts'
 import { encodeValue } from '../src/core/codec.ts'
-import { FLAG_ERROR, sealEnvelope } from '../src/core/envelope.ts'
+import { FLAG_ERROR, FORMAT_VERSION, sealEnvelope } from '../src/core/envelope.ts'
 import { atomicFsDriver } from '../src/drivers/fs.ts'
 import { hashArgs, ready, smartCache } from '../src/node.ts'
 import { openStore } from '../src/store.ts'
@@ -62,14 +62,14 @@ describe('entries bind their full key (real files)', () => {
     const writer = makeSq(storage())
     await writer(4)
     const bytes = readFileSync(file(4))
-    bytes[4] = 1
+    bytes[4] = FORMAT_VERSION - 1
     writeFileSync(file(4), bytes)
     const w = warnings()
     const reader = makeSq(storage())
     expect(await reader(4)).toBe(16)
     expect(reader.stats).toMatchObject({ hits: 0, misses: 1, errors: 0, corrupt: 0 })
     expect(w.filter((m) => m.includes('src/sq.ts#sq'))).toEqual([])
-    expect(readFileSync(file(4))[4]).toBe(2)
+    expect(readFileSync(file(4))[4]).toBe(FORMAT_VERSION)
   })
 
   it('a forged error entry with a null payload is a corrupt entry, not a TypeError', async () => {

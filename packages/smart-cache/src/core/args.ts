@@ -1,4 +1,5 @@
 import { getHashers } from './blake3.ts'
+import { Blake3Js, type Blake3Hasher } from './blake3-js.ts'
 import { blake3Small } from './blake3-small.ts'
 
 /**
@@ -13,27 +14,45 @@ import { blake3Small } from './blake3-small.ts'
  *   null-prototype objects get their own tag;
  * - arrays by index, holes tagged apart from `undefined`;
  * - Map and Set in insertion order (a function can observe it, so it is part of the value);
- * - typed arrays, ArrayBuffer and DataView as their raw bytes with the view kind;
+ * - typed arrays, ArrayBuffer and DataView as their raw bytes with the view kind (a Node `Buffer`
+ *   is its own kind: it behaves unlike a Uint8Array, e.g. `String(buf)`);
+ * - an array's own enumerable named properties (a RegExp match's `index`, `Object.assign([], …)`)
+ *   after its elements, sorted like an object's, under another tag (a plain array keys as before);
  * - a second visit of the same object (shared reference or cycle) as a back-reference to the
  *   index of its first visit, so structure and identity are both captured.
  * Class instances are keyed through their `[cacheKey]()` method; otherwise, like functions and
- * symbols, they are an error naming the argument path.
+ * symbols, they are an error naming the argument path. So are subclasses of Array, Map, Set, Date,
+ * RegExp and the binary types: a subclass adds behaviour the base's data cannot stand for.
+ * Nesting deeper than {@link MAX_ARG_DEPTH} is an error naming the path (never a stack overflow).
+ * Re-entrant: a `[cacheKey]()` may itself hash (its own hasher when the shared one is in use).
  */
 export const cacheKey: unique symbol = Symbol.for('smart-cache.key') as never
 
 const enum Tag {
   Undefined = 1, Null, False, True, Number, BigInt, String, StringUtf16, Array, Hole, Object, NullProtoObject,
-  Date, RegExp, Map, Set, ArrayBuffer, TypedArray, DataView, Ref, Custom, Args, This, Captures,
+  Date, RegExp, Map, Set, ArrayBuffer, TypedArray, DataView, Ref, Custom, Args, This, Captures, ArrayWithProps,
 }
 
 const VIEW_KINDS = [
   'Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array',
-  'Float32Array', 'Float64Array', 'BigInt64Array', 'BigUint64Array', 'Float16Array',
+  'Float32Array', 'Float64Array', 'BigInt64Array', 'BigUint64Array', 'Float16Array', 'Buffer',
 ]
+const BUFFER_PROTO: object | undefined = (globalThis as { Buffer?: { prototype: object } }).Buffer?.prototype
+/**
+ * Deepest nesting of an argument that is hashed (an array in an array… counts one level each);
+ * deeper is a {@link KeyError} naming the path. Hashing recurses: this keeps it far from the
+ * engine's stack limit (about 2,000 levels in Node) wherever it is called from.
+ */
+export const MAX_ARG_DEPTH = 1000
+/** The shared encoder's buffer is replaced by a small one after an argument made it larger than this. */
+
 /** Binary bodies larger than this go straight to the hasher instead of the buffer. */
 const STREAM_THRESHOLD = 64 * 1024
 /** Encodings up to this size are kept as bytes and double as the in-memory tier key. */
 const SMALL_KEY_MAX = 1024
+/** The shared encoder's buffer is replaced by a small one after an argument made it larger than this. */
+const KEEP_BUFFER_MAX = STREAM_THRESHOLD
+const INITIAL_BUFFER = 4096
 
 /**
  * An argument, or a captured variable, that cannot be keyed; `path` names it (`args[0].user`,
@@ -63,8 +82,8 @@ export interface CapturedValues {
 }
 
 class PathError extends Error {
-  constructor(public segments: string[], public reason: string) {
-    super(reason)
+  constructor(public segments: string[], public reason: string, cause?: unknown) {
+    super(reason, cause === undefined ? undefined : { cause })
   }
 }
 
@@ -76,18 +95,50 @@ export interface ArgsKey {
   hash(): string
 }
 
+/** Hashers in use by an encoding or a digest: a nested one (from a `[cacheKey]()`) takes its own. */
+const hashersInUse = new Set<Blake3Hasher>()
+
+function acquireHasher(): Blake3Hasher {
+  const shared = getHashers().args
+  const hasher = hashersInUse.has(shared) ? new Blake3Js() : shared
+  hashersInUse.add(hasher)
+  return hasher.init()
+}
+
+function releaseHasher(hasher: Blake3Hasher | undefined): void {
+  if (hasher) hashersInUse.delete(hasher)
+}
+
 class Encoder {
-  buf = new Uint8Array(4096)
+  buf = new Uint8Array(INITIAL_BUFFER)
   view = new DataView(this.buf.buffer)
   pos = 0
-  streamed = false
+  /** The hasher bytes are streamed to once the encoding outgrows the buffer. */
+  hasher: Blake3Hasher | undefined
   seen = new Map<object, number>()
   busy = false
+  depth = 0
+
+  get streamed(): boolean {
+    return this.hasher !== undefined
+  }
 
   reset(): void {
     this.pos = 0
-    this.streamed = false
+    this.depth = 0
     if (this.seen.size > 0) this.seen.clear()
+  }
+
+  /** After an encoding: drops state, a streaming hasher, and a buffer a huge argument grew. */
+  done(): void {
+    this.busy = false
+    if (this.seen.size > 0) this.seen.clear()
+    releaseHasher(this.hasher)
+    this.hasher = undefined
+    if (this.buf.length > KEEP_BUFFER_MAX) {
+      this.buf = new Uint8Array(INITIAL_BUFFER)
+      this.view = new DataView(this.buf.buffer)
+    }
   }
 
   ensure(n: number): void {
@@ -102,14 +153,11 @@ class Encoder {
     this.view = new DataView(next.buffer)
   }
 
-  flush(): void {
-    const hasher = getHashers().args
-    if (!this.streamed) {
-      hasher.init()
-      this.streamed = true
-    }
-    hasher.update(this.buf.subarray(0, this.pos))
+  flush(): Blake3Hasher {
+    this.hasher ??= acquireHasher()
+    this.hasher.update(this.buf.subarray(0, this.pos))
     this.pos = 0
+    return this.hasher
   }
 
   tag(t: Tag): void {
@@ -132,8 +180,7 @@ class Encoder {
   bytes(data: Uint8Array): void {
     this.f64(data.byteLength)
     if (data.byteLength >= STREAM_THRESHOLD) {
-      this.flush()
-      getHashers().args.update(data)
+      this.flush().update(data)
       return
     }
     this.ensure(data.byteLength)
@@ -191,35 +238,60 @@ class Encoder {
     const ref = this.seen.get(o)
     if (ref !== undefined) return this.tag(Tag.Ref), this.u32(ref)
     this.seen.set(o, this.seen.size)
-    if (Array.isArray(o)) return this.array(o)
     const proto = Object.getPrototypeOf(o)
     if (proto === Object.prototype || proto === null) return this.plain(o as Record<string, unknown>, proto === null)
-    if (ArrayBuffer.isView(o)) return this.view_(o)
-    if (o instanceof Date) return this.tag(Tag.Date), this.f64(o.getTime())
-    if (o instanceof RegExp) return this.tag(Tag.RegExp), this.string(o.source), this.string(o.flags)
-    if (o instanceof Map) return this.map(o)
-    if (o instanceof Set) return this.set(o)
-    if (o instanceof ArrayBuffer) return this.tag(Tag.ArrayBuffer), this.bytes(new Uint8Array(o))
+    // Base classes sit two steps above null (typed arrays three); another realm's count as theirs.
+    if (Array.isArray(o)) return isBase(proto, Array.prototype, 2) ? this.array(o, true) : this.custom(o, 'Array')
+    if (ArrayBuffer.isView(o)) return this.view_(o, proto)
+    if (o instanceof Date) return proto === Date.prototype ? this.date(o) : this.custom(o, 'Date')
+    if (o instanceof RegExp) return proto === RegExp.prototype ? (this.tag(Tag.RegExp), this.string(o.source), this.string(o.flags)) : this.custom(o, 'RegExp')
+    if (o instanceof Map) return proto === Map.prototype ? this.map(o) : this.custom(o, 'Map')
+    if (o instanceof Set) return proto === Set.prototype ? this.set(o) : this.custom(o, 'Set')
+    if (o instanceof ArrayBuffer) return proto === ArrayBuffer.prototype ? (this.tag(Tag.ArrayBuffer), this.bytes(new Uint8Array(o))) : this.custom(o, 'ArrayBuffer')
     return this.custom(o)
   }
 
-  array(a: readonly unknown[]): void {
-    this.tag(Tag.Array)
+  date(d: Date): void {
+    let time: number
+    try {
+      time = d.getTime()
+    } catch {
+      throw new PathError([], 'an object inheriting from Date.prototype is not a Date (made with Object.create(Date.prototype)?)')
+    }
+    this.tag(Tag.Date)
+    this.f64(time)
+  }
+
+  /** Elements, then own enumerable named properties (`checkProps`: not for the argument list itself). */
+  array(a: readonly unknown[], checkProps = false): void {
+    const props = checkProps ? namedProps(a) : undefined
+    this.tag(props ? Tag.ArrayWithProps : Tag.Array)
     this.u32(a.length)
     for (let i = 0; i < a.length; i++) {
       if (!(i in a)) this.tag(Tag.Hole)
       else this.child(i, a[i], true)
     }
+    if (props) this.entries(a as unknown as Record<string, unknown>, props)
   }
 
   plain(o: Record<string, unknown>, nullProto: boolean): void {
     if (Object.getOwnPropertySymbols(o).length > 0) throw new PathError([], 'an object with symbol keys cannot be keyed')
-    const keys = sortKeys(Object.keys(o))
     this.tag(nullProto ? Tag.NullProtoObject : Tag.Object)
+    this.entries(o, Object.keys(o))
+  }
+
+  entries(o: Record<string, unknown>, keys: string[]): void {
+    sortKeys(keys)
     this.u32(keys.length)
     for (const k of keys) {
       this.string(k)
-      this.child(k, o[k], false)
+      let v: unknown
+      try {
+        v = o[k]
+      } catch (error) {
+        throw new PathError([`.${k}`], `reading it threw ${describeError(error)}`)
+      }
+      this.child(k, v, false)
     }
   }
 
@@ -240,35 +312,86 @@ class Encoder {
     for (const v of s) this.child(`<Set item ${i++}>`, v, true)
   }
 
-  view_(v: ArrayBufferView): void {
+  view_(v: ArrayBufferView, proto: object): void {
     const bytes = new Uint8Array(v.buffer, v.byteOffset, v.byteLength)
-    if (v instanceof DataView) return this.tag(Tag.DataView), this.bytes(bytes)
-    const kind = VIEW_KINDS.indexOf(v.constructor.name)
-    if (kind < 0) throw new PathError([], `unsupported view ${v.constructor.name}`)
+    // The engine's own name for the view (a subclass keeps its base's): never the constructor's.
+    const base = Object.prototype.toString.call(v).slice(8, -1)
+    if (base === 'DataView') return isBase(proto, DataView.prototype, 2) ? (this.tag(Tag.DataView), this.bytes(bytes)) : this.custom(v, base)
+    const kind = proto === BUFFER_PROTO ? VIEW_KINDS.length - 1 : VIEW_KINDS.indexOf(base)
+    if (kind < 0) throw new PathError([], `unsupported view ${base}`)
+    if (proto !== BUFFER_PROTO && !isBase(proto, undefined, 3)) return this.custom(v, base)
     this.tag(Tag.TypedArray)
     this.tag(kind as Tag)
     this.bytes(bytes)
   }
 
-  custom(o: object): void {
+  /** A class instance, keyed by its `[cacheKey]()`; `base` when it is a subclass of a keyable built-in. */
+  custom(o: object, base?: string): void {
     const name = (o.constructor as { name?: string } | undefined)?.name || 'anonymous class'
     const method = (o as { [cacheKey]?: unknown })[cacheKey]
     if (typeof method !== 'function') {
-      throw new PathError([], `a class instance (${name}) has no [Symbol.for("smart-cache.key")]() method`)
+      throw new PathError([], base
+        ? `a subclass of ${base} (${name}) is keyed only through a [Symbol.for("smart-cache.key")]() method, which it lacks (a subclass adds behaviour its ${base} data cannot stand for)`
+        : `a class instance (${name}) has no [Symbol.for("smart-cache.key")]() method`)
+    }
+    let data: unknown
+    try {
+      data = method.call(o)
+    } catch (error) {
+      throw new PathError(['.[cacheKey]()'], `it threw ${describeError(error)}`)
     }
     this.tag(Tag.Custom)
     this.string(name)
-    this.child(`[cacheKey]()`, method.call(o), false)
+    this.child(`[cacheKey]()`, data, false)
   }
 
+  /** Encodes a nested value; any failure becomes a PathError that gains this segment. */
   child(segment: string | number, v: unknown, bracket: boolean): void {
+    if (this.depth >= MAX_ARG_DEPTH) {
+      throw new PathError([bracket ? `[${segment}]` : `.${segment}`], `it is nested more than ${MAX_ARG_DEPTH} levels deep, too deep to hash`)
+    }
+    this.depth++
     try {
       this.value(v)
     } catch (error) {
-      if (error instanceof PathError) error.segments.unshift(bracket ? `[${segment}]` : `.${segment}`)
-      throw error
+      const failure = error instanceof PathError ? error : new PathError([], `reading it threw ${describeError(error)}`, error)
+      failure.segments.unshift(bracket ? `[${segment}]` : `.${segment}`)
+      throw failure
+    } finally {
+      this.depth--
     }
   }
+}
+
+/**
+ * Whether `proto` is a built-in base prototype (`exact`, or one from another realm: `steps` links
+ * from `proto` to null) rather than a subclass's.
+ */
+function isBase(proto: object | null, exact: object | undefined, steps: number): boolean {
+  if (proto === exact) return true
+  let n = 0
+  for (let p = proto; p !== null; p = Object.getPrototypeOf(p)) n++
+  return n === steps
+}
+
+/** An array's own enumerable non-index keys, or undefined; refuses symbol keys like objects do. */
+function namedProps(a: readonly unknown[]): string[] | undefined {
+  if (Object.getOwnPropertySymbols(a).length > 0) throw new PathError([], 'an array with symbol-keyed properties cannot be keyed')
+  const keys = Object.keys(a)
+  // Index keys come first, in order; named ones after them.
+  let first = keys.length
+  while (first > 0 && !isIndexKey(keys[first - 1]!)) first--
+  return first === keys.length ? undefined : keys.slice(first)
+}
+
+function isIndexKey(k: string): boolean {
+  const n = Number(k)
+  return Number.isInteger(n) && n >= 0 && n < 4294967295 && String(n) === k
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`
+  return String(error)
 }
 
 const textEncoder = new TextEncoder()
@@ -291,8 +414,8 @@ export function toHex(bytes: Uint8Array): string {
   return asciiDecoder.decode(hexOut)
 }
 
-function digestHex(): string {
-  return toHex(getHashers().args.digest('binary'))
+function digestHex(hasher: Blake3Hasher): string {
+  return toHex(hasher.digest('binary') as Uint8Array)
 }
 
 /** Longest primitive-only memory key before falling back to the byte encoding. */
@@ -350,8 +473,13 @@ function sortKeys(keys: string[]): string[] {
   return keys
 }
 
+/** Segments shown at each end of a long path (a deep argument's), the middle elided. */
+const PATH_ENDS = 12
+
 function formatPath(root: string, segments: string[]): string {
-  return root + segments.map((s) => (/^\.[A-Za-z_$][\w$]*$/.test(s) || s.startsWith('[') ? s : `[${JSON.stringify(s.slice(1))}]`)).join('')
+  const shown = segments.map((s) => (/^\.[A-Za-z_$][\w$]*$/.test(s) || s.startsWith('[') ? s : `[${JSON.stringify(s.slice(1))}]`))
+  if (shown.length <= 2 * PATH_ENDS) return root + shown.join('')
+  return `${root}${shown.slice(0, PATH_ENDS).join('')}…(${shown.length - 2 * PATH_ENDS} more levels)…${shown.slice(-PATH_ENDS).join('')}`
 }
 
 /**
@@ -388,8 +516,7 @@ function encodeWith<T>(enc: Encoder, namespace: string, args: readonly unknown[]
     encodeRoot(enc, 'args', args, where, true)
     return done(enc)
   } finally {
-    enc.busy = false
-    if (enc.seen.size > 0) enc.seen.clear()
+    enc.done()
   }
 }
 
@@ -399,8 +526,8 @@ function encodeRoot(enc: Encoder, root: string, value: unknown, where: string, l
     if (list) enc.array(value as unknown[])
     else enc.value(value)
   } catch (error) {
-    if (error instanceof PathError) throw new KeyError(formatPath(root, error.segments), error.reason, where, at)
-    throw error
+    const failure = error instanceof PathError ? error : new PathError([], `reading it threw ${describeError(error)}`, error)
+    throw Object.assign(new KeyError(formatPath(root, failure.segments), failure.reason, where, at), failure.cause === undefined ? {} : { cause: failure.cause })
   }
 }
 
@@ -409,25 +536,28 @@ const JS_HASH_MAX = 128
 
 function digestNow(enc: Encoder): string {
   if (!enc.streamed && enc.pos <= JS_HASH_MAX) return toHex(blake3Small(enc.buf.subarray(0, enc.pos)))
-  enc.flush()
-  return digestHex()
+  return digestHex(enc.flush())
 }
 
 function finish(enc: Encoder): ArgsKey {
-  if (enc.streamed) {
-    enc.flush()
-    return new HashedKey(digestHex())
-  }
+  if (enc.streamed) return new HashedKey(digestHex(enc.flush()))
   if (enc.pos > SMALL_KEY_MAX) return new HashedKey(hashBytes(enc.buf.subarray(0, enc.pos)))
   return new EncodedKey(bytesToKey(enc.buf, enc.pos))
 }
 
 function hashBytes(bytes: Uint8Array): string {
   if (bytes.length <= JS_HASH_MAX) return toHex(blake3Small(bytes))
-  const h = getHashers().args
-  h.init()
-  h.update(bytes)
-  return digestHex()
+  const hasher = acquireHasher()
+  try {
+    return digestHex(hasher.update(bytes))
+  } finally {
+    releaseHasher(hasher)
+  }
+}
+
+/** Bytes held by the shared encoder's buffer (tests: it shrinks back after a huge argument). */
+export function encoderBufferBytes(): number {
+  return encoder.buf.length
 }
 
 /** A large encoding: hashed at once, the hash doubles as the memory key. */
