@@ -30,57 +30,31 @@ function leafIdentity(key: string): string | undefined {
   return undefined
 }
 
-/** What a target reaches, indexed for the question "can this write change it?". */
-class Reach {
-  readonly keys = new Set<string>()
-  private tokens = new Set<string>()
-  private mods = new Set<string>()
-
-  constructor(private get: (k: string) => GraphNode | undefined) {}
-
-  /** Adds everything reachable from `key`. */
-  addFrom(key: string): void {
-    const stack = [key]
-    while (stack.length > 0) {
-      const k = stack.pop()!
-      if (this.keys.has(k)) continue
-      this.keys.add(k)
-      const m = moduleOf(k)
-      if (m !== undefined) {
-        this.mods.add(m)
-        this.tokens.add(k[0] === 'n' ? `N\0${m}` : `m\0${m}`)
-      }
-      else {
-        const leaf = leafIdentity(k)
-        if (leaf !== undefined) this.tokens.add(leaf)
-      }
-      const n = this.get(k)
-      if (n) for (const t of n.targets) if (!this.keys.has(t)) stack.push(t)
-    }
-  }
-
-  modules(): string[] {
-    return [...this.mods]
-  }
-
-  /** Whether writing `key` can change something reached. */
-  touches(key: string): boolean {
-    if (this.keys.has(key)) return true
-    const m = moduleOf(key)
-    if (m !== undefined) {
-      if (key[0] === 'n') return this.tokens.has(`m\0${m}`) || this.tokens.has(`N\0${m}`)
-      return this.tokens.has(`N\0${m}`)
-    }
-    const leaf = leafIdentity(key)
-    return leaf !== undefined && this.tokens.has(leaf)
-  }
+/** The tokens a write matches: the key, or its module when a whole namespace is written, or its package. */
+function matchTokens(w: string): string[] {
+  const m = moduleOf(w)
+  if (m !== undefined) return w[0] === 'n' ? [`m\0${m}`, `N\0${m}`] : [w, `N\0${m}`]
+  const leaf = leafIdentity(w)
+  return leaf !== undefined ? [leaf] : [w]
 }
+
+/** The tokens a reached key offers to `matchTokens`. */
+function ownTokens(k: string): string[] {
+  const m = moduleOf(k)
+  if (m !== undefined) return [k, k[0] === 'n' ? `N\0${m}` : `m\0${m}`]
+  const leaf = leafIdentity(k)
+  return leaf !== undefined ? [k, leaf] : [k]
+}
+
+const NO_TOKENS: ReadonlySet<string> = new Set()
 
 /** Top-level code that may change something: what it may write, and whether global state. */
 interface Candidate {
   key: string
   global: boolean
   writes: Set<string>
+  /** The tokens its writes match (see `matchTokens`). */
+  tokens: string[]
   /** What it references when it runs: calling the target itself is no effect on it. */
   runs: string[]
 }
@@ -88,8 +62,16 @@ interface Candidate {
 /** What a module's loading brings: its candidates and side-effect packages, and the source modules it loads. */
 interface ModuleSummary { active: Candidate[], leaves: string[], loads: string[] }
 
-/** Everything loaded with a module, transitively: the candidates and side-effect packages among it. */
-interface Closure { active: Set<Candidate>, leaves: Set<string> }
+/** Everything loaded with a module, transitively: the modules, and the candidates and side-effect packages among them. */
+interface Closure {
+  modules: Set<string>
+  active: Set<Candidate>
+  leaves: Set<string>
+  /** Computed on first use: the tokens its candidates match, what they run, and answers by starting tokens. */
+  tokens?: Set<string>
+  runs?: Set<string>
+  answers?: Map<string, string[]>
+}
 
 /**
  * The effect analysis: which top-level code of the modules a target loads can change what the
@@ -106,6 +88,10 @@ export class EffectAnalysis {
   private latents = new Map<string, Latent>()
   private summaries = new Map<string, Promise<ModuleSummary>>()
   private closures = new Map<string, Closure>()
+  /** Every token some candidate's writes can match: what reaching is worth knowing about. */
+  private universe = new Set<string>()
+  /** Per node: the tokens of `universe` it reaches (valid while the universe does not grow). */
+  private reached = new Map<string, ReadonlySet<string>>()
 
   constructor(
     private linker: Linker,
@@ -119,78 +105,137 @@ export class EffectAnalysis {
     this.latents.clear()
     this.summaries.clear()
     this.closures.clear()
+    this.universe.clear()
+    this.reached.clear()
   }
 
   /** Keys of the top-level code and side-effect packages that count for `key` (defined in `abs`), sorted. */
   async included(key: string, abs: string): Promise<string[]> {
     // The module's closure holds every module the target can reach (static, dynamic and required
-    // loads): when nothing in it may change anything, nothing counts.
-    const first = await this.closure(abs)
-    if (first.active.size === 0 && first.leaves.size === 0) return []
-    const reach = new Reach(k => this.graph.tryGet(k))
-    reach.addFrom(key)
-    const included = new Set<string>()
-    const seenModules = new Set<string>()
-    const active = new Set<Candidate>()
-    let pending = [abs, ...reach.modules()]
-    while (pending.length > 0) {
-      for (const m of pending) {
-        if (seenModules.has(m)) continue
-        seenModules.add(m)
-        const closure = await this.closure(m)
-        for (const c of closure.active) active.add(c)
-        for (const leaf of closure.leaves) {
-          if (included.has(leaf)) continue
-          included.add(leaf)
-          reach.addFrom(leaf)
-        }
+    // loads, transitively): when nothing in it may change anything, nothing counts.
+    const closure = await this.closure(abs)
+    if (closure.active.size === 0 && closure.leaves.size === 0) return []
+    // Only the tokens this closure's candidates can match are worth collecting.
+    const wanted = closure.tokens ??= new Set([...closure.active].flatMap(c => c.tokens))
+    const reached = new Set<string>()
+    const missing = new Set(wanted)
+    const merge = (tokens: ReadonlySet<string>): void => {
+      // Walk the smaller side: what is still missing, or what was reached.
+      if (tokens.size < missing.size) {
+        for (const t of tokens) if (missing.delete(t)) reached.add(t)
+        return
       }
-      const added = this.settle(active, reach, included, key)
-      pending = added.flatMap(k => this.reachModules(k))
+      for (const t of missing) {
+        if (!tokens.has(t)) continue
+        missing.delete(t)
+        reached.add(t)
+      }
     }
-    return [...included].sort()
-  }
-
-  /** Adds every candidate that touches the reach, until none does; returns those added. */
-  private settle(active: Set<Candidate>, reach: Reach, included: Set<string>, target: string): string[] {
-    const added: string[] = []
+    merge(this.tokensReached(key))
+    // Targets that start from the same tokens get the same answer (unless top-level code calls the target).
+    const runs = closure.runs ??= new Set([...closure.active].flatMap(c => c.runs))
+    const memoKey = runs.has(key) ? undefined : [...reached].sort().join('\n')
+    const known = memoKey === undefined ? undefined : closure.answers?.get(memoKey)
+    if (known) return known
+    const included = new Set<string>()
+    const include = (k: string): void => {
+      included.add(k)
+      merge(this.tokensReached(k))
+    }
+    for (const leaf of closure.leaves) include(leaf)
     for (let changed = true; changed;) {
       changed = false
-      for (const c of active) {
-        if (included.has(c.key) || reach.keys.has(c.key) || !this.affects(c, reach, target)) continue
-        included.add(c.key)
-        reach.addFrom(c.key)
-        added.push(c.key)
+      for (const c of closure.active) {
+        if (included.has(c.key) || !this.affects(c, reached, key)) continue
+        include(c.key)
         changed = true
       }
     }
-    return added
+    const answer = [...included].sort()
+    if (memoKey !== undefined) (closure.answers ??= new Map()).set(memoKey, answer)
+    return answer
   }
 
-  private reachModules(key: string): string[] {
-    const r = new Reach(k => this.graph.tryGet(k))
-    r.addFrom(key)
-    return r.modules()
+  /** The tokens of the universe that `key` reaches (memoized per strongly connected component). */
+  private tokensReached(key: string): ReadonlySet<string> {
+    const known = this.reached.get(key)
+    if (known) return known
+    // Iterative Tarjan over the part of the graph not memoized yet.
+    const index = new Map<string, number>()
+    const low = new Map<string, number>()
+    const onStack = new Set<string>()
+    const stack: string[] = []
+    const work: Array<[string, number]> = [[key, 0]]
+    let counter = 0
+    while (work.length > 0) {
+      const frame = work[work.length - 1]!
+      const k = frame[0]
+      if (frame[1] === 0 && !index.has(k)) {
+        index.set(k, counter)
+        low.set(k, counter++)
+        stack.push(k)
+        onStack.add(k)
+      }
+      const targets = this.graph.tryGet(k)?.targets ?? []
+      if (frame[1] < targets.length) {
+        const t = targets[frame[1]++]!
+        if (this.reached.has(t)) continue
+        if (!index.has(t)) work.push([t, 0])
+        else if (onStack.has(t)) low.set(k, Math.min(low.get(k)!, index.get(t)!))
+        continue
+      }
+      work.pop()
+      if (work.length > 0) {
+        const parent = work[work.length - 1]![0]
+        low.set(parent, Math.min(low.get(parent)!, low.get(k)!))
+      }
+      if (low.get(k) !== index.get(k)) continue
+      const members: string[] = []
+      let m: string
+      do {
+        m = stack.pop()!
+        onStack.delete(m)
+        members.push(m)
+      } while (m !== k)
+      this.settleComponent(members)
+    }
+    return this.reached.get(key)!
+  }
+
+  /** The tokens a component reaches: its members' own, and those of what it points at. */
+  private settleComponent(members: string[]): void {
+    const out = new Set<string>()
+    const inside = new Set(members)
+    for (const k of members) {
+      for (const t of ownTokens(k)) if (this.universe.has(t)) out.add(t)
+      for (const t of this.graph.tryGet(k)?.targets ?? []) {
+        if (inside.has(t)) continue
+        for (const r of this.reached.get(t) ?? NO_TOKENS) out.add(r)
+      }
+    }
+    const result = out.size > 0 ? out : NO_TOKENS
+    for (const k of members) this.reached.set(k, result)
   }
 
   /**
    * Whether running a candidate can change what is reached. Calling the target itself is not an
    * effect on it: what the target's own code changes, it changes on every call.
    */
-  private affects(c: Candidate, reach: Reach, target: string): boolean {
+  private affects(c: Candidate, reached: ReadonlySet<string>, target: string): boolean {
+    const touches = (w: string): boolean => matchTokens(w).some(t => reached.has(t))
     if (!c.runs.includes(target)) {
       if (c.global) return true
-      for (const w of c.writes) if (reach.touches(w)) return true
+      for (const t of c.tokens) if (reached.has(t)) return true
       return false
     }
     const fx = this.graph.get(c.key).fx!
     if (fx.lg) return true
-    for (const w of this.directWrites(fx.lw, fx.la)) if (reach.touches(w)) return true
+    for (const w of this.directWrites(fx.lw, fx.la)) if (touches(w)) return true
     for (const r of fx.lr ?? []) {
       if (r === target) continue
       const latent = this.latent(r)
       if (latent.global) return true
-      for (const w of latent.writes) if (reach.touches(w)) return true
+      for (const w of latent.writes) if (touches(w)) return true
     }
     return false
   }
@@ -205,7 +250,8 @@ export class EffectAnalysis {
       global ||= latent.global
       for (const w of latent.writes) writes.add(w)
     }
-    return { key, global, writes, runs: fx.lr ?? [] }
+    const tokens = [...new Set([...writes].flatMap(matchTokens))]
+    return { key, global, writes, tokens, runs: fx.lr ?? [] }
   }
 
   /** What a unit writes itself: its writes, and the data (not functions or classes) it passes to calls. */
@@ -273,8 +319,8 @@ export class EffectAnalysis {
   private async closure(start: string): Promise<Closure> {
     const known = this.closures.get(start)
     if (known) return known
-    const out: Closure = { active: new Set(), leaves: new Set() }
-    const seen = new Set<string>()
+    const out: Closure = { modules: new Set(), active: new Set(), leaves: new Set() }
+    const seen = out.modules
     const stack = [start]
     while (stack.length > 0) {
       const m = stack.pop()!
@@ -282,6 +328,7 @@ export class EffectAnalysis {
       seen.add(m)
       const done = m === start ? undefined : this.closures.get(m)
       if (done) {
+        for (const d of done.modules) seen.add(d)
         for (const c of done.active) out.active.add(c)
         for (const l of done.leaves) out.leaves.add(l)
         continue
@@ -293,6 +340,13 @@ export class EffectAnalysis {
     }
     this.closures.set(start, out)
     return out
+  }
+
+  /** New candidates' writes widen the universe; what nodes were found to reach is then recomputed. */
+  private widen(active: Candidate[]): void {
+    const before = this.universe.size
+    for (const c of active) for (const w of c.writes) for (const t of matchTokens(w)) this.universe.add(t)
+    if (this.universe.size !== before) this.reached.clear()
   }
 
   private summary(abs: string): Promise<ModuleSummary> {
@@ -325,6 +379,7 @@ export class EffectAnalysis {
     if (keys.length > 0) await this.graph.ensure(keys)
     // Code that writes nothing, even through what it calls, changes no target.
     const active = keys.map(k => this.candidate(k)).filter(c => c.global || c.writes.size > 0)
+    this.widen(active)
     const leaves: string[] = []
     const loads: string[] = []
     for (const [spec, line, column, kind, sideEffectOnly] of a.loads) {

@@ -21,7 +21,12 @@ const PURE_METHODS: Record<string, Set<string>> = {
   BigInt: new Set(['asIntN', 'asUintN']),
   URL: new Set(['canParse', 'parse']),
   process: new Set(['cwd', 'hrtime', 'uptime', 'memoryUsage', 'cpuUsage']),
+  ArrayBuffer: new Set(['isView']),
+  document: new Set(['createElement', 'createElementNS', 'createTextNode', 'createDocumentFragment', 'getElementById', 'getElementsByClassName', 'getElementsByTagName', 'querySelector', 'querySelectorAll']),
 }
+
+/** Typed arrays: `Uint8Array.from(…)`, `Float32Array.of(…)` make fresh values. */
+const TYPED_ARRAYS = new Set(['Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array', 'Float32Array', 'Float64Array', 'BigInt64Array', 'BigUint64Array'])
 
 /** `Global.method` calls that change their arguments (`Object.assign(target, …)`), and nothing else. */
 const ARGUMENT_METHODS: Record<string, Set<string>> = {
@@ -72,6 +77,7 @@ export function globalCall(name: string, method: string | undefined, isNew: bool
     return PURE_FUNCTIONS.has(name) ? 'pure' : 'global'
   }
   if (PURE_NAMESPACES.has(name)) return 'pure'
+  if (TYPED_ARRAYS.has(name) && (method === 'from' || method === 'of')) return 'pure'
   if (Object.hasOwn(PURE_METHODS, name) && PURE_METHODS[name]!.has(method)) return 'pure'
   if (Object.hasOwn(ARGUMENT_METHODS, name) && ARGUMENT_METHODS[name]!.has(method)) return 'arguments'
   return isReadOnlyMethod(method) ? 'pure' : 'global'
