@@ -275,10 +275,22 @@ export class EffectAnalysis {
     return out
   }
 
-  /** Whether a key holds data a call can change: not a function or class declaration. */
+  /**
+   * Whether a key holds data a call can change: not a function or class declaration, nor a
+   * function made by calling one that returns functions only (`const add = curry2(…)`).
+   */
   private isData(key: string): boolean {
     const n = this.graph.tryGet(key)
-    return !n || n.alias === true || n.leafId !== undefined || key[0] === 'n'
+    if (!n || n.leafId !== undefined || key[0] === 'n') return true
+    if (!n.alias) return false
+    return n.madeBy === undefined || !this.returnsFunction(n.madeBy, new Set())
+  }
+
+  private returnsFunction(key: string, seen: Set<string>): boolean {
+    if (seen.has(key)) return false
+    seen.add(key)
+    const n = this.graph.tryGet(key)
+    return !!n?.returnsFn && n.returnsFn.every(k => this.returnsFunction(k, seen))
   }
 
   /**

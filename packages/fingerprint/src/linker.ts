@@ -32,6 +32,10 @@ export interface GraphNode {
   fx?: NodeEffects
   /** Data that may point at other objects: a write through it reaches its targets. */
   alias?: true
+  /** The key of what made this value by being called (`const add = curry2(…)`). */
+  madeBy?: string
+  /** A function returning functions only: directly (empty), or what these keys return. */
+  returnsFn?: string[]
 }
 
 /** Files whose content a node was computed from; a change to any of them invalidates it. */
@@ -272,6 +276,12 @@ export class Linker {
     const fx = nodeEffects(info.fx, targets)
     if (fx) node.fx = fx
     if (info.alias) node.alias = true
+    if (info.madeBy !== undefined) node.madeBy = await this.moduleNameTarget(abs, a, info.madeBy, reads)
+    if (info.returnsFn) {
+      const keys = await Promise.all(info.returnsFn.map(n => this.moduleNameTarget(abs, a, n, reads)))
+      // A call to a global or an unknown name may return anything: no claim then.
+      if (keys.every(k => k !== undefined)) node.returnsFn = keys as string[]
+    }
     return node
   }
 

@@ -10,6 +10,57 @@ type Node = any
 
 interface Unit { node: Node, role: 'root' | 'stmt', prefix: string, names: string[], start: number, alias?: boolean }
 
+/** The function a unit defines: a declaration, or a declarator's function value. */
+function unitFunction(node: Node): Node | undefined {
+  if (node.type === 'FunctionDeclaration') return node
+  if (node.type === 'VariableDeclarator' && isDeferredValue(node.init)) {
+    let n = node.init
+    while (n.type !== 'ArrowFunctionExpression' && n.type !== 'FunctionExpression') n = n.expression
+    return n
+  }
+  return undefined
+}
+
+/**
+ * When every `return` of a function (its own, not nested ones') gives a function, or the result of
+ * calling a module-level name: those names (empty when all are functions). Undefined otherwise.
+ */
+function returnedFunctions(fn: Node): string[] | undefined {
+  const isFn = (n: Node): boolean => n?.type === 'ArrowFunctionExpression' || n?.type === 'FunctionExpression'
+  if (fn.type === 'ArrowFunctionExpression' && fn.body.type !== 'BlockStatement') return isFn(fn.body) ? [] : undefined
+  const names: string[] = []
+  let returns = 0
+  const stack: Node[] = [fn.body]
+  while (stack.length > 0) {
+    const n = stack.pop()
+    if (!n || typeof n !== 'object') continue
+    if (Array.isArray(n)) {
+      for (const x of n) stack.push(x)
+      continue
+    }
+    if (n.type === 'ReturnStatement') {
+      returns++
+      const a = n.argument
+      if (isFn(a)) continue
+      if (a?.type === 'CallExpression' && a.callee.type === 'Identifier') {
+        names.push(a.callee.name)
+        continue
+      }
+      return undefined
+    }
+    if (isFn(n) || n.type === 'FunctionDeclaration' || n.type === 'ClassDeclaration' || n.type === 'ClassExpression') continue
+    for (const k of Object.keys(n)) if (k !== 'type' && typeof n[k] === 'object') stack.push(n[k])
+  }
+  return returns > 0 ? names : undefined
+}
+
+/** `const add = curry2(…)`: the module-level name whose call made the value. */
+function madeByCall(node: Node): string | undefined {
+  if (node.type !== 'VariableDeclarator' || node.id.type !== 'Identifier') return undefined
+  const init = node.init
+  return init?.type === 'CallExpression' && init.callee.type === 'Identifier' ? init.callee.name : undefined
+}
+
 /** A part of a binding (or the effects), as canonicalized. */
 interface Part { hash: string, slots: Ref[], effects?: Effects, location?: boolean, jsx?: number, alias?: boolean, metadata?: { hash: string, slots: Ref[] } }
 
@@ -350,7 +401,14 @@ export function analyzeProgram(program: Node, lines: LineIndex, esm: boolean, so
     list.push(part)
   }
 
+  const shapes = new Map<string, { madeBy?: string, returnsFn?: string[] }>()
   for (const unit of collector.units) {
+    if (unit.names.length === 1) {
+      const fn = unitFunction(unit.node)
+      const returnsFn = fn ? returnedFunctions(fn) : undefined
+      const madeBy = madeByCall(unit.node)
+      if (returnsFn || madeBy) shapes.set(unit.names[0]!, { madeBy, returnsFn })
+    }
     const canon: Canon = canonicalize(unit.node, unit.role, unit.prefix, scope, lines, warnings)
     for (const r of canon.requests) loads.push(r)
     const { r: _runs, ...effects } = canon.effects
@@ -377,7 +435,13 @@ export function analyzeProgram(program: Node, lines: LineIndex, esm: boolean, so
   })
 
   const names = dict<NameInfo>()
-  for (const name of [...parts.keys()].sort()) names[name] = combine(parts.get(name)!, firstLine.get(name)!)
+  for (const name of [...parts.keys()].sort()) {
+    names[name] = combine(parts.get(name)!, firstLine.get(name)!)
+    // Only a name defined once has a known shape (a merged or re-declared name may hold anything).
+    const shape = parts.get(name)!.length === 1 ? shapes.get(name) : undefined
+    if (shape?.madeBy) names[name]!.madeBy = shape.madeBy
+    if (shape?.returnsFn) names[name]!.returnsFn = shape.returnsFn
+  }
   const effects = effectParts.length > 0 ? combine(effectParts, 1) : { own: blake3('effects\n'), slots: [], line: 1 }
   const analysis: FileAnalysis = { esm, imports: collector.imports, exports: collector.exports, stars: collector.stars, names, effects, effectUnits, loads, warnings }
   const pragma = jsxPragma(source)

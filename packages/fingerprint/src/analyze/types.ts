@@ -53,6 +53,10 @@ export interface NameInfo {
   jsx?: number
   /** A declarator whose value is data (not a function or class): a write through it may reach what it points at. */
   alias?: 1
+  /** A declarator whose value is what this module-level name returns when called (`const add = curry2(…)`). */
+  madeBy?: string
+  /** A function that returns functions only: directly, or what the named module-level functions return. */
+  returnsFn?: string[]
   /** What `emitDecoratorMetadata` would add: counted where the file's tsconfig enables it. */
   meta?: { hash: string, slots: Ref[] }
 }
