@@ -4,7 +4,7 @@
 import { execFile, spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { smartCache } from 'smart-cache'
+import { settled, smartCache } from 'smart-cache'
 import { createStorage } from 'unstorage'
 import redisDriver from 'unstorage/drivers/redis'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
@@ -61,6 +61,7 @@ describe('reliability: a store shared through Redis', () => {
     const meta = { __smartCache: 1 as const, id: first.id, fingerprint: first.fingerprint }
     const liar = smartCache(async (n: number) => ({ n, cents: -1, lines: ['poison'] }), { storage, mode: 'refresh', memory: false }, meta)
     for (let n = 0; n < 20; n++) await liar(n)
+    await settled() // its writes land after each call returns
     expect(liar.stats.bytesWritten).toBeGreaterThan(0)
     await storage.dispose()
     const signed = await once('b')

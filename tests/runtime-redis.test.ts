@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import Redis from 'ioredis'
-import { smartCache } from 'smart-cache'
+import { settled, smartCache } from 'smart-cache'
 import { openStore } from 'smart-cache/store'
 import { createStorage } from 'unstorage'
 import redisDriver from 'unstorage/drivers/redis'
@@ -48,6 +48,7 @@ describe('runtime: a cache shared through a real redis-server', () => {
     const meta = { __smartCache: 1 as const, id: 'src/down.ts#double', fingerprint: 'd'.repeat(64) }
     const double = smartCache(async (x: number) => (computed++, x * 2), { storage, memory: false, timeout: 1000 }, meta)
     expect(await double(21)).toBe(42)
+    await settled() // the entry is written after the call returns; the next call reads it back
     expect(await double(21)).toBe(42)
     expect(computed).toBe(1)
     await down.stop()

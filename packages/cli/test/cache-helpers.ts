@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
-import { smartCache } from 'smart-cache'
+import { settled, smartCache } from 'smart-cache'
 import type { Driver } from 'unstorage'
 
 /** The built bin (run `pnpm --filter @smart-cache/cli build` first). */
@@ -50,6 +50,7 @@ export async function fill(storage: Driver, id: string, fingerprint: string, arg
   if (options.at !== undefined) Date.now = () => options.at!
   try {
     for (const n of args) await fn(n)
+    await settled() // entries are written after each call returns: on disk before the CLI looks (and under the faked clock)
   }
   finally {
     Date.now = realNow

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { createStorage } from 'unstorage'
 import { describe, expect, it } from 'vitest'
 import { atomicFsDriver, type AtomicFsInstance } from '../src/drivers/fs.ts'
-import { hashArgs, ready, smartCache } from '../src/node.ts'
+import { hashArgs, ready, settled, smartCache } from '../src/node.ts'
 import { FP, isolate, meta, tempDir } from './helpers.ts'
 
 describe('maxStoreSize: a disk budget for the filesystem store', () => {
@@ -19,6 +19,7 @@ describe('maxStoreSize: a disk budget for the filesystem store', () => {
     const driver = atomicFsDriver({ base: dir, maxStoreSize: 100_000 })
     const big = smartCache(async (n: number) => `${n}`.padEnd(10_000, '.'), { storage: createStorage({ driver }), memory: false }, meta(ID, FP('e')))
     for (let n = 0; n < 40; n++) await big(n) // about 400 KB of entries; each write returned without waiting for an eviction
+    await settled() // the writes themselves land after the calls return
     const file = (n: number) => join(dir, 'sc1', FP('e'), hashArgs([n], ID))
     const now = Date.now() / 1000
     for (let n = 0; n < 40; n++) {

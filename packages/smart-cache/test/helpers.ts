@@ -2,24 +2,36 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, vi } from 'vitest'
+import { settled } from '../src/core/cache-core.ts'
 import { configure } from '../src/core/config.ts'
 import { resetWarnings } from '../src/core/warn.ts'
 
-/** A temp folder, emptied after each test and removed after the file. */
+/**
+ * A temp folder, emptied after each test and removed after the file. Writes still in flight (a cached
+ * call returns before its entry is written) land first, so none lands in the next test's folder.
+ */
 export function tempDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'smart-cache-test-'))
-  afterEach(() => {
+  afterEach(async () => {
+    await settled()
     rmSync(dir, { recursive: true, force: true })
     mkdirSync(dir)
   })
-  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+  afterAll(async () => {
+    await settled()
+    rmSync(dir, { recursive: true, force: true })
+  })
   return dir
 }
 
-/** Resets global state and silences/collects warnings for each test. */
+/**
+ * Resets global state and silences/collects warnings for each test. Pending writes land (and warn)
+ * within the test that started them, never in the next one.
+ */
 export function isolate(): { warnings: () => string[] } {
   let spy: ReturnType<typeof vi.spyOn> | undefined
-  afterEach(() => {
+  afterEach(async () => {
+    await settled()
     configure({})
     resetWarnings()
     spy?.mockRestore()

@@ -11,7 +11,7 @@ import { startRedis, type RedisServer } from '../../../tests/helpers/redis.ts'
 import { encodeValue } from '../src/core/codec.ts'
 import { FLAG_ERROR, FORMAT_VERSION, sealEnvelope } from '../src/core/envelope.ts'
 import { atomicFsDriver } from '../src/drivers/fs.ts'
-import { hashArgs, ready, smartCache } from '../src/node.ts'
+import { hashArgs, ready, settled, smartCache } from '../src/node.ts'
 import { openStore } from '../src/store.ts'
 import { FP, isolate, meta, tempDir } from './helpers.ts'
 
@@ -37,6 +37,7 @@ describe('entries bind their full key (real files)', () => {
     const writer = makeSq(storage())
     await writer(2)
     await writer(3)
+    await settled() // writes land after the call returns
     renameSync(file(2), join(dir, 'tmp-swap'))
     renameSync(file(3), file(2))
     renameSync(join(dir, 'tmp-swap'), file(3))
@@ -46,12 +47,14 @@ describe('entries bind their full key (real files)', () => {
     expect(await reader(3)).toBe(9)
     expect(reader.stats).toMatchObject({ hits: 0, corrupt: 2, misses: 2 })
     expect(warnings().find((w) => w.includes('corrupt entry'))).toMatch(/^\[smart-cache\] ignored a corrupt entry of src\/sq.ts#sq \(key sc1:a{64}:[0-9a-f]{64}\): .*checksum mismatch \(damaged, or not written under the key sc1:/)
+    await settled()
     expect(await makeSq(storage())(2)).toBe(4) // rewritten: now a hit
   })
 
   it('an entry copied under another key is a miss, not a wrong value', async () => {
     const writer = makeSq(storage())
     await writer(3)
+    await settled()
     copyFileSync(file(3), file(5))
     const reader = makeSq(storage())
     expect(await reader(5)).toBe(25)
@@ -61,6 +64,7 @@ describe('entries bind their full key (real files)', () => {
   it('an entry of the previous format version is a quiet miss (no warning, no error counted) and is overwritten', async () => {
     const writer = makeSq(storage())
     await writer(4)
+    await settled()
     const bytes = readFileSync(file(4))
     bytes[4] = FORMAT_VERSION - 1
     writeFileSync(file(4), bytes)
@@ -69,6 +73,7 @@ describe('entries bind their full key (real files)', () => {
     expect(await reader(4)).toBe(16)
     expect(reader.stats).toMatchObject({ hits: 0, misses: 1, errors: 0, corrupt: 0 })
     expect(w.filter((m) => m.includes('src/sq.ts#sq'))).toEqual([])
+    await settled()
     expect(readFileSync(file(4))[4]).toBe(FORMAT_VERSION)
   })
 
@@ -87,11 +92,13 @@ describe('entries bind their full key (real files)', () => {
       throw new Error('boom')
     })
     await expect(failing(7)).rejects.toThrow('boom')
+    await settled()
     await expect(makeSq(storage(), { cacheErrors: true })(7)).rejects.toThrow('boom') // stored, served to those who cache errors
     const plain = makeSq(storage())
     expect(await plain(7)).toBe(49)
     expect(plain.inner.calls).toBe(1)
     expect(plain.stats).toMatchObject({ hits: 0, errors: 0 })
+    await settled()
     expect(await plain.peek(7)).toBe(49) // the value overwrote the error
   })
 })
@@ -117,6 +124,7 @@ describe('entries bind their full key (a real redis-server)', { timeout: 60_000 
     const writer = makeSq(s)
     await writer(2)
     await writer(3)
+    await settled()
     const [two, three] = [await client.get(`app:${keyOf(2)}`), await client.get(`app:${keyOf(3)}`)]
     expect(two).toMatch(/^base64:/)
     await client.set(`app:${keyOf(2)}`, three!)
@@ -125,6 +133,7 @@ describe('entries bind their full key (a real redis-server)', { timeout: 60_000 
     const reader = makeSq(s)
     expect([await reader(2), await reader(3), await reader(5)]).toEqual([4, 9, 25])
     expect(reader.stats).toMatchObject({ hits: 0, corrupt: 3 })
+    await settled()
     await s.dispose()
   })
 
@@ -142,6 +151,7 @@ describe('entries bind their full key (a real redis-server)', { timeout: 60_000 
     expect(warnings().some((w) => /stored entry of src\/sq.ts#sq \(key sc1:a{64}:[0-9a-f]{64}\) is 22499999\d bytes, over maxEntrySize 16777216; it was skipped/.test(w))).toBe(true)
     expect(grown).toBeLessThan(120)
     console.log(`[reliability] 300 MB Redis value over maxEntrySize: RSS grew ${grown.toFixed(0)} MiB while refusing it`)
+    await settled()
     await s.dispose()
   })
 })

@@ -8,7 +8,7 @@ import { createStorage } from 'unstorage'
 import { afterAll, describe, expect, it } from 'vitest'
 import { resetSweeps } from '../src/drivers/fs-temp.ts'
 import { atomicFsDriver } from '../src/drivers/fs.ts'
-import { smartCache } from '../src/node.ts'
+import { settled, smartCache } from '../src/node.ts'
 import { openStore } from '../src/store.ts'
 import { FP, isolate, meta, tempDir } from './helpers.ts'
 
@@ -65,6 +65,7 @@ describe('temp files of failed and interrupted writes', { timeout: 120_000 }, ()
     warnings()
     const storage = createStorage({ driver: atomicFsDriver({ base: dir }) })
     await smartCache(async (n: number) => n, { storage }, meta('src/a.ts#a', FP('a')))(1)
+    await settled() // its entry is written after the call returns
     const live = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'])
     try {
       const plant = (rel: string, pid: number, text = 'partial') => {

@@ -5,7 +5,7 @@ import fc from 'fast-check'
 import { createStorage } from 'unstorage'
 import { afterAll, describe, expect, it } from 'vitest'
 import { atomicFsDriver } from '../src/drivers/fs.ts'
-import { smartCache } from '../src/node.ts'
+import { settled, smartCache } from '../src/node.ts'
 import { keyProblem, MAX_SEGMENT_BYTES } from '../src/storage/safe-key.ts'
 import { FP, isolate, meta } from './helpers.ts'
 
@@ -90,11 +90,13 @@ describe('keys cannot escape the cache folder (real fs driver)', () => {
     for (const [i, id] of ids.entries()) {
       const f = smartCache(async (x: number) => x + i, { storage, name: id, memory: false })
       expect(await f(1)).toBe(1 + i)
+      await settled() // the entry is written after the call returns; the second call reads it back
       expect(await f(1)).toBe(1 + i)
       expect(f.stats).toMatchObject({ hits: 1, misses: 1, errors: 0 })
       const g = smartCache(async (x: number) => x - i, { storage, memory: false }, meta(id, FP(String(i + 1))))
       expect(await g(1)).toBe(1 - i)
     }
+    await settled()
     const files = filesUnder(join(outer, 'inner', 'ids'))
     expect(files).toHaveLength(ids.length * 2)
     for (const f of files) expect(f).toMatch(/^sc1\/[0-9a-f]{64}\/[0-9a-f]{64}$/)
@@ -112,6 +114,7 @@ describe('keys cannot escape the cache folder (real fs driver)', () => {
     await expect(storage.setItemRaw(`sc1:${FP('9')}:k`, new Uint8Array([1]))).rejects.toThrow(/^\[smart-cache\] atomicFsDriver: refused to write in .* outside .*\(a symbolic link\?\)\. Fix: /)
     const f = smartCache(async (x: number) => x * 3, { storage, memory: false }, meta('src/l.ts#l', FP('9')))
     expect(await f(2)).toBe(6)
+    await settled() // the refused write happens after the call returns
     expect(f.stats.errors).toBe(1)
     expect(readdirSync(victim)).toEqual([])
     await storage.setItemRaw('sc1:ok:k', new Uint8Array([1]))

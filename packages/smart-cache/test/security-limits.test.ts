@@ -5,7 +5,7 @@ import { createStorage } from 'unstorage'
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_MAX_ENTRY_SIZE } from '../src/core/limits.ts'
 import { atomicFsDriver } from '../src/drivers/fs.ts'
-import { smartCache } from '../src/node.ts'
+import { settled, smartCache } from '../src/node.ts'
 import { FP, isolate, meta, tempDir } from './helpers.ts'
 
 describe('maxEntrySize', () => {
@@ -30,6 +30,7 @@ describe('maxEntrySize', () => {
     expect(w[0]).toMatch(/^\[smart-cache\] result of src\/big.ts#big \(key sc1:e{64}:[0-9a-f]{64}\) is \d+ bytes encoded, over maxEntrySize 1000; .* Fix: .*options\.maxEntrySize/)
     const small = make(1000, 10)
     await small()
+    await settled() // its entry is written after the call returns
     expect(readdirSync(join(dir, 'sc1', FP('e')))).toHaveLength(1)
   })
 
@@ -37,6 +38,7 @@ describe('maxEntrySize', () => {
     warnings()
     const writer = make(1_000_000, 5000)
     await writer()
+    await settled()
     const reader = make(1000, 5000)
     expect((await reader()).length).toBe(5000)
     expect(reader.inner.calls).toBe(1)

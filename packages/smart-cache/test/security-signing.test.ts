@@ -7,7 +7,7 @@ import { encodeValue } from '../src/core/codec.ts'
 import { FLAG_MAC, sealEnvelope } from '../src/core/envelope.ts'
 import { createSigner, deriveMacKey, type Signer } from '../src/core/mac.ts'
 import { atomicFsDriver } from '../src/drivers/fs.ts'
-import { configure, hashArgs, ready, smartCache } from '../src/node.ts'
+import { configure, hashArgs, ready, settled, smartCache } from '../src/node.ts'
 import { openStore } from '../src/store.ts'
 import { FP, isolate, meta, tempDir } from './helpers.ts'
 
@@ -55,6 +55,7 @@ describe('entry signing (keyed BLAKE3 MAC)', () => {
     warnings()
     const writer = make({ secret: SECRET })
     expect(await writer(3)).toBe(300)
+    await settled() // entries are written after the call returns
     const bytes = readFileSync(await fileOf([3]))
     expect(bytes[5]! & FLAG_MAC).toBe(FLAG_MAC)
     const same = make({ secret: new TextEncoder().encode(SECRET) })
@@ -64,6 +65,7 @@ describe('entry signing (keyed BLAKE3 MAC)', () => {
     expect(await none(3)).toBe(300)
     expect(none.inner.calls).toBe(1)
     expect(warnings().some((w) => w.includes('no secret is set to verify it') && w.includes('SMART_CACHE_SECRET'))).toBe(true)
+    await settled() // none's unsigned rewrite lands before the signed bytes are put back
     writeFileSync(await fileOf([3]), bytes)
     const other = make({ secret: 'another secret' })
     expect(await other(3)).toBe(300)
@@ -80,6 +82,7 @@ describe('entry signing (keyed BLAKE3 MAC)', () => {
     expect(await reader(7)).toBe(700)
     expect(reader.stats).toMatchObject({ unsigned: 1, forged: 0, hits: 0, misses: 1, errors: 1 })
     expect(warnings().some((w) => w.startsWith('[smart-cache] refused an entry of src/price.ts#price (key sc1:') && w.includes('unsigned entry'))).toBe(true)
+    await settled()
     expect(readFileSync(await fileOf([7]))[5]! & FLAG_MAC).toBe(FLAG_MAC)
     const again = make({ secret: SECRET })
     expect(await again(7)).toBe(700)
@@ -90,6 +93,7 @@ describe('entry signing (keyed BLAKE3 MAC)', () => {
     const writer = make({ secret: SECRET })
     await writer(1)
     await writer(2)
+    await settled()
     const good = readFileSync(await fileOf([1]))
     const key2 = `sc1:${FPR}:${hashArgs([2], ID)}`
     const guessed = await createSigner('guess')
@@ -102,6 +106,7 @@ describe('entry signing (keyed BLAKE3 MAC)', () => {
     ]
     let refused = 0
     for (const [what, bytes] of attempts) {
+      await settled() // the previous reader's rewrite lands before the next attempt is planted
       writeFileSync(await fileOf([2]), bytes)
       const reader = make({ secret: SECRET })
       expect(await reader(2), what).toBe(200)
@@ -115,6 +120,7 @@ describe('entry signing (keyed BLAKE3 MAC)', () => {
     process.env.SMART_CACHE_SECRET = SECRET
     const envWriter = make({ secret: 'ignored' })
     await envWriter(4)
+    await settled()
     delete process.env.SMART_CACHE_SECRET
     const reader = make({ secret: SECRET })
     expect(await reader(4)).toBe(400)
@@ -126,6 +132,7 @@ describe('entry signing (keyed BLAKE3 MAC)', () => {
     configure({ secret: SECRET })
     const writer = make()
     await writer(8)
+    await settled()
     expect(readFileSync(await fileOf([8]))[5]! & FLAG_MAC).toBe(FLAG_MAC)
     configure({})
     const reader = make({ secret: SECRET })
@@ -137,6 +144,7 @@ describe('entry signing (keyed BLAKE3 MAC)', () => {
     const writer = make({ secret: SECRET })
     await writer(5)
     await writer(6)
+    await settled()
     writeFileSync(await fileOf([6]), forge(666, await createSigner('guess'), `sc1:${FPR}:${hashArgs([6], ID)}`))
     const blind = openStore({ dir })
     expect((await blind.list()).map((e) => [e.signed, e.corrupt])).toEqual([[true, false], [true, false]])

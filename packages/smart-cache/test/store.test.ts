@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { createStorage } from 'unstorage'
 import { describe, expect, it } from 'vitest'
 import { atomicFsDriver } from '../src/drivers/fs.ts'
-import { smartCache } from '../src/node.ts'
+import { settled, smartCache } from '../src/node.ts'
 import { openStore } from '../src/store.ts'
 import { FP, isolate, meta, tempDir } from './helpers.ts'
 
@@ -16,6 +16,7 @@ describe('smart-cache/store (Contract 4) and corruption on the filesystem', () =
     const old = smartCache(async (x: number) => x * x, { storage }, meta('src/a.ts#sq', FP('0')))
     const neg = smartCache(async (x: number) => -x, { storage }, meta('src/b.ts#neg', FP('2')))
     await Promise.all([sq(1), sq(2), sq(3), old(1), neg(1)])
+    await settled() // entries are written after the calls return
     return { storage, sq }
   }
 
@@ -53,6 +54,7 @@ describe('smart-cache/store (Contract 4) and corruption on the filesystem', () =
     expect(results).toEqual([1, 4, 9])
     expect(calls).toBe(1)
     expect(sq.stats.corrupt).toBe(1)
+    await settled() // the rewrite lands after the call returns
     expect((await openStore({ dir }).stats()).corrupt).toBe(0)
     writeFileSync(file, Buffer.alloc(200, 7))
     const sq2 = smartCache(async (x: number) => x * x, { storage, memory: false }, meta('src/a.ts#sq', FP('1')))
@@ -67,6 +69,7 @@ describe('smart-cache/store (Contract 4) and corruption on the filesystem', () =
     const storage = createStorage({ driver: atomicFsDriver({ base: join(dir, 'blocker', 'values') }) })
     const f = smartCache(async (x: number) => x + 1, { storage }, meta('s#ro', FP('3')))
     expect(await f(1)).toBe(2)
+    await settled() // the failing write happens after the call returns
     expect(f.stats.errors).toBeGreaterThan(0)
     expect(warnings().some((w) => w.includes('storage'))).toBe(true)
   })

@@ -16,12 +16,28 @@ import type { Captures } from './meta.ts'
 import { createStats, type CacheStats } from './stats.ts'
 import { warnOnce } from './warn.ts'
 
-/** Writes of synchronous calls, made after the caller's turn (see {@link settled}). */
+/**
+ * Storage writes in flight (see {@link settled}). A cached call returns without waiting for its
+ * write; in Node a pending write keeps the process alive until it lands or times out (`timeout`),
+ * so a short script that never calls settled() still stores its results before exiting.
+ */
 const pendingWrites = new Set<Promise<void>>()
 
 /**
- * Resolves when every storage write started so far has finished. A synchronous cached function
- * writes its entry after returning; call this before reading the store from elsewhere.
+ * Writes in flight above which an async call waits for one of them before returning (backpressure).
+ * Without it a loop whose calls never leave the microtask queue (`.refresh()`, `mode: 'refresh'`)
+ * starves its own writes: 21,858 queued in 2 s, none landed, all timed out afterwards.
+ */
+export const MAX_PENDING_WRITES = 64
+
+/** Waits while more than {@link MAX_PENDING_WRITES} writes are in flight; also gives the event loop a turn then. */
+async function backpressure(): Promise<void> {
+  while (pendingWrites.size > MAX_PENDING_WRITES) await Promise.race(pendingWrites)
+}
+
+/**
+ * Resolves when every storage write started so far has finished. Cached functions (sync and
+ * async) write their entries after returning; call this before reading the store from elsewhere.
  */
 export async function settled(): Promise<void> {
   while (pendingWrites.size > 0) await Promise.all([...pendingWrites])
@@ -342,36 +358,59 @@ export class CacheCore {
     try {
       value = await this.fn.apply(thisArg, args)
     } catch (error) {
-      if (r.cacheErrors) await this.store(r, key, toErrorRecord(error), true)
+      if (r.cacheErrors) this.store(r, key, toErrorRecord(error), true)
+      await backpressure()
       throw error
     }
-    await this.store(r, key, value, false)
+    this.store(r, key, value, false)
+    await backpressure()
     return value
   }
 
-  private async store(r: Resolved, key: ArgsKey, value: unknown, error: boolean, promised = false): Promise<void> {
+  /**
+   * Encodes now (memory tier, unstorable values), writes in the background: the caller never
+   * waits for the store (issue 12, item 8). The write is tracked for {@link settled}.
+   */
+  private store(r: Resolved, key: ArgsKey, value: unknown, error: boolean, promised = false): Promise<void> {
+    let write: Promise<void> | undefined
+    try {
+      write = this.sealed(r, key, value, error, promised)
+    } catch (failure) {
+      this.storageFailed('write', this.fingerprint, failure) // the result is returned all the same
+    }
+    if (!write) return Promise.resolve()
+    pendingWrites.add(write)
+    void write.finally(() => pendingWrites.delete(write))
+    return write
+  }
+
+  /** The memory tier now; the storage write, if any, as a promise that never rejects. */
+  private sealed(r: Resolved, key: ArgsKey, value: unknown, error: boolean, promised: boolean): Promise<void> | undefined {
     const payload = encodeValue(value)
     if (!(payload instanceof Uint8Array)) {
       r.memory?.delete(key.memory) // a synchronous call put it there before knowing
       warnOnce(`unstorable:${this.id}`, `[smart-cache] result of ${this.id} cannot be stored (${payload.unstorable}); it is returned but not cached. Fix: return plain data (objects, arrays, Map, Set, Date, typed arrays…).`)
-      return
+      return undefined
     }
     const createdAt = Date.now()
     r.memory?.set(key.memory, { value, error, createdAt, promised, size: payload.length }) // not kept if over the byte limits
-    if (!r.storage || r.mode === 'readonly') return
+    if (!r.storage || r.mode === 'readonly') return undefined
     const breaker = breakerOf(r.storage, r.timeout)
-    if (breaker.open) return // the store failed lately: skipped until a background probe succeeds
+    if (breaker.open) return undefined // the store failed lately: skipped until a background probe succeeds
     const storeKey = entryKey(this.fingerprint, key.hash())
     const bytes = sealEnvelope({ id: this.id, fingerprint: this.fingerprint }, payload, { key: storeKey, signer: r.security.signer, flags: (error ? FLAG_ERROR : 0) | (promised ? FLAG_PROMISE : 0), createdAt })
     if (bytes.length > r.security.maxEntrySize) return this.oversized('write', storeKey, bytes.length, r)
-    try {
-      await withTimeout(r.storage.setItemRaw(storeKey, bytes), r.timeout, storeKey)
-      breaker.success()
-      this.stats.bytesWritten += bytes.length
-    } catch (failure) {
-      breaker.failure()
-      this.storageFailed('write', storeKey, failure)
-    }
+    const storage = r.storage
+    return (async () => {
+      try {
+        await withTimeout(storage.setItemRaw(storeKey, bytes), r.timeout, storeKey)
+        breaker.success()
+        this.stats.bytesWritten += bytes.length
+      } catch (failure) {
+        breaker.failure()
+        this.storageFailed('write', storeKey, failure)
+      }
+    })()
   }
 
   private async read(r: Resolved, key: ArgsKey): Promise<Found | undefined> {
