@@ -48,6 +48,9 @@ function ownTokens(k: string): string[] {
 
 const NO_TOKENS: ReadonlySet<string> = new Set()
 
+/** The closure of the modules that load nothing that may change anything (most). */
+const EMPTY_CLOSURE: Closure = { active: new Set(), leaves: new Set() }
+
 /** Top-level code that may change something: what it may write, and whether global state. */
 interface Candidate {
   key: string
@@ -62,9 +65,8 @@ interface Candidate {
 /** What a module's loading brings: its candidates and side-effect packages, and the source modules it loads. */
 interface ModuleSummary { active: Candidate[], leaves: string[], loads: string[] }
 
-/** Everything loaded with a module, transitively: the modules, and the candidates and side-effect packages among them. */
+/** Everything loaded with a module, transitively: the candidates and side-effect packages among it. */
 interface Closure {
-  modules: Set<string>
   active: Set<Candidate>
   leaves: Set<string>
   /** Computed on first use: the tokens its candidates match, what they run, and answers by starting tokens. */
@@ -102,6 +104,7 @@ export class EffectAnalysis {
 
   /** Forgets what was computed from the graph (call when the graph changes). */
   clear(): void {
+    this.closing = Promise.resolve()
     this.latents.clear()
     this.summaries.clear()
     this.closures.clear()
@@ -328,30 +331,83 @@ export class EffectAnalysis {
   }
 
   /** The candidates and side-effect packages of a module and of everything it loads (memoized per complete closure). */
-  private async closure(start: string): Promise<Closure> {
+  private closing: Promise<unknown> = Promise.resolve()
+
+  /** Closures are computed one after another: concurrent walks would each redo what the other memoizes. */
+  private closure(start: string): Promise<Closure> {
+    const known = this.closures.get(start)
+    if (known) return Promise.resolve(known)
+    const p = this.closing.then(() => this.computeClosure(start))
+    this.closing = p.catch(() => {})
+    return p
+  }
+
+  private async computeClosure(start: string): Promise<Closure> {
     const known = this.closures.get(start)
     if (known) return known
-    const out: Closure = { modules: new Set(), active: new Set(), leaves: new Set() }
-    const seen = out.modules
-    const stack = [start]
-    while (stack.length > 0) {
-      const m = stack.pop()!
-      if (seen.has(m)) continue
-      seen.add(m)
-      const done = m === start ? undefined : this.closures.get(m)
-      if (done) {
-        for (const d of done.modules) seen.add(d)
-        for (const c of done.active) out.active.add(c)
-        for (const l of done.leaves) out.leaves.add(l)
+    // Iterative Tarjan over the load graph: every module visited gets its closure, once per
+    // strongly connected component (import cycles share one), from its components below.
+    const index = new Map<string, number>()
+    const low = new Map<string, number>()
+    const onStack = new Set<string>()
+    const stack: string[] = []
+    const loads = new Map<string, string[]>()
+    const work: Array<[string, number]> = [[start, 0]]
+    let counter = 0
+    while (work.length > 0) {
+      const frame = work[work.length - 1]!
+      const m = frame[0]
+      if (!index.has(m)) {
+        index.set(m, counter)
+        low.set(m, counter++)
+        stack.push(m)
+        onStack.add(m)
+        loads.set(m, (await this.summary(m)).loads)
+      }
+      const next = loads.get(m)!
+      if (frame[1] < next.length) {
+        const t = next[frame[1]++]!
+        if (this.closures.has(t)) continue
+        if (!index.has(t)) work.push([t, 0])
+        else if (onStack.has(t)) low.set(m, Math.min(low.get(m)!, index.get(t)!))
         continue
       }
-      const summary = await this.summary(m)
-      for (const c of summary.active) out.active.add(c)
-      for (const l of summary.leaves) out.leaves.add(l)
-      for (const next of summary.loads) stack.push(next)
+      work.pop()
+      if (work.length > 0) {
+        const parent = work[work.length - 1]![0]
+        low.set(parent, Math.min(low.get(parent)!, low.get(m)!))
+      }
+      if (low.get(m) !== index.get(m)) continue
+      const members: string[] = []
+      let x: string
+      do {
+        x = stack.pop()!
+        onStack.delete(x)
+        members.push(x)
+      } while (x !== m)
+      await this.settleClosure(members, loads)
     }
-    this.closures.set(start, out)
-    return out
+    return this.closures.get(start)!
+  }
+
+  /** A component's closure: its members' candidates and packages, and those of what they load. */
+  private async settleClosure(members: string[], loads: Map<string, string[]>): Promise<void> {
+    const active = new Set<Candidate>()
+    const leaves = new Set<string>()
+    const inside = new Set(members)
+    for (const m of members) {
+      const summary = await this.summary(m)
+      for (const c of summary.active) active.add(c)
+      for (const l of summary.leaves) leaves.add(l)
+      for (const t of loads.get(m) ?? []) {
+        if (inside.has(t)) continue
+        const below = this.closures.get(t)!
+        for (const c of below.active) active.add(c)
+        for (const l of below.leaves) leaves.add(l)
+      }
+    }
+    const closure: Closure = active.size === 0 && leaves.size === 0 ? EMPTY_CLOSURE : { active, leaves }
+    for (const m of members) this.closures.set(m, closure)
   }
 
   /** New candidates' writes widen the universe; what nodes were found to reach is then recomputed. */
@@ -388,7 +444,15 @@ export class EffectAnalysis {
       const fx = a.names[name]!.fx
       if (fx && (fx.lw || fx.lr || fx.lg)) keys.push(bindingKey(abs, name))
     }
-    if (keys.length > 0) await this.graph.ensure(keys)
+    if (keys.length > 0) {
+      try {
+        await this.graph.ensure(keys)
+      }
+      catch {
+        // Its code reaches a file that cannot be read or parsed: the module cannot run either.
+        keys.length = 0
+      }
+    }
     // Code that writes nothing, even through what it calls, changes no target.
     const active = keys.map(k => this.candidate(k)).filter(c => c.global || c.writes.size > 0)
     this.widen(active)
