@@ -1,4 +1,4 @@
-import { ready } from 'smart-cache'
+import { ready, settled } from 'smart-cache'
 import { mandelbrotArea, primeCount } from './computations.ts'
 
 interface Row { call: string, value: unknown, hit: boolean, ms: number }
@@ -32,5 +32,7 @@ for (const [call, fn, args] of [
   rows.push(row)
   show(row)
 }
+// Entries are written after each result is shown: 'done' once they are stored.
+await settled()
 document.querySelector('#status')!.textContent = 'done'
 Object.assign(window, { playgroundRows: rows })
