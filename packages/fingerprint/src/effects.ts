@@ -1,5 +1,5 @@
 import type { Graph } from './graph.ts'
-import { bindingKey, effectKey, type GraphNode, type Linker, type NodeEffects } from './linker.ts'
+import { bindingKey, effectKey, type Linker, type NodeEffects } from './linker.ts'
 import type { Resolver } from './resolve.ts'
 import type { FileStore } from './store.ts'
 
@@ -225,36 +225,30 @@ export class EffectAnalysis {
    * effect on it: what the target's own code changes, it changes on every call.
    */
   private affects(c: Candidate, reached: ReadonlySet<string>, target: string): boolean {
-    const touches = (w: string): boolean => matchTokens(w).some(t => reached.has(t))
-    if (!c.runs.includes(target)) {
-      if (c.global) return true
-      for (const t of c.tokens) if (reached.has(t)) return true
-      return false
-    }
-    const fx = this.graph.get(c.key).fx!
-    if (fx.lg) return true
-    for (const w of this.directWrites(fx.lw, fx.la)) if (touches(w)) return true
-    for (const r of fx.lr ?? []) {
-      if (r === target) continue
-      const latent = this.latent(r)
-      if (latent.global) return true
-      for (const w of latent.writes) if (touches(w)) return true
-    }
-    return false
+    if (!c.runs.includes(target)) return c.global || c.tokens.some(t => reached.has(t))
+    const { global, writes } = this.loadEffects(c.key, target)
+    return global || [...writes].some(w => matchTokens(w).some(t => reached.has(t)))
   }
 
   /** What running a candidate's top-level code may change. */
   private candidate(key: string): Candidate {
+    const { global, writes } = this.loadEffects(key)
+    const tokens = [...new Set([...writes].flatMap(matchTokens))]
+    return { key, global, writes, tokens, runs: this.graph.get(key).fx?.lr ?? [] }
+  }
+
+  /** What a unit's top-level code changes, itself and through what it runs (except `skip`, the target). */
+  private loadEffects(key: string, skip?: string): Latent {
     const fx = this.graph.get(key).fx ?? {}
     const writes = this.directWrites(fx.lw, fx.la)
     let global = fx.lg === true
     for (const r of fx.lr ?? []) {
+      if (r === skip) continue
       const latent = this.latent(r)
       global ||= latent.global
       for (const w of latent.writes) writes.add(w)
     }
-    const tokens = [...new Set([...writes].flatMap(matchTokens))]
-    return { key, global, writes, tokens, runs: fx.lr ?? [] }
+    return { writes, global }
   }
 
   /** What a unit writes itself: its writes, and the data (not functions or classes) it passes to calls. */

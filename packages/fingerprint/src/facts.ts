@@ -27,22 +27,28 @@ export function fileState(stamp: Stamp | undefined, now = Date.now()): PathState
 
 /** The state of any path now, even within the racy window: for comparisons inside one process. */
 export function rawPathState(abs: string): PathState {
-  return pathState(abs, Number.POSITIVE_INFINITY)
+  return pathStates(abs).raw
 }
 
 /** The state of any path now (a folder, a file, or nothing). */
 export function pathState(abs: string, now = Date.now()): PathState {
+  return pathStates(abs, now).state
+}
+
+/** One stat, two answers: the state as recorded for other processes (`?` when racy), and as it is. */
+export function pathStates(abs: string, now = Date.now()): { state: PathState, raw: PathState } {
   let s
   try {
     s = statSync(abs, { throwIfNoEntry: false })
   }
   catch (error) {
     // A file where a folder was expected: nothing there. Anything else proves nothing.
-    return (error as NodeJS.ErrnoException).code === 'ENOTDIR' ? '-' : UNTRUSTED
+    const state = (error as NodeJS.ErrnoException).code === 'ENOTDIR' ? '-' : UNTRUSTED
+    return { state, raw: state }
   }
-  if (!s) return '-'
-  if (isRacy(s.mtimeMs, s.ctimeMs, now)) return UNTRUSTED
-  return s.isDirectory() ? `d:${s.mtimeMs}:${s.ctimeMs}:${s.ino}` : `f:${s.size}:${s.mtimeMs}:${s.ctimeMs}:${s.ino}`
+  if (!s) return { state: '-', raw: '-' }
+  const raw = s.isDirectory() ? `d:${s.mtimeMs}:${s.ctimeMs}:${s.ino}` : `f:${s.size}:${s.mtimeMs}:${s.ctimeMs}:${s.ino}`
+  return { state: isRacy(s.mtimeMs, s.ctimeMs, now) ? UNTRUSTED : raw, raw }
 }
 
 /** Whether a recorded state still holds (an untrusted one never does). */

@@ -1,6 +1,6 @@
-import { dirname, join, relative } from 'node:path'
+import { dirname, relative } from 'node:path'
 import { getTsconfig, type TsConfigResult } from 'get-tsconfig'
-import { DEFAULT_LOCAL, type Effects, type FileAnalysis, type ImportInfo, type LoadKind, type NameInfo, type Ref } from './analyze/types.ts'
+import { DEFAULT_LOCAL, type Effects, type FileAnalysis, type LoadKind, type Ref } from './analyze/types.ts'
 import { FingerprintError } from './errors.ts'
 import { hashBytes, readText } from './files.ts'
 import { blake3 } from './hash.ts'

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { isBuiltin } from 'node:module'
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path'
 import type { Facts } from './answers.ts'
-import { pathState, rawPathState } from './facts.ts'
+import { pathStates, rawPathState } from './facts.ts'
 import type { LoadKind } from './analyze/types.ts'
 import { createResolverFactory, type Resolution } from './resolver-options.ts'
 
@@ -99,8 +99,9 @@ export class Resolver {
   private note(abs: string): string {
     let state = this.consulted.get(abs)
     if (state === undefined) {
-      this.consulted.set(abs, state = pathState(abs))
-      this.seen.set(abs, rawPathState(abs))
+      const states = pathStates(abs)
+      this.consulted.set(abs, state = states.state)
+      this.seen.set(abs, states.raw)
     }
     return state
   }

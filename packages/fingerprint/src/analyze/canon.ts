@@ -43,9 +43,9 @@ export interface Canon {
 /** A token whose text is only known once every declaration has been seen (hoisting). */
 type Deferred =
   | { at: number, kind: 'ref', name: string, scope: Scope, load: boolean, write: boolean }
-  | { at: number, kind: 'member', name: string, scope: Scope, property: string, optional: boolean, load: boolean }
-  | { at: number, kind: 'require', name: string, scope: Scope, specifier: string, ref: Ref, load: boolean }
-  | { at: number, kind: 'slot', ref: Ref, load: boolean }
+  | { at: number, kind: 'member', name: string, scope: Scope, property: string, optional: boolean }
+  | { at: number, kind: 'require', name: string, scope: Scope, specifier: string, ref: Ref }
+  | { at: number, kind: 'slot', ref: Ref }
   | { at: -1, kind: 'mutate', root: Root, scope: Scope, load: boolean }
   | { at: -1, kind: 'call', site: CallSite, scope: Scope, load: boolean }
   | { at: number, kind: 'lexical', declared: string, names: string[], scope: Scope }
@@ -150,7 +150,7 @@ class CanonPass implements Sink {
   }
 
   staticMember(member: Node, object: Node, property: string): boolean {
-    this.deferred.push({ at: this.out.length, kind: 'member', name: object.name, scope: this.scope, property, optional: member.optional === true, load: this.load })
+    this.deferred.push({ at: this.out.length, kind: 'member', name: object.name, scope: this.scope, property, optional: member.optional === true })
     this.out.push('')
     return true
   }
@@ -170,13 +170,13 @@ class CanonPass implements Sink {
       this.out.push(names ? `import ${JSON.stringify(names)}` : 'import')
       for (const imported of names ?? ['*']) {
         const ref: Ref = ['x', specifier, imported, line, column, null, 'i']
-        this.deferred.push({ at: this.out.length, kind: 'slot', ref, load: this.load })
+        this.deferred.push({ at: this.out.length, kind: 'slot', ref })
         this.out.push('')
       }
     }
     else {
       const ref: Ref = ['x', specifier, '*', line, column, null, 'r']
-      this.deferred.push({ at: this.out.length, kind: 'require', name: node.callee.name, scope: this.scope, specifier, ref, load: this.load })
+      this.deferred.push({ at: this.out.length, kind: 'require', name: node.callee.name, scope: this.scope, specifier, ref })
       this.out.push('')
     }
     return true
@@ -236,7 +236,7 @@ class CanonPass implements Sink {
   }
 
   private fill(d: Exclude<Deferred, { kind: 'mutate' | 'call' | 'lexical' }>): string {
-    if (d.kind === 'slot') return this.slotToken(d.ref, d.load)
+    if (d.kind === 'slot') return this.slotToken(d.ref)
     const r = this.lookup(d.name, d.scope)
     if (r === 'G:eval') {
       this.namesVisible = true
@@ -245,26 +245,26 @@ class CanonPass implements Sink {
     if (typeof r === 'string' && LOCATION_GLOBALS.has(r)) this.readsLocation = true
     if (d.kind === 'ref') {
       if (d.write) this.noteWrite(this.targetOf(r), d.load, true)
-      return typeof r === 'string' ? r : this.slotToken(r.ref, d.load)
+      return typeof r === 'string' ? r : this.slotToken(r.ref)
     }
     if (d.kind === 'require') {
       if (this.isRequire(r)) {
         this.requests.push([d.specifier, d.ref[3] as number, d.ref[4] as number, 'r', 0])
-        return `require\n${this.slotToken(d.ref, d.load)}`
+        return `require\n${this.slotToken(d.ref)}`
       }
-      return `CallExpression\n_\n${typeof r === 'string' ? r : this.slotToken(r.ref, d.load)}\n[1\ns${JSON.stringify(d.specifier)}\n)`
+      return `CallExpression\n_\n${typeof r === 'string' ? r : this.slotToken(r.ref)}\n[1\ns${JSON.stringify(d.specifier)}\n)`
     }
     if (typeof r !== 'string' && r.ns) {
       const [spec, , line, column, kind] = r.ns
-      return this.slotToken(['x', spec, d.property, line, column, null, kind ?? 'i'], d.load)
+      return this.slotToken(['x', spec, d.property, line, column, null, kind ?? 'i'])
     }
     let object: string
     if (r === 'G:exports' && this.module.commonjs && this.module.declared.has(`exports.${d.property}`)) {
-      return this.slotToken(['n', `exports.${d.property}`], d.load)
+      return this.slotToken(['n', `exports.${d.property}`])
     }
     if (typeof r === 'string') object = r
-    else if (r.ref[0] === 'x') object = this.slotToken(['x', r.ref[1], r.ref[2], r.ref[3], r.ref[4], d.property, r.ref[6]], d.load)
-    else object = this.slotToken(r.ref, d.load)
+    else if (r.ref[0] === 'x') object = this.slotToken(['x', r.ref[1], r.ref[2], r.ref[3], r.ref[4], d.property, r.ref[6]])
+    else object = this.slotToken(r.ref)
     return `MemberExpression\n${d.optional ? '?.' : '.'}\n${object}\nK:${d.property}\n)`
   }
 
@@ -403,7 +403,7 @@ class CanonPass implements Sink {
     return token
   }
 
-  private slotToken(ref: Ref, load: boolean): string {
+  private slotToken(ref: Ref): string {
     return `S${this.slot(ref)}`
   }
 
