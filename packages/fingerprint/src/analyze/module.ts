@@ -3,7 +3,7 @@ import { blake3 } from '../hash.ts'
 import { type Canon, canonicalize, type ModuleScope } from './canon.ts'
 import type { LineIndex } from './lines.ts'
 import { type AnalysisWarning, DEFAULT_LOCAL, type Effects, type ExportInfo, type FileAnalysis, type ImportInfo, type JsxPragma, type LoadRequest, type NameInfo, type Ref } from './types.ts'
-import { isDeferredValue, isErased, moduleDeclarationName, patternNames, staticKey } from './walk.ts'
+import { isDeferredValue, isErased, moduleDeclarationName, patternNames, staticKey, unwrap } from './walk.ts'
 
 type Node = any
 
@@ -13,11 +13,7 @@ interface Unit { node: Node, role: 'root' | 'stmt', prefix: string, names: strin
 /** The function a unit defines: a declaration, or a declarator's function value. */
 function unitFunction(node: Node): Node | undefined {
   if (node.type === 'FunctionDeclaration') return node
-  if (node.type === 'VariableDeclarator' && isDeferredValue(node.init)) {
-    let n = node.init
-    while (n.type !== 'ArrowFunctionExpression' && n.type !== 'FunctionExpression') n = n.expression
-    return n
-  }
+  if (node.type === 'VariableDeclarator' && isDeferredValue(node.init)) return unwrap(node.init)
   return undefined
 }
 

@@ -198,7 +198,8 @@ export function rootOf(node: Node): Root | undefined {
   return undefined
 }
 
-function unwrap(n: Node): Node {
+/** An expression without the TypeScript wrappers that erase (`as`, `!`, `satisfies`…). */
+export function unwrap(n: Node): Node {
   while (n && TS_TRANSPARENT.has(n.type)) n = n.expression
   return n
 }
@@ -401,10 +402,7 @@ export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
     const init = unwrap(d.init)
     const request = names && init?.type === 'AwaitExpression' ? unwrap(init.argument) : undefined
     const spec = request?.type === 'ImportExpression' ? staticSpecifier(request.source) : undefined
-    if (spec === undefined || !sink.moduleRequest(request, spec, 'import', names)) {
-      visit(d.init)
-      return
-    }
+    if (spec === undefined || !sink.moduleRequest(request, spec, 'import', names)) visit(d.init)
   }
 
   /** The types `emitDecoratorMetadata` turns into values for a class's decorated parts. */
