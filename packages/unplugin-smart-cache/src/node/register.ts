@@ -1,0 +1,67 @@
+import type { LoaderData } from './session.js'
+import { existsSync } from 'node:fs'
+import * as nodeModule from 'node:module'
+import { dirname, join, resolve } from 'node:path'
+import process from 'node:process'
+
+export interface RegisterOptions {
+  /**
+   * Project root: cached functions' ids (`src/file.ts#name`) are relative to it, as in the plugin
+   * and the CLI. Relative values resolve from `process.cwd()`.
+   * @default the nearest folder with a package.json, from `process.cwd()` up
+   */
+  root?: string
+  /**
+   * Directory of the engine's and the rewrites' on-disk caches (shared with the bundler plugin),
+   * `false` for memory only.
+   * @default '<root>/node_modules/.cache/smart-cache/engine'
+   */
+  cacheDir?: string | false
+  /**
+   * Purity diagnostics: `'warn'` prints each finding once per process, `'error'` fails the
+   * import of the module, `'off'` skips the analysis.
+   * @default 'warn'
+   */
+  diagnostics?: 'warn' | 'error' | 'off'
+}
+
+/** The nearest folder with a package.json, from `cwd` up (the CLI's default root). */
+export function findRoot(cwd: string = process.cwd()): string {
+  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json')))
+      return dir
+    if (dirname(dir) === dir)
+      return resolve(cwd)
+  }
+}
+
+const LEVELS = ['warn', 'error', 'off']
+
+function check(options: RegisterOptions): void {
+  const fail = (name: string, expected: string): never => {
+    throw new TypeError(`[smart-cache] register(): invalid option \`${name}\`: expected ${expected}, got ${JSON.stringify((options as any)[name])}. Fix the options passed to register().`)
+  }
+  if (options.root !== undefined && (typeof options.root !== 'string' || options.root === ''))
+    fail('root', 'a non-empty path')
+  if (options.cacheDir !== undefined && options.cacheDir !== false && (typeof options.cacheDir !== 'string' || options.cacheDir === ''))
+    fail('cacheDir', 'false or a directory path')
+  if (options.diagnostics !== undefined && !LEVELS.includes(options.diagnostics))
+    fail('diagnostics', `one of ${LEVELS.map(l => `'${l}'`).join(', ')}`)
+}
+
+/**
+ * Installs the loader: modules Node loads from then on (ESM, and CommonJS reached from the entry
+ * point or from ESM) have their cached functions fingerprinted by the same engine and transform
+ * as the bundler plugin. Needs Node >= 20.6 (`module.register`).
+ */
+export function register(options: RegisterOptions = {}): void {
+  check(options)
+  if (typeof nodeModule.register !== 'function')
+    throw new Error(`[smart-cache] the Node loader needs module.register (Node >= 20.6); this is Node ${process.version}. Fix: upgrade Node, or build with a bundler plugin (unplugin-smart-cache/vite, /esbuild…).`)
+  const data: LoaderData = {
+    root: options.root === undefined ? findRoot() : resolve(options.root),
+    cacheDir: options.cacheDir === undefined || options.cacheDir === false ? options.cacheDir : resolve(options.cacheDir),
+    diagnostics: options.diagnostics,
+  }
+  nodeModule.register('./hooks.mjs', { parentURL: import.meta.url, data })
+}

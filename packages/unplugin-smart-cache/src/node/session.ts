@@ -1,0 +1,120 @@
+import type { CachedEnv } from '../core/cached.js'
+import type { Diagnostic } from '../core/diagnostics.js'
+import type { Engine } from '../core/engine.js'
+import type { TransformOutput } from '../core/output.js'
+import type { TransformEnv } from '../core/transform.js'
+import { BuildCache, buildCacheFile } from '../core/build-cache.js'
+import { transformFromCache } from '../core/cached.js'
+import { createEngine, warningText } from '../core/engine.js'
+import { resolveOptions } from '../core/options.js'
+import { RuntimeFiles } from '../core/runtime-dir.js'
+import { cjsRuntimeImport, inlineSourceMap } from './output.js'
+import { Reporter } from './reporter.js'
+
+/** What the hooks thread gets from `register()`. */
+export interface LoaderData {
+  /** Absolute project root: ids are relative to it, as in the plugin and the CLI. */
+  root: string
+  /** Engine and build caches, as the plugin's `cacheDir` option (`undefined`: its default). */
+  cacheDir?: string | false
+  /** Purity diagnostics level. @default 'warn' */
+  diagnostics?: 'warn' | 'error' | 'off'
+}
+
+/** How Node evaluates the module (`load` hook formats). */
+export type ModuleKind = 'esm' | 'cjs'
+
+/**
+ * The plugin's transform for one process: one engine, the shared build cache, the purity scan.
+ * Every module with a mark goes through `rewrite`; diagnostics print once per process.
+ */
+export class LoaderSession {
+  private base: Promise<CachedEnv & { runtime: RuntimeFiles }> | undefined
+  private full: Promise<{ env: TransformEnv, transformModule: typeof import('../core/transform.js')['transformModule'] }> | undefined
+  private active = 0
+  private engineWarned = 0
+  readonly reporter = new Reporter()
+
+  constructor(private data: LoaderData) {}
+
+  get root(): string {
+    return this.data.root
+  }
+
+  /**
+   * The module rewritten (cached functions get their fingerprints), or `undefined` when it has no
+   * mark, is the runtime's own code, or cannot be rewritten (then it runs as written, with a warning).
+   */
+  async rewrite(code: string, file: string, kind: ModuleKind): Promise<string | undefined> {
+    this.active++
+    try {
+      const env = await this.getBase()
+      if (env.runtime.owns(file))
+        return undefined
+      const out = await this.transform(code, file, env)
+      this.report(env.engine, out)
+      if (!out)
+        return undefined
+      const text = kind === 'cjs' ? cjsRuntimeImport(out.code) : out.code
+      return inlineSourceMap(text, out.map)
+    }
+    finally {
+      if (--this.active === 0)
+        await this.save()
+    }
+  }
+
+  private async transform(code: string, file: string, env: CachedEnv): Promise<TransformOutput | null> {
+    try {
+      const cached = await transformFromCache(code, file, env)
+      if (cached !== undefined)
+        return cached
+      const f = await this.getFull()
+      return await f.transformModule(code, file, f.env)
+    }
+    catch (error) {
+      this.reporter.warn(`[smart-cache] internal error while rewriting ${file}: ${(error as Error).message}. The module runs unchanged; please report this.`)
+      return null
+    }
+  }
+
+  /** Prints warnings once; errors (a build would fail) are thrown, so the import fails with them. */
+  private report(engine: Engine, out: TransformOutput | null): void {
+    for (const w of engine.warnings.slice(this.engineWarned))
+      this.reporter.warn(`[smart-cache] ${warningText(w).replace(/^\[smart-cache\]\s*/, '')}`)
+    this.engineWarned = engine.warnings.length
+    if (!out)
+      return
+    for (const w of out.warnings)
+      this.reporter.warn(w.message)
+    if (out.errors.length > 0)
+      throw new Error(out.errors.map((e: Diagnostic) => e.message).join('\n\n'))
+  }
+
+  /** Engine answers, its snapshot and the rewrites are written before the module runs: the process may exit at any time. */
+  private async save(): Promise<void> {
+    const b = this.base && await this.base.catch(() => undefined)
+    if (!b)
+      return
+    b.cache.save()
+    await b.engine.close?.()
+  }
+
+  private getBase(): Promise<CachedEnv & { runtime: RuntimeFiles }> {
+    this.base ??= (async () => {
+      const { root, cacheDir, diagnostics } = this.data
+      const options = resolveOptions({ root, cacheDir, diagnostics })
+      const engine = await createEngine(root, options.cacheDir)
+      return { root, engine, options, cache: new BuildCache(buildCacheFile(root, options.cacheDir)), runtime: new RuntimeFiles(root) }
+    })()
+    return this.base
+  }
+
+  private getFull(): NonNullable<LoaderSession['full']> {
+    this.full ??= (async () => {
+      const [b, transform, { DiagnosticsCollector }] = await Promise.all([this.getBase(), import('../core/transform.js'), import('../core/diagnostics.js')])
+      return { env: { ...b, diagnostics: new DiagnosticsCollector(b.root) }, transformModule: transform.transformModule }
+    })()
+    return this.full
+  }
+}
