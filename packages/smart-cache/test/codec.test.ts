@@ -59,3 +59,58 @@ describe('value codec', () => {
     expect((globalThis as any).__pwned).toBe(false)
   })
 })
+
+describe('value codec: the JSON form (issue 18)', () => {
+  const form = (v: unknown) => (encodeValue(v) as Uint8Array)[0] === 1 ? 'json' : 'devalue'
+
+  it('takes JSON only for values JSON round-trips exactly', () => {
+    expect(form({ a: 1, b: ['x', true, null, { c: 2.5 }] })).toBe('json')
+    expect(form([])).toBe('json')
+    expect(form('text')).toBe('json')
+    const shared = { s: 1 }
+    const cyclic: any = {}
+    cyclic.me = cyclic
+    const inherited = Object.create({ inheritedKey: 1 }) as object
+    const cases = [
+      -0, [0, -0], NaN, [Infinity], { u: undefined }, [undefined], [1, , 3], [shared, shared], cyclic, // eslint-disable-line no-sparse-arrays
+      { d: new Date(0) }, { m: new Map() }, [1n], Object.create(null), { [Symbol('s')]: 1 }, inherited,
+      JSON.parse('{"__proto__":{"x":1}}'), { k: '__proto__' }, undefined,
+    ]
+    cases.forEach((v, i) => expect(form(v), `case ${i}`).toBe('devalue'))
+  })
+
+  it('round-trips what falls back to devalue exactly, and what takes JSON', () => {
+    const shared = { s: 1 }
+    for (const v of [{ a: -0 }, [shared, shared], { u: undefined, n: [NaN, 1, , 2] }, { k: '__proto__' }, { a: 'é\u{1F600}\uD800x', b: [[[1]]] }]) { // eslint-disable-line no-sparse-arrays
+      const back = roundTrip(v)
+      expect(back).toEqual(v)
+    }
+    const back = roundTrip([shared, shared]) as object[]
+    expect(back[0]).toBe(back[1])
+    expect(Object.is((roundTrip({ a: -0 }) as { a: number }).a, -0)).toBe(true)
+    expect(1 in (roundTrip([1, , 2]) as unknown[])).toBe(false) // eslint-disable-line no-sparse-arrays
+  })
+
+  it('values nested deeper than JSON.stringify goes fall back without throwing', () => {
+    let deep: unknown = 1
+    for (let i = 0; i < 20_000; i++) deep = [deep]
+    const bytes = encodeValue(deep)
+    expect(bytes instanceof Uint8Array || typeof (bytes as { unstorable: string }).unstorable === 'string').toBe(true)
+  })
+
+  it('refuses a JSON-form payload that names __proto__, and pollutes nothing', () => {
+    const forged = new Uint8Array([1, ...new TextEncoder().encode('{"__proto__":{"polluted":1},"a":{"__proto__":{"polluted":2}}}')])
+    expect(() => decodeValue(forged)).toThrow(/\[smart-cache\].*__proto__/)
+    expect(({} as any).polluted).toBeUndefined()
+    const constructorKey = new Uint8Array([1, ...new TextEncoder().encode('{"constructor":{"prototype":{"polluted":1}}}')])
+    const decoded = decodeValue(constructorKey) as any
+    expect(Object.getPrototypeOf(decoded)).toBe(Object.prototype)
+    expect(({} as any).polluted).toBeUndefined()
+  })
+
+  it('a damaged JSON-form payload throws (a corrupt entry), never returns a value', () => {
+    const good = encodeValue({ a: [1, 2, 3] }) as Uint8Array
+    expect(() => decodeValue(good.subarray(0, good.length - 2))).toThrow()
+    expect(() => decodeValue(new Uint8Array([1, 0xff, 0xfe]))).toThrow()
+  })
+})

@@ -41,11 +41,11 @@ describe('envelope', () => {
   })
 
   it('an entry of another format version is an OutdatedEntryError (a plain miss for the runtime)', () => {
-    expect(FORMAT_VERSION).toBe(3)
+    expect(FORMAT_VERSION).toBe(4)
     const old = sealEnvelope(header, payload, at)
     old[4] = 1
     expect(() => openEnvelope(old, at)).toThrow(OutdatedEntryError)
-    expect(() => openEnvelope(old, at)).toThrow(/format version 1, this smart-cache reads version 3/)
+    expect(() => openEnvelope(old, at)).toThrow(/format version 1, this smart-cache reads version 4/)
   })
 
   it('accepts Buffer, ArrayBuffer and unstorage base64 strings; rejects other types', () => {

@@ -7,7 +7,7 @@ import { equalBytes, type Signer } from './mac.ts'
  * | offset | size | field |
  * | --- | --- | --- |
  * | 0 | 4 | magic `SCE1` |
- * | 4 | 1 | format version (3) |
+ * | 4 | 1 | format version (4) |
  * | 5 | 1 | flags: bit 0 = the payload is a thrown error, bit 1 = `mac` is a keyed BLAKE3 MAC (issue 6) |
  * | 6 | 2 | reserved, 0 |
  * | 8 | 4 | header length H |
@@ -26,8 +26,9 @@ import { equalBytes, type Signer } from './mac.ts'
  * did not cover the key in the unsigned checksum; its entries are {@link OutdatedEntryError}s.
  * Version 3 (issue 12, item 7): arrays with named properties got their own argument encoding,
  * so an entry written for one under the plain array's key is never served; older ones are misses.
+ * Version 4 (issue 18): the payload may be in the value codec's JSON form (`core/codec.ts`).
  */
-export const FORMAT_VERSION = 3
+export const FORMAT_VERSION = 4
 export const FLAG_ERROR = 1
 export const FLAG_MAC = 2
 const MAGIC = [0x53, 0x43, 0x45, 0x31]
