@@ -86,3 +86,77 @@ export function generatedApp(modules = 5000, cached = 50) {
   installRuntime(root)
   return root
 }
+
+/** A seeded pseudo-random generator (mulberry32): the same app on every machine. */
+function random(seed) {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6D2B79F5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+/**
+ * (c) a random import DAG of `modules` modules (issue 14): module i imports module i + 1 and one
+ * to three random later modules, and its function calls theirs, so the cached functions (each
+ * calling one of the first 100 modules) reach nearly the whole app, as a real app's entry points
+ * do. Modules hold a function, a class, a constant table and types-free helpers of a few lines.
+ */
+export function dagApp(modules = 5000, cached = 50) {
+  const root = join(here, `.tmp/plugin-dag-${modules}`)
+  rmSync(root, { recursive: true, force: true })
+  const next = random(modules)
+  const files = {
+    'package.json': JSON.stringify({ name: `bench-plugin-dag-${modules}`, private: true, type: 'module' }),
+    'index.html': '<!doctype html><script type="module" src="/src/main.js"></script>\n',
+  }
+  const count = modules - cached - 1
+  for (let i = 0; i < count; i++) {
+    const kids = new Set(i + 1 < count ? [i + 1] : [])
+    const extra = 1 + Math.floor(next() * 3)
+    for (let k = 0; k < extra; k++) {
+      const j = i + 2 + Math.floor(next() * 300)
+      if (j < count)
+        kids.add(j)
+    }
+    const list = [...kids].sort((x, y) => x - y)
+    const imports = list.map(k => `import { f${k}, K${k} } from './m${k}.js'`).join('\n')
+    const calls = list.map(k => `f${k}(x + ${i % 7}, depth - 1)`).join(' + ')
+    const body = list.length ? `depth > 0 ? ${calls} : x * ${i % 13}` : `x * ${i % 13}`
+    files[`src/m/m${i}.js`] = `${imports}
+// module ${i}: a function, a class and a table, as a small real module has
+const TABLE${i} = [${i % 5}, ${i % 11}, ${i % 17}, ${i % 23}]
+
+function scale${i}(v) {
+  return v * TABLE${i}[v & 3] + ${i % 29}
+}
+
+export class K${i} {
+  constructor(seed) { this.seed = seed }
+  value() { return scale${i}(this.seed)${list.length ? ` + new K${list[0]}(this.seed).value()` : ''} }
+}
+
+export function f${i}(x, depth = 3) {
+  const y = ${body}
+  return scale${i}(y) % 1000003
+}
+
+export const label${i} = 'm${i}'
+`
+  }
+  const cachedImports = []
+  for (let c = 0; c < cached; c++) {
+    const target = Math.floor(next() * Math.min(count, 100))
+    files[`src/cached/c${c}.js`] = `import { smartCache } from 'smart-cache'\nimport { f${target} } from '../m/m${target}.js'\n\nexport const c${c} = smartCache(async (x) => f${target}(x + ${c}))\n`
+    cachedImports.push(`import { c${c} } from './cached/c${c}.js'`)
+  }
+  files['src/main.js'] = `${cachedImports.join('\n')}\nimport { f0, label0 } from './m/m0.js'\n`
+    + `console.log(f0(1, 2), label0)\n`
+    + `Promise.all([${Array.from({ length: cached }, (_, c) => `c${c}(1)`).join(', ')}]).then(v => console.log(v.length))\n`
+  write(root, files)
+  installRuntime(root)
+  return root
+}

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Bundler } from './bundle.ts'
+import { expandManifest } from './manifest.ts'
 
 export interface EntryBuild {
   /** Absolute project root (the bundler's root and the plugin's). */
@@ -93,6 +94,6 @@ export async function buildEntry(bundler: Bundler, b: EntryBuild): Promise<Built
   const outDir = join(b.root, `dist-${bundler}`)
   const warnings: string[] = []
   await builders[bundler](b, outDir, warnings)
-  const manifest = JSON.parse(readFileSync(join(outDir, 'smart-cache-manifest.json'), 'utf8'))
+  const manifest = expandManifest(JSON.parse(readFileSync(join(outDir, 'smart-cache-manifest.json'), 'utf8')))
   return { functions: manifest.functions, warnings }
 }

@@ -1,14 +1,15 @@
 import { readFileSync, statSync } from 'node:fs'
 import { relative, resolve } from 'node:path'
 import { glob } from 'tinyglobby'
+import { unpackDeps } from '@smart-cache/fingerprint'
 import { CliError } from './errors.ts'
 
 /** Contract 3: one dependency of a cached function. */
 export interface ManifestDep { file: string, binding: string, hash: string, line: number }
 
-/** Contract 3: `smart-cache-manifest.json`. */
+/** Contract 3: `smart-cache-manifest.json`, as read: version 2's packed deps are expanded. */
 export interface Manifest {
-  version: 1
+  version: 1 | 2
   createdAt: string
   functions: Record<string, { fingerprint: string, deps: ManifestDep[] }>
 }
@@ -40,15 +41,30 @@ export function readManifest(file: string): FoundManifest {
 }
 
 function checkManifest(data: unknown, file: string): Manifest {
-  const m = data as Manifest
-  if (typeof m !== 'object' || m === null || m.version !== 1 || typeof m.functions !== 'object' || m.functions === null) {
-    throw new CliError(`${file}: not a smart-cache manifest (expected { "version": 1, "functions": {…} }). Fix: pass a ${MANIFEST_NAME} written by the plugin.`)
+  const m = data as Manifest & { deps?: unknown }
+  if (typeof m !== 'object' || m === null || (m.version !== 1 && m.version !== 2) || typeof m.functions !== 'object' || m.functions === null) {
+    throw new CliError(`${file}: not a smart-cache manifest (expected { "version": 2, "functions": {…} }). Fix: pass a ${MANIFEST_NAME} written by the plugin.`)
   }
   for (const [id, fn] of Object.entries(m.functions)) {
     if (typeof fn?.fingerprint !== 'string' || !Array.isArray(fn.deps))
       throw new CliError(`${file}: functions["${id}"] has no fingerprint/deps. Fix: rebuild to rewrite the manifest.`)
   }
+  if (m.version === 2)
+    expandDeps(m, file)
   return m
+}
+
+/** Version 2: each function's `deps` are runs of rows of the shared `deps` table. */
+function expandDeps(m: Manifest & { deps?: unknown }, file: string): void {
+  const fns = Object.values(m.functions)
+  try {
+    const lists = unpackDeps(m.deps, fns.map(f => f.deps))
+    fns.forEach((f, i) => { f.deps = lists[i]! })
+  }
+  catch (error) {
+    throw new CliError(`${file}: malformed deps (${(error as Error).message}). Fix: rebuild to rewrite the manifest.`)
+  }
+  delete m.deps
 }
 
 /** Every `smart-cache-manifest.json` under `root` (node_modules and dot-folders skipped), newest first. */

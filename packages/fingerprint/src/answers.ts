@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { checkFactsFile, checkFactsFileInBackground, type Facts, factsText, readFacts } from './facts-file.ts'
 import type { Resolution } from './resolver-options.ts'
+import { type DepRow, packDeps, unpackDeps } from './dep-table.ts'
 import type { BindingFingerprint, DependencyInfo, EngineWarning } from './types.ts'
 import { writeAtomic } from './write-atomic.ts'
 
@@ -16,10 +17,14 @@ export interface AnswerRecord {
   deps: DependencyInfo[]
 }
 
-type DepRow = [file: string, binding: string, hash: string, line: number]
-type AnswerRow = [file: string, name: string, hash: string, sourceHash: string, deps: number[]]
+/** An answer's deps as runs of consecutive rows of the dep table: `[start, length, start, length…]`. */
+type AnswerRow = [file: string, name: string, hash: string, sourceHash: string, runs: number[]]
+
+/** Bumped when the file's shape changes: a file of another format is not read. */
+const FORMAT = 2
 
 interface AnswersFile {
+  format: number
   /** Shared with the facts file written beside it: a pair from two different saves never matches. */
   token: string
   deps: DepRow[]
@@ -142,25 +147,13 @@ export class AnswerCache {
   }
 
   private serialize(token: string, answers: Map<string, AnswerRecord>, warnings: readonly EngineWarning[]): AnswersFile {
-    const depIndex = new Map<string, number>()
-    const deps: DepRow[] = []
-    const rows: AnswerRow[] = []
-    for (const a of answers.values()) {
-      const refs = a.deps.map((d) => {
-        const k = `${d.file}\0${d.binding}\0${d.hash}\0${d.line}`
-        let i = depIndex.get(k)
-        if (i === undefined) {
-          i = deps.push([d.file, d.binding, d.hash, d.line]) - 1
-          depIndex.set(k, i)
-        }
-        return i
-      })
-      rows.push([a.file, a.name, a.hash, a.sourceHash, refs])
-    }
+    const records = [...answers.values()]
+    const { rows, lists } = packDeps(records.map(a => a.deps))
     return {
+      format: FORMAT,
       token,
-      deps,
-      answers: rows,
+      deps: rows,
+      answers: records.map((a, i) => [a.file, a.name, a.hash, a.sourceHash, lists[i]!]),
       warnings: [...warnings],
     }
   }
@@ -171,11 +164,11 @@ export class AnswerCache {
     if (!this.file) return null
     try {
       const raw = JSON.parse(readFileSync(this.file, 'utf8')) as AnswersFile
-      const deps = raw.deps.map(([file, binding, hash, line]): DependencyInfo => ({ file, binding, hash, line }))
+      if (raw.format !== FORMAT) throw new Error('another format')
+      const lists = unpackDeps(raw.deps, raw.answers.map(a => a[4]))
       const answers = new Map<string, AnswerRecord>()
-      for (const [file, name, hash, sourceHash, refs] of raw.answers) {
-        const list = refs.map(i => deps[i]!)
-        if (list.includes(undefined as never)) throw new Error('corrupt')
+      for (const [i, [file, name, hash, sourceHash]] of raw.answers.entries()) {
+        const list = lists[i]!
         answers.set(answerKey(file, name), { file, name, hash, sourceHash, deps: list })
       }
       if (typeof raw.token !== 'string') throw new Error('corrupt')
@@ -188,4 +181,5 @@ export class AnswerCache {
     return this.data
   }
 }
+
 

@@ -2,10 +2,11 @@ import { existsSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { resolve } from 'node:path'
 import type { AnswerRecord, Facts } from './answers.ts'
+import { DepLists } from './dep-lists.ts'
 import { EffectAnalysis } from './effects.ts'
 import { Graph } from './graph.ts'
 import { blake3, initHash } from './hash.ts'
-import { type GraphNode, Linker } from './linker.ts'
+import { Linker } from './linker.ts'
 import { AnalyzerPool } from './pool.ts'
 import { Resolver } from './resolve.ts'
 import type { Resolution } from './resolver-options.ts'
@@ -44,6 +45,7 @@ export class Core {
   private recheckEveryCall: boolean
   /** Answers of `fingerprint()` since the graph last changed, by `file\0name`. */
   private answered = new Map<string, BindingFingerprint>()
+  private depLists = new DepLists()
 
   constructor(options: FingerprinterOptions, snapshotFile: string | false, private warn: WarnSink) {
     this.root = resolve(options.root)
@@ -160,6 +162,7 @@ export class Core {
     if (removed || this.resetAll || changed.length > 0 || this.pendingChanges.size > 0) {
       this.answered.clear()
       this.effects.clear()
+      this.depLists.clear()
     }
     if (removed || this.resetAll) {
       this.graph.clear()
@@ -222,7 +225,7 @@ export class Core {
     const out = { id: `${rel}#${name}`, hash: this.hashOf(key, extras) } as BindingFingerprint
     Object.defineProperty(out, 'deps', {
       enumerable: true,
-      get: () => (deps ??= collectDeps(key, extras, k => graph.tryGet(k))),
+      get: () => (deps ??= this.depLists.collect(key, extras, k => graph.tryGet(k))),
     })
     Object.defineProperty(out, 'sourceHash', {
       enumerable: true,
@@ -233,8 +236,7 @@ export class Core {
 
   /** BLAKE3 of the exact content of `rel` and of every file in `deps`. */
   private sourceHashOf(rel: string, deps: DependencyInfo[]): string {
-    const files = [...new Set([rel, ...deps.map(d => d.file)])].sort()
-    return blake3(files.map(f => `${f}\0${this.store.contentHash(resolve(this.root, f)) ?? 'unknown'}`).join('\n'))
+    return blake3(this.depLists.sourceLines(rel, deps, f => `${f}\0${this.store.contentHash(resolve(this.root, f)) ?? 'unknown'}`))
   }
 
   /** The explain tree, built without recursion; a node shown before is marked `repeated`. */
@@ -262,22 +264,4 @@ export class Core {
     }
     return root
   }
-}
-
-/** Files' bindings reached from `key` and the effects that count for it (itself excluded), sorted by file then binding. */
-function collectDeps(key: string, extras: string[], get: (k: string) => GraphNode | undefined): DependencyInfo[] {
-  const deps: DependencyInfo[] = []
-  const seen = new Set([key])
-  const stack = [...(get(key)?.targets ?? []), ...extras]
-  while (stack.length > 0) {
-    const k = stack.pop()!
-    if (seen.has(k)) continue
-    seen.add(k)
-    const n = get(k)
-    if (!n) continue
-    // Source bindings, namespaces, JSON and asset files; packages and built-ins have no file here.
-    if (n.file !== null) deps.push({ file: n.file, binding: n.binding, hash: n.own, line: Math.max(1, n.line) })
-    for (const t of n.targets) stack.push(t)
-  }
-  return deps.sort((x, y) => (x.file < y.file ? -1 : x.file > y.file ? 1 : x.binding < y.binding ? -1 : x.binding > y.binding ? 1 : 0))
 }

@@ -1,3 +1,4 @@
+export { type DepRow, packDeps, type PackedDeps, unpackDeps } from './dep-table.ts'
 export { createFingerprinter } from './engine.ts'
 export { FingerprintError } from './errors.ts'
 export { ENGINE_VERSION } from './version.ts'

@@ -1,3 +1,4 @@
+import { packDeps } from '@smart-cache/fingerprint'
 import type { DepFingerprint } from './engine.js'
 
 export interface ManifestEntry {
@@ -5,18 +6,20 @@ export interface ManifestEntry {
   deps: DepFingerprint[]
 }
 
-/** Contract 3: `smart-cache-manifest.json`, functions sorted by id, no absolute path. */
+/**
+ * Contract 3: `smart-cache-manifest.json`, functions sorted by id, no absolute path. Version 2
+ * stores each distinct dependency once (`deps`: `[file, binding, hash, line]` rows) and each
+ * function's deps as `[start, length…]` runs of rows: fifty functions of a large app reach the
+ * same ten thousand bindings, which version 1 repeated fifty times (a 100 MB file).
+ */
 export function manifestJson(entries: Iterable<[string, ManifestEntry]>, now = new Date()): string {
   const sorted = [...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-  // Indented like JSON.stringify(…, null, 2) down to the functions; each dependency on one line
-  // (a large app lists tens of thousands).
-  const functions = sorted.map(([id, e]) => {
-    const deps = e.deps.map(d => `        ${JSON.stringify({ file: d.file, binding: d.binding, hash: d.hash, line: d.line })}`)
-    const list = deps.length === 0 ? '[]' : `[\n${deps.join(',\n')}\n      ]`
-    return `    ${JSON.stringify(id)}: {\n      "fingerprint": ${JSON.stringify(e.fingerprint)},\n      "deps": ${list}\n    }`
-  })
+  const { rows, lists } = packDeps(sorted.map(([, e]) => e.deps))
+  // Indented like JSON.stringify(…, null, 2) down to the functions; one row or function a line.
+  const functions = sorted.map(([id, e], i) => `    ${JSON.stringify(id)}: { "fingerprint": ${JSON.stringify(e.fingerprint)}, "deps": ${JSON.stringify(lists[i])} }`)
+  const table = rows.length === 0 ? '[]' : `[\n${rows.map(r => `    ${JSON.stringify(r)}`).join(',\n')}\n  ]`
   const body = functions.length === 0 ? '{}' : `{\n${functions.join(',\n')}\n  }`
-  return `{\n  "version": 1,\n  "createdAt": ${JSON.stringify(now.toISOString())},\n  "functions": ${body}\n}\n`
+  return `{\n  "version": 2,\n  "createdAt": ${JSON.stringify(now.toISOString())},\n  "deps": ${table},\n  "functions": ${body}\n}\n`
 }
 
 /** Cached functions per module id, kept current across watch rebuilds. */

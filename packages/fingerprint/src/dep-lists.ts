@@ -1,0 +1,172 @@
+import type { GraphNode } from './linker.ts'
+import type { DependencyInfo } from './types.ts'
+
+const compare = (x: string | number, y: string | number): number => (x < y ? -1 : x > y ? 1 : 0)
+
+/** File, then binding; ties (two nodes of one binding) by hash, line and key, so the order never depends on the walk. */
+const byFileThenBinding = (x: GraphNode, y: GraphNode): number =>
+  compare(x.file!, y.file!) || compare(x.binding, y.binding) || compare(x.own, y.own) || compare(x.line, y.line) || compare(x.key, y.key)
+
+/**
+ * The `deps` lists of one generation of the graph. Every answer lists everything its target
+ * reaches, so in a large app fifty answers share the same ten thousand entries: each node's entry
+ * is made once and shared, and the nodes are ranked once in (file, binding) order, so a list is
+ * sorted by comparing numbers, not strings. Reset when the graph changes.
+ */
+export class DepLists {
+  /** Dense ids of the keys met in this generation, their nodes and resolved targets. */
+  private ids = new Map<string, number>()
+  private keys: string[] = []
+  private nodes: Array<GraphNode | undefined> = []
+  private edges: Array<number[] | undefined> = []
+  /** Visit marks of the current walk (`epoch`), by id. */
+  private marks = new Uint32Array(1024)
+  private epoch = 0
+  /** Rank of each file node's id in (file, binding) order; `ranked` lists the ids by rank. */
+  private rankOf: Array<number | undefined> = []
+  private ranked: number[] = []
+  private infos: DependencyInfo[] = []
+  private fileLines = new Map<string, string>()
+
+  /** Forgets everything (the graph changed: nodes were dropped or rebuilt). */
+  clear(): void {
+    this.ids.clear()
+    this.keys = []
+    this.nodes = []
+    this.edges = []
+    this.rankOf = []
+    this.ranked = []
+    this.infos = []
+    this.fileLines.clear()
+  }
+
+  /** Files' bindings reached from `root` and from `extras` (the root itself excluded), sorted by file then binding. */
+  collect(root: string, extras: string[], get: (k: string) => GraphNode | undefined): DependencyInfo[] {
+    const epoch = this.nextEpoch()
+    const reached: number[] = []
+    const rootId = this.idOf(root, get)
+    this.marks[rootId] = epoch
+    const stack = [...this.edgesOf(rootId, get), ...extras.map(k => this.idOf(k, get))]
+    while (stack.length > 0) {
+      const id = stack.pop()!
+      if (this.marks[id] === epoch) continue
+      this.marks[id] = epoch
+      const n = this.nodeOf(id, get)
+      if (!n) continue
+      // Source bindings, namespaces, JSON and asset files; packages and built-ins have no file here.
+      if (n.file !== null) reached.push(id)
+      for (const t of this.edgesOf(id, get)) {
+        if (this.marks[t] !== epoch) stack.push(t)
+      }
+    }
+    return this.sorted(reached)
+  }
+
+  /**
+   * The BLAKE3 input of a `sourceHash`: one `file\0contentHash` line per file of `deps` and of
+   * `rel`, in order. `deps` is sorted by file, so its files come in order, each once in a row.
+   */
+  sourceLines(rel: string, deps: DependencyInfo[], line: (file: string) => string): string {
+    const files: string[] = []
+    let last: string | undefined
+    let placed = false
+    for (const d of deps) {
+      if (d.file === last) continue
+      last = d.file
+      if (!placed && rel <= d.file) {
+        placed = true
+        if (rel !== d.file) files.push(rel)
+      }
+      files.push(d.file)
+    }
+    if (!placed) files.push(rel)
+    return files.map(f => this.fileLine(f, line)).join('\n')
+  }
+
+  private fileLine(file: string, line: (file: string) => string): string {
+    let text = this.fileLines.get(file)
+    if (text === undefined) {
+      text = line(file)
+      this.fileLines.set(file, text)
+    }
+    return text
+  }
+
+  /** The entries of file nodes `ids`, in rank order. */
+  private sorted(ids: number[]): DependencyInfo[] {
+    if (ids.some(id => this.rankOf[id] === undefined)) this.rerank(ids)
+    const order = new Uint32Array(ids.length)
+    for (let i = 0; i < ids.length; i++) order[i] = this.rankOf[ids[i]!]!
+    order.sort()
+    const out = Array.from<DependencyInfo>({ length: order.length })
+    for (let i = 0; i < order.length; i++) out[i] = this.infos[order[i]!]!
+    return out
+  }
+
+  /** Ranks the new ids among the ranked ones: sorts the new ones, merges both lists. */
+  private rerank(ids: number[]): void {
+    const byNode = (x: number, y: number): number => byFileThenBinding(this.nodes[x]!, this.nodes[y]!)
+    const fresh = [...new Set(ids.filter(id => this.rankOf[id] === undefined))].sort(byNode)
+    const old = this.ranked
+    const merged: number[] = []
+    let i = 0
+    let j = 0
+    while (i < old.length || j < fresh.length) {
+      if (j >= fresh.length || (i < old.length && byNode(old[i]!, fresh[j]!) <= 0)) merged.push(old[i++]!)
+      else merged.push(fresh[j++]!)
+    }
+    const infos = merged.map((id) => {
+      const r = this.rankOf[id]
+      if (r !== undefined) return this.infos[r]!
+      const n = this.nodes[id]!
+      return { file: n.file!, binding: n.binding, hash: n.own, line: Math.max(1, n.line) }
+    })
+    merged.forEach((id, r) => { this.rankOf[id] = r })
+    this.ranked = merged
+    this.infos = infos
+  }
+
+  private nextEpoch(): number {
+    if (this.epoch === 0xFFFFFFFF) {
+      this.marks.fill(0)
+      this.epoch = 0
+    }
+    return ++this.epoch
+  }
+
+  private idOf(key: string, get: (k: string) => GraphNode | undefined): number {
+    let id = this.ids.get(key)
+    if (id === undefined) {
+      id = this.nodes.length
+      this.ids.set(key, id)
+      this.keys.push(key)
+      this.nodes.push(get(key))
+      this.edges.push(undefined)
+      if (id >= this.marks.length) this.growMarks()
+    }
+    return id
+  }
+
+  private growMarks(): void {
+    const marks = new Uint32Array(this.marks.length * 2)
+    marks.set(this.marks)
+    this.marks = marks
+  }
+
+  /** The node of `id`; a key met before its node was built is looked up again. */
+  private nodeOf(id: number, get: (k: string) => GraphNode | undefined): GraphNode | undefined {
+    let n = this.nodes[id]
+    if (!n) n = this.nodes[id] = get(this.keys[id]!)
+    return n
+  }
+
+  private edgesOf(id: number, get: (k: string) => GraphNode | undefined): number[] {
+    let out = this.edges[id]
+    if (!out) {
+      const n = this.nodeOf(id, get)
+      if (!n) return []
+      out = this.edges[id] = n.targets.map(t => this.idOf(t, get))
+    }
+    return out
+  }
+}
