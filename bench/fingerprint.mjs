@@ -58,6 +58,12 @@ function parseOnly(files) {
   return { time: performance.now() - t, nodes }
 }
 
+/**
+ * @param {string} root
+ * @param {string[]} files
+ * @param {string | false} [cacheDir]
+ * @param {import('@smart-cache/fingerprint').Fingerprinter} [engine]
+ */
 async function fingerprintAll(root, files, cacheDir = false, engine) {
   const own = !engine
   engine ??= createFingerprinter({ root, cacheDir })

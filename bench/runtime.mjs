@@ -12,6 +12,7 @@ import { configure, hashArgs, ready, smartCache } from 'smart-cache'
 import { createStorage } from 'unstorage'
 import { atomicFsDriver } from 'smart-cache/drivers/fs'
 
+/** @type {(id: string) => import('smart-cache').CacheMeta} */
 const META = (id) => ({ __smartCache: 1, id, fingerprint: '5'.repeat(64) })
 const rows = []
 const fmt = (n, unit) => `${n < 10 ? n.toFixed(3) : n < 1000 ? n.toFixed(1) : n.toFixed(0)} ${unit}`

@@ -35,7 +35,7 @@ try {
     seed: Number(values.seed),
     secret: values.secret,
     poisoners: Number(values.poisoners),
-    attacks: values.attacks === 'all' ? ['truncate', 'flip', 'swap', 'copy', 'sparse', 'fifo', 'link'] : values.attacks.split(','),
+    attacks: values.attacks === 'all' ? ['truncate', 'flip', 'swap', 'copy', 'sparse', 'fifo', 'link'] : /** @type {import('../tests/fixtures/reliability-crash/torture.mjs').CrashTortureOptions['attacks']} */ (values.attacks.split(',')),
     durationMs: Number(values.minutes) * 60_000,
     log: (line) => console.error(`[smart-cache torture] ${line}`),
   })

@@ -119,7 +119,7 @@ describe('watch mode', () => {
       await scenario(project.path('src/helpers/deep.js'), outDir, builds)
     }
     finally {
-      await new Promise(r => watching.close(r))
+      await new Promise(r => watching!.close(r))
     }
   })
 })

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
-import Redis from 'ioredis'
+import { Redis } from 'ioredis'
 import { settled, smartCache } from 'smart-cache'
 import { openStore } from 'smart-cache/store'
 import { createStorage } from 'unstorage'
