@@ -1,3 +1,4 @@
+import { relative } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { resolveOptions } from '../src/core/options.js'
 import unplugin from '../src/index.js'
@@ -11,19 +12,23 @@ describe('options', () => {
   })
 
   it.each([
-    [{ includ: ['x'] }, /invalid option `includ`: expected no such option \(known: include, exclude, root, manifest, diagnostics, cacheDir\)/],
+    [{ includ: ['x'] }, /unknown option `includ`\. Did you mean "include"\? Known options: include, exclude, root, manifest, diagnostics, cacheDir\./],
+    [{ cachedir: 'x' }, /unknown option `cachedir`\. Did you mean "cacheDir"\?/],
+    [{ colour: 'red' }, /unknown option `colour`\. Known options: /],
+    [{ root: '/no/such/folder' }, /invalid option `root`: expected an existing folder \(\/no\/such\/folder is missing/],
     [{ include: 3 }, /invalid option `include`: expected a glob, a RegExp or an array of them, got 3/],
     [{ root: '' }, /invalid option `root`/],
     [{ manifest: '/abs/m.json' }, /invalid option `manifest`: expected false or a relative file name ending in \.json/],
     [{ diagnostics: 'loud' }, /invalid option `diagnostics`: expected one of 'warn', 'error', 'off'/],
     [{ diagnostics: { level: 'warn', allow: 'x' } }, /invalid option `diagnostics.allow`/],
-    [{ diagnostics: { levle: 'warn' } }, /invalid option `diagnostics.levle`/],
+    [{ diagnostics: { levle: 'warn' } }, /unknown option `diagnostics.levle`\. Did you mean "level"\?/],
   ])('rejects %j with a clear startup error', (bad, message) => {
     expect(() => resolveOptions(bad as any)).toThrow(message)
     expect(() => unplugin.vite(bad as any)).toThrow(/^\[smart-cache\] /)
   })
 
   it('resolves a relative root against the working directory', () => {
-    expect(resolveOptions({ root: 'sub' }).root).toBe(`${process.cwd()}/sub`)
+    const sub = relative(process.cwd(), import.meta.dirname)
+    expect(resolveOptions({ root: sub }).root).toBe(import.meta.dirname)
   })
 })

@@ -1,4 +1,5 @@
 import { createStorage, type Driver, type Storage } from 'unstorage'
+import { didYouMean } from './did-you-mean.ts'
 import { quietRedisErrors } from './quiet-redis.ts'
 import type { SecurityOptions } from './security.ts'
 
@@ -54,8 +55,40 @@ export interface SharedOptions extends SecurityOptions {
 const MODES = new Set<CacheMode>(['on', 'off', 'readonly', 'refresh'])
 let globalOptions: SharedOptions = {}
 
+/** The names of {@link SharedOptions}. */
+export const SHARED_OPTION_NAMES = ['storage', 'maxAge', 'swr', 'memory', 'memoryBytes', 'cacheErrors', 'mode', 'timeout', 'secret', 'maxEntrySize'] as const
+
+/**
+ * `options` must be a plain object whose keys are all in `known`: anything else is a `[smart-cache]`
+ * TypeError naming `where`, what was passed and, for a misspelt key, the closest name.
+ */
+export function checkOptionNames(options: unknown, known: readonly string[], where: string): void {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new TypeError(`[smart-cache] ${where}: options must be an object, got ${describeValue(options)}. Fix: pass { ${known.slice(0, 3).join(', ')}, … } or nothing.`)
+  }
+  for (const name of Object.keys(options)) {
+    if (!known.includes(name)) {
+      throw new TypeError(`[smart-cache] ${where}: unknown option "${name}".${didYouMean(name, known)} Known options: ${known.join(', ')}.`)
+    }
+  }
+}
+
+/** A short description of any value for messages: `undefined`, `a number (5)`, `an array`, `a Foo instance`. */
+export function describeValue(value: unknown): string {
+  if (value === null || value === undefined) return String(value)
+  if (typeof value === 'function') return `a function${value.name ? ` (${value.name})` : ''}`
+  if (Array.isArray(value)) return 'an array'
+  if (typeof value === 'object') {
+    const proto = Object.getPrototypeOf(value)
+    if (proto === null || proto === Object.prototype) return `an object with keys { ${Object.keys(value).join(', ')} }`
+    return `a ${proto?.constructor?.name ?? 'non-plain'} object`
+  }
+  return `a ${typeof value} (${typeof value === 'string' ? JSON.stringify(value) : String(value)})`
+}
+
 /** Sets process-wide defaults for every `smartCache` function not yet called. Returns the previous defaults. */
 export function configure(options: SharedOptions): SharedOptions {
+  checkOptionNames(options, SHARED_OPTION_NAMES, 'configure(options)')
   const previous = globalOptions
   if (options.mode !== undefined) checkMode(options.mode, 'configure({ mode })')
   globalOptions = { ...options }

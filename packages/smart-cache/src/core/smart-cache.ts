@@ -1,8 +1,8 @@
-import { getHashers, loadHashers } from './blake3.ts'
+import { hashersSettled, loadHashers } from './blake3.ts'
 import { CacheCore, type CoreOptions } from './cache-core.ts'
 export { settled, SyncStoreError } from './cache-core.ts'
 import { noteUnkeyedClosure } from './closures.ts'
-import type { SharedOptions } from './config.ts'
+import { checkOptionNames, describeValue, SHARED_OPTION_NAMES, type SharedOptions } from './config.ts'
 import { sourceFingerprint } from './fingerprint.ts'
 import { extractMeta, type CacheMeta } from './meta.ts'
 import { createStats, type CacheStats } from './stats.ts'
@@ -69,10 +69,24 @@ export function smartCache(...input: unknown[]): unknown {
   const [first, second] = rest
   if (typeof first === 'function') {
     if (isMethodContext(second)) return decorate(first as AnyFunction, undefined, meta, second)
-    return wrap(first as AnyFunction, checkOptions(second), meta)
+    return wrap(first as AnyFunction, checkOptions(second, 'smartCache(fn, options)'), meta)
   }
-  const options = checkOptions(first)
-  return (method: AnyFunction, context: ClassMethodDecoratorContext) => decorate(method, options, meta, context)
+  if (rest.length > 0 && (first === undefined || first === null)) {
+    throw new TypeError(
+      `[smart-cache] smartCache(${String(first)}): expected the function to cache, smartCache(fn, options?), or options for the method decorator, @smartCache(options). ` +
+        'A function that is still undefined here is often a circular import (the module that defines it has not run yet). Fix: pass a defined function.',
+    )
+  }
+  const options = checkOptions(first, 'smartCache(options)')
+  return (method: AnyFunction, context: ClassMethodDecoratorContext) => {
+    if (typeof method !== 'function' || !isMethodContext(context)) {
+      throw new TypeError(
+        `[smart-cache] smartCache(options) returned a method decorator, which was called with ${describeValue(method)}. ` +
+          'Fix: to cache a function write smartCache(fn, options); as a decorator write @smartCache(options) on a class method.',
+      )
+    }
+    return decorate(method, options, meta, context)
+  }
 }
 
 /** Resolves when the WebAssembly BLAKE3 is loaded (so `.fingerprint` is readable without a call). */
@@ -100,7 +114,7 @@ function entry(lazy: LazyCore, fn: AnyFunction, meta: CacheMeta | undefined, key
       if (new.target) throw notConstructor(lazy.id)
       const self = keyThis ? this : undefined
       const core = lazy.core
-      return core ? core.call(this, self, args) : lazy.load().then((c) => c.call(this, self, args), (e) => uncached(lazy, e, fn, this, args))
+      return core ? core.call(this, self, args) : lazy.load(args).then((c) => c.call(this, self, args), (e) => uncached(lazy, e, fn, this, args))
     }
   }
   return function (this: unknown, ...args: unknown[]) {
@@ -142,14 +156,15 @@ function decorate(method: AnyFunction, options: SmartCacheOptions | undefined, m
   return attach(entry(lazy, method, meta, !context.static), lazy, !context.static, method, meta)
 }
 
-/** BLAKE3 (WebAssembly) could not load, e.g. a CSP without 'wasm-unsafe-eval': run uncached, warn once. */
+/** The core could not be made (it never throws today): run uncached, warn once. */
 function uncached(lazy: LazyCore, error: unknown, fn: AnyFunction, thisArg: unknown, args: unknown[]): unknown {
-  warnOnce(
-    'no-blake3',
-    `[smart-cache] ${lazy.id}: BLAKE3 (WebAssembly, hash-wasm) failed to load (${error instanceof Error ? error.message : String(error)}); ` +
-      "functions run uncached. Fix: allow WebAssembly (CSP 'wasm-unsafe-eval') or set SMART_CACHE=off to silence this.",
-  )
+  warnOnce('no-core', `[smart-cache] ${lazy.id}: ${error instanceof Error ? error.message : String(error)}; it runs uncached.`)
   return fn.apply(thisArg, args)
+}
+
+/** A typed array, DataView or ArrayBuffer over 64 KiB: hashed far faster by the WebAssembly BLAKE3. */
+function isLargeBinary(value: unknown): boolean {
+  return (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) && value.byteLength > 64 * 1024
 }
 
 /** Creates the {@link CacheCore} once BLAKE3 is loaded (the fallback fingerprint needs it). */
@@ -164,14 +179,19 @@ class LazyCore {
     private readonly meta: CacheMeta | undefined,
   ) {}
 
-  load(): Promise<CacheCore> {
-    return this.core ? Promise.resolve(this.core) : loadHashers().then(() => this.sync())
+  /**
+   * The core, without waiting for the WebAssembly BLAKE3 (issue 18: small keys and entries are
+   * hashed in JavaScript) unless an argument is a large binary value, which it hashes far faster.
+   */
+  load(args?: readonly unknown[]): Promise<CacheCore> {
+    if (this.core) return Promise.resolve(this.core)
+    const wait = args !== undefined && !hashersSettled() && args.some(isLargeBinary)
+    return (wait ? loadHashers() : Promise.resolve()).then(() => this.sync())
   }
 
   /** The core now; throws a clear error if BLAKE3 is still loading (see {@link ready}). */
   sync(): CacheCore {
     if (this.core) return this.core
-    getHashers()
     const fingerprint = this.meta?.fingerprint ?? sourceFingerprint(this.fn, this.id)
     this.core = new CacheCore(this.id, fingerprint, this.fn, this.options as CoreOptions, this.stats, this.meta?.captures)
     return this.core
@@ -206,10 +226,11 @@ function isMethodContext(value: unknown): value is ClassMethodDecoratorContext {
   return typeof value === 'object' && value !== null && 'kind' in value && 'name' in value && 'addInitializer' in value
 }
 
-function checkOptions(value: unknown): SmartCacheOptions {
+const OPTION_NAMES = [...SHARED_OPTION_NAMES, 'key', 'name']
+
+/** Options of `smartCache`: nothing, or a plain object of known options (a misspelt name gets a "did you mean"). */
+function checkOptions(value: unknown, where: string): SmartCacheOptions {
   if (value === undefined || value === null) return {}
-  if (typeof value !== 'object') {
-    throw new TypeError(`[smart-cache] smartCache options must be an object, got ${typeof value}. Fix: smartCache(fn, { maxAge: 60_000 }).`)
-  }
+  checkOptionNames(value, OPTION_NAMES, where)
   return value as SmartCacheOptions
 }

@@ -1,6 +1,8 @@
 import type { FilterPattern } from 'unplugin'
 import type { Engine } from './engine.js'
+import { existsSync, statSync } from 'node:fs'
 import { isAbsolute, resolve } from 'node:path'
+import { didYouMean } from './did-you-mean.js'
 
 /** How impurity findings are reported. */
 export type DiagnosticsLevel = 'warn' | 'error' | 'off'
@@ -72,6 +74,16 @@ function fail(path: string, got: unknown, expected: string): never {
   throw new TypeError(`[smart-cache] invalid option \`${path}\`: expected ${expected}, got ${JSON.stringify(got) ?? String(got)}. Fix the options passed to the smart-cache plugin.`)
 }
 
+/** An option the plugin does not have: its name, the closest known one, all known ones. */
+function unknown(path: string, known: string[]): never {
+  const name = path.split('.').pop()!
+  throw new TypeError(`[smart-cache] unknown option \`${path}\`.${didYouMean(name, known)} Known options: ${known.join(', ')}. Fix the options passed to the smart-cache plugin.`)
+}
+
+function isFolder(path: string): boolean {
+  return existsSync(path) && statSync(path).isDirectory()
+}
+
 function isPattern(v: unknown): boolean {
   const one = (x: unknown) => typeof x === 'string' || x instanceof RegExp
   return one(v) || (Array.isArray(v) && v.every(one))
@@ -96,7 +108,7 @@ function resolveDiagnostics(d: Options['diagnostics']): ResolvedOptions['diagnos
     fail('diagnostics', d, `'warn' | 'error' | 'off', a boolean or { level, allow }`)
   for (const key of Object.keys(d)) {
     if (key !== 'level' && key !== 'allow')
-      fail(`diagnostics.${key}`, (d as any)[key], 'no such option (known: level, allow)')
+      unknown(`diagnostics.${key}`, ['level', 'allow'])
   }
   const level = d.level ?? 'warn'
   if (!LEVELS.includes(level))
@@ -120,7 +132,7 @@ export function resolveOptions(raw: Options | undefined): ResolvedOptions {
     fail('(options)', o, 'an object')
   for (const key of Object.keys(o)) {
     if (!KNOWN.includes(key))
-      fail(key, (o as any)[key], `no such option (known: ${KNOWN.slice(0, -1).join(', ')})`)
+      unknown(key, KNOWN.slice(0, -1))
   }
   if (o.include !== undefined && !isPattern(o.include))
     fail('include', o.include, 'a glob, a RegExp or an array of them')
@@ -128,6 +140,8 @@ export function resolveOptions(raw: Options | undefined): ResolvedOptions {
     fail('exclude', o.exclude, 'a glob, a RegExp or an array of them')
   if (o.root !== undefined && (typeof o.root !== 'string' || o.root === ''))
     fail('root', o.root, 'a non-empty path')
+  if (o.root !== undefined && !isFolder(resolve(o.root)))
+    fail('root', o.root, `an existing folder (${resolve(o.root)} is ${existsSync(resolve(o.root)) ? 'not a folder' : 'missing'}; relative roots resolve from ${process.cwd()})`)
   if (o.manifest !== undefined && o.manifest !== false && (typeof o.manifest !== 'string' || !o.manifest.endsWith('.json') || isAbsolute(o.manifest)))
     fail('manifest', o.manifest, 'false or a relative file name ending in .json')
   if (o.cacheDir !== undefined && o.cacheDir !== false && (typeof o.cacheDir !== 'string' || o.cacheDir === ''))
