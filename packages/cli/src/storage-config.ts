@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { loadConfig } from 'c12'
 import type { OpenStoreOptions } from 'smart-cache/store'
@@ -10,7 +11,7 @@ export interface CliConfig {
    * The store: a Redis URL (`redis://host:6379/0`, optional `?base=prefix`), an unstorage driver
    * by name with its options (`{ "driver": "redis", "url": "…", "base": "app" }`), or (in `.mjs`)
    * an unstorage driver or storage instance.
-   * @default the runtime's filesystem store (`SMART_CACHE_DIR`, else `<root>/node_modules/.cache/smart-cache/values`)
+   * @default the runtime's filesystem store (`SMART_CACHE_DIR`, else `<root>/node_modules/.cache/smart-cache/values`, else the user cache folder: see `findCacheDir` in `smart-cache/store`)
    */
   storage?: string | ({ driver: string } & Record<string, unknown>) | Driver | Storage
   /**
@@ -31,11 +32,19 @@ export async function resolveStoreTarget(root: string, flags: StoreFlags): Promi
   if (flags.storage !== undefined && flags.dir !== undefined)
     throw new CliError('--storage and --dir name two different stores. Fix: pass only one of them.')
   if (flags.storage !== undefined) return fromSpec(String(flags.storage), '--storage')
-  if (flags.dir !== undefined) return fsTarget(resolve(String(flags.dir)))
+  if (flags.dir !== undefined) return fsTarget(existingDir(String(flags.dir)))
   const config = await readConfig(root, flags.config)
   if (config.value.storage !== undefined) return fromSpec(config.value.storage, `${config.file}: storage`)
   if (config.value.dir !== undefined) return fsTarget(resolve(root, String(config.value.dir)))
   return { options: { cwd: root }, describe: 'default filesystem store' }
+}
+
+/** `--dir`: a folder that does not exist is an error (a typo would otherwise read as an empty cache). */
+function existingDir(dir: string): string {
+  const abs = resolve(dir)
+  if (!existsSync(abs))
+    throw new CliError(`--dir ${dir}: no such folder (${abs}). Fix: pass the folder of the store (the program's SMART_CACHE_DIR), or leave --dir out for the default store.`)
+  return abs
 }
 
 function fsTarget(dir: string): StoreTarget {

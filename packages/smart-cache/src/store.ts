@@ -4,7 +4,7 @@ import { DEFAULT_MAX_ENTRY_SIZE, checkMaxEntrySize } from './core/limits.ts'
 import { createSigner } from './core/mac.ts'
 import { envSecret } from './core/security.ts'
 import type { TempFiles } from './drivers/fs-litter.ts'
-import { createDefaultStorage, defaultCacheDir } from './storage/node.ts'
+import { createDefaultStorage, findCacheDir } from './storage/node.ts'
 import { readAllEntries } from './store-read.ts'
 import { tempFilesOf } from './store-temps.ts'
 
@@ -19,7 +19,7 @@ export interface OpenStoreOptions {
   storage?: Storage | Driver
   /**
    * Folder of the filesystem store (ignored when `storage` is given).
-   * @default `SMART_CACHE_DIR`, else `<nearest package.json folder above cwd>/node_modules/.cache/smart-cache/values`
+   * @default the runtime's rule ({@link findCacheDir}): `SMART_CACHE_DIR`, else `<nearest package.json folder above cwd>/node_modules/.cache/smart-cache/values`, else `$XDG_CACHE_HOME` or `~/.cache` + `/smart-cache/values`
    */
   dir?: string
   /**
@@ -97,6 +97,8 @@ export interface StoreTotals {
 export interface CacheStore {
   /** Folder of a filesystem store, undefined for other storages. */
   readonly location: string | undefined
+  /** Why the folder is `location`: `SMART_CACHE_DIR`, `nearest package.json: <folder>`, the user cache folder, or `dir` (given); undefined for other storages. */
+  readonly locationRule: string | undefined
   /** Entries matching `filter`, sorted by id, then fingerprint, then key. */
   list(filter?: StoreFilter): Promise<StoreEntry[]>
   /** Totals over all entries. */
@@ -121,7 +123,8 @@ export interface CacheStore {
 
 /** Opens the store the runtime writes (the Node default unless `storage` is given). */
 export function openStore(options: OpenStoreOptions = {}): CacheStore {
-  const location = options.storage ? undefined : (options.dir ?? defaultCacheDir(options.cwd))
+  const choice = options.storage ? undefined : options.dir !== undefined ? { dir: options.dir, rule: 'dir' } : findCacheDir(options.cwd)
+  const location = choice?.dir
   // Inspecting is not using: the store never refreshes the fs driver's last-use times.
   const storage = options.storage ? toStorage(options.storage) : createDefaultStorage(location, { touchAfter: false })
   const secret = options.secret ?? envSecret()
@@ -137,6 +140,7 @@ export function openStore(options: OpenStoreOptions = {}): CacheStore {
   }
   return {
     location,
+    locationRule: choice?.rule,
     list,
     stats: async () => totals(await readAll(), await temps.count()),
     delete: async (filter) => {
@@ -206,4 +210,4 @@ function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0
 }
 
-export { defaultCacheDir } from './storage/node.ts'
+export { defaultCacheDir, findCacheDir, type CacheDirChoice } from './storage/node.ts'

@@ -1,9 +1,10 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
+import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { createStorage } from 'unstorage'
 import { describe, expect, it } from 'vitest'
 import { atomicFsDriver } from '../src/drivers/fs.ts'
-import { defaultCacheDir } from '../src/storage/node.ts'
+import { defaultCacheDir, findCacheDir } from '../src/storage/node.ts'
 import { tempDir } from './helpers.ts'
 
 describe('atomicFsDriver', () => {
@@ -49,8 +50,16 @@ describe('atomicFsDriver', () => {
     expect(existsSync(join(dir, '..', 'x'))).toBe(false)
   })
 
-  it('default folder: SMART_CACHE_DIR, else nearest package.json root', () => {
+  it('default folder: SMART_CACHE_DIR, else nearest package.json root, else the user cache folder', () => {
     expect(defaultCacheDir('/anywhere', { SMART_CACHE_DIR: '/custom' })).toBe('/custom')
     expect(defaultCacheDir(join(import.meta.dirname, 'x'), {})).toBe(join(import.meta.dirname, '..', 'node_modules', '.cache', 'smart-cache', 'values'))
+    // A folder with no package.json above it (dir is under the OS temp folder): never a node_modules made there.
+    const bare = join(dir, 'no-package', 'deeper')
+    mkdirSync(bare, { recursive: true })
+    expect(defaultCacheDir(bare, { XDG_CACHE_HOME: '/xdg' })).toBe(join('/xdg', 'smart-cache', 'values'))
+    expect(defaultCacheDir(bare, {})).toBe(join(homedir(), '.cache', 'smart-cache', 'values'))
+    expect(findCacheDir(bare, {}).rule).toMatch(/user cache folder/)
+    expect(findCacheDir(join(import.meta.dirname, 'x'), {}).rule).toBe(`nearest package.json: ${join(import.meta.dirname, '..')}`)
+    expect(existsSync(join(bare, 'node_modules'))).toBe(false)
   })
 })

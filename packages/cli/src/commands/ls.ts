@@ -14,7 +14,7 @@ export function registerLs(cli: CAC): void {
     .option('--json', 'Print { store, manifest, functions: [...] } as JSON')
     .example('smart-cache ls')
     .example('smart-cache ls --storage redis://127.0.0.1:6379/0 --json')
-    .action((options: StoreCommandOptions) => useStore(options, async ({ store, root, describe }) => {
+    .action((options: StoreCommandOptions) => useStore(options, async ({ store, root, describe, where }) => {
       const manifests = await loadManifests(root, options.manifest)
       const manifest = manifests[0] ? displayPath(manifests[0].file, root) : null
       const rows = groupRows(await store.list(), currentFingerprints(manifests))
@@ -23,7 +23,7 @@ export function registerLs(cli: CAC): void {
         process.stdout.write(`${JSON.stringify({ store: describe, manifest, functions: rows, temps }, null, 2)}\n`)
         return
       }
-      process.stdout.write(formatLs(rows, describe, manifest, Date.now(), temps))
+      process.stdout.write(formatLs(rows, where ? `${describe}\nfound by: ${where}` : describe, manifest, Date.now(), temps))
     }))
 }
 

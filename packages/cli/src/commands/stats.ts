@@ -10,6 +10,8 @@ import { formatAgo, formatSize } from '../units.ts'
 /** Totals of `stats`. */
 export interface CacheStatsReport {
   store: string
+  /** How the folder of a filesystem store was found (the runtime's rule), and whether it exists; null for other stores. */
+  where: string | null
   manifest: string | null
   entries: number
   bytes: number
@@ -31,15 +33,15 @@ export function registerStats(cli: CAC): void {
     .option('--manifest <file>', 'Manifest that defines "current" (default: every smart-cache-manifest.json under the root; for each function the newest one naming it)')
     .option('--json', 'Print the report as JSON')
     .example('smart-cache stats --json')
-    .action((options: StoreCommandOptions) => useStore(options, async ({ store, root, describe }) => {
+    .action((options: StoreCommandOptions) => useStore(options, async ({ store, root, describe, where }) => {
       const manifests = await loadManifests(root, options.manifest)
       const manifest = manifests[0] ? displayPath(manifests[0].file, root) : null
-      const report = buildStats(await store.list(), currentFingerprints(manifests), describe, manifest, await store.temps())
+      const report = buildStats(await store.list(), currentFingerprints(manifests), describe, manifest, await store.temps(), where)
       process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatStats(report))
     }))
 }
 
-export function buildStats(entries: StoreEntry[], current: Map<string, string>, store: string, manifest: string | null, temps: TempFiles = { files: 0, bytes: 0, stale: 0, staleBytes: 0 }): CacheStatsReport {
+export function buildStats(entries: StoreEntry[], current: Map<string, string>, store: string, manifest: string | null, temps: TempFiles = { files: 0, bytes: 0, stale: 0, staleBytes: 0 }, where?: string): CacheStatsReport {
   const byStatus: CacheStatsReport['byStatus'] = { current: zero(), stale: zero(), unknown: zero(), corrupt: zero(), oversized: zero() }
   const perId = new Map<string, CacheStatsReport['perFunction'][number] & { fps: Set<string> }>()
   let bytes = 0
@@ -59,7 +61,7 @@ export function buildStats(entries: StoreEntry[], current: Map<string, string>, 
   }
   const perFunction = [...perId.values()].map(({ fps, ...f }) => ({ ...f, fingerprints: fps.size, share: bytes ? f.bytes / bytes : 0 }))
   return {
-    store, manifest, entries: entries.length, bytes, functions: perFunction.length, byStatus,
+    store, where: where ?? null, manifest, entries: entries.length, bytes, functions: perFunction.length, byStatus,
     errors: perFunction.reduce((n, f) => n + f.errors, 0), hitRatio: null, perFunction, temps,
   }
 }
@@ -72,6 +74,7 @@ export function formatStats(r: CacheStatsReport, now = Date.now()): string {
   const line = (label: string, s: { entries: number, bytes: number }) => `${label.padEnd(9)}${String(s.entries).padStart(7)} entries  ${formatSize(s.bytes)}`
   const out = [
     `store: ${r.store}`,
+    ...(r.where ? [`found by: ${r.where}`] : []),
     `manifest: ${r.manifest ?? 'none found (current/stale unknown)'}`,
     '',
     line('total', r),

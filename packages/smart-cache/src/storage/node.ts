@@ -1,17 +1,38 @@
-import { join, dirname } from 'node:path'
+import { homedir } from 'node:os'
+import { isAbsolute, join } from 'node:path'
 import process from 'node:process'
-import { up } from 'empathic/package'
+import { cache } from 'empathic/package'
 import { createStorage, type Storage } from 'unstorage'
 import { atomicFsDriver } from '../drivers/fs.ts'
 
+/** The folder of the Node default store and the rule that chose it (printed by `smart-cache stats`). */
+export interface CacheDirChoice {
+  dir: string
+  /** `SMART_CACHE_DIR`, `CACHE_DIR`, `nearest package.json: <folder>`, or `no writable package folder above <cwd>: user cache folder`. */
+  rule: string
+}
+
 /**
- * The Node default folder: `SMART_CACHE_DIR`, else `<nearest folder with a package.json above
- * cwd>/node_modules/.cache/smart-cache/values` (cwd itself when there is none).
+ * Where the Node default store lives, by the rule of find-cache-dir (through empathic):
+ * `SMART_CACHE_DIR`; else `node_modules/.cache/smart-cache/values` beside the nearest
+ * `package.json` above `cwd` (or under `CACHE_DIR`) when that folder is writable; else the user
+ * cache folder, `$XDG_CACHE_HOME/smart-cache/values` or `~/.cache/smart-cache/values`. Never a
+ * `node_modules` made in a folder that is not a package.
  */
+export function findCacheDir(cwd: string = process.cwd(), env: NodeJS.ProcessEnv = process.env): CacheDirChoice {
+  if (env.SMART_CACHE_DIR) return { dir: env.SMART_CACHE_DIR, rule: 'SMART_CACHE_DIR' }
+  const project = cache('smart-cache', { cwd })
+  if (project) {
+    const fromEnv = process.env.CACHE_DIR && !/^(1|0|true|false)$/.test(process.env.CACHE_DIR)
+    return { dir: join(project, 'values'), rule: fromEnv ? 'CACHE_DIR' : `nearest package.json: ${join(project, '..', '..', '..')}` }
+  }
+  const xdg = env.XDG_CACHE_HOME && isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : join(homedir(), '.cache')
+  return { dir: join(xdg, 'smart-cache', 'values'), rule: `no writable package folder at or above ${cwd}: user cache folder` }
+}
+
+/** The Node default folder (see {@link findCacheDir}). */
 export function defaultCacheDir(cwd: string = process.cwd(), env: NodeJS.ProcessEnv = process.env): string {
-  if (env.SMART_CACHE_DIR) return env.SMART_CACHE_DIR
-  const pkg = up({ cwd })
-  return join(pkg ? dirname(pkg) : cwd, 'node_modules', '.cache', 'smart-cache', 'values')
+  return findCacheDir(cwd, env).dir
 }
 
 /**
