@@ -81,7 +81,7 @@ async function filesystemTier() {
   try {
     const value = { rows: Array.from({ length: 200 }, (_, i) => ({ i, name: `row ${i}`, at: new Date(i) })), total: 12345n }
     const storage = createStorage({ driver: atomicFsDriver({ base: dir }) })
-    const cached = smartCache(async (id) => value, { storage, memory: false }, META('bench#fs'))
+    const cached = smartCache(async (_id) => value, { storage, memory: false }, META('bench#fs'))
     await cached(7)
     const file = join(dir, 'sc1', '5'.repeat(64), readdirSync(join(dir, 'sc1', '5'.repeat(64)))[0])
     const bytes = await fsp.readFile(file)

@@ -2,7 +2,6 @@
 // (fingerprints are portable); a writer without the secret cannot poison signed readers; Redis
 // stopped and restarted mid-run never reaches the caller and the cache resumes.
 import { execFile, spawn } from 'node:child_process'
-import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { settled, smartCache } from 'smart-cache'
 import { createStorage } from 'unstorage'

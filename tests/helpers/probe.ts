@@ -80,6 +80,6 @@ export async function runProbe(dir: string, file: string, name: string, probe = 
   }
   catch (error) {
     const e = error as Error & { stderr?: string }
-    throw new Error(`[smart-cache] probe of ${file}#${name} failed: ${e.stderr?.trim() || e.message}`)
+    throw new Error(`[smart-cache] probe of ${file}#${name} failed: ${e.stderr?.trim() || e.message}`, { cause: error })
   }
 }

@@ -59,7 +59,10 @@ describe('a Redis outage (real redis-server)', { timeout: 60_000 }, () => {
       // alternating rounds, so that the machine's drift weighs on both sides alike
       let outage = 0
       let baseline = 0
-      for (let round = 0; round < 4; round++) (baseline += await run(nostore), (outage += await run(cached)))
+      for (let round = 0; round < 4; round++) {
+        baseline += await run(nostore)
+        outage += await run(cached)
+      }
       console.log(`[reliability] Redis down: ${4 * N} calls in ${outage.toFixed(0)} ms vs ${baseline.toFixed(0)} ms for ${4 * N} with no store (${(outage / baseline).toFixed(2)}x); the first failing call ${firstMs.toFixed(0)} ms`)
       expect(firstMs).toBeLessThan(1500)
       expect(outage).toBeLessThan(2 * baseline)
