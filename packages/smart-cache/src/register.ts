@@ -20,8 +20,16 @@ function resolvePlugin(): string {
   throw new Error(`[smart-cache] smart-cache/register needs the package unplugin-smart-cache (it fingerprints cached functions as Node loads them), and it cannot be found from ${process.cwd()}. Fix: install it in the project (\`npm i -D unplugin-smart-cache\`, \`pnpm add -D unplugin-smart-cache\`).`)
 }
 
+/**
+ * Where CommonJS modules rewritten by the loader find the runtime: `require()` of this ES module
+ * from a module the loader rewrote fails on Node 20 and 22, so the runtime is loaded here, before
+ * the program, and shared (the same module instance `import 'smart-cache'` gives).
+ */
+const RUNTIME_KEY = Symbol.for('smart-cache.runtime')
+
 // Threads started by the loader itself (the engine's parsers) inherit `--import`: nothing to do there.
 if (!process.env.SMART_CACHE_LOADER_THREAD) {
   const plugin = await import(pathToFileURL(resolvePlugin()).href) as { register: () => void }
   plugin.register()
+  ;(globalThis as Record<symbol, unknown>)[RUNTIME_KEY] = await import(new URL('./node.mjs', import.meta.url).href)
 }

@@ -5,11 +5,12 @@ import { RUNTIME } from '../core/ids.js'
 const IMPORT_RE = new RegExp(`import \\{ smartCache as ([\\w$]+) \\} from "${RUNTIME}";`)
 
 /**
- * CommonJS modules: the import the rewrite prepends for directives becomes a `require` (the
- * same length is not needed: the line's mappings stay on line 1).
+ * CommonJS modules: the import the rewrite prepends for directives takes the runtime that
+ * `smart-cache/register` loaded (`Symbol.for('smart-cache.runtime')`: `require()` of the ES runtime
+ * fails in rewritten modules on Node 20 and 22), else `require`s it. It stays on line 1.
  */
 export function cjsRuntimeImport(code: string): string {
-  return code.replace(IMPORT_RE, (_, name: string) => `const { smartCache: ${name} } = require(${JSON.stringify(RUNTIME)});`)
+  return code.replace(IMPORT_RE, (_, name: string) => `const { smartCache: ${name} } = globalThis[Symbol.for('smart-cache.runtime')] ?? require(${JSON.stringify(RUNTIME)});`)
 }
 
 /** Appends the rewrite's source map inline, so `--enable-source-maps` and debuggers see the original lines. */

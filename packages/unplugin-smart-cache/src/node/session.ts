@@ -48,8 +48,11 @@ export class LoaderSession {
   async rewrite(code: string, file: string, kind: ModuleKind): Promise<string | undefined> {
     this.active++
     try {
-      const env = await this.getBase()
-      if (env.runtime.owns(file))
+      const env = await this.getBase().catch((error: Error) => {
+        this.reporter.warn(`[smart-cache] the Node loader cannot start the fingerprint engine: ${error.message}. Modules run unchanged (cached functions fingerprint their own source only).`)
+        return undefined
+      })
+      if (!env || env.runtime.owns(file))
         return undefined
       const out = await this.transform(code, file, env)
       this.report(env.engine, out)
@@ -60,7 +63,7 @@ export class LoaderSession {
     }
     finally {
       if (--this.active === 0)
-        await this.save()
+        await this.save().catch(() => {})
     }
   }
 
