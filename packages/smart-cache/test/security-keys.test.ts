@@ -22,6 +22,9 @@ function filesUnder(dir: string): string[] {
   return out.sort()
 }
 
+/** Property tests run a fixed, seeded number of cases; this only bounds a hang on the slowest runner. */
+const PROPERTY_TIMEOUT = 120_000
+
 const HOSTILE = [
   '..', '../x', '..:x', 'a:..:..:x', 'a/../../x', '..\\..\\x', '/etc/passwd', '//etc/passwd', 'C:\\Windows\\x', 'a:.:b',
   'a\0b', '\0', 'a\nb', 'x'.repeat(MAX_SEGMENT_BYTES + 1), 'é'.repeat(MAX_SEGMENT_BYTES / 2 + 1), `${'a:'.repeat(600)}z`,
@@ -60,6 +63,8 @@ describe('keys cannot escape the cache folder (real fs driver)', () => {
     console.log(`[reliability] hostile keys: ${HOSTILE.length * 2} writes tried, ${refused} refused, ${stored} stored inside, 0 outside`)
   })
 
+  // 300 fixed runs (seeded) that each touch the disk: about 4 s on a busy 2-core machine, so the
+  // timeout only catches a hang.
   it('fuzz: any key either is refused or names a file strictly inside the folder', async () => {
     const driver = atomicFsDriver({ base })
     const segment = fc.oneof(fc.constantFrom('.', '..', '', '/', '\\', '\0', 'C:', '~', '%2e%2e'), fc.string({ unit: 'binary', maxLength: 12 }))
@@ -81,7 +86,7 @@ describe('keys cannot escape the cache folder (real fs driver)', () => {
     )
     expect(runs).toBe(300)
     console.log(`[reliability] fuzzed keys: ${runs} keys, 0 files outside the folder`)
-  })
+  }, PROPERTY_TIMEOUT)
 
   it('hostile function ids never reach a path: entries stay under sc1/<fingerprint>/<argsHash>', async () => {
     warnings()
