@@ -1,7 +1,7 @@
 import { createStorage, defineDriver } from 'unstorage'
 import memoryDriver from 'unstorage/drivers/memory'
 import { describe, expect, it } from 'vitest'
-import { configure, smartCache } from '../src/node.ts'
+import { configure, hashArgs, smartCache } from '../src/node.ts'
 import { FP, isolate, meta } from './helpers.ts'
 
 const counter = <A extends unknown[], R>(impl: (...a: A) => R) => {
@@ -200,21 +200,27 @@ describe('smartCache()', () => {
 })
 
 describe('smartCache() when WebAssembly cannot load', () => {
-  it('runs the function uncached and warns once', async () => {
+  it('keeps caching with BLAKE3 in JavaScript (same keys) and warns once', async () => {
     const { vi } = await import('vitest')
     vi.resetModules()
-    vi.doMock('hash-wasm', () => ({ createBLAKE3: () => Promise.reject(new Error('CompileError: blocked by CSP')) }))
+    vi.doMock('hash-wasm/dist/blake3.umd.min.js', () => ({ default: { createBLAKE3: () => Promise.reject(new Error('CompileError: blocked by CSP')) } }))
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
-    const { smartCache: fresh } = await import('../src/node.ts')
+    const { smartCache: fresh, ready: freshReady, hashArgs: freshHash } = await import('../src/node.ts')
+    const storage = createStorage({ driver: memoryDriver() })
     let calls = 0
-    const f = fresh(async (x: number) => (calls++, x + 1), { storage: createStorage({ driver: memoryDriver() }) })
-    expect(await f(1)).toBe(2)
-    expect(await f(1)).toBe(2)
+    const f = fresh(async (x: unknown) => (calls++, Array.isArray(x) ? x.length : x), { storage, memory: false })
+    const big = Array.from({ length: 3000 }, (_, i) => i) // a key of ~27 KB: hashed by the (failed) WebAssembly otherwise
+    expect(await f(big)).toBe(3000)
+    await freshReady()
+    expect(await f(big)).toBe(3000)
+    expect(await f(1)).toBe(1)
+    expect(await f(1)).toBe(1)
     expect(calls).toBe(2)
-    expect(f.fingerprint).toMatch(/^[0-9a-f]{64}$/) // BLAKE3 in JavaScript serves until the WebAssembly loads
+    expect(freshHash([big])).toBe(hashArgs([big])) // JavaScript and WebAssembly BLAKE3 give the same keys
+    expect(f.fingerprint).toMatch(/^[0-9a-f]{64}$/)
     expect(warn.mock.calls.filter(([m]) => String(m).includes('failed to load'))).toHaveLength(1)
     warn.mockRestore()
-    vi.doUnmock('hash-wasm')
+    vi.doUnmock('hash-wasm/dist/blake3.umd.min.js')
   })
 })
 

@@ -1,6 +1,6 @@
-import { getHashers } from './blake3.ts'
-import { Blake3Js, type Blake3Hasher } from './blake3-js.ts'
-import { blake3Small } from './blake3-small.ts'
+import { acquireHasher, hashersSettled, releaseHasher } from './blake3.ts'
+import type { Blake3Hasher } from './blake3-js.ts'
+import { blake3Small, SMALL_MAX } from './blake3-small.ts'
 
 /**
  * Canonical argument encoding, streamed into BLAKE3.
@@ -93,20 +93,6 @@ export interface ArgsKey {
   readonly memory: string
   /** BLAKE3-256 hex of (namespace, encoding). */
   hash(): string
-}
-
-/** Hashers in use by an encoding or a digest: a nested one (from a `[cacheKey]()`) takes its own. */
-const hashersInUse = new Set<Blake3Hasher>()
-
-function acquireHasher(): Blake3Hasher {
-  const shared = getHashers().args
-  const hasher = hashersInUse.has(shared) ? new Blake3Js() : shared
-  hashersInUse.add(hasher)
-  return hasher.init()
-}
-
-function releaseHasher(hasher: Blake3Hasher | undefined): void {
-  if (hasher) hashersInUse.delete(hasher)
 }
 
 class Encoder {
@@ -535,7 +521,7 @@ function encodeRoot(enc: Encoder, root: string, value: unknown, where: string, l
 const JS_HASH_MAX = 128
 
 function digestNow(enc: Encoder): string {
-  if (!enc.streamed && enc.pos <= JS_HASH_MAX) return toHex(blake3Small(enc.buf.subarray(0, enc.pos)))
+  if (!enc.streamed) return hashBytes(enc.buf.subarray(0, enc.pos))
   return digestHex(enc.flush())
 }
 
@@ -546,7 +532,8 @@ function finish(enc: Encoder): ArgsKey {
 }
 
 function hashBytes(bytes: Uint8Array): string {
-  if (bytes.length <= JS_HASH_MAX) return toHex(blake3Small(bytes))
+  // Up to one chunk, JavaScript until the WebAssembly is loaded: it is never waited for.
+  if (bytes.length <= JS_HASH_MAX || (bytes.length <= SMALL_MAX && !hashersSettled())) return toHex(blake3Small(bytes))
   const hasher = acquireHasher()
   try {
     return digestHex(hasher.update(bytes))

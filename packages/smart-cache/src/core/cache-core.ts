@@ -1,11 +1,12 @@
 import { LRUCache } from 'lru-cache'
 import type { Storage } from 'unstorage'
 import { keyArgs, primitiveKey, type ArgsKey, type CapturedValues } from './args.ts'
-import { loadHashers } from './blake3.ts'
+import { hashersSettled, loadHashers } from './blake3.ts'
+import { SMALL_MAX } from './blake3-small.ts'
 import { checkErrorRecord, decodeValue, encodeValue, fromErrorRecord, toErrorRecord, type ErrorRecord } from './codec.ts'
 import { envMode, getGlobalOptions, toStorage, type CacheMode, type SharedOptions } from './config.ts'
 import { describeDefaultStorage, getDefaultStorage } from './defaults.ts'
-import { FLAG_ERROR, OutdatedEntryError, SignatureError, openEnvelope, sealEnvelope } from './envelope.ts'
+import { FLAG_ERROR, OutdatedEntryError, SignatureError, openEnvelope, sealEnvelope, sealedSize } from './envelope.ts'
 import { checkMaxEntrySize, DEFAULT_MAX_ENTRY_SIZE, memoryBytes, oversizedMessage, quickSize } from './limits.ts'
 import { readBounded, type BoundedItem } from './bounded-read.ts'
 import { breakerOf } from './breaker.ts'
@@ -246,7 +247,6 @@ export class CacheCore {
   }
 
   private async init(): Promise<Resolved> {
-    await loadHashers()
     if (this.resolved) return this.resolved
     const o = this.mergedOptions()
     const security = await resolveSecurity(o, this.id)
@@ -398,10 +398,15 @@ export class CacheCore {
     const breaker = breakerOf(r.storage, r.timeout)
     if (breaker.open) return undefined // the store failed lately: skipped until a background probe succeeds
     const storeKey = entryKey(this.fingerprint, key.hash())
-    const bytes = sealEnvelope({ id: this.id, fingerprint: this.fingerprint }, payload, { key: storeKey, signer: r.security.signer, flags: (error ? FLAG_ERROR : 0) | (promised ? FLAG_PROMISE : 0), createdAt })
-    if (bytes.length > r.security.maxEntrySize) return this.oversized('write', storeKey, bytes.length, r)
+    const header = { id: this.id, fingerprint: this.fingerprint }
+    const size = sealedSize(header, payload.length)
+    if (size > r.security.maxEntrySize) return this.oversized('write', storeKey, size, r)
+    const seal = () => sealEnvelope(header, payload, { key: storeKey, signer: r.security.signer, flags: (error ? FLAG_ERROR : 0) | (promised ? FLAG_PROMISE : 0), createdAt })
+    // A large entry's checksum waits for the WebAssembly BLAKE3 (once per process): far faster than JavaScript's.
+    const early = payload.length > SMALL_MAX && !hashersSettled() ? undefined : seal()
     const storage = r.storage
     return (async () => {
+      const bytes = early ?? (await loadHashers(), seal())
       try {
         await withTimeout(storage.setItemRaw(storeKey, bytes), r.timeout, storeKey)
         breaker.success()
@@ -427,6 +432,8 @@ export class CacheCore {
       this.storageFailed('read', storeKey, error)
       return undefined
     }
+    // A large entry's checksum waits for the WebAssembly BLAKE3 (once per process): far faster than JavaScript's.
+    if (item && 'size' in item && item.size > SMALL_MAX && !hashersSettled()) await loadHashers()
     return this.openItem(r, storeKey, item)
   }
 

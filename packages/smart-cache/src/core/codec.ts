@@ -32,7 +32,7 @@ export interface Unstorable {
 /** Encodes a result, or explains why it cannot be stored. */
 export function encodeValue(value: unknown): Uint8Array | Unstorable {
   const text = isJsonData(value) ? jsonText(value) : undefined
-  if (text !== undefined) return withForm(encoder.encode(text))
+  if (text !== undefined) return withForm(text)
   try {
     return encoder.encode(stringify(value))
   } catch (error) {
@@ -59,11 +59,16 @@ function jsonText(value: unknown): string | undefined {
   }
 }
 
-function withForm(json: Uint8Array): Uint8Array {
+/** `0x01` + UTF-8 of `json`: encoded in place when it is ASCII (one allocation, no copy), else encoded and copied. */
+function withForm(json: string): Uint8Array {
   const out = new Uint8Array(json.length + 1)
   out[0] = JSON_FORM
-  out.set(json, 1)
-  return out
+  if (encoder.encodeInto(json, out.subarray(1)).read === json.length) return out
+  const bytes = encoder.encode(json)
+  const wide = new Uint8Array(bytes.length + 1)
+  wide[0] = JSON_FORM
+  wide.set(bytes, 1)
+  return wide
 }
 
 /**

@@ -1,4 +1,4 @@
-import { getHashers } from './blake3.ts'
+import { blake3Bytes } from './blake3.ts'
 import { equalBytes, type Signer } from './mac.ts'
 
 /**
@@ -68,6 +68,11 @@ export interface SealOptions extends Omit<Signing, 'acceptUnverified'> {
 
 const utf8 = new TextEncoder()
 const fromUtf8 = new TextDecoder('utf-8', { fatal: true })
+
+/** The length {@link sealEnvelope} gives, without hashing. */
+export function sealedSize(header: EnvelopeHeader, payloadLength: number): number {
+  return FIXED + utf8.encode(JSON.stringify({ id: header.id, fingerprint: header.fingerprint })).length + payloadLength
+}
 
 /** Builds the bytes of one entry, bound to `options.key`. */
 export function sealEnvelope(header: EnvelopeHeader, payload: Uint8Array, options: SealOptions): Uint8Array {
@@ -168,12 +173,7 @@ function checksum(key: string, bytes: Uint8Array): Uint8Array {
   const keyBytes = utf8.encode(key)
   const length = new Uint8Array(4)
   new DataView(length.buffer).setUint32(0, keyBytes.length, true)
-  const h = getHashers().envelope
-  h.init()
-  h.update(length)
-  h.update(keyBytes)
-  for (const part of covered(bytes)) h.update(part)
-  return h.digest('binary')
+  return blake3Bytes([length, keyBytes, ...covered(bytes)])
 }
 
 /** Accepts what drivers return for raw items: Uint8Array/Buffer, ArrayBuffer, or unstorage's base64 fallback. */

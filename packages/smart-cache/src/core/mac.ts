@@ -1,4 +1,5 @@
-import { createBLAKE3, type IHasher } from 'hash-wasm'
+import { blake3Module } from './blake3.ts'
+import { Blake3Js, type Blake3Hasher } from './blake3-js.ts'
 
 /**
  * Entry signing (issue 6): a keyed BLAKE3-256 MAC that lets readers of a shared store reject
@@ -29,7 +30,7 @@ export function createSigner(secret: string | Uint8Array): Promise<Signer> {
   const id = toHex(bytes)
   let signer = signers.get(id)
   if (!signer) {
-    signer = deriveMacKey(bytes).then((key) => createBLAKE3(256, key)).then(toSigner)
+    signer = deriveMacKey(bytes).then(async (key) => (await blake3Module()).createBLAKE3(256, key)).then(toSigner)
     signers.set(id, signer)
   }
   return signer
@@ -37,15 +38,14 @@ export function createSigner(secret: string | Uint8Array): Promise<Signer> {
 
 /** The 32-byte keyed-mode key for a secret (see the module comment). */
 export async function deriveMacKey(secret: Uint8Array): Promise<Uint8Array> {
-  const h = await createBLAKE3(256)
-  h.init()
+  const h = new Blake3Js() // unkeyed: the same digest as hash-wasm's, without a second WebAssembly instance
   h.update(utf8.encode(MAC_KEY_CONTEXT))
   h.update(new Uint8Array([0]))
   h.update(secret)
   return h.digest('binary')
 }
 
-function toSigner(hasher: IHasher): Signer {
+function toSigner(hasher: Blake3Hasher): Signer {
   return {
     mac(storeKey, parts) {
       const key = utf8.encode(storeKey)
