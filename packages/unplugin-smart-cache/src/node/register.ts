@@ -3,6 +3,8 @@ import { existsSync } from 'node:fs'
 import * as nodeModule from 'node:module'
 import { dirname, join, resolve } from 'node:path'
 import process from 'node:process'
+import { hookCommonJs } from './cjs.js'
+import { LOADER_THREAD_ENV } from './scope.js'
 
 export interface RegisterOptions {
   /**
@@ -50,9 +52,9 @@ function check(options: RegisterOptions): void {
 }
 
 /**
- * Installs the loader: modules Node loads from then on (ESM, and CommonJS reached from the entry
- * point or from ESM) have their cached functions fingerprinted by the same engine and transform
- * as the bundler plugin. Needs Node >= 20.6 (`module.register`).
+ * Installs the loader: ES modules Node loads from then on (`module.register` hooks) and CommonJS
+ * modules `require()` compiles have their cached functions fingerprinted by the same engine and
+ * transform as the bundler plugin. Needs Node >= 20.6 (`module.register`).
  */
 export function register(options: RegisterOptions = {}): void {
   check(options)
@@ -64,4 +66,5 @@ export function register(options: RegisterOptions = {}): void {
     diagnostics: options.diagnostics,
   }
   nodeModule.register('./hooks.mjs', { parentURL: import.meta.url, data })
+  hookCommonJs(data, { [LOADER_THREAD_ENV]: '1' })
 }

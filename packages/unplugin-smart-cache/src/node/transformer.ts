@@ -1,4 +1,4 @@
-import type { RewriteReply, RewriteRequest } from './worker.js'
+import type { RewriteReply, RewriteRequest, WorkerInit } from './worker.js'
 import type { LoaderData, ModuleKind } from './session.js'
 import { Worker } from 'node:worker_threads'
 import { Reporter } from './reporter.js'
@@ -30,7 +30,7 @@ export class Transformer {
     if (this.worker)
       return this.worker
     // No inherited flags: `--import smart-cache/register` must not load the loader again in it.
-    const w = new Worker(new URL('./worker.mjs', import.meta.url), { workerData: this.data, execArgv: [], env: { ...process.env, ...this.env } })
+    const w = new Worker(new URL('./worker.mjs', import.meta.url), { workerData: { data: this.data } satisfies WorkerInit, execArgv: [], env: { ...process.env, ...this.env } })
     w.on('message', (reply: RewriteReply) => {
       const p = this.pending.get(reply.id)
       this.pending.delete(reply.id)

@@ -1,3 +1,4 @@
+import type { MessagePort } from 'node:worker_threads'
 import type { LoaderData, ModuleKind } from './session.js'
 import { parentPort, workerData } from 'node:worker_threads'
 import { LoaderSession } from './session.js'
@@ -5,16 +6,28 @@ import { LoaderSession } from './session.js'
 // The loader's transform thread. The engine does not run in Node's hooks thread itself: there,
 // `require()` of an ES module (oxc-parser loads parts of itself that way) fails on Node 22.
 
-/** A module to rewrite, from the hooks thread. */
+/** A module to rewrite. */
 export interface RewriteRequest { id: number, code: string, file: string, kind: ModuleKind }
 /** The answer: the new source (`undefined`: run the module as it is), or the error to throw. */
 export interface RewriteReply { id: number, code?: string, error?: string }
 
-const session = new LoaderSession(workerData as LoaderData)
+/** `sync`: the requester blocks on `flag` (CommonJS, from the main thread) until the reply is posted. */
+export interface WorkerInit { data: LoaderData, sync?: { port: MessagePort, flag: Int32Array } }
 
-parentPort!.on('message', (req: RewriteRequest) => {
+const { data, sync } = workerData as WorkerInit
+const session = new LoaderSession(data)
+const port = sync?.port ?? parentPort!
+
+port.on('message', (req: RewriteRequest) => {
+  const reply = (r: RewriteReply): void => {
+    port.postMessage(r)
+    if (sync) {
+      Atomics.store(sync.flag, 0, 1)
+      Atomics.notify(sync.flag, 0)
+    }
+  }
   session.rewrite(req.code, req.file, req.kind).then(
-    code => parentPort!.postMessage({ id: req.id, code } satisfies RewriteReply),
-    (error: Error) => parentPort!.postMessage({ id: req.id, error: error.message } satisfies RewriteReply),
+    code => reply({ id: req.id, code }),
+    (error: Error) => reply({ id: req.id, error: error.message }),
   )
 })
