@@ -12,6 +12,9 @@ describe('wrong usage of smartCache', () => {
   it('smartCache(undefined), what a circular import gives, throws at once naming the cause', () => {
     expect(() => (smartCache as any)(undefined)).toThrow(/^\[smart-cache\] smartCache\(undefined\): expected the function to cache.*circular import.*Fix: /)
     expect(() => (smartCache as any)(null, { maxAge: 1 })).toThrow(/^\[smart-cache\] smartCache\(null\)/)
+    // With the plugin: smartCache(fn) is smartCache(fn, undefined, META); @smartCache is smartCache(undefined, META).
+    expect(() => (smartCache as any)(undefined, undefined, meta('src/a.ts#f', FP('a')))).toThrow(/^\[smart-cache\] smartCache\(undefined\)/)
+    expect(typeof (smartCache as any)(undefined, meta('src/a.ts#C.m', FP('a')))).toBe('function')
   })
 
   it('smartCache({}) is the decorator form: calling it as a function says so', () => {

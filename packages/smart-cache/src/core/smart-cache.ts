@@ -71,7 +71,8 @@ export function smartCache(...input: unknown[]): unknown {
     if (isMethodContext(second)) return decorate(first as AnyFunction, undefined, meta, second)
     return wrap(first as AnyFunction, checkOptions(second, 'smartCache(fn, options)'), meta)
   }
-  if (rest.length > 0 && (first === undefined || first === null)) {
+  // The plugin writes `@smartCache` as `smartCache(undefined, META)`: one argument with a meta is the decorator.
+  if ((first === undefined || first === null) && (rest.length > 1 || (rest.length === 1 && !meta))) {
     throw new TypeError(
       `[smart-cache] smartCache(${String(first)}): expected the function to cache, smartCache(fn, options?), or options for the method decorator, @smartCache(options). ` +
         'A function that is still undefined here is often a circular import (the module that defines it has not run yet). Fix: pass a defined function.',
