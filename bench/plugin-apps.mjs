@@ -51,6 +51,7 @@ export function dateFnsApp() {
     'package.json': JSON.stringify({ name: 'bench-plugin-date-fns', private: true, type: 'module' }),
     'index.html': '<!doctype html><script type="module" src="/src/main.js"></script>\n',
     'src/cached.js': `import { smartCache } from 'smart-cache'\nimport { ${[...names].sort().join(', ')} } from 'date-fns'\n${fns}\n`,
+    'targets.json': JSON.stringify(uses.map((_, i) => ['src/cached.js', `f${i}`])),
     'src/main.js': `import * as all from 'date-fns'\nimport * as cached from './cached.js'\nconsole.log(Object.keys(all).length, Object.keys(cached).length)\nfor (const f of Object.values(cached)) f(3).then(v => console.log(v))\n`,
   })
   installRuntime(root)
@@ -153,6 +154,7 @@ export const label${i} = 'm${i}'
     files[`src/cached/c${c}.js`] = `import { smartCache } from 'smart-cache'\nimport { f${target} } from '../m/m${target}.js'\n\nexport const c${c} = smartCache(async (x) => f${target}(x + ${c}))\n`
     cachedImports.push(`import { c${c} } from './cached/c${c}.js'`)
   }
+  files['targets.json'] = JSON.stringify(Array.from({ length: cached }, (_, c) => [`src/cached/c${c}.js`, `c${c}`]))
   files['src/main.js'] = `${cachedImports.join('\n')}\nimport { f0, label0 } from './m/m0.js'\n`
     + `console.log(f0(1, 2), label0)\n`
     + `Promise.all([${Array.from({ length: cached }, (_, c) => `c${c}(1)`).join(', ')}]).then(v => console.log(v.length))\n`

@@ -1,6 +1,7 @@
 // One production `vite build` of an app, with or without the plugin; prints {"ms": …}.
 // The plugin is imported inside the timed part, as a vite.config.ts would load it.
-// Usage: node bench/plugin-build.mjs <app root> <plugin|plugin-nodiag|baseline>
+// Usage: node bench/plugin-build.mjs <app root> <plugin|plugin-nodiag|null-unplugin|baseline>
+// Prints {"ms": …, "rssKb": …}.
 import { createRequire } from 'node:module'
 import { performance } from 'node:perf_hooks'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -26,4 +27,5 @@ await build({
   plugins,
   build: { outDir: `dist-${mode}`, emptyOutDir: true },
 })
-console.log(JSON.stringify({ ms: performance.now() - start }))
+// maxRSS: the peak resident memory of this build's process, in KB.
+console.log(JSON.stringify({ ms: performance.now() - start, rssKb: process.resourceUsage().maxRSS }))

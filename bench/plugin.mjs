@@ -1,78 +1,81 @@
-// Benchmark of issue 4: production `vite build` with vs without unplugin-smart-cache, for
-// (a) an app importing all of date-fns with 20 cached functions reaching deep into it and
-// (b) a generated 5,000-module app with 50 cached functions. Cold = empty engine cache on disk,
-// warm = engine cache from the previous build. Each build runs in a fresh Node process; the
-// median of RUNS builds is reported. Targets: cold ≤ 1.10x, warm ≤ 1.03x the baseline.
-// The plugin's import counts (a vite.config.ts loads it); `smart-cache` is installed in each app as
-// a package, as users get it.
-// Usage: pnpm --filter unplugin-smart-cache build && node bench/plugin.mjs [runs]
+// Benchmark of issue 14: production `vite build` with the plugin cold (no engine cache on disk),
+// warm (the caches of the build before), against no plugin and against an unplugin plugin that does
+// nothing (same hooks and filter, returns null), each build in a new Node process, modes alternating
+// within each round; and the engine's cold work against the parse floor of the same files.
+// Apps: (a) date-fns with 20 cached functions, (b) a random import DAG of 5,000 modules and (c) of
+// 8,000, 50 cached functions reaching nearly every module (bench/plugin-apps.mjs).
+// Ratios are medians of each round's ratio (the machine drifts more than the plugin costs), with the
+// range; RSS is each build's peak resident memory.
+// Usage: pnpm build && node bench/plugin.mjs [rounds=7] [apps=abc]
 import { execFileSync } from 'node:child_process'
-import { readdirSync, readFileSync, rmSync } from 'node:fs'
-import { performance } from 'node:perf_hooks'
+import { rmSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { parseSync, rawTransferSupported } from 'oxc-parser'
-import { dateFnsApp, generatedApp } from './plugin-apps.mjs'
+import { rawTransferSupported } from 'oxc-parser'
+import { dagApp, dateFnsApp } from './plugin-apps.mjs'
 
 const here = dirname(fileURLToPath(import.meta.url))
-const RUNS = Number(process.argv[2] ?? 5)
+const ROUNDS = Number(process.argv[2] ?? 7)
+const APPS = process.argv[3] ?? 'abc'
 
-function buildMs(root, mode) {
+function run(script, args) {
   try {
-    const out = execFileSync(process.execPath, [join(here, 'plugin-build.mjs'), root, mode], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
-    return JSON.parse(out.trim().split('\n').pop()).ms
+    const out = execFileSync(process.execPath, [join(here, script), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+    return JSON.parse(out.trim().split('\n').pop())
   }
   catch (error) {
     const why = String(error.stderr ?? error.message).split('\n').filter(Boolean).slice(0, 8).join('\n')
-    throw new Error(`[smart-cache] bench: the ${mode} build of ${root} failed (are the packages built? pnpm build):\n${why}`)
+    throw new Error(`[smart-cache] bench: ${script} ${args.join(' ')} failed (are the packages built? pnpm build):\n${why}`)
   }
 }
 
-const sleepSync = ms => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms)
 const median = xs => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+const range = xs => `${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)}`
+const sleepSync = ms => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms)
 
-function measure(name, root) {
-  const engineCache = join(root, 'node_modules/.cache/smart-cache/engine')
-  // Files written less than 3 s ago have stamps that prove nothing (the "racy git" rule), so a
-  // warm build would hash them all: a generated app first ages, like a checked-out project.
-  buildMs(root, 'baseline') // file-system warm-up, not counted
-  // Like any project built before: node_modules/.cache exists (creating it changes the stamp of
-  // node_modules, which resolutions depend on).
-  buildMs(root, 'plugin')
+function measure(label, root, targets) {
+  const engineCache = join(root, 'node_modules/.cache/smart-cache')
+  const build = mode => run('plugin-build.mjs', [root, mode])
+  // Warm-up: the file system, node_modules/.cache (creating it changes node_modules' stamp), and
+  // past the 3 s window in which new files' stamps prove nothing (a checked-out project is older).
+  build('baseline')
+  build('plugin')
   sleepSync(3100)
-  const baseline = []
-  const cold = []
-  const warm = []
-  for (let i = 0; i < RUNS; i++) {
-    baseline.push(buildMs(root, 'baseline'))
-    rmSync(engineCache, { recursive: true, force: true })
-    cold.push(buildMs(root, 'plugin'))
-    warm.push(buildMs(root, 'plugin'))
+  const modes = ['baseline', 'null-unplugin', 'cold', 'warm']
+  const t = Object.fromEntries(modes.map(m => [m, []]))
+  const rss = Object.fromEntries(modes.map(m => [m, []]))
+  const engine = []
+  const floor = []
+  for (let i = 0; i < ROUNDS; i++) {
+    for (const mode of modes) {
+      if (mode === 'cold')
+        rmSync(engineCache, { recursive: true, force: true })
+      const r = build(mode === 'cold' || mode === 'warm' ? 'plugin' : mode)
+      t[mode].push(r.ms)
+      rss[mode].push(r.rssKb)
+    }
+    engine.push(run('engine-cold.mjs', [root, 'engine']).ms)
+    floor.push(run('engine-cold.mjs', [root, 'floor']).ms)
   }
-  const b = median(baseline)
-  // Each run's ratio is taken against the baseline build just before it: the machine's speed
-  // drifts between runs more than the plugin costs, and pairs cancel most of that drift.
-  const row = (label, xs, target) => {
-    const ratio = median(xs.map((x, i) => x / baseline[i]))
-    return `${name.padEnd(22)} ${label.padEnd(5)} baseline ${b.toFixed(0).padStart(6)} ms   with plugin ${median(xs).toFixed(0).padStart(6)} ms   ratio ${ratio.toFixed(3)}x   (target ≤ ${target.toFixed(2)}x: ${ratio <= target ? 'met' : 'NOT met'})`
+  const ratio = (mode, base) => t[mode].map((x, i) => x / t[base][i])
+  console.log(`\n${label}: ${ROUNDS} rounds, median ms (ratio: median of per-round ratios, range)`)
+  for (const mode of modes) {
+    const r = ratio(mode, 'baseline')
+    const line = `  ${mode.padEnd(14)} ${median(t[mode]).toFixed(0).padStart(6)} ms   ${median(r).toFixed(3)}x no plugin (${range(r)})`
+    const rssLine = `   peak RSS ${(median(rss[mode]) / 1024).toFixed(0).padStart(5)} MB (${median(rss[mode].map((x, i) => x / rss.baseline[i])).toFixed(2)}x)`
+    console.log(line + rssLine)
   }
-  console.log(row('cold', cold, 1.10))
-  console.log(row('warm', warm, 1.03))
+  const warmToNull = ratio('warm', 'null-unplugin')
+  const engineRatio = engine.map((x, i) => x / floor[i])
+  console.log(`  warm vs do-nothing plugin ${median(warmToNull).toFixed(3)}x (${range(warmToNull)})`)
+  console.log(`  engine cold ${median(engine).toFixed(0)} ms vs parse floor ${median(floor).toFixed(0)} ms: ${median(engineRatio).toFixed(2)}x (${range(engineRatio)})`)
+  console.log(`  targets: ${targets}`)
 }
 
-/** What any AST-based engine pays cold in (b): oxc-parser reading and parsing the reached modules. */
-function parseFloor(dir) {
-  const files = readdirSync(dir).map(f => join(dir, f))
-  const runs = [1, 2, 3].map(() => {
-    const start = performance.now()
-    for (const f of files) parseSync(f, readFileSync(f, 'utf8'))
-    return performance.now() - start
-  })
-  console.log(`floor of (b) cold: oxc-parser read + parse of its ${files.length} reached modules on one thread: ${median(runs).toFixed(0)} ms (${rawTransferSupported() ? 'raw' : 'JSON'} transfer)`)
-}
-
-console.log(`vite build, median of ${RUNS} runs each (baseline / cold / warm interleaved; ratio = median of each run's ratio to the baseline run before it)`)
-measure('(a) date-fns, 20 fns', dateFnsApp())
-const big = generatedApp()
-measure('(b) 5,000 modules, 50', big)
-parseFloor(join(big, 'src/m'))
+console.log(`node ${process.version}, oxc-parser ${rawTransferSupported() ? 'raw' : 'JSON'} transfer`)
+if (APPS.includes('a'))
+  measure('(a) date-fns, 20 cached functions', dateFnsApp(), 'cold <= 1.2x, warm within 3% of the do-nothing plugin, RSS <= 1.3x')
+if (APPS.includes('b'))
+  measure('(b) 5,000-module DAG, 50 cached functions', dagApp(5000), 'cold <= 1.5x, warm within 3% of the do-nothing plugin, engine <= 1.5x the floor, RSS <= 1.3x')
+if (APPS.includes('c'))
+  measure('(c) 8,000-module DAG, 50 cached functions', dagApp(8000), 'warm <= 1.10x no plugin, RSS <= 1.3x')

@@ -11,6 +11,7 @@ import { AnalyzerPool } from './pool.ts'
 import { Resolver } from './resolve.ts'
 import type { Resolution } from './resolver-options.ts'
 import { Snapshot } from './snapshot.ts'
+import { SourceHashes } from './source-hashes.ts'
 import { FileStore } from './store.ts'
 import type { BindingFingerprint, DependencyInfo, ExplainNode, FingerprinterOptions } from './types.ts'
 
@@ -46,6 +47,7 @@ export class Core {
   /** Answers of `fingerprint()` since the graph last changed, by `file\0name`. */
   private answered = new Map<string, BindingFingerprint>()
   private depLists = new DepLists()
+  private sourceHashes: SourceHashes
 
   constructor(options: FingerprinterOptions, snapshotFile: string | false, private warn: WarnSink) {
     this.root = resolve(options.root)
@@ -62,6 +64,7 @@ export class Core {
     this.linker = new Linker(this.root, this.store, this.resolver, this.warn)
     this.graph = new Graph(this.linker)
     this.effects = new EffectAnalysis(this.linker, this.graph, this.resolver, this.store)
+    this.sourceHashes = new SourceHashes(k => this.graph.get(k), rel => this.store.contentHash(resolve(this.root, rel)) ?? 'unknown')
   }
 
   invalidate(absFile: string): void {
@@ -163,6 +166,7 @@ export class Core {
       this.answered.clear()
       this.effects.clear()
       this.depLists.clear()
+      this.sourceHashes.clear()
     }
     if (removed || this.resetAll) {
       this.graph.clear()
@@ -229,14 +233,9 @@ export class Core {
     })
     Object.defineProperty(out, 'sourceHash', {
       enumerable: true,
-      get: () => (sourceHash ??= this.sourceHashOf(rel, out.deps)),
+      get: () => (sourceHash ??= this.sourceHashes.of(rel, key, extras)),
     })
     return out
-  }
-
-  /** BLAKE3 of the exact content of `rel` and of every file in `deps`. */
-  private sourceHashOf(rel: string, deps: DependencyInfo[]): string {
-    return blake3(this.depLists.sourceLines(rel, deps, f => `${f}\0${this.store.contentHash(resolve(this.root, f)) ?? 'unknown'}`))
   }
 
   /** The explain tree, built without recursion; a node shown before is marked `repeated`. */

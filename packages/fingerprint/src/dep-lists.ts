@@ -26,7 +26,6 @@ export class DepLists {
   private rankOf: Array<number | undefined> = []
   private ranked: number[] = []
   private infos: DependencyInfo[] = []
-  private fileLines = new Map<string, string>()
 
   /** Forgets everything (the graph changed: nodes were dropped or rebuilt). */
   clear(): void {
@@ -37,7 +36,6 @@ export class DepLists {
     this.rankOf = []
     this.ranked = []
     this.infos = []
-    this.fileLines.clear()
   }
 
   /** Files' bindings reached from `root` and from `extras` (the root itself excluded), sorted by file then binding. */
@@ -60,36 +58,6 @@ export class DepLists {
       }
     }
     return this.sorted(reached)
-  }
-
-  /**
-   * The BLAKE3 input of a `sourceHash`: one `file\0contentHash` line per file of `deps` and of
-   * `rel`, in order. `deps` is sorted by file, so its files come in order, each once in a row.
-   */
-  sourceLines(rel: string, deps: DependencyInfo[], line: (file: string) => string): string {
-    const files: string[] = []
-    let last: string | undefined
-    let placed = false
-    for (const d of deps) {
-      if (d.file === last) continue
-      last = d.file
-      if (!placed && rel <= d.file) {
-        placed = true
-        if (rel !== d.file) files.push(rel)
-      }
-      files.push(d.file)
-    }
-    if (!placed) files.push(rel)
-    return files.map(f => this.fileLine(f, line)).join('\n')
-  }
-
-  private fileLine(file: string, line: (file: string) => string): string {
-    let text = this.fileLines.get(file)
-    if (text === undefined) {
-      text = line(file)
-      this.fileLines.set(file, text)
-    }
-    return text
   }
 
   /** The entries of file nodes `ids`, in rank order. */

@@ -46,9 +46,9 @@ export interface BindingFingerprint {
   /** Every source binding (and JSON or asset file, binding `*`) reached, transitively, sorted by file then binding; the target itself excluded. */
   deps: DependencyInfo[]
   /**
-   * BLAKE3 over the exact bytes of the target's file and of every file in `deps`: unlike `hash`,
-   * it changes with comments and formatting. For caches of results derived from source text
-   * (diagnostics with line numbers).
+   * A BLAKE3 (Merkle) hash over the exact bytes of the target's file and of every file in `deps`,
+   * and of what reaches what: unlike `hash`, it changes with comments and formatting. For caches of
+   * results derived from source text (diagnostics with line numbers).
    */
   sourceHash: string
 }

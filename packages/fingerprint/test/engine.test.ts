@@ -283,3 +283,30 @@ describe('incremental and cached', () => {
     expect(new Set(together.map(r => r.hash)).size).toBe(60)
   })
 })
+
+describe('sourceHash: the exact bytes of everything reached', () => {
+  const files = {
+    'main.ts': `import { a } from './lib'\nexport function f() { return a() }\nexport function g() { return 2 }`,
+    'lib.ts': `import { c } from './deep'\nexport function a() { return c() }\nexport function b() { return 2 }`,
+    'deep.ts': `import { a } from './lib'\nexport function c() { return 1 }\nexport function cycle() { return a() }`,
+    'other.ts': `export const unrelated = 1`,
+  }
+  const sources = (over: Record<string, string> = {}): Promise<{ hash: string, source: string, deps: number }> => {
+    const dir = project({ ...files, ...over })
+    return withEngine(dir, async (e) => {
+      const fp = await e.fingerprint('main.ts', 'f')
+      return { hash: fp.hash, source: fp.sourceHash, deps: fp.deps.length }
+    }).finally(() => rmSync(dir, { recursive: true, force: true }))
+  }
+
+  it('changes with a comment in a reached file (the fingerprint does not), not with an unreached file; same in every folder', async () => {
+    const base = await sources()
+    expect(await sources()).toEqual(base)
+    const comment = await sources({ 'deep.ts': `import { a } from './lib'\n// a comment\nexport function c() { return 1 }\nexport function cycle() { return a() }` })
+    expect(comment.hash).toBe(base.hash)
+    expect(comment.source).not.toBe(base.source)
+    const own = await sources({ 'main.ts': `${files['main.ts']}\n// trailing` })
+    expect(own.source).not.toBe(base.source)
+    expect(await sources({ 'other.ts': `export const unrelated = 2` })).toEqual(base)
+  })
+})

@@ -72,23 +72,48 @@ function allowed(m: SourceModule, from: number, to: number): boolean {
   return m.parsed.comments.some(c => c.value.includes(ALLOW_COMMENT) && c.start >= above && c.start < to)
 }
 
-/** Reads impurity findings of reached modules, parsing each file once per content. */
+/** A reached binding, as the engine lists it. */
+interface Dep {
+  readonly file: string
+  readonly binding: string
+}
+
+/** A finding's place and what it reads, before it is worded for one cached function. */
+interface Finding {
+  line: number
+  column: number
+  what: string
+}
+
+/**
+ * Reads impurity findings of reached modules, parsing each file once per content. The functions of
+ * a large app reach the same thousands of bindings: each binding is scanned once, and its findings
+ * (almost always none) are worded for each function that reaches it.
+ */
 export class DiagnosticsCollector {
   private modules = new Map<string, SourceModule | null>()
+  /** Findings of each reached binding, by the engine's dep entry (shared by every function that reaches it). */
+  private bindings = new Map<Dep, Finding[]>()
   private runtime: RuntimeFiles
   constructor(private root: string) {
     this.runtime = new RuntimeFiles(root)
   }
 
   invalidate(absFile: string): void {
-    this.modules.delete(absFile)
+    for (const [rel] of this.modules) {
+      if (resolve(this.root, rel) === absFile)
+        this.modules.delete(rel)
+    }
+    this.bindings.clear()
   }
 
   private load(relFile: string): SourceModule | null {
-    const abs = resolve(this.root, relFile)
-    if (!this.modules.has(abs))
-      this.modules.set(abs, this.read(abs))
-    return this.modules.get(abs)!
+    let m = this.modules.get(relFile)
+    if (m === undefined) {
+      m = this.read(resolve(this.root, relFile))
+      this.modules.set(relFile, m)
+    }
+    return m
   }
 
   /** A reached module worth scanning, or `null` (unreadable, no hint of impurity, the runtime, a syntax error). */
@@ -108,29 +133,39 @@ export class DiagnosticsCollector {
 
   /** Findings inside `node` of module `m` (stored under `relFile`), each with a code frame. */
   scan(m: SourceModule, relFile: string, node: AstNode, subject: string): Diagnostic[] {
+    return this.word(m, relFile, this.find(m, node), subject)
+  }
+
+  /** Findings in a reached binding `dep.file#dep.binding`; `subject` words them (called only when there are some). */
+  scanDep(dep: Dep, subject: () => string): Diagnostic[] {
+    let found = this.bindings.get(dep)
+    if (found === undefined) {
+      const m = this.load(dep.file)
+      const node = m && findBinding(m.parsed.program, dep.binding)
+      found = m && node ? this.find(m, node) : []
+      this.bindings.set(dep, found)
+    }
+    return found.length === 0 ? [] : this.word(this.load(dep.file)!, dep.file, found, subject())
+  }
+
+  private find(m: SourceModule, node: AstNode): Finding[] {
     if (allowed(m, node.start, node.end))
       return []
-    const out: Diagnostic[] = []
+    const out: Finding[] = []
     for (const f of findImpurities(node, m.facts)) {
-      if (allowed(m, f.start, f.start + 1))
-        continue
-      const { line, column } = position(m.lineStarts, f.start)
-      const frame = codeFrameColumns(m.code, { start: { line, column: column + 1 } })
-      out.push({
-        file: relFile,
-        line,
-        column,
-        message: `[smart-cache] ${subject} reads ${f.what} at ${relFile}:${line}:${column + 1}; a cached result would not see it change. `
-          + `Pass the value as an argument, or silence this with a '${ALLOW_COMMENT}' comment or the diagnostics.allow option.\n${frame}`,
-      })
+      if (!allowed(m, f.start, f.start + 1))
+        out.push({ ...position(m.lineStarts, f.start), what: f.what })
     }
     return out
   }
 
-  /** Findings in a reached binding `file#binding`. */
-  scanDep(relFile: string, binding: string, subject: string): Diagnostic[] {
-    const m = this.load(relFile)
-    const node = m && findBinding(m.parsed.program, binding)
-    return m && node ? this.scan(m, relFile, node, subject) : []
+  private word(m: SourceModule, relFile: string, found: Finding[], subject: string): Diagnostic[] {
+    return found.map(({ line, column, what }) => ({
+      file: relFile,
+      line,
+      column,
+      message: `[smart-cache] ${subject} reads ${what} at ${relFile}:${line}:${column + 1}; a cached result would not see it change. `
+        + `Pass the value as an argument, or silence this with a '${ALLOW_COMMENT}' comment or the diagnostics.allow option.\n${codeFrameColumns(m.code, { start: { line, column: column + 1 } })}`,
+    }))
   }
 }

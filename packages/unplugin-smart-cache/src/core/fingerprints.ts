@@ -1,8 +1,11 @@
 import type { BindingFingerprint, Engine } from './engine.js'
 
-/** Copies a fingerprint at once: the engine computes `deps` lazily, from the graph as it is when read. */
+/**
+ * Reads a fingerprint at once: the engine computes `deps` lazily, from the graph as it is when
+ * read. The list is the engine's own (never changed after it is returned): not copied.
+ */
 function snapshot(fp: BindingFingerprint): BindingFingerprint {
-  return { hash: fp.hash, id: fp.id, deps: [...fp.deps], sourceHash: fp.sourceHash }
+  return { hash: fp.hash, id: fp.id, deps: fp.deps, sourceHash: fp.sourceHash }
 }
 
 /** Fingerprint of `name`; a member the engine does not know falls back to its enclosing binding. */

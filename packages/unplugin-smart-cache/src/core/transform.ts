@@ -225,7 +225,7 @@ function findImpurities(env: TransformEnv, self: ReturnType<typeof sourceModule>
   for (const d of fp.deps) {
     if (d.file === rel && (d.binding === engineName || d.binding === top))
       continue
-    found.push(...env.diagnostics.scanDep(d.file, d.binding, `${subject} (through ${d.file}#${d.binding})`))
+    found.push(...env.diagnostics.scanDep(d, () => `${subject} (through ${d.file}#${d.binding})`))
   }
   const seen = new Set<string>()
   return found.filter((f) => {
