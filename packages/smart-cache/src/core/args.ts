@@ -104,6 +104,11 @@ class Encoder {
   seen = new Map<object, number>()
   busy = false
   depth = 0
+  /**
+   * Track the path of each value (a try/catch per value), to name a failure. The first pass does
+   * not (issue 18: it is the hot loop); when it throws, the arguments are encoded again with it.
+   */
+  paths = false
 
   get streamed(): boolean {
     return this.hasher !== undefined
@@ -266,11 +271,16 @@ class Encoder {
     this.entries(o, Object.keys(o))
   }
 
-  entries(o: Record<string, unknown>, keys: string[]): void {
-    sortKeys(keys)
+  entries(o: Record<string, unknown>, unsorted: string[]): void {
+    const keys = sortedKeys(unsorted)
     this.u32(keys.length)
-    for (const k of keys) {
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!
       this.string(k)
+      if (!this.paths) {
+        this.child(k, o[k], false)
+        continue
+      }
       let v: unknown
       try {
         v = o[k]
@@ -333,6 +343,12 @@ class Encoder {
 
   /** Encodes a nested value; any failure becomes a PathError that gains this segment. */
   child(segment: string | number, v: unknown, bracket: boolean): void {
+    if (!this.paths && this.depth < MAX_ARG_DEPTH) {
+      this.depth++
+      this.value(v) // a throw leaves depth as it is: the encoding is abandoned and run again with paths
+      this.depth--
+      return
+    }
     if (this.depth >= MAX_ARG_DEPTH) {
       throw new PathError([bracket ? `[${segment}]` : `.${segment}`], `it is nested more than ${MAX_ARG_DEPTH} levels deep, too deep to hash`)
     }
@@ -444,6 +460,33 @@ export function primitiveKey(args: readonly unknown[]): string | undefined {
   return key.length > PRIMITIVE_KEY_MAX ? undefined : key
 }
 
+/** Recently seen key lists (as `Object.keys` gave them) and their sorted copies: objects of one shape sort once. */
+const SHAPES = 8
+const shapeIn: (string[] | undefined)[] = new Array(SHAPES)
+const shapeOut: string[][] = new Array(SHAPES)
+let shapeNext = 0
+
+/**
+ * `keys` sorted (a new array, or a cached one: never mutate it). Object keys are internalized
+ * strings, so comparing a list with a cached one is a pointer comparison per key.
+ */
+function sortedKeys(keys: string[]): string[] {
+  const n = keys.length
+  if (n < 2) return keys
+  for (let s = 0; s < SHAPES; s++) {
+    const known = shapeIn[s]
+    if (known === undefined || known.length !== n) continue
+    let i = 0
+    while (i < n && known[i] === keys[i]) i++
+    if (i === n) return shapeOut[s]!
+  }
+  const sorted = sortKeys(keys.slice())
+  shapeIn[shapeNext] = keys
+  shapeOut[shapeNext] = sorted
+  shapeNext = (shapeNext + 1) % SHAPES
+  return sorted
+}
+
 /** Sorts by UTF-16 code units (same order as `Array.prototype.sort()`); insertion sort for the usual few keys. */
 function sortKeys(keys: string[]): string[] {
   if (keys.length > 16) return keys.sort()
@@ -487,6 +530,21 @@ export function hashArgs(args: readonly unknown[], namespace = ''): string {
 function encodeWith<T>(enc: Encoder, namespace: string, args: readonly unknown[], where: string, self: unknown, done: (enc: Encoder) => T, captured?: CapturedValues): T {
   enc.busy = true
   try {
+    return encodeOnce(enc, namespace, args, where, self, done, captured)
+  } catch {
+    // The fast pass failed: encode again, tracking paths, so that the error names the argument.
+    enc.done()
+    enc.busy = true
+    enc.paths = true
+    return encodeOnce(enc, namespace, args, where, self, done, captured)
+  } finally {
+    enc.paths = false
+    enc.done()
+  }
+}
+
+function encodeOnce<T>(enc: Encoder, namespace: string, args: readonly unknown[], where: string, self: unknown, done: (enc: Encoder) => T, captured?: CapturedValues): T {
+  {
     enc.reset()
     enc.string(namespace)
     if (self !== undefined) {
@@ -501,12 +559,15 @@ function encodeWith<T>(enc: Encoder, namespace: string, args: readonly unknown[]
     enc.tag(Tag.Args)
     encodeRoot(enc, 'args', args, where, true)
     return done(enc)
-  } finally {
-    enc.done()
   }
 }
 
 function encodeRoot(enc: Encoder, root: string, value: unknown, where: string, list = false, at?: string): void {
+  if (!enc.paths) {
+    if (list) enc.array(value as unknown[])
+    else enc.value(value)
+    return
+  }
   try {
     // The argument list is a fresh array nothing else can reference: no back-reference bookkeeping.
     if (list) enc.array(value as unknown[])
