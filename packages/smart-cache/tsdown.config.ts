@@ -7,6 +7,7 @@ export default defineConfig({
     browser: 'src/browser.ts',
     store: 'src/store.ts',
     'drivers/fs': 'src/drivers/fs.ts',
+    'drivers/lmdb': 'src/drivers/lmdb.ts',
     register: 'src/register.ts',
   },
   format: 'esm',
