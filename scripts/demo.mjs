@@ -34,10 +34,29 @@ const node = (args) => execFileSync(process.execPath, args, { cwd: dir, env, enc
 const build = () => node(['build.mjs'])
 const run = () => node(['dist/main.mjs', '--json']).trim().split('\n').map(line => JSON.parse(line))
 
-function edit(from, to) {
-  const text = readFileSync(helper, 'utf8')
-  if (!text.includes(from)) throw new Error(`[smart-cache] demo: ${helper} no longer contains ${JSON.stringify(from)}. Fix: update scripts/demo.mjs to match playground/esbuild/src/lib/sieve.js.`)
-  writeFileSync(helper, text.replace(from, to))
+function edit(from, to, file = helper) {
+  const text = readFileSync(file, 'utf8')
+  if (!text.includes(from)) throw new Error(`[smart-cache] demo: ${file} no longer contains ${JSON.stringify(from)}. Fix: update scripts/demo.mjs to match the playground's src/lib/sieve.js.`)
+  writeFileSync(file, text.replace(from, to))
+}
+
+/** The same program with no bundler: plain `node --import smart-cache/register` (playground/node-loader). */
+function loaderDemo() {
+  const app = join(repo, 'playground/node-loader')
+  const cwd = join(dir, 'node-loader')
+  cpSync(join(app, 'src'), join(cwd, 'src'), { recursive: true })
+  writeFileSync(join(cwd, 'package.json'), JSON.stringify({ name: 'smart-cache-demo-loader', private: true, type: 'module' }))
+  for (const name of ['smart-cache', 'unplugin-smart-cache']) {
+    mkdirSync(join(cwd, 'node_modules'), { recursive: true })
+    symlinkSync(realpathSync(join(app, 'node_modules', name)), join(cwd, 'node_modules', name), 'dir')
+  }
+  const opts = { cwd, env: { ...env, SMART_CACHE_DIR: join(cwd, '.cache/values') }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }
+  const start = () => execFileSync(process.execPath, ['--import', 'smart-cache/register', 'src/main.js', '--json'], opts).trim().split('\n').map(line => JSON.parse(line))
+  console.log(`\nThe same program with no bundler: ${paint('1', 'node --import smart-cache/register src/main.js')} (playground/node-loader)\n`)
+  report('5. first run', start(), false)
+  report('6. second run (a new process)', start(), true)
+  edit('i * i <= n', 'i <= n / i', join(cwd, 'src/lib/sieve.js'))
+  report('7. helper edited (sieve: i * i <= n → i <= n / i)', start(), false)
 }
 
 /** One line: step, what happened (checked against what should), the calls, total time. */
@@ -67,6 +86,7 @@ try {
   edit('export function sieve', '// Only a comment changed here.\nexport function sieve')
   build()
   report('4. comment added to the helper', run(), true)
+  loaderDemo()
   console.log(failed ? paint('31', '\n[smart-cache] demo: a step did not behave as announced (see ✗).') : `\nNext: cd playground/esbuild && pnpm start && pnpm cache:ls   (the cached functions, per the build manifest)`)
 }
 catch (error) {
