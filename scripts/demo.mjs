@@ -77,7 +77,7 @@ try {
   report('1. first run', run(), false)
   report('2. second run (a new process)', run(), true)
   const old = join(dir, 'old-manifest.json')
-  cpSync(join(dir, 'dist/smart-cache-manifest.json'), old)
+  cpSync(join(dir, 'node_modules/.cache/smart-cache/manifests/dist.json'), old) // the plugin's manifest, kept outside the deployed dist/
   edit('i * i <= n', 'i <= n / i')
   build()
   report('3. helper edited (sieve: i * i <= n → i <= n / i)', run(), false)

@@ -1,11 +1,12 @@
 // playground/{webpack,esbuild,rollup}: the same program through each bundler's own config file,
 // built with the app's `build` script and run with its output; then inspected with the CLI.
 import { execFile } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, describe, expect, it } from 'vitest'
+import { readBuildManifest } from './helpers/manifest.ts'
 
 const exec = promisify(execFile)
 const playground = resolve(import.meta.dirname, '../playground')
@@ -31,7 +32,7 @@ describe.each(['webpack', 'esbuild', 'rollup'])('playground/%s', (app) => {
     expect(first.map(r => [r.call, r.value, r.hit])).toEqual([['countPrimes(40000000)', 2433654, false], ['twinPrimes(40000000)', 196753, false]])
     const second = await start()
     expect(second.map(r => [r.call, r.value, r.hit])).toEqual([['countPrimes(40000000)', 2433654, true], ['twinPrimes(40000000)', 196753, true]])
-    const manifest = JSON.parse(readFileSync(join(dir, 'dist/smart-cache-manifest.json'), 'utf8'))
+    const manifest = readBuildManifest(dir, 'dist')
     fingerprints[app] = Object.fromEntries(Object.entries(manifest.functions).map(([id, f]: [string, any]) => [id, f.fingerprint]))
     expect(Object.keys(fingerprints[app]!)).toEqual(['src/primes.js#countPrimes', 'src/primes.js#twinPrimes'])
   })
@@ -39,7 +40,7 @@ describe.each(['webpack', 'esbuild', 'rollup'])('playground/%s', (app) => {
   it('the CLI sees the entries as current per the build manifest', async () => {
     const { stdout } = await exec(process.execPath, [cliBin, 'ls', '--json', '--dir', cache], { cwd: dir })
     const ls = JSON.parse(stdout)
-    expect(ls.manifest).toBe('dist/smart-cache-manifest.json')
+    expect(ls.manifest).toBe('node_modules/.cache/smart-cache/manifests/dist.json')
     expect(ls.functions.map((f: any) => [f.id, f.entries, f.status])).toEqual([['src/primes.js#countPrimes', 1, 'current'], ['src/primes.js#twinPrimes', 1, 'current']])
   })
 })

@@ -1,12 +1,13 @@
 // playground/node-ssr: a Vite SSR build run with Node; the cache persists on the filesystem across restarts.
 import { execFile, spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, describe, expect, it } from 'vitest'
 import { freePort } from './helpers/ports.ts'
 import { stopChild } from './helpers/redis.ts'
+import { readBuildManifest } from './helpers/manifest.ts'
 
 const exec = promisify(execFile)
 const dir = resolve(import.meta.dirname, '../playground/node-ssr')
@@ -38,7 +39,7 @@ const rows = async (url: string) => (await (await fetch(`${url}/data.json`)).jso
 describe('playground/node-ssr', () => {
   it('computes on the first request, hits from memory on the next, and from the filesystem after a restart', async () => {
     await exec('pnpm', ['run', 'build'], { cwd: dir })
-    expect(Object.keys(JSON.parse(readFileSync(join(dir, 'dist/smart-cache-manifest.json'), 'utf8')).functions)).toEqual(['src/numbers.ts#largestPrimeGap', 'src/numbers.ts#longestCollatz'])
+    expect(Object.keys(readBuildManifest(dir, 'dist').functions)).toEqual(['src/numbers.ts#largestPrimeGap', 'src/numbers.ts#longestCollatz'])
     const one = await startServer()
     const first = await rows(one.url)
     expect(first.map(r => [r.call, r.hit])).toEqual([['longestCollatz(500_000)', false], ['largestPrimeGap(5_000_000)', false]])

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { originalPositionFor, TraceMap } from '@jridgewell/trace-mapping'
 import { createFingerprinter } from '@smart-cache/fingerprint'
 import { afterAll, describe, expect, it } from 'vitest'
-import { expandManifest } from './helpers/manifest.ts'
+import { readBuildManifest } from './helpers/manifest.ts'
 import { createTempProject, type TempProject } from './helpers/tmp.ts'
 
 type Bundler = 'vite' | 'rollup' | 'webpack' | 'esbuild' | 'rolldown' | 'rspack'
@@ -70,7 +70,8 @@ function run(project: TempProject, file: string): Report {
 }
 
 function manifestOf(file: string): any {
-  return expandManifest(JSON.parse(readFileSync(join(file, '..', 'smart-cache-manifest.json'), 'utf8')))
+  const outDir = join(file, '..')
+  return readBuildManifest(join(outDir, '..'), outDir)
 }
 
 const projects: TempProject[] = []

@@ -1,11 +1,11 @@
 // The decorator and the directive on methods through the plugin, with real TypeScript 5 standard
 // decorators lowered by esbuild, run twice in Node with the real runtime.
 import { execFileSync } from 'node:child_process'
-import { readFileSync } from 'node:fs'
 import { build } from 'esbuild'
 import plugin from 'unplugin-smart-cache/esbuild'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createTempProject } from './helpers/tmp.ts'
+import { readBuildManifest } from './helpers/manifest.ts'
 
 describe('plugin: method decorator and method directive (esbuild, TypeScript decorators)', () => {
   const project = createTempProject('plugin-decorator', { fixture: 'plugin-decorator' })
@@ -19,7 +19,7 @@ describe('plugin: method decorator and method directive (esbuild, TypeScript dec
     const run = () => JSON.parse(execFileSync(process.execPath, [project.path('dist/main.mjs')], {
       env: { ...process.env, SMART_CACHE_DIR: project.path('.values') }, encoding: 'utf8',
     }))
-    const manifest = JSON.parse(readFileSync(project.path('dist/smart-cache-manifest.json'), 'utf8'))
+    const manifest = readBuildManifest(project.dir, 'dist')
     expect(Object.keys(manifest.functions)).toEqual(['src/geo.ts#Geometry.area', 'src/geo.ts#Geometry.perimeter'])
     const first = run()
     expect(first).toMatchObject({ values: [12, 12, 18, 8, 12, 12], computed: 4, id: 'src/geo.ts#Geometry.area', perimeterLength: 2 })

@@ -4,6 +4,7 @@ import { readFileSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createTempProject } from './helpers/tmp.ts'
+import { readBuildManifest } from './helpers/manifest.ts'
 
 /** Results of successive rebuilds, awaited one at a time. */
 function rebuilds<T>() {
@@ -29,7 +30,7 @@ function rebuilds<T>() {
 }
 
 function fingerprintIn(outDir: string): string {
-  return JSON.parse(readFileSync(join(outDir, 'smart-cache-manifest.json'), 'utf8')).functions['src/math.js#fib'].fingerprint
+  return readBuildManifest(join(outDir, '..'), outDir).functions['src/math.js#fib'].fingerprint
 }
 
 function edit(file: string, from: string, to: string): void {

@@ -1,10 +1,9 @@
 // Builds one entry module of a project with unplugin-smart-cache under a real bundler and returns
 // the manifest the plugin wrote beside the output (Contract 3). Unlike bundle.ts, the entry, the
 // plugin's cacheDir and what stays external are the caller's.
-import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Bundler } from './bundle.ts'
-import { expandManifest } from './manifest.ts'
+import { readBuildManifest } from './manifest.ts'
 
 export interface EntryBuild {
   /** Absolute project root (the bundler's root and the plugin's). */
@@ -94,6 +93,6 @@ export async function buildEntry(bundler: Bundler, b: EntryBuild): Promise<Built
   const outDir = join(b.root, `dist-${bundler}`)
   const warnings: string[] = []
   await builders[bundler](b, outDir, warnings)
-  const manifest = expandManifest(JSON.parse(readFileSync(join(outDir, 'smart-cache-manifest.json'), 'utf8')))
+  const manifest = readBuildManifest(b.root, outDir)
   return { functions: manifest.functions, warnings }
 }

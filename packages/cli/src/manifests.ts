@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from 'node:fs'
-import { relative, resolve } from 'node:path'
+import { join, relative, resolve } from 'node:path'
 import { glob } from 'tinyglobby'
 import { unpackDeps } from '@smart-cache/fingerprint'
 import { CliError } from './errors.ts'
@@ -19,6 +19,9 @@ export interface FoundManifest { file: string, manifest: Manifest, time: number 
 
 export const MANIFEST_NAME = 'smart-cache-manifest.json'
 
+/** Where the plugin writes manifests by default (outside the deployed output), relative to the root. */
+export const MANIFESTS_DIR = 'node_modules/.cache/smart-cache/manifests'
+
 /** Reads and checks one manifest; errors name the file and the fix. */
 export function readManifest(file: string): FoundManifest {
   let text: string
@@ -26,7 +29,7 @@ export function readManifest(file: string): FoundManifest {
     text = readFileSync(file, 'utf8')
   }
   catch {
-    throw new CliError(`cannot read manifest ${file}. Fix: pass the path of a ${MANIFEST_NAME} written by the smart-cache plugin (it sits beside the build output).`)
+    throw new CliError(`cannot read manifest ${file}. Fix: pass the path of a ${MANIFEST_NAME} written by the smart-cache plugin (by default in <root>/${MANIFESTS_DIR}/, or beside the build output with the plugin's manifest option).`)
   }
   let data: unknown
   try {
@@ -67,10 +70,17 @@ function expandDeps(m: Manifest & { deps?: unknown }, file: string): void {
   delete m.deps
 }
 
-/** Every `smart-cache-manifest.json` under `root` (node_modules and dot-folders skipped), newest first. */
+/**
+ * The plugin's manifests of builds under `root`, newest first: `<root>/node_modules/.cache/smart-cache/manifests/*.json`
+ * (the default) and every `smart-cache-manifest.json` under `root` (written beside an output on request;
+ * node_modules and dot-folders skipped).
+ */
 export async function findManifests(root: string): Promise<FoundManifest[]> {
-  const files = await glob(`**/${MANIFEST_NAME}`, { cwd: root, absolute: true, ignore: ['**/node_modules/**', '**/.git/**'], followSymbolicLinks: false })
-  return files.sort().map(readManifest).sort((a, b) => b.time - a.time || (a.file < b.file ? -1 : 1))
+  const [cached, beside] = await Promise.all([
+    glob('*.json', { cwd: join(root, MANIFESTS_DIR), absolute: true, followSymbolicLinks: false }),
+    glob(`**/${MANIFEST_NAME}`, { cwd: root, absolute: true, ignore: ['**/node_modules/**', '**/.git/**'], followSymbolicLinks: false }),
+  ])
+  return [...cached, ...beside].sort().map(readManifest).sort((a, b) => b.time - a.time || (a.file < b.file ? -1 : 1))
 }
 
 /** `--manifest FILE` (one) or every manifest found under the root. */

@@ -4,7 +4,7 @@ import type { Options } from './core/options.js'
 import type { CachedEnv } from './core/cached.js'
 import type { TransformOutput } from './core/output.js'
 import type { TransformEnv } from './core/transform.js'
-import { dirname } from 'node:path'
+import { dirname, resolve } from 'node:path'
 import process from 'node:process'
 import { createUnplugin } from 'unplugin'
 import { BuildCache, buildCacheFile } from './core/build-cache.js'
@@ -12,7 +12,7 @@ import { transformFromCache } from './core/cached.js'
 import { createEngine, warningText } from './core/engine.js'
 import { relativeId, RUNTIME } from './core/ids.js'
 import { FunctionRegistry, manifestJson } from './core/manifest.js'
-import { esbuildOutDir, writeManifestFile } from './core/manifest-writer.js'
+import { cachedManifestFile, esbuildOutDir, writeManifestFile } from './core/manifest-writer.js'
 import { resolveOptions } from './core/options.js'
 import { RuntimeFiles } from './core/runtime-dir.js'
 
@@ -110,11 +110,28 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
     return manifestText.json
   }
 
-  /** Rollup and Rolldown: the manifest is an asset of the bundle. */
+  /** The manifest file name beside the output (opt-in: it is deployed with the output), if asked for. */
+  const besideOutput = typeof options.manifest === 'string' ? options.manifest : undefined
+
+  /** The default manifest (`manifest: true`): beside the engine cache, named after the output folder `dir`. */
+  const writeOutsideOutput = (dir: string | undefined): void => {
+    const json = manifest()
+    if (json && options.manifest === true && dir) {
+      const file = cachedManifestFile(root ?? process.cwd(), resolve(root ?? process.cwd(), dir))
+      writeManifestFile(dirname(file), file.slice(dirname(file).length + 1), json)
+    }
+  }
+
+  /** Rollup and Rolldown: a manifest asked for beside the output is an asset of the bundle. */
   function emitManifest(this: { emitFile: (file: { type: 'asset', fileName: string, source: string }) => unknown }): void {
     const json = manifest()
-    if (json && options.manifest)
-      this.emitFile({ type: 'asset', fileName: options.manifest, source: json })
+    if (json && besideOutput)
+      this.emitFile({ type: 'asset', fileName: besideOutput, source: json })
+  }
+
+  /** Rollup and Rolldown: the default manifest once the bundle is written. */
+  function writeDefaultManifest(outputOptions: { dir?: string, file?: string }): void {
+    writeOutsideOutput(outputOptions.dir ?? (outputOptions.file && dirname(outputOptions.file)))
   }
 
   return {
@@ -175,18 +192,22 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
       const json = manifest()
       if (!json)
         return
+      const native = this.getNativeBuildContext?.()
       if (meta.framework === 'webpack' || meta.framework === 'rspack') {
-        this.emitFile({ type: 'asset', fileName: options.manifest, source: json })
+        if (besideOutput)
+          this.emitFile({ type: 'asset', fileName: besideOutput, source: json })
+        else if (native?.framework === 'webpack' || native?.framework === 'rspack')
+          writeOutsideOutput(native.compiler.options.output.path ?? 'dist')
       }
       else if (meta.framework === 'esbuild') {
-        const native = this.getNativeBuildContext?.()
         const dir = native?.framework === 'esbuild' ? esbuildOutDir(native.build.initialOptions) : undefined
-        if (dir)
-          writeManifestFile(dir, options.manifest, json)
+        if (besideOutput && dir)
+          writeManifestFile(dir, besideOutput, json)
+        else writeOutsideOutput(dir)
       }
     },
-    rollup: { generateBundle: emitManifest },
-    rolldown: { generateBundle: emitManifest },
+    rollup: { generateBundle: emitManifest, writeBundle: writeDefaultManifest },
+    rolldown: { generateBundle: emitManifest, writeBundle: writeDefaultManifest },
     vite: {
       configResolved(config) {
         root ??= config.root
@@ -194,12 +215,14 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
       },
       // Vite drops emitted assets of SSR builds (`build.ssrEmitAssets`): write beside the output.
       writeBundle(outputOptions, bundle) {
-        if (options.manifest && options.manifest in bundle)
+        const dir = outputOptions.dir ?? (outputOptions.file && dirname(outputOptions.file))
+        if (options.manifest === true)
+          return writeOutsideOutput(dir)
+        if (!besideOutput || besideOutput in bundle)
           return
         const json = manifest()
-        const dir = outputOptions.dir ?? (outputOptions.file && dirname(outputOptions.file))
-        if (json && options.manifest && dir)
-          writeManifestFile(dir, options.manifest, json)
+        if (json && dir)
+          writeManifestFile(dir, besideOutput, json)
       },
       async hotUpdate({ file, modules, timestamp }) {
         await invalidate(file)

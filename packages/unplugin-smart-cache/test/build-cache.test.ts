@@ -54,7 +54,7 @@ async function build(root: string, options: object = {}): Promise<Built> {
     await bundle.close()
   }
   // Everything but the build time.
-  const { createdAt, ...manifest } = JSON.parse(readFileSync(join(root, 'dist/smart-cache-manifest.json'), 'utf8'))
+  const { createdAt, ...manifest } = JSON.parse(readFileSync(join(root, 'node_modules/.cache/smart-cache/manifests/dist.json'), 'utf8'))
   expect(createdAt).toEqual(expect.any(String))
   return { code: readFileSync(join(root, 'dist/main.js'), 'utf8'), manifest, warnings }
 }

@@ -6,7 +6,7 @@ import unplugin from '../src/index.js'
 describe('options', () => {
   it('has documented defaults', () => {
     const o = resolveOptions(undefined)
-    expect(o.manifest).toBe('smart-cache-manifest.json')
+    expect(o.manifest).toBe(true)
     expect(o.diagnostics.level).toBe('warn')
     expect(o.root).toBeUndefined()
   })
@@ -18,7 +18,7 @@ describe('options', () => {
     [{ root: '/no/such/folder' }, /invalid option `root`: expected an existing folder \(\/no\/such\/folder is missing/],
     [{ include: 3 }, /invalid option `include`: expected a glob, a RegExp or an array of them, got 3/],
     [{ root: '' }, /invalid option `root`/],
-    [{ manifest: '/abs/m.json' }, /invalid option `manifest`: expected false or a relative file name ending in \.json/],
+    [{ manifest: '/abs/m.json' }, /invalid option `manifest`: expected true \(outside the output, the default\), false, or a relative file name ending in \.json/],
     [{ diagnostics: 'loud' }, /invalid option `diagnostics`: expected one of 'warn', 'error', 'off'/],
     [{ diagnostics: { level: 'warn', allow: 'x' } }, /invalid option `diagnostics.allow`/],
     [{ diagnostics: { levle: 'warn' } }, /unknown option `diagnostics.levle`\. Did you mean "level"\?/],

@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { rollup } from 'rollup'
 import { describe, expect, it } from 'vitest'
+import { cachedManifestFile } from '../src/core/manifest-writer.js'
 import plugin from '../src/rollup.js'
 import { fakeEngine, hashOf, tmpProject } from './helpers.js'
 
@@ -30,12 +31,14 @@ async function build(root: string, options: object = {}, engine: ReturnType<type
 const MAIN = `import { smartCache } from 'smart-cache'\nexport const f = smartCache(async (x) => x + 1)\n`
 
 describe('the plugin in a real Rollup build (fake engine)', () => {
-  it('rewrites, and writes the manifest beside the output', async () => {
+  it('rewrites, and writes the manifest outside the deployed output, beside the engine cache (issue 17)', async () => {
     const root = project({ 'src/main.js': MAIN })
     const { code } = await build(root)
     expect(code).toContain(`fingerprint: "${hashOf('src/main.js#f')}"`)
-    const manifest = JSON.parse(readFileSync(join(root, 'dist/smart-cache-manifest.json'), 'utf8'))
+    const manifest = JSON.parse(readFileSync(join(root, 'node_modules/.cache/smart-cache/manifests/dist.json'), 'utf8'))
     expect(manifest.functions['src/main.js#f'].fingerprint).toBe(hashOf('src/main.js#f'))
+    expect(readdirSync(join(root, 'dist'))).toEqual(['main.js'])
+    expect(cachedManifestFile(root, join(root, 'dist/server'))).toBe(join(root, 'node_modules/.cache/smart-cache/manifests/dist__server.json'))
   })
 
   it('closes the engine at the end of a one-off build (which saves its snapshot)', async () => {
@@ -46,10 +49,11 @@ describe('the plugin in a real Rollup build (fake engine)', () => {
     expect(closed).toBe(1)
   })
 
-  it('honours manifest: false and a custom manifest name', async () => {
+  it('honours manifest: false and a custom manifest name (opt-in: beside the output)', async () => {
     const off = project({ 'src/main.js': MAIN })
     await build(off, { manifest: false })
-    expect(existsSync(join(off, 'dist/smart-cache-manifest.json'))).toBe(false)
+    expect(existsSync(join(off, 'node_modules/.cache/smart-cache/manifests'))).toBe(false)
+    expect(readdirSync(join(off, 'dist'))).toEqual(['main.js'])
     const named = project({ 'src/main.js': MAIN })
     await build(named, { manifest: 'meta/cache.json' })
     expect(existsSync(join(named, 'dist/meta/cache.json'))).toBe(true)

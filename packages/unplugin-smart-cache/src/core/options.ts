@@ -39,10 +39,13 @@ export interface Options {
    */
   root?: string
   /**
-   * File name of the build manifest written beside the output, or `false` to write none.
-   * @default 'smart-cache-manifest.json'
+   * The build manifest (ids, fingerprints, source paths and dependencies, read by the CLI).
+   * `true`: written outside the deployed output, beside the engine cache, as
+   * `<root>/node_modules/.cache/smart-cache/manifests/<output folder>.json`; a file name (opt-in):
+   * written beside the output under that name, so it is deployed with it; `false`: none.
+   * @default true
    */
-  manifest?: string | false
+  manifest?: string | boolean
   /**
    * Purity diagnostics: a level, `true` (= `'warn'`), `false` (= `'off'`), or an object.
    * @default 'warn'
@@ -61,7 +64,7 @@ export interface ResolvedOptions {
   include: FilterPattern
   exclude: FilterPattern
   root: string | undefined
-  manifest: string | false
+  manifest: string | boolean
   diagnostics: { level: DiagnosticsLevel, allow: RegExp[] }
   cacheDir: string | false | undefined
   engine: Options['__engine']
@@ -142,15 +145,15 @@ export function resolveOptions(raw: Options | undefined): ResolvedOptions {
     fail('root', o.root, 'a non-empty path')
   if (o.root !== undefined && !isFolder(resolve(o.root)))
     fail('root', o.root, `an existing folder (${resolve(o.root)} is ${existsSync(resolve(o.root)) ? 'not a folder' : 'missing'}; relative roots resolve from ${process.cwd()})`)
-  if (o.manifest !== undefined && o.manifest !== false && (typeof o.manifest !== 'string' || !o.manifest.endsWith('.json') || isAbsolute(o.manifest)))
-    fail('manifest', o.manifest, 'false or a relative file name ending in .json')
+  if (o.manifest !== undefined && typeof o.manifest !== 'boolean' && (typeof o.manifest !== 'string' || !o.manifest.endsWith('.json') || isAbsolute(o.manifest)))
+    fail('manifest', o.manifest, 'true (outside the output, the default), false, or a relative file name ending in .json (written beside the output)')
   if (o.cacheDir !== undefined && o.cacheDir !== false && (typeof o.cacheDir !== 'string' || o.cacheDir === ''))
     fail('cacheDir', o.cacheDir, 'false or a directory path')
   return {
     include: o.include ?? [/\.[cm]?[jt]sx?(?:$|\?)/],
     exclude: o.exclude ?? [/node_modules/],
     root: o.root === undefined ? undefined : resolve(o.root),
-    manifest: o.manifest === undefined ? 'smart-cache-manifest.json' : o.manifest,
+    manifest: o.manifest ?? true,
     diagnostics: resolveDiagnostics(o.diagnostics),
     cacheDir: o.cacheDir,
     engine: o.__engine,
