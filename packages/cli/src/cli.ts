@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module'
 import { cac } from 'cac'
 import { commands } from './commands/index.ts'
 import { CliError, reportError } from './errors.ts'
@@ -10,9 +11,10 @@ export async function run(argv: string[]): Promise<number> {
   const cli = cac('smart-cache')
   for (const register of commands) register(cli)
   cli.help()
+  cli.version(version())
   try {
     cli.parse(['node', 'smart-cache', ...argv], { run: false })
-    if (cli.options.help || cli.options.h) return 0
+    if (cli.options.help || cli.options.h || cli.options.version || cli.options.v) return 0
     if (!cli.matchedCommand) {
       if (cli.args.length > 0) throw new CliError(`unknown command '${cli.args[0]}'. Run \`smart-cache --help\` for the list.`)
       cli.outputHelp()
@@ -30,4 +32,9 @@ export async function run(argv: string[]): Promise<number> {
 function withHelpHint(error: unknown, command: string | undefined): unknown {
   if (!(error instanceof Error) || error.name !== 'CACError') return error
   return new CliError(`${error.message.replace(/\.$/, '')}. Fix: see \`smart-cache ${command ? `${command} ` : ''}--help\`.`)
+}
+
+/** The version of @smart-cache/cli (its package.json sits one folder above both src/ and dist/). */
+function version(): string {
+  return (createRequire(import.meta.url)('../package.json') as { version: string }).version
 }

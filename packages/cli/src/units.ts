@@ -36,3 +36,8 @@ export function formatAgo(time: number, now: number = Date.now()): string {
   const delta = Math.max(0, now - time)
   return delta < 1000 ? 'just now' : `${parseMs(delta)} ago`
 }
+
+/** `1 entry`, `2 entries`; with `width`, the number is padded to it. */
+export function entries(n: number, width = 0): string {
+  return `${String(n).padStart(width)} ${n === 1 ? 'entry' : 'entries'}`
+}

@@ -65,7 +65,7 @@ describe('ls / stats on the default filesystem store', { timeout: 60_000 }, () =
     expect(s.perFunction.map((f: any) => [f.id, f.fingerprints, f.entries])).toEqual([['plain', 1, 1], ['src/math.ts#fib', 2, 3]])
     const text = (await cli(['stats'], { cwd: p.dir })).stdout
     expect(text).toContain('2 function(s)')
-    expect(text).toMatch(/stale\s+1 entries/)
+    expect(text).toMatch(/stale\s+1 entry/)
   })
 
   it('SMART_CACHE_DIR and --dir pick another folder', async () => {
@@ -86,8 +86,8 @@ describe('prune', { timeout: 60_000 }, () => {
     expect(existsSync(bad)).toBe(true)
     const real = await cli(['prune'], { cwd: p.dir })
     expect(real.stdout).toMatch(/deleted 2 entries, freed [\d.]+ \w?B/)
-    expect(real.stdout).toMatch(/old fingerprint\s+1 entries/)
-    expect(real.stdout).toMatch(/corrupt\s+1 entries/)
+    expect(real.stdout).toMatch(/old fingerprint\s+1 entry/)
+    expect(real.stdout).toMatch(/corrupt\s+1 entry/)
     const left = await openStore({ dir: p.values }).list()
     expect(left.map(e => [e.id, e.fingerprint[0]])).toEqual([['plain', 'c'], ['src/math.ts#fib', 'a'], ['src/math.ts#fib', 'a']])
   })
@@ -128,7 +128,7 @@ describe('prune', { timeout: 60_000 }, () => {
     await fill(atomicFsDriver({ base: dir }), 'f', fp('b'), [1])
     const r = await cli(['prune', '--dir', 'values'], { cwd: p.dir })
     expect(r.stdout).toContain('deleted 0 entries')
-    expect(r.stdout).toContain('no smart-cache-manifest.json found')
+    expect(r.stdout).toContain('no build manifest found')
   })
 })
 

@@ -66,7 +66,7 @@ describe('the CLI on a Redis store', { timeout: 60_000 }, () => {
     project.write('smart-cache.config.mjs', `export default { storage: { driver: 'redis', url: ${JSON.stringify(`${redis.url}/0`)}, base: 'app' } }\n`)
     try {
       const cleared = await cli(['clear', 'src/other.ts#other'], { cwd: project.dir })
-      expect(cleared.stdout).toContain('src/other.ts#other: deleted 1 entries')
+      expect(cleared.stdout).toContain('src/other.ts#other: deleted 1 entry')
       const all = JSON.parse((await cli(['clear', '--json'], { cwd: project.dir })).stdout)
       expect(all.deleted).toEqual({ '*': 4 })
     }

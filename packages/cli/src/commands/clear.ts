@@ -1,5 +1,6 @@
 import type { CAC } from 'cac'
 import { useStore, withStoreFlags, type StoreCommandOptions } from '../store-access.ts'
+import { entries } from '../units.ts'
 
 /** `smart-cache clear [ID...] [store flags]` */
 export function registerClear(cli: CAC): void {
@@ -13,10 +14,16 @@ export function registerClear(cli: CAC): void {
       for (const id of ids.map(String)) {
         deleted[id] = await store.delete({ id })
       }
-      if (options.json) return void process.stdout.write(`${JSON.stringify({ store: describe, deleted }, null, 2)}\n`)
-      const lines = Object.entries(deleted).map(([id, n]) => (id === '*' ? `deleted ${n} entries from ${describe}` : `${id}: deleted ${n} entries`))
-      process.stdout.write(`${lines.join('\n')}\n`)
       const missing = Object.entries(deleted).filter(([id, n]) => id !== '*' && n === 0).map(([id]) => id)
-      if (missing.length > 0) process.stderr.write(`[smart-cache] no entries for ${missing.join(', ')}. Run \`smart-cache ls\` to see the stored ids.\n`)
+      if (options.json) {
+        process.stdout.write(`${JSON.stringify({ store: describe, deleted }, null, 2)}\n`)
+        return missing.length > 0 ? 1 : 0
+      }
+      const lines = Object.entries(deleted).map(([id, n]) => (id === '*' ? `deleted ${entries(n)} from ${describe}` : `${id}: deleted ${entries(n)}`))
+      process.stdout.write(`${lines.join('\n')}\n`)
+      if (missing.length === 0) return 0
+      // A mistyped id must not look like success (exit 1), as `rm` of a missing file.
+      process.stderr.write(`[smart-cache] no entries for ${missing.join(', ')}. Fix: run \`smart-cache ls\` to see the stored ids.\n`)
+      return 1
     }))
 }

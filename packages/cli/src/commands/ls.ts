@@ -10,7 +10,7 @@ import { formatAgo, formatSize } from '../units.ts'
 /** `smart-cache ls [--json] [--manifest FILE] [store flags]` */
 export function registerLs(cli: CAC): void {
   withStoreFlags(cli.command('ls', 'List cached functions: entries, bytes, last use, and whether their fingerprint is current'))
-    .option('--manifest <file>', `Manifest that defines "current" (default: every smart-cache-manifest.json under the root; for each function the newest one naming it)`)
+    .option('--manifest <file>', `Manifest that defines "current" (default: the plugin’s manifests under the root; for each function the newest one naming it)`)
     .option('--json', 'Print { store, manifest, functions: [...] } as JSON')
     .example('smart-cache ls')
     .example('smart-cache ls --storage redis://127.0.0.1:6379/0 --json')

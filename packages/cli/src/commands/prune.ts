@@ -4,7 +4,7 @@ import { loadManifests, namedFingerprints } from '../manifests.ts'
 import { createProgress } from '../progress.ts'
 import { planPrune, type PrunePlan, type PruneReason } from '../prune-plan.ts'
 import { useStore, withStoreFlags, type StoreCommandOptions } from '../store-access.ts'
-import { formatSize, parseDuration, parseSize } from '../units.ts'
+import { entries, formatSize, parseDuration, parseSize } from '../units.ts'
 
 interface Options extends StoreCommandOptions { maxAge?: string, maxSize?: string, dryRun?: boolean }
 
@@ -22,7 +22,7 @@ export function registerPrune(cli: CAC): void {
     .option('--max-age <duration>', 'Also delete entries not used for this long: 7d, 12h, 30m (stores other than the filesystem record no reads: counted from creation)')
     .option('--max-size <size>', 'Then delete least recently used entries until the store is under this size: 500MB, 2GB')
     .option('--dry-run', 'Print what would be deleted, delete nothing')
-    .option('--manifest <file>', 'Manifest naming the fingerprints to keep (default: every smart-cache-manifest.json under the root)')
+    .option('--manifest <file>', 'Manifest naming the fingerprints to keep (default: the plugin’s manifests under the root)')
     .option('--json', 'Print the result as JSON')
     .example('smart-cache prune --max-age 30d --max-size 500MB --dry-run')
     .action(async (options: Options) => {
@@ -72,13 +72,13 @@ type Result = ReturnType<typeof summary> & { store: string, dryRun: boolean, man
 
 export function formatPrune(r: Result): string {
   const verb = r.dryRun ? 'would delete' : 'deleted'
-  const lines = [`store: ${r.store}`, `${verb} ${r.removed.entries} entries, ${r.dryRun ? 'would free' : 'freed'} ${formatSize(r.removed.bytes)}`]
+  const lines = [`store: ${r.store}`, `${verb} ${entries(r.removed.entries)}, ${r.dryRun ? 'would free' : 'freed'} ${formatSize(r.removed.bytes)}`]
   for (const reason of Object.keys(LABELS) as PruneReason[]) {
     const t = r.byReason[reason]
-    if (t.entries > 0) lines.push(`  ${LABELS[reason].padEnd(18)}${String(t.entries).padStart(7)} entries  ${formatSize(t.bytes)}`)
+    if (t.entries > 0) lines.push(`  ${LABELS[reason].padEnd(18)}${entries(t.entries, 7)}  ${formatSize(t.bytes)}`)
   }
   if (r.temps.files > 0) lines.push(`${r.dryRun ? 'would delete' : 'deleted'} ${r.temps.files} stale temp file(s) of interrupted writes, ${formatSize(r.temps.bytes)}`)
-  lines.push(`kept ${r.kept.entries} entries, ${formatSize(r.kept.bytes)}`)
-  if (r.manifests === 0) lines.push('note: no smart-cache-manifest.json found, so entries of old fingerprints were kept. Build with the plugin or pass --manifest FILE.')
+  lines.push(`kept ${entries(r.kept.entries)}, ${formatSize(r.kept.bytes)}`)
+  if (r.manifests === 0) lines.push('note: no build manifest found, so entries of old fingerprints were kept. Build with the plugin or pass --manifest FILE.')
   return `${lines.join('\n')}\n`
 }

@@ -5,7 +5,7 @@ import { statusOf, type EntryStatus } from '../status.ts'
 import { useStore, withStoreFlags, type StoreCommandOptions } from '../store-access.ts'
 import { table } from '../table.ts'
 import { formatTemps } from '../temps.ts'
-import { formatAgo, formatSize } from '../units.ts'
+import { entries, formatAgo, formatSize } from '../units.ts'
 
 /** Totals of `stats`. */
 export interface CacheStatsReport {
@@ -30,7 +30,7 @@ export interface CacheStatsReport {
 /** `smart-cache stats [--json] [--manifest FILE] [store flags]` */
 export function registerStats(cli: CAC): void {
   withStoreFlags(cli.command('stats', 'Totals of the cache: entries, bytes, current/stale/corrupt, per function'))
-    .option('--manifest <file>', 'Manifest that defines "current" (default: every smart-cache-manifest.json under the root; for each function the newest one naming it)')
+    .option('--manifest <file>', 'Manifest that defines "current" (default: the plugin’s manifests under the root; for each function the newest one naming it)')
     .option('--json', 'Print the report as JSON')
     .example('smart-cache stats --json')
     .action((options: StoreCommandOptions) => useStore(options, async ({ store, root, describe, where }) => {
@@ -71,7 +71,7 @@ function zero() {
 }
 
 export function formatStats(r: CacheStatsReport, now = Date.now()): string {
-  const line = (label: string, s: { entries: number, bytes: number }) => `${label.padEnd(9)}${String(s.entries).padStart(7)} entries  ${formatSize(s.bytes)}`
+  const line = (label: string, s: { entries: number, bytes: number }) => `${label.padEnd(9)}${entries(s.entries, 7)}  ${formatSize(s.bytes)}`
   const out = [
     `store: ${r.store}`,
     ...(r.where ? [`found by: ${r.where}`] : []),
