@@ -68,14 +68,14 @@ export function unpackDeps(rows: unknown, lists: unknown[]): DependencyInfo[][] 
   })
   return lists.map((runs, n) => {
     if (!Array.isArray(runs) || runs.length % 2 !== 0) throw new Error(`dep list ${n} is not [start, length…] runs`)
-    const list: DependencyInfo[] = []
+    const slices: DependencyInfo[][] = []
     for (let r = 0; r < runs.length; r += 2) {
       const start = runs[r] as number
       const length = runs[r + 1] as number
       if (!Number.isInteger(start) || !Number.isInteger(length) || start < 0 || length < 1 || start + length > infos.length)
         throw new Error(`dep list ${n} has a run outside the table`)
-      for (let i = start; i < start + length; i++) list.push(infos[i]!)
+      slices.push(infos.slice(start, start + length))
     }
-    return list
+    return slices.length === 1 ? slices[0]! : slices.flat()
   })
 }

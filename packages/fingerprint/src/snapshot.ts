@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { basename, dirname, join } from 'node:path'
 import type { FileAnalysis } from './analyze/types.ts'
 import { saveBeforeExit } from './exit-save.ts'
 import { sameStamp, type Stamp } from './files.ts'
@@ -92,10 +93,15 @@ export class Snapshot {
   private load(): void {
     if (this.loaded || !this.file) return
     this.loaded = true
+    const own = existsSync(this.file)
+    const file = own ? this.file : newestSibling(this.file)
+    if (!file) return
     try {
-      const data = JSON.parse(readFileSync(this.file, 'utf8')) as SnapshotFile
+      const data = JSON.parse(readFileSync(file, 'utf8')) as SnapshotFile
       for (const [rel, row] of Object.entries(data.files)) {
-        if (Array.isArray(row) && row.length === 6 && typeof data.analyses[row[5]] === 'object') this.rows.set(rel, row)
+        if (!Array.isArray(row) || row.length !== 6 || typeof data.analyses[row[5]] !== 'object') continue
+        // Another root's stamps prove nothing here: its rows only say which content to hash for.
+        this.rows.set(rel, own ? row : [row[0], row[1], -1, -1, row[4], row[5]])
       }
       for (const [key, a] of Object.entries(data.analyses)) this.analyses.set(key, a)
     }
@@ -122,5 +128,28 @@ export class Snapshot {
       analyses.push(`${JSON.stringify(key)}:${text}`)
     }
     return `{"files":{${files.join(',')}},"analyses":{${analyses.join(',')}}}`
+  }
+}
+
+/**
+ * The newest snapshot of another root in the same cache folder: the same project checked out in
+ * another folder (a CI job restoring `node_modules/.cache`, a second worktree). Its analyses are
+ * keyed by content: a file whose bytes hash the same is not parsed again.
+ */
+function newestSibling(file: string): string | undefined {
+  try {
+    const dir = dirname(file)
+    const own = basename(file)
+    let best: { path: string, mtime: number } | undefined
+    for (const name of readdirSync(dir)) {
+      if (name === own || !name.startsWith('files-') || !name.endsWith('.snapshot')) continue
+      const path = join(dir, name)
+      const mtime = statSync(path).mtimeMs
+      if (!best || mtime > best.mtime) best = { path, mtime }
+    }
+    return best?.path
+  }
+  catch {
+    return undefined
   }
 }

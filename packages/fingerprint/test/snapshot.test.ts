@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs'
+import { cpSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { describe, expect, it } from 'vitest'
@@ -95,5 +95,29 @@ describe('snapshot of the files read (warm start of a new engine)', () => {
     await hashOf(dir, cache)
     writeFileSync(join(dir, 'g.ts'), `export const g = () => 3`)
     expect(await hashOf(dir, cache)).toBe(await hashOf(dir, false))
+  })
+
+  it('the same project in another folder with the same cache folder: same content is hashed, not parsed; changed content is parsed', async () => {
+    const { dir, cache } = projectWithCache(files)
+    const first = await hashOf(dir, cache)
+    const snap = snapshotPath(cache)
+    const moved = project({})
+    rmSync(moved, { recursive: true, force: true })
+    cpSync(dir, moved, { recursive: true })
+    // The other folder's analyses serve by content (the tampered one shows through)…
+    const original = tamper(snap)
+    expect(await hashOf(moved, cache)).not.toBe(first)
+    writeFileSync(snap, original)
+    for (const f of readdirSync(join(cache, ENGINE_VERSION))) {
+      if (f.endsWith('.snapshot') && join(cache, ENGINE_VERSION, f) !== snap) rmSync(join(cache, ENGINE_VERSION, f))
+    }
+    expect(await hashOf(moved, cache)).toBe(first)
+    // …but never by the other folder's stamps: an edited file (same size) is parsed.
+    const other = project({})
+    rmSync(other, { recursive: true, force: true })
+    cpSync(dir, other, { recursive: true })
+    writeFileSync(join(other, 'g.ts'), `export const g = () => 2`)
+    expect(await hashOf(other, cache)).toBe(await hashOf(other, false))
+    expect(await hashOf(other, cache)).not.toBe(first)
   })
 })
