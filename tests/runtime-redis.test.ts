@@ -46,7 +46,10 @@ describe('runtime: a cache shared through a real redis-server', () => {
     const storage = createStorage({ driver: redisDriver({ url: down.url, maxRetriesPerRequest: 0, retryStrategy: () => 1000 }) })
     let computed = 0
     const meta = { __smartCache: 1 as const, id: 'src/down.ts#double', fingerprint: 'd'.repeat(64) }
-    const double = smartCache(async (x: number) => (computed++, x * 2), { storage, memory: false, timeout: 1000 }, meta)
+    const double = smartCache(async (x: number) => {
+      computed++
+      return x * 2
+    }, { storage, memory: false, timeout: 1000 }, meta)
     expect(await double(21)).toBe(42)
     await settled() // the entry is written after the call returns; the next call reads it back
     expect(await double(21)).toBe(42)

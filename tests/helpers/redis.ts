@@ -58,9 +58,15 @@ function ping(port: number): Promise<boolean> {
     const socket = connect(port, '127.0.0.1')
     socket.setTimeout(500)
     socket.on('connect', () => socket.write('PING\r\n'))
-    socket.on('data', (d) => (socket.destroy(), resolve(d.toString().startsWith('+PONG'))))
+    socket.on('data', (d) => {
+      socket.destroy()
+      resolve(d.toString().startsWith('+PONG'))
+    })
     socket.on('error', () => resolve(false))
-    socket.on('timeout', () => (socket.destroy(), resolve(false)))
+    socket.on('timeout', () => {
+      socket.destroy()
+      resolve(false)
+    })
   })
 }
 
@@ -69,7 +75,10 @@ export function stopChild(child: ChildProcess, graceMs = 5000): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
   return new Promise((resolve) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), graceMs)
-    child.once('exit', () => (clearTimeout(timer), resolve()))
+    child.once('exit', () => {
+      clearTimeout(timer)
+      resolve()
+    })
     child.kill('SIGTERM')
   })
 }

@@ -58,7 +58,10 @@ describe('smartCache()', () => {
   it('de-duplicates concurrent identical calls', async () => {
     let release!: () => void
     const gate = new Promise<void>((r) => (release = r))
-    const slow = counter(async (x: number) => (await gate, x))
+    const slow = counter(async (x: number) => {
+      await gate
+      return x
+    })
     const cached = smartCache(slow, { storage: createStorage({ driver: memoryDriver() }) }, meta('s#slow', FP('4')))
     const all = Promise.all([cached(1), cached(1), cached(1), cached(2)])
     await new Promise((r) => setTimeout(r, 10))
@@ -181,7 +184,10 @@ describe('smartCache()', () => {
     const storage = createStorage({ driver: memoryDriver() })
     let calls = 0
     const deco = smartCache({ storage }, meta('src/c.ts#Calc.square', FP('c')))
-    const square = async (x: number) => (calls++, x * x)
+    const square = async (x: number) => {
+      calls++
+      return x * x
+    }
     class Calc {
       static square = square
     }
@@ -208,7 +214,10 @@ describe('smartCache() when WebAssembly cannot load', () => {
     const { smartCache: fresh, ready: freshReady, hashArgs: freshHash } = await import('../src/node.ts')
     const storage = createStorage({ driver: memoryDriver() })
     let calls = 0
-    const f = fresh(async (x: unknown) => (calls++, Array.isArray(x) ? x.length : x), { storage, memory: false })
+    const f = fresh(async (x: unknown) => {
+      calls++
+      return Array.isArray(x) ? x.length : x
+    }, { storage, memory: false })
     const big = Array.from({ length: 3000 }, (_, i) => i) // a key of ~27 KB: hashed by the (failed) WebAssembly otherwise
     expect(await f(big)).toBe(3000)
     await freshReady()
@@ -231,7 +240,10 @@ describe('SMART_CACHE environment variable', () => {
     vi.stubEnv('SMART_CACHE', 'of')
     try {
       let calls = 0
-      const f = smartCache(async (x: number) => (calls++, x), { storage: createStorage({ driver: memoryDriver() }) }, meta('s#env', FP('f')))
+      const f = smartCache(async (x: number) => {
+        calls++
+        return x
+      }, { storage: createStorage({ driver: memoryDriver() }) }, meta('s#env', FP('f')))
       expect(await f(1)).toBe(1)
       expect(await f(1)).toBe(1)
       expect(calls).toBe(2)

@@ -15,7 +15,10 @@ describe('captured variables (issue 13)', () => {
   it('keys the values of captured variables: closures of one function do not share entries, in memory or in storage', async () => {
     const storage = createStorage({ driver: memoryDriver() })
     let computed = 0
-    const scale = (k: number, memory?: false) => smartCache(async (x: number) => (computed++, x * k), { storage, memory }, scaleMeta(() => [k]))
+    const scale = (k: number, memory?: false) => smartCache(async (x: number) => {
+      computed++
+      return x * k
+    }, { storage, memory }, scaleMeta(() => [k]))
     expect(await scale(2)(5)).toBe(10)
     expect(await scale(3)(5)).toBe(15)
     expect(computed).toBe(2)

@@ -21,7 +21,10 @@ const keyOf = (n: number) => `sc1:${FPR}:${hashArgs([n], ID)}`
 
 /** `sq(n) = n * n`, counting computations, never keeping results in memory. */
 function makeSq(storage: Storage, options: Record<string, unknown> = {}, body?: (n: number) => number) {
-  const inner = Object.assign(async (n: number) => (inner.calls++, body ? body(n) : n * n), { calls: 0 })
+  const inner = Object.assign(async (n: number) => {
+    inner.calls++
+    return body ? body(n) : n * n
+  }, { calls: 0 })
   return Object.assign(smartCache(inner, { storage, memory: false, ...options }, meta(ID, FPR)), { inner })
 }
 

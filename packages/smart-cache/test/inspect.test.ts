@@ -23,7 +23,10 @@ describe('inspectCache() on the browser default store', () => {
     expect(await seen.clear()).toBe(2)
     expect((await inspectCache()).entries).toEqual([])
     let computed = 0
-    const again = smartCache(async (n: number) => (computed++, n * n), { memory: false }, meta('src/sq.ts#square', FP('5')))
+    const again = smartCache(async (n: number) => {
+      computed++
+      return n * n
+    }, { memory: false }, meta('src/sq.ts#square', FP('5')))
     expect(await again(2)).toBe(4)
     expect(computed).toBe(1)
   })

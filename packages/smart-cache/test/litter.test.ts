@@ -28,7 +28,10 @@ function mountTmpfs(): { dir: string; unmount(): void } | undefined {
     rmSync(dir, { recursive: true, force: true })
     return undefined
   }
-  return { dir, unmount: () => (spawnSync('umount', [dir]), rmSync(dir, { recursive: true, force: true })) }
+  return { dir, unmount: () => {
+    spawnSync('umount', [dir])
+    rmSync(dir, { recursive: true, force: true })
+  } }
 }
 
 describe('temp files of failed and interrupted writes', { timeout: 120_000 }, () => {

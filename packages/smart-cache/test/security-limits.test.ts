@@ -13,7 +13,10 @@ describe('maxEntrySize', () => {
   const { warnings } = isolate()
   const storage = () => createStorage({ driver: atomicFsDriver({ base: dir }) })
   const make = (maxEntrySize: number | undefined, bytes: number) => {
-    const f = Object.assign(async () => (f.calls++, new Uint8Array(bytes).fill(7)), { calls: 0 })
+    const f = Object.assign(async () => {
+      f.calls++
+      return new Uint8Array(bytes).fill(7)
+    }, { calls: 0 })
     return Object.assign(smartCache(f, { storage: storage(), maxEntrySize, memory: false }, meta('src/big.ts#big', FP('e'))), { inner: f })
   }
 

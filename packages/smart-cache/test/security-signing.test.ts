@@ -29,7 +29,10 @@ describe('entry signing (keyed BLAKE3 MAC)', () => {
   }
   /** A cached `price(x) = x * 100` counting its computations. */
   const make = (options: Record<string, unknown> = {}) => {
-    const f = Object.assign(async (x: number) => (f.calls++, x * 100), { calls: 0 })
+    const f = Object.assign(async (x: number) => {
+      f.calls++
+      return x * 100
+    }, { calls: 0 })
     return Object.assign(smartCache(f, { storage: storage(), memory: false, ...options }, meta(ID, FPR)), { inner: f })
   }
   /** What a writer without the key can do: a well-formed entry holding `value`, unsigned or signed with `signer`. */
@@ -38,7 +41,11 @@ describe('entry signing (keyed BLAKE3 MAC)', () => {
   /** A "signer" that puts the unkeyed BLAKE3 of the covered bytes in the MAC slot. */
   const unkeyed = async (): Promise<Signer> => {
     const h = await createBLAKE3(256)
-    return { mac: (_key, parts) => (h.init(), parts.forEach((p) => h.update(p)), h.digest('binary')) }
+    return { mac: (_key, parts) => {
+      h.init()
+      parts.forEach((p) => h.update(p))
+      return h.digest('binary')
+    } }
   }
 
   it('hash-wasm keyed BLAKE3 matches the official test vector; the derived key is 32 bytes, per secret', async () => {

@@ -49,7 +49,10 @@ describe('smart-cache/store (Contract 4) and corruption on the filesystem', () =
     truncateSync(file, 30)
     expect((await openStore({ dir }).stats()).corrupt).toBe(1)
     let calls = 0
-    const sq = smartCache(async (x: number) => (calls++, x * x), { storage, memory: false }, meta('src/a.ts#sq', FP('1')))
+    const sq = smartCache(async (x: number) => {
+      calls++
+      return x * x
+    }, { storage, memory: false }, meta('src/a.ts#sq', FP('1')))
     const results = await Promise.all([1, 2, 3].map((x) => sq(x)))
     expect(results).toEqual([1, 4, 9])
     expect(calls).toBe(1)

@@ -30,7 +30,10 @@ describe('a function that is not async stays synchronous (issue 13)', () => {
   const ID = 'src/sq.ts#square'
 
   function makeSquare(options: Record<string, unknown> = {}) {
-    const square = Object.assign((n: number): number => (square.calls++, n * n), { calls: 0 })
+    const square = Object.assign((n: number): number => {
+      square.calls++
+      return n * n
+    }, { calls: 0 })
     return Object.assign(smartCache(square, { storage: fs(), ...options }, meta(ID, FP('a'))), { inner: square })
   }
 
@@ -54,7 +57,10 @@ describe('a function that is not async stays synchronous (issue 13)', () => {
 
   it('recursion through the cache computes each value once', () => {
     let calls = 0
-    const fib: (n: number) => number = smartCache((n: number): number => (calls++, n < 2 ? n : fib(n - 1) + fib(n - 2)), { storage: fs() }, meta('src/f.ts#fib', FP('b')))
+    const fib: (n: number) => number = smartCache((n: number): number => {
+      calls++
+      return n < 2 ? n : fib(n - 1) + fib(n - 2)
+    }, { storage: fs() }, meta('src/f.ts#fib', FP('b')))
     expect(fib(60)).toBe(1548008755920)
     expect(calls).toBe(61)
   })
@@ -83,7 +89,10 @@ describe('a function that is not async stays synchronous (issue 13)', () => {
   it('a non-async function that returns a Promise gets a Promise back, also when read from the store', async () => {
     const storage = fs()
     let calls = 0
-    const make = () => smartCache((n: number) => (calls++, Promise.resolve(n + 1)), { storage, memory: false }, meta('src/p.ts#p', FP('e')))
+    const make = () => smartCache((n: number) => {
+      calls++
+      return Promise.resolve(n + 1)
+    }, { storage, memory: false }, meta('src/p.ts#p', FP('e')))
     const first = make()
     const pending = first(1)
     expect(pending).toBeInstanceOf(Promise)
@@ -116,7 +125,10 @@ describe('a function that is not async stays synchronous (issue 13)', () => {
   it('a signing secret: the first calls compute while the key is derived, later ones hit; values stay synchronous', async () => {
     const storage = fs()
     let calls = 0
-    const make = () => smartCache((n: number) => (calls++, n * 3), { storage, secret: 's3cret', memory: false }, meta('src/s.ts#s', FP('9')))
+    const make = () => smartCache((n: number) => {
+      calls++
+      return n * 3
+    }, { storage, secret: 's3cret', memory: false }, meta('src/s.ts#s', FP('9')))
     const f = make()
     expect(f(2)).toBe(6)
     await settled()
