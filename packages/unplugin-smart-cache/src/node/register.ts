@@ -5,6 +5,8 @@ import { dirname, join, resolve } from 'node:path'
 import process from 'node:process'
 import { hookCommonJs } from './cjs.js'
 import { LOADER_THREAD_ENV } from './scope.js'
+import { registerSyncHooks } from './sync-hooks.js'
+import { SyncTransformer } from './sync-transformer.js'
 
 export interface RegisterOptions {
   /**
@@ -52,19 +54,21 @@ function check(options: RegisterOptions): void {
 }
 
 /**
- * Installs the loader: ES modules Node loads from then on (`module.register` hooks) and CommonJS
- * modules `require()` compiles have their cached functions fingerprinted by the same engine and
- * transform as the bundler plugin. Needs Node >= 20.6 (`module.register`).
+ * Installs the loader: ES modules Node loads from then on (`module.registerHooks` where Node has
+ * it, else `module.register`) and CommonJS modules `require()` compiles have their cached
+ * functions fingerprinted by the same engine and transform as the bundler plugin.
  */
 export function register(options: RegisterOptions = {}): void {
   check(options)
-  if (typeof nodeModule.register !== 'function')
+  if (typeof nodeModule.register !== 'function' && typeof (nodeModule as { registerHooks?: unknown }).registerHooks !== 'function')
     throw new Error(`[smart-cache] the Node loader needs module.register (Node >= 20.6); this is Node ${process.version}. Fix: upgrade Node, or build with a bundler plugin (unplugin-smart-cache/vite, /esbuild…).`)
   const data: LoaderData = {
     root: options.root === undefined ? findRoot() : resolve(options.root),
     cacheDir: options.cacheDir === undefined || options.cacheDir === false ? options.cacheDir : resolve(options.cacheDir),
     diagnostics: options.diagnostics,
   }
-  nodeModule.register('./hooks.mjs', { parentURL: import.meta.url, data })
-  hookCommonJs(data, { [LOADER_THREAD_ENV]: '1' })
+  const transformer = new SyncTransformer(data, { [LOADER_THREAD_ENV]: '1' })
+  hookCommonJs(data.root, transformer)
+  if (!registerSyncHooks(data.root, transformer))
+    nodeModule.register('./hooks.mjs', { parentURL: import.meta.url, data })
 }
