@@ -214,11 +214,17 @@ class Encoder {
 
   value(v: unknown): void {
     switch (typeof v) {
-      case 'number': return this.tag(Tag.Number), this.f64(v)
+      case 'number':
+        this.tag(Tag.Number)
+        this.f64(v)
+        return
       case 'string': return this.string(v)
       case 'boolean': return this.tag(v ? Tag.True : Tag.False)
       case 'undefined': return this.tag(Tag.Undefined)
-      case 'bigint': return this.tag(Tag.BigInt), this.string(v.toString(16))
+      case 'bigint':
+        this.tag(Tag.BigInt)
+        this.string(v.toString(16))
+        return
       case 'object': return v === null ? this.tag(Tag.Null) : this.object(v)
       case 'function': throw new PathError([], `a function (${v.name || 'anonymous'}) is not data`)
       default: throw new PathError([], `a ${typeof v} cannot be keyed`)
@@ -227,7 +233,11 @@ class Encoder {
 
   object(o: object): void {
     const ref = this.seen.get(o)
-    if (ref !== undefined) return this.tag(Tag.Ref), this.u32(ref)
+    if (ref !== undefined) {
+      this.tag(Tag.Ref)
+      this.u32(ref)
+      return
+    }
     this.seen.set(o, this.seen.size)
     const proto = Object.getPrototypeOf(o)
     if (proto === Object.prototype || proto === null) return this.plain(o as Record<string, unknown>, proto === null)
@@ -462,8 +472,8 @@ export function primitiveKey(args: readonly unknown[]): string | undefined {
 
 /** Recently seen key lists (as `Object.keys` gave them) and their sorted copies: objects of one shape sort once. */
 const SHAPES = 8
-const shapeIn: (string[] | undefined)[] = new Array(SHAPES)
-const shapeOut: string[][] = new Array(SHAPES)
+const shapeIn: (string[] | undefined)[] = Array.from({ length: SHAPES }, () => undefined)
+const shapeOut: string[][] = Array.from({ length: SHAPES }, () => [])
 let shapeNext = 0
 
 /**

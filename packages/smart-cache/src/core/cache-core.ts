@@ -41,7 +41,7 @@ async function backpressure(): Promise<void> {
  * async) write their entries after returning; call this before reading the store from elsewhere.
  */
 export async function settled(): Promise<void> {
-  while (pendingWrites.size > 0) await Promise.all([...pendingWrites])
+  while (pendingWrites.size > 0) await Promise.all(pendingWrites)
 }
 
 /** A value found in memory or storage. */
@@ -165,7 +165,10 @@ export class CacheCore {
     }
     this.returnsPromise = true
     const settled = Promise.resolve(value).then(
-      (v) => (this.storeLater(key, v, false, true), v),
+      (v) => {
+        this.storeLater(key, v, false, true)
+        return v
+      },
       (error: unknown) => {
         this.storeLater(key, error, true, true)
         throw error
