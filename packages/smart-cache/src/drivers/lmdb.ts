@@ -42,7 +42,9 @@ export const lmdbDriver = defineDriver((options: LmdbDriverOptions) => {
   const get = (): Db => {
     if (!db) {
       mkdirSync(options.path, { recursive: true })
-      db = open<Uint8Array, string>({ path: options.path, encoding: 'binary', compression: false, mapSize: options.mapSize ?? 8 * 1024 ** 3 })
+      // overlappingSync off: with it (lmdb-js's default off Windows), processes writing the same
+      // environment while others are SIGKILLed lost every write in the crash torture.
+      db = open<Uint8Array, string>({ path: options.path, encoding: 'binary', compression: false, mapSize: options.mapSize ?? 8 * 1024 ** 3, overlappingSync: false })
     }
     return db
   }
