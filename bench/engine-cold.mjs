@@ -18,7 +18,7 @@ if (mode === 'engine') {
   const start = performance.now()
   const engine = createFingerprinter({ root, cacheDir, recheck: 'after-invalidate' })
   const answers = await Promise.all(cached.map(([file, name]) => engine.fingerprint(file, name)))
-  for (const a of answers) void a.deps.length + a.sourceHash.length // what the plugin reads
+  for (const a of answers) void (a.deps.length + a.sourceHash.length) // what the plugin reads
   await engine.close()
   console.log(JSON.stringify({ ms: performance.now() - start, files: new Set(answers.flatMap(a => a.deps.map(d => d.file))).size }))
 }

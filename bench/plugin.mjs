@@ -26,7 +26,7 @@ function run(script, args) {
   }
   catch (error) {
     const why = String(error.stderr ?? error.message).split('\n').filter(Boolean).slice(0, 8).join('\n')
-    throw new Error(`[smart-cache] bench: ${script} ${args.join(' ')} failed (are the packages built? pnpm build):\n${why}`)
+    throw new Error(`[smart-cache] bench: ${script} ${args.join(' ')} failed (are the packages built? pnpm build):\n${why}`, { cause: error })
   }
 }
 

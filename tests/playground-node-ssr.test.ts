@@ -26,7 +26,12 @@ async function startServer(): Promise<{ url: string, stop: () => Promise<void> }
   let output = ''
   await new Promise<void>((done, fail) => {
     const timer = setTimeout(() => fail(new Error(`server did not start: ${output}`)), 20_000)
-    const check = (d: Buffer) => ((output += d), output.includes('listening on') && (clearTimeout(timer), done()))
+    const check = (d: Buffer) => {
+      output += d
+      if (!output.includes('listening on')) return
+      clearTimeout(timer)
+      done()
+    }
     child.stdout!.on('data', check)
     child.stderr!.on('data', (d: Buffer) => (output += d))
     child.once('exit', code => fail(new Error(`server exited with ${code}: ${output}`)))

@@ -17,7 +17,10 @@ describe('LMDB store', () => {
 
   it('stores envelopes and reads them back in another storage over the same folder (as another process would)', async () => {
     let calls = 0
-    const fn = async (n: number) => (calls++, { n, squares: Array.from({ length: n }, (_, i) => i * i), when: new Date(n) })
+    const fn = async (n: number) => {
+      calls++
+      return { n, squares: Array.from({ length: n }, (_, i) => i * i), when: new Date(n) }
+    }
     const first = smartCache(fn, { storage: lmdbStorage({ path: dir }), memory: false }, meta('src/sq.ts#sq', FP('1')))
     for (let n = 0; n < 20; n++) await first(n)
     const { settled } = await import('../src/core/cache-core.ts')
@@ -32,7 +35,10 @@ describe('LMDB store', () => {
   it('a function that is not async stays synchronous on it (memory-mapped reads)', async () => {
     const storage = lmdbStorage({ path: dir })
     let calls = 0
-    const twice = (n: number) => (calls++, 2 * n)
+    const twice = (n: number) => {
+      calls++
+      return 2 * n
+    }
     const a = smartCache(twice, { storage, memory: false }, meta('src/t.ts#twice', FP('2')))
     expect(a(21)).toBe(42)
     const { settled } = await import('../src/core/cache-core.ts')
@@ -46,7 +52,10 @@ describe('LMDB store', () => {
   it('a damaged entry is detected (checksum), recomputed and overwritten; clear() removes only its own entries', async () => {
     const storage = lmdbStorage({ path: dir })
     let calls = 0
-    const f = smartCache(async (n: number) => (calls++, `value ${n}`), { storage, memory: false }, meta('src/f.ts#f', FP('3')))
+    const f = smartCache(async (n: number) => {
+      calls++
+      return `value ${n}`
+    }, { storage, memory: false }, meta('src/f.ts#f', FP('3')))
     const g = smartCache(async (n: number) => `other ${n}`, { storage, memory: false }, meta('src/g.ts#g', FP('4')))
     await f(1)
     await g(1)
