@@ -19,7 +19,10 @@ if (bundler === 'esbuild') {
 else if (bundler === 'webpack') {
   const webpack = (await import('webpack')).default
   const plugins = withPlugin ? [(await import('unplugin-smart-cache/webpack')).default()] : []
-  await new Promise((resolve, reject) => webpack({ mode: 'production', context: root, entry, output: { path: outDir }, plugins }, (err, stats) =>
+  // Scope hoisting recurses once per module of a chain: webpack overflows its stack on the app's
+  // 5,000-module import chain (with or without the plugin), so it is turned off for both.
+  const optimization = { concatenateModules: false }
+  await new Promise((resolve, reject) => webpack({ mode: 'production', context: root, entry, output: { path: outDir }, optimization, plugins }, (err, stats) =>
     err || stats.hasErrors() ? reject(err ?? new Error(stats.toString('errors-only'))) : resolve()))
 }
 else {

@@ -47,6 +47,7 @@ function measure(label, root, targets, { floor: withFloor = true } = {}) {
   const rss = Object.fromEntries(modes.map(m => [m, []]))
   const engine = []
   const floor = []
+  const moved = []
   for (let i = 0; i < ROUNDS; i++) {
     for (const mode of modes) {
       if (mode === 'cold')
@@ -57,6 +58,7 @@ function measure(label, root, targets, { floor: withFloor = true } = {}) {
     }
     if (withFloor) {
       engine.push(run('engine-cold.mjs', [root, 'engine']).ms)
+      moved.push(run('engine-cold.mjs', [root, 'moved']).ms)
       floor.push(run('engine-cold.mjs', [root, 'floor']).ms)
     }
   }
@@ -71,8 +73,11 @@ function measure(label, root, targets, { floor: withFloor = true } = {}) {
   const warmToNull = ratio('warm', 'null-unplugin')
   const engineRatio = engine.map((x, i) => x / floor[i])
   console.log(`  warm vs do-nothing plugin ${median(warmToNull).toFixed(3)}x (${range(warmToNull)})`)
-  if (withFloor)
+  if (withFloor) {
+    const movedRatio = moved.map((x, i) => x / floor[i])
     console.log(`  engine cold ${median(engine).toFixed(0)} ms vs parse floor ${median(floor).toFixed(0)} ms: ${median(engineRatio).toFixed(2)}x (${range(engineRatio)})`)
+    console.log(`  engine cold in a new folder, the first folder's cache restored: ${median(moved).toFixed(0)} ms, ${median(movedRatio).toFixed(2)}x the floor (${range(movedRatio)})`)
+  }
   console.log(`  targets: ${targets}`)
 }
 
