@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `pnpm demo` (= `pnpm build && node scripts/demo.mjs`): copies playground/esbuild to a temp folder,
+// `pnpm demo` (= build the packages, not the playgrounds, then `node scripts/demo.mjs`): copies playground/esbuild to a temp folder,
 // builds it with unplugin-smart-cache and shows, in a few lines, what the cache does:
 // a first run computes, a second run (new process) hits, a helper edit recomputes, a comment edit hits.
 // Exits 1 if any step does not behave as announced.
