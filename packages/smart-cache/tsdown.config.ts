@@ -13,7 +13,9 @@ export default defineConfig({
   format: 'esm',
   platform: 'neutral',
   // Node built-ins are only imported by the node-only entries (node, store, drivers/fs).
-  deps: { neverBundle: [/^node:/] },
+  // empathic is bundled so that only what the store location uses remains (its `resolve` module's
+  // createRequire(...).resolve(expression) made webpack warn "Critical dependency" in apps bundling the runtime).
+  deps: { neverBundle: [/^node:/], alwaysBundle: [/^empathic\//] },
   target: 'es2022',
   fixedExtension: true,
   dts: true,
