@@ -1,11 +1,11 @@
 import { readFileSync, statSync } from 'node:fs'
 import { join, relative, resolve } from 'node:path'
 import { glob } from 'tinyglobby'
-import { unpackDeps } from '@smart-cache/fingerprint'
+import { type DependencyInfo, unpackDeps } from '@smart-cache/fingerprint'
 import { CliError } from './errors.ts'
 
-/** Contract 3: one dependency of a cached function. */
-export interface ManifestDep { file: string, binding: string, hash: string, line: number }
+/** Contract 3: one dependency of a cached function (the engine's own type). */
+export type ManifestDep = DependencyInfo
 
 /** Contract 3: `smart-cache-manifest.json`, as read: version 2's packed deps are expanded. */
 export interface Manifest {

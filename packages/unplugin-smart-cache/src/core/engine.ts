@@ -1,16 +1,11 @@
-/** One reached binding, as Contract 1 of docs/architecture.md describes it. */
-export interface DepFingerprint {
-  file: string
-  binding: string
-  hash: string
-  line: number
-}
+import type { BindingFingerprint as EngineFingerprint, DependencyInfo } from '@smart-cache/fingerprint'
 
-export interface BindingFingerprint {
-  hash: string
-  id: string
-  deps: DepFingerprint[]
-  /** Digest of the exact bytes reached (absent from older or injected engines). */
+/** One reached binding, as Contract 1 of docs/architecture.md describes it (the engine's own type). */
+export type DepFingerprint = DependencyInfo
+
+/** The engine's answer; `sourceHash` may be absent from injected engines (tests). */
+export type BindingFingerprint = Omit<EngineFingerprint, 'sourceHash'> & {
+  /** Digest of the exact bytes reached. */
   sourceHash?: string
 }
 
@@ -26,12 +21,12 @@ export interface Engine {
 export async function createEngine(root: string, cacheDir: string | false | undefined, injected?: Engine | ((root: string) => Engine)): Promise<Engine> {
   if (injected)
     return typeof injected === 'function' ? injected(root) : injected
-  const mod: any = await import('@smart-cache/fingerprint')
+  const mod: Partial<typeof import('@smart-cache/fingerprint')> = await import('@smart-cache/fingerprint')
   if (typeof mod.createFingerprinter !== 'function')
     throw new Error('[smart-cache] @smart-cache/fingerprint does not export createFingerprinter: rebuild it (`pnpm --filter @smart-cache/fingerprint build`) or update it.')
   // The plugin reports every change it sees (watchChange, hotUpdate): the engine checks the
   // files it knows once, not again on every call.
-  return mod.createFingerprinter({ root, recheck: 'after-invalidate', ...(cacheDir === undefined ? {} : { cacheDir }) }) as Engine
+  return mod.createFingerprinter({ root, recheck: 'after-invalidate', ...(cacheDir === undefined ? {} : { cacheDir }) })
 }
 
 /** Text of one engine warning, whatever its shape. */
