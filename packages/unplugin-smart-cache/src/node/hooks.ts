@@ -12,6 +12,7 @@ let session: { root: string, transformer: Transformer } | undefined
 /** Receives `register()`'s data: the project root and the options. */
 export function initialize(data: LoaderData): void {
   session = { root: data.root, transformer: new Transformer(data, { [LOADER_THREAD_ENV]: '1' }) }
+  session.transformer.prewarm()
 }
 
 export const load: LoadHook = async (url, context, nextLoad) => {

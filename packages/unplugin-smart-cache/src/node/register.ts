@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs'
 import * as nodeModule from 'node:module'
 import { dirname, join, resolve } from 'node:path'
 import process from 'node:process'
+import { buildCacheFile } from '../core/build-cache.js'
 import { hookCommonJs } from './cjs.js'
 import { LOADER_THREAD_ENV } from './scope.js'
 import { registerSyncHooks } from './sync-hooks.js'
@@ -62,13 +63,14 @@ export function register(options: RegisterOptions = {}): void {
   check(options)
   if (typeof nodeModule.register !== 'function' && typeof (nodeModule as { registerHooks?: unknown }).registerHooks !== 'function')
     throw new Error(`[smart-cache] the Node loader needs module.register (Node >= 20.6); this is Node ${process.version}. Fix: upgrade Node, or build with a bundler plugin (unplugin-smart-cache/vite, /esbuild…).`)
-  const data: LoaderData = {
-    root: options.root === undefined ? findRoot() : resolve(options.root),
-    cacheDir: options.cacheDir === undefined || options.cacheDir === false ? options.cacheDir : resolve(options.cacheDir),
-    diagnostics: options.diagnostics,
-  }
+  const root = options.root === undefined ? findRoot() : resolve(options.root)
+  const cacheDir = options.cacheDir === undefined || options.cacheDir === false ? options.cacheDir : resolve(options.cacheDir)
+  const cacheFile = buildCacheFile(root, cacheDir)
+  const data: LoaderData = { root, cacheDir, diagnostics: options.diagnostics, warmStart: cacheFile !== false && existsSync(cacheFile) }
   const transformer = new SyncTransformer(data, { [LOADER_THREAD_ENV]: '1' })
   hookCommonJs(data.root, transformer)
-  if (!registerSyncHooks(data.root, transformer))
+  if (registerSyncHooks(data.root, transformer))
+    transformer.prewarm()
+  else
     nodeModule.register('./hooks.mjs', { parentURL: import.meta.url, data })
 }

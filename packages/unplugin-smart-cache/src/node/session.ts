@@ -19,6 +19,8 @@ export interface LoaderData {
   cacheDir?: string | false
   /** Purity diagnostics level. @default 'warn' */
   diagnostics?: 'warn' | 'error' | 'off'
+  /** Whether an earlier run left a build cache: the transform thread then starts with the program. */
+  warmStart?: boolean
 }
 
 /** How Node evaluates the module (`load` hook formats). */
@@ -65,6 +67,12 @@ export class LoaderSession {
       if (--this.active === 0)
         await this.save().catch(() => {})
     }
+  }
+
+  /** Starts the engine (its check of stored answers runs ahead) and reads the rewrites of the last run. */
+  async warm(): Promise<void> {
+    const b = await this.getBase().catch(() => undefined)
+    b?.cache.module('', '')
   }
 
   private async transform(code: string, file: string, env: CachedEnv): Promise<TransformOutput | null> {

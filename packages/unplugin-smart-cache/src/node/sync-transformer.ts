@@ -35,6 +35,15 @@ export class SyncTransformer {
     return reply?.code
   }
 
+  /**
+   * Starts the thread now, while Node loads the program, when the project ran with the loader
+   * before (its build cache exists): the first marked module then finds the caches read.
+   */
+  prewarm(): void {
+    if (this.data.warmStart)
+      this.start()
+  }
+
   private start(): NonNullable<SyncTransformer['worker']> {
     if (this.worker)
       return this.worker

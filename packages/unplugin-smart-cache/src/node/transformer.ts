@@ -26,6 +26,15 @@ export class Transformer {
     })
   }
 
+  /**
+   * Starts the thread now, while Node loads the program, when the project ran with the loader
+   * before (its build cache exists): the first marked module then finds the caches read.
+   */
+  prewarm(): void {
+    if (this.data.warmStart)
+      this.start()
+  }
+
   private start(): Worker {
     if (this.worker)
       return this.worker

@@ -17,6 +17,8 @@ export interface WorkerInit { data: LoaderData, sync?: { port: MessagePort, flag
 const { data, sync } = workerData as WorkerInit
 const session = new LoaderSession(data)
 const port = sync?.port ?? parentPort!
+// Started ahead of the first marked module (see `prewarm`) or by it: get the caches ready either way.
+void session.warm()
 
 port.on('message', (req: RewriteRequest) => {
   const reply = (r: RewriteReply): void => {
