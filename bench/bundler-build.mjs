@@ -30,7 +30,7 @@ else {
   const plugins = withPlugin ? [(await import('unplugin-smart-cache/vite')).default()] : []
   const server = await createServer({ root, configFile: false, logLevel: 'silent', plugins, server: { port: 0 }, optimizeDeps: { noDiscovery: true, include: [] } })
   await server.listen()
-  const { port } = server.httpServer.address()
+  const { port } = /** @type {import('node:net').AddressInfo} */ (server.httpServer.address())
   const response = await fetch(`http://127.0.0.1:${port}/src/cached/c0.js`)
   if (!response.ok)
     throw new Error(`vite dev answered ${response.status}`)

@@ -50,6 +50,7 @@ function loaderDemo() {
     mkdirSync(join(cwd, 'node_modules'), { recursive: true })
     symlinkSync(realpathSync(join(app, 'node_modules', name)), join(cwd, 'node_modules', name), 'dir')
   }
+  /** @type {import('node:child_process').ExecFileSyncOptionsWithStringEncoding} */
   const opts = { cwd, env: { ...env, SMART_CACHE_DIR: join(cwd, '.cache/values') }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }
   const start = () => execFileSync(process.execPath, ['--import', 'smart-cache/register', 'src/main.js', '--json'], opts).trim().split('\n').map(line => JSON.parse(line))
   console.log(`\nThe same program with no bundler: ${paint('1', 'node --import smart-cache/register src/main.js')} (playground/node-loader)\n`)
