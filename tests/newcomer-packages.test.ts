@@ -31,8 +31,8 @@ function snippet(file: string): string {
 /** The README's shell block containing `text`, line by line. */
 function shellLines(text: string): string[] {
   const block = blocks('sh').find(b => b.includes(text))
-  expect(block, `a README sh block with ${text}`).toBeDefined()
-  return block!.trim().split('\n')
+  if (block === undefined) throw new Error(`[smart-cache] no README sh block contains ${text}`)
+  return block.trim().split('\n')
 }
 
 const work = mkdtempSync(join(tmpdir(), 'smart-cache-newcomer-'))
@@ -51,7 +51,7 @@ async function sh(line: string, cwd: string): Promise<string> {
   }
   catch (error) {
     const e = error as { stdout?: string, stderr?: string, message: string }
-    throw new Error(`${line}\n(in ${cwd}) failed: ${e.message}\n${e.stdout ?? ''}\n${e.stderr ?? ''}`)
+    throw new Error(`${line}\n(in ${cwd}) failed: ${e.message}\n${e.stdout ?? ''}\n${e.stderr ?? ''}`, { cause: error })
   }
 }
 
@@ -71,7 +71,7 @@ const bin = (name: string) => join(home, 'node_modules', '.bin', name)
 const PRIMES = 25997
 
 /** Runs the built app twice: computed, then a hit in a new process; and once from a folder below it with no package.json. */
-async function runsTwice(dir: string, output: string): Promise<void> {
+async function expectRunsTwice(dir: string, output: string): Promise<void> {
   const first = await sh(`node ${output}`, dir)
   expect(first).toMatch(new RegExp(`^${PRIMES} primes, computed in [\\d.]+ ms\\n$`))
   const second = await sh(`node ${output}`, dir)
@@ -91,12 +91,14 @@ async function runsTwice(dir: string, output: string): Promise<void> {
 beforeAll(async () => {
   // The README's pack command, from the clone (the packages are built by `pnpm test`).
   const pack = shellLines('pnpm pack')
-  expect(pack).toHaveLength(1)
+  if (pack.length !== 1) throw new Error(`[smart-cache] the README's pack block has ${pack.length} lines, expected 1`)
   rmSync('/tmp/smart-cache-tgz', { recursive: true, force: true })
   await sh(pack[0]!, repo)
   // A tarball without dist/ (packed while a package was being rebuilt) would fail later, obscurely.
-  for (const tgz of readdirSync('/tmp/smart-cache-tgz'))
-    expect((await sh(`tar tzf /tmp/smart-cache-tgz/${tgz}`, repo)).split('\n').some(f => f.startsWith('package/dist/')), `${tgz} has dist/ (run pnpm build first)`).toBe(true)
+  for (const tgz of readdirSync('/tmp/smart-cache-tgz')) {
+    if (!(await sh(`tar tzf /tmp/smart-cache-tgz/${tgz}`, repo)).split('\n').some(f => f.startsWith('package/dist/')))
+      throw new Error(`[smart-cache] ${tgz} has no dist/. Fix: run pnpm build first (or again: a package was being rebuilt while it was packed).`)
+  }
   mkdirSync(home, { recursive: true })
   writeFileSync(join(home, 'package.json'), JSON.stringify({ name: 'your-app', private: true, type: 'module' }))
   // The README's install commands, then the bundlers the apps use.
@@ -118,23 +120,27 @@ describe('from tarballs, outside the workspace, the README as printed', { timeou
   it('Vite: vite.config.ts, built with `vite build --ssr src/main.ts`, runs and hits', async () => {
     const dir = app('vite-app', { 'vite.config.ts': snippet('vite.config.ts') })
     await sh(`${bin('vite')} build --ssr src/main.ts`, dir)
-    await runsTwice(dir, 'dist/main.js')
+    await expectRunsTwice(dir, 'dist/main.js')
   })
 
   it('esbuild: build.mjs runs, and its output runs and hits', async () => {
     const dir = app('esbuild-app', { 'build.mjs': snippet('build.mjs') })
     await sh('node build.mjs', dir)
-    await runsTwice(dir, 'dist/main.mjs')
+    await expectRunsTwice(dir, 'dist/main.mjs')
   })
 
   it('webpack: webpack.config.mjs (TypeScript entry) builds, and its output runs and hits', async () => {
     const dir = app('webpack-app', {
       'webpack.config.mjs': snippet('webpack.config.mjs'),
       // `npx webpack` without webpack-cli: the same config through webpack's Node API.
-      'run-webpack.mjs': `import webpack from 'webpack'\nimport config from './webpack.config.mjs'\nwebpack(config, (error, stats) => {\n  if (error || stats.hasErrors()) { console.error(error ?? stats.toString('errors-only')); process.exit(1) }\n  if (stats.hasWarnings()) console.error(stats.toString('errors-warnings'))\n})\n`,
+      // `BUNDLED=1`: the runtime bundled too (externals removed), into dist-bundled/.
+      'run-webpack.mjs': `import webpack from 'webpack'\nimport config from './webpack.config.mjs'\nif (process.env.BUNDLED) { delete config.externals; config.output.path = new URL('dist-bundled', import.meta.url).pathname }\nwebpack(config, (error, stats) => {\n  if (error || stats.hasErrors()) { console.error(error ?? stats.toString('errors-only')); process.exit(1) }\n  if (stats.hasWarnings()) { console.log(stats.toString('errors-warnings')); process.exit(2) }\n})\n`,
     })
     await sh('node run-webpack.mjs', dir)
-    await runsTwice(dir, 'dist/main.mjs')
+    await expectRunsTwice(dir, 'dist/main.mjs')
+    // Issue 17, item 9: bundling the runtime gives no "Critical dependency" warning (empathic is bundled, tree-shaken).
+    await sh('BUNDLED=1 node run-webpack.mjs', dir)
+    expect(await sh('node dist-bundled/main.mjs', dir)).toMatch(/ primes, hit in /)
   })
 
   // Issue 17, item 4: the budget. Today the runtime adds ~38 kB gzip (its own code ~44 kB minified,
