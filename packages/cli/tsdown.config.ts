@@ -6,4 +6,6 @@ export default defineConfig({
   platform: 'node',
   dts: true,
   sourcemap: true,
+  // package.json `exports` are written from the entries.
+  exports: true,
 })

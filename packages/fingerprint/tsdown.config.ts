@@ -7,4 +7,6 @@ export default defineConfig({
   platform: 'node',
   dts: true,
   sourcemap: true,
+  // package.json `exports` are written from the entries (the worker is internal: the engine starts it by path).
+  exports: { exclude: ['worker'] },
 })

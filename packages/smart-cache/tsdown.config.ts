@@ -20,4 +20,17 @@ export default defineConfig({
   fixedExtension: true,
   dts: true,
   sourcemap: true,
+  // package.json `exports` are written from the entries, but `.`, which export conditions split by
+  // platform: Node gets `node`, browsers and the rest `browser` (types: Node's, or the browser typing).
+  exports: {
+    customExports: ({ './node': node, './browser': browser, ...subpaths }) => ({
+      '.': {
+        types: './dist/node.d.mts',
+        browser: { types: './dist/browser.d.mts', default: browser },
+        node,
+        default: browser,
+      },
+      ...subpaths,
+    }),
+  },
 })

@@ -6,4 +6,10 @@ export default defineConfig({
   platform: 'node',
   dts: true,
   sourcemap: true,
+  // package.json `exports` are written from the entries: one per bundler, and `./node` for the Node
+  // loader (its hooks and worker are internal files the loader starts by path).
+  exports: {
+    exclude: ['node/hooks', 'node/worker'],
+    customExports: ({ './node/register': loader, ...exports }) => ({ ...exports, './node': loader }),
+  },
 })
