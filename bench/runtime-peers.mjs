@@ -141,7 +141,12 @@ function storeRows(workloads, op, systems) {
     const times = Object.fromEntries(systems.map((s) => [s, []]))
     const dirs = {}
     try {
-      if (op === 'hit') for (const s of systems) (dirs[s] = mkdtempSync(join(tmpdir(), 'sc-peers-'))), child(s, 'miss', w.size, w.n, dirs[s])
+      if (op === 'hit') {
+        for (const s of systems) {
+          dirs[s] = mkdtempSync(join(tmpdir(), 'sc-peers-'))
+          child(s, 'miss', w.size, w.n, dirs[s])
+        }
+      }
       for (let r = 0; r < ROUNDS; r++) {
         for (const s of systems) {
           const dir = op === 'hit' ? dirs[s] : mkdtempSync(join(tmpdir(), 'sc-peers-'))
