@@ -1,24 +1,6 @@
-import { readFileSync, statSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { FingerprintError } from './errors.ts'
-import { RACY_MS } from './facts.ts'
 import { blake3 } from './hash.ts'
-
-/** A file's identity at one moment: enough to tell, without reading it, that it did not change. */
-export interface Stamp { size: number, mtimeMs: number, ctimeMs: number, ino: number }
-
-
-export function stampOf(abs: string): Stamp | undefined {
-  const s = statSync(abs, { throwIfNoEntry: false })
-  if (!s || !s.isFile()) return undefined
-  return { size: s.size, mtimeMs: s.mtimeMs, ctimeMs: s.ctimeMs, ino: s.ino }
-}
-
-/** True when the stamps are equal and old enough that equal stamps mean equal content. */
-export function sameStamp(a: Stamp, b: Stamp): boolean {
-  if (a.size !== b.size || a.mtimeMs !== b.mtimeMs || a.ctimeMs !== b.ctimeMs || a.ino !== b.ino) return false
-  const now = Date.now()
-  return now - a.mtimeMs > RACY_MS && now - a.ctimeMs > RACY_MS
-}
 
 const utf8 = new TextDecoder('utf-8', { fatal: true })
 
