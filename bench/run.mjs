@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const here = dirname(fileURLToPath(import.meta.url))
-const all = ['fingerprint', 'runtime', 'plugin', 'histories']
+const all = ['fingerprint', 'runtime', 'plugin', 'histories', 'loader']
 const chosen = process.argv.slice(2)
 const unknown = chosen.filter(name => !all.includes(name))
 if (unknown.length > 0) {
