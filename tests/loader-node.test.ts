@@ -139,9 +139,13 @@ describe.each(VERSIONS)('Node %i with --import smart-cache/register', (major) =>
       ways.push(major < 24 ? ['--experimental-strip-types', '--import', 'smart-cache/register'] : ['--import', 'smart-cache/register'])
     let hits = 0
     for (const way of ways) {
-      const out = await json([...way, 'src/ts/main.ts'])
+      const r = await run([...way, 'src/ts/main.ts'])
+      expect(r.code, r.stderr).toBe(0)
+      const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!)
       expect(out, way.join(' ')).toMatchObject({ value: 22, id: 'src/ts/main.ts#calc', fingerprint })
       hits += out.hits
+      // tsx first: the loader sees compiled code, and says how to import it first instead.
+      expect(r.stderr.includes('src/ts/main.ts reached smart-cache/register already compiled'), way.join(' ')).toBe(way[1] === TSX)
     }
     expect(hits).toBe(ways.length - 1) // the first way computed, every other one hit
   })

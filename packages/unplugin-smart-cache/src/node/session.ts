@@ -3,13 +3,17 @@ import type { Diagnostic } from '../core/diagnostics.js'
 import type { Engine } from '../core/engine.js'
 import type { TransformOutput } from '../core/output.js'
 import type { TransformEnv } from '../core/transform.js'
+import { readFileSync } from 'node:fs'
 import { BuildCache, buildCacheFile } from '../core/build-cache.js'
 import { transformFromCache } from '../core/cached.js'
 import { createEngine, warningText } from '../core/engine.js'
+import { relativeId } from '../core/ids.js'
 import { resolveOptions } from '../core/options.js'
 import { RuntimeFiles } from '../core/runtime-dir.js'
 import { cjsRuntimeImport, inlineSourceMap } from './output.js'
 import { Reporter } from './reporter.js'
+
+const TS_FILE = /\.[cm]?tsx?$/
 
 /** What the hooks thread gets from `register()`. */
 export interface LoaderData {
@@ -35,6 +39,7 @@ export class LoaderSession {
   private full: Promise<{ env: TransformEnv, transformModule: typeof import('../core/transform.js')['transformModule'] }> | undefined
   private active = 0
   private engineWarned = 0
+  private compiledNoted = new Set<ModuleKind>()
   readonly reporter = new Reporter()
 
   constructor(private data: LoaderData) {}
@@ -56,6 +61,7 @@ export class LoaderSession {
       })
       if (!env || env.runtime.owns(file))
         return undefined
+      this.noteCompiled(code, file, kind)
       const out = await this.transform(code, file, env)
       this.report(env.engine, out)
       if (!out)
@@ -67,6 +73,30 @@ export class LoaderSession {
       if (--this.active === 0)
         await this.save().catch(() => {})
     }
+  }
+
+  /**
+   * A TypeScript module compiled by another loader before this one saw it (tsx imported first, or
+   * tsx's CommonJS): its decorators are gone and warnings point into the compiled text. Said once
+   * per process and kind. Node's own type stripping keeps every offset (types become spaces).
+   */
+  private noteCompiled(code: string, file: string, kind: ModuleKind): void {
+    if (this.compiledNoted.has(kind) || !TS_FILE.test(file))
+      return
+    let disk: string
+    try {
+      disk = readFileSync(file, 'utf8')
+    }
+    catch {
+      return
+    }
+    if (disk.length === code.length)
+      return
+    this.compiledNoted.add(kind)
+    const rel = relativeId(this.data.root, file)
+    this.reporter.warn(kind === 'esm'
+      ? `[smart-cache] ${rel} reached smart-cache/register already compiled by another TypeScript loader, so @smartCache decorators in such modules are not seen and warnings point into the compiled code. Fix: import smart-cache/register first: \`node --import smart-cache/register --import tsx …\`.`
+      : `[smart-cache] ${rel} (CommonJS) reached smart-cache/register already compiled by another TypeScript loader, which may wrap the module so that its cached functions are no longer at module level (they are then left uncached, with a warning). Fix: write the module as an ES module (.ts/.mts), or run it with Node's own type stripping.`)
   }
 
   /** Starts the engine (its check of stored answers runs ahead) and reads the rewrites of the last run. */
