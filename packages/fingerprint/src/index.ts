@@ -1,5 +1,5 @@
-export { type DepRow, packDeps, type PackedDeps, unpackDeps } from './dep-table.ts'
-export { createFingerprinter } from './engine.ts'
+export { type DepRow, packDeps, type PackedDeps, unpackDeps } from './store/dep-table.ts'
+export { createFingerprinter } from './engine/facade.ts'
 export { FingerprintError } from './errors.ts'
 export { ENGINE_VERSION } from './version.ts'
 export type {

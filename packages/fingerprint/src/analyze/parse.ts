@@ -1,7 +1,7 @@
 import { type OxcError, parseSync, type ParserOptions, rawTransferSupported } from 'oxc-parser'
 import * as native from 'oxc-parser/src-js/bindings'
 import { jsonParseAst } from 'oxc-parser/src-js/wrap'
-import { decodeSource } from '../files.ts'
+import { decodeSource } from '../store/files.ts'
 import { LineIndex } from './lines.ts'
 import { analyzeProgram } from './module.ts'
 import type { AnalyzeResult } from './types.ts'

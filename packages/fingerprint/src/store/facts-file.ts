@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { dirname, relative, resolve, sep } from 'node:path'
 import { type PathState, stillHolds } from './facts.ts'
-import { createResolverFactory, type Resolution } from './resolver-options.ts'
+import { createResolverFactory, type Resolution } from '../graph/resolver-options.ts'
 
 /** What stored answers were computed from: absolute path → its state before it was read. */
 export type Facts = Map<string, PathState>

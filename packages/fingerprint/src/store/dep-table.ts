@@ -1,4 +1,4 @@
-import type { DependencyInfo } from './types.ts'
+import type { DependencyInfo } from '../types.ts'
 
 /** One row of a dep table: a `DependencyInfo` as an array. */
 export type DepRow = [file: string, binding: string, hash: string, line: number]

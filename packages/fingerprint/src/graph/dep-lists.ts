@@ -1,5 +1,5 @@
 import type { GraphNode } from './linker.ts'
-import type { DependencyInfo } from './types.ts'
+import type { DependencyInfo } from '../types.ts'
 
 const compare = (x: string | number, y: string | number): number => (x < y ? -1 : x > y ? 1 : 0)
 

@@ -1,20 +1,20 @@
 import { readFileSync } from 'node:fs'
 import { extname, relative } from 'node:path'
-import type { FileAnalysis } from './analyze/types.ts'
-import { FingerprintError } from './errors.ts'
-import { blake3 } from './hash.ts'
+import type { FileAnalysis } from '../analyze/types.ts'
+import { FingerprintError } from '../errors.ts'
+import { blake3 } from '../hash.ts'
 import type { Facts } from './answers.ts'
 import { fileState, sameStamp, type Stamp, stampOf } from './facts.ts'
 import { hashBytes } from './files.ts'
-import type { AnalyzerPool } from './pool.ts'
+import type { AnalyzerPool } from '../engine/pool.ts'
 import type { Known, Snapshot } from './snapshot.ts'
 
 /** Larger source files are refused: nesting depth is bounded by length, and the parser stack by this. */
 export const MAX_SOURCE_BYTES = 4 * 1024 * 1024
 
-import { contentKey } from './version.ts'
+import { contentKey } from '../version.ts'
 
-export { ENGINE_VERSION } from './version.ts'
+export { ENGINE_VERSION } from '../version.ts'
 
 interface SourceRecord { stamp: Stamp, hash: string, analysis: FileAnalysis, state: string }
 interface SideRecord { stamp: Stamp | undefined, hash: string, state: string }

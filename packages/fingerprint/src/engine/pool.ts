@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs'
 import { Worker } from 'node:worker_threads'
-import type { FileResult } from './analyze/file.ts'
-import type { FileAnalysis, SyntaxErrorInfo } from './analyze/types.ts'
-import { initHash } from './hash.ts'
+import type { FileResult } from '../analyze/file.ts'
+import type { FileAnalysis, SyntaxErrorInfo } from '../analyze/types.ts'
+import { initHash } from '../hash.ts'
 
 /**
  * Native stack of a parser thread. oxc-parser recurses once per nesting level, and the main
@@ -89,7 +89,7 @@ class ParserThread {
 }
 
 /** An inline analysis, an internal failure reported like a thread's crash. */
-function inlineResult(analyze: typeof import('./analyze/file.ts')['analyzeFile'], request: AnalyzeRequest, bytes: Uint8Array): FileResult {
+function inlineResult(analyze: typeof import('../analyze/file.ts')['analyzeFile'], request: AnalyzeRequest, bytes: Uint8Array): FileResult {
   try {
     return analyze({ id: 0, path: request.path, ext: request.ext }, bytes)
   }
@@ -147,11 +147,11 @@ export class AnalyzerPool {
     else this.toThreads(queued)
   }
 
-  private inlineParser: Promise<typeof import('./analyze/file.ts')> | undefined
+  private inlineParser: Promise<typeof import('../analyze/file.ts')> | undefined
 
   /** Loads the inline parser and BLAKE3 ahead of the first batch (a cold start is about to parse). */
   prepareInline(): void {
-    this.inlineParser ??= import('./analyze/file.ts')
+    this.inlineParser ??= import('../analyze/file.ts')
     this.inlineParser.catch(() => {})
     initHash().catch(() => {})
   }
@@ -160,7 +160,7 @@ export class AnalyzerPool {
   private async inline(queued: Queued[]): Promise<void> {
     const rest: Queued[] = []
     try {
-      const [{ analyzeFile, fitsMainStack, INLINE_MAX_BYTES }] = await Promise.all([this.inlineParser ??= import('./analyze/file.ts'), initHash()])
+      const [{ analyzeFile, fitsMainStack, INLINE_MAX_BYTES }] = await Promise.all([this.inlineParser ??= import('../analyze/file.ts'), initHash()])
       for (const q of queued) {
         const bytes = q.request.size <= INLINE_MAX_BYTES ? readSmall(q.request.path) : undefined
         if (!bytes || !fitsMainStack(bytes)) rest.push(q)

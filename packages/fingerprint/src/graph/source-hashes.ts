@@ -1,4 +1,4 @@
-import { blake3 } from './hash.ts'
+import { blake3 } from '../hash.ts'
 import type { GraphNode } from './linker.ts'
 import { type HashNode, hashReachable } from './scc.ts'
 

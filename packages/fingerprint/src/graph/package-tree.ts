@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
-import { blake3 } from './hash.ts'
+import { blake3 } from '../hash.ts'
 
 interface Manifest { name: string, version: string, deps: string[] }
 

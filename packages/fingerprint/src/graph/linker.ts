@@ -1,11 +1,11 @@
 import { dirname, relative } from 'node:path'
 import { getTsconfig, type TsConfigResult } from 'get-tsconfig'
-import { DEFAULT_LOCAL, type Effects, type FileAnalysis, type LoadKind, type Ref } from './analyze/types.ts'
-import { FingerprintError } from './errors.ts'
-import { hashBytes, readText } from './files.ts'
-import { blake3 } from './hash.ts'
+import { DEFAULT_LOCAL, type Effects, type FileAnalysis, type LoadKind, type Ref } from '../analyze/types.ts'
+import { FingerprintError } from '../errors.ts'
+import { hashBytes, readText } from '../store/files.ts'
+import { blake3 } from '../hash.ts'
 import type { Resolved, Resolver } from './resolve.ts'
-import type { FileStore } from './store.ts'
+import type { FileStore } from '../store/file-store.ts'
 import { PackageTrees } from './package-tree.ts'
 
 /** What a node may change and run, as graph keys (see `Effects`). */

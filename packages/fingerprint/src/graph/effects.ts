@@ -1,7 +1,7 @@
 import type { Graph } from './graph.ts'
 import { bindingKey, effectKey, type Linker, type NodeEffects } from './linker.ts'
 import type { Resolver } from './resolve.ts'
-import type { FileStore } from './store.ts'
+import type { FileStore } from '../store/file-store.ts'
 
 /** What running a node's code may change: graph keys written, and whether global state is. */
 interface Latent { writes: Set<string>, global: boolean }

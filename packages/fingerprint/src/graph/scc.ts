@@ -1,4 +1,4 @@
-import { blake3 } from './hash.ts'
+import { blake3 } from '../hash.ts'
 
 /** The part of a graph node that full hashing needs. */
 export interface HashNode {

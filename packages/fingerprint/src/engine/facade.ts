@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto'
 import { isAbsolute, join, relative, resolve } from 'node:path'
-import { AnswerCache } from './answers.ts'
+import { AnswerCache } from '../store/answers.ts'
 import type { Core } from './core.ts'
-import { FingerprintError } from './errors.ts'
-import { saveBeforeExit } from './exit-save.ts'
-import type { BindingFingerprint, EngineWarning, ExplainNode, Fingerprinter, FingerprinterOptions } from './types.ts'
-import { ENGINE_VERSION } from './version.ts'
+import { FingerprintError } from '../errors.ts'
+import { saveBeforeExit } from '../store/exit-save.ts'
+import type { BindingFingerprint, EngineWarning, ExplainNode, Fingerprinter, FingerprinterOptions } from '../types.ts'
+import { ENGINE_VERSION } from '../version.ts'
 
 /** Creates a fingerprint engine for one project root. */
 export function createFingerprinter(options: FingerprinterOptions): Fingerprinter {

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { checkFactsFile, checkFactsFileInBackground, type Facts, factsText, readFacts } from './facts-file.ts'
-import type { Resolution } from './resolver-options.ts'
+import type { Resolution } from '../graph/resolver-options.ts'
 import { type DepRow, packDeps, unpackDeps } from './dep-table.ts'
-import type { BindingFingerprint, DependencyInfo, EngineWarning } from './types.ts'
+import type { BindingFingerprint, DependencyInfo, EngineWarning } from '../types.ts'
 import { writeAtomic } from './write-atomic.ts'
 
 export type { Facts }

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs'
 import { isBuiltin } from 'node:module'
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path'
-import type { Facts } from './answers.ts'
-import { pathStates, rawPathState } from './facts.ts'
-import type { LoadKind } from './analyze/types.ts'
+import type { Facts } from '../store/answers.ts'
+import { pathStates, rawPathState } from '../store/facts.ts'
+import type { LoadKind } from '../analyze/types.ts'
 import { createResolverFactory, type Resolution } from './resolver-options.ts'
 
 /** Where an import specifier leads. */

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
-import { FingerprintError } from './errors.ts'
-import { blake3 } from './hash.ts'
+import { FingerprintError } from '../errors.ts'
+import { blake3 } from '../hash.ts'
 
 const utf8 = new TextDecoder('utf-8', { fatal: true })
 
