@@ -129,6 +129,26 @@ describe('from tarballs, outside the workspace, the README as printed', { timeou
     await expectRunsTwice(dir, 'dist/main.mjs')
   })
 
+  it('esbuild: the directive and decorator snippets (src/fib.ts, src/geometry.ts) build with build.mjs and cache', async () => {
+    const dir = app('esbuild-more', {
+      'build.mjs': snippet('build.mjs'),
+      'src/fib.ts': snippet('src/fib.ts'),
+      'src/geometry.ts': snippet('src/geometry.ts'),
+      'src/main.ts': [
+        `import { fib } from './fib'`,
+        `import { Geometry } from './geometry'`,
+        `const square: [number, number][] = [[0, 0], [1, 0], [1, 1], [0, 1]]`,
+        `Promise.all([fib(40), Geometry.area(square), new Geometry(2).hull(square)]).then(([f]) => {`,
+        `  console.log(JSON.stringify({ fib: f, areaHits: (Geometry.area as any).stats.hits }))`,
+        `})`,
+        ``,
+      ].join('\n'),
+    })
+    await sh('node build.mjs', dir)
+    expect(JSON.parse(await sh('node dist/main.mjs', dir))).toEqual({ fib: 102334155, areaHits: 0 })
+    expect(JSON.parse(await sh('node dist/main.mjs', dir))).toEqual({ fib: 102334155, areaHits: 1 })
+  })
+
   it('webpack: webpack.config.mjs (TypeScript entry) builds, and its output runs and hits', async () => {
     const dir = app('webpack-app', {
       'webpack.config.mjs': snippet('webpack.config.mjs'),
