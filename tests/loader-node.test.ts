@@ -85,17 +85,17 @@ describe.each(VERSIONS)('Node %i with --import smart-cache/register', (major) =>
   afterAll(() => p?.remove())
 
   const env = () => ({ ...process.env, SMART_CACHE_DIR: p.path('.values'), SMART_CACHE: '', NODE_OPTIONS: '', FORCE_COLOR: '0' })
-  const run = async (args: string[]) => {
+  const run = async (args: string[], extraEnv: Record<string, string> = {}) => {
     try {
-      const { stdout, stderr } = await execP(node, ['--disable-warning=ExperimentalWarning', ...args], { cwd: p.dir, env: env() })
+      const { stdout, stderr } = await execP(node, ['--disable-warning=ExperimentalWarning', ...args], { cwd: p.dir, env: { ...env(), ...extraEnv } })
       return { stdout, stderr, code: 0 }
     }
     catch (error: any) {
       return { stdout: String(error.stdout), stderr: String(error.stderr), code: error.code as number }
     }
   }
-  const json = async (args: string[]) => {
-    const r = await run(args)
+  const json = async (args: string[], extraEnv?: Record<string, string>) => {
+    const r = await run(args, extraEnv)
     expect(r.code, r.stderr).toBe(0)
     return JSON.parse(r.stdout.trim().split('\n').at(-1)!)
   }
@@ -119,6 +119,8 @@ describe.each(VERSIONS)('Node %i with --import smart-cache/register', (major) =>
     expect(edited.fingerprint).toBe(await cli('src/sum.js#sumSquares'))
     edit('src/lib/square.js', 'export function', '// a comment\nexport function')
     expect(await json(reg)).toMatchObject({ fingerprint: edited.fingerprint, hits: 1 })
+    // The same through NODE_OPTIONS, as `npm start` and other launchers would pass it.
+    expect(await json(['src/main.js'], { NODE_OPTIONS: '--import smart-cache/register' })).toMatchObject({ fingerprint: edited.fingerprint, hits: 1 })
   })
 
   it('CommonJS (entry point, require chain, imported from ESM): the directive caches across processes and follows the required helper', async () => {

@@ -13,6 +13,7 @@ import { RuntimeFiles } from '../core/runtime-dir.js'
 import { cjsRuntimeImport, inlineSourceMap } from './output.js'
 import { Reporter } from './reporter.js'
 
+const SAVE_DELAY_MS = 1000
 const TS_FILE = /\.[cm]?tsx?$/
 
 /** What the hooks thread gets from `register()`. */
@@ -40,9 +41,15 @@ export class LoaderSession {
   private active = 0
   private engineWarned = 0
   private compiledNoted = new Set<ModuleKind>()
+  private saveTimer: ReturnType<typeof setTimeout> | undefined
   readonly reporter = new Reporter()
 
-  constructor(private data: LoaderData) {}
+  /**
+   * `deferSave`: the caches are written by `flush()` (the synchronous transformer calls it when
+   * the process exits) instead of after each burst of rewrites, so a cold start keeps its parser
+   * threads from one marked module to the next.
+   */
+  constructor(private data: LoaderData, private options: { deferSave?: boolean } = {}) {}
 
   get root(): string {
     return this.data.root
@@ -70,8 +77,11 @@ export class LoaderSession {
       return inlineSourceMap(text, out.map)
     }
     finally {
-      if (--this.active === 0)
-        await this.save().catch(() => {})
+      if (--this.active === 0) {
+        if (this.options.deferSave)
+          this.saveSoon()
+        else await this.save().catch(() => {})
+      }
     }
   }
 
@@ -130,6 +140,18 @@ export class LoaderSession {
       this.reporter.warn(w.message)
     if (out.errors.length > 0)
       throw new Error(out.errors.map((e: Diagnostic) => e.message).join('\n\n'))
+  }
+
+  /** Writes the caches now. */
+  flush(): Promise<void> {
+    clearTimeout(this.saveTimer)
+    return this.save().catch(() => {})
+  }
+
+  /** Deferred saving: also a second after the last rewrite, for programs that end without `exit` (signals). */
+  private saveSoon(): void {
+    clearTimeout(this.saveTimer)
+    this.saveTimer = setTimeout(() => void this.save().catch(() => {}), SAVE_DELAY_MS)
   }
 
   /** Engine answers, its snapshot and the rewrites are written before the module runs: the process may exit at any time. */

@@ -5,6 +5,8 @@ import { Reporter } from './reporter.js'
 
 /** A rewrite that takes longer than this is given up (the module runs unchanged, with a warning). */
 const TIMEOUT_MS = 120_000
+/** How long the process waits at exit for the caches to be written. */
+const FLUSH_MS = 15_000
 
 /**
  * The transform thread for hooks that must answer synchronously (`require()`'s compile step,
@@ -14,11 +16,13 @@ const TIMEOUT_MS = 120_000
 export class SyncTransformer {
   private worker: { port: import('node:worker_threads').MessagePort, flag: Int32Array, worker: Worker } | undefined
   private next = 0
+  private used = false
   private reporter = new Reporter()
 
   constructor(private data: LoaderData, private env: Record<string, string>) {}
 
   rewrite(code: string, file: string, kind: ModuleKind): string | undefined {
+    this.used = true
     const w = this.start()
     const id = this.next++
     Atomics.store(w.flag, 0, 0)
@@ -33,6 +37,16 @@ export class SyncTransformer {
     if (reply?.error !== undefined)
       throw new Error(reply.error)
     return reply?.code
+  }
+
+  /** At exit: the thread writes the engine's answers and snapshot and the rewrites, once. */
+  private flush(): void {
+    const w = this.worker
+    if (!w || !this.used)
+      return
+    Atomics.store(w.flag, 0, 0)
+    w.port.postMessage({ id: this.next++, flush: true } satisfies RewriteRequest)
+    Atomics.wait(w.flag, 0, 0, FLUSH_MS)
   }
 
   /**
@@ -55,6 +69,7 @@ export class SyncTransformer {
     worker.unref()
     port1.unref()
     this.worker = { port: port1, flag, worker }
+    process.once('exit', () => this.flush())
     return this.worker
   }
 }

@@ -6,8 +6,8 @@ import { LoaderSession } from './session.js'
 // The loader's transform thread. The engine does not run in Node's hooks thread itself: there,
 // `require()` of an ES module (oxc-parser loads parts of itself that way) fails on Node 22.
 
-/** A module to rewrite. */
-export interface RewriteRequest { id: number, code: string, file: string, kind: ModuleKind }
+/** A module to rewrite, or (`flush`) a request to write the caches now. */
+export type RewriteRequest = { id: number, code: string, file: string, kind: ModuleKind, flush?: undefined } | { id: number, flush: true }
 /** The answer: the new source (`undefined`: run the module as it is), or the error to throw. */
 export interface RewriteReply { id: number, code?: string, error?: string }
 
@@ -15,7 +15,7 @@ export interface RewriteReply { id: number, code?: string, error?: string }
 export interface WorkerInit { data: LoaderData, sync?: { port: MessagePort, flag: Int32Array } }
 
 const { data, sync } = workerData as WorkerInit
-const session = new LoaderSession(data)
+const session = new LoaderSession(data, { deferSave: !!sync })
 const port = sync?.port ?? parentPort!
 // Started ahead of the first marked module (see `prewarm`) or by it: get the caches ready either way.
 void session.warm()
@@ -27,6 +27,10 @@ port.on('message', (req: RewriteRequest) => {
       Atomics.store(sync.flag, 0, 1)
       Atomics.notify(sync.flag, 0)
     }
+  }
+  if (req.flush) {
+    void session.flush().then(() => reply({ id: req.id }))
+    return
   }
   session.rewrite(req.code, req.file, req.kind).then(
     code => reply({ id: req.id, code }),
