@@ -41,6 +41,7 @@ export function findRoot(cwd: string = process.cwd()): string {
 }
 
 const LEVELS = ['warn', 'error', 'off']
+const REGISTERED = Symbol.for('smart-cache.loader')
 
 function check(options: RegisterOptions): void {
   const fail = (name: string, expected: string): never => {
@@ -61,6 +62,11 @@ function check(options: RegisterOptions): void {
  */
 export function register(options: RegisterOptions = {}): void {
   check(options)
+  // Twice (`--import` and NODE_OPTIONS both, say) would rewrite modules twice: the first one wins.
+  const g = globalThis as Record<symbol, unknown>
+  if (g[REGISTERED])
+    return
+  g[REGISTERED] = true
   if (typeof nodeModule.register !== 'function' && typeof (nodeModule as { registerHooks?: unknown }).registerHooks !== 'function')
     throw new Error(`[smart-cache] the Node loader needs module.register (Node >= 20.6); this is Node ${process.version}. Fix: upgrade Node, or build with a bundler plugin (unplugin-smart-cache/vite, /esbuild…).`)
   const root = options.root === undefined ? findRoot() : resolve(options.root)
