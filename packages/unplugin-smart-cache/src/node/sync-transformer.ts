@@ -31,6 +31,11 @@ export class SyncTransformer {
       this.reporter.warn(`[smart-cache] rewriting ${file} took over ${TIMEOUT_MS / 1000} s; it runs unchanged (its cached functions fingerprint their own source only). Please report this.`)
       return undefined
     }
+    if (Atomics.load(w.flag, 0) === 2) {
+      this.worker = undefined // a later module starts a new thread
+      this.reporter.warn(`[smart-cache] the transform thread stopped while rewriting ${file}; it runs unchanged (its cached functions fingerprint their own source only). Please report this.`)
+      return undefined
+    }
     let reply: RewriteReply | undefined
     do reply = receiveMessageOnPort(w.port)?.message as RewriteReply | undefined
     while (reply && reply.id !== id) // the late answer of a request that timed out
@@ -42,7 +47,7 @@ export class SyncTransformer {
   /** At exit: the thread writes the engine's answers and snapshot and the rewrites, once. */
   private flush(): void {
     const w = this.worker
-    if (!w || !this.used)
+    if (!w || !this.used || Atomics.load(w.flag, 0) === 2)
       return
     Atomics.store(w.flag, 0, 0)
     w.port.postMessage({ id: this.next++, flush: true } satisfies RewriteRequest)

@@ -1,5 +1,6 @@
 import type { MessagePort } from 'node:worker_threads'
 import type { LoaderData, ModuleKind } from './session.js'
+import process from 'node:process'
 import { parentPort, workerData } from 'node:worker_threads'
 import { LoaderSession } from './session.js'
 
@@ -17,6 +18,13 @@ export interface WorkerInit { data: LoaderData, sync?: { port: MessagePort, flag
 const { data, sync } = workerData as WorkerInit
 const session = new LoaderSession(data, { deferSave: !!sync })
 const port = sync?.port ?? parentPort!
+// A synchronous requester waits on `flag`: 1 = a reply was posted, 2 = this thread is gone.
+if (sync) {
+  process.on('exit', () => {
+    Atomics.store(sync.flag, 0, 2)
+    Atomics.notify(sync.flag, 0)
+  })
+}
 // Started ahead of the first marked module (see `prewarm`) or by it: get the caches ready either way.
 void session.warm()
 
