@@ -29,7 +29,7 @@ const RUNTIME_KEY = Symbol.for('smart-cache.runtime')
 
 // Threads started by the loader itself (the engine's parsers) inherit `--import`: nothing to do there.
 if (!process.env.SMART_CACHE_LOADER_THREAD) {
-  const plugin = await import(pathToFileURL(resolvePlugin()).href) as { register: () => void }
-  plugin.register()
+  const plugin = await import(pathToFileURL(resolvePlugin()).href) as { register: () => unknown }
+  await plugin.register()
   ;(globalThis as Record<symbol, unknown>)[RUNTIME_KEY] = await import(new URL('./node.mjs', import.meta.url).href)
 }

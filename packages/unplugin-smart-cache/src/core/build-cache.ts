@@ -77,6 +77,11 @@ export class BuildCache {
     return this.file !== false && existsSync(this.file)
   }
 
+  /** Root-relative paths of the modules the last build rewrote (the Node loader warms them up front). */
+  rewrittenModules(): string[] {
+    return Object.entries(this.load().modules).filter(([, m]) => m.plan?.length > 0 && m.code !== null).map(([rel]) => rel)
+  }
+
   /** The cached rewrite of module `rel` when made from exactly this code. */
   module(rel: string, codeDigest: string): CachedModule | undefined {
     const m = this.load().modules[rel]

@@ -8,6 +8,7 @@ import { hookCommonJs } from './cjs.js'
 import { LOADER_THREAD_ENV } from './scope.js'
 import { registerSyncHooks } from './sync-hooks.js'
 import { SyncTransformer } from './sync-transformer.js'
+import { warmRewrites } from './warm.js'
 
 export interface RegisterOptions {
   /**
@@ -58,9 +59,10 @@ function check(options: RegisterOptions): void {
 /**
  * Installs the loader: ES modules Node loads from then on (`module.registerHooks` where Node has
  * it, else `module.register`) and CommonJS modules `require()` compiles have their cached
- * functions fingerprinted by the same engine and transform as the bundler plugin.
+ * functions fingerprinted by the same engine and transform as the bundler plugin. Resolves once a
+ * warm start's rewrites are checked (before the program's first module loads).
  */
-export function register(options: RegisterOptions = {}): void {
+export async function register(options: RegisterOptions = {}): Promise<void> {
   check(options)
   // Twice (`--import` and NODE_OPTIONS both, say) would rewrite modules twice: the first one wins.
   const g = globalThis as Record<symbol, unknown>
@@ -73,6 +75,7 @@ export function register(options: RegisterOptions = {}): void {
   const cacheDir = options.cacheDir === undefined || options.cacheDir === false ? options.cacheDir : resolve(options.cacheDir)
   const cacheFile = buildCacheFile(root, cacheDir)
   const data: LoaderData = { root, cacheDir, diagnostics: options.diagnostics, warmStart: cacheFile !== false && existsSync(cacheFile) }
+  data.warm = await warmRewrites(data)
   const transformer = new SyncTransformer(data, { [LOADER_THREAD_ENV]: '1' })
   hookCommonJs(data.root, transformer)
   if (registerSyncHooks(data.root, transformer))

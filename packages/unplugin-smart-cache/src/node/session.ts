@@ -3,6 +3,7 @@ import type { Diagnostic } from '../core/diagnostics.js'
 import type { Engine } from '../core/engine.js'
 import type { TransformOutput } from '../core/output.js'
 import type { TransformEnv } from '../core/transform.js'
+import type { WarmRewrite } from './warm.js'
 import { readFileSync } from 'node:fs'
 import { BuildCache, buildCacheFile } from '../core/build-cache.js'
 import { transformFromCache } from '../core/cached.js'
@@ -26,6 +27,8 @@ export interface LoaderData {
   diagnostics?: 'warn' | 'error' | 'off'
   /** Whether an earlier run left a build cache: the transform thread then starts with the program. */
   warmStart?: boolean
+  /** Modules whose last rewrite was checked before the program started (see warm.ts). */
+  warm?: Record<string, WarmRewrite>
 }
 
 /** How Node evaluates the module (`load` hook formats). */

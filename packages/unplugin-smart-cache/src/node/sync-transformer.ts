@@ -2,6 +2,7 @@ import type { ModuleKind, LoaderData } from './session.js'
 import type { RewriteReply, RewriteRequest, WorkerInit } from './worker.js'
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads'
 import { Reporter } from './reporter.js'
+import { warmSource } from './warm.js'
 
 /** A rewrite that takes longer than this is given up (the module runs unchanged, with a warning). */
 const TIMEOUT_MS = 120_000
@@ -22,6 +23,9 @@ export class SyncTransformer {
   constructor(private data: LoaderData, private env: Record<string, string>) {}
 
   rewrite(code: string, file: string, kind: ModuleKind): string | undefined {
+    const warm = warmSource(this.data.warm, file, code, kind, message => this.reporter.warn(message))
+    if (warm !== undefined)
+      return warm
     this.used = true
     const w = this.start()
     const id = this.next++
@@ -59,7 +63,7 @@ export class SyncTransformer {
    * before (its build cache exists): the first marked module then finds the caches read.
    */
   prewarm(): void {
-    if (this.data.warmStart)
+    if (this.data.warmStart && !this.data.warm)
       this.start()
   }
 

@@ -2,6 +2,7 @@ import type { RewriteReply, RewriteRequest, WorkerInit } from './worker.js'
 import type { LoaderData, ModuleKind } from './session.js'
 import { Worker } from 'node:worker_threads'
 import { Reporter } from './reporter.js'
+import { warmSource } from './warm.js'
 
 /**
  * The hooks thread's handle on the transform thread, started by the first module with a mark
@@ -17,6 +18,14 @@ export class Transformer {
   constructor(private data: LoaderData, private env: Record<string, string>) {}
 
   rewrite(code: string, file: string, kind: ModuleKind): Promise<string | undefined> {
+    try {
+      const warm = warmSource(this.data.warm, file, code, kind, message => this.reporter.warn(message))
+      if (warm !== undefined)
+        return Promise.resolve(warm)
+    }
+    catch (error) {
+      return Promise.reject(error)
+    }
     const id = this.next++
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject })
@@ -31,7 +40,7 @@ export class Transformer {
    * before (its build cache exists): the first marked module then finds the caches read.
    */
   prewarm(): void {
-    if (this.data.warmStart)
+    if (this.data.warmStart && !this.data.warm)
       this.start()
   }
 
