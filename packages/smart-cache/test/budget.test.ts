@@ -16,10 +16,11 @@ describe('maxStoreSize: a disk budget for the filesystem store', () => {
 
   it('evicts the least recently used entries down to 90% of the budget, and nothing else', async () => {
     await ready()
+    const fill = smartCache(async (n: number) => `${n}`.padEnd(10_000, '.'), { storage: createStorage({ driver: atomicFsDriver({ base: dir }) }), memory: false }, meta(ID, FP('e')))
+    for (let n = 0; n < 40; n++) await fill(n) // about 400 KB of entries, written without a budget: no pass runs while they land in any order
+    await settled() // the writes themselves land after the calls return
     const driver = atomicFsDriver({ base: dir, maxStoreSize: 100_000 })
     const big = smartCache(async (n: number) => `${n}`.padEnd(10_000, '.'), { storage: createStorage({ driver }), memory: false }, meta(ID, FP('e')))
-    for (let n = 0; n < 40; n++) await big(n) // about 400 KB of entries; each write returned without waiting for an eviction
-    await settled() // the writes themselves land after the calls return
     const file = (n: number) => join(dir, 'sc1', FP('e'), hashArgs([n], ID))
     const now = Date.now() / 1000
     for (let n = 0; n < 40; n++) {
