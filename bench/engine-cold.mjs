@@ -17,8 +17,7 @@ const cached = JSON.parse(readFileSync(join(root, 'targets.json'), 'utf8')).map(
 if (mode === 'engine' || mode === 'moved') {
   const cacheDir = join(root, 'node_modules/.cache/smart-cache/engine-bench')
   const moved = `${root}-moved`
-  if (mode === 'engine')
-    rmSync(cacheDir, { recursive: true, force: true })
+  if (mode === 'engine') rmSync(cacheDir, { recursive: true, force: true })
   else {
     rmSync(moved, { recursive: true, force: true })
     cpSync(join(root, 'src'), join(moved, 'src'), { recursive: true })
@@ -32,8 +31,7 @@ if (mode === 'engine' || mode === 'moved') {
   for (const a of answers) void (a.deps.length + a.sourceHash.length) // what the plugin reads
   await engine.close()
   console.log(JSON.stringify({ ms: performance.now() - start, files: new Set(answers.flatMap(a => a.deps.map(d => d.file))).size }))
-}
-else {
+} else {
   // The files the engine reaches, found by an engine run before the clock starts.
   const engine = createFingerprinter({ root, cacheDir: false })
   const answers = await Promise.all(cached.map(([file, name]) => engine.fingerprint(file, name)))

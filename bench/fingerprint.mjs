@@ -90,7 +90,9 @@ async function cold(name, from, keep) {
   }
   const p = median(parse)
   const f = median(fp)
-  console.log(`cold  ${name.padEnd(9)} ${String(files.length).padStart(5)} files ${String(exports).padStart(6)} exports  fingerprint ${ms(f).padStart(10)}  parse-only ${ms(p).padStart(10)}  ratio ${(f / p).toFixed(2)}x  (target <= 2x)`)
+  console.log(
+    `cold  ${name.padEnd(9)} ${String(files.length).padStart(5)} files ${String(exports).padStart(6)} exports  fingerprint ${ms(f).padStart(10)}  parse-only ${ms(p).padStart(10)}  ratio ${(f / p).toFixed(2)}x  (target <= 2x)`,
+  )
 }
 
 /** A 1,000-module project: module i imports two earlier modules and exports three bindings. */
@@ -103,9 +105,11 @@ function generate(root, n) {
     const deps = i === 0 ? [] : [Math.floor(i / 2), i - 1].filter((d, k, a) => a.indexOf(d) === k)
     const imports = deps.map(d => `import { f${d}, K${d} } from './m${d}.js'`).join('\n')
     const calls = deps.map(d => `f${d}(x + K${d})`).join(' + ') || 'x'
-    writeFileSync(join(root, 'src', `m${i}.ts`), `${imports}
+    writeFileSync(
+      join(root, 'src', `m${i}.ts`),
+      `${imports}
 export const K${i} = ${i}
-const scale = (v: number) => v * ${i % 7 + 1}
+const scale = (v: number) => v * ${(i % 7) + 1}
 export function f${i}(x: number): number {
   return x > 0 ? scale(${calls}) % 1000 : ${i}
 }
@@ -113,7 +117,8 @@ export class C${i} {
   value = ${i}
   run(x: number) { return f${i}(x) + this.value }
 }
-`)
+`,
+    )
   }
   writeFileSync(join(root, '.done'), String(Date.now()))
 }
@@ -145,17 +150,22 @@ async function warm() {
       const r2 = await fingerprintAll(root, files)
       fresh.push(r2.time)
     }
-  }
-  finally {
+  } finally {
     writeFileSync(edited, original)
     await engine.close()
   }
   console.log(`warm  1,000-module project, cold fill ${ms(first.time)}; one file edited (${changed} modules' fingerprints changed):`)
-  console.log(`      re-fingerprint all ${first.exports} exports, same engine     ${ms(median(same)).padStart(10)}  target < 50 ms  ratio ${(median(same) / 50).toFixed(2)}x of target`)
-  console.log(`      re-fingerprint all ${first.exports} exports, new engine+disk ${ms(median(fresh)).padStart(10)}  (new process view: worker start + disk cache)`)
+  console.log(
+    `      re-fingerprint all ${first.exports} exports, same engine     ${ms(median(same)).padStart(10)}  target < 50 ms  ratio ${(median(same) / 50).toFixed(2)}x of target`,
+  )
+  console.log(
+    `      re-fingerprint all ${first.exports} exports, new engine+disk ${ms(median(fresh)).padStart(10)}  (new process view: worker start + disk cache)`,
+  )
 }
 
-console.log(`node ${process.version}, oxc-parser raw transfer ${rawTransferSupported() ? 'on' : 'unsupported (JSON transfer)'}, median of ${RUNS} runs`)
+console.log(
+  `node ${process.version}, oxc-parser raw transfer ${rawTransferSupported() ? 'on' : 'unsupported (JSON transfer)'}, median of ${RUNS} runs`,
+)
 const dateFns = join(here, 'node_modules', 'date-fns')
 const three = join(here, 'node_modules', 'three')
 await cold('date-fns', dateFns, n => n.endsWith('.js'))

@@ -44,7 +44,8 @@ async function loadEngine() {
 function copyVersion(name, version) {
   const alias = `${name}-${version}`
   const from = join(here, 'node_modules', alias)
-  if (!existsSync(from)) throw new Error(`[smart-cache] ${alias} is not installed in bench/. Fix: pnpm install (bench/package.json lists it).`)
+  if (!existsSync(from))
+    throw new Error(`[smart-cache] ${alias} is not installed in bench/. Fix: pnpm install (bench/package.json lists it).`)
   const root = join(tmp, alias)
   if (!existsSync(join(root, '.done'))) {
     rmSync(root, { recursive: true, force: true })
@@ -61,7 +62,15 @@ function copyVersion(name, version) {
 
 /** The export names of the ESM index (from esbuild's metafile). */
 async function exportNames(root, index) {
-  const r = await build({ entryPoints: [join(root, index)], bundle: true, write: false, metafile: true, format: 'esm', outdir: 'out', logLevel: 'silent' })
+  const r = await build({
+    entryPoints: [join(root, index)],
+    bundle: true,
+    write: false,
+    metafile: true,
+    format: 'esm',
+    outdir: 'out',
+    logLevel: 'silent',
+  })
   return Object.values(r.metafile.outputs)[0].exports.sort()
 }
 
@@ -75,9 +84,17 @@ async function bundlesOf(root, index, names) {
   mkdirSync(entries)
   for (const name of names) writeFileSync(join(entries, `${name}.js`), `export { ${name} } from '../${index}'\n`)
   const r = await build({
-    entryPoints: names.map(name => join(entries, `${name}.js`)), outdir: join(root, '.bench-out'),
-    bundle: true, write: false, minifyWhitespace: true, minifySyntax: true, treeShaking: true,
-    format: 'esm', platform: 'neutral', legalComments: 'none', logLevel: 'silent',
+    entryPoints: names.map(name => join(entries, `${name}.js`)),
+    outdir: join(root, '.bench-out'),
+    bundle: true,
+    write: false,
+    minifyWhitespace: true,
+    minifySyntax: true,
+    treeShaking: true,
+    format: 'esm',
+    platform: 'neutral',
+    legalComments: 'none',
+    logLevel: 'silent',
   })
   return new Map(r.outputFiles.map(f => [basename(f.path, '.js'), f.text]))
 }
@@ -85,8 +102,7 @@ async function bundlesOf(root, index, names) {
 async function fingerprintOf(engine, index, name) {
   try {
     return { hash: (await engine.fingerprint(index, name)).hash }
-  }
-  catch (error) {
+  } catch (error) {
     return { error: String(error?.message ?? error).split('\n')[0] }
   }
 }
@@ -102,17 +118,30 @@ async function measureVersion(createFingerprinter, history, version) {
   const bundling = performance.now() - t0
   try {
     for (const name of names) out.set(name, { bundle: bundles.get(name), ...(await fingerprintOf(engine, history.index, name)) })
-  }
-  finally {
+  } finally {
     await engine.close()
   }
   const s = x => `${(x / 1000).toFixed(1)} s`
-  console.log(`[histories] ${history.name}@${version}: ${names.length} exports, bundling ${s(bundling)}, fingerprinting ${s(performance.now() - t0 - bundling)}`)
+  console.log(
+    `[histories] ${history.name}@${version}: ${names.length} exports, bundling ${s(bundling)}, fingerprinting ${s(performance.now() - t0 - bundling)}`,
+  )
   return out
 }
 
 function compare(a, b) {
-  const t = { exports: 0, changed: 0, unchanged: 0, stale: 0, spurious: 0, errors: 0, added: 0, removed: 0, firstError: undefined, staleNames: [], spuriousNames: [] }
+  const t = {
+    exports: 0,
+    changed: 0,
+    unchanged: 0,
+    stale: 0,
+    spurious: 0,
+    errors: 0,
+    added: 0,
+    removed: 0,
+    firstError: undefined,
+    staleNames: [],
+    spuriousNames: [],
+  }
   for (const name of b.keys()) if (!a.has(name)) t.added++
   for (const [name, x] of a) {
     const y = b.get(name)
@@ -159,13 +188,16 @@ async function main() {
       console.log(line(`${history.name} ${history.versions[i - 1]} → ${history.versions[i]}`, t))
       if (t.firstError) console.log(`${''.padEnd(34)} first error: ${t.firstError.slice(0, 200)}`)
       if (t.stale > 0) console.log(`${''.padEnd(34)} stale: ${t.staleNames.slice(0, 10).join(', ')}${t.stale > 10 ? ', …' : ''}`)
-      if (t.spurious > 0) console.log(`${''.padEnd(34)} spurious: ${t.spuriousNames.slice(0, 10).join(', ')}${t.spurious > 10 ? ', …' : ''}`)
+      if (t.spurious > 0)
+        console.log(`${''.padEnd(34)} spurious: ${t.spuriousNames.slice(0, 10).join(', ')}${t.spurious > 10 ? ', …' : ''}`)
       for (const k of Object.keys(total)) total[k] += t[k]
       previous = current
     }
   }
   console.log(line('total', total))
-  console.log(`[histories] stale ${total.stale} (target 0), spurious ${pct(total.spurious, total.unchanged)} of unchanged exports (target <= 5%)`)
+  console.log(
+    `[histories] stale ${total.stale} (target 0), spurious ${pct(total.spurious, total.unchanged)} of unchanged exports (target <= 5%)`,
+  )
   process.exitCode = total.stale === 0 ? 0 : 1
 }
 

@@ -26,11 +26,13 @@ function writeApp(dir) {
     const kids = [2 * i + 1, 2 * i + 2].filter(k => k < modules)
     const lines = kids.map(k => `import { f${k} } from './m${k}.js'`)
     const cached = i % every === every - 1
-    if (cached)
-      lines.unshift(`import { smartCache } from 'smart-cache'`)
-    lines.push(`export function f${i}(x) {`, `  return ${kids.length ? kids.map(k => `f${k}(x + ${i % 7})`).join(' + ') : `x * ${i % 13} + 1`}`, `}`)
-    if (cached)
-      lines.push(`export const cached${i} = smartCache((x) => f${i}(x) % 1000)`)
+    if (cached) lines.unshift(`import { smartCache } from 'smart-cache'`)
+    lines.push(
+      `export function f${i}(x) {`,
+      `  return ${kids.length ? kids.map(k => `f${k}(x + ${i % 7})`).join(' + ') : `x * ${i % 13} + 1`}`,
+      `}`,
+    )
+    if (cached) lines.push(`export const cached${i} = smartCache((x) => f${i}(x) % 1000)`)
     writeFileSync(join(dir, 'src', `m${i}.js`), `${lines.join('\n')}\n`)
   }
   writeFileSync(join(dir, 'src/main.js'), `import { f0 } from './m0.js'\nconsole.log(typeof f0)\n`)
@@ -44,7 +46,10 @@ writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'bench-loader-ap
 writeApp(dir)
 const cpuFile = join(dir, 'cpu.json')
 // First of the process's imports: reports the CPU time of the whole process (every thread) at exit.
-writeFileSync(join(dir, 'cpu.mjs'), `import { writeFileSync } from 'node:fs'\nprocess.on('exit', () => { const u = process.cpuUsage(); writeFileSync(${JSON.stringify(cpuFile)}, JSON.stringify((u.user + u.system) / 1000)) })\n`)
+writeFileSync(
+  join(dir, 'cpu.mjs'),
+  `import { writeFileSync } from 'node:fs'\nprocess.on('exit', () => { const u = process.cpuUsage(); writeFileSync(${JSON.stringify(cpuFile)}, JSON.stringify((u.user + u.system) / 1000)) })\n`,
+)
 writeFileSync(join(dir, 'noop-hooks.mjs'), `export async function load(url, context, nextLoad) { return nextLoad(url, context) }\n`)
 writeFileSync(join(dir, 'noop.mjs'), `import { register } from 'node:module'\nregister('./noop-hooks.mjs', import.meta.url)\n`)
 const env = { ...process.env, SMART_CACHE_DIR: join(dir, '.values'), NODE_OPTIONS: '', SMART_CACHE: '' }
@@ -73,20 +78,33 @@ try {
     runs.cold.push(time(LOADER))
     time(LOADER) // warm again for the next round
   }
-}
-finally {
+} finally {
   rmSync(dir, { recursive: true, force: true })
 }
 
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)] }
-const range = (xs) => `${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)}`
+const median = xs => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s[Math.floor(s.length / 2)]
+}
+const range = xs => `${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)}`
 const pick = (name, key) => runs[name].map(x => x[key])
 console.log(`start-up of a ${modules}-module app (${marked} with a cached function), Node ${process.version}, ${rounds} interleaved rounds`)
-console.log(`${'run'.padEnd(48)} ${'wall ms'.padStart(8)} ${'range'.padStart(11)} ${'ratio'.padStart(6)}   ${'cpu ms'.padStart(7)} ${'range'.padStart(11)} ${'ratio'.padStart(6)}`)
-for (const [name, label] of [['baseline', 'node src/main.js (baseline)'], ['noop', 'a no-op module.register load hook (the floor)'], ['warm', 'node --import smart-cache/register, warm'], ['cold', 'node --import smart-cache/register, cold']]) {
-  const cells = ['wall', 'cpu'].map((key) => {
+console.log(
+  `${'run'.padEnd(48)} ${'wall ms'.padStart(8)} ${'range'.padStart(11)} ${'ratio'.padStart(6)}   ${'cpu ms'.padStart(7)} ${'range'.padStart(11)} ${'ratio'.padStart(6)}`,
+)
+for (const [name, label] of [
+  ['baseline', 'node src/main.js (baseline)'],
+  ['noop', 'a no-op module.register load hook (the floor)'],
+  ['warm', 'node --import smart-cache/register, warm'],
+  ['cold', 'node --import smart-cache/register, cold'],
+]) {
+  const cells = ['wall', 'cpu'].map(key => {
     const xs = pick(name, key)
-    return `${median(xs).toFixed(0).padStart(key === 'wall' ? 8 : 7)} ${range(xs).padStart(11)} ${`${(median(xs) / median(pick('baseline', key))).toFixed(2)}x`.padStart(6)}`
+    return `${median(xs)
+      .toFixed(0)
+      .padStart(
+        key === 'wall' ? 8 : 7,
+      )} ${range(xs).padStart(11)} ${`${(median(xs) / median(pick('baseline', key))).toFixed(2)}x`.padStart(6)}`
   })
   console.log(`${label.padEnd(48)} ${cells.join('   ')}`)
 }

@@ -37,16 +37,35 @@ export function dateFnsApp() {
   const root = join(here, '.tmp/plugin-date-fns')
   rmSync(root, { recursive: true, force: true })
   const uses = [
-    'format(addDays(d, n), \'yyyy-MM-dd\')', 'formatDistanceStrict(d, addMonths(d, n))', 'differenceInBusinessDays(addYears(d, n), d)',
-    'eachWeekOfInterval({ start: d, end: addWeeks(d, n) }).length', 'formatISO(startOfISOWeek(addDays(d, n)))', 'intervalToDuration({ start: d, end: addHours(d, n) })',
-    'formatRelative(addDays(d, n), d)', 'getISOWeeksInYear(addYears(d, n))', 'format(parseISO(\'2020-02-29\'), \'PPPPpppp\')', 'nextFriday(addDays(d, n)).toISOString()',
-    'eachDayOfInterval({ start: d, end: addDays(d, n) }).map(x => format(x, \'EEE\')).join()', 'formatDuration({ months: n, days: n })', 'roundToNearestMinutes(addMinutes(d, n)).getTime()', 'lastDayOfQuarter(addQuarters(d, n)).getTime()',
-    'isValid(parse(\'02/11/2014\', \'MM/dd/yyyy\', d))', 'closestTo(d, [addDays(d, n), subDays(d, n + 1)])?.getTime()', 'getWeekOfMonth(addDays(d, n))', 'areIntervalsOverlapping({ start: d, end: addDays(d, n) }, { start: addDays(d, 1), end: addDays(d, 2) })',
-    'differenceInCalendarISOWeekYears(addYears(d, n), d)', 'milliseconds({ years: n, months: 2 })',
+    "format(addDays(d, n), 'yyyy-MM-dd')",
+    'formatDistanceStrict(d, addMonths(d, n))',
+    'differenceInBusinessDays(addYears(d, n), d)',
+    'eachWeekOfInterval({ start: d, end: addWeeks(d, n) }).length',
+    'formatISO(startOfISOWeek(addDays(d, n)))',
+    'intervalToDuration({ start: d, end: addHours(d, n) })',
+    'formatRelative(addDays(d, n), d)',
+    'getISOWeeksInYear(addYears(d, n))',
+    "format(parseISO('2020-02-29'), 'PPPPpppp')",
+    'nextFriday(addDays(d, n)).toISOString()',
+    "eachDayOfInterval({ start: d, end: addDays(d, n) }).map(x => format(x, 'EEE')).join()",
+    'formatDuration({ months: n, days: n })',
+    'roundToNearestMinutes(addMinutes(d, n)).getTime()',
+    'lastDayOfQuarter(addQuarters(d, n)).getTime()',
+    "isValid(parse('02/11/2014', 'MM/dd/yyyy', d))",
+    'closestTo(d, [addDays(d, n), subDays(d, n + 1)])?.getTime()',
+    'getWeekOfMonth(addDays(d, n))',
+    'areIntervalsOverlapping({ start: d, end: addDays(d, n) }, { start: addDays(d, 1), end: addDays(d, 2) })',
+    'differenceInCalendarISOWeekYears(addYears(d, n), d)',
+    'milliseconds({ years: n, months: 2 })',
   ]
   const names = new Set(uses.join(' ').match(/\b[a-z][A-Za-z]+(?=\()/g))
-  names.delete('map'); names.delete('join'); names.delete('toISOString'); names.delete('getTime')
-  const fns = uses.map((u, i) => `export const f${i} = smartCache(async (n) => { const d = new Date(Date.UTC(2024, 0, 1)); return ${u} })`).join('\n')
+  names.delete('map')
+  names.delete('join')
+  names.delete('toISOString')
+  names.delete('getTime')
+  const fns = uses
+    .map((u, i) => `export const f${i} = smartCache(async (n) => { const d = new Date(Date.UTC(2024, 0, 1)); return ${u} })`)
+    .join('\n')
   write(root, {
     'package.json': JSON.stringify({ name: 'bench-plugin-date-fns', private: true, type: 'module' }),
     'index.html': '<!doctype html><script type="module" src="/src/main.js"></script>\n',
@@ -71,18 +90,21 @@ export function generatedApp(modules = 5000, cached = 50) {
     const kids = [2 * i + 1, 2 * i + 2].filter(k => k < moduleCount)
     const imports = kids.map(k => `import { f${k} } from './m${k}.js'`).join('\n')
     const body = kids.length ? kids.map(k => `f${k}(x + ${i % 7})`).join(' + ') : `x * ${i % 13}`
-    files[`src/m/m${i}.js`] = `${imports}\n// module ${i}\nexport function f${i}(x) {\n  const y = ${body}\n  return y % 1000003\n}\nexport const label${i} = 'm${i}'\n`
+    files[`src/m/m${i}.js`] =
+      `${imports}\n// module ${i}\nexport function f${i}(x) {\n  const y = ${body}\n  return y % 1000003\n}\nexport const label${i} = 'm${i}'\n`
   }
   const cachedImports = []
   for (let c = 0; c < cached; c++) {
     const target = (c * 37) % Math.min(moduleCount, 200)
-    files[`src/cached/c${c}.js`] = `import { smartCache } from 'smart-cache'\nimport { f${target} } from '../m/m${target}.js'\n\nexport const c${c} = smartCache(async (x) => f${target}(x + ${c}))\n`
+    files[`src/cached/c${c}.js`] =
+      `import { smartCache } from 'smart-cache'\nimport { f${target} } from '../m/m${target}.js'\n\nexport const c${c} = smartCache(async (x) => f${target}(x + ${c}))\n`
     cachedImports.push(`import { c${c} } from './cached/c${c}.js'`)
   }
   const leaves = Array.from({ length: moduleCount }, (_, i) => i).filter(i => 2 * i + 1 >= moduleCount)
-  files['src/main.js'] = `${cachedImports.join('\n')}\nimport { f0 } from './m/m0.js'\n${leaves.map(i => `import { label${i} } from './m/m${i}.js'`).join('\n')}\n`
-    + `console.log(f0(1), [${leaves.map(i => `label${i}`).join(', ')}].length)\n`
-    + `Promise.all([${Array.from({ length: cached }, (_, c) => `c${c}(1)`).join(', ')}]).then(v => console.log(v.length))\n`
+  files['src/main.js'] =
+    `${cachedImports.join('\n')}\nimport { f0 } from './m/m0.js'\n${leaves.map(i => `import { label${i} } from './m/m${i}.js'`).join('\n')}\n` +
+    `console.log(f0(1), [${leaves.map(i => `label${i}`).join(', ')}].length)\n` +
+    `Promise.all([${Array.from({ length: cached }, (_, c) => `c${c}(1)`).join(', ')}]).then(v => console.log(v.length))\n`
   write(root, files)
   installRuntime(root)
   return root
@@ -92,7 +114,7 @@ export function generatedApp(modules = 5000, cached = 50) {
 function random(seed) {
   let a = seed >>> 0
   return () => {
-    a = (a + 0x6D2B79F5) >>> 0
+    a = (a + 0x6d2b79f5) >>> 0
     let t = a
     t = Math.imul(t ^ (t >>> 15), t | 1)
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
@@ -120,8 +142,7 @@ export function dagApp(modules = 5000, cached = 50) {
     const extra = 1 + Math.floor(next() * 3)
     for (let k = 0; k < extra; k++) {
       const j = i + 2 + Math.floor(next() * 300)
-      if (j < count)
-        kids.add(j)
+      if (j < count) kids.add(j)
     }
     const list = [...kids].sort((x, y) => x - y)
     const imports = list.map(k => `import { f${k}, K${k} } from './m${k}.js'`).join('\n')
@@ -151,13 +172,15 @@ export const label${i} = 'm${i}'
   const cachedImports = []
   for (let c = 0; c < cached; c++) {
     const target = Math.floor(next() * Math.min(count, 100))
-    files[`src/cached/c${c}.js`] = `import { smartCache } from 'smart-cache'\nimport { f${target} } from '../m/m${target}.js'\n\nexport const c${c} = smartCache(async (x) => f${target}(x + ${c}))\n`
+    files[`src/cached/c${c}.js`] =
+      `import { smartCache } from 'smart-cache'\nimport { f${target} } from '../m/m${target}.js'\n\nexport const c${c} = smartCache(async (x) => f${target}(x + ${c}))\n`
     cachedImports.push(`import { c${c} } from './cached/c${c}.js'`)
   }
   files['targets.json'] = JSON.stringify(Array.from({ length: cached }, (_, c) => [`src/cached/c${c}.js`, `c${c}`]))
-  files['src/main.js'] = `${cachedImports.join('\n')}\nimport { f0, label0 } from './m/m0.js'\n`
-    + `console.log(f0(1, 2), label0)\n`
-    + `Promise.all([${Array.from({ length: cached }, (_, c) => `c${c}(1)`).join(', ')}]).then(v => console.log(v.length))\n`
+  files['src/main.js'] =
+    `${cachedImports.join('\n')}\nimport { f0, label0 } from './m/m0.js'\n` +
+    `console.log(f0(1, 2), label0)\n` +
+    `Promise.all([${Array.from({ length: cached }, (_, c) => `c${c}(1)`).join(', ')}]).then(v => console.log(v.length))\n`
   write(root, files)
   installRuntime(root)
   return root

@@ -15,8 +15,7 @@ if (mode === 'null-unplugin') {
   const pluginDir = fileURLToPath(import.meta.resolve('unplugin-smart-cache/vite'))
   const { createUnplugin } = await import(pathToFileURL(createRequire(pluginDir).resolve('unplugin')).href)
   plugins.push(createUnplugin(() => ({ name: 'null', transform: { filter: { code: 'smart-cache' }, handler: () => null } })).vite())
-}
-else if (mode !== 'baseline') {
+} else if (mode !== 'baseline') {
   const { default: smartCache } = await import('unplugin-smart-cache/vite')
   plugins.push(smartCache(mode === 'plugin-nodiag' ? { diagnostics: 'off' } : {}))
 }

@@ -16,8 +16,16 @@ const median = xs => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 const range = xs => `${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)}`
 
 const root = dagApp(5000)
-const run = (bundler, mode) => JSON.parse(execFileSync(process.execPath, [join(here, 'bundler-build.mjs'), root, bundler, mode], { encoding: 'utf8' }).trim().split('\n').pop())
-console.log(`node ${process.version}, app (b): 5,000-module DAG, 50 cached functions, ${ROUNDS} rounds (ratio: median of per-round ratios to no plugin, range)`)
+const run = (bundler, mode) =>
+  JSON.parse(
+    execFileSync(process.execPath, [join(here, 'bundler-build.mjs'), root, bundler, mode], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .pop(),
+  )
+console.log(
+  `node ${process.version}, app (b): 5,000-module DAG, 50 cached functions, ${ROUNDS} rounds (ratio: median of per-round ratios to no plugin, range)`,
+)
 for (const bundler of BUNDLERS) {
   run(bundler, 'baseline')
   run(bundler, 'plugin')
@@ -31,6 +39,8 @@ for (const bundler of BUNDLERS) {
   }
   for (const mode of ['cold', 'warm']) {
     const r = t[mode].map((x, i) => x / t.baseline[i])
-    console.log(`  ${bundler.padEnd(9)} ${mode}  ${median(t[mode]).toFixed(0).padStart(6)} ms vs ${median(t.baseline).toFixed(0).padStart(6)} ms without: ${median(r).toFixed(2)}x (${range(r)})`)
+    console.log(
+      `  ${bundler.padEnd(9)} ${mode}  ${median(t[mode]).toFixed(0).padStart(6)} ms vs ${median(t.baseline).toFixed(0).padStart(6)} ms without: ${median(r).toFixed(2)}x (${range(r)})`,
+    )
   }
 }

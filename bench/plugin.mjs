@@ -23,10 +23,15 @@ function run(script, args) {
   try {
     const out = execFileSync(process.execPath, [join(here, script), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
     return JSON.parse(out.trim().split('\n').pop())
-  }
-  catch (error) {
-    const why = String(error.stderr ?? error.message).split('\n').filter(Boolean).slice(0, 8).join('\n')
-    throw new Error(`[smart-cache] bench: ${script} ${args.join(' ')} failed (are the packages built? pnpm build):\n${why}`, { cause: error })
+  } catch (error) {
+    const why = String(error.stderr ?? error.message)
+      .split('\n')
+      .filter(Boolean)
+      .slice(0, 8)
+      .join('\n')
+    throw new Error(`[smart-cache] bench: ${script} ${args.join(' ')} failed (are the packages built? pnpm build):\n${why}`, {
+      cause: error,
+    })
   }
 }
 
@@ -50,8 +55,7 @@ function measure(label, root, targets, { floor: withFloor = true } = {}) {
   const moved = []
   for (let i = 0; i < ROUNDS; i++) {
     for (const mode of modes) {
-      if (mode === 'cold')
-        rmSync(engineCache, { recursive: true, force: true })
+      if (mode === 'cold') rmSync(engineCache, { recursive: true, force: true })
       const r = build(mode === 'cold' || mode === 'warm' ? 'plugin' : mode)
       t[mode].push(r.ms)
       rss[mode].push(r.rssKb)
@@ -75,16 +79,25 @@ function measure(label, root, targets, { floor: withFloor = true } = {}) {
   console.log(`  warm vs do-nothing plugin ${median(warmToNull).toFixed(3)}x (${range(warmToNull)})`)
   if (withFloor) {
     const movedRatio = moved.map((x, i) => x / floor[i])
-    console.log(`  engine cold ${median(engine).toFixed(0)} ms vs parse floor ${median(floor).toFixed(0)} ms: ${median(engineRatio).toFixed(2)}x (${range(engineRatio)})`)
-    console.log(`  engine cold in a new folder, the first folder's cache restored: ${median(moved).toFixed(0)} ms, ${median(movedRatio).toFixed(2)}x the floor (${range(movedRatio)})`)
+    console.log(
+      `  engine cold ${median(engine).toFixed(0)} ms vs parse floor ${median(floor).toFixed(0)} ms: ${median(engineRatio).toFixed(2)}x (${range(engineRatio)})`,
+    )
+    console.log(
+      `  engine cold in a new folder, the first folder's cache restored: ${median(moved).toFixed(0)} ms, ${median(movedRatio).toFixed(2)}x the floor (${range(movedRatio)})`,
+    )
   }
   console.log(`  targets: ${targets}`)
 }
 
 console.log(`node ${process.version}, oxc-parser ${rawTransferSupported() ? 'raw' : 'JSON'} transfer`)
 if (APPS.includes('a'))
-  measure('(a) date-fns, 20 cached functions', dateFnsApp(), 'cold <= 1.2x, warm within 3% of the do-nothing plugin, RSS <= 1.3x', { floor: false })
+  measure('(a) date-fns, 20 cached functions', dateFnsApp(), 'cold <= 1.2x, warm within 3% of the do-nothing plugin, RSS <= 1.3x', {
+    floor: false,
+  })
 if (APPS.includes('b'))
-  measure('(b) 5,000-module DAG, 50 cached functions', dagApp(5000), 'cold <= 1.5x, warm within 3% of the do-nothing plugin, engine <= 1.5x the floor, RSS <= 1.3x')
-if (APPS.includes('c'))
-  measure('(c) 8,000-module DAG, 50 cached functions', dagApp(8000), 'warm <= 1.10x no plugin, RSS <= 1.3x')
+  measure(
+    '(b) 5,000-module DAG, 50 cached functions',
+    dagApp(5000),
+    'cold <= 1.5x, warm within 3% of the do-nothing plugin, engine <= 1.5x the floor, RSS <= 1.3x',
+  )
+if (APPS.includes('c')) measure('(c) 8,000-module DAG, 50 cached functions', dagApp(8000), 'warm <= 1.10x no plugin, RSS <= 1.3x')

@@ -15,10 +15,10 @@ import { ready, smartCache } from 'smart-cache'
 import { createStorage } from 'unstorage'
 
 const args = process.argv.slice(2)
-const ROUNDS = Number(args.find((a) => a.startsWith('--rounds='))?.slice(9) ?? 7)
-const only = new Set(args.filter((a) => !a.startsWith('--')))
-const want = (s) => only.size === 0 || only.has(s)
-const SIZES = new Set((args.find((a) => a.startsWith('--sizes='))?.slice(8) ?? 'small,mid,big').split(','))
+const ROUNDS = Number(args.find(a => a.startsWith('--rounds='))?.slice(9) ?? 7)
+const only = new Set(args.filter(a => !a.startsWith('--')))
+const want = s => only.size === 0 || only.has(s)
+const SIZES = new Set((args.find(a => a.startsWith('--sizes='))?.slice(8) ?? 'small,mid,big').split(','))
 
 /** A value of about `size` bytes as JSON, distinct per `i`. */
 export const VALUE_SOURCE = `
@@ -54,7 +54,7 @@ const SYSTEMS = {
     hit: `await load(i)`,
     miss: `await load(i)`,
     done: `await settled(); if (load.stats.errors) throw new Error('errors ' + JSON.stringify(load.stats))`,
-    env: (dir) => ({ SMART_CACHE_DIR: dir }),
+    env: dir => ({ SMART_CACHE_DIR: dir }),
   },
   'smart-cache lmdb': {
     setup: `const { smartCache, settled } = await import('smart-cache'); const { lmdbStorage } = await import('smart-cache/drivers/lmdb')
@@ -117,7 +117,12 @@ function child(system, op, size, n, dir) {
     for (let i = 0; i < ${n}; i++) ${s[op]}
     ${s.done ?? ''}
     console.log(performance.now() - t)`
-  const out = execFileSync(process.execPath, ['--input-type=module', '-e', code], { cwd: RUN_DIR, env: { ...process.env, ...s.env?.(dir) }, encoding: 'utf8', maxBuffer: 1 << 24 })
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', code], {
+    cwd: RUN_DIR,
+    env: { ...process.env, ...s.env?.(dir) },
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+  })
   return Number(out.trim().split('\n').pop())
 }
 
@@ -125,20 +130,23 @@ function available(system) {
   const dep = SYSTEMS[system].optional
   if (!dep) return true
   try {
-    execFileSync(process.execPath, ['--input-type=module', '-e', `await import('smart-cache/drivers/${dep}')`], { cwd: RUN_DIR, stdio: 'ignore' })
+    execFileSync(process.execPath, ['--input-type=module', '-e', `await import('smart-cache/drivers/${dep}')`], {
+      cwd: RUN_DIR,
+      stdio: 'ignore',
+    })
     return true
   } catch {
     return false
   }
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+const median = xs => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 
 /** Interleaved rounds; per system the median ms and the per-round ratios to the floor. */
 function storeRows(workloads, op, systems) {
   const rows = []
-  for (const w of workloads.filter((w) => SIZES.has(w.size))) {
-    const times = Object.fromEntries(systems.map((s) => [s, []]))
+  for (const w of workloads.filter(w => SIZES.has(w.size))) {
+    const times = Object.fromEntries(systems.map(s => [s, []]))
     const dirs = {}
     try {
       if (op === 'hit') {
@@ -165,7 +173,7 @@ function storeRows(workloads, op, systems) {
   return rows
 }
 
-function ratioRow(name, times, floor, unit = "ms") {
+function ratioRow(name, times, floor, unit = 'ms') {
   const base = median(times[floor])
   const row = { workload: name, [`${floor} (${unit})`]: base.toFixed(1) }
   for (const [s, ts] of Object.entries(times)) {
@@ -177,7 +185,8 @@ function ratioRow(name, times, floor, unit = "ms") {
   const fs = times['smart-cache']
   if (lmdb && fs) {
     const ratios = lmdb.map((t, i) => t / fs[i])
-    row['lmdb / fs store'] = `${(median(lmdb) / median(fs)).toFixed(2)} (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})`
+    row['lmdb / fs store'] =
+      `${(median(lmdb) / median(fs)).toFixed(2)} (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})`
   }
   return row
 }
@@ -185,9 +194,11 @@ function ratioRow(name, times, floor, unit = "ms") {
 /** Memory hits in this process: ns per call, interleaved rounds. */
 async function memoryRows() {
   await ready()
-  const obj20 = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`field${i}`, i % 3 === 0 ? `value ${i}` : i % 3 === 1 ? i * 1.5 : i % 2 === 0]))
+  const obj20 = Object.fromEntries(
+    Array.from({ length: 20 }, (_, i) => [`field${i}`, i % 3 === 0 ? `value ${i}` : i % 3 === 1 ? i * 1.5 : i % 2 === 0]),
+  )
   const arr1000 = Array.from({ length: 1000 }, (_, i) => ({ id: i, name: `n${i}`, ok: i % 2 === 0 }))
-  const f64 = new Float64Array(100 * 1024 / 8).map((_, i) => i * 0.5)
+  const f64 = new Float64Array((100 * 1024) / 8).map((_, i) => i * 0.5)
   const cases = [
     { name: 'memory hit, one object of 20 fields', args: [obj20], n: 100_000 },
     { name: 'memory hit, array of 1,000 small objects', args: [arr1000], n: 1000 },
@@ -205,11 +216,15 @@ async function memoryRows() {
         if (v === undefined) map.set(k, (v = await fn(...a)))
         return v
       },
-      'smart-cache': smartCache(fn, { storage: createStorage() }, { __smartCache: 1, id: `bench/memory#${c.name}`, fingerprint: '6'.repeat(64) }),
-      memoizee: memoize(fn, { promise: true, normalizer: (a) => JSON.stringify(Array.from(a)) }),
-      'p-memoize': pMemoize(fn, { cacheKey: (a) => JSON.stringify(a) }),
+      'smart-cache': smartCache(
+        fn,
+        { storage: createStorage() },
+        { __smartCache: 1, id: `bench/memory#${c.name}`, fingerprint: '6'.repeat(64) },
+      ),
+      memoizee: memoize(fn, { promise: true, normalizer: a => JSON.stringify(Array.from(a)) }),
+      'p-memoize': pMemoize(fn, { cacheKey: a => JSON.stringify(a) }),
     }
-    const times = Object.fromEntries(Object.keys(systems).map((s) => [s, []]))
+    const times = Object.fromEntries(Object.keys(systems).map(s => [s, []]))
     for (const f of Object.values(systems)) await f(...c.args)
     for (let r = 0; r < ROUNDS; r++) {
       for (const [s, f] of Object.entries(systems)) {
@@ -236,7 +251,17 @@ function firstHitRow() {
     const ours = `const t0 = performance.now(); const { smartCache } = await import('smart-cache'); const t = performance.now()
       const load = smartCache(async (i) => { throw new Error('computed') }, undefined, ${META}); await load(0); console.log(t - t0, performance.now() - t)`
     const times = { floor: [], first: [], import: [] }
-    const run = (src) => execFileSync(process.execPath, ['--input-type=module', '-e', src], { cwd: RUN_DIR, env: { ...process.env, SMART_CACHE_DIR: dir }, encoding: 'utf8' }).trim().split('\n').pop().split(' ').map(Number)
+    const run = src =>
+      execFileSync(process.execPath, ['--input-type=module', '-e', src], {
+        cwd: RUN_DIR,
+        env: { ...process.env, SMART_CACHE_DIR: dir },
+        encoding: 'utf8',
+      })
+        .trim()
+        .split('\n')
+        .pop()
+        .split(' ')
+        .map(Number)
     for (let r = 0; r < ROUNDS; r++) {
       times.floor.push(run(floor)[1])
       const [imported, first] = run(ours)
@@ -256,9 +281,18 @@ function firstHitRow() {
   }
 }
 
-const stores = ['floor', 'smart-cache', ...(available('smart-cache lmdb') ? ['smart-cache lmdb'] : []), 'node-persist', 'unstorage fs', 'cacache']
+const stores = [
+  'floor',
+  'smart-cache',
+  ...(available('smart-cache lmdb') ? ['smart-cache lmdb'] : []),
+  'node-persist',
+  'unstorage fs',
+  'cacache',
+]
 if (want('store')) console.table(storeRows(WORKLOADS, 'hit', only.has('lmdb') ? ['floor', 'smart-cache', 'smart-cache lmdb'] : stores))
 if (want('miss')) console.table(storeRows(MISSES, 'miss', stores))
 if (want('memory')) console.table(await memoryRows())
 if (want('first')) console.table([firstHitRow()])
-console.log(`node ${process.version}, ${process.platform}/${process.arch}, ${ROUNDS} interleaved rounds; ratios to the floor's median (range of per-round ratios)`)
+console.log(
+  `node ${process.version}, ${process.platform}/${process.arch}, ${ROUNDS} interleaved rounds; ratios to the floor's median (range of per-round ratios)`,
+)

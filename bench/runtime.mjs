@@ -13,7 +13,7 @@ import { createStorage } from 'unstorage'
 import { atomicFsDriver } from 'smart-cache/drivers/fs'
 
 /** @type {(id: string) => import('smart-cache').CacheMeta} */
-const META = (id) => ({ __smartCache: 1, id, fingerprint: '5'.repeat(64) })
+const META = id => ({ __smartCache: 1, id, fingerprint: '5'.repeat(64) })
 const rows = []
 const fmt = (n, unit) => `${n < 10 ? n.toFixed(3) : n < 1000 ? n.toFixed(1) : n.toFixed(0)} ${unit}`
 
@@ -42,7 +42,14 @@ async function compare(ours, base, ops, rounds = 7) {
 function report(name, measured, baseline, unit, target, lowerIsBetter = true) {
   const ratio = measured / baseline
   const ok = target === undefined ? '' : (lowerIsBetter ? ratio <= target : ratio >= target) ? 'OK' : 'MISSED'
-  rows.push({ name, measured: fmt(measured, unit), baseline: fmt(baseline, unit), ratio: ratio.toFixed(2), target: target === undefined ? '' : `${lowerIsBetter ? '<=' : '>='} ${target}`, ok })
+  rows.push({
+    name,
+    measured: fmt(measured, unit),
+    baseline: fmt(baseline, unit),
+    ratio: ratio.toFixed(2),
+    target: target === undefined ? '' : `${lowerIsBetter ? '<=' : '>='} ${target}`,
+    ok,
+  })
 }
 
 async function memoryTier() {
@@ -59,8 +66,12 @@ async function memoryTier() {
   await baseline(1, 'x')
   const N = 300_000
   const [ours, base] = await compare(
-    async (n) => { for (let i = 0; i < n; i++) await cached(1, 'x') },
-    async (n) => { for (let i = 0; i < n; i++) await baseline(1, 'x') },
+    async n => {
+      for (let i = 0; i < n; i++) await cached(1, 'x')
+    },
+    async n => {
+      for (let i = 0; i < n; i++) await baseline(1, 'x')
+    },
     N,
   )
   report('memory-tier hit vs async Map memo (JSON.stringify key)', ours, base, 'ns/call', 2)
@@ -69,8 +80,12 @@ async function memoryTier() {
   await cached(query, 1)
   await baseline(query, 1)
   const [oursObj, baseObj] = await compare(
-    async (n) => { for (let i = 0; i < n; i++) await cached(query, 1) },
-    async (n) => { for (let i = 0; i < n; i++) await baseline(query, 1) },
+    async n => {
+      for (let i = 0; i < n; i++) await cached(query, 1)
+    },
+    async n => {
+      for (let i = 0; i < n; i++) await baseline(query, 1)
+    },
     N / 3,
   )
   report('memory-tier hit, object argument, vs the same Map memo', oursObj, baseObj, 'ns/call', 2)
@@ -81,7 +96,7 @@ async function filesystemTier() {
   try {
     const value = { rows: Array.from({ length: 200 }, (_, i) => ({ i, name: `row ${i}`, at: new Date(i) })), total: 12345n }
     const storage = createStorage({ driver: atomicFsDriver({ base: dir }) })
-    const cached = smartCache(async (_id) => value, { storage, memory: false }, META('bench#fs'))
+    const cached = smartCache(async _id => value, { storage, memory: false }, META('bench#fs'))
     await cached(7)
     const file = join(dir, 'sc1', '5'.repeat(64), readdirSync(join(dir, 'sc1', '5'.repeat(64)))[0])
     const bytes = await fsp.readFile(file)
@@ -89,8 +104,12 @@ async function filesystemTier() {
     const decoder = new TextDecoder()
     const N = 3000
     const [ours, base] = await compare(
-      async (n) => { for (let i = 0; i < n; i++) await cached(7) },
-      async (n) => { for (let i = 0; i < n; i++) parse(decoder.decode((await fsp.readFile(file)).subarray(56 + headLength))) },
+      async n => {
+        for (let i = 0; i < n; i++) await cached(7)
+      },
+      async n => {
+        for (let i = 0; i < n; i++) parse(decoder.decode((await fsp.readFile(file)).subarray(56 + headLength)))
+      },
       N,
     )
     report(`filesystem hit (${bytes.length} B entry) vs fs.readFile + decode`, ours, base, 'ns/call', 1.5)
@@ -105,8 +124,12 @@ async function argHashing() {
   const lists = [[42], ['user-123', { page: 2, size: 50 }], [1, 2, 3, 'abc', true, null], [{ a: 1, b: [1, 2, 3], c: { d: 'e' } }]]
   const N = 100_000
   const [ours, base] = await compare(
-    (n) => { for (let i = 0; i < n; i++) hashArgs(lists[i & 3]) },
-    (n) => { for (let i = 0; i < n; i++) ohash(lists[i & 3]) },
+    n => {
+      for (let i = 0; i < n; i++) hashArgs(lists[i & 3])
+    },
+    n => {
+      for (let i = 0; i < n; i++) ohash(lists[i & 3])
+    },
     N,
   )
   report('argument hashing, small lists vs ohash', ours, base, 'ns/hash', 1)
@@ -114,8 +137,17 @@ async function argHashing() {
   const big = new Float64Array((64 * 1024 * 1024) / 8).map((_, i) => i * 0.5)
   const bytes = new Uint8Array(big.buffer)
   const raw = await createBLAKE3()
-  const [oursTime, rawTime] = await compare(() => hashArgs([big]), () => { raw.init(); raw.update(bytes); raw.digest('hex') }, 1, 3)
-  const mbps = (ns) => 64 / (ns / 1e9)
+  const [oursTime, rawTime] = await compare(
+    () => hashArgs([big]),
+    () => {
+      raw.init()
+      raw.update(bytes)
+      raw.digest('hex')
+    },
+    1,
+    3,
+  )
+  const mbps = ns => 64 / (ns / 1e9)
   report('64 MiB Float64Array throughput vs raw hash-wasm BLAKE3', mbps(oursTime), mbps(rawTime), 'MiB/s', 0.8, false)
 }
 
@@ -128,7 +160,11 @@ function fibProcess(mode, dir) {
     const t = performance.now()
     const value = ${mode === 'naive' ? 'naive(40)' : 'await fib(40)'}
     console.log(JSON.stringify({ ms: performance.now() - t, value }))`
-  const out = execFileSync(process.execPath, ['--input-type=module', '-e', code], { cwd: import.meta.dirname, env: { ...process.env, SMART_CACHE_DIR: dir }, encoding: 'utf8' })
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', code], {
+    cwd: import.meta.dirname,
+    env: { ...process.env, SMART_CACHE_DIR: dir },
+    encoding: 'utf8',
+  })
   return JSON.parse(out)
 }
 
@@ -138,7 +174,8 @@ function seedFib() {
     const naive = fibProcess('naive', dir)
     const first = fibProcess('cached', dir)
     const second = fibProcess('cached', dir)
-    if (naive.value !== 102334155 || first.value !== naive.value || second.value !== naive.value) throw new Error('[smart-cache bench] fib mismatch')
+    if (naive.value !== 102334155 || first.value !== naive.value || second.value !== naive.value)
+      throw new Error('[smart-cache bench] fib mismatch')
     report('seed fib(40): cached first run (recursion through the cache) vs naive', first.ms, naive.ms, 'ms')
     report('seed fib(40): cached second process vs naive', second.ms, naive.ms, 'ms')
   } finally {

@@ -30,13 +30,20 @@ function setUp() {
   }
 }
 
-const node = (args) => execFileSync(process.execPath, args, { cwd: dir, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+const node = args => execFileSync(process.execPath, args, { cwd: dir, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
 const build = () => node(['build.mjs'])
-const run = () => node(['dist/main.mjs', '--json']).trim().split('\n').map(line => JSON.parse(line))
+const run = () =>
+  node(['dist/main.mjs', '--json'])
+    .trim()
+    .split('\n')
+    .map(line => JSON.parse(line))
 
 function edit(from, to, file = helper) {
   const text = readFileSync(file, 'utf8')
-  if (!text.includes(from)) throw new Error(`[smart-cache] demo: ${file} no longer contains ${JSON.stringify(from)}. Fix: update scripts/demo.mjs to match the playground's src/lib/sieve.js.`)
+  if (!text.includes(from))
+    throw new Error(
+      `[smart-cache] demo: ${file} no longer contains ${JSON.stringify(from)}. Fix: update scripts/demo.mjs to match the playground's src/lib/sieve.js.`,
+    )
   writeFileSync(file, text.replace(from, to))
 }
 
@@ -52,8 +59,14 @@ function loaderDemo() {
   }
   /** @type {import('node:child_process').ExecFileSyncOptionsWithStringEncoding} */
   const opts = { cwd, env: { ...env, SMART_CACHE_DIR: join(cwd, '.cache/values') }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }
-  const start = () => execFileSync(process.execPath, ['--import', 'smart-cache/register', 'src/main.js', '--json'], opts).trim().split('\n').map(line => JSON.parse(line))
-  console.log(`\nThe same program with no bundler: ${paint('1', 'node --import smart-cache/register src/main.js')} (playground/node-loader)\n`)
+  const start = () =>
+    execFileSync(process.execPath, ['--import', 'smart-cache/register', 'src/main.js', '--json'], opts)
+      .trim()
+      .split('\n')
+      .map(line => JSON.parse(line))
+  console.log(
+    `\nThe same program with no bundler: ${paint('1', 'node --import smart-cache/register src/main.js')} (playground/node-loader)\n`,
+  )
   report('5. first run', start(), false)
   report('6. second run (a new process)', start(), true)
   edit('i * i <= n', 'i <= n / i', join(cwd, 'src/lib/sieve.js'))
@@ -68,7 +81,9 @@ function report(step, rows, expectHit) {
   const what = hits === rows.length ? paint('32', 'hit (from cache)') : hits === 0 ? paint('33', 'computed') : `${hits}/${rows.length} hits`
   const ms = rows.reduce((sum, r) => sum + r.ms, 0)
   const calls = rows.map(r => `${r.call} = ${r.value}`).join(', ')
-  console.log(`${ok ? ' ' : paint('31', '✗')} ${step.padEnd(50)} ${what.padEnd(color ? 26 : 17)} ${ms.toFixed(1).padStart(8)} ms   ${paint('2', calls)}`)
+  console.log(
+    `${ok ? ' ' : paint('31', '✗')} ${step.padEnd(50)} ${what.padEnd(color ? 26 : 17)} ${ms.toFixed(1).padStart(8)} ms   ${paint('2', calls)}`,
+  )
 }
 
 try {
@@ -82,19 +97,23 @@ try {
   edit('i * i <= n', 'i <= n / i')
   build()
   report('3. helper edited (sieve: i * i <= n → i <= n / i)', run(), false)
-  const why = node([cli, 'explain', 'src/primes.js#countPrimes', '--from', old]).split('\n').filter(l => l.trim().startsWith('path:') || l.includes('own hash'))
+  const why = node([cli, 'explain', 'src/primes.js#countPrimes', '--from', old])
+    .split('\n')
+    .filter(l => l.trim().startsWith('path:') || l.includes('own hash'))
   for (const line of why) console.log(paint('2', `     ${line.trim()}`))
   edit('export function sieve', '// Only a comment changed here.\nexport function sieve')
   build()
   report('4. comment added to the helper', run(), true)
   loaderDemo()
-  console.log(failed ? paint('31', '\n[smart-cache] demo: a step did not behave as announced (see ✗).') : `\nNext: cd playground/esbuild && pnpm start && pnpm cache:ls   (the cached functions, per the build manifest)`)
-}
-catch (error) {
+  console.log(
+    failed
+      ? paint('31', '\n[smart-cache] demo: a step did not behave as announced (see ✗).')
+      : `\nNext: cd playground/esbuild && pnpm start && pnpm cache:ls   (the cached functions, per the build manifest)`,
+  )
+} catch (error) {
   failed = true
   console.error(String(error?.stderr || error?.message || error).trim())
-}
-finally {
+} finally {
   rmSync(dir, { recursive: true, force: true })
 }
 process.exitCode = failed ? 1 : 0

@@ -43,14 +43,7 @@ const cell = text => text.replace(/\|/g, '\\|')
 const caseCell = c => `\`${c.name}\`${c.level === 'must' ? '' : ' *(should)*'}`
 
 function contractSection(title, cases) {
-  return [
-    `**${title}**`,
-    '',
-    '| edit | conformance case |',
-    '| --- | --- |',
-    ...cases.map(c => `| ${cell(c.why)} | ${caseCell(c)} |`),
-    '',
-  ]
+  return [`**${title}**`, '', '| edit | conformance case |', '| --- | --- |', ...cases.map(c => `| ${cell(c.why)} | ${caseCell(c)} |`), '']
 }
 
 function classSection(title, cases) {
@@ -78,8 +71,14 @@ export function byClass(soundness) {
 export function renderTable({ fingerprint, soundness } = readCases()) {
   return [
     START,
-    ...contractSection('Invalidates: the fingerprint changes', fingerprint.filter(c => c.expect === 'changed')),
-    ...contractSection('Does not invalidate: the fingerprint stays the same', fingerprint.filter(c => c.expect === 'same')),
+    ...contractSection(
+      'Invalidates: the fingerprint changes',
+      fingerprint.filter(c => c.expect === 'changed'),
+    ),
+    ...contractSection(
+      'Does not invalidate: the fingerprint stays the same',
+      fingerprint.filter(c => c.expect === 'same'),
+    ),
     ...byClass(soundness).flatMap(([title, cases]) => classSection(`Soundness: ${title}`, cases)),
     END,
   ].join('\n')
@@ -96,8 +95,6 @@ export function updateReadme(readme, table = renderTable()) {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const readmePath = join(repoRoot, 'README.md')
-  if (process.argv.includes('--write'))
-    writeFileSync(readmePath, updateReadme(readFileSync(readmePath, 'utf8')))
-  else
-    process.stdout.write(`${renderTable()}\n`)
+  if (process.argv.includes('--write')) writeFileSync(readmePath, updateReadme(readFileSync(readmePath, 'utf8')))
+  else process.stdout.write(`${renderTable()}\n`)
 }

@@ -11,8 +11,7 @@ const needed = [
 ]
 
 const missing = needed.filter(n => !existsSync(n.path))
-if (missing.length === 0)
-  process.exit(0)
+if (missing.length === 0) process.exit(0)
 
 const names = missing.map(n => n.pkg)
 if (process.getuid?.() !== 0) {

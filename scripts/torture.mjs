@@ -26,7 +26,9 @@ const base = fileURLToPath(new URL('../tests/.tmp', import.meta.url))
 mkdirSync(base, { recursive: true })
 const workDir = mkdtempSync(join(base, 'torture-'))
 const started = Date.now()
-console.error(`[smart-cache torture] ${values.workers} workers, ${values.keys} keys, ${values.minutes} min, seed ${values.seed}, in ${workDir}`)
+console.error(
+  `[smart-cache torture] ${values.workers} workers, ${values.keys} keys, ${values.minutes} min, seed ${values.seed}, in ${workDir}`,
+)
 try {
   const counts = await runCrashTorture({
     workDir,
@@ -35,12 +37,30 @@ try {
     seed: Number(values.seed),
     secret: values.secret,
     poisoners: Number(values.poisoners),
-    attacks: values.attacks === 'all' ? ['truncate', 'flip', 'swap', 'copy', 'sparse', 'fifo', 'link'] : /** @type {import('../tests/fixtures/reliability-crash/torture.mjs').CrashTortureOptions['attacks']} */ (values.attacks.split(',')),
+    attacks:
+      values.attacks === 'all'
+        ? ['truncate', 'flip', 'swap', 'copy', 'sparse', 'fifo', 'link']
+        : /** @type {import('../tests/fixtures/reliability-crash/torture.mjs').CrashTortureOptions['attacks']} */ (
+            values.attacks.split(',')
+          ),
     durationMs: Number(values.minutes) * 60_000,
-    log: (line) => console.error(`[smart-cache torture] ${line}`),
+    log: line => console.error(`[smart-cache torture] ${line}`),
   })
-  console.log(JSON.stringify({ command: `node scripts/torture.mjs --minutes ${values.minutes} --workers ${values.workers} --keys ${values.keys} --seed ${values.seed}${values.secret ? ' --secret *** --poisoners ' + values.poisoners : ''} --attacks ${values.attacks}`, seconds: Math.round((Date.now() - started) / 1000), ...counts }, null, 2))
-  process.exitCode = counts.wrongValues === 0 && counts.crashes === 0 && counts.hangs === 0 && counts.decoyIntact && counts.tempFilesAfterNextWriter === 0 ? 0 : 1
+  console.log(
+    JSON.stringify(
+      {
+        command: `node scripts/torture.mjs --minutes ${values.minutes} --workers ${values.workers} --keys ${values.keys} --seed ${values.seed}${values.secret ? ' --secret *** --poisoners ' + values.poisoners : ''} --attacks ${values.attacks}`,
+        seconds: Math.round((Date.now() - started) / 1000),
+        ...counts,
+      },
+      null,
+      2,
+    ),
+  )
+  process.exitCode =
+    counts.wrongValues === 0 && counts.crashes === 0 && counts.hangs === 0 && counts.decoyIntact && counts.tempFilesAfterNextWriter === 0
+      ? 0
+      : 1
 } finally {
   if (!values.keep) rmSync(workDir, { recursive: true, force: true })
 }

@@ -75,7 +75,7 @@ const FILES: Record<string, string> = {
 
 const VERSIONS = [20, 22, 24]
 
-describe.each(VERSIONS)('Node %i with --import smart-cache/register', (major) => {
+describe.each(VERSIONS)('Node %i with --import smart-cache/register', major => {
   let node: string
   let p: TempProject
   beforeAll(async () => {
@@ -87,10 +87,12 @@ describe.each(VERSIONS)('Node %i with --import smart-cache/register', (major) =>
   const env = () => ({ ...process.env, SMART_CACHE_DIR: p.path('.values'), SMART_CACHE: '', NODE_OPTIONS: '', FORCE_COLOR: '0' })
   const run = async (args: string[], extraEnv: Record<string, string> = {}) => {
     try {
-      const { stdout, stderr } = await execP(node, ['--disable-warning=ExperimentalWarning', ...args], { cwd: p.dir, env: { ...env(), ...extraEnv } })
+      const { stdout, stderr } = await execP(node, ['--disable-warning=ExperimentalWarning', ...args], {
+        cwd: p.dir,
+        env: { ...env(), ...extraEnv },
+      })
       return { stdout, stderr, code: 0 }
-    }
-    catch (error: any) {
+    } catch (error: any) {
       return { stdout: String(error.stdout), stderr: String(error.stderr), code: error.code as number }
     }
   }
@@ -99,14 +101,15 @@ describe.each(VERSIONS)('Node %i with --import smart-cache/register', (major) =>
     expect(r.code, r.stderr).toBe(0)
     return JSON.parse(r.stdout.trim().split('\n').at(-1)!)
   }
-  const cli = async (target: string) => JSON.parse((await execP(process.execPath, [CLI, 'fingerprint', '--json', target], { cwd: p.dir, env: env() })).stdout)[target]
+  const cli = async (target: string) =>
+    JSON.parse((await execP(process.execPath, [CLI, 'fingerprint', '--json', target], { cwd: p.dir, env: env() })).stdout)[target]
   const edit = (file: string, from: string, to: string) => {
     const text = readFileSync(p.path(file), 'utf8')
     expect(text).toContain(from)
     writeFileSync(p.path(file), text.replace(from, to))
   }
 
-  it('ESM: computes, hits in a new process, recomputes after a helper edit, hits after a comment; fingerprints are the CLI\'s', async () => {
+  it("ESM: computes, hits in a new process, recomputes after a helper edit, hits after a comment; fingerprints are the CLI's", async () => {
     const reg = ['--import', 'smart-cache/register', 'src/main.js']
     const first = await json(reg)
     expect(first).toMatchObject({ value: 328350, id: 'src/sum.js#sumSquares', misses: 1, hits: 0 })
@@ -120,7 +123,10 @@ describe.each(VERSIONS)('Node %i with --import smart-cache/register', (major) =>
     edit('src/lib/square.js', 'export function', '// a comment\nexport function')
     expect(await json(reg)).toMatchObject({ fingerprint: edited.fingerprint, hits: 1 })
     // The same through NODE_OPTIONS, as `npm start` and other launchers would pass it.
-    expect(await json(['src/main.js'], { NODE_OPTIONS: '--import smart-cache/register' })).toMatchObject({ fingerprint: edited.fingerprint, hits: 1 })
+    expect(await json(['src/main.js'], { NODE_OPTIONS: '--import smart-cache/register' })).toMatchObject({
+      fingerprint: edited.fingerprint,
+      hits: 1,
+    })
   })
 
   it('CommonJS (entry point, require chain, imported from ESM): the directive caches across processes and follows the required helper', async () => {
@@ -134,9 +140,12 @@ describe.each(VERSIONS)('Node %i with --import smart-cache/register', (major) =>
     expect((await run([...reg, 'src/cjs/main.cjs'])).stdout).toBe('computing cube\n{"value":27}\n')
   })
 
-  it('TypeScript (.ts, .mts, .cts) after tsx, in either order, and after Node\'s own type stripping', async () => {
+  it("TypeScript (.ts, .mts, .cts) after tsx, in either order, and after Node's own type stripping", async () => {
     const fingerprint = await cli('src/ts/main.ts#calc')
-    const ways = [['--import', TSX, '--import', 'smart-cache/register'], ['--import', 'smart-cache/register', '--import', TSX]]
+    const ways = [
+      ['--import', TSX, '--import', 'smart-cache/register'],
+      ['--import', 'smart-cache/register', '--import', TSX],
+    ]
     if (major >= 22)
       ways.push(major < 24 ? ['--experimental-strip-types', '--import', 'smart-cache/register'] : ['--import', 'smart-cache/register'])
     let hits = 0
@@ -176,14 +185,19 @@ describe('one fingerprint for the Vite plugin, the CLI and the loader', () => {
       await bundle('vite', p.dir)
       const env = { ...process.env, SMART_CACHE_DIR: p.path('.values'), NODE_OPTIONS: '' }
       // The bundle Vite built carries the plugin's fingerprint (run without the loader).
-      const fromVite = JSON.parse((await execP(process.execPath, [p.path('dist-vite-node/main.mjs')], { cwd: p.dir, env })).stdout).fingerprint
-      const fromCli = JSON.parse((await execP(process.execPath, [CLI, 'fingerprint', '--json', 'src/sum.js#sumSquares'], { cwd: p.dir, env })).stdout)['src/sum.js#sumSquares']
-      const fromLoader = JSON.parse((await execP(process.execPath, ['--import', 'smart-cache/register', 'src/main.js'], { cwd: p.dir, env })).stdout).fingerprint
+      const fromVite = JSON.parse(
+        (await execP(process.execPath, [p.path('dist-vite-node/main.mjs')], { cwd: p.dir, env })).stdout,
+      ).fingerprint
+      const fromCli = JSON.parse(
+        (await execP(process.execPath, [CLI, 'fingerprint', '--json', 'src/sum.js#sumSquares'], { cwd: p.dir, env })).stdout,
+      )['src/sum.js#sumSquares']
+      const fromLoader = JSON.parse(
+        (await execP(process.execPath, ['--import', 'smart-cache/register', 'src/main.js'], { cwd: p.dir, env })).stdout,
+      ).fingerprint
       expect(fromVite).toMatch(/^[0-9a-f]{64}$/)
       expect(fromCli).toBe(fromVite)
       expect(fromLoader).toBe(fromVite)
-    }
-    finally {
+    } finally {
       p.remove()
     }
   })
@@ -207,8 +221,7 @@ describe('smart-cache/register without unplugin-smart-cache', () => {
       expect(error.stderr).toContain('[smart-cache] smart-cache/register needs the package unplugin-smart-cache')
       expect(error.stderr).toContain('npm i -D unplugin-smart-cache')
       expect(existsSync(join(dir, 'node_modules/.cache'))).toBe(false)
-    }
-    finally {
+    } finally {
       rmSync(dir, { recursive: true, force: true })
     }
   })

@@ -39,8 +39,11 @@ const work = mkdtempSync(join(tmpdir(), 'smart-cache-newcomer-'))
 /** Where the apps live: its package.json and node_modules are the install of the README's commands. */
 const home = join(work, 'your-app')
 /** The user's environment: no store override, and none of the npm_* variables pnpm sets for its scripts (but the registry and cache). */
-const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env)
-  .filter(([k]) => k !== 'SMART_CACHE_DIR' && k !== 'CACHE_DIR' && (!k.startsWith('npm_') || /^npm_config_(cache|registry)$/.test(k))))
+const env: NodeJS.ProcessEnv = Object.fromEntries(
+  Object.entries(process.env).filter(
+    ([k]) => k !== 'SMART_CACHE_DIR' && k !== 'CACHE_DIR' && (!k.startsWith('npm_') || /^npm_config_(cache|registry)$/.test(k)),
+  ),
+)
 Object.assign(env, { npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' })
 
 /** Runs a shell line in `cwd`; the output on failure. */
@@ -48,9 +51,8 @@ async function sh(line: string, cwd: string): Promise<string> {
   try {
     const { stdout } = await run('bash', ['-c', line], { cwd, env, maxBuffer: 64 << 20 })
     return stdout
-  }
-  catch (error) {
-    const e = error as { stdout?: string, stderr?: string, message: string }
+  } catch (error) {
+    const e = error as { stdout?: string; stderr?: string; message: string }
     throw new Error(`${line}\n(in ${cwd}) failed: ${e.message}\n${e.stdout ?? ''}\n${e.stderr ?? ''}`, { cause: error })
   }
 }
@@ -59,7 +61,12 @@ async function sh(line: string, cwd: string): Promise<string> {
 function app(name: string, files: Record<string, string>): string {
   const dir = join(home, name)
   mkdirSync(join(dir, 'src'), { recursive: true })
-  const all = { 'package.json': JSON.stringify({ name, private: true, type: 'module' }), 'src/compute.ts': snippet('src/compute.ts'), 'src/main.ts': snippet('src/main.ts'), ...files }
+  const all = {
+    'package.json': JSON.stringify({ name, private: true, type: 'module' }),
+    'src/compute.ts': snippet('src/compute.ts'),
+    'src/main.ts': snippet('src/main.ts'),
+    ...files,
+  }
   for (const [rel, text] of Object.entries(all)) {
     mkdirSync(join(dir, rel, '..'), { recursive: true })
     writeFileSync(join(dir, rel), text)
@@ -82,10 +89,16 @@ async function expectRunsTwice(dir: string, output: string): Promise<void> {
   expect(await sh(`node ../../${output}`, elsewhere)).toMatch(/ primes, hit in /)
   expect(existsSync(join(elsewhere, 'node_modules'))).toBe(false)
   // Issue 17, item 5: the manifest is not in the deployed output; the CLI finds it and the entry.
-  expect(readdirSync(join(dir, 'dist'), { recursive: true }).map(String).filter(f => f.endsWith('.json'))).toEqual([])
+  expect(
+    readdirSync(join(dir, 'dist'), { recursive: true })
+      .map(String)
+      .filter(f => f.endsWith('.json')),
+  ).toEqual([])
   const ls = JSON.parse(await sh(`${bin('smart-cache')} ls --json`, dir))
   expect(ls.manifest).toBe('node_modules/.cache/smart-cache/manifests/dist.json')
-  expect(ls.functions.map((f: { id: string, entries: number, status: string }) => [f.id, f.entries, f.status])).toEqual([['src/compute.ts#countPrimes', 1, 'current']])
+  expect(ls.functions.map((f: { id: string; entries: number; status: string }) => [f.id, f.entries, f.status])).toEqual([
+    ['src/compute.ts#countPrimes', 1, 'current'],
+  ])
 }
 
 beforeAll(async () => {
@@ -97,13 +110,14 @@ beforeAll(async () => {
   // A tarball without dist/ (packed while a package was being rebuilt) would fail later, obscurely.
   for (const tgz of readdirSync('/tmp/smart-cache-tgz')) {
     if (!(await sh(`tar tzf /tmp/smart-cache-tgz/${tgz}`, repo)).split('\n').some(f => f.startsWith('package/dist/')))
-      throw new Error(`[smart-cache] ${tgz} has no dist/. Fix: run pnpm build first (or again: a package was being rebuilt while it was packed).`)
+      throw new Error(
+        `[smart-cache] ${tgz} has no dist/. Fix: run pnpm build first (or again: a package was being rebuilt while it was packed).`,
+      )
   }
   mkdirSync(home, { recursive: true })
   writeFileSync(join(home, 'package.json'), JSON.stringify({ name: 'your-app', private: true, type: 'module' }))
   // The README's install commands, then the bundlers the apps use.
-  for (const line of shellLines('npm i /tmp/smart-cache-tgz'))
-    await sh(line, home)
+  for (const line of shellLines('npm i /tmp/smart-cache-tgz')) await sh(line, home)
   const versions = JSON.parse(readFileSync(join(repo, 'tests/package.json'), 'utf8')).devDependencies as Record<string, string>
   await sh(`npm i -D vite@${versions.vite} esbuild@${versions.esbuild} webpack@${versions.webpack} esbuild-loader`, home)
 }, 900_000)
@@ -170,19 +184,31 @@ describe('from tarballs, outside the workspace, the README as printed', { timeou
   it.fails('the browser runtime adds at most 15 kB gzip to a near-empty Vite app', async () => {
     const html = '<!doctype html><html><body><script type="module" src="/src/main.ts"></script></body></html>\n'
     const config = snippet('vite.config.ts')
-    const empty = app('vite-empty', { 'index.html': html, 'vite.config.ts': config, 'src/main.ts': `document.body.textContent = String(2 + 1)\n` })
+    const empty = app('vite-empty', {
+      'index.html': html,
+      'vite.config.ts': config,
+      'src/main.ts': `document.body.textContent = String(2 + 1)\n`,
+    })
     const cached = app('vite-cached', {
       'index.html': html,
       'vite.config.ts': config,
       'src/main.ts': `import { smartCache } from 'smart-cache'\n\nconst add = smartCache(async (a: number, b: number) => a + b)\nadd(2, 1).then((n) => { document.body.textContent = String(n) })\n`,
     })
-    const gzipOf = (dir: string) => readdirSync(join(dir, 'dist'), { recursive: true }).map(String)
-      .filter(f => /\.(m?js|wasm)$/.test(f))
-      .reduce((sum, f) => sum + gzipSync(readFileSync(join(dir, 'dist', f))).length, 0)
+    const gzipOf = (dir: string) =>
+      readdirSync(join(dir, 'dist'), { recursive: true })
+        .map(String)
+        .filter(f => /\.(m?js|wasm)$/.test(f))
+        .reduce((sum, f) => sum + gzipSync(readFileSync(join(dir, 'dist', f))).length, 0)
     for (const dir of [empty, cached]) await sh(`${bin('vite')} build`, dir)
     const added = gzipOf(cached) - gzipOf(empty)
-    const raw = (dir: string) => readdirSync(join(dir, 'dist'), { recursive: true }).map(String).filter(f => /\.(m?js|wasm)$/.test(f)).reduce((s, f) => s + statSync(join(dir, 'dist', f)).size, 0)
-    console.log(`[smart-cache] browser runtime in a Vite app: +${(added / 1000).toFixed(1)} kB gzip (+${((raw(cached) - raw(empty)) / 1000).toFixed(1)} kB raw)`)
+    const raw = (dir: string) =>
+      readdirSync(join(dir, 'dist'), { recursive: true })
+        .map(String)
+        .filter(f => /\.(m?js|wasm)$/.test(f))
+        .reduce((s, f) => s + statSync(join(dir, 'dist', f)).size, 0)
+    console.log(
+      `[smart-cache] browser runtime in a Vite app: +${(added / 1000).toFixed(1)} kB gzip (+${((raw(cached) - raw(empty)) / 1000).toFixed(1)} kB raw)`,
+    )
     expect(added).toBeLessThanOrEqual(15_000)
   })
 })

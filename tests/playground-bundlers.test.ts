@@ -14,24 +14,41 @@ const cliBin = resolve(import.meta.dirname, '../packages/cli/bin/smart-cache.mjs
 const dirs: string[] = []
 afterAll(() => dirs.forEach(d => rmSync(d, { recursive: true, force: true })))
 
-interface Row { call: string, value: number, hit: boolean, ms: number }
+interface Row {
+  call: string
+  value: number
+  hit: boolean
+  ms: number
+}
 const fingerprints: Record<string, Record<string, string>> = {}
 
-describe.each(['webpack', 'esbuild', 'rollup'])('playground/%s', (app) => {
+describe.each(['webpack', 'esbuild', 'rollup'])('playground/%s', app => {
   const dir = join(playground, app)
   const cache = mkdtempSync(join(tmpdir(), `smart-cache-playground-${app}-`))
   dirs.push(cache)
   const start = async () => {
-    const { stdout } = await exec(process.execPath, ['dist/main.mjs', '--json'], { cwd: dir, env: { ...process.env, SMART_CACHE_DIR: cache } })
-    return stdout.trim().split('\n').map(line => JSON.parse(line) as Row)
+    const { stdout } = await exec(process.execPath, ['dist/main.mjs', '--json'], {
+      cwd: dir,
+      env: { ...process.env, SMART_CACHE_DIR: cache },
+    })
+    return stdout
+      .trim()
+      .split('\n')
+      .map(line => JSON.parse(line) as Row)
   }
 
   it('builds with its own config; the first run computes, a second process hits', async () => {
     await exec('pnpm', ['run', 'build'], { cwd: dir })
     const first = await start()
-    expect(first.map(r => [r.call, r.value, r.hit])).toEqual([['countPrimes(40000000)', 2433654, false], ['twinPrimes(40000000)', 196753, false]])
+    expect(first.map(r => [r.call, r.value, r.hit])).toEqual([
+      ['countPrimes(40000000)', 2433654, false],
+      ['twinPrimes(40000000)', 196753, false],
+    ])
     const second = await start()
-    expect(second.map(r => [r.call, r.value, r.hit])).toEqual([['countPrimes(40000000)', 2433654, true], ['twinPrimes(40000000)', 196753, true]])
+    expect(second.map(r => [r.call, r.value, r.hit])).toEqual([
+      ['countPrimes(40000000)', 2433654, true],
+      ['twinPrimes(40000000)', 196753, true],
+    ])
     const manifest = readBuildManifest(dir, 'dist')
     fingerprints[app] = Object.fromEntries(Object.entries(manifest.functions).map(([id, f]: [string, any]) => [id, f.fingerprint]))
     expect(Object.keys(fingerprints[app]!)).toEqual(['src/primes.js#countPrimes', 'src/primes.js#twinPrimes'])
@@ -41,7 +58,10 @@ describe.each(['webpack', 'esbuild', 'rollup'])('playground/%s', (app) => {
     const { stdout } = await exec(process.execPath, [cliBin, 'ls', '--json', '--dir', cache], { cwd: dir })
     const ls = JSON.parse(stdout)
     expect(ls.manifest).toBe('node_modules/.cache/smart-cache/manifests/dist.json')
-    expect(ls.functions.map((f: any) => [f.id, f.entries, f.status])).toEqual([['src/primes.js#countPrimes', 1, 'current'], ['src/primes.js#twinPrimes', 1, 'current']])
+    expect(ls.functions.map((f: any) => [f.id, f.entries, f.status])).toEqual([
+      ['src/primes.js#countPrimes', 1, 'current'],
+      ['src/primes.js#twinPrimes', 1, 'current'],
+    ])
   })
 })
 

@@ -19,9 +19,13 @@ afterAll(async () => {
 })
 
 /** Runs the app's `start` command (node dist/server.mjs) on a free port; resolves when it listens. */
-async function startServer(): Promise<{ url: string, stop: () => Promise<void> }> {
+async function startServer(): Promise<{ url: string; stop: () => Promise<void> }> {
   const port = await freePort()
-  const child = spawn(process.execPath, ['dist/server.mjs'], { cwd: dir, env: { ...process.env, PORT: String(port), SMART_CACHE_DIR: cache }, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, ['dist/server.mjs'], {
+    cwd: dir,
+    env: { ...process.env, PORT: String(port), SMART_CACHE_DIR: cache },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   servers.push(child)
   let output = ''
   await new Promise<void>((done, fail) => {
@@ -39,15 +43,22 @@ async function startServer(): Promise<{ url: string, stop: () => Promise<void> }
   return { url: `http://127.0.0.1:${port}`, stop: () => stopChild(child) }
 }
 
-const rows = async (url: string) => (await (await fetch(`${url}/data.json`)).json()) as Array<{ call: string, value: unknown, hit: boolean }>
+const rows = async (url: string) =>
+  (await (await fetch(`${url}/data.json`)).json()) as Array<{ call: string; value: unknown; hit: boolean }>
 
 describe('playground/node-ssr', () => {
   it('computes on the first request, hits from memory on the next, and from the filesystem after a restart', async () => {
     await exec('pnpm', ['run', 'build'], { cwd: dir })
-    expect(Object.keys(readBuildManifest(dir, 'dist').functions)).toEqual(['src/numbers.ts#largestPrimeGap', 'src/numbers.ts#longestCollatz'])
+    expect(Object.keys(readBuildManifest(dir, 'dist').functions)).toEqual([
+      'src/numbers.ts#largestPrimeGap',
+      'src/numbers.ts#longestCollatz',
+    ])
     const one = await startServer()
     const first = await rows(one.url)
-    expect(first.map(r => [r.call, r.hit])).toEqual([['longestCollatz(500_000)', false], ['largestPrimeGap(5_000_000)', false]])
+    expect(first.map(r => [r.call, r.hit])).toEqual([
+      ['longestCollatz(500_000)', false],
+      ['largestPrimeGap(5_000_000)', false],
+    ])
     expect(first[0]!.value).toEqual({ start: 410011, length: 449 })
     expect((await rows(one.url)).map(r => r.hit)).toEqual([true, true])
     await one.stop()

@@ -12,9 +12,14 @@ import { freePort } from './helpers/ports.ts'
 const exec = promisify(execFile)
 const dir = resolve(import.meta.dirname, '../playground/vite-browser')
 
-interface Row { call: string, value: unknown, hit: boolean, ms: number }
+interface Row {
+  call: string
+  value: unknown
+  hit: boolean
+  ms: number
+}
 
-async function rowsOf(page: Page): Promise<{ rows: Row[], cells: string[] }> {
+async function rowsOf(page: Page): Promise<{ rows: Row[]; cells: string[] }> {
   await page.waitForFunction(() => document.querySelector('#status')?.textContent === 'done', undefined, { timeout: 60_000 })
   const rows = await page.evaluate(() => (window as unknown as { playgroundRows: Row[] }).playgroundRows)
   const cells = await page.$$eval('#calls td:nth-child(3)', tds => tds.map(td => td.textContent ?? ''))
@@ -44,13 +49,19 @@ describe('playground/vite-browser', () => {
     page.on('pageerror', e => errors.push(e.message))
     await page.goto(url)
     const first = await rowsOf(page)
-    expect(first.rows.map(r => [r.call, r.hit])).toEqual([['mandelbrotArea(600, 500)', false], ['primeCount(2_000_000)', false]])
+    expect(first.rows.map(r => [r.call, r.hit])).toEqual([
+      ['mandelbrotArea(600, 500)', false],
+      ['primeCount(2_000_000)', false],
+    ])
     expect(first.rows[1]!.value).toEqual({ count: 148933, last: 1999993 })
     expect(first.cells).toEqual(['miss', 'miss'])
 
     await page.reload()
     const second = await rowsOf(page)
-    expect(second.rows.map(r => [r.call, r.hit])).toEqual([['mandelbrotArea(600, 500)', true], ['primeCount(2_000_000)', true]])
+    expect(second.rows.map(r => [r.call, r.hit])).toEqual([
+      ['mandelbrotArea(600, 500)', true],
+      ['primeCount(2_000_000)', true],
+    ])
     expect(second.rows.map(r => r.value)).toEqual(first.rows.map(r => r.value))
     expect(second.cells).toEqual(['hit', 'hit'])
     expect(await page.locator('#calls td:nth-child(4)').first().textContent()).toMatch(/^[\d.]+ ms$/)

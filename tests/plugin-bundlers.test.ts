@@ -11,12 +11,12 @@ import { createTempProject, type TempProject } from './helpers/tmp.ts'
 type Bundler = 'vite' | 'rollup' | 'webpack' | 'esbuild' | 'rolldown' | 'rspack'
 
 interface Report {
-  fib: { value: number, id: string, fingerprint: string, hits: number, misses: number }
-  total: { value: number, computed: number, length: number, name: string }
+  fib: { value: number; id: string; fingerprint: string; hits: number; misses: number }
+  total: { value: number; computed: number; length: number; name: string }
 }
 
 /** Builds `src/main.js` of the project into `dist-<bundler>/`; returns the output file and warnings. */
-async function build(bundler: Bundler, root: string): Promise<{ file: string, warnings: string[] }> {
+async function build(bundler: Bundler, root: string): Promise<{ file: string; warnings: string[] }> {
   const outDir = join(root, `dist-${bundler}`)
   const input = join(root, 'src/main.js')
   const warnings: string[] = []
@@ -28,14 +28,27 @@ async function build(bundler: Bundler, root: string): Promise<{ file: string, wa
       configFile: false,
       logLevel: 'silent',
       plugins: [plugin()],
-      build: { ssr: input, outDir, emptyOutDir: true, sourcemap: true, rollupOptions: { external: ['smart-cache'], output: { entryFileNames: 'main.mjs' }, onwarn: w => void warnings.push(w.message) } },
+      build: {
+        ssr: input,
+        outDir,
+        emptyOutDir: true,
+        sourcemap: true,
+        rollupOptions: { external: ['smart-cache'], output: { entryFileNames: 'main.mjs' }, onwarn: w => void warnings.push(w.message) },
+      },
     })
     return { file: join(outDir, 'main.mjs'), warnings }
   }
   if (bundler === 'rollup' || bundler === 'rolldown') {
-    const create: (o: object) => Promise<any> = bundler === 'rollup' ? (await import('rollup')).rollup : (await import('rolldown')).rolldown as any
-    const { default: plugin } = bundler === 'rollup' ? await import('unplugin-smart-cache/rollup') : await import('unplugin-smart-cache/rolldown')
-    const bundle = await create({ input, external: ['smart-cache'], plugins: [plugin({ root })], onwarn: (w: { message: string }) => void warnings.push(w.message) })
+    const create: (o: object) => Promise<any> =
+      bundler === 'rollup' ? (await import('rollup')).rollup : ((await import('rolldown')).rolldown as any)
+    const { default: plugin } =
+      bundler === 'rollup' ? await import('unplugin-smart-cache/rollup') : await import('unplugin-smart-cache/rolldown')
+    const bundle = await create({
+      input,
+      external: ['smart-cache'],
+      plugins: [plugin({ root })],
+      onwarn: (w: { message: string }) => void warnings.push(w.message),
+    })
     await bundle.write({ dir: outDir, format: 'es', entryFileNames: 'main.mjs', sourcemap: true })
     await bundle.close()
     return { file: join(outDir, 'main.mjs'), warnings }
@@ -44,28 +57,52 @@ async function build(bundler: Bundler, root: string): Promise<{ file: string, wa
     const esbuild = await import('esbuild')
     const { default: plugin } = await import('unplugin-smart-cache/esbuild')
     const result = await esbuild.build({
-      absWorkingDir: root, entryPoints: [input], bundle: true, platform: 'node', format: 'esm', outdir: outDir,
-      outExtension: { '.js': '.mjs' }, external: ['smart-cache'], sourcemap: true, logLevel: 'silent', plugins: [plugin()],
+      absWorkingDir: root,
+      entryPoints: [input],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      outdir: outDir,
+      outExtension: { '.js': '.mjs' },
+      external: ['smart-cache'],
+      sourcemap: true,
+      logLevel: 'silent',
+      plugins: [plugin()],
     })
     warnings.push(...result.warnings.map(w => w.text))
     return { file: join(outDir, 'main.mjs'), warnings }
   }
   const webpack: any = bundler === 'webpack' ? (await import('webpack')).default : (await import('@rspack/core')).rspack
-  const { default: plugin } = bundler === 'webpack' ? await import('unplugin-smart-cache/webpack') : await import('unplugin-smart-cache/rspack')
-  const stats = await new Promise<any>((resolve, reject) => webpack({
-    mode: 'production', context: root, target: 'node20', entry: input, devtool: 'source-map',
-    output: { path: outDir, filename: 'main.mjs', module: true, chunkFormat: 'module', library: { type: 'module' } },
-    experiments: { outputModule: true }, externalsType: 'module', externals: { 'smart-cache': 'smart-cache' },
-    optimization: { minimize: false }, plugins: [plugin()],
-  }, (err: Error | null, s: any) => (err ? reject(err) : resolve(s))))
-  if (stats.hasErrors())
-    throw new Error(stats.toString('errors-only'))
+  const { default: plugin } =
+    bundler === 'webpack' ? await import('unplugin-smart-cache/webpack') : await import('unplugin-smart-cache/rspack')
+  const stats = await new Promise<any>((resolve, reject) =>
+    webpack(
+      {
+        mode: 'production',
+        context: root,
+        target: 'node20',
+        entry: input,
+        devtool: 'source-map',
+        output: { path: outDir, filename: 'main.mjs', module: true, chunkFormat: 'module', library: { type: 'module' } },
+        experiments: { outputModule: true },
+        externalsType: 'module',
+        externals: { 'smart-cache': 'smart-cache' },
+        optimization: { minimize: false },
+        plugins: [plugin()],
+      },
+      (err: Error | null, s: any) => (err ? reject(err) : resolve(s)),
+    ),
+  )
+  if (stats.hasErrors()) throw new Error(stats.toString('errors-only'))
   warnings.push(...stats.compilation.warnings.map((w: Error) => w.message))
   return { file: join(outDir, 'main.mjs'), warnings }
 }
 
 function run(project: TempProject, file: string): Report {
-  const out = execFileSync(process.execPath, [file], { env: { ...process.env, SMART_CACHE_DIR: project.path('.values') }, encoding: 'utf8' })
+  const out = execFileSync(process.execPath, [file], {
+    env: { ...process.env, SMART_CACHE_DIR: project.path('.values') },
+    encoding: 'utf8',
+  })
   return JSON.parse(out.trim().split('\n').pop()!)
 }
 
@@ -78,7 +115,7 @@ const projects: TempProject[] = []
 afterAll(() => projects.forEach(p => p.remove()))
 const fingerprints: Record<string, Record<string, string>> = {}
 
-describe.each<Bundler>(['vite', 'rollup', 'webpack', 'esbuild', 'rolldown', 'rspack'])('%s', (bundler) => {
+describe.each<Bundler>(['vite', 'rollup', 'webpack', 'esbuild', 'rolldown', 'rspack'])('%s', bundler => {
   const project = createTempProject(`plugin-${bundler}`, { fixture: 'plugin-app' })
   projects.push(project)
   const deep = project.path('src/helpers/deep.js')
@@ -95,7 +132,9 @@ describe.each<Bundler>(['vite', 'rollup', 'webpack', 'esbuild', 'rolldown', 'rsp
     const manifest = manifestOf(file)
     expect(Object.keys(manifest.functions)).toEqual(['src/math.js#fib', 'src/math.js#total'])
     expect(manifest.functions['src/math.js#fib'].fingerprint).toBe(first.fib.fingerprint)
-    expect(manifest.functions['src/math.js#fib'].deps.map((d: any) => `${d.file}#${d.binding}`)).toEqual(expect.arrayContaining(['src/helpers/deep.js#plus', 'src/helpers/sum.js#add']))
+    expect(manifest.functions['src/math.js#fib'].deps.map((d: any) => `${d.file}#${d.binding}`)).toEqual(
+      expect.arrayContaining(['src/helpers/deep.js#plus', 'src/helpers/sum.js#add']),
+    )
     expect(JSON.stringify(manifest)).not.toContain(project.dir)
     fingerprints[bundler] = Object.fromEntries(Object.entries(manifest.functions).map(([id, f]: [string, any]) => [id, f.fingerprint]))
   })
@@ -122,7 +161,10 @@ describe.each<Bundler>(['vite', 'rollup', 'webpack', 'esbuild', 'rolldown', 'rsp
     const map = new TraceMap(readFileSync(`${out}.map`, 'utf8'))
     const original = readFileSync(project.path('src/math.js'), 'utf8').split('\n')
     // the loop sits in the body of the rewritten `total`; the body of `fib` is on line 5
-    for (const [needle, line] of [['for (const x of xs)', original.findIndex(l => l.includes('for (const x of xs)')) + 1], ['n < 2', 5]] as const) {
+    for (const [needle, line] of [
+      ['for (const x of xs)', original.findIndex(l => l.includes('for (const x of xs)')) + 1],
+      ['n < 2', 5],
+    ] as const) {
       const at = code.indexOf(needle)
       expect(at, needle).toBeGreaterThan(-1)
       const before = code.slice(0, at)
@@ -143,10 +185,13 @@ describe('one engine', () => {
       'src/math.js#fib': (await engine.fingerprint('src/math.js', 'fib')).hash,
       'src/math.js#total': (await engine.fingerprint('src/math.js', 'total')).hash,
     }
-    for (const bundler of Object.keys(fingerprints))
-      expect(fingerprints[bundler], bundler).toEqual(expected)
+    for (const bundler of Object.keys(fingerprints)) expect(fingerprints[bundler], bundler).toEqual(expected)
     const cli = join(import.meta.dirname, '../packages/cli/bin/smart-cache.mjs')
-    const printed = execFileSync(process.execPath, [cli, 'fingerprint', '--json', '--root', project.dir, 'src/math.js#fib', 'src/math.js#total'], { cwd: project.dir, encoding: 'utf8' })
+    const printed = execFileSync(
+      process.execPath,
+      [cli, 'fingerprint', '--json', '--root', project.dir, 'src/math.js#fib', 'src/math.js#total'],
+      { cwd: project.dir, encoding: 'utf8' },
+    )
     expect(JSON.parse(printed)).toEqual(expected)
   })
 })

@@ -13,12 +13,25 @@ describe('plugin: method decorator and method directive (esbuild, TypeScript dec
 
   it('gives methods their ids and fingerprints, keys `this`, and a second process hits', async () => {
     await build({
-      absWorkingDir: project.dir, entryPoints: [project.path('src/main.ts')], outdir: project.path('dist'), outExtension: { '.js': '.mjs' },
-      bundle: true, platform: 'node', format: 'esm', target: 'es2022', external: ['smart-cache'], logLevel: 'silent', plugins: [plugin()],
+      absWorkingDir: project.dir,
+      entryPoints: [project.path('src/main.ts')],
+      outdir: project.path('dist'),
+      outExtension: { '.js': '.mjs' },
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'es2022',
+      external: ['smart-cache'],
+      logLevel: 'silent',
+      plugins: [plugin()],
     })
-    const run = () => JSON.parse(execFileSync(process.execPath, [project.path('dist/main.mjs')], {
-      env: { ...process.env, SMART_CACHE_DIR: project.path('.values') }, encoding: 'utf8',
-    }))
+    const run = () =>
+      JSON.parse(
+        execFileSync(process.execPath, [project.path('dist/main.mjs')], {
+          env: { ...process.env, SMART_CACHE_DIR: project.path('.values') },
+          encoding: 'utf8',
+        }),
+      )
     const manifest = readBuildManifest(project.dir, 'dist')
     expect(Object.keys(manifest.functions)).toEqual(['src/geo.ts#Geometry.area', 'src/geo.ts#Geometry.perimeter'])
     const first = run()

@@ -10,11 +10,15 @@ const projects: TempProject[] = []
 afterAll(() => projects.forEach(p => p.remove()))
 
 function run(project: TempProject, file: string, env: Record<string, string> = {}, values = '.values'): any {
-  const out = execFileSync(process.execPath, [file], { cwd: project.dir, env: { ...process.env, SMART_CACHE_DIR: project.path(values), ...env }, encoding: 'utf8' })
+  const out = execFileSync(process.execPath, [file], {
+    cwd: project.dir,
+    env: { ...process.env, SMART_CACHE_DIR: project.path(values), ...env },
+    encoding: 'utf8',
+  })
   return JSON.parse(out.trim().split('\n').pop()!)
 }
 
-describe.each<Bundler>(['vite', 'rollup', 'webpack', 'esbuild'])('%s, output run in Node', (bundler) => {
+describe.each<Bundler>(['vite', 'rollup', 'webpack', 'esbuild'])('%s, output run in Node', bundler => {
   const project = createTempProject(`semantics-${bundler}`, { fixture: 'plugin-semantics' })
   projects.push(project)
   /** What the program means: the unbundled source with the cache off. */
@@ -52,7 +56,7 @@ describe.each<Bundler>(['vite', 'rollup', 'webpack', 'esbuild'])('%s, output run
   })
 })
 
-describe.each<Bundler>(['vite', 'webpack', 'esbuild'])('%s, browser build', (bundler) => {
+describe.each<Bundler>(['vite', 'webpack', 'esbuild'])('%s, browser build', bundler => {
   it('marking a synchronous function is a build error with its place and the fix', async () => {
     const project = createTempProject(`semantics-browser-${bundler}`, {
       files: {
@@ -60,7 +64,9 @@ describe.each<Bundler>(['vite', 'webpack', 'esbuild'])('%s, browser build', (bun
       },
     })
     projects.push(project)
-    await expect(bundle(bundler, project.dir, 'browser')).rejects.toThrow(/\[smart-cache\] src\/main\.js:1:8: square is a synchronous function, but in a browser build .*IndexedDB.*Fix: make it async \(`async function square/)
+    await expect(bundle(bundler, project.dir, 'browser')).rejects.toThrow(
+      /\[smart-cache\] src\/main\.js:1:8: square is a synchronous function, but in a browser build .*IndexedDB.*Fix: make it async \(`async function square/,
+    )
     // the same code builds for Node
     await expect(bundle(bundler, project.dir, 'node')).resolves.toMatchObject({ file: expect.stringContaining('main.mjs') })
   })

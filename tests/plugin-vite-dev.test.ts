@@ -17,8 +17,7 @@ async function until<T>(probe: () => Promise<T>, done: (v: T) => boolean, what: 
   let touched = start
   for (;;) {
     const v = await probe()
-    if (done(v))
-      return v
+    if (done(v)) return v
     if (Date.now() - start > timeout)
       throw new Error(`timed out waiting for ${what}; last value ${JSON.stringify(v, (k, x) => (k === 'mod' ? undefined : x))}`)
     if (touch && Date.now() - touched > 2_000) {
@@ -31,8 +30,7 @@ async function until<T>(probe: () => Promise<T>, done: (v: T) => boolean, what: 
 
 function edit(file: string, from: string, to: string): void {
   const code = readFileSync(file, 'utf8')
-  if (!code.includes(from))
-    throw new Error(`${file} does not contain ${from}`)
+  if (!code.includes(from)) throw new Error(`${file} does not contain ${from}`)
   writeFileSync(file, code.replace(from, to))
 }
 
@@ -46,8 +44,7 @@ async function devServer(root: string, middlewareMode: boolean): Promise<ViteDev
     server: middlewareMode ? { middlewareMode: true, ws: false } : { host: '127.0.0.1', port: 0, strictPort: false },
     appType: middlewareMode ? 'custom' : 'spa',
   })
-  if (!middlewareMode)
-    await server.listen()
+  if (!middlewareMode) await server.listen()
   return server
 }
 
@@ -104,7 +101,10 @@ describe('vite dev: browser (Chromium)', () => {
     const errors: string[] = []
     page.on('pageerror', e => errors.push(e.message))
     await page.goto(server.resolvedUrls!.local[0]!)
-    const result = () => page.evaluate(() => (window as any).__result as { fingerprint: string, value: number, sum: number } | undefined).catch(() => undefined)
+    const result = () =>
+      page
+        .evaluate(() => (window as any).__result as { fingerprint: string; value: number; sum: number } | undefined)
+        .catch(() => undefined)
     const first = await until(result, v => !!v, 'the page to compute')
     expect(first).toMatchObject({ value: 6765, sum: 6 })
     expect(first!.fingerprint).toMatch(/^[0-9a-f]{64}$/)
@@ -113,10 +113,15 @@ describe('vite dev: browser (Chromium)', () => {
     const edited = await until(result, v => !!v && v.fingerprint !== first!.fingerprint, 'a reload with a new fingerprint', deep)
     expect(edited!.value).toBe(6765)
 
-    await page.evaluate(() => { (window as any).__before = true })
+    await page.evaluate(() => {
+      ;(window as any).__before = true
+    })
     edit(deep, 'return b + a', '/* a comment only */ return b + a')
     const reloaded = await until(
-      () => page.evaluate(() => ({ fresh: !(window as any).__before, r: (window as any).__result })).catch(() => ({ fresh: false, r: undefined })),
+      () =>
+        page
+          .evaluate(() => ({ fresh: !(window as any).__before, r: (window as any).__result }))
+          .catch(() => ({ fresh: false, r: undefined })),
       v => v.fresh && !!v.r,
       'the page to reload after the comment edit',
       deep,

@@ -13,17 +13,18 @@ function rebuilds<T>() {
   return {
     push(v: T) {
       const w = waiting.shift()
-      if (w)
-        w(v)
+      if (w) w(v)
       else ready.push(v)
     },
     next(what: string, timeout = 30_000): Promise<T> {
       const v = ready.shift()
-      if (v !== undefined)
-        return Promise.resolve(v)
+      if (v !== undefined) return Promise.resolve(v)
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), timeout)
-        waiting.push((x) => { clearTimeout(timer); resolve(x) })
+        waiting.push(x => {
+          clearTimeout(timer)
+          resolve(x)
+        })
       })
     },
   }
@@ -41,17 +42,21 @@ function edit(file: string, from: string, to: string): void {
  * Edits `file` and waits for the rebuild. A watcher still settling may miss the first write, so
  * the file's mtime is touched again every 2 s until a rebuild arrives (at most 30 s).
  */
-async function editAndRebuild(file: string, from: string, to: string, builds: ReturnType<typeof rebuilds<string>>, what: string): Promise<void> {
+async function editAndRebuild(
+  file: string,
+  from: string,
+  to: string,
+  builds: ReturnType<typeof rebuilds<string>>,
+  what: string,
+): Promise<void> {
   edit(file, from, to)
   for (let i = 0; ; i++) {
     try {
       const result = await builds.next(what, 2_000)
       expect(result).not.toMatch(/^error/)
       return
-    }
-    catch (error) {
-      if (i >= 15)
-        throw error
+    } catch (error) {
+      if (i >= 15) throw error
       const now = new Date()
       utimesSync(file, now, now)
     }
@@ -81,21 +86,20 @@ describe('watch mode', () => {
     const outDir = project.path('dist')
     const builds = rebuilds<string>()
     const watcher = watch({
-      input: project.path('src/main.js'), external: ['smart-cache'], plugins: [plugin({ root: project.dir })],
-      output: { dir: outDir, format: 'es' }, watch: { buildDelay: 50 },
+      input: project.path('src/main.js'),
+      external: ['smart-cache'],
+      plugins: [plugin({ root: project.dir })],
+      output: { dir: outDir, format: 'es' },
+      watch: { buildDelay: 50 },
     })
-    watcher.on('event', (e) => {
-      if (e.code === 'BUNDLE_END')
-        void e.result.close()
-      if (e.code === 'END')
-        builds.push('end')
-      if (e.code === 'ERROR')
-        builds.push(`error: ${e.error.message}`)
+    watcher.on('event', e => {
+      if (e.code === 'BUNDLE_END') void e.result.close()
+      if (e.code === 'END') builds.push('end')
+      if (e.code === 'ERROR') builds.push(`error: ${e.error.message}`)
     })
     try {
       await scenario(project.path('src/helpers/deep.js'), outDir, builds)
-    }
-    finally {
+    } finally {
       await watcher.close()
     }
   })
@@ -108,9 +112,15 @@ describe('watch mode', () => {
     const outDir = project.path('dist')
     const builds = rebuilds<string>()
     const compiler = webpack({
-      mode: 'development', context: project.dir, target: 'node20', entry: project.path('src/main.js'), devtool: false,
+      mode: 'development',
+      context: project.dir,
+      target: 'node20',
+      entry: project.path('src/main.js'),
+      devtool: false,
       output: { path: outDir, filename: 'main.mjs', module: true, chunkFormat: 'module', library: { type: 'module' } },
-      experiments: { outputModule: true }, externalsType: 'module', externals: { 'smart-cache': 'smart-cache' },
+      experiments: { outputModule: true },
+      externalsType: 'module',
+      externals: { 'smart-cache': 'smart-cache' },
       plugins: [plugin()],
     })
     const watching = compiler.watch({ aggregateTimeout: 50 }, (err, stats) => {
@@ -118,8 +128,7 @@ describe('watch mode', () => {
     })
     try {
       await scenario(project.path('src/helpers/deep.js'), outDir, builds)
-    }
-    finally {
+    } finally {
       await new Promise(r => watching!.close(r))
     }
   })

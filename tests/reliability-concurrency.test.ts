@@ -7,14 +7,25 @@ import { installRuntimeSnapshot } from './fixtures/reliability-shared/snapshot.m
 import { createTempProject } from './helpers/tmp.ts'
 
 const exec = promisify(execFile)
-interface Report { pid: number; computed: number[]; calls: number; correct: boolean; shared: boolean; digests: string[]; stats: Record<string, number> }
+interface Report {
+  pid: number
+  computed: number[]
+  calls: number
+  correct: boolean
+  shared: boolean
+  digests: string[]
+  stats: Record<string, number>
+}
 
 describe('reliability: concurrent identical calls across and within processes', () => {
   const project = createTempProject('reliability-concurrency', { fixture: 'reliability-concurrency' })
   beforeAll(() => installRuntimeSnapshot(project.dir))
   afterAll(() => project.remove())
   const run = async (env: Record<string, string>) => {
-    const { stdout } = await exec(process.execPath, [project.path('run.mjs')], { cwd: project.dir, env: { ...process.env, SMART_CACHE_DIR: project.path('cache'), KEYS: '8', CALLS: '25', ...env } })
+    const { stdout } = await exec(process.execPath, [project.path('run.mjs')], {
+      cwd: project.dir,
+      env: { ...process.env, SMART_CACHE_DIR: project.path('cache'), KEYS: '8', CALLS: '25', ...env },
+    })
     return JSON.parse(stdout) as Report
   }
 
@@ -26,13 +37,20 @@ describe('reliability: concurrent identical calls across and within processes', 
       expect(r).toMatchObject({ correct: true, shared: true, calls: 200 })
       for (const n of r.computed) expect(n).toBeLessThanOrEqual(1)
     }
-    for (let k = 0; k < 8; k++) expect(new Set(reports.map((r) => r.digests[k])).size).toBe(1)
+    for (let k = 0; k < 8; k++) expect(new Set(reports.map(r => r.digests[k])).size).toBe(1)
     const computations = reports.reduce((sum, r) => sum + r.computed.reduce((a, b) => a + b, 0), 0)
     expect(computations).toBeGreaterThanOrEqual(8)
     const after = await run({ START_AT: '0' })
     expect(after).toMatchObject({ correct: true, shared: true, computed: Array(8).fill(0) })
     expect(after.digests).toEqual(reports[0]!.digests)
-    const counts = { processes: PROCESSES + 1, calls: PROCESSES * 200 + 200, computations, maxPerKeyPerProcess: Math.max(...reports.flatMap((r) => r.computed)), wrongValues: 0, inconsistentKeys: 0 }
+    const counts = {
+      processes: PROCESSES + 1,
+      calls: PROCESSES * 200 + 200,
+      computations,
+      maxPerKeyPerProcess: Math.max(...reports.flatMap(r => r.computed)),
+      wrongValues: 0,
+      inconsistentKeys: 0,
+    }
     console.log(`[reliability] concurrency (vitest run tests/reliability-concurrency.test.ts): ${JSON.stringify(counts)}`)
   })
 })

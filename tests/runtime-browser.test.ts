@@ -20,7 +20,7 @@ describe('runtime: IndexedDB cache in real Chromium, page built by Vite', () => 
   })
   afterAll(async () => {
     await browser?.close()
-    await new Promise<void>((resolve) => (server ? server.httpServer.close(() => resolve()) : resolve()))
+    await new Promise<void>(resolve => (server ? server.httpServer.close(() => resolve()) : resolve()))
     project.remove()
   })
 
@@ -28,7 +28,7 @@ describe('runtime: IndexedDB cache in real Chromium, page built by Vite', () => 
     const context = await browser.newContext()
     const page = await context.newPage()
     const errors: string[] = []
-    page.on('pageerror', (e) => errors.push(e.message))
+    page.on('pageerror', e => errors.push(e.message))
     await page.goto(url)
     await page.waitForFunction(() => (window as any).smartCacheReady === true)
     const first = await page.evaluate(() => (window as any).smartCacheRun(1000))

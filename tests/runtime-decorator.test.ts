@@ -11,9 +11,21 @@ describe('runtime: standard TypeScript 5 decorators, bundled by esbuild, across 
     await build({
       entryPoints: [project.path('main.ts')],
       outfile: project.path('dist/main.mjs'),
-      bundle: true, platform: 'node', format: 'esm', target: 'es2022', packages: 'external', logLevel: 'silent',
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'es2022',
+      packages: 'external',
+      logLevel: 'silent',
     })
-    const run = () => JSON.parse(execFileSync(process.execPath, [project.path('dist/main.mjs')], { cwd: project.dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }))
+    const run = () =>
+      JSON.parse(
+        execFileSync(process.execPath, [project.path('dist/main.mjs')], {
+          cwd: project.dir,
+          encoding: 'utf8',
+          stdio: ['ignore', 'pipe', 'ignore'],
+        }),
+      )
     const first = run()
     expect(first).toMatchObject({ area: [24, 24, 36], unit: 5, at: true, computed: 3, unitId: 'src/geo.ts#Geometry.unit' })
     expect(first.plainError).toMatch(/\[smart-cache\] cannot key argument this of twice: a class instance \(Plain\)/)

@@ -12,7 +12,10 @@ describe('runtime: filesystem cache shared across Node processes', () => {
   const project = createTempProject('runtime-fs', { fixture: 'runtime-fs' })
   afterAll(() => project.remove())
   const run = async (env: Record<string, string> = {}) => {
-    const { stdout } = await exec(process.execPath, [project.path('run.mjs')], { cwd: project.dir, env: { ...process.env, SMART_CACHE_DIR: '', ...env } })
+    const { stdout } = await exec(process.execPath, [project.path('run.mjs')], {
+      cwd: project.dir,
+      env: { ...process.env, SMART_CACHE_DIR: '', ...env },
+    })
     return JSON.parse(stdout) as { computed: number; exact: boolean; fib30: number; stats: Record<string, number> }
   }
   const valuesDir = () => project.path('node_modules', '.cache', 'smart-cache', 'values')
@@ -26,7 +29,10 @@ describe('runtime: filesystem cache shared across Node processes', () => {
     expect(second.stats).toMatchObject({ hits: 3, misses: 0, errors: 0 })
     const store = openStore({ dir: valuesDir() })
     const totals = await store.stats()
-    expect(totals.functions.map((f) => [f.id, f.entries])).toEqual([['src/fib.mjs#fib', 31], ['src/values.mjs#make', 3]])
+    expect(totals.functions.map(f => [f.id, f.entries])).toEqual([
+      ['src/fib.mjs#fib', 31],
+      ['src/values.mjs#make', 3],
+    ])
   })
 
   it('concurrent processes writing the same keys all return exact values and leave no temp files', async () => {
@@ -35,7 +41,7 @@ describe('runtime: filesystem cache shared across Node processes', () => {
     for (const r of reports) expect(r).toMatchObject({ exact: true, fib30: 832040 })
     const files = readdirSync(join(dir, 'sc1', 'e'.repeat(64)))
     expect(files).toHaveLength(4)
-    expect(files.some((f) => f.includes('tmp'))).toBe(false)
+    expect(files.some(f => f.includes('tmp'))).toBe(false)
     expect(await run({ SMART_CACHE_DIR: dir, NS: '4,5,6,7' })).toMatchObject({ computed: 0, exact: true })
   })
 

@@ -22,7 +22,10 @@ describe('runtime: a cache shared through a real redis-server', () => {
     project.remove()
   })
   const run = async () => {
-    const { stdout } = await exec(process.execPath, [project.path('run.mjs')], { cwd: project.dir, env: { ...process.env, REDIS_URL: redis.url } })
+    const { stdout } = await exec(process.execPath, [project.path('run.mjs')], {
+      cwd: project.dir,
+      env: { ...process.env, REDIS_URL: redis.url },
+    })
     return JSON.parse(stdout) as { computed: number; ok: boolean; stats: Record<string, number> }
   }
 
@@ -34,7 +37,10 @@ describe('runtime: a cache shared through a real redis-server', () => {
     await client.quit()
     expect(keys).toHaveLength(2)
     const store = openStore({ storage: redisDriver({ url: redis.url, base: 'app' }) })
-    expect((await store.list()).map((e) => [e.id, e.corrupt])).toEqual([['src/report.mjs#report', false], ['src/report.mjs#report', false]])
+    expect((await store.list()).map(e => [e.id, e.corrupt])).toEqual([
+      ['src/report.mjs#report', false],
+      ['src/report.mjs#report', false],
+    ])
     expect(await store.delete({ id: 'src/report.mjs#report' })).toBe(2)
     await store.dispose()
     expect(await run()).toMatchObject({ computed: 2, ok: true })
@@ -46,10 +52,14 @@ describe('runtime: a cache shared through a real redis-server', () => {
     const storage = createStorage({ driver: redisDriver({ url: down.url, maxRetriesPerRequest: 0, retryStrategy: () => 1000 }) })
     let computed = 0
     const meta = { __smartCache: 1 as const, id: 'src/down.ts#double', fingerprint: 'd'.repeat(64) }
-    const double = smartCache(async (x: number) => {
-      computed++
-      return x * 2
-    }, { storage, memory: false, timeout: 1000 }, meta)
+    const double = smartCache(
+      async (x: number) => {
+        computed++
+        return x * 2
+      },
+      { storage, memory: false, timeout: 1000 },
+      meta,
+    )
     expect(await double(21)).toBe(42)
     await settled() // the entry is written after the call returns; the next call reads it back
     expect(await double(21)).toBe(42)

@@ -56,7 +56,12 @@ const external: Record<Bundler, (source: string) => boolean> = {
   webpack: () => true,
 }
 
-interface Side { plugin: string, engine: string, target: string, deps: string[] }
+interface Side {
+  plugin: string
+  engine: string
+  target: string
+  deps: string[]
+}
 
 /** Builds the side laid in `root` and fingerprints the same mark and the target with a fresh engine. */
 async function side(bundler: Bundler, root: string, cacheDir: string, c: Case): Promise<Side> {
@@ -69,8 +74,7 @@ async function side(bundler: Bundler, root: string, cacheDir: string, c: Case): 
     const mark = (await engine.fingerprint(ENTRY, 'cached')).hash
     const target = (await engine.fingerprint(file, name)).hash
     return { plugin: fn!.fingerprint, engine: mark, target, deps: fn!.deps.map(d => d.file) }
-  }
-  finally {
+  } finally {
     await engine.close()
   }
 }
@@ -91,10 +95,12 @@ function expectSides(c: Case, [before, after]: [Side, Side]): void {
   const [file] = splitTarget(c.target)
   for (const s of [before, after]) {
     expect(s.plugin, `the plugin's fingerprint is the engine's: ${hashes}`).toBe(s.engine)
-    expect(s.deps, 'the mark reaches the target\'s module').toContain(file)
+    expect(s.deps, "the mark reaches the target's module").toContain(file)
   }
   const targetChanged = after.target !== before.target
-  expect(after.plugin !== before.plugin, `the mark changes with the target itself (target ${before.target} → ${after.target})`).toBe(targetChanged)
+  expect(after.plugin !== before.plugin, `the mark changes with the target itself (target ${before.target} → ${after.target})`).toBe(
+    targetChanged,
+  )
   if (c.expect === 'changed') expect(after.plugin, `${c.why}\n${hashes}`).not.toBe(before.plugin)
   else expect(after.plugin, `${c.why}\n${hashes}`).toBe(before.plugin)
 }
@@ -105,7 +111,7 @@ const sets = [...ownSets().filter(s => s.label === 'own/soundness'), ...(shared 
 console.log(sharedSummary(shared).replace('[conformance]', '[bundlers]'))
 
 describe('soundness cases through the bundler adapters', () => {
-  it('finds the repository\'s soundness cases', () => {
+  it("finds the repository's soundness cases", () => {
     expect(sets[0]?.label).toBe('own/soundness')
     expect(sets[0]?.cases.length).toBeGreaterThanOrEqual(60)
   })

@@ -6,7 +6,15 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { type Case, type CaseSet, ownCasesDir, ownSets, sharedSets, sharedSummary, splitTarget } from '../packages/fingerprint/test/cases.ts'
+import {
+  type Case,
+  type CaseSet,
+  ownCasesDir,
+  ownSets,
+  sharedSets,
+  sharedSummary,
+  splitTarget,
+} from '../packages/fingerprint/test/cases.ts'
 import { runProbe } from './helpers/probe.ts'
 
 /** Probes of the shared soundness cases, by case name (the shared case.json has no `probe`). */

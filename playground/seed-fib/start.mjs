@@ -7,24 +7,28 @@ import { join } from 'node:path'
 
 const dir = mkdtempSync(join(tmpdir(), 'smart-cache-seed-fib-'))
 const env = { ...process.env, SMART_CACHE_DIR: dir }
-const run = (...args) => JSON.parse(execFileSync(process.execPath, [join(import.meta.dirname, 'dist/main.mjs'), ...args], { env, encoding: 'utf8' }).trim().split('\n').pop())
+const run = (...args) =>
+  JSON.parse(
+    execFileSync(process.execPath, [join(import.meta.dirname, 'dist/main.mjs'), ...args], { env, encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .pop(),
+  )
 
 try {
   const first = run('--uncached')
   const second = run()
-  const ms = (x) => `${x.toFixed(2).padStart(10)}ms`
+  const ms = x => `${x.toFixed(2).padStart(10)}ms`
   const n = first.n
   if (process.argv.includes('--json')) {
     console.log(JSON.stringify({ first, second }))
-  }
-  else {
+  } else {
     console.log(`total time uncached:                      ${ms(first.uncachedMs)}   naive fib(${n})`)
     console.log(`total time cached, first run:             ${ms(first.cachedMs)}   ${first.computed} calls computed`)
     console.log(`total time cached, second run (new proc): ${ms(second.cachedMs)}   ${second.computed} calls computed`)
     console.log(`difference: ${first.uncached - second.cached}   (fib(${n}) = ${second.cached})`)
     console.log(`second run vs uncached: ${Math.round(first.uncachedMs / second.cachedMs)}x faster`)
   }
-}
-finally {
+} finally {
   rmSync(dir, { recursive: true, force: true })
 }

@@ -10,7 +10,14 @@ export default {
   context: root,
   target: 'node20',
   entry: './src/main.js',
-  output: { path: resolve(root, 'dist'), filename: 'main.mjs', module: true, chunkFormat: 'module', library: { type: 'module' }, clean: true },
+  output: {
+    path: resolve(root, 'dist'),
+    filename: 'main.mjs',
+    module: true,
+    chunkFormat: 'module',
+    library: { type: 'module' },
+    clean: true,
+  },
   experiments: { outputModule: true },
   // The runtime stays a package import: its storage defaults are chosen by export conditions at run time.
   externalsType: 'module',

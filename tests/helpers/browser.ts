@@ -2,8 +2,12 @@ import { chromium, type Browser } from 'playwright-core'
 
 /** Flags for Debian's chromium in a headless, sandbox-less CI container. */
 export const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--no-first-run',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
 ]
 
 /** Launches Debian's `/usr/bin/chromium` (never a downloaded browser) through playwright-core. */

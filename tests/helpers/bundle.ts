@@ -25,15 +25,20 @@ export async function bundle(bundler: Bundler, root: string, platform: Platform 
   if (bundler === 'vite') {
     const { build } = await import('vite')
     const { default: plugin } = await import('unplugin-smart-cache/vite')
-    const rollupOptions = { external: ['smart-cache'], output: { entryFileNames: 'main.mjs', format: 'es' as const }, onwarn: (w: { message: string }) => void warnings.push(w.message) }
+    const rollupOptions = {
+      external: ['smart-cache'],
+      output: { entryFileNames: 'main.mjs', format: 'es' as const },
+      onwarn: (w: { message: string }) => void warnings.push(w.message),
+    }
     await build({
       root,
       configFile: false,
       logLevel: 'silent',
       plugins: [plugin()],
-      build: platform === 'node'
-        ? { ssr: input, outDir, emptyOutDir: true, rollupOptions }
-        : { outDir, emptyOutDir: true, minify: false, rollupOptions: { ...rollupOptions, input } },
+      build:
+        platform === 'node'
+          ? { ssr: input, outDir, emptyOutDir: true, rollupOptions }
+          : { outDir, emptyOutDir: true, minify: false, rollupOptions: { ...rollupOptions, input } },
     })
     return { file, warnings }
   }
@@ -49,22 +54,40 @@ export async function bundle(bundler: Bundler, root: string, platform: Platform 
     const esbuild = await import('esbuild')
     const { default: plugin } = await import('unplugin-smart-cache/esbuild')
     const result = await esbuild.build({
-      absWorkingDir: root, entryPoints: [input], bundle: true, platform, format: 'esm', outdir: outDir,
-      outExtension: { '.js': '.mjs' }, external: ['smart-cache'], logLevel: 'silent', plugins: [plugin()],
+      absWorkingDir: root,
+      entryPoints: [input],
+      bundle: true,
+      platform,
+      format: 'esm',
+      outdir: outDir,
+      outExtension: { '.js': '.mjs' },
+      external: ['smart-cache'],
+      logLevel: 'silent',
+      plugins: [plugin()],
     })
     warnings.push(...result.warnings.map(w => w.text))
     return { file, warnings }
   }
   const webpack = (await import('webpack')).default
   const { default: plugin } = await import('unplugin-smart-cache/webpack')
-  const stats = await new Promise<any>((resolve, reject) => webpack({
-    mode: 'production', context: root, target: platform === 'node' ? 'node20' : 'web', entry: input,
-    output: { path: outDir, filename: 'main.mjs', module: true, chunkFormat: 'module', library: { type: 'module' } },
-    experiments: { outputModule: true }, externalsType: 'module', externals: { 'smart-cache': 'smart-cache' },
-    optimization: { minimize: false }, plugins: [plugin()],
-  }, (err, s) => (err ? reject(err) : resolve(s))))
-  if (stats.hasErrors())
-    throw new Error(stats.toString('errors-only'))
+  const stats = await new Promise<any>((resolve, reject) =>
+    webpack(
+      {
+        mode: 'production',
+        context: root,
+        target: platform === 'node' ? 'node20' : 'web',
+        entry: input,
+        output: { path: outDir, filename: 'main.mjs', module: true, chunkFormat: 'module', library: { type: 'module' } },
+        experiments: { outputModule: true },
+        externalsType: 'module',
+        externals: { 'smart-cache': 'smart-cache' },
+        optimization: { minimize: false },
+        plugins: [plugin()],
+      },
+      (err, s) => (err ? reject(err) : resolve(s)),
+    ),
+  )
+  if (stats.hasErrors()) throw new Error(stats.toString('errors-only'))
   warnings.push(...stats.compilation.warnings.map((w: Error) => w.message))
   return { file, warnings }
 }

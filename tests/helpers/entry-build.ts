@@ -18,7 +18,7 @@ export interface EntryBuild {
 
 export interface ManifestFunction {
   fingerprint: string
-  deps: Array<{ file: string, binding: string, hash: string, line: number }>
+  deps: Array<{ file: string; binding: string; hash: string; line: number }>
 }
 
 export interface Built {
@@ -34,12 +34,21 @@ const vite: Builder = async (b, outDir, warnings) => {
   const { build } = await import('vite')
   const { default: plugin } = await import('unplugin-smart-cache/vite')
   await build({
-    root: b.root, configFile: false, logLevel: 'silent', plugins: [plugin({ cacheDir: b.cacheDir })],
+    root: b.root,
+    configFile: false,
+    logLevel: 'silent',
+    plugins: [plugin({ cacheDir: b.cacheDir })],
     // A build's JSX (vitest's NODE_ENV=test would otherwise select `<source>/jsx-dev-runtime`).
     oxc: { jsx: { development: false } },
     build: {
-      ssr: join(b.root, b.entry), outDir, emptyOutDir: true,
-      rollupOptions: { external: s => isExternal(b, s), output: { entryFileNames: 'main.mjs' }, onwarn: w => void warnings.push(w.message) },
+      ssr: join(b.root, b.entry),
+      outDir,
+      emptyOutDir: true,
+      rollupOptions: {
+        external: s => isExternal(b, s),
+        output: { entryFileNames: 'main.mjs' },
+        onwarn: w => void warnings.push(w.message),
+      },
     },
   })
 }
@@ -48,8 +57,10 @@ const rollup: Builder = async (b, outDir, warnings) => {
   const { rollup } = await import('rollup')
   const { default: plugin } = await import('unplugin-smart-cache/rollup')
   const out = await rollup({
-    input: join(b.root, b.entry), external: s => isExternal(b, s),
-    plugins: [plugin({ root: b.root, cacheDir: b.cacheDir })], onwarn: w => void warnings.push(w.message),
+    input: join(b.root, b.entry),
+    external: s => isExternal(b, s),
+    plugins: [plugin({ root: b.root, cacheDir: b.cacheDir })],
+    onwarn: w => void warnings.push(w.message),
   })
   await out.write({ dir: outDir, format: 'es', entryFileNames: 'main.mjs' })
   await out.close()
@@ -60,11 +71,21 @@ const esbuild: Builder = async (b, outDir, warnings) => {
   const { default: plugin } = await import('unplugin-smart-cache/esbuild')
   const externals: import('esbuild').Plugin = {
     name: 'case-externals',
-    setup: build => build.onResolve({ filter: /.*/ }, a => (a.kind !== 'entry-point' && isExternal(b, a.path) ? { path: a.path, external: true } : undefined)),
+    setup: build =>
+      build.onResolve({ filter: /.*/ }, a =>
+        a.kind !== 'entry-point' && isExternal(b, a.path) ? { path: a.path, external: true } : undefined,
+      ),
   }
   const result = await esbuild.build({
-    absWorkingDir: b.root, entryPoints: [join(b.root, b.entry)], bundle: true, platform: 'node', format: 'esm',
-    outdir: outDir, outExtension: { '.js': '.mjs' }, logLevel: 'silent', write: true,
+    absWorkingDir: b.root,
+    entryPoints: [join(b.root, b.entry)],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    outdir: outDir,
+    outExtension: { '.js': '.mjs' },
+    logLevel: 'silent',
+    write: true,
     plugins: [plugin({ cacheDir: b.cacheDir }), externals],
   })
   warnings.push(...result.warnings.map(w => w.text))
@@ -74,15 +95,24 @@ const webpack: Builder = async (b, outDir, warnings) => {
   const webpack = (await import('webpack')).default
   const { default: plugin } = await import('unplugin-smart-cache/webpack')
   const entry = join(b.root, b.entry)
-  const stats = await new Promise<any>((resolve, reject) => webpack({
-    mode: 'production', context: b.root, target: 'node20', entry,
-    output: { path: outDir, filename: 'main.mjs', module: true, chunkFormat: 'module', library: { type: 'module' } },
-    experiments: { outputModule: true }, externalsType: 'module',
-    externals: [({ request }, cb) => (request && request !== entry && isExternal(b, request) ? cb(undefined, request) : cb())],
-    optimization: { minimize: false }, plugins: [plugin({ cacheDir: b.cacheDir })],
-  }, (err, s) => (err ? reject(err) : resolve(s))))
-  if (stats.hasErrors())
-    throw new Error(stats.toString('errors-only'))
+  const stats = await new Promise<any>((resolve, reject) =>
+    webpack(
+      {
+        mode: 'production',
+        context: b.root,
+        target: 'node20',
+        entry,
+        output: { path: outDir, filename: 'main.mjs', module: true, chunkFormat: 'module', library: { type: 'module' } },
+        experiments: { outputModule: true },
+        externalsType: 'module',
+        externals: [({ request }, cb) => (request && request !== entry && isExternal(b, request) ? cb(undefined, request) : cb())],
+        optimization: { minimize: false },
+        plugins: [plugin({ cacheDir: b.cacheDir })],
+      },
+      (err, s) => (err ? reject(err) : resolve(s)),
+    ),
+  )
+  if (stats.hasErrors()) throw new Error(stats.toString('errors-only'))
   warnings.push(...stats.compilation.warnings.map((w: Error) => w.message))
 }
 

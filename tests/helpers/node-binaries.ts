@@ -22,23 +22,23 @@ function binaryIn(dir: string): string {
  * `tests/node_modules/.cache/node-binaries/<major>` (a clean clone in CI has only Node 20 and npm).
  */
 export async function nodeBinary(major: number): Promise<string> {
-  if (Number(process.versions.node.split('.')[0]) === major)
-    return process.execPath
+  if (Number(process.versions.node.split('.')[0]) === major) return process.execPath
   const dir = join(CACHE, String(major))
-  if (existsSync(binaryIn(dir)))
-    return binaryIn(dir)
+  if (existsSync(binaryIn(dir))) return binaryIn(dir)
   mkdirSync(CACHE, { recursive: true })
   const tmp = mkdtempSync(join(CACHE, `${major}-`))
   try {
-    await exec('npm', ['install', '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--prefix', tmp, `${PACKAGE}@${major}`], { timeout: 300_000 })
+    await exec('npm', ['install', '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--prefix', tmp, `${PACKAGE}@${major}`], {
+      timeout: 300_000,
+    })
     if (!existsSync(binaryIn(tmp)))
-      throw new Error(`[smart-cache] tests: npm installed ${PACKAGE}@${major} but ${binaryIn(tmp)} is missing. Fix: check the registry's ${PACKAGE} package for this platform.`)
+      throw new Error(
+        `[smart-cache] tests: npm installed ${PACKAGE}@${major} but ${binaryIn(tmp)} is missing. Fix: check the registry's ${PACKAGE} package for this platform.`,
+      )
     try {
       renameSync(tmp, dir) // another test file may have won the race: then use its copy
-    }
-    catch {}
-  }
-  finally {
+    } catch {}
+  } finally {
     rmSync(tmp, { recursive: true, force: true })
   }
   return binaryIn(dir)

@@ -13,7 +13,16 @@ const RUNTIME = join(import.meta.dirname, 'probe-runtime.mjs')
 const ENTRY = '__smart_cache_probe__.mjs'
 const OUT = '__smart_cache_probe__.out.mjs'
 const MARK = '<<smart-cache-probe>>'
-const LOADERS: Record<string, Loader> = { '.ts': 'ts', '.mts': 'ts', '.cts': 'ts', '.tsx': 'tsx', '.jsx': 'jsx', '.js': 'js', '.mjs': 'js', '.cjs': 'js' }
+const LOADERS: Record<string, Loader> = {
+  '.ts': 'ts',
+  '.mts': 'ts',
+  '.cts': 'ts',
+  '.tsx': 'tsx',
+  '.jsx': 'jsx',
+  '.js': 'js',
+  '.mjs': 'js',
+  '.cjs': 'js',
+}
 /** A CommonJS `require` for the ESM bundle (esbuild's shim throws on a require it did not bundle). */
 const BANNER = "import { createRequire as __scCreateRequire } from 'node:module'\nconst require = __scCreateRequire(import.meta.url)\n"
 
@@ -26,14 +35,15 @@ function moduleLocation(): Plugin {
   return {
     name: 'smart-cache-probe-location',
     setup(b) {
-      b.onLoad({ filter: /\.[cm]?[jt]sx?$/ }, (args) => {
+      b.onLoad({ filter: /\.[cm]?[jt]sx?$/ }, args => {
         const source = readFileSync(args.path, 'utf8')
         if (!/import\.meta|__dirname|__filename/.test(source)) return undefined
         const meta = { url: pathToFileURL(args.path).href, dirname: dirname(args.path), filename: args.path }
         let contents = source.replace(/import\.meta\.(url|dirname|filename)\b/g, (_, k: keyof typeof meta) => JSON.stringify(meta[k]))
         const declares = (name: string) => new RegExp(`\\b(?:var|let|const|function)\\s+${name}\\b`).test(source)
         if (/\b__dirname\b/.test(source) && !declares('__dirname')) contents = `var __dirname = ${JSON.stringify(meta.dirname)};${contents}`
-        if (/\b__filename\b/.test(source) && !declares('__filename')) contents = `var __filename = ${JSON.stringify(meta.filename)};${contents}`
+        if (/\b__filename\b/.test(source) && !declares('__filename'))
+          contents = `var __filename = ${JSON.stringify(meta.filename)};${contents}`
         return { contents, loader: LOADERS[extname(args.path)] ?? 'js' }
       })
     },
@@ -77,8 +87,7 @@ export async function runProbe(dir: string, file: string, name: string, probe = 
     const line = stdout.split('\n').find(l => l.startsWith(MARK))
     if (line === undefined) throw new Error(`the probe printed nothing; stdout: ${stdout.slice(0, 500)}`)
     return JSON.parse(line.slice(MARK.length)) as string
-  }
-  catch (error) {
+  } catch (error) {
     const e = error as Error & { stderr?: string }
     throw new Error(`[smart-cache] probe of ${file}#${name} failed: ${e.stderr?.trim() || e.message}`, { cause: error })
   }

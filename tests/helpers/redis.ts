@@ -18,13 +18,29 @@ export interface RedisServer {
 export async function startRedis(options: { bin?: string; port?: number } = {}): Promise<RedisServer> {
   const port = options.port ?? (await freePort())
   const dir = mkdtempSync(join(tmpdir(), 'smart-cache-redis-'))
-  const child = spawn(options.bin ?? 'redis-server', [
-    '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no',
-    '--protected-mode', 'yes', '--loglevel', 'warning',
-  ], { stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(
+    options.bin ?? 'redis-server',
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      dir,
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--protected-mode',
+      'yes',
+      '--loglevel',
+      'warning',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  )
   let output = ''
-  child.stdout!.on('data', (d) => (output += d))
-  child.stderr!.on('data', (d) => (output += d))
+  child.stdout!.on('data', d => (output += d))
+  child.stderr!.on('data', d => (output += d))
   try {
     await waitForPing(port, child, () => output)
   } catch (error) {
@@ -48,17 +64,17 @@ async function waitForPing(port: number, child: ChildProcess, output: () => stri
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`[smart-cache tests] redis-server exited with ${child.exitCode}: ${output()}`)
     if (await ping(port)) return
-    await new Promise((r) => setTimeout(r, 50))
+    await new Promise(r => setTimeout(r, 50))
   }
   throw new Error(`[smart-cache tests] redis-server on 127.0.0.1:${port} did not answer PING within 10 s: ${output()}`)
 }
 
 function ping(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
+  return new Promise(resolve => {
     const socket = connect(port, '127.0.0.1')
     socket.setTimeout(500)
     socket.on('connect', () => socket.write('PING\r\n'))
-    socket.on('data', (d) => {
+    socket.on('data', d => {
       socket.destroy()
       resolve(d.toString().startsWith('+PONG'))
     })
@@ -73,7 +89,7 @@ function ping(port: number): Promise<boolean> {
 /** SIGTERM, then SIGKILL if the process has not exited after `graceMs`. */
 export function stopChild(child: ChildProcess, graceMs = 5000): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve()
-  return new Promise((resolve) => {
+  return new Promise(resolve => {
     const timer = setTimeout(() => child.kill('SIGKILL'), graceMs)
     child.once('exit', () => {
       clearTimeout(timer)

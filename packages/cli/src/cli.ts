@@ -22,8 +22,7 @@ export async function run(argv: string[]): Promise<number> {
     }
     const code: unknown = await cli.runMatchedCommand()
     return typeof code === 'number' ? code : 0
-  }
-  catch (error) {
+  } catch (error) {
     return reportError(withHelpHint(error, cli.matchedCommandName))
   }
 }

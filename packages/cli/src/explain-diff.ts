@@ -7,7 +7,12 @@ import { findRoot } from './root.ts'
 import { printWarnings } from './warnings.ts'
 
 /** Options of `explain ID --from OLD [--to NEW]`. */
-export interface ExplainDiffOptions { from: string, to?: string, root?: string, json?: boolean }
+export interface ExplainDiffOptions {
+  from: string
+  to?: string
+  root?: string
+  json?: boolean
+}
 
 /**
  * Why the fingerprint of `id` differs between the manifest OLD and NEW (default: the current
@@ -25,10 +30,15 @@ export async function explainDiff(id: string, options: ExplainDiffOptions): Prom
     const diff = diffFunction(id, from, to)
     const result = tree ? attachPaths(diff, tree) : diff
     if (options.json) process.stdout.write(`${JSON.stringify({ ...result, line: tree?.resolvedFrom ?? null }, null, 2)}\n`)
-    else process.stdout.write(formatDiff(result, tree?.resolvedFrom) + (tree || !result.changed ? '' : 'paths: not shown, the current sources differ from NEW (run this where NEW was built, after building).\n'))
+    else
+      process.stdout.write(
+        formatDiff(result, tree?.resolvedFrom) +
+          (tree || !result.changed
+            ? ''
+            : 'paths: not shown, the current sources differ from NEW (run this where NEW was built, after building).\n'),
+      )
     printWarnings(engine)
-  }
-  finally {
+  } finally {
     await engine.close()
   }
 }
@@ -37,14 +47,19 @@ function sideOf(found: FoundManifest, id: string, root: string, flag: string): D
   const fn = found.manifest.functions[id]
   if (!fn) {
     const known = Object.keys(found.manifest.functions)
-    throw new CliError(`${flag} ${displayPath(found.file, root)} has no cached function '${id}'. Fix: use one of its ids: ${known.slice(0, 8).join(', ') || '(none)'}${known.length > 8 ? ', …' : ''}.`)
+    throw new CliError(
+      `${flag} ${displayPath(found.file, root)} has no cached function '${id}'. Fix: use one of its ids: ${known.slice(0, 8).join(', ') || '(none)'}${known.length > 8 ? ', …' : ''}.`,
+    )
   }
   return { label: `${displayPath(found.file, root)} (${found.manifest.createdAt})`, fingerprint: fn.fingerprint, deps: fn.deps }
 }
 
-function split(id: string): { file: string, name: string } {
+function split(id: string): { file: string; name: string } {
   const hash = id.lastIndexOf('#')
-  if (hash <= 0 || hash === id.length - 1) throw new CliError(`'${id}' is not a function id. Fix: use FILE#EXPORT relative to the root, as the manifest names it (e.g. src/math.ts#fib).`)
+  if (hash <= 0 || hash === id.length - 1)
+    throw new CliError(
+      `'${id}' is not a function id. Fix: use FILE#EXPORT relative to the root, as the manifest names it (e.g. src/math.ts#fib).`,
+    )
   return { file: id.slice(0, hash), name: id.slice(hash + 1) }
 }
 
@@ -60,8 +75,7 @@ async function treeIfCurrent(engine: Fingerprinter, id: string, root: string, fi
   try {
     const tree = await engine.explain(join(root, file), name)
     return tree.hash === fingerprint ? tree : undefined
-  }
-  catch {
+  } catch {
     return undefined
   }
 }

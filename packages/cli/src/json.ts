@@ -21,8 +21,7 @@ export function stringifyDeep(value: unknown): string {
       parts.push({ [RAW]: '[' })
       v.forEach((item, i) => parts.push(...(i > 0 ? [{ [RAW]: ',' }] : []), item === undefined ? null : item))
       parts.push({ [RAW]: ']' })
-    }
-    else {
+    } else {
       parts.push({ [RAW]: '{' })
       const entries = Object.entries(v).filter(([, x]) => x !== undefined && typeof x !== 'function')
       entries.forEach(([k, x], i) => parts.push({ [RAW]: `${i > 0 ? ',' : ''}${JSON.stringify(k)}:` }, x))

@@ -2,7 +2,11 @@ import type { ExplainNode } from '@smart-cache/fingerprint'
 import type { ManifestDep } from './manifests.ts'
 
 /** One side of the comparison: a fingerprint and the own hashes of its dependencies. */
-export interface DiffSide { label: string, fingerprint: string, deps: ManifestDep[] }
+export interface DiffSide {
+  label: string
+  fingerprint: string
+  deps: ManifestDep[]
+}
 
 /** A dependency whose own hash differs between the two sides. */
 export interface DepChange {
@@ -19,8 +23,8 @@ export interface DepChange {
 
 export interface FunctionDiff {
   id: string
-  from: { label: string, fingerprint: string }
-  to: { label: string, fingerprint: string }
+  from: { label: string; fingerprint: string }
+  to: { label: string; fingerprint: string }
   changed: boolean
   deps: DepChange[]
   /** Fingerprint changed with no dependency change: the function's own code (or a package or global it uses) changed. */
@@ -89,7 +93,10 @@ function treeEdges(root: ExplainNode): Map<string, string[]> {
   while (stack.length > 0) {
     const node = stack.pop()!
     if (node.repeated || edges.has(node.id)) continue
-    edges.set(node.id, node.children.map(c => c.id))
+    edges.set(
+      node.id,
+      node.children.map(c => c.id),
+    )
     stack.push(...node.children)
   }
   return edges
@@ -105,12 +112,18 @@ export function formatDiff(d: FunctionDiff, line?: string): string {
   ]
   if (!d.changed) return `${out.join('\n')}\n`
   if (d.ownCode) {
-    out.push(`because its own code changed${line ? ` (${line})` : ''}, or a package version or global it uses (the dependencies' own hashes are the same)`)
-  }
-  else {
+    out.push(
+      `because its own code changed${line ? ` (${line})` : ''}, or a package version or global it uses (the dependencies' own hashes are the same)`,
+    )
+  } else {
     out.push('because these bindings changed:')
     for (const dep of d.deps) {
-      const what = dep.change === 'changed' ? `own hash ${short(dep.oldHash)} → ${short(dep.newHash)}` : dep.change === 'added' ? 'newly reached' : 'no longer reached'
+      const what =
+        dep.change === 'changed'
+          ? `own hash ${short(dep.oldHash)} → ${short(dep.newHash)}`
+          : dep.change === 'added'
+            ? 'newly reached'
+            : 'no longer reached'
       out.push(`  ${dep.id}  ${dep.at}  ${what}`)
       if (dep.path && dep.path.length > 1) out.push(`    path: ${dep.path.join(' → ')}`)
     }

@@ -11,11 +11,15 @@ export type ManifestDep = DependencyInfo
 export interface Manifest {
   version: 1 | 2
   createdAt: string
-  functions: Record<string, { fingerprint: string, deps: ManifestDep[] }>
+  functions: Record<string, { fingerprint: string; deps: ManifestDep[] }>
 }
 
 /** A manifest read from disk. */
-export interface FoundManifest { file: string, manifest: Manifest, time: number }
+export interface FoundManifest {
+  file: string
+  manifest: Manifest
+  time: number
+}
 
 export const MANIFEST_NAME = 'smart-cache-manifest.json'
 
@@ -27,15 +31,15 @@ export function readManifest(file: string): FoundManifest {
   let text: string
   try {
     text = readFileSync(file, 'utf8')
-  }
-  catch {
-    throw new CliError(`cannot read manifest ${file}. Fix: pass the path of a ${MANIFEST_NAME} written by the smart-cache plugin (by default in <root>/${MANIFESTS_DIR}/, or beside the build output with the plugin's manifest option).`)
+  } catch {
+    throw new CliError(
+      `cannot read manifest ${file}. Fix: pass the path of a ${MANIFEST_NAME} written by the smart-cache plugin (by default in <root>/${MANIFESTS_DIR}/, or beside the build output with the plugin's manifest option).`,
+    )
   }
   let data: unknown
   try {
     data = JSON.parse(text)
-  }
-  catch (error) {
+  } catch (error) {
     throw new CliError(`${file}: not valid JSON (${(error as Error).message}). Fix: rebuild to rewrite the manifest.`)
   }
   const manifest = checkManifest(data, file)
@@ -45,15 +49,22 @@ export function readManifest(file: string): FoundManifest {
 
 function checkManifest(data: unknown, file: string): Manifest {
   const m = data as Manifest & { deps?: unknown }
-  if (typeof m !== 'object' || m === null || (m.version !== 1 && m.version !== 2) || typeof m.functions !== 'object' || m.functions === null) {
-    throw new CliError(`${file}: not a smart-cache manifest (expected { "version": 2, "functions": {…} }). Fix: pass a ${MANIFEST_NAME} written by the plugin.`)
+  if (
+    typeof m !== 'object' ||
+    m === null ||
+    (m.version !== 1 && m.version !== 2) ||
+    typeof m.functions !== 'object' ||
+    m.functions === null
+  ) {
+    throw new CliError(
+      `${file}: not a smart-cache manifest (expected { "version": 2, "functions": {…} }). Fix: pass a ${MANIFEST_NAME} written by the plugin.`,
+    )
   }
   for (const [id, fn] of Object.entries(m.functions)) {
     if (typeof fn?.fingerprint !== 'string' || !Array.isArray(fn.deps))
       throw new CliError(`${file}: functions["${id}"] has no fingerprint/deps. Fix: rebuild to rewrite the manifest.`)
   }
-  if (m.version === 2)
-    expandDeps(m, file)
+  if (m.version === 2) expandDeps(m, file)
   return m
 }
 
@@ -61,10 +72,14 @@ function checkManifest(data: unknown, file: string): Manifest {
 function expandDeps(m: Manifest & { deps?: unknown }, file: string): void {
   const fns = Object.values(m.functions)
   try {
-    const lists = unpackDeps(m.deps, fns.map(f => f.deps))
-    fns.forEach((f, i) => { f.deps = lists[i]! })
-  }
-  catch (error) {
+    const lists = unpackDeps(
+      m.deps,
+      fns.map(f => f.deps),
+    )
+    fns.forEach((f, i) => {
+      f.deps = lists[i]!
+    })
+  } catch (error) {
     throw new CliError(`${file}: malformed deps (${(error as Error).message}). Fix: rebuild to rewrite the manifest.`)
   }
   delete m.deps
@@ -80,7 +95,10 @@ export async function findManifests(root: string): Promise<FoundManifest[]> {
     glob('*.json', { cwd: join(root, MANIFESTS_DIR), absolute: true, followSymbolicLinks: false }),
     glob(`**/${MANIFEST_NAME}`, { cwd: root, absolute: true, ignore: ['**/node_modules/**', '**/.git/**'], followSymbolicLinks: false }),
   ])
-  return [...cached, ...beside].sort().map(readManifest).sort((a, b) => b.time - a.time || (a.file < b.file ? -1 : 1))
+  return [...cached, ...beside]
+    .sort()
+    .map(readManifest)
+    .sort((a, b) => b.time - a.time || (a.file < b.file ? -1 : 1))
 }
 
 /** `--manifest FILE` (one) or every manifest found under the root. */

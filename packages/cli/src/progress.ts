@@ -1,7 +1,10 @@
 import { SingleBar } from 'cli-progress'
 
 /** Advances by a count; `stop()` clears the line. A no-op when not shown. */
-export interface Progress { tick(n: number): void, stop(): void }
+export interface Progress {
+  tick(n: number): void
+  stop(): void
+}
 
 /** Below this many items the work is too quick for a bar to help. */
 export const PROGRESS_THRESHOLD = 500

@@ -14,10 +14,10 @@ export interface PruneRules {
 }
 
 export interface PrunePlan {
-  remove: Array<{ entry: StoreEntry, reason: PruneReason }>
+  remove: Array<{ entry: StoreEntry; reason: PruneReason }>
   /** Entries and bytes per reason. */
-  totals: Record<PruneReason, { entries: number, bytes: number }>
-  kept: { entries: number, bytes: number }
+  totals: Record<PruneReason, { entries: number; bytes: number }>
+  kept: { entries: number; bytes: number }
 }
 
 /**

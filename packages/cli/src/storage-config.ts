@@ -22,10 +22,17 @@ export interface CliConfig {
 }
 
 /** The store flags shared by ls, stats, prune and clear. */
-export interface StoreFlags { storage?: string, dir?: string, config?: string }
+export interface StoreFlags {
+  storage?: string
+  dir?: string
+  config?: string
+}
 
 /** What to open, and a human description of it for the output. */
-export interface StoreTarget { options: OpenStoreOptions, describe: string }
+export interface StoreTarget {
+  options: OpenStoreOptions
+  describe: string
+}
 
 /** Flags win over the config file, which wins over the runtime's default. */
 export async function resolveStoreTarget(root: string, flags: StoreFlags): Promise<StoreTarget> {
@@ -43,7 +50,9 @@ export async function resolveStoreTarget(root: string, flags: StoreFlags): Promi
 function existingDir(dir: string): string {
   const abs = resolve(dir)
   if (!existsSync(abs))
-    throw new CliError(`--dir ${dir}: no such folder (${abs}). Fix: pass the folder of the store (the program's SMART_CACHE_DIR), or leave --dir out for the default store.`)
+    throw new CliError(
+      `--dir ${dir}: no such folder (${abs}). Fix: pass the folder of the store (the program's SMART_CACHE_DIR), or leave --dir out for the default store.`,
+    )
   return abs
 }
 
@@ -51,7 +60,7 @@ function fsTarget(dir: string): StoreTarget {
   return { options: { dir }, describe: dir }
 }
 
-async function readConfig(root: string, file: string | undefined): Promise<{ value: CliConfig, file: string }> {
+async function readConfig(root: string, file: string | undefined): Promise<{ value: CliConfig; file: string }> {
   try {
     const loaded = await loadConfig<CliConfig & Record<string, unknown>>({
       name: 'smart-cache',
@@ -66,10 +75,11 @@ async function readConfig(root: string, file: string | undefined): Promise<{ val
       extend: false,
     })
     return { value: (loaded.config ?? {}) as CliConfig, file: loaded.configFile ?? 'smart-cache.config' }
-  }
-  catch (error) {
+  } catch (error) {
     const where = file ?? `${root}/smart-cache.config.*`
-    throw new CliError(`cannot load the config ${where}: ${(error as Error).message.split('\n')[0]}. Fix: it must be JSON or an ES module whose default export is { storage?, dir? }.`)
+    throw new CliError(
+      `cannot load the config ${where}: ${(error as Error).message.split('\n')[0]}. Fix: it must be JSON or an ES module whose default export is { storage?, dir? }.`,
+    )
   }
 }
 
@@ -77,7 +87,8 @@ async function fromSpec(spec: CliConfig['storage'], where: string): Promise<Stor
   if (typeof spec === 'string') return fromUrl(spec, where)
   if (typeof spec !== 'object' || spec === null)
     throw new CliError(`${where}: expected a Redis URL or { driver, …options }, got ${JSON.stringify(spec)}.`)
-  if (isStorageLike(spec)) return { options: { storage: spec as Driver | Storage }, describe: `${(spec as Driver).name ?? 'custom'} storage from the config` }
+  if (isStorageLike(spec))
+    return { options: { storage: spec as Driver | Storage }, describe: `${(spec as Driver).name ?? 'custom'} storage from the config` }
   const { driver, ...options } = spec as { driver: unknown } & Record<string, unknown>
   if (typeof driver !== 'string')
     throw new CliError(`${where}.driver: expected an unstorage driver name such as "redis" or "fs", got ${JSON.stringify(driver)}.`)
@@ -92,12 +103,15 @@ async function fromUrl(url: string, where: string): Promise<StoreTarget> {
   let parsed: URL
   try {
     parsed = new URL(url)
-  }
-  catch {
-    throw new CliError(`${where} '${url}' is not a URL. Fix: use redis://HOST:PORT/DB (optionally ?base=PREFIX), or --dir DIR for a folder.`)
+  } catch {
+    throw new CliError(
+      `${where} '${url}' is not a URL. Fix: use redis://HOST:PORT/DB (optionally ?base=PREFIX), or --dir DIR for a folder.`,
+    )
   }
   if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:')
-    throw new CliError(`${where} '${url}': only redis:// and rediss:// URLs are understood. Fix: use --dir DIR for a folder, or a config file { "storage": { "driver": "<unstorage driver>", … } } for other drivers.`)
+    throw new CliError(
+      `${where} '${url}': only redis:// and rediss:// URLs are understood. Fix: use --dir DIR for a folder, or a config file { "storage": { "driver": "<unstorage driver>", … } } for other drivers.`,
+    )
   const base = parsed.searchParams.get('base') ?? undefined
   parsed.searchParams.delete('base')
   const options = { url: parsed.toString(), ...(base === undefined ? {} : { base }) }
@@ -109,13 +123,20 @@ const REDIS_DEFAULTS = { connectTimeout: 3000, maxRetriesPerRequest: 1, retryStr
 
 async function loadDriver(name: string, options: Record<string, unknown>, where: string): Promise<Driver> {
   const path = (builtinDrivers as Record<string, string>)[name]
-  if (!path) throw new CliError(`${where}: unknown unstorage driver "${name}". Fix: use one of ${Object.keys(builtinDrivers).filter(n => !n.includes('-')).slice(0, 12).join(', ')}, … (see unstorage.unjs.io/drivers).`)
+  if (!path)
+    throw new CliError(
+      `${where}: unknown unstorage driver "${name}". Fix: use one of ${Object.keys(builtinDrivers)
+        .filter(n => !n.includes('-'))
+        .slice(0, 12)
+        .join(', ')}, … (see unstorage.unjs.io/drivers).`,
+    )
   let factory: (opts: unknown) => Driver
   try {
     factory = ((await import(path)) as { default: (opts: unknown) => Driver }).default
-  }
-  catch (error) {
-    throw new CliError(`${where}: the unstorage driver "${name}" could not be loaded (${(error as Error).message.split('\n')[0]}). Fix: install the package it needs next to @smart-cache/cli.`)
+  } catch (error) {
+    throw new CliError(
+      `${where}: the unstorage driver "${name}" could not be loaded (${(error as Error).message.split('\n')[0]}). Fix: install the package it needs next to @smart-cache/cli.`,
+    )
   }
   if (name !== 'redis') return factory(options)
   const driver = factory({ ...REDIS_DEFAULTS, ...options })

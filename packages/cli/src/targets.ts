@@ -2,7 +2,10 @@ import { resolve } from 'node:path'
 import { CliError } from './errors.ts'
 
 /** A `FILE` or `FILE#EXPORT` argument: the absolute file and the export (undefined = all exports). */
-export interface Target { file: string, name: string | undefined }
+export interface Target {
+  file: string
+  name: string | undefined
+}
 
 /** Parses a target; FILE is relative to the current folder. */
 export function parseTarget(arg: string, cwd: string = process.cwd()): Target {

@@ -10,7 +10,9 @@ export function parseDuration(text: unknown, flag: string): number {
   const raw = String(text ?? '').trim()
   const value = /^\d+(?:\.\d+)?\s*[a-z]+$/i.test(raw) ? parseMs(raw as parseMs.StringValue) : undefined
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new CliError(`${flag} '${raw}' is not a duration. Fix: give a number and a unit, e.g. ${flag} 7d, 12h, 30m (units ms, s, m, h, d, w, y).`)
+    throw new CliError(
+      `${flag} '${raw}' is not a duration. Fix: give a number and a unit, e.g. ${flag} 7d, 12h, 30m (units ms, s, m, h, d, w, y).`,
+    )
   }
   return value
 }
@@ -20,7 +22,9 @@ export function parseSize(text: unknown, flag: string): number {
   const raw = String(text ?? '').trim()
   const value = /^\d+(?:\.\d+)?\s*(?:b|kb|mb|gb|tb|pb)?$/i.test(raw) ? parseBytes.parse(raw) : null
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new CliError(`${flag} '${raw}' is not a size. Fix: give a number and a unit, e.g. ${flag} 500MB, 2GB, 64KB (units B, KB, MB, GB, TB).`)
+    throw new CliError(
+      `${flag} '${raw}' is not a size. Fix: give a number and a unit, e.g. ${flag} 500MB, 2GB, 64KB (units B, KB, MB, GB, TB).`,
+    )
   }
   return value
 }

@@ -11,11 +11,17 @@ function app(): Project {
   const p = createProject('explain')
   projects.push(p)
   // The runtime as an installed package: the engine counts it by name@version, with no warning.
-  p.write('node_modules/smart-cache/package.json', JSON.stringify({ name: 'smart-cache', version: '0.1.0', type: 'module', exports: './index.js' }))
+  p.write(
+    'node_modules/smart-cache/package.json',
+    JSON.stringify({ name: 'smart-cache', version: '0.1.0', type: 'module', exports: './index.js' }),
+  )
   p.write('node_modules/smart-cache/index.js', 'export const smartCache = fn => fn\n')
   p.write('src/helpers/deep.js', 'export function plus(a, b) {\n  return a + b\n}\n')
   p.write('src/helpers/sum.js', `import { plus } from './deep.js'\n\nexport const add = (a, b) => plus(a, b)\nexport const unused = 1\n`)
-  p.write('src/math.js', `import { smartCache } from 'smart-cache'\nimport { add } from './helpers/sum.js'\n\nexport const fib = smartCache(async (n) => (n < 2 ? n : add(await fib(n - 1), await fib(n - 2))))\n`)
+  p.write(
+    'src/math.js',
+    `import { smartCache } from 'smart-cache'\nimport { add } from './helpers/sum.js'\n\nexport const fib = smartCache(async (n) => (n < 2 ? n : add(await fib(n - 1), await fib(n - 2))))\n`,
+  )
   return p
 }
 
@@ -59,7 +65,9 @@ describe('explain ID --from OLD', { timeout: 60_000 }, () => {
     await writeManifest(p, 'old.json', ['src/math.js#fib'])
     edit(p, 'src/helpers/sum.js', 'export const add = (a, b) => plus(a, b)', 'export const add = (a, b) => a + b')
     await writeManifest(p, 'dist/smart-cache-manifest.json', ['src/math.js#fib'])
-    const r = await cli(['explain', 'src/math.js#fib', '--from', 'old.json', '--to', 'dist/smart-cache-manifest.json', '--json'], { cwd: p.dir })
+    const r = await cli(['explain', 'src/math.js#fib', '--from', 'old.json', '--to', 'dist/smart-cache-manifest.json', '--json'], {
+      cwd: p.dir,
+    })
     const out = JSON.parse(r.stdout)
     expect(out.changed).toBe(true)
     expect(out.deps.map((d: any) => [d.id, d.change, d.at, d.path])).toEqual([
@@ -85,7 +93,9 @@ describe('explain ID --from OLD', { timeout: 60_000 }, () => {
     await writeManifest(p, 'old.json', ['src/math.js#fib'])
     const missing = await cli(['explain', 'src/math.js#nope', '--from', 'old.json'], { cwd: p.dir })
     expect(missing.code).toBe(1)
-    expect(missing.stderr).toBe(`[smart-cache] --from old.json has no cached function 'src/math.js#nope'. Fix: use one of its ids: src/math.js#fib.\n`)
+    expect(missing.stderr).toBe(
+      `[smart-cache] --from old.json has no cached function 'src/math.js#nope'. Fix: use one of its ids: src/math.js#fib.\n`,
+    )
     const noFrom = await cli(['explain', 'src/math.js#fib', '--to', 'old.json'], { cwd: p.dir })
     expect(noFrom.stderr).toContain('--to needs --from OLD_MANIFEST')
     const tree = await cli(['explain', 'src/math.js#fib'], { cwd: p.dir })

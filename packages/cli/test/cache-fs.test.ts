@@ -62,7 +62,10 @@ describe('ls / stats on the default filesystem store', { timeout: 60_000 }, () =
     expect(s.byStatus.current.entries).toBe(2)
     expect(s.byStatus.stale.entries).toBe(1)
     expect(s.byStatus.unknown.entries).toBe(1)
-    expect(s.perFunction.map((f: any) => [f.id, f.fingerprints, f.entries])).toEqual([['plain', 1, 1], ['src/math.ts#fib', 2, 3]])
+    expect(s.perFunction.map((f: any) => [f.id, f.fingerprints, f.entries])).toEqual([
+      ['plain', 1, 1],
+      ['src/math.ts#fib', 2, 3],
+    ])
     const text = (await cli(['stats'], { cwd: p.dir })).stdout
     expect(text).toContain('2 function(s)')
     expect(text).toMatch(/stale\s+1 entry/)
@@ -71,7 +74,10 @@ describe('ls / stats on the default filesystem store', { timeout: 60_000 }, () =
   it('SMART_CACHE_DIR and --dir pick another folder', async () => {
     const other = join(p.dir, 'elsewhere')
     await fill(atomicFsDriver({ base: other }), 'x#y', fp('d'), [1, 2, 3])
-    for (const r of [await cli(['ls', '--json'], { cwd: p.dir, env: { SMART_CACHE_DIR: other } }), await cli(['ls', '--json', '--dir', 'elsewhere'], { cwd: p.dir })])
+    for (const r of [
+      await cli(['ls', '--json'], { cwd: p.dir, env: { SMART_CACHE_DIR: other } }),
+      await cli(['ls', '--json', '--dir', 'elsewhere'], { cwd: p.dir }),
+    ])
       expect(json(r).functions.map((f: any) => [f.id, f.entries])).toEqual([['x#y', 3]])
   })
 })
@@ -82,14 +88,23 @@ describe('prune', { timeout: 60_000 }, () => {
     const bad = join(p.values, 'sc1', fp('a'), fp('9'))
     writeFileSync(bad, 'not an envelope')
     const dry = await cli(['prune', '--dry-run', '--json'], { cwd: p.dir })
-    expect(json(dry)).toMatchObject({ dryRun: true, removed: { entries: 2 }, byReason: { corrupt: { entries: 1 }, unnamed: { entries: 1 } }, kept: { entries: 3 } })
+    expect(json(dry)).toMatchObject({
+      dryRun: true,
+      removed: { entries: 2 },
+      byReason: { corrupt: { entries: 1 }, unnamed: { entries: 1 } },
+      kept: { entries: 3 },
+    })
     expect(existsSync(bad)).toBe(true)
     const real = await cli(['prune'], { cwd: p.dir })
     expect(real.stdout).toMatch(/deleted 2 entries, freed [\d.]+ \w?B/)
     expect(real.stdout).toMatch(/old fingerprint\s+1 entry/)
     expect(real.stdout).toMatch(/corrupt\s+1 entry/)
     const left = await openStore({ dir: p.values }).list()
-    expect(left.map(e => [e.id, e.fingerprint[0]])).toEqual([['plain', 'c'], ['src/math.ts#fib', 'a'], ['src/math.ts#fib', 'a']])
+    expect(left.map(e => [e.id, e.fingerprint[0]])).toEqual([
+      ['plain', 'c'],
+      ['src/math.ts#fib', 'a'],
+      ['src/math.ts#fib', 'a'],
+    ])
   })
 
   it('--max-age deletes entries unused for longer; --max-size then drops least recently used first', async () => {
@@ -111,7 +126,12 @@ describe('prune', { timeout: 60_000 }, () => {
 
   it('rejects bad durations and sizes, naming the flag and the fix', async () => {
     const p = await project()
-    for (const [flag, value] of [['--max-age', '7'], ['--max-age', 'soon'], ['--max-size', '5 parsecs'], ['--max-size', 'lots']]) {
+    for (const [flag, value] of [
+      ['--max-age', '7'],
+      ['--max-age', 'soon'],
+      ['--max-size', '5 parsecs'],
+      ['--max-size', 'lots'],
+    ]) {
       const r = await cli(['prune', flag!, value!], { cwd: p.dir })
       expect(r.code).toBe(1)
       expect(r.stderr).toMatch(new RegExp(`^\\[smart-cache\\] ${flag} '${value}' is not a (duration|size)\\. Fix: `))

@@ -52,7 +52,11 @@ describe('the CLI on a damaged filesystem store', { timeout: 120_000 }, () => {
     expect(stats.stdout).toMatch(/oversized\s+1 entry\s+3 GB/)
     expect(stats.stdout).toMatch(/corrupt\s+1 entry/)
     const dry = json(await cli(['prune', '--dry-run', '--json'], { cwd: p.dir }))
-    expect(dry).toMatchObject({ removed: { entries: 2 }, byReason: { corrupt: { entries: 1 }, oversized: { entries: 1, bytes: 3 * GiB } }, temps: { files: 2, bytes: 1024 } })
+    expect(dry).toMatchObject({
+      removed: { entries: 2 },
+      byReason: { corrupt: { entries: 1 }, oversized: { entries: 1, bytes: 3 * GiB } },
+      temps: { files: 2, bytes: 1024 },
+    })
     const pruned = await cli(['prune'], { cwd: p.dir })
     expect(pruned.code).toBe(0)
     expect(pruned.stdout).toMatch(/over the size limit\s+1 entry\s+3 GB/)
@@ -62,10 +66,13 @@ describe('the CLI on a damaged filesystem store', { timeout: 120_000 }, () => {
     expect(after.temps.files).toBe(0)
   })
 
-  it('--max-entry-size sets the limit (the runtime\'s maxEntrySize); 0 is refused with the fix', async () => {
+  it("--max-entry-size sets the limit (the runtime's maxEntrySize); 0 is refused with the fix", async () => {
     const p = await damagedProject()
     const small = json(await cli(['ls', '--json', '--max-entry-size', '100B'], { cwd: p.dir }))
-    expect(small.functions.map((f: any) => [f.id, f.entries])).toEqual([['(oversized)', 3], ['(corrupt)', 1]])
+    expect(small.functions.map((f: any) => [f.id, f.entries])).toEqual([
+      ['(oversized)', 3],
+      ['(corrupt)', 1],
+    ])
     const bad = await cli(['ls', '--max-entry-size', '0'], { cwd: p.dir })
     expect(bad.code).toBe(1)
     expect(bad.stderr).toMatch(/^\[smart-cache\] --max-entry-size '0' must be at least 1 byte\. Fix: /)

@@ -15,20 +15,26 @@ afterAll(() => rmSync(home, { recursive: true, force: true }))
 
 /** A built script (no plugin) that doubles 21 through the cache and prints its stats as JSON. */
 const script = join(home, 'script.mjs')
-writeFileSync(script, `import { smartCache, settled } from ${JSON.stringify(RUNTIME)}
+writeFileSync(
+  script,
+  `import { smartCache, settled } from ${JSON.stringify(RUNTIME)}
 const double = smartCache(function double(n) { return n * 2 })
 const value = double(21)
 await settled()
 console.log(JSON.stringify({ value, hits: double.stats.hits, misses: double.stats.misses }))
-`)
+`,
+)
 
-function run(cwd: string, env: Record<string, string>): Promise<{ value: number, hits: number, misses: number }> {
+function run(cwd: string, env: Record<string, string>): Promise<{ value: number; hits: number; misses: number }> {
   const full: NodeJS.ProcessEnv = { ...process.env }
   delete full.SMART_CACHE_DIR
   delete full.CACHE_DIR
   Object.assign(full, env)
-  return new Promise((done, fail) => execFile(process.execPath, [script], { cwd, env: full, timeout: 60_000 }, (error, stdout, stderr) =>
-    error ? fail(new Error(`${error.message}\n${stderr}`)) : done(JSON.parse(stdout.trim().split('\n').pop()!))))
+  return new Promise((done, fail) =>
+    execFile(process.execPath, [script], { cwd, env: full, timeout: 60_000 }, (error, stdout, stderr) =>
+      error ? fail(new Error(`${error.message}\n${stderr}`)) : done(JSON.parse(stdout.trim().split('\n').pop()!)),
+    ),
+  )
 }
 
 function folder(...parts: string[]): string {
@@ -67,7 +73,9 @@ describe('where the default store lives', { timeout: 120_000 }, () => {
     expect(await run(sub, env)).toEqual({ value: 42, hits: 1, misses: 0 })
     expect(existsSync(join(sub, 'node_modules'))).toBe(false)
     const r = await cli(['stats'], { cwd: sub, env })
-    expect(r.stdout).toContain(`store: ${join(project, 'node_modules/.cache/smart-cache/values')}\nfound by: nearest package.json: ${project}\n`)
+    expect(r.stdout).toContain(
+      `store: ${join(project, 'node_modules/.cache/smart-cache/values')}\nfound by: nearest package.json: ${project}\n`,
+    )
     const custom = folder('custom')
     expect(await run(sub, { ...env, SMART_CACHE_DIR: custom })).toEqual({ value: 42, hits: 0, misses: 1 })
     const c = JSON.parse((await cli(['stats', '--json'], { cwd: sub, env: { ...env, SMART_CACHE_DIR: custom } })).stdout)

@@ -63,14 +63,16 @@ describe('the CLI on a Redis store', { timeout: 60_000 }, () => {
 
   it('a smart-cache.config.mjs can name the Redis store; clear empties it', async () => {
     await reset()
-    project.write('smart-cache.config.mjs', `export default { storage: { driver: 'redis', url: ${JSON.stringify(`${redis.url}/0`)}, base: 'app' } }\n`)
+    project.write(
+      'smart-cache.config.mjs',
+      `export default { storage: { driver: 'redis', url: ${JSON.stringify(`${redis.url}/0`)}, base: 'app' } }\n`,
+    )
     try {
       const cleared = await cli(['clear', 'src/other.ts#other'], { cwd: project.dir })
       expect(cleared.stdout).toContain('src/other.ts#other: deleted 1 entry')
       const all = JSON.parse((await cli(['clear', '--json'], { cwd: project.dir })).stdout)
       expect(all.deleted).toEqual({ '*': 4 })
-    }
-    finally {
+    } finally {
       project.write('smart-cache.config.mjs', 'export default {}\n')
     }
   })
@@ -81,7 +83,9 @@ describe('the CLI on a Redis store', { timeout: 60_000 }, () => {
     const started = Date.now()
     const r = await cli(['ls', '--storage', `${down.url}/0`], { cwd: project.dir })
     expect(r.code).toBe(1)
-    expect(r.stderr).toMatch(new RegExp(`^\\[smart-cache\\] cannot use the store redis ${down.url.replace(/[.]/g, '\\.')}/0: .*Fix: check that it is reachable`))
+    expect(r.stderr).toMatch(
+      new RegExp(`^\\[smart-cache\\] cannot use the store redis ${down.url.replace(/[.]/g, '\\.')}/0: .*Fix: check that it is reachable`),
+    )
     expect(r.stderr).not.toContain('    at ')
     expect(Date.now() - started).toBeLessThan(15_000)
   })

@@ -19,16 +19,28 @@ describe('parseDuration / parseSize', () => {
   })
 
   it('rejects what could be misread, naming the flag and an example', () => {
-    for (const bad of ['7', '', 'soon', '-1d', '7 parsecs', '0d'])
-      expect(() => parseDuration(bad, '--max-age'), bad).toThrow(CliError)
+    for (const bad of ['7', '', 'soon', '-1d', '7 parsecs', '0d']) expect(() => parseDuration(bad, '--max-age'), bad).toThrow(CliError)
     for (const bad of ['', 'lots', '5 parsecs', '-1MB', '1e3'])
-      expect(() => parseSize(bad, '--max-size'), bad).toThrow(/^\[smart-cache\] --max-size '.*' is not a size\. Fix: .* e\.g\. --max-size 500MB/)
+      expect(() => parseSize(bad, '--max-size'), bad).toThrow(
+        /^\[smart-cache\] --max-size '.*' is not a size\. Fix: .* e\.g\. --max-size 500MB/,
+      )
   })
 })
 
-const entry = (key: string, over: Partial<StoreEntry> = {}): StoreEntry => ({
-  key, id: 'f', fingerprint: 'a', argsHash: key, size: 100, createdAt: 0, lastAccess: 1000, error: false, corrupt: false, signed: false, ...over,
-} as StoreEntry)
+const entry = (key: string, over: Partial<StoreEntry> = {}): StoreEntry =>
+  ({
+    key,
+    id: 'f',
+    fingerprint: 'a',
+    argsHash: key,
+    size: 100,
+    createdAt: 0,
+    lastAccess: 1000,
+    error: false,
+    corrupt: false,
+    signed: false,
+    ...over,
+  }) as StoreEntry
 
 describe('planPrune', () => {
   const entries = [
@@ -44,7 +56,13 @@ describe('planPrune', () => {
 
   it('applies the rules in order: corrupt, old fingerprint, age, then LRU (ties by key) down to the size', () => {
     const plan = planPrune(entries, { named, maxAge: 600, maxSize: 250, now: 1000 })
-    expect(plan.remove.map(r => [r.entry.key, r.reason])).toEqual([['k1', 'corrupt'], ['k2', 'unnamed'], ['k4', 'age'], ['k6', 'size'], ['k7', 'size']])
+    expect(plan.remove.map(r => [r.entry.key, r.reason])).toEqual([
+      ['k1', 'corrupt'],
+      ['k2', 'unnamed'],
+      ['k4', 'age'],
+      ['k6', 'size'],
+      ['k7', 'size'],
+    ])
     expect(plan.kept).toEqual({ entries: 2, bytes: 200 })
     expect(plan.totals.size).toEqual({ entries: 2, bytes: 200 })
   })
@@ -57,7 +75,13 @@ describe('planPrune', () => {
 
 describe('createProgress', () => {
   const sink = (tty: boolean) => {
-    const stream = Object.assign(new PassThrough(), { isTTY: tty, columns: 80, cursorTo: () => true, clearLine: () => true, moveCursor: () => true })
+    const stream = Object.assign(new PassThrough(), {
+      isTTY: tty,
+      columns: 80,
+      cursorTo: () => true,
+      clearLine: () => true,
+      moveCursor: () => true,
+    })
     let out = ''
     stream.on('data', d => (out += d))
     return { stream: stream as unknown as NodeJS.WriteStream, text: () => out }
@@ -82,10 +106,18 @@ describe('createProgress', () => {
 describe('currentFingerprints', () => {
   it('takes each id from the newest manifest that names it', () => {
     const m = (time: number, functions: Record<string, string>) => ({
-      file: `m${time}.json`, time,
-      manifest: { version: 1 as const, createdAt: '', functions: Object.fromEntries(Object.entries(functions).map(([id, fingerprint]) => [id, { fingerprint, deps: [] }])) },
+      file: `m${time}.json`,
+      time,
+      manifest: {
+        version: 1 as const,
+        createdAt: '',
+        functions: Object.fromEntries(Object.entries(functions).map(([id, fingerprint]) => [id, { fingerprint, deps: [] }])),
+      },
     })
     const current = currentFingerprints([m(3, { 'a#x': 'new' }), m(2, { 'a#x': 'old', 'ssr#y': 'y2' }), m(1, { 'ssr#y': 'y1' })])
-    expect([...current]).toEqual([['a#x', 'new'], ['ssr#y', 'y2']])
+    expect([...current]).toEqual([
+      ['a#x', 'new'],
+      ['ssr#y', 'y2'],
+    ])
   })
 })

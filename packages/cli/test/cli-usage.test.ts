@@ -38,12 +38,24 @@ describe('the CLI says what happened', { timeout: 60_000 }, () => {
 
 describe('explain draws each subtree once, where it is met first', () => {
   const node = (id: string, children: ExplainNode[] = [], repeated = false): ExplainNode =>
-    ({ id, file: id.split('#')[0]!, binding: id.split('#')[1]!, hash: '1'.repeat(64), ownHash: '2'.repeat(64), resolvedFrom: `${id}:1`, children, ...(repeated ? { repeated } : {}) }) as ExplainNode
+    ({
+      id,
+      file: id.split('#')[0]!,
+      binding: id.split('#')[1]!,
+      hash: '1'.repeat(64),
+      ownHash: '2'.repeat(64),
+      resolvedFrom: `${id}:1`,
+      children,
+      ...(repeated ? { repeated } : {}),
+    }) as ExplainNode
 
   it('a subtree the engine expanded at its second mention is drawn at the first, and marked at the second', () => {
     // The engine walks b before a (a stack), so it expands b under the root and marks it under a.
     const tree = node('m#root', [node('m#a', [node('m#b', [], true)]), node('m#b', [node('m#c')])])
-    const ids = formatTree(tree).trimEnd().split('\n').map(l => l.replace(/ {2}hash .*?(\s+\(see above\))?$/, (_, see) => (see ? ' (see above)' : '')))
+    const ids = formatTree(tree)
+      .trimEnd()
+      .split('\n')
+      .map(l => l.replace(/ {2}hash .*?(\s+\(see above\))?$/, (_, see) => (see ? ' (see above)' : '')))
     expect(ids).toEqual(['m#root', '├─ m#a', '│  └─ m#b', '│     └─ m#c', '└─ m#b (see above)'])
   })
 })

@@ -22,7 +22,7 @@ function project(files: Record<string, string>): string {
   return dir
 }
 
-function run(cwd: string, ...args: string[]): { code: number | null, stdout: string, stderr: string } {
+function run(cwd: string, ...args: string[]): { code: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8' })
   return { code: r.status, stdout: r.stdout, stderr: r.stderr }
 }
@@ -79,7 +79,14 @@ describe('smart-cache fingerprint', () => {
 
   it('errors go to stderr with a non-zero exit and no stack trace', () => {
     const dir = project({ ...files, 'src/bad.ts': 'export const x = (\n' })
-    for (const args of [['fingerprint', 'src/nope.ts'], ['fingerprint', 'src/math.ts#nope'], ['fingerprint', 'src/bad.ts'], ['fingerprint'], ['explain', 'src/math.ts'], ['bogus']]) {
+    for (const args of [
+      ['fingerprint', 'src/nope.ts'],
+      ['fingerprint', 'src/math.ts#nope'],
+      ['fingerprint', 'src/bad.ts'],
+      ['fingerprint'],
+      ['explain', 'src/math.ts'],
+      ['bogus'],
+    ]) {
       const r = run(dir, ...args)
       expect(r.code, args.join(' ')).not.toBe(0)
       expect(r.stdout).toBe('')
@@ -87,7 +94,9 @@ describe('smart-cache fingerprint', () => {
       expect(r.stderr).not.toMatch(/\n\s+at /)
     }
     expect(run(dir, 'fingerprint', 'src/bad.ts').stderr).toMatch(/^\[smart-cache\] syntax error at src\/bad\.ts:2:1: /)
-    expect(run(dir, 'fingerprint', 'src/math.ts#nope').stderr).toContain(`src/math.ts has no export or module-level binding named 'nope'. Its exports: default, fib.`)
+    expect(run(dir, 'fingerprint', 'src/math.ts#nope').stderr).toContain(
+      `src/math.ts has no export or module-level binding named 'nope'. Its exports: default, fib.`,
+    )
   })
 
   it('warnings go to stderr and leave the JSON on stdout intact', () => {

@@ -25,13 +25,17 @@ const PACKAGES: RealPackage[] = [
   // ESM (es/) and CommonJS (src/) builds of every function; dist/ is a UMD bundle of the same.
   { name: 'ramda', modules: rel => /^(es|src)\/.+\.js$/.test(rel), minExports: 600 },
   // Every function in ESM and CommonJS, the shared internals and two locales; cdn*.js are bundles.
-  { name: 'date-fns', modules: rel => /^([^/]+|_lib\/.+|locale\/(en-US|fr)(\/.+)?)\.c?js$/.test(rel) && !rel.startsWith('cdn'), minExports: 500 },
+  {
+    name: 'date-fns',
+    modules: rel => /^([^/]+|_lib\/.+|locale\/(en-US|fr)(\/.+)?)\.c?js$/.test(rel) && !rel.startsWith('cdn'),
+    minExports: 500,
+  },
   // A TypeScript-source package: rxjs publishes its src/ beside the builds.
   { name: 'rxjs', modules: rel => /^src\/.+\.ts$/.test(rel) && !rel.endsWith('.d.ts'), minExports: 200 },
 ]
 
 /** A copy of the installed package in a fresh project root; returns the root and the package's version. */
-function copyPackage(name: string): { root: string, version: string } {
+function copyPackage(name: string): { root: string; version: string } {
   const from = realpathSync(join(import.meta.dirname, '..', 'node_modules', name))
   const root = mkdtempSync(join(tmpdir(), `sc-real-${name}-`))
   dirs.push(root)
@@ -52,14 +56,20 @@ describe('smart-cache fingerprint over every module of real packages', () => {
       const { root, version } = copyPackage(pkg.name)
       const modules = listModules(root, pkg.modules)
       expect(modules.length).toBeGreaterThan(100)
-      const r = spawnSync(process.execPath, [bin, 'fingerprint', '--json', '--root', root, ...modules], { cwd: root, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 })
+      const r = spawnSync(process.execPath, [bin, 'fingerprint', '--json', '--root', root, ...modules], {
+        cwd: root,
+        encoding: 'utf8',
+        maxBuffer: 256 * 1024 * 1024,
+      })
       expect(r.stderr).not.toContain('internal error')
       expect(r.status, r.stderr.slice(0, 2000)).toBe(0)
       const result = JSON.parse(r.stdout) as Record<string, string>
       const ids = Object.keys(result)
       for (const id of ids) expect(result[id], id).toMatch(/^[0-9a-f]{64}$/)
       const files = new Set(ids.map(id => id.slice(0, id.lastIndexOf('#'))))
-      console.log(`[real-packages] ${pkg.name}@${version}: ${modules.length} modules, ${files.size} with exports, ${ids.length} exports fingerprinted, 0 internal errors`)
+      console.log(
+        `[real-packages] ${pkg.name}@${version}: ${modules.length} modules, ${files.size} with exports, ${ids.length} exports fingerprinted, 0 internal errors`,
+      )
       expect(ids.length).toBeGreaterThanOrEqual(pkg.minExports)
     }, 600_000)
   }

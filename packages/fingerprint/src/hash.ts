@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module'
 import type { IHasher } from 'hash-wasm'
 
-type CreateBlake3 = typeof import('hash-wasm')['createBLAKE3']
+type CreateBlake3 = (typeof import('hash-wasm'))['createBLAKE3']
 
 let hasher: IHasher | undefined
 let loading: Promise<void> | undefined
@@ -17,7 +17,9 @@ function loadCreateBlake3(): CreateBlake3 {
 
 /** Loads the BLAKE3 WebAssembly module once; every other function here needs it. */
 export function initHash(): Promise<void> {
-  loading ??= loadCreateBlake3()().then((h) => { hasher = h })
+  loading ??= loadCreateBlake3()().then(h => {
+    hasher = h
+  })
   return loading
 }
 

@@ -2,7 +2,13 @@ import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises'
 import { describe, expect, it } from 'vitest'
-import { type BindingFingerprint, createFingerprinter, ENGINE_VERSION, type EngineWarning, type FingerprinterOptions } from '@smart-cache/fingerprint'
+import {
+  type BindingFingerprint,
+  createFingerprinter,
+  ENGINE_VERSION,
+  type EngineWarning,
+  type FingerprinterOptions,
+} from '@smart-cache/fingerprint'
 import { project, tempDir, writeFiles } from './helpers.ts'
 
 /**
@@ -15,7 +21,7 @@ import { project, tempDir, writeFiles } from './helpers.ts'
 const TAMPERED = 'e'.repeat(64)
 
 /** A project written now, with its own cache folder outside it (creating the cache must not touch the project). */
-async function setup(files: Record<string, string>, { settle = true } = {}): Promise<{ dir: string, cache: string }> {
+async function setup(files: Record<string, string>, { settle = true } = {}): Promise<{ dir: string; cache: string }> {
   const dir = project(files)
   const cache = tempDir('fp-answers-cache-')
   if (settle) await sleep(3100) // stamps newer than the racy window are never trusted
@@ -31,8 +37,7 @@ async function run(dir: string, cacheDir: string | false, target = 'main.ts#f'):
     const [file, name] = target.split('#') as [string, string]
     const fp = await engine.fingerprint(file, name)
     return { id: fp.id, hash: fp.hash, sourceHash: fp.sourceHash, deps: fp.deps, warnings: [...engine.warnings] }
-  }
-  finally {
+  } finally {
     await engine.close()
   }
 }
@@ -50,10 +55,19 @@ function factsPath(cache: string): string {
   return answersPath(cache).replace(/answers-([^/\\]+)\.json$/, 'facts-$1.json')
 }
 
-interface FactsFile { token: string, folders: Record<string, Array<[string, string]>>, resolutions: unknown[] }
+interface FactsFile {
+  token: string
+  folders: Record<string, Array<[string, string]>>
+  resolutions: unknown[]
+}
 const readFacts = (cache: string): FactsFile => JSON.parse(readFileSync(factsPath(cache), 'utf8')) as FactsFile
 
-interface AnswersFile { token: string, deps: unknown[][], answers: Array<[string, string, string, string, number[]]>, warnings: unknown }
+interface AnswersFile {
+  token: string
+  deps: unknown[][]
+  answers: Array<[string, string, string, string, number[]]>
+  warnings: unknown
+}
 
 const readAnswers = (cache: string): AnswersFile => JSON.parse(readFileSync(answersPath(cache), 'utf8')) as AnswersFile
 const writeAnswers = (cache: string, data: unknown): void => writeFileSync(answersPath(cache), JSON.stringify(data))
@@ -118,12 +132,24 @@ describe('stored answers (a new engine answers without loading the full engine)'
   })
 
   const resolutionChanges: Array<[string, Record<string, string>, string, Record<string, string>]> = [
-    ['3a. resolution change without touching a read file: ./g was g.js, then g.ts is added',
-      { 'main.ts': `import { g } from './g'\nexport const f = () => g()`, 'g.js': `export const g = () => 1` }, 'g.js', { 'g.ts': `export const g = () => 2` }],
-    ['3b. resolution change: ./lib was lib/index.ts, then lib.ts is added',
-      { 'main.ts': `import { g } from './lib'\nexport const f = () => g()`, 'lib/index.ts': `export const g = () => 1` }, 'lib/index.ts', { 'lib.ts': `export const g = () => 2` }],
-    ['3c. resolution change inside a folder: ./lib was lib/index.js, then lib/index.ts is added',
-      { 'main.ts': `import { g } from './lib'\nexport const f = () => g()`, 'lib/index.js': `export const g = () => 1` }, 'lib/index.js', { 'lib/index.ts': `export const g = () => 2` }],
+    [
+      '3a. resolution change without touching a read file: ./g was g.js, then g.ts is added',
+      { 'main.ts': `import { g } from './g'\nexport const f = () => g()`, 'g.js': `export const g = () => 1` },
+      'g.js',
+      { 'g.ts': `export const g = () => 2` },
+    ],
+    [
+      '3b. resolution change: ./lib was lib/index.ts, then lib.ts is added',
+      { 'main.ts': `import { g } from './lib'\nexport const f = () => g()`, 'lib/index.ts': `export const g = () => 1` },
+      'lib/index.ts',
+      { 'lib.ts': `export const g = () => 2` },
+    ],
+    [
+      '3c. resolution change inside a folder: ./lib was lib/index.js, then lib/index.ts is added',
+      { 'main.ts': `import { g } from './lib'\nexport const f = () => g()`, 'lib/index.js': `export const g = () => 1` },
+      'lib/index.js',
+      { 'lib/index.ts': `export const g = () => 2` },
+    ],
   ]
 
   it.each(resolutionChanges)('%s', async (_, files, resolvedTo, added) => {
@@ -164,7 +190,12 @@ describe('stored answers (a new engine answers without loading the full engine)'
   it('5 (precondition of 5b, 5c): once gen/x.ts exists, a memory-only engine resolves ~/x to it', async () => {
     const layouts: Array<Record<string, string>> = [{ 'gen/unrelated.txt': `nothing imports this` }, {}]
     for (const extra of layouts) {
-      const dir = project({ 'tsconfig.json': tsconfig, 'main.ts': `import { x } from '~/x'\nexport const f = () => x()`, 'src/x.ts': `export const x = () => 1`, ...extra })
+      const dir = project({
+        'tsconfig.json': tsconfig,
+        'main.ts': `import { x } from '~/x'\nexport const f = () => x()`,
+        'src/x.ts': `export const x = () => 1`,
+        ...extra,
+      })
       expect((await run(dir, false)).deps.map(d => d.file)).toEqual(['src/x.ts'])
       writeFiles(dir, { 'gen/x.ts': `export const x = () => 2` })
       expect((await run(dir, false)).deps.map(d => d.file)).toEqual(['gen/x.ts'])
@@ -223,7 +254,11 @@ describe('stored answers (a new engine answers without loading the full engine)'
   it('6. racy: engine 1 ran right after the files were written, so a new engine does not trust its answers', async () => {
     const { dir, cache } = await setup(chain, { settle: false })
     const first = (await run(dir, cache)).hash
-    expect(Object.values(readFacts(cache).folders).flat().some(([, state]) => state === '?')).toBe(true)
+    expect(
+      Object.values(readFacts(cache).folders)
+        .flat()
+        .some(([, state]) => state === '?'),
+    ).toBe(true)
     tamper(cache)
     const second = await run(dir, cache)
     expect(second.hash).not.toBe(TAMPERED)
@@ -272,8 +307,7 @@ describe('stored answers (a new engine answers without loading the full engine)'
       const after = (await engine.fingerprint('main.ts', 'f')).hash
       expect(after).not.toBe(first)
       expect(after).toBe(await freshHash(dir))
-    }
-    finally {
+    } finally {
       await engine.close()
     }
   })
@@ -294,8 +328,7 @@ describe('stored answers (a new engine answers without loading the full engine)'
       writeFiles(dir, { 'b.ts': `export const b = () => 1` })
       await nextTurn()
       expect((await engine.fingerprint('main.ts', 'f')).hash).toBe(first)
-    }
-    finally {
+    } finally {
       await engine.close()
     }
   })
@@ -304,13 +337,19 @@ describe('stored answers (a new engine answers without loading the full engine)'
     // 1,500 modules in a chain: a facts file above the 64 KB at which the check starts with the engine, in slices.
     const files: Record<string, string> = { 'main.ts': `import { m0 } from './m/m0'\nexport const f = () => m0(1)` }
     for (let i = 0; i < 1500; i++)
-      files[`m/m${i}.ts`] = i < 1499 ? `import { m${i + 1} } from './m${i + 1}'\nexport const m${i} = (x: number) => m${i + 1}(x) + ${i}` : `export const m${i} = (x: number) => x`
+      files[`m/m${i}.ts`] =
+        i < 1499
+          ? `import { m${i + 1} } from './m${i + 1}'\nexport const m${i} = (x: number) => m${i + 1}(x) + ${i}`
+          : `export const m${i} = (x: number) => x`
     const { dir, cache } = await setup(files)
     const first = (await run(dir, cache)).hash
     expect(readFileSync(factsPath(cache)).length).toBeGreaterThan(64 * 1024)
     const afterInvalidate = (): Promise<string> => {
       const engine = createFingerprinter({ root: dir, cacheDir: cache, recheck: 'after-invalidate' })
-      return engine.fingerprint('main.ts', 'f').then(fp => fp.hash).finally(() => engine.close())
+      return engine
+        .fingerprint('main.ts', 'f')
+        .then(fp => fp.hash)
+        .finally(() => engine.close())
     }
     tamper(cache)
     expect(await afterInvalidate()).toBe(TAMPERED)
@@ -324,33 +363,48 @@ describe('stored answers (a new engine answers without loading the full engine)'
   const corruptions: Array<[string, (cache: string) => void]> = [
     ['garbage text', cache => writeFileSync(answersPath(cache), 'not json at all \u0000\u00FF')],
     ['truncated JSON', cache => writeFileSync(answersPath(cache), readFileSync(answersPath(cache), 'utf8').slice(0, 40))],
-    ['a dep index out of range (with a tampered hash)', (cache) => {
-      const data = readAnswers(cache)
-      for (const row of data.answers) {
-        row[2] = TAMPERED
-        row[4] = [...row[4], data.deps.length + 5]
-      }
-      writeAnswers(cache, data)
-    }],
+    [
+      'a dep index out of range (with a tampered hash)',
+      cache => {
+        const data = readAnswers(cache)
+        for (const row of data.answers) {
+          row[2] = TAMPERED
+          row[4] = [...row[4], data.deps.length + 5]
+        }
+        writeAnswers(cache, data)
+      },
+    ],
     ['JSON null', cache => writeAnswers(cache, null)],
-    ['a facts file that is garbage (with a tampered hash)', (cache) => {
-      tamper(cache)
-      writeFileSync(factsPath(cache), '{"token":')
-    }],
-    ['answers and facts from two different saves (with a tampered hash)', (cache) => {
-      tamper(cache)
-      writeFileSync(factsPath(cache), JSON.stringify({ ...readFacts(cache), token: 'another save' }))
-    }],
-    ['warnings that are not a list (with a tampered hash)', (cache) => {
-      const data = readAnswers(cache)
-      for (const row of data.answers) row[2] = TAMPERED
-      writeAnswers(cache, { ...data, warnings: 'oops' })
-    }],
-    ['a warning that is not an object (with a tampered hash)', (cache) => {
-      const data = readAnswers(cache)
-      for (const row of data.answers) row[2] = TAMPERED
-      writeAnswers(cache, { ...data, warnings: [null] })
-    }],
+    [
+      'a facts file that is garbage (with a tampered hash)',
+      cache => {
+        tamper(cache)
+        writeFileSync(factsPath(cache), '{"token":')
+      },
+    ],
+    [
+      'answers and facts from two different saves (with a tampered hash)',
+      cache => {
+        tamper(cache)
+        writeFileSync(factsPath(cache), JSON.stringify({ ...readFacts(cache), token: 'another save' }))
+      },
+    ],
+    [
+      'warnings that are not a list (with a tampered hash)',
+      cache => {
+        const data = readAnswers(cache)
+        for (const row of data.answers) row[2] = TAMPERED
+        writeAnswers(cache, { ...data, warnings: 'oops' })
+      },
+    ],
+    [
+      'a warning that is not an object (with a tampered hash)',
+      cache => {
+        const data = readAnswers(cache)
+        for (const row of data.answers) row[2] = TAMPERED
+        writeAnswers(cache, { ...data, warnings: [null] })
+      },
+    ],
   ]
 
   it('10. a corrupt answers file gives the correct hash and never throws', async () => {

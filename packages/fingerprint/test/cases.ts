@@ -38,7 +38,7 @@ export function readCases(dir: string): Case[] {
   return readdirSync(dir)
     .filter(name => existsSync(join(dir, name, 'case.json')))
     .sort()
-    .map((folder) => {
+    .map(folder => {
       const c = JSON.parse(readFileSync(join(dir, folder, 'case.json'), 'utf8')) as Case
       if (c.name !== folder) throw new Error(`[smart-cache] ${join(dir, folder, 'case.json')}: name "${c.name}" is not the folder's name`)
       return c
@@ -56,8 +56,11 @@ export function ownSets(): CaseSet[] {
 /** The shared sets, or `undefined` on a clone without `../shared`. */
 export function sharedSets(): CaseSet[] | undefined {
   if (!isDir(sharedCasesDir)) return undefined
-  return SHARED_SETS.filter(name => isDir(join(sharedCasesDir, name)))
-    .map(name => ({ label: `shared/${name}`, dir: join(sharedCasesDir, name), cases: readCases(join(sharedCasesDir, name)) }))
+  return SHARED_SETS.filter(name => isDir(join(sharedCasesDir, name))).map(name => ({
+    label: `shared/${name}`,
+    dir: join(sharedCasesDir, name),
+    cases: readCases(join(sharedCasesDir, name)),
+  }))
 }
 
 /** Digest of a folder's tree: every relative path with its bytes (a link with its target). */
@@ -69,8 +72,7 @@ export function folderDigest(dir: string): string {
       if (e.isDirectory()) {
         hash.update(`d ${path}\0`)
         walk(path)
-      }
-      else {
+      } else {
         hash.update(`${e.isSymbolicLink() ? 'l' : 'f'} ${path}\0`)
         hash.update(e.isSymbolicLink() ? readlinkSync(join(dir, path)) : readFileSync(join(dir, path)))
         hash.update('\0')
@@ -92,11 +94,11 @@ function ownCopy(set: CaseSet, c: Case, own: CaseSet[]): boolean {
  * The shared sets without the cases the repository holds a byte-identical copy of (those run once,
  * as the repository's); a shared case that differs from the repository's copy still runs.
  */
-export function withoutOwnCopies(shared: CaseSet[], own: CaseSet[]): { sets: CaseSet[], skipped: string[] } {
+export function withoutOwnCopies(shared: CaseSet[], own: CaseSet[]): { sets: CaseSet[]; skipped: string[] } {
   const skipped: string[] = []
   const sets = shared.map(set => ({
     ...set,
-    cases: set.cases.filter((c) => {
+    cases: set.cases.filter(c => {
       const copy = ownCopy(set, c, own)
       if (copy) skipped.push(`${set.label}/${c.name}`)
       return !copy

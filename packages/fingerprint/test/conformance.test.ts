@@ -41,8 +41,7 @@ async function longLivedEngine(dir: string, c: Case): Promise<[string, string]> 
     const again = await withEngine(root, async e => (await e.fingerprint(file, name)).hash, cache)
     expect(again, 'the disk cache gives the same answer to a new engine').toBe(after)
     return [before, after]
-  }
-  finally {
+  } finally {
     await engine.close()
   }
 }

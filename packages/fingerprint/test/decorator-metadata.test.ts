@@ -18,14 +18,18 @@ const app = {
 const target = 'app.ts#deps'
 
 describe('emitDecoratorMetadata', () => {
-  it('a decorated class\'s constructor parameter types count when tsconfig emits metadata', async () => {
+  it("a decorated class's constructor parameter types count when tsconfig emits metadata", async () => {
     const on = { ...app, 'tsconfig.json': tsconfig(true) }
-    expect(await fingerprintOf({ ...on, 'db.ts': `export class Db { q() { return 2 } }` }, target)).not.toBe(await fingerprintOf(on, target))
+    expect(await fingerprintOf({ ...on, 'db.ts': `export class Db { q() { return 2 } }` }, target)).not.toBe(
+      await fingerprintOf(on, target),
+    )
   })
 
-  it('a decorated method\'s parameter types count, even imported with import type', async () => {
+  it("a decorated method's parameter types count, even imported with import type", async () => {
     const on = { ...app, 'tsconfig.json': tsconfig(true) }
-    expect(await fingerprintOf({ ...on, 'cache.ts': `export class Cache { get() { return 2 } }` }, target)).not.toBe(await fingerprintOf(on, target))
+    expect(await fingerprintOf({ ...on, 'cache.ts': `export class Cache { get() { return 2 } }` }, target)).not.toBe(
+      await fingerprintOf(on, target),
+    )
     // A primitive type is its constructor: number → string changes design:paramtypes.
     const other = { ...on, 'app.ts': on['app.ts'].replace('n: number', 'n: string') }
     expect(await fingerprintOf(other, target)).not.toBe(await fingerprintOf(on, target))

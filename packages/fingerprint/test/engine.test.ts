@@ -7,7 +7,6 @@ import { describe, expect, it } from 'vitest'
 import { createFingerprinter, ENGINE_VERSION } from '@smart-cache/fingerprint'
 import { fingerprintOf, project, withEngine } from './helpers.ts'
 
-
 const hashOf = (dir: string, file: string, name: string): Promise<string> =>
   withEngine(dir, async e => (await e.fingerprint(file, name)).hash)
 
@@ -27,14 +26,18 @@ describe('dependencies across modules', () => {
   it('export * as ns: ns.a depends on a, not on b', async () => {
     const files = { ...base, 'main.ts': `import { ns } from './lib'\nexport function f() { return ns.a() }` }
     const a = await fingerprintOf(files)
-    expect(await fingerprintOf({ ...files, 'lib/impl.ts': `export function a() { return 5 }\nexport function b() { return 2 }` })).not.toBe(a)
+    expect(await fingerprintOf({ ...files, 'lib/impl.ts': `export function a() { return 5 }\nexport function b() { return 2 }` })).not.toBe(
+      a,
+    )
     expect(await fingerprintOf({ ...files, 'lib/impl.ts': `export function a() { return 1 }\nexport function b() { return 3 }` })).toBe(a)
   })
 
   it('a namespace used as a value depends on every export', async () => {
     const files = { ...base, 'main.ts': `import { ns } from './lib'\nexport function f() { return Object.keys(ns) }` }
     const a = await fingerprintOf(files)
-    expect(await fingerprintOf({ ...files, 'lib/impl.ts': `export function a() { return 1 }\nexport function b() { return 3 }` })).not.toBe(a)
+    expect(await fingerprintOf({ ...files, 'lib/impl.ts': `export function a() { return 1 }\nexport function b() { return 3 }` })).not.toBe(
+      a,
+    )
   })
 
   it('a member of an imported object keeps the property name: ops.add and ops.sub differ', async () => {
@@ -45,7 +48,10 @@ describe('dependencies across modules', () => {
   })
 
   it('CommonJS require of a relative module is followed', async () => {
-    const files = { 'main.cjs': `const m = require('./m.cjs')\nexports.f = () => m.g()\nfunction f() { return require('./m.cjs').g() }\nmodule.exports.f = f`, 'm.cjs': `exports.g = () => 1` }
+    const files = {
+      'main.cjs': `const m = require('./m.cjs')\nexports.f = () => m.g()\nfunction f() { return require('./m.cjs').g() }\nmodule.exports.f = f`,
+      'm.cjs': `exports.g = () => 1`,
+    }
     const a = await fingerprintOf(files, 'main.cjs#f')
     expect(await fingerprintOf({ ...files, 'm.cjs': `exports.g = () => 2` }, 'main.cjs#f')).not.toBe(a)
   })
@@ -72,7 +78,12 @@ describe('dependencies across modules', () => {
 
   it('package exports maps and subpaths give name@version identities', async () => {
     const pkg = (v: string): Record<string, string> => ({
-      'node_modules/lib/package.json': JSON.stringify({ name: 'lib', version: v, type: 'module', exports: { '.': './a.js', './sub': './b.js' } }),
+      'node_modules/lib/package.json': JSON.stringify({
+        name: 'lib',
+        version: v,
+        type: 'module',
+        exports: { '.': './a.js', './sub': './b.js' },
+      }),
       'node_modules/lib/a.js': 'export const x = 1',
       'node_modules/lib/b.js': 'export const y = 1',
     })
@@ -103,10 +114,13 @@ describe('dependencies across modules', () => {
   })
 
   it('self, mutual and four-module cycles are stable and change with any member', async () => {
-    const ring = (k: number): Record<string, string> => Object.fromEntries(Array.from({ length: 4 }, (_, i) => [
-      `m${i}.ts`,
-      `import { f${(i + 1) % 4} } from './m${(i + 1) % 4}'\nexport function f${i}(n: number): number { return n <= 0 ? ${i === 2 ? k : i} : f${(i + 1) % 4}(n - 1) }`,
-    ]))
+    const ring = (k: number): Record<string, string> =>
+      Object.fromEntries(
+        Array.from({ length: 4 }, (_, i) => [
+          `m${i}.ts`,
+          `import { f${(i + 1) % 4} } from './m${(i + 1) % 4}'\nexport function f${i}(n: number): number { return n <= 0 ? ${i === 2 ? k : i} : f${(i + 1) % 4}(n - 1) }`,
+        ]),
+      )
     const a = await fingerprintOf(ring(2), 'm0.ts#f0')
     expect(await fingerprintOf(ring(2), 'm0.ts#f0')).toBe(a)
     expect(await fingerprintOf(ring(7), 'm0.ts#f0')).not.toBe(a)
@@ -115,7 +129,9 @@ describe('dependencies across modules', () => {
   })
 
   it('two members of a cycle have different fingerprints', async () => {
-    const dir = project({ 'main.ts': `export function even(n) { return n === 0 ? true : odd(n - 1) }\nexport function odd(n) { return n === 0 ? false : even(n - 1) }` })
+    const dir = project({
+      'main.ts': `export function even(n) { return n === 0 ? true : odd(n - 1) }\nexport function odd(n) { return n === 0 ? false : even(n - 1) }`,
+    })
     expect(await hashOf(dir, 'main.ts', 'even')).not.toBe(await hashOf(dir, 'main.ts', 'odd'))
   })
 
@@ -132,12 +148,15 @@ describe('results', () => {
       'main.ts': `import { h } from './h'\nconst K = 2\nexport default function () { return h() * K }\nexport const g = () => 1\nexport * from './h'`,
       'h.ts': `\n\nexport function h() { return 3 }`,
     })
-    await withEngine(dir, async (e) => {
+    await withEngine(dir, async e => {
       const all = await e.fingerprintFile('main.ts')
       expect(Object.keys(all)).toEqual(['default', 'g', 'h'])
       expect(all.default!.id).toBe('main.ts#default')
       expect(all.default!.hash).toMatch(/^[0-9a-f]{64}$/)
-      expect(all.default!.deps.map(d => [d.file, d.binding, d.line])).toEqual([['h.ts', 'h', 3], ['main.ts', 'K', 2]])
+      expect(all.default!.deps.map(d => [d.file, d.binding, d.line])).toEqual([
+        ['h.ts', 'h', 3],
+        ['main.ts', 'K', 2],
+      ])
       expect(all.h!.hash).toBe((await e.fingerprint('h.ts', 'h')).hash)
       expect(all.default!.deps[0]!.hash).toMatch(/^[0-9a-f]{64}$/)
       expect(JSON.parse(JSON.stringify(all.default)).deps).toHaveLength(2)
@@ -150,7 +169,7 @@ describe('results', () => {
       'main.ts': `import { g } from './g'\nimport { join } from 'node:path'\nexport function f() { return g() + join('a') + f() }`,
       'g.ts': `export const g = () => 1`,
     })
-    await withEngine(dir, async (e) => {
+    await withEngine(dir, async e => {
       const t = await e.explain('main.ts', 'f')
       expect(t.id).toBe('main.ts#f')
       expect(t.resolvedFrom).toBe('main.ts:3')
@@ -165,7 +184,10 @@ describe('results', () => {
 
 describe('determinism and portability', () => {
   it('the same project in two folders gives identical fingerprints', async () => {
-    const files = { 'src/a.ts': `import { b } from './b.js'\nexport const a = (x: number) => b(x) + 1`, 'src/b.ts': `export function b(n: number) { return n * 2 }` }
+    const files = {
+      'src/a.ts': `import { b } from './b.js'\nexport const a = (x: number) => b(x) + 1`,
+      'src/b.ts': `export function b(n: number) { return n * 2 }`,
+    }
     const one = project(files)
     const two = project({})
     cpSync(one, join(two, 'nested', 'deeper'), { recursive: true })
@@ -176,7 +198,10 @@ describe('determinism and portability', () => {
   })
 
   it('NODE_PATH does not change resolution (bundlers ignore it; pnpm script shims set it)', () => {
-    const elsewhere = project({ 'node_modules/far-lib/package.json': JSON.stringify({ name: 'far-lib', version: '1.0.0', main: 'index.js' }), 'node_modules/far-lib/index.js': 'exports.x = 1' })
+    const elsewhere = project({
+      'node_modules/far-lib/package.json': JSON.stringify({ name: 'far-lib', version: '1.0.0', main: 'index.js' }),
+      'node_modules/far-lib/index.js': 'exports.x = 1',
+    })
     const dir = project({ 'main.ts': `import { x } from 'far-lib'\nexport const f = () => x` })
     // A process of its own each: the resolver reads NODE_PATH once per process.
     const entry = pathToFileURL(createRequire(import.meta.url).resolve('@smart-cache/fingerprint')).href
@@ -185,7 +210,13 @@ const e = createFingerprinter({ root: ${JSON.stringify(dir)}, cacheDir: false })
 const fp = await e.fingerprint('main.ts', 'f')
 console.log(JSON.stringify({ hash: fp.hash, warnings: e.warnings.map(w => w.code) }))
 await e.close()`
-    const run = (nodePath: string) => JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, NODE_PATH: nodePath }, encoding: 'utf8' }))
+    const run = (nodePath: string) =>
+      JSON.parse(
+        execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+          env: { ...process.env, NODE_PATH: nodePath },
+          encoding: 'utf8',
+        }),
+      )
     const plain = run('')
     expect(plain.warnings).toEqual(['unresolved-import'])
     expect(run(join(elsewhere, 'node_modules'))).toEqual(plain)
@@ -206,14 +237,13 @@ describe('incremental and cached', () => {
       expect((await e.fingerprint('main.ts', 'f')).hash).toBe(a)
       e.invalidate(join(dir, 'g.ts'))
       expect((await e.fingerprint('main.ts', 'f')).hash).toBe(a)
-    }
-    finally {
+    } finally {
       await e.close()
     }
     expect(existsSync(cache)).toBe(true)
     const snapshots = readdirSync(join(cache, ENGINE_VERSION)).filter(f => f.endsWith('.snapshot'))
     expect(snapshots.length).toBe(1)
-    const saved = JSON.parse(readFileSync(join(cache, ENGINE_VERSION, snapshots[0]!), 'utf8')) as { files: object, analyses: object }
+    const saved = JSON.parse(readFileSync(join(cache, ENGINE_VERSION, snapshots[0]!), 'utf8')) as { files: object; analyses: object }
     expect(Object.keys(saved.files).sort()).toEqual(['g.ts', 'main.ts'])
     // A new engine is served from the snapshot.
     const again = await withEngine(dir, async eng => (await eng.fingerprint('main.ts', 'f')).hash, cache)
@@ -235,8 +265,7 @@ describe('incremental and cached', () => {
       const second = await e.fingerprint('main.ts', 'f')
       expect(second.deps.map(d => d.file)).toEqual(['one.ts'])
       expect(second.hash).not.toBe(first.hash)
-    }
-    finally {
+    } finally {
       await e.close()
     }
   })
@@ -254,8 +283,7 @@ describe('incremental and cached', () => {
       expect(b.hash).not.toBe(a.hash)
       rmSync(join(dir, 'x.ts'))
       expect((await e.fingerprint('main.ts', 'f')).hash).toBe(a.hash)
-    }
-    finally {
+    } finally {
       await e.close()
     }
   })
@@ -271,10 +299,12 @@ describe('incremental and cached', () => {
 
   it('concurrent calls share work and agree with sequential ones', async () => {
     const files: Record<string, string> = {}
-    for (let i = 0; i < 60; i++) files[`m${i}.ts`] = `${i > 0 ? `import { f${i - 1} } from './m${i - 1}'\n` : ''}export const f${i} = () => ${i > 0 ? `f${i - 1}() + ` : ''}${i}`
+    for (let i = 0; i < 60; i++)
+      files[`m${i}.ts`] =
+        `${i > 0 ? `import { f${i - 1} } from './m${i - 1}'\n` : ''}export const f${i} = () => ${i > 0 ? `f${i - 1}() + ` : ''}${i}`
     const dir = project(files)
     const together = await withEngine(dir, e => Promise.all(Array.from({ length: 60 }, (_, i) => e.fingerprint(`m${i}.ts`, `f${i}`))))
-    const alone = await withEngine(dir, async (e) => {
+    const alone = await withEngine(dir, async e => {
       const out = []
       for (let i = 59; i >= 0; i--) out.unshift(await e.fingerprint(`m${i}.ts`, `f${i}`))
       return out
@@ -291,9 +321,9 @@ describe('sourceHash: the exact bytes of everything reached', () => {
     'deep.ts': `import { a } from './lib'\nexport function c() { return 1 }\nexport function cycle() { return a() }`,
     'other.ts': `export const unrelated = 1`,
   }
-  const sources = (over: Record<string, string> = {}): Promise<{ hash: string, source: string, deps: number }> => {
+  const sources = (over: Record<string, string> = {}): Promise<{ hash: string; source: string; deps: number }> => {
     const dir = project({ ...files, ...over })
-    return withEngine(dir, async (e) => {
+    return withEngine(dir, async e => {
       const fp = await e.fingerprint('main.ts', 'f')
       return { hash: fp.hash, source: fp.sourceHash, deps: fp.deps.length }
     }).finally(() => rmSync(dir, { recursive: true, force: true }))
@@ -302,7 +332,9 @@ describe('sourceHash: the exact bytes of everything reached', () => {
   it('changes with a comment in a reached file (the fingerprint does not), not with an unreached file; same in every folder', async () => {
     const base = await sources()
     expect(await sources()).toEqual(base)
-    const comment = await sources({ 'deep.ts': `import { a } from './lib'\n// a comment\nexport function c() { return 1 }\nexport function cycle() { return a() }` })
+    const comment = await sources({
+      'deep.ts': `import { a } from './lib'\n// a comment\nexport function c() { return 1 }\nexport function cycle() { return a() }`,
+    })
     expect(comment.hash).toBe(base.hash)
     expect(comment.source).not.toBe(base.source)
     const own = await sources({ 'main.ts': `${files['main.ts']}\n// trailing` })

@@ -18,31 +18,84 @@ export function f(n: number): number {
 export const g = async (x) => { for (const y of [x]) { if (y) return \`\${y}\` } }
 export default class C { #p = 1; static s = f; m() { return this.#p } }
 `
-const TOKENS = ['{', '}', '(', ')', '[', ']', ';', ',', '=>', 'function', 'class', 'import', 'export', 'export default', 'from',
-  "'./helper'", '`${', '`', '/*', '*/', '//', '"', "'", '\\', '@dec', '#p', 'await', 'yield', 'new.target', 'import.meta', '<T>',
-  'as const', '?.', '??=', '...', '\u0000', '\uFEFF', '\u2028', '\uD800', '\n', ' ', 'f', 'g', 'x', '0x', '1n', '/re/g', 'enum', 'namespace', 'declare']
+const TOKENS = [
+  '{',
+  '}',
+  '(',
+  ')',
+  '[',
+  ']',
+  ';',
+  ',',
+  '=>',
+  'function',
+  'class',
+  'import',
+  'export',
+  'export default',
+  'from',
+  "'./helper'",
+  '`${',
+  '`',
+  '/*',
+  '*/',
+  '//',
+  '"',
+  "'",
+  '\\',
+  '@dec',
+  '#p',
+  'await',
+  'yield',
+  'new.target',
+  'import.meta',
+  '<T>',
+  'as const',
+  '?.',
+  '??=',
+  '...',
+  '\u0000',
+  '\uFEFF',
+  '\u2028',
+  '\uD800',
+  '\n',
+  ' ',
+  'f',
+  'g',
+  'x',
+  '0x',
+  '1n',
+  '/re/g',
+  'enum',
+  'namespace',
+  'declare',
+]
 
 /** A mutation of the valid module: insertions of tokens or random text, deletions, truncation. */
-const mutated = fc.array(
-  fc.oneof(
-    fc.record({ at: fc.nat(), insert: fc.constantFrom(...TOKENS) }),
-    fc.record({ at: fc.nat(), insert: fc.string({ unit: 'binary', maxLength: 6 }) }),
-    fc.record({ at: fc.nat(), remove: fc.integer({ min: 1, max: 12 }) }),
-  ),
-  { minLength: 1, maxLength: 6 },
-).map((edits) => {
-  let s = VALID
-  for (const e of edits) {
-    const at = e.at % (s.length + 1)
-    s = 'insert' in e ? s.slice(0, at) + e.insert + s.slice(at) : s.slice(0, at) + s.slice(at + e.remove)
-  }
-  return s
-})
+const mutated = fc
+  .array(
+    fc.oneof(
+      fc.record({ at: fc.nat(), insert: fc.constantFrom(...TOKENS) }),
+      fc.record({ at: fc.nat(), insert: fc.string({ unit: 'binary', maxLength: 6 }) }),
+      fc.record({ at: fc.nat(), remove: fc.integer({ min: 1, max: 12 }) }),
+    ),
+    { minLength: 1, maxLength: 6 },
+  )
+  .map(edits => {
+    let s = VALID
+    for (const e of edits) {
+      const at = e.at % (s.length + 1)
+      s = 'insert' in e ? s.slice(0, at) + e.insert + s.slice(at) : s.slice(0, at) + s.slice(at + e.remove)
+    }
+    return s
+  })
 const random = fc.oneof(fc.string({ unit: 'binary', maxLength: 200 }), fc.string({ unit: fc.constantFrom(...TOKENS), maxLength: 60 }))
-const nested = fc.record({ depth: fc.integer({ min: 1, max: 12_000 }), shape: fc.constantFrom('(', '[', '{a:', 'x=>', 'f(', '!', '-') }).map(({ depth, shape }) => {
-  const close = { '(': ')', '[': ']', '{a:': '}', 'x=>': '', 'f(': ')', '!': '', '-': '' }[shape]!
-  return `export const f = ${shape.repeat(depth)}1${close.repeat(depth)}\n`
-})
+const nested = fc
+  .record({ depth: fc.integer({ min: 1, max: 12_000 }), shape: fc.constantFrom('(', '[', '{a:', 'x=>', 'f(', '!', '-') })
+  .map(({ depth, shape }) => {
+    const close = { '(': ')', '[': ']', '{a:': '}', 'x=>': '', 'f(': ')', '!': '', '-': '' }[shape]!
+    return `export const f = ${shape.repeat(depth)}1${close.repeat(depth)}\n`
+  })
 
 /** Valid TypeScript fragments (cycles, re-exports, unresolved names, TS-only syntax) composed into modules. */
 const FRAGMENTS = [
@@ -72,7 +125,7 @@ const FRAGMENTS = [
   'export const sat = { a: 1 } satisfies Record<string, number>',
   'export function over(a: string): string\nexport function over(a: number): number\nexport function over(a: any) { return a }',
 ]
-const composed = fc.array(fc.constantFrom(...FRAGMENTS), { minLength: 1, maxLength: 7 }).map((parts) => `${parts.join('\n')}\n`)
+const composed = fc.array(fc.constantFrom(...FRAGMENTS), { minLength: 1, maxLength: 7 }).map(parts => `${parts.join('\n')}\n`)
 
 /**
  * Modules whose identifiers, properties, labels, export names, specifiers and file names are
@@ -80,7 +133,8 @@ const composed = fc.array(fc.constantFrom(...FRAGMENTS), { minLength: 1, maxLeng
  */
 type Names = [string, string, string, string]
 const PROTO_SHAPES: ((n: Names) => string)[] = [
-  ([a, b, c, d]) => `export function ${a}(${b}, ${c} = ${b}) { const ${d} = { ${a}: ${b}, ['${c}']: 1, ${b}() { return ${d} } }; return ${d}.${a} }`,
+  ([a, b, c, d]) =>
+    `export function ${a}(${b}, ${c} = ${b}) { const ${d} = { ${a}: ${b}, ['${c}']: 1, ${b}() { return ${d} } }; return ${d}.${a} }`,
   ([a, b, c, d]) => `import { ${a} as ${b} } from './${c}'\nexport const ${d} = () => ${b}`,
   ([a, b, c]) => `import * as ${a} from './${b}'\nexport const f = () => ${a}.${c}`,
   ([a, b, c]) => `export { ${a} as ${b} } from './${c}'`,
@@ -98,16 +152,22 @@ const PROTO_SHAPES: ((n: Names) => string)[] = [
   ([a]) => `export const ${a} = () => eval('${a}')`,
 ]
 const protoName = fc.constantFrom(...PROTO_NAMES)
-const protoModule = fc.array(
-  fc.tuple(fc.nat(PROTO_SHAPES.length - 1), fc.tuple(protoName, protoName, protoName, protoName)),
-  { minLength: 1, maxLength: 6 },
-).map(parts => `${parts.map(([shape, names]) => PROTO_SHAPES[shape]!(names)).join('\n')}\n`)
+const protoModule = fc
+  .array(fc.tuple(fc.nat(PROTO_SHAPES.length - 1), fc.tuple(protoName, protoName, protoName, protoName)), { minLength: 1, maxLength: 6 })
+  .map(parts => `${parts.map(([shape, names]) => PROTO_SHAPES[shape]!(names)).join('\n')}\n`)
 /** Files and packages named after Object.prototype names, for the fuzzed modules to import. */
-const PROTO_FILES = Object.fromEntries(['toString', 'constructor', '__proto__', 'hasOwnProperty', 'valueOf'].flatMap(name => [
-  [`${name}.ts`, `${PROTO_NAMES.filter(n => /^[\w$]+$/.test(n) && n !== 'arguments').map(n => `export const ${n} = '${name}.${n}'`).join('\n')}\nexport default '${name}'\n`],
-  [`node_modules/${name}/package.json`, JSON.stringify({ name, version: '1.0.0', type: 'module', exports: './index.js' })],
-  [`node_modules/${name}/index.js`, `export const toString = 1\nexport default function constructor() {}\n`],
-]))
+const PROTO_FILES = Object.fromEntries(
+  ['toString', 'constructor', '__proto__', 'hasOwnProperty', 'valueOf'].flatMap(name => [
+    [
+      `${name}.ts`,
+      `${PROTO_NAMES.filter(n => /^[\w$]+$/.test(n) && n !== 'arguments')
+        .map(n => `export const ${n} = '${name}.${n}'`)
+        .join('\n')}\nexport default '${name}'\n`,
+    ],
+    [`node_modules/${name}/package.json`, JSON.stringify({ name, version: '1.0.0', type: 'module', exports: './index.js' })],
+    [`node_modules/${name}/index.js`, `export const toString = 1\nexport default function constructor() {}\n`],
+  ]),
+)
 
 describe('fuzz: the engine on random and malformed sources', () => {
   let root: string
@@ -122,7 +182,9 @@ describe('fuzz: the engine on random and malformed sources', () => {
   afterAll(async () => {
     await engine.close()
     rmSync(root, { recursive: true, force: true })
-    console.log(`[reliability] fuzz engine (vitest run packages/fingerprint/test/fuzz-engine.test.ts): ${JSON.stringify(tally)}, 0 internal crashes, 0 hangs`)
+    console.log(
+      `[reliability] fuzz engine (vitest run packages/fingerprint/test/fuzz-engine.test.ts): ${JSON.stringify(tally)}, 0 internal crashes, 0 hangs`,
+    )
   })
 
   /** Fingerprints `source` as a fresh file: resolves to a 64-hex hash or rejects with a `[smart-cache]` error. */
@@ -132,7 +194,9 @@ describe('fuzz: the engine on random and malformed sources', () => {
     for (const call of [() => engine.fingerprint(file, 'f'), () => engine.fingerprintFile(file)]) {
       tally.cases++
       let timer: NodeJS.Timeout | undefined
-      const hang = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`HANG: no answer in ${CASE_TIMEOUT_MS} ms`)), CASE_TIMEOUT_MS)))
+      const hang = new Promise<never>(
+        (_, reject) => (timer = setTimeout(() => reject(new Error(`HANG: no answer in ${CASE_TIMEOUT_MS} ms`)), CASE_TIMEOUT_MS)),
+      )
       try {
         const out: any = await Promise.race([call(), hang])
         const hashes = 'hash' in out ? [out.hash] : Object.values(out).map((b: any) => b.hash)
@@ -150,12 +214,15 @@ describe('fuzz: the engine on random and malformed sources', () => {
   }
 
   it('mutations of a valid module', async () => {
-    await fc.assert(fc.asyncProperty(mutated, async (m) => void (await check(m))), { numRuns: 150, seed: 601 })
+    await fc.assert(
+      fc.asyncProperty(mutated, async m => void (await check(m))),
+      { numRuns: 150, seed: 601 },
+    )
   })
 
   it('modules composed of valid fragments: every export fingerprints the same twice', async () => {
     await fc.assert(
-      fc.asyncProperty(composed, async (source) => {
+      fc.asyncProperty(composed, async source => {
         const file = await check(source)
         let exports: Record<string, { hash: string }>
         try {
@@ -164,7 +231,8 @@ describe('fuzz: the engine on random and malformed sources', () => {
           return // duplicate declarations and the like: a clear error, checked above
         }
         engine.invalidate(join(root, file))
-        for (const [name, fp] of Object.entries(exports)) expect((await engine.fingerprint(file, name)).hash, `${name} in ${source}`).toBe(fp.hash)
+        for (const [name, fp] of Object.entries(exports))
+          expect((await engine.fingerprint(file, name)).hash, `${name} in ${source}`).toBe(fp.hash)
       }),
       { numRuns: 120, seed: 605 },
     )
@@ -192,14 +260,26 @@ describe('fuzz: the engine on random and malformed sources', () => {
   })
 
   it('random text and token soup', async () => {
-    await fc.assert(fc.asyncProperty(random, async (m) => void (await check(m))), { numRuns: 100, seed: 602 })
+    await fc.assert(
+      fc.asyncProperty(random, async m => void (await check(m))),
+      { numRuns: 100, seed: 602 },
+    )
   })
 
   it('deep nesting (up to 12 000 levels)', async () => {
-    await fc.assert(fc.asyncProperty(nested, async (m) => void (await check(m))), { numRuns: 25, seed: 603 })
+    await fc.assert(
+      fc.asyncProperty(nested, async m => void (await check(m))),
+      { numRuns: 25, seed: 603 },
+    )
   })
 
   it('binary and non-UTF-8 bytes', async () => {
-    await fc.assert(fc.asyncProperty(fc.uint8Array({ minLength: 1, maxLength: 200 }).map((b) => Uint8Array.from([0xff, ...b])), async (m) => void (await check(m))), { numRuns: 40, seed: 604 })
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uint8Array({ minLength: 1, maxLength: 200 }).map(b => Uint8Array.from([0xff, ...b])),
+        async m => void (await check(m)),
+      ),
+      { numRuns: 40, seed: 604 },
+    )
   })
 })

@@ -5,7 +5,9 @@ import { createFingerprinter, type Fingerprinter } from '@smart-cache/fingerprin
 import { afterAll } from 'vitest'
 
 /** Object.prototype's own names (the legacy accessors included) and other names a plain object or function has. */
-export const PROTO_NAMES = [...new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype', 'length', 'name', 'caller', 'arguments'])].sort()
+export const PROTO_NAMES = [
+  ...new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype', 'length', 'name', 'caller', 'arguments']),
+].sort()
 
 const created: string[] = []
 afterAll(() => {
@@ -49,8 +51,7 @@ export async function withEngine<T>(root: string, fn: (e: Fingerprinter) => Prom
   const engine = createFingerprinter({ root, cacheDir })
   try {
     return await fn(engine)
-  }
-  finally {
+  } finally {
     await engine.close()
   }
 }
@@ -62,8 +63,7 @@ export async function fingerprintOf(files: Record<string, string>, target = 'mai
     writeFiles(dir, files)
     const [file, name] = target.split('#') as [string, string]
     return await withEngine(dir, async e => (await e.fingerprint(file, name)).hash)
-  }
-  finally {
+  } finally {
     rmSync(dir, { recursive: true, force: true })
   }
 }

@@ -10,7 +10,7 @@ const run = promisify(execFile)
 const dist = resolve(import.meta.dirname, '../dist/index.mjs')
 const project = mkdtempSync(join(tmpdir(), 'sc-exit-'))
 writeFileSync(join(project, 'package.json'), '{"name":"exit-check","type":"module"}')
-writeFileSync(join(project, 'main.ts'), 'import { add } from \'./add\'\nexport const twice = (n: number) => add(n, n)\n')
+writeFileSync(join(project, 'main.ts'), "import { add } from './add'\nexport const twice = (n: number) => add(n, n)\n")
 writeFileSync(join(project, 'add.ts'), 'export function add(a: number, b: number) { return a + b }\n')
 afterAll(() => rmSync(project, { recursive: true, force: true }))
 

@@ -60,19 +60,31 @@ export const prototype = () => new valueOf().__lookupGetter__() + toLocaleString
 
 /** Every export of the project (isPrototypeOf.js is CommonJS: `exports.x =` and `module.exports.x =`). */
 const EXPORTS = [
-  '__proto__.ts#__defineSetter__', '__proto__.ts#propertyIsEnumerable',
-  'constructor.ts#__defineSetter__', 'constructor.ts#__lookupSetter__', 'constructor.ts#propertyIsEnumerable', 'constructor.ts#valueOf',
-  'hasOwnProperty/index.ts#default', 'hasOwnProperty/index.ts#hasOwnProperty',
-  'isPrototypeOf.js#constructor', 'isPrototypeOf.js#toString', 'isPrototypeOf.js#valueOf',
+  '__proto__.ts#__defineSetter__',
+  '__proto__.ts#propertyIsEnumerable',
+  'constructor.ts#__defineSetter__',
+  'constructor.ts#__lookupSetter__',
+  'constructor.ts#propertyIsEnumerable',
+  'constructor.ts#valueOf',
+  'hasOwnProperty/index.ts#default',
+  'hasOwnProperty/index.ts#hasOwnProperty',
+  'isPrototypeOf.js#constructor',
+  'isPrototypeOf.js#toString',
+  'isPrototypeOf.js#valueOf',
   'main.ts#prototype',
-  'toString.ts#__proto__', 'toString.ts#toLocaleString', 'toString.ts#toString',
-  'valueOf.ts#__defineGetter__', 'valueOf.ts#valueOf',
+  'toString.ts#__proto__',
+  'toString.ts#toLocaleString',
+  'toString.ts#toString',
+  'valueOf.ts#__defineGetter__',
+  'valueOf.ts#valueOf',
 ].sort()
 
 describe('Object.prototype names as identifiers, properties, exports and file names', () => {
   it('the project uses every Object.prototype name', () => {
     const all = Object.values(files).join('\n') + Object.keys(files).join('\n')
-    for (const name of Object.getOwnPropertyNames(Object.prototype).filter(n => !n.startsWith('__') || n === '__proto__' || n.startsWith('__define') || n.startsWith('__lookup')))
+    for (const name of Object.getOwnPropertyNames(Object.prototype).filter(
+      n => !n.startsWith('__') || n === '__proto__' || n.startsWith('__define') || n.startsWith('__lookup'),
+    ))
       expect(all, name).toContain(name)
   })
 
@@ -85,7 +97,7 @@ describe('Object.prototype names as identifiers, properties, exports and file na
 
   it('fingerprintFile lists every export, with the same hashes as fingerprint()', async () => {
     const dir = project(files)
-    await withEngine(dir, async (e) => {
+    await withEngine(dir, async e => {
       const one = await fingerprintAll(e)
       const listed: Record<string, string> = {}
       for (const file of new Set(EXPORTS.map(id => id.split('#')[0]!))) {
@@ -99,7 +111,7 @@ describe('Object.prototype names as identifiers, properties, exports and file na
 
   it('a missing export with an Object.prototype name is a clear error, not an inherited member', async () => {
     const dir = project(files)
-    await withEngine(dir, async (e) => {
+    await withEngine(dir, async e => {
       // toString.ts's module-level bindings: its exports and its imports.
       const bindings = ['toString', 'toLocaleString', '__proto__', 'valueOf', 'hasOwnProperty']
       for (const name of PROTO_NAMES.filter(n => !bindings.includes(n)))
@@ -109,7 +121,7 @@ describe('Object.prototype names as identifiers, properties, exports and file na
 
   it('an edit behind an Object.prototype name reaches its importers', async () => {
     const dir = project(files)
-    await withEngine(dir, async (e) => {
+    await withEngine(dir, async e => {
       const before = (await e.fingerprint('main.ts', 'prototype')).hash
       const file = join(dir, 'hasOwnProperty/index.ts')
       writeFileSync(file, readFileSync(file, 'utf8').replace("return 'constructor'", "return 'Constructor'"))

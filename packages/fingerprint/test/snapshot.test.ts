@@ -5,9 +5,8 @@ import { describe, expect, it } from 'vitest'
 import { ENGINE_VERSION } from '@smart-cache/fingerprint'
 import { project, withEngine } from './helpers.ts'
 
-
 /** A project with its own engine cache folder. */
-function projectWithCache(files: Record<string, string>): { dir: string, cache: string } {
+function projectWithCache(files: Record<string, string>): { dir: string; cache: string } {
   const dir = project(files)
   return { dir, cache: join(dir, 'cache') }
 }
@@ -24,7 +23,7 @@ function snapshotPath(cache: string): string {
 /** Rewrites the own hashes of `rel`'s bindings in the snapshot: a fingerprint served from it changes. */
 function tamper(file: string, rel = 'g.ts'): string {
   const text = readFileSync(file, 'utf8')
-  const data = JSON.parse(text) as { files: Record<string, string[]>, analyses: Record<string, { names: Record<string, { own: string }> }> }
+  const data = JSON.parse(text) as { files: Record<string, string[]>; analyses: Record<string, { names: Record<string, { own: string }> }> }
   for (const n of Object.values(data.analyses[data.files[rel]![5]!]!.names)) n.own = 'f'.repeat(64)
   writeFileSync(file, JSON.stringify(data))
   return text

@@ -7,7 +7,7 @@ const src = resolve(dirname(fileURLToPath(import.meta.url)), '../src')
 
 /** Every `.ts` file under `dir`. */
 function sources(dir: string): string[] {
-  return readdirSync(dir).flatMap((f) => {
+  return readdirSync(dir).flatMap(f => {
     const p = join(dir, f)
     return statSync(p).isDirectory() ? sources(p) : p.endsWith('.ts') ? [p] : []
   })
@@ -15,7 +15,12 @@ function sources(dir: string): string[] {
 
 /** The files each file imports or re-exports from (relative specifiers, type-only imports included). */
 function importGraph(files: string[]): Map<string, string[]> {
-  return new Map(files.map(f => [f, [...readFileSync(f, 'utf8').matchAll(/^(?:import|export)[^'"]*from '(\.[^']+)'/gm)].map(m => resolve(dirname(f), m[1]!))]))
+  return new Map(
+    files.map(f => [
+      f,
+      [...readFileSync(f, 'utf8').matchAll(/^(?:import|export)[^'"]*from '(\.[^']+)'/gm)].map(m => resolve(dirname(f), m[1]!)),
+    ]),
+  )
 }
 
 /** The import cycles of a graph, each as the files along it. */

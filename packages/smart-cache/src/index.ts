@@ -1,4 +1,13 @@
-export { smartCache, ready, settled, SyncStoreError, type CachedFunction, type CachedMembers, type SmartCacheOptions, type SmartCacheDecorator } from './core/smart-cache.ts'
+export {
+  smartCache,
+  ready,
+  settled,
+  SyncStoreError,
+  type CachedFunction,
+  type CachedMembers,
+  type SmartCacheOptions,
+  type SmartCacheDecorator,
+} from './core/smart-cache.ts'
 export { configure, type SharedOptions, type CacheMode } from './core/config.ts'
 export { cacheKey, hashArgs, KeyError } from './core/args.ts'
 export { isCacheMeta, type CacheMeta, type Captures } from './core/meta.ts'

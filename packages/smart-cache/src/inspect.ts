@@ -44,7 +44,7 @@ export async function inspectCache(storage?: Storage | Driver): Promise<CacheIns
     entries,
     bytes: entries.reduce((sum, e) => sum + e.size, 0),
     clear: async () => {
-      await Promise.all(found.map((e) => store.removeItem(e.key)))
+      await Promise.all(found.map(e => store.removeItem(e.key)))
       return found.length
     },
   }

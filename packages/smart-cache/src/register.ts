@@ -14,10 +14,11 @@ function resolvePlugin(): string {
   for (const parent of from) {
     try {
       return createRequire(parent).resolve(PLUGIN)
-    }
-    catch {}
+    } catch {}
   }
-  throw new Error(`[smart-cache] smart-cache/register needs the package unplugin-smart-cache (it fingerprints cached functions as Node loads them), and it cannot be found from ${process.cwd()}. Fix: install it in the project (\`npm i -D unplugin-smart-cache\`, \`pnpm add -D unplugin-smart-cache\`).`)
+  throw new Error(
+    `[smart-cache] smart-cache/register needs the package unplugin-smart-cache (it fingerprints cached functions as Node loads them), and it cannot be found from ${process.cwd()}. Fix: install it in the project (\`npm i -D unplugin-smart-cache\`, \`pnpm add -D unplugin-smart-cache\`).`,
+  )
 }
 
 /**
@@ -29,7 +30,7 @@ const RUNTIME_KEY = Symbol.for('smart-cache.runtime')
 
 // Threads started by the loader itself (the engine's parsers) inherit `--import`: nothing to do there.
 if (!process.env.SMART_CACHE_LOADER_THREAD) {
-  const plugin = await import(pathToFileURL(resolvePlugin()).href) as { register: () => unknown }
+  const plugin = (await import(pathToFileURL(resolvePlugin()).href)) as { register: () => unknown }
   await plugin.register()
   ;(globalThis as Record<symbol, unknown>)[RUNTIME_KEY] = await import(new URL('./node.mjs', import.meta.url).href)
 }

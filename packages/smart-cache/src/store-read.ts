@@ -17,7 +17,7 @@ export interface Reader {
 export async function readAllEntries(reader: Reader, fingerprint?: string): Promise<StoreEntry[]> {
   await loadHashers()
   const base = fingerprint ? `${LAYOUT_PREFIX}:${fingerprint}` : LAYOUT_PREFIX
-  const keys = (await reader.storage.getKeys(base)).filter((k) => parseEntryKey(k))
+  const keys = (await reader.storage.getKeys(base)).filter(k => parseEntryKey(k))
   const entries: StoreEntry[] = []
   for (const key of keys) {
     const entry = await readEntry(reader, key)

@@ -133,9 +133,9 @@ export function openStore(options: OpenStoreOptions = {}): CacheStore {
   checkMaxEntrySize(maxEntrySize, 'openStore')
   const readAll = async (fingerprint?: string) => readAllEntries({ storage, signer: await verifier, maxEntrySize }, fingerprint)
   const temps = tempFilesOf(storage)
-  const list = async (filter: StoreFilter = {}) => (await readAll(filter.fingerprint)).filter((e) => matches(e, filter))
+  const list = async (filter: StoreFilter = {}) => (await readAll(filter.fingerprint)).filter(e => matches(e, filter))
   const remove = async (entries: StoreEntry[]) => {
-    await Promise.all(entries.map((e) => storage.removeItem(e.key)))
+    await Promise.all(entries.map(e => storage.removeItem(e.key)))
     return entries.length
   }
   return {
@@ -143,16 +143,18 @@ export function openStore(options: OpenStoreOptions = {}): CacheStore {
     locationRule: choice?.rule,
     list,
     stats: async () => totals(await readAll(), await temps.count()),
-    delete: async (filter) => {
-      if (!Object.values(filter).some((v) => v !== undefined)) {
+    delete: async filter => {
+      if (!Object.values(filter).some(v => v !== undefined)) {
         throw new TypeError('[smart-cache] store.delete(filter) needs at least one criterion. Fix: use store.clear() to delete everything.')
       }
       return remove(await list(filter))
     },
     prune: async ({ current, maxIdle, now = Date.now() } = {}) =>
-      sweepThen(temps, remove, 
+      sweepThen(
+        temps,
+        remove,
         (await readAll()).filter(
-          (e) =>
+          e =>
             e.corrupt ||
             e.oversized ||
             (current !== undefined && e.id in current && current[e.id] !== e.fingerprint) ||
@@ -180,7 +182,11 @@ function matches(e: StoreEntry, f: StoreFilter): boolean {
 }
 
 /** Removes `entries`, then the stale temp files; returns how many entries. */
-async function sweepThen(temps: ReturnType<typeof tempFilesOf>, remove: (entries: StoreEntry[]) => Promise<number>, entries: StoreEntry[]): Promise<number> {
+async function sweepThen(
+  temps: ReturnType<typeof tempFilesOf>,
+  remove: (entries: StoreEntry[]) => Promise<number>,
+  entries: StoreEntry[],
+): Promise<number> {
   const removed = await remove(entries)
   await temps.sweep()
   return removed
@@ -200,7 +206,7 @@ function totals(entries: StoreEntry[], temps: TempFiles): StoreTotals {
   return {
     entries: entries.length,
     bytes: entries.reduce((sum, e) => sum + e.size, 0),
-    corrupt: entries.filter((e) => e.corrupt).length,
+    corrupt: entries.filter(e => e.corrupt).length,
     functions: [...byId.values()].sort((a, b) => compare(a.id, b.id)),
     temps,
   }

@@ -78,7 +78,13 @@ describe('Buffer, subclasses and array properties', () => {
     class Day extends Date {}
     class Bag extends Set<number> {}
     class Bytes extends Uint8Array {}
-    for (const [value, base] of [[List.from([1, 2]), 'Array'], [new Registry(), 'Map'], [new Day(0), 'Date'], [new Bag(), 'Set'], [new Bytes(2), 'Uint8Array']] as const) {
+    for (const [value, base] of [
+      [List.from([1, 2]), 'Array'],
+      [new Registry(), 'Map'],
+      [new Day(0), 'Date'],
+      [new Bag(), 'Set'],
+      [new Bytes(2), 'Uint8Array'],
+    ] as const) {
       const error = keyError(() => h({ v: value }))
       expect(error.message).toContain('args[0].v')
       expect(error.message).toContain(`a subclass of ${base} (${value.constructor.name})`)
@@ -109,7 +115,13 @@ describe('Buffer, subclasses and array properties', () => {
 
 describe('errors while reading an argument', () => {
   it('a throwing getter, a revoked Proxy, Object.create(Date.prototype), a throwing [cacheKey]() name the path', () => {
-    const getter = { a: { get b() { throw new Error('boom') } } }
+    const getter = {
+      a: {
+        get b() {
+          throw new Error('boom')
+        },
+      },
+    }
     expect(keyError(() => h(getter)).message).toMatch(/^\[smart-cache\] cannot key argument args\[0\]\.a\.b of test#fn: .*boom/)
     const { proxy, revoke } = Proxy.revocable({}, {})
     revoke()
@@ -120,7 +132,9 @@ describe('errors while reading an argument', () => {
         throw new Error('no key today')
       }
     }
-    expect(keyError(() => h({ x: new Bad() })).message).toMatch(/args\[0\]\.x\["\[cacheKey\]\(\)"\] of test#fn: it threw Error: no key today/)
+    expect(keyError(() => h({ x: new Bad() })).message).toMatch(
+      /args\[0\]\.x\["\[cacheKey\]\(\)"\] of test#fn: it threw Error: no key today/,
+    )
   })
 })
 

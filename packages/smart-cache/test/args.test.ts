@@ -14,18 +14,69 @@ describe('canonical argument keys', () => {
     const other: any = { a: 1, self: { a: 1 } }
     const shared = { x: 1 }
     const values: unknown[] = [
-      undefined, null, 0, -0, NaN, Infinity, -Infinity, 1, '1', 1n, -1n, true, false, '', [], {},
-      Object.create(null), [undefined], [,], sparse, [1, undefined, 3], { a: undefined }, { b: undefined },
-      new Date(0), new Date(1), new Date(NaN), /a/, /a/g, /b/, new Map(), new Map([[1, 2]]), new Map([[2, 1]]),
-      new Set(), new Set([1]), new Set(['1']), new Uint8Array([1, 2]), new Int8Array([1, 2]), new Uint8ClampedArray([1, 2]),
-      new Uint8Array([1, 2]).buffer, new DataView(new Uint8Array([1, 2]).buffer), new Float64Array([1]), [[]], [[], []],
-      cyclic, other, [shared, shared], [{ x: 1 }, { x: 1 }], '\uD800', '\uFFFD', 'é', 'e\u0301', { ab: 1 }, { a: { b: 1 } },
-      ['a', 'b'], ['ab'], 2n ** 70n, { 1: 1 }, { '1': '1' },
+      undefined,
+      null,
+      0,
+      -0,
+      NaN,
+      Infinity,
+      -Infinity,
+      1,
+      '1',
+      1n,
+      -1n,
+      true,
+      false,
+      '',
+      [],
+      {},
+      Object.create(null),
+      [undefined],
+      [,],
+      sparse,
+      [1, undefined, 3],
+      { a: undefined },
+      { b: undefined },
+      new Date(0),
+      new Date(1),
+      new Date(NaN),
+      /a/,
+      /a/g,
+      /b/,
+      new Map(),
+      new Map([[1, 2]]),
+      new Map([[2, 1]]),
+      new Set(),
+      new Set([1]),
+      new Set(['1']),
+      new Uint8Array([1, 2]),
+      new Int8Array([1, 2]),
+      new Uint8ClampedArray([1, 2]),
+      new Uint8Array([1, 2]).buffer,
+      new DataView(new Uint8Array([1, 2]).buffer),
+      new Float64Array([1]),
+      [[]],
+      [[], []],
+      cyclic,
+      other,
+      [shared, shared],
+      [{ x: 1 }, { x: 1 }],
+      '\uD800',
+      '\uFFFD',
+      'é',
+      'e\u0301',
+      { ab: 1 },
+      { a: { b: 1 } },
+      ['a', 'b'],
+      ['ab'],
+      2n ** 70n,
+      { 1: 1 },
+      { '1': '1' },
     ]
-    const keys = values.map((v) => h(v))
+    const keys = values.map(v => h(v))
     const dupes = keys.filter((k, i) => keys.indexOf(k) !== i)
     expect(dupes).toEqual([])
-    const memoryKeys = values.map((v) => keyArgs('ns', [v], 'x').memory)
+    const memoryKeys = values.map(v => keyArgs('ns', [v], 'x').memory)
     expect(new Set(memoryKeys).size).toBe(values.length)
     // a memory key rebuilt later hashes exactly like the bytes did
     for (const v of values) expect(keyArgs('ns', [v], 'x').hash()).toBe(hashArgs([v], 'ns'))
@@ -33,7 +84,21 @@ describe('canonical argument keys', () => {
 
   it('is stable for equal values, sorts plain-object keys, keeps Map/Set insertion order', () => {
     expect(h({ a: 1, b: [2, { c: 3 }] })).toBe(h({ b: [2, { c: 3 }], a: 1 }))
-    expect(h(new Map([[1, 'a'], [2, 'b']]))).not.toBe(h(new Map([[2, 'b'], [1, 'a']])))
+    expect(
+      h(
+        new Map([
+          [1, 'a'],
+          [2, 'b'],
+        ]),
+      ),
+    ).not.toBe(
+      h(
+        new Map([
+          [2, 'b'],
+          [1, 'a'],
+        ]),
+      ),
+    )
     expect(h(new Set([1, 2]))).not.toBe(h(new Set([2, 1])))
     expect(h(NaN)).toBe(h(0 / 0))
     const c1: any = [1]
@@ -45,9 +110,12 @@ describe('canonical argument keys', () => {
 
   it('property: structured clones hash equal (null prototypes excluded: structuredClone drops them)', () => {
     fc.assert(
-      fc.property(fc.anything({ withBigInt: true, withDate: true, withMap: true, withSet: true, withTypedArray: true, withSparseArray: true }), (v) => {
-        expect(h(v)).toBe(h(structuredClone(v)))
-      }),
+      fc.property(
+        fc.anything({ withBigInt: true, withDate: true, withMap: true, withSet: true, withTypedArray: true, withSparseArray: true }),
+        v => {
+          expect(h(v)).toBe(h(structuredClone(v)))
+        },
+      ),
       { numRuns: 300 },
     )
   })
@@ -76,7 +144,10 @@ describe('canonical argument keys', () => {
 
   it('keys class instances through their [cacheKey]() method', () => {
     class Vec {
-      constructor(public x: number, private hidden = Math.random()) {}
+      constructor(
+        public x: number,
+        private hidden = Math.random(),
+      ) {}
       [cacheKey]() {
         return { x: this.x }
       }
@@ -94,9 +165,35 @@ describe('canonical argument keys', () => {
   })
 
   it('primitive memory keys are injective and defer to byte encoding for objects', () => {
-    const lists: unknown[][] = [[], [0], [-0], [NaN], ['0'], [0n], [1, 2], [12], ['1', '2'], ['12'], ['s1:a'], ['s', 1], [true], ['t'],
-      [undefined], [null], ['u'], ['z'], ['a', 'b'], ['as1:b'], ['\uD800'], ['\uFFFD'], [Infinity], [-Infinity], [1e21], ['n1;']]
-    const keys = lists.map((l) => primitiveKey(l))
+    const lists: unknown[][] = [
+      [],
+      [0],
+      [-0],
+      [NaN],
+      ['0'],
+      [0n],
+      [1, 2],
+      [12],
+      ['1', '2'],
+      ['12'],
+      ['s1:a'],
+      ['s', 1],
+      [true],
+      ['t'],
+      [undefined],
+      [null],
+      ['u'],
+      ['z'],
+      ['a', 'b'],
+      ['as1:b'],
+      ['\uD800'],
+      ['\uFFFD'],
+      [Infinity],
+      [-Infinity],
+      [1e21],
+      ['n1;'],
+    ]
+    const keys = lists.map(l => primitiveKey(l))
     expect(new Set(keys).size).toBe(lists.length)
     expect(primitiveKey([{}])).toBeUndefined()
     expect(primitiveKey(['x'.repeat(600)])).toBeUndefined()

@@ -15,14 +15,41 @@ describe('BLAKE3 in JavaScript (used before the WebAssembly has loaded)', () => 
     const js = new Blake3Js()
     const lengths = new Set<number>()
     for (let n = 0; n <= 2100; n += 7) lengths.add(n)
-    for (const edge of [63, 64, 65, 1023, 1024, 1025, 2047, 2048, 2049, 3072, 4095, 4096, 4097, 8192, 8193, 16 * 1024 + 1, 100_000, 1 << 20])
+    for (const edge of [
+      63,
+      64,
+      65,
+      1023,
+      1024,
+      1025,
+      2047,
+      2048,
+      2049,
+      3072,
+      4095,
+      4096,
+      4097,
+      8192,
+      8193,
+      16 * 1024 + 1,
+      100_000,
+      1 << 20,
+    ])
       lengths.add(edge)
     for (const n of lengths) {
       const input = bytes(n, n)
       const expected = wasm.init().update(input).digest('hex')
       expect(js.init().update(input).digest('hex'), `length ${n}`).toBe(expected)
       const cut = Math.floor(n / 3)
-      expect(js.init().update(input.subarray(0, cut)).update(input.subarray(cut, cut + 1)).update(input.subarray(cut + 1)).digest('hex'), `length ${n} in pieces`).toBe(expected)
+      expect(
+        js
+          .init()
+          .update(input.subarray(0, cut))
+          .update(input.subarray(cut, cut + 1))
+          .update(input.subarray(cut + 1))
+          .digest('hex'),
+        `length ${n} in pieces`,
+      ).toBe(expected)
     }
     expect(js.init().update('smart-cache ✓').digest('binary')).toEqual(wasm.init().update('smart-cache ✓').digest('binary'))
   })

@@ -16,7 +16,9 @@ describe('blake3Small (single-chunk BLAKE3 in JS)', () => {
   })
 
   it('matches the official test vector for the empty input and refuses more than one chunk', () => {
-    expect(Buffer.from(blake3Small(new Uint8Array(0))).toString('hex')).toBe('af1349b9f5f9a1a6a0404dea36dcc9499bcb25c9adc112b7cc9a93cae41f3262')
+    expect(Buffer.from(blake3Small(new Uint8Array(0))).toString('hex')).toBe(
+      'af1349b9f5f9a1a6a0404dea36dcc9499bcb25c9adc112b7cc9a93cae41f3262',
+    )
     expect(() => blake3Small(new Uint8Array(SMALL_MAX + 1))).toThrow(/\[smart-cache\]/)
   })
 })

@@ -12,10 +12,15 @@ describe('browser entry default storage (fake-indexeddb)', () => {
   it('stores envelopes as bytes in IndexedDB "smart-cache"/"values" and reads them back in a new cache', async () => {
     resetDefaultStorage()
     let computed = 0
-    const make = () => smartCache(async (n: number) => {
-      computed++
-      return { n, at: new Date(n) }
-    }, { memory: false }, meta('src/b.ts#make', FP('e')))
+    const make = () =>
+      smartCache(
+        async (n: number) => {
+          computed++
+          return { n, at: new Date(n) }
+        },
+        { memory: false },
+        meta('src/b.ts#make', FP('e')),
+      )
     expect(await make()(3)).toEqual({ n: 3, at: new Date(3) })
     const again = make()
     expect(await again(3)).toEqual({ n: 3, at: new Date(3) })

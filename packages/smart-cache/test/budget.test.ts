@@ -12,15 +12,26 @@ describe('maxStoreSize: a disk budget for the filesystem store', () => {
   const dir = tempDir()
   isolate()
   const ID = 'src/big.ts#big'
-  const entryBytes = () => readdirSync(join(dir, 'sc1', FP('e'))).filter((n) => /^[0-9a-f]{64}$/.test(n)).reduce((sum, n) => sum + statSync(join(dir, 'sc1', FP('e'), n)).size, 0)
+  const entryBytes = () =>
+    readdirSync(join(dir, 'sc1', FP('e')))
+      .filter(n => /^[0-9a-f]{64}$/.test(n))
+      .reduce((sum, n) => sum + statSync(join(dir, 'sc1', FP('e'), n)).size, 0)
 
   it('evicts the least recently used entries down to 90% of the budget, and nothing else', async () => {
     await ready()
-    const fill = smartCache(async (n: number) => `${n}`.padEnd(10_000, '.'), { storage: createStorage({ driver: atomicFsDriver({ base: dir }) }), memory: false }, meta(ID, FP('e')))
+    const fill = smartCache(
+      async (n: number) => `${n}`.padEnd(10_000, '.'),
+      { storage: createStorage({ driver: atomicFsDriver({ base: dir }) }), memory: false },
+      meta(ID, FP('e')),
+    )
     for (let n = 0; n < 40; n++) await fill(n) // about 400 KB of entries, written without a budget: no pass runs while they land in any order
     await settled() // the writes themselves land after the calls return
     const driver = atomicFsDriver({ base: dir, maxStoreSize: 100_000 })
-    const big = smartCache(async (n: number) => `${n}`.padEnd(10_000, '.'), { storage: createStorage({ driver }), memory: false }, meta(ID, FP('e')))
+    const big = smartCache(
+      async (n: number) => `${n}`.padEnd(10_000, '.'),
+      { storage: createStorage({ driver }), memory: false },
+      meta(ID, FP('e')),
+    )
     const file = (n: number) => join(dir, 'sc1', FP('e'), hashArgs([n], ID))
     const now = Date.now() / 1000
     for (let n = 0; n < 40; n++) {
@@ -47,6 +58,8 @@ describe('maxStoreSize: a disk budget for the filesystem store', () => {
   })
 
   it('a bad budget is a clear error', () => {
-    expect(() => atomicFsDriver({ base: dir, maxStoreSize: -1 })).toThrow(/^\[smart-cache\] atomicFsDriver: options.maxStoreSize must be a positive integer .* Fix: /)
+    expect(() => atomicFsDriver({ base: dir, maxStoreSize: -1 })).toThrow(
+      /^\[smart-cache\] atomicFsDriver: options.maxStoreSize must be a positive integer .* Fix: /,
+    )
   })
 })

@@ -5,7 +5,13 @@ import { configure, hashArgs, smartCache } from '../src/node.ts'
 import { FP, isolate, meta } from './helpers.ts'
 
 const counter = <A extends unknown[], R>(impl: (...a: A) => R) => {
-  const f = Object.assign(async (...a: A) => { f.calls++; return impl(...a) }, { calls: 0 })
+  const f = Object.assign(
+    async (...a: A) => {
+      f.calls++
+      return impl(...a)
+    },
+    { calls: 0 },
+  )
   return f
 }
 
@@ -52,19 +58,19 @@ describe('smartCache()', () => {
     expect(await f2(1)).toBe(3)
     expect(f1.fingerprint).toMatch(/^[0-9a-f]{64}$/)
     expect(f1.fingerprint).not.toBe(f2.fingerprint)
-    expect(warnings().filter((w) => w.includes('not invalidate'))).toHaveLength(1)
+    expect(warnings().filter(w => w.includes('not invalidate'))).toHaveLength(1)
   })
 
   it('de-duplicates concurrent identical calls', async () => {
     let release!: () => void
-    const gate = new Promise<void>((r) => (release = r))
+    const gate = new Promise<void>(r => (release = r))
     const slow = counter(async (x: number) => {
       await gate
       return x
     })
     const cached = smartCache(slow, { storage: createStorage({ driver: memoryDriver() }) }, meta('s#slow', FP('4')))
     const all = Promise.all([cached(1), cached(1), cached(1), cached(2)])
-    await new Promise((r) => setTimeout(r, 10))
+    await new Promise(r => setTimeout(r, 10))
     release()
     expect(await all).toEqual([1, 1, 1, 2])
     expect(slow.calls).toBe(2)
@@ -72,14 +78,16 @@ describe('smartCache()', () => {
 
   it('does not cache thrown errors unless cacheErrors is set', async () => {
     const storage = createStorage({ driver: memoryDriver() })
-    const boom = counter((x: number) => { throw Object.assign(new RangeError(`bad ${x}`), { code: 'E_BAD' }) })
+    const boom = counter((x: number) => {
+      throw Object.assign(new RangeError(`bad ${x}`), { code: 'E_BAD' })
+    })
     const plain = smartCache(boom, { storage }, meta('s#boom', FP('5')))
     await expect(plain(1)).rejects.toThrow('bad 1')
     await expect(plain(1)).rejects.toThrow('bad 1')
     expect(boom.calls).toBe(2)
     const sticky = smartCache(boom, { storage, cacheErrors: true, memory: false }, meta('s#boom2', FP('5')))
     await expect(sticky(1)).rejects.toThrow('bad 1')
-    const second = await sticky(1).catch((e) => e)
+    const second = await sticky(1).catch(e => e)
     expect(boom.calls).toBe(3)
     expect(second).toMatchObject({ name: 'RangeError', message: 'bad 1', code: 'E_BAD' })
   })
@@ -104,14 +112,14 @@ describe('smartCache()', () => {
     let n = 0
     const f = smartCache(async () => ++n, { storage, maxAge: 20 }, meta('s#age', FP('7')))
     expect(await f()).toBe(1)
-    await new Promise((r) => setTimeout(r, 40))
+    await new Promise(r => setTimeout(r, 40))
     expect(await f()).toBe(2)
     const s = smartCache(async () => ++n, { storage, maxAge: 20, swr: true }, meta('s#swr', FP('7')))
     expect(await s()).toBe(3)
-    await new Promise((r) => setTimeout(r, 40))
+    await new Promise(r => setTimeout(r, 40))
     expect(await s()).toBe(3)
     expect(s.stats.stale).toBe(1)
-    await new Promise((r) => setTimeout(r, 10))
+    await new Promise(r => setTimeout(r, 10))
     expect(await s()).toBe(4)
   })
 
@@ -123,7 +131,7 @@ describe('smartCache()', () => {
     expect(await cached()).toBeInstanceOf(Thing)
     expect(await cached()).toBeInstanceOf(Thing)
     expect(f.calls).toBe(2)
-    expect(warnings().filter((w) => w.includes('cannot be stored'))).toHaveLength(1)
+    expect(warnings().filter(w => w.includes('cannot be stored'))).toHaveLength(1)
   })
 
   it('rejects unkeyable arguments with the path, and honours options.key', async () => {
@@ -159,15 +167,23 @@ describe('smartCache()', () => {
     warnings()
     const broken = defineDriver(() => ({
       name: 'broken',
-      hasItem: () => { throw new Error('EROFS: read-only') },
-      getItem: () => { throw new Error('EROFS: read-only') },
+      hasItem: () => {
+        throw new Error('EROFS: read-only')
+      },
+      getItem: () => {
+        throw new Error('EROFS: read-only')
+      },
       getItemRaw: () => Promise.reject(new Error('quota exceeded')),
       setItemRaw: () => Promise.reject(new Error('quota exceeded')),
       getKeys: () => [],
     }))({})
     const hang = defineDriver(() => ({
-      name: 'hang', hasItem: () => false, getItem: () => null, getKeys: () => [],
-      getItemRaw: () => new Promise(() => {}), setItemRaw: () => new Promise(() => {}),
+      name: 'hang',
+      hasItem: () => false,
+      getItem: () => null,
+      getKeys: () => [],
+      getItemRaw: () => new Promise(() => {}),
+      setItemRaw: () => new Promise(() => {}),
     }))({})
     const f = counter((x: number) => x * 3)
     const a = smartCache(f, { storage: broken, memory: false }, meta('s#broken', FP('b')))
@@ -177,7 +193,7 @@ describe('smartCache()', () => {
     const b = smartCache(f, { storage: hang, timeout: 30 }, meta('s#hang', FP('b')))
     expect(await b(3)).toBe(9)
     expect(b.stats.errors).toBe(1)
-    expect(warnings().filter((w) => w.includes('storage'))).toHaveLength(1)
+    expect(warnings().filter(w => w.includes('storage'))).toHaveLength(1)
   })
 
   it('works as a standard method decorator (direct, with options, with meta)', async () => {
@@ -191,15 +207,52 @@ describe('smartCache()', () => {
     class Calc {
       static square = square
     }
-    const ctx = (name: string, isStatic: boolean) => ({ kind: 'method', name, static: isStatic, private: false, addInitializer() {}, access: {} }) as unknown as ClassMethodDecoratorContext
+    const ctx = (name: string, isStatic: boolean) =>
+      ({
+        kind: 'method',
+        name,
+        static: isStatic,
+        private: false,
+        addInitializer() {},
+        access: {},
+      }) as unknown as ClassMethodDecoratorContext
     const staticSquare = deco(Calc.square, ctx('square', true))
     expect(await staticSquare.call(Calc, 3)).toBe(9)
     expect(await staticSquare.call(Calc, 3)).toBe(9)
     expect(calls).toBe(1)
-    const direct = (smartCache as any)(async function (this: { base: number }, x: number) { return this.base + x }, ctx('plus', false))
-    await expect(direct.call(new (class Box { base = 1 })(), 1)).rejects.toThrow(/this.*Box/)
-    const keyed = { base: 10, [Symbol.for('smart-cache.key')]() { return this.base } }
-    expect(await direct.call(Object.assign(Object.create({ [Symbol.for('smart-cache.key')]() { return 10 } }), { base: 10 }), 1)).toBe(11)
+    const direct = (smartCache as any)(
+      async function (this: { base: number }, x: number) {
+        return this.base + x
+      },
+      ctx('plus', false),
+    )
+    await expect(
+      direct.call(
+        new (class Box {
+          base = 1
+        })(),
+        1,
+      ),
+    ).rejects.toThrow(/this.*Box/)
+    const keyed = {
+      base: 10,
+      [Symbol.for('smart-cache.key')]() {
+        return this.base
+      },
+    }
+    expect(
+      await direct.call(
+        Object.assign(
+          Object.create({
+            [Symbol.for('smart-cache.key')]() {
+              return 10
+            },
+          }),
+          { base: 10 },
+        ),
+        1,
+      ),
+    ).toBe(11)
     expect(keyed.base).toBe(10)
     expect(() => (smartCache as any)(() => 1, { kind: 'field', name: 'x', addInitializer() {} })).toThrow(/class methods/)
   })
@@ -209,15 +262,20 @@ describe('smartCache() when WebAssembly cannot load', () => {
   it('keeps caching with BLAKE3 in JavaScript (same keys) and warns once', async () => {
     const { vi } = await import('vitest')
     vi.resetModules()
-    vi.doMock('hash-wasm/dist/blake3.umd.min.js', () => ({ default: { createBLAKE3: () => Promise.reject(new Error('CompileError: blocked by CSP')) } }))
+    vi.doMock('hash-wasm/dist/blake3.umd.min.js', () => ({
+      default: { createBLAKE3: () => Promise.reject(new Error('CompileError: blocked by CSP')) },
+    }))
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
     const { smartCache: fresh, ready: freshReady, hashArgs: freshHash } = await import('../src/node.ts')
     const storage = createStorage({ driver: memoryDriver() })
     let calls = 0
-    const f = fresh(async (x: unknown) => {
-      calls++
-      return Array.isArray(x) ? x.length : x
-    }, { storage, memory: false })
+    const f = fresh(
+      async (x: unknown) => {
+        calls++
+        return Array.isArray(x) ? x.length : x
+      },
+      { storage, memory: false },
+    )
     const big = Array.from({ length: 3000 }, (_, i) => i) // a key of ~27 KB: hashed by the (failed) WebAssembly otherwise
     expect(await f(big)).toBe(3000)
     await freshReady()
@@ -240,10 +298,14 @@ describe('SMART_CACHE environment variable', () => {
     vi.stubEnv('SMART_CACHE', 'of')
     try {
       let calls = 0
-      const f = smartCache(async (x: number) => {
-        calls++
-        return x
-      }, { storage: createStorage({ driver: memoryDriver() }) }, meta('s#env', FP('f')))
+      const f = smartCache(
+        async (x: number) => {
+          calls++
+          return x
+        },
+        { storage: createStorage({ driver: memoryDriver() }) },
+        meta('s#env', FP('f')),
+      )
       expect(await f(1)).toBe(1)
       expect(await f(1)).toBe(1)
       expect(calls).toBe(2)
@@ -258,8 +320,17 @@ describe('SMART_CACHE environment variable', () => {
 describe('memory keys with the Node converter (Buffer latin1)', () => {
   it('are distinct for distinct values and rebuild the exact bytes for hashing', async () => {
     const { keyArgs, hashArgs } = await import('../src/core/args.ts')
-    const values: unknown[] = [{ a: 'é' }, { a: 'e\u0301' }, ['\u00ff'], ['\uffff'], [new Uint8Array([0x80, 0xff])], [new Uint8Array([0x7f])], { k: [1, 2] }, { k: [1, 3] }]
-    const keys = values.map((v) => keyArgs('ns', [v, {}], 'x').memory)
+    const values: unknown[] = [
+      { a: 'é' },
+      { a: 'e\u0301' },
+      ['\u00ff'],
+      ['\uffff'],
+      [new Uint8Array([0x80, 0xff])],
+      [new Uint8Array([0x7f])],
+      { k: [1, 2] },
+      { k: [1, 3] },
+    ]
+    const keys = values.map(v => keyArgs('ns', [v, {}], 'x').memory)
     expect(new Set(keys).size).toBe(values.length)
     for (const v of values) expect(keyArgs('ns', [v, {}], 'x').hash()).toBe(hashArgs([v, {}], 'ns'))
   })

@@ -13,10 +13,27 @@ describe('value codec', () => {
     const cyclic: any = { name: 'c' }
     cyclic.me = cyclic
     const value = {
-      u: undefined, nan: NaN, nz: -0, big: -(2n ** 80n), date: new Date(123), re: /x+/giu, map: new Map<unknown, unknown>([[{ k: 1 }, 'v'], [2, shared]]),
-      set: new Set([1, 'a', shared]), f64: new Float64Array([1.5, -0, NaN]), u8: new Uint8Array([1, 2, 3]), big64: new BigInt64Array([-1n]),
-      ab: new Uint8Array([9, 8]).buffer, dv: new DataView(new Uint8Array([7]).buffer), sparse: [1, , 3], shared: [shared, shared], cyclic, // eslint-disable-line no-sparse-arrays
-      nullProto: Object.assign(Object.create(null), { a: 1 }), inf: [Infinity, -Infinity],
+      u: undefined,
+      nan: NaN,
+      nz: -0,
+      big: -(2n ** 80n),
+      date: new Date(123),
+      re: /x+/giu,
+      map: new Map<unknown, unknown>([
+        [{ k: 1 }, 'v'],
+        [2, shared],
+      ]),
+      set: new Set([1, 'a', shared]),
+      f64: new Float64Array([1.5, -0, NaN]),
+      u8: new Uint8Array([1, 2, 3]),
+      big64: new BigInt64Array([-1n]),
+      ab: new Uint8Array([9, 8]).buffer,
+      dv: new DataView(new Uint8Array([7]).buffer),
+      sparse: [1, , 3],
+      shared: [shared, shared],
+      cyclic, // eslint-disable-line no-sparse-arrays
+      nullProto: Object.assign(Object.create(null), { a: 1 }),
+      inf: [Infinity, -Infinity],
     }
     const back = roundTrip(value) as typeof value
     expect(back).toEqual(value)
@@ -61,7 +78,7 @@ describe('value codec', () => {
 })
 
 describe('value codec: the JSON form (issue 18)', () => {
-  const form = (v: unknown) => (encodeValue(v) as Uint8Array)[0] === 1 ? 'json' : 'devalue'
+  const form = (v: unknown) => ((encodeValue(v) as Uint8Array)[0] === 1 ? 'json' : 'devalue')
 
   it('takes JSON only for values JSON round-trips exactly', () => {
     expect(form({ a: 1, b: ['x', true, null, { c: 2.5 }] })).toBe('json')
@@ -72,16 +89,38 @@ describe('value codec: the JSON form (issue 18)', () => {
     cyclic.me = cyclic
     const inherited = Object.create({ inheritedKey: 1 }) as object
     const cases = [
-      -0, [0, -0], NaN, [Infinity], { u: undefined }, [undefined], [1, , 3], [shared, shared], cyclic, // eslint-disable-line no-sparse-arrays
-      { d: new Date(0) }, { m: new Map() }, [1n], Object.create(null), { [Symbol('s')]: 1 }, inherited,
-      JSON.parse('{"__proto__":{"x":1}}'), { k: '__proto__' }, undefined,
+      -0,
+      [0, -0],
+      NaN,
+      [Infinity],
+      { u: undefined },
+      [undefined],
+      [1, , 3],
+      [shared, shared],
+      cyclic, // eslint-disable-line no-sparse-arrays
+      { d: new Date(0) },
+      { m: new Map() },
+      [1n],
+      Object.create(null),
+      { [Symbol('s')]: 1 },
+      inherited,
+      JSON.parse('{"__proto__":{"x":1}}'),
+      { k: '__proto__' },
+      undefined,
     ]
     cases.forEach((v, i) => expect(form(v), `case ${i}`).toBe('devalue'))
   })
 
   it('round-trips what falls back to devalue exactly, and what takes JSON', () => {
     const shared = { s: 1 }
-    for (const v of [{ a: -0 }, [shared, shared], { u: undefined, n: [NaN, 1, , 2] }, { k: '__proto__' }, { a: 'é\u{1F600}\uD800x', b: [[[1]]] }]) { // eslint-disable-line no-sparse-arrays
+    for (const v of [
+      { a: -0 },
+      [shared, shared],
+      { u: undefined, n: [NaN, 1, , 2] },
+      { k: '__proto__' },
+      { a: 'é\u{1F600}\uD800x', b: [[[1]]] },
+    ]) {
+      // eslint-disable-line no-sparse-arrays
       const back = roundTrip(v)
       expect(back).toEqual(v)
     }

@@ -36,7 +36,8 @@ describe('envelope', () => {
       `sc1:${'b'.repeat(64)}:${'1'.repeat(64)}`, // other fingerprint
       `sc2:${'a'.repeat(64)}:${'1'.repeat(64)}`, // other layout version
     ]
-    for (const key of others) expect(() => openEnvelope(bytes, { key, signer: undefined })).toThrow(/checksum mismatch .*not written under the key/)
+    for (const key of others)
+      expect(() => openEnvelope(bytes, { key, signer: undefined })).toThrow(/checksum mismatch .*not written under the key/)
     expect(openEnvelope(bytes, at).header).toEqual(header)
   })
 

@@ -52,7 +52,9 @@ describe('atomicFsDriver', () => {
 
   it('default folder: SMART_CACHE_DIR, else nearest package.json root, else the user cache folder', () => {
     expect(defaultCacheDir('/anywhere', { SMART_CACHE_DIR: '/custom' })).toBe('/custom')
-    expect(defaultCacheDir(join(import.meta.dirname, 'x'), {})).toBe(join(import.meta.dirname, '..', 'node_modules', '.cache', 'smart-cache', 'values'))
+    expect(defaultCacheDir(join(import.meta.dirname, 'x'), {})).toBe(
+      join(import.meta.dirname, '..', 'node_modules', '.cache', 'smart-cache', 'values'),
+    )
     // A folder with no package.json above it (dir is under the OS temp folder): never a node_modules made there.
     const bare = join(dir, 'no-package', 'deeper')
     mkdirSync(bare, { recursive: true })

@@ -6,9 +6,12 @@ import { join } from 'node:path'
 export default function setup(): void {
   const pkg = join(import.meta.dirname, '..')
   const built = join(pkg, 'dist', 'node.mjs')
-  const newest = Math.max(0, ...readdirSync(join(pkg, 'src'), { withFileTypes: true, recursive: true })
-    .filter((e) => e.isFile())
-    .map((e) => statSync(join(e.parentPath, e.name)).mtimeMs))
+  const newest = Math.max(
+    0,
+    ...readdirSync(join(pkg, 'src'), { withFileTypes: true, recursive: true })
+      .filter(e => e.isFile())
+      .map(e => statSync(join(e.parentPath, e.name)).mtimeMs),
+  )
   if (existsSync(built) && statSync(built).mtimeMs >= newest) return
   execFileSync('pnpm', ['exec', 'tsdown'], { cwd: pkg, stdio: 'inherit' })
 }

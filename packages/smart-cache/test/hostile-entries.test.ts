@@ -21,10 +21,13 @@ const keyOf = (n: number) => `sc1:${FPR}:${hashArgs([n], ID)}`
 
 /** `sq(n) = n * n`, counting computations, never keeping results in memory. */
 function makeSq(storage: Storage, options: Record<string, unknown> = {}, body?: (n: number) => number) {
-  const inner = Object.assign(async (n: number) => {
-    inner.calls++
-    return body ? body(n) : n * n
-  }, { calls: 0 })
+  const inner = Object.assign(
+    async (n: number) => {
+      inner.calls++
+      return body ? body(n) : n * n
+    },
+    { calls: 0 },
+  )
   return Object.assign(smartCache(inner, { storage, memory: false, ...options }, meta(ID, FPR)), { inner })
 }
 
@@ -44,12 +47,14 @@ describe('entries bind their full key (real files)', () => {
     renameSync(file(2), join(dir, 'tmp-swap'))
     renameSync(file(3), file(2))
     renameSync(join(dir, 'tmp-swap'), file(3))
-    expect((await openStore({ dir }).list()).map((e) => e.corrupt)).toEqual([true, true])
+    expect((await openStore({ dir }).list()).map(e => e.corrupt)).toEqual([true, true])
     const reader = makeSq(storage())
     expect(await reader(2)).toBe(4)
     expect(await reader(3)).toBe(9)
     expect(reader.stats).toMatchObject({ hits: 0, corrupt: 2, misses: 2 })
-    expect(warnings().find((w) => w.includes('corrupt entry'))).toMatch(/^\[smart-cache\] ignored a corrupt entry of src\/sq.ts#sq \(key sc1:a{64}:[0-9a-f]{64}\): .*checksum mismatch \(damaged, or not written under the key sc1:/)
+    expect(warnings().find(w => w.includes('corrupt entry'))).toMatch(
+      /^\[smart-cache\] ignored a corrupt entry of src\/sq.ts#sq \(key sc1:a{64}:[0-9a-f]{64}\): .*checksum mismatch \(damaged, or not written under the key sc1:/,
+    )
     await settled()
     expect(await makeSq(storage())(2)).toBe(4) // rewritten: now a hit
   })
@@ -75,7 +80,7 @@ describe('entries bind their full key (real files)', () => {
     const reader = makeSq(storage())
     expect(await reader(4)).toBe(16)
     expect(reader.stats).toMatchObject({ hits: 0, misses: 1, errors: 0, corrupt: 0 })
-    expect(w.filter((m) => m.includes('src/sq.ts#sq'))).toEqual([])
+    expect(w.filter(m => m.includes('src/sq.ts#sq'))).toEqual([])
     await settled()
     expect(readFileSync(file(4))[4]).toBe(FORMAT_VERSION)
   })
@@ -83,11 +88,14 @@ describe('entries bind their full key (real files)', () => {
   it('a forged error entry with a null payload is a corrupt entry, not a TypeError', async () => {
     warnings()
     mkdirSync(dirname(file(6)), { recursive: true })
-    writeFileSync(file(6), sealEnvelope({ id: ID, fingerprint: FPR }, encodeValue(null) as Uint8Array, { key: keyOf(6), signer: undefined, flags: FLAG_ERROR }))
+    writeFileSync(
+      file(6),
+      sealEnvelope({ id: ID, fingerprint: FPR }, encodeValue(null) as Uint8Array, { key: keyOf(6), signer: undefined, flags: FLAG_ERROR }),
+    )
     const reader = makeSq(storage(), { cacheErrors: true })
     expect(await reader(6)).toBe(36)
     expect(reader.stats).toMatchObject({ corrupt: 1, hits: 0 })
-    expect(warnings().some((w) => w.includes('an entry flagged as a cached error holds null, not an error record'))).toBe(true)
+    expect(warnings().some(w => w.includes('an entry flagged as a cached error holds null, not an error record'))).toBe(true)
   })
 
   it('cacheErrors: false never serves an error that a cacheErrors: true process stored', async () => {
@@ -151,7 +159,13 @@ describe('entries bind their full key (a real redis-server)', { timeout: 60_000 
     expect(await reader(9)).toBe(81)
     const grown = (process.memoryUsage().rss - before) / 2 ** 20
     expect(reader.stats).toMatchObject({ oversized: 1, hits: 0 })
-    expect(warnings().some((w) => /stored entry of src\/sq.ts#sq \(key sc1:a{64}:[0-9a-f]{64}\) is 22499999\d bytes, over maxEntrySize 16777216; it was skipped/.test(w))).toBe(true)
+    expect(
+      warnings().some(w =>
+        /stored entry of src\/sq.ts#sq \(key sc1:a{64}:[0-9a-f]{64}\) is 22499999\d bytes, over maxEntrySize 16777216; it was skipped/.test(
+          w,
+        ),
+      ),
+    ).toBe(true)
     expect(grown).toBeLessThan(120)
     console.log(`[reliability] 300 MB Redis value over maxEntrySize: RSS grew ${grown.toFixed(0)} MiB while refusing it`)
     await settled()

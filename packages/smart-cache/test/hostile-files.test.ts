@@ -17,17 +17,27 @@ const CHILD = join(import.meta.dirname, 'fixtures', 'read-entry.mjs')
 const ID = 'src/sq.ts#sq'
 const GiB = 1024 ** 3
 
-interface ChildResult { code: number | null; signal: string | null; out?: { value: number; stats: Record<string, number>; warnings: string[]; unrelated: boolean; maxRssMiB: number }; stderr: string }
+interface ChildResult {
+  code: number | null
+  signal: string | null
+  out?: { value: number; stats: Record<string, number>; warnings: string[]; unrelated: boolean; maxRssMiB: number }
+  stderr: string
+}
 
 /** Runs the child; a child still running after 60 s is killed (and the result says so). */
 function runChild(dir: string, fingerprint: string, env: Record<string, string> = {}, maxEntrySize?: number): Promise<ChildResult> {
   const args = [CHILD, dir, fingerprint, ...(maxEntrySize === undefined ? [] : [String(maxEntrySize)])]
-  return new Promise((done) => {
-    execFile(process.execPath, args, { env: { ...process.env, ...env }, timeout: 60_000, killSignal: 'SIGKILL' }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : null) : 0
-      const line = stdout.trim().split('\n').pop()
-      done({ code, signal: error?.signal ?? null, out: code === 0 && line ? JSON.parse(line) : undefined, stderr })
-    })
+  return new Promise(done => {
+    execFile(
+      process.execPath,
+      args,
+      { env: { ...process.env, ...env }, timeout: 60_000, killSignal: 'SIGKILL' },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : null) : 0
+        const line = stdout.trim().split('\n').pop()
+        done({ code, signal: error?.signal ?? null, out: code === 0 && line ? JSON.parse(line) : undefined, stderr })
+      },
+    )
   })
 }
 
@@ -37,7 +47,7 @@ describe('hostile files at entry paths (real files, sparse files, a real FIFO, l
   let entry: (fingerprint: string) => string
   beforeAll(async () => {
     await ready()
-    entry = (fingerprint) => {
+    entry = fingerprint => {
       mkdirSync(join(dir, 'sc1', fingerprint), { recursive: true })
       return join(dir, 'sc1', fingerprint, hashArgs([2], ID))
     }
@@ -53,7 +63,11 @@ describe('hostile files at entry paths (real files, sparse files, a real FIFO, l
       expect(r.out!.stats).toMatchObject({ oversized: 1, hits: 0, misses: 1 })
       const limit = maxEntrySize === undefined ? 16 * 1024 * 1024 : 2 ** 31 - 1
       expect(r.out!.warnings).toEqual([
-        expect.stringMatching(new RegExp(`^\\[smart-cache\\] stored entry of src/sq.ts#sq \\(key sc1:1{64}:[0-9a-f]{64}\\) is ${3 * GiB} bytes, over maxEntrySize ${limit}; it was skipped without being loaded .* Fix: `)),
+        expect.stringMatching(
+          new RegExp(
+            `^\\[smart-cache\\] stored entry of src/sq.ts#sq \\(key sc1:1{64}:[0-9a-f]{64}\\) is ${3 * GiB} bytes, over maxEntrySize ${limit}; it was skipped without being loaded .* Fix: `,
+          ),
+        ),
       ])
       expect(r.out!.maxRssMiB).toBeLessThan(200)
       console.log(`[reliability] 3 GiB sparse entry, maxEntrySize ${maxEntrySize ?? 'default'}: exit 0, peak RSS ${r.out!.maxRssMiB} MiB`)
@@ -79,7 +93,9 @@ describe('hostile files at entry paths (real files, sparse files, a real FIFO, l
     expect(r.code).toBe(0)
     expect(r.out).toMatchObject({ value: 4, unrelated: true })
     expect(r.out!.stats).toMatchObject({ errors: 1, hits: 0 })
-    expect(r.out!.warnings[0]).toMatch(/^\[smart-cache\] storage read failed for src\/sq.ts#sq \(key sc1:3{64}:[0-9a-f]{64}\): \[smart-cache\] atomicFsDriver: .* is a FIFO \(named pipe\), not a regular file; it was not read\. Fix: remove it/)
+    expect(r.out!.warnings[0]).toMatch(
+      /^\[smart-cache\] storage read failed for src\/sq.ts#sq \(key sc1:3{64}:[0-9a-f]{64}\): \[smart-cache\] atomicFsDriver: .* is a FIFO \(named pipe\), not a regular file; it was not read\. Fix: remove it/,
+    )
     expect(lstatSync(path).isFile()).toBe(true) // the computed result was written over it
   })
 
@@ -91,20 +107,32 @@ describe('hostile files at entry paths (real files, sparse files, a real FIFO, l
     symlinkSync(outside, entry(FP('5')))
     mkdirSync(entry(FP('6')))
     warnings()
-    for (const [fp, kind] of [[FP('4'), 'a symbolic link'], [FP('5'), 'a symbolic link'], [FP('6'), 'a folder']] as const) {
+    for (const [fp, kind] of [
+      [FP('4'), 'a symbolic link'],
+      [FP('5'), 'a symbolic link'],
+      [FP('6'), 'a folder'],
+    ] as const) {
       resetWarnings()
-      const sq = smartCache(async (n: number) => n * n, { storage: createStorage({ driver: atomicFsDriver({ base: dir }) }), memory: false }, meta(ID, fp))
+      const sq = smartCache(
+        async (n: number) => n * n,
+        { storage: createStorage({ driver: atomicFsDriver({ base: dir }) }), memory: false },
+        meta(ID, fp),
+      )
       expect(await sq(2)).toBe(4)
       await settled() // the write (refused for a folder) happens after the call returns
       expect(sq.stats).toMatchObject({ errors: fp === FP('6') ? 2 : 1, hits: 0 }) // a folder cannot be written over either
-      expect(warnings().some((w) => w.includes(`is ${kind}, not a regular file; it was not read`))).toBe(true)
+      expect(warnings().some(w => w.includes(`is ${kind}, not a regular file; it was not read`))).toBe(true)
     }
     expect(readFileSync(outside, 'utf8')).toBe('secret notes')
   })
 
   it('the store lists the oversized file, the FIFO and the link, and prune removes them (not what the link points to)', async () => {
     await ready()
-    const sq = smartCache(async (n: number) => n * n, { storage: createStorage({ driver: atomicFsDriver({ base: dir }) }), memory: false }, meta(ID, FP('7')))
+    const sq = smartCache(
+      async (n: number) => n * n,
+      { storage: createStorage({ driver: atomicFsDriver({ base: dir }) }), memory: false },
+      meta(ID, FP('7')),
+    )
     await sq(1)
     await settled()
     execFileSync('truncate', ['-s', '3G', entry(FP('8'))])
@@ -114,13 +142,13 @@ describe('hostile files at entry paths (real files, sparse files, a real FIFO, l
     symlinkSync(outside, entry(FP('a')))
     const store = openStore({ dir })
     const listed = await store.list()
-    const byFp = Object.fromEntries(listed.map((e) => [e.fingerprint[0], e]))
+    const byFp = Object.fromEntries(listed.map(e => [e.fingerprint[0], e]))
     expect(byFp['7']).toMatchObject({ id: ID, corrupt: false, oversized: false })
     expect(byFp['8']).toMatchObject({ id: '', corrupt: false, oversized: true, size: 3 * GiB })
     expect(byFp['9']).toMatchObject({ corrupt: true, oversized: false })
     expect(byFp['a']).toMatchObject({ corrupt: true, oversized: false })
     expect(await store.prune()).toBe(3)
-    expect((await store.list()).map((e) => e.fingerprint[0])).toEqual(['7'])
+    expect((await store.list()).map(e => e.fingerprint[0])).toEqual(['7'])
     expect(readFileSync(outside, 'utf8')).toBe('secret notes')
   })
 })

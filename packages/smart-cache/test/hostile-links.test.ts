@@ -14,12 +14,20 @@ const ID = 'src/sq.ts#sq'
 /** A fake home folder: notes, docs, keys, and a file named like a cache entry. */
 function fakeHome(root: string, entryName: string): { dir: string; files: () => Record<string, string> } {
   const dir = join(root, 'home')
-  const files = { 'notes.txt': 'notes', 'docs/plan.md': 'plan', '.ssh/id_ed25519': 'private key', [`${FP('1')}/${entryName}`]: 'not an entry' }
+  const files = {
+    'notes.txt': 'notes',
+    'docs/plan.md': 'plan',
+    '.ssh/id_ed25519': 'private key',
+    [`${FP('1')}/${entryName}`]: 'not an entry',
+  }
   for (const [rel, text] of Object.entries(files)) {
     mkdirSync(join(dir, rel, '..'), { recursive: true })
     writeFileSync(join(dir, rel), text)
   }
-  const read = () => Object.fromEntries(Object.keys(files).map((rel) => [rel, existsSync(join(dir, rel)) ? readFileSync(join(dir, rel), 'utf8') : '(deleted)']))
+  const read = () =>
+    Object.fromEntries(
+      Object.keys(files).map(rel => [rel, existsSync(join(dir, rel)) ? readFileSync(join(dir, rel), 'utf8') : '(deleted)']),
+    )
   expect(read()).toEqual(files)
   return { dir, files: read }
 }
@@ -65,7 +73,12 @@ describe('deleting never follows a link (real symlinks, a fake home)', () => {
     await expect(Promise.resolve().then(() => driver.removeItem!(`sc1:${FP('1')}:${entryName}`, {}))).rejects.toThrow(
       /^\[smart-cache\] atomicFsDriver: refused to delete .*: a folder on its path is a symbolic link.* Fix: remove the link/,
     )
-    expect(home.files()).toEqual({ 'notes.txt': 'notes', 'docs/plan.md': 'plan', '.ssh/id_ed25519': 'private key', [`${FP('1')}/${entryName}`]: 'not an entry' })
+    expect(home.files()).toEqual({
+      'notes.txt': 'notes',
+      'docs/plan.md': 'plan',
+      '.ssh/id_ed25519': 'private key',
+      [`${FP('1')}/${entryName}`]: 'not an entry',
+    })
   })
 
   it('fn.clear() and store.clear() remove only names of the layout, not other files in the folder', async () => {
@@ -93,6 +106,11 @@ describe('deleting never follows a link (real symlinks, a fake home)', () => {
     symlinkSync(home.dir, join(values(), 'top-link'))
     await storage().clear()
     expect(readdirSync(values())).toEqual([])
-    expect(home.files()).toEqual({ 'notes.txt': 'notes', 'docs/plan.md': 'plan', '.ssh/id_ed25519': 'private key', [`${FP('1')}/${entryName}`]: 'not an entry' })
+    expect(home.files()).toEqual({
+      'notes.txt': 'notes',
+      'docs/plan.md': 'plan',
+      '.ssh/id_ed25519': 'private key',
+      [`${FP('1')}/${entryName}`]: 'not an entry',
+    })
   })
 })

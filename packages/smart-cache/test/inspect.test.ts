@@ -17,16 +17,23 @@ describe('inspectCache() on the browser default store', () => {
     await settled()
     const seen = await inspectCache()
     expect(seen.where).toBe('IndexedDB "smart-cache"/"values"')
-    expect(seen.entries.map((e) => [e.id, e.fingerprint, e.corrupt])).toEqual([['src/sq.ts#square', FP('5'), false], ['src/sq.ts#square', FP('5'), false]])
+    expect(seen.entries.map(e => [e.id, e.fingerprint, e.corrupt])).toEqual([
+      ['src/sq.ts#square', FP('5'), false],
+      ['src/sq.ts#square', FP('5'), false],
+    ])
     expect(seen.bytes).toBe(seen.entries[0]!.size + seen.entries[1]!.size)
     expect(seen.bytes).toBeGreaterThan(0)
     expect(await seen.clear()).toBe(2)
     expect((await inspectCache()).entries).toEqual([])
     let computed = 0
-    const again = smartCache(async (n: number) => {
-      computed++
-      return n * n
-    }, { memory: false }, meta('src/sq.ts#square', FP('5')))
+    const again = smartCache(
+      async (n: number) => {
+        computed++
+        return n * n
+      },
+      { memory: false },
+      meta('src/sq.ts#square', FP('5')),
+    )
     expect(await again(2)).toBe(4)
     expect(computed).toBe(1)
   })

@@ -17,7 +17,7 @@ const deadPid = () => spawnSync(process.execPath, ['-e', '']).pid!
 
 /** Every temp file under `dir`. */
 function temps(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.sc-tmp'))
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter(name => name.endsWith('.sc-tmp'))
 }
 
 /** A 1 MiB tmpfs when this machine lets us mount one (root in a privileged container), else undefined. */
@@ -28,17 +28,20 @@ function mountTmpfs(): { dir: string; unmount(): void } | undefined {
     rmSync(dir, { recursive: true, force: true })
     return undefined
   }
-  return { dir, unmount: () => {
-    spawnSync('umount', [dir])
-    rmSync(dir, { recursive: true, force: true })
-  } }
+  return {
+    dir,
+    unmount: () => {
+      spawnSync('umount', [dir])
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
 }
 
 describe('temp files of failed and interrupted writes', { timeout: 120_000 }, () => {
   const dir = tempDir()
   const { warnings } = isolate()
 
-  it('40 writes to a full disk leave no temp file, and the sweep still removes a dead writer\'s orphan', async () => {
+  it("40 writes to a full disk leave no temp file, and the sweep still removes a dead writer's orphan", async () => {
     const tmpfs = mountTmpfs()
     const base = tmpfs?.dir ?? dir
     try {
@@ -48,22 +51,29 @@ describe('temp files of failed and interrupted writes', { timeout: 120_000 }, ()
       // A full tmpfs when we may mount one; else the kernel's file-size limit (EFBIG), as real a write failure.
       const command = tmpfs ? `exec "$0" "$@"` : 'ulimit -f 64; exec "$0" "$@"'
       const out = await new Promise<string>((done, fail) =>
-        execFile('bash', ['-c', command, process.execPath, CHILD, base, FP('f'), '40', String(100_000)], { timeout: 60_000, killSignal: 'SIGKILL' }, (error, stdout) =>
-          error ? fail(error) : done(stdout),
+        execFile(
+          'bash',
+          ['-c', command, process.execPath, CHILD, base, FP('f'), '40', String(100_000)],
+          { timeout: 60_000, killSignal: 'SIGKILL' },
+          (error, stdout) => (error ? fail(error) : done(stdout)),
         ),
       )
       const result = JSON.parse(out.trim().split('\n').pop()!)
       expect(result.wrong).toBe(0)
       expect(result.stats.errors).toBeGreaterThanOrEqual(25) // most writes failed (ENOSPC, or EFBIG)
-      expect(result.warnings[0]).toMatch(/^\[smart-cache\] storage write failed for src\/fill.ts#fill \(key sc1:f{64}:[0-9a-f]{64}\): (ENOSPC|EFBIG)/)
+      expect(result.warnings[0]).toMatch(
+        /^\[smart-cache\] storage write failed for src\/fill.ts#fill \(key sc1:f{64}:[0-9a-f]{64}\): (ENOSPC|EFBIG)/,
+      )
       expect(temps(base)).toEqual([])
-      console.log(`[reliability] full disk (${tmpfs ? '1 MiB tmpfs' : 'ulimit -f 64'}): 40 writes, ${result.stats.errors} failed, 0 temp files left, orphan swept`)
+      console.log(
+        `[reliability] full disk (${tmpfs ? '1 MiB tmpfs' : 'ulimit -f 64'}): 40 writes, ${result.stats.errors} failed, 0 temp files left, orphan swept`,
+      )
     } finally {
       tmpfs?.unmount()
     }
   })
 
-  it('the store counts temp files anywhere in it; prune and clear remove the stale ones, never a live writer\'s', async () => {
+  it("the store counts temp files anywhere in it; prune and clear remove the stale ones, never a live writer's", async () => {
     resetSweeps()
     warnings()
     const storage = createStorage({ driver: atomicFsDriver({ base: dir }) })

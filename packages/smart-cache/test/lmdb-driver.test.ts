@@ -52,10 +52,14 @@ describe('LMDB store', () => {
   it('a damaged entry is detected (checksum), recomputed and overwritten; clear() removes only its own entries', async () => {
     const storage = lmdbStorage({ path: dir })
     let calls = 0
-    const f = smartCache(async (n: number) => {
-      calls++
-      return `value ${n}`
-    }, { storage, memory: false }, meta('src/f.ts#f', FP('3')))
+    const f = smartCache(
+      async (n: number) => {
+        calls++
+        return `value ${n}`
+      },
+      { storage, memory: false },
+      meta('src/f.ts#f', FP('3')),
+    )
     const g = smartCache(async (n: number) => `other ${n}`, { storage, memory: false }, meta('src/g.ts#g', FP('4')))
     await f(1)
     await g(1)
@@ -75,7 +79,7 @@ describe('LMDB store', () => {
     await f.clear()
     expect(await storage.getKeys(`sc1:${FP('3')}`)).toEqual([])
     expect(await storage.getKeys(`sc1:${FP('4')}`)).toHaveLength(1)
-    expect(warnings().filter((w) => !w.includes('corrupt'))).toEqual([])
+    expect(warnings().filter(w => !w.includes('corrupt'))).toEqual([])
   })
 
   it('four processes computing and reading the same keys at once: every value right, then all hits', async () => {
@@ -87,10 +91,14 @@ describe('LMDB store', () => {
       for (let i = 0; i < 60; i++) { const k = (i * 7 + ${round}) % 30; const v = await f(k); if (v.k !== k || v.text.length !== k * 10) wrong++ }
       await settled()
       console.log(JSON.stringify({ wrong, hits: f.stats.hits, misses: f.stats.misses, errors: f.stats.errors, corrupt: f.stats.corrupt }))`
-    const outs = await Promise.all([0, 1, 2, 3].map((r) => run(process.execPath, ['--input-type=module', '-e', worker(r)], { timeout: 60_000 })))
-    const reports = outs.map((o) => JSON.parse(o.stdout.trim().split('\n').pop()!))
+    const outs = await Promise.all(
+      [0, 1, 2, 3].map(r => run(process.execPath, ['--input-type=module', '-e', worker(r)], { timeout: 60_000 })),
+    )
+    const reports = outs.map(o => JSON.parse(o.stdout.trim().split('\n').pop()!))
     for (const r of reports) expect(r).toMatchObject({ wrong: 0, errors: 0, corrupt: 0 })
-    const after = JSON.parse((await run(process.execPath, ['--input-type=module', '-e', worker(0)], { timeout: 60_000 })).stdout.trim().split('\n').pop()!)
+    const after = JSON.parse(
+      (await run(process.execPath, ['--input-type=module', '-e', worker(0)], { timeout: 60_000 })).stdout.trim().split('\n').pop()!,
+    )
     expect(after).toMatchObject({ wrong: 0, hits: 60, misses: 0, errors: 0 })
   })
 

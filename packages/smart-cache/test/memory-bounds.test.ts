@@ -10,18 +10,24 @@ const MiB = 1024 * 1024
 describe('memory tier byte budget', () => {
   isolate()
   const make = (options: Record<string, unknown>, bytes: number) => {
-    const inner = Object.assign(async (n: number) => {
-      inner.calls++
-      return `${n}:`.padEnd(bytes, '.')
-    }, { calls: 0 })
+    const inner = Object.assign(
+      async (n: number) => {
+        inner.calls++
+        return `${n}:`.padEnd(bytes, '.')
+      },
+      { calls: 0 },
+    )
     return Object.assign(smartCache(inner, { mode: 'readonly', ...options }, meta('src/m.ts#m', FP('7'))), { inner })
   }
 
   it('30 results of 4 MiB, async or not: only the most recent that fit in the 32 MiB default stay in memory', async () => {
-    const sync = Object.assign((n: number) => {
-      sync.calls++
-      return `${n}:`.padEnd(4 * MiB, '.')
-    }, { calls: 0 })
+    const sync = Object.assign(
+      (n: number) => {
+        sync.calls++
+        return `${n}:`.padEnd(4 * MiB, '.')
+      },
+      { calls: 0 },
+    )
     const s = smartCache(sync, { mode: 'readonly' }, meta('src/m.ts#s', FP('8')))
     for (let n = 0; n < 30; n++) s(n) // one synchronous loop: results are sized before any write runs
     s(0)
@@ -46,6 +52,8 @@ describe('memory tier byte budget', () => {
     await big(1)
     await big(1)
     expect(big.inner.calls).toBe(2)
-    await expect(make({ memoryBytes: 0 }, 1)(1)).rejects.toThrow(/^\[smart-cache\] src\/m.ts#m: options.memoryBytes must be a positive integer/)
+    await expect(make({ memoryBytes: 0 }, 1)(1)).rejects.toThrow(
+      /^\[smart-cache\] src\/m.ts#m: options.memoryBytes must be a positive integer/,
+    )
   })
 })

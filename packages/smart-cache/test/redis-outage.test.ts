@@ -22,10 +22,10 @@ describe('a Redis outage (real redis-server)', { timeout: 60_000 }, () => {
       await redis.stop()
       const client = driver.getInstance!() as import('ioredis').Redis
       // three failed connection attempts, each an 'error' event (events.once would reject on those)
-      for (let i = 0; i < 3; i++) await new Promise((resolve) => client.once('reconnecting', resolve))
+      for (let i = 0; i < 3; i++) await new Promise(resolve => client.once('reconnecting', resolve))
       expect([await sq(2), await sq(3)]).toEqual([4, 9])
-      expect(errors.mock.calls.map((c) => String(c[0])).filter((m) => m.includes('Unhandled error event'))).toEqual([])
-      expect(warnings().filter((w) => w.startsWith('[smart-cache] storage'))).toHaveLength(1)
+      expect(errors.mock.calls.map(c => String(c[0])).filter(m => m.includes('Unhandled error event'))).toEqual([])
+      expect(warnings().filter(w => w.startsWith('[smart-cache] storage'))).toHaveLength(1)
     } finally {
       errors.mockRestore()
       await storage.dispose()
@@ -63,7 +63,9 @@ describe('a Redis outage (real redis-server)', { timeout: 60_000 }, () => {
         baseline += await run(nostore)
         outage += await run(cached)
       }
-      console.log(`[reliability] Redis down: ${4 * N} calls in ${outage.toFixed(0)} ms vs ${baseline.toFixed(0)} ms for ${4 * N} with no store (${(outage / baseline).toFixed(2)}x); the first failing call ${firstMs.toFixed(0)} ms`)
+      console.log(
+        `[reliability] Redis down: ${4 * N} calls in ${outage.toFixed(0)} ms vs ${baseline.toFixed(0)} ms for ${4 * N} with no store (${(outage / baseline).toFixed(2)}x); the first failing call ${firstMs.toFixed(0)} ms`,
+      )
       expect(firstMs).toBeLessThan(1500)
       expect(outage).toBeLessThan(2 * baseline)
       expect(cached.stats.errors).toBeLessThanOrEqual(2)
@@ -73,7 +75,7 @@ describe('a Redis outage (real redis-server)', { timeout: 60_000 }, () => {
         // the background probe closes the breaker after its back-off (1 s, then 2 s…): bounded by 100 calls
         for (let i = 0; i < 100 && cached.stats.bytesWritten === before; i++) {
           await cached(1000 + i)
-          await new Promise((resolve) => setTimeout(resolve, 50))
+          await new Promise(resolve => setTimeout(resolve, 50))
         }
         expect(cached.stats.bytesWritten).toBeGreaterThan(before)
       } finally {

@@ -47,7 +47,12 @@ describe('decoding is data only', () => {
       try {
         const v = decodeValue(utf8.encode(payload))
         expect(typeof v === 'function').toBe(false)
-        if (v && typeof v === 'object') expect(Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === Array.prototype || Object.getPrototypeOf(v) === null).toBe(true)
+        if (v && typeof v === 'object')
+          expect(
+            Object.getPrototypeOf(v) === Object.prototype ||
+              Object.getPrototypeOf(v) === Array.prototype ||
+              Object.getPrototypeOf(v) === null,
+          ).toBe(true)
       } catch {
         refused++
       }
@@ -57,24 +62,32 @@ describe('decoding is data only', () => {
   })
 
   // 1,000 fixed runs (seeded): about 3 s on a busy 2-core machine, so the timeout only catches a hang.
-  it('fuzz: random JSON and random text never evaluate code nor pollute prototypes', () => {
-    let runs = 0
-    const text = fc.oneof(fc.json(), fc.string({ unit: 'binary' }), fc.constantFrom(...HOSTILE_PAYLOADS).map((p) => p.replace('1', '2')))
-    fc.assert(
-      fc.property(text, (t) => {
-        runs++
-        try {
-          decodeValue(utf8.encode(t))
-        } catch {
-          // refusal is fine
-        }
-        clean()
-      }),
-      { numRuns: 1000, seed: 68 },
-    )
-    expect(runs).toBe(1000)
-    console.log(`[reliability] fuzz decode: ${runs} random payloads, 0 evaluations, 0 prototype changes`)
-  }, PROPERTY_TIMEOUT)
+  it(
+    'fuzz: random JSON and random text never evaluate code nor pollute prototypes',
+    () => {
+      let runs = 0
+      const text = fc.oneof(
+        fc.json(),
+        fc.string({ unit: 'binary' }),
+        fc.constantFrom(...HOSTILE_PAYLOADS).map(p => p.replace('1', '2')),
+      )
+      fc.assert(
+        fc.property(text, t => {
+          runs++
+          try {
+            decodeValue(utf8.encode(t))
+          } catch {
+            // refusal is fine
+          }
+          clean()
+        }),
+        { numRuns: 1000, seed: 68 },
+      )
+      expect(runs).toBe(1000)
+      console.log(`[reliability] fuzz decode: ${runs} random payloads, 0 evaluations, 0 prototype changes`)
+    },
+    PROPERTY_TIMEOUT,
+  )
 
   it('planted entries with hostile payloads: refused ones are recomputed, the rest served as inert data; with a secret all are refused', async () => {
     warnings()
@@ -86,7 +99,14 @@ describe('decoding is data only', () => {
     mkdirSync(join(dir, 'sc1', FP('b')), { recursive: true })
     let refused = 0
     for (const [i, payload] of HOSTILE_PAYLOADS.entries()) {
-      const plant = () => writeFileSync(join(dir, 'sc1', FP('b'), hashArgs([i], id)), sealEnvelope({ id, fingerprint: FP('b') }, utf8.encode(payload), { key: `sc1:${FP('b')}:${hashArgs([i], id)}`, signer: undefined }))
+      const plant = () =>
+        writeFileSync(
+          join(dir, 'sc1', FP('b'), hashArgs([i], id)),
+          sealEnvelope({ id, fingerprint: FP('b') }, utf8.encode(payload), {
+            key: `sc1:${FP('b')}:${hashArgs([i], id)}`,
+            signer: undefined,
+          }),
+        )
       let inert: unknown
       try {
         inert = decodeValue(utf8.encode(payload))

@@ -11,8 +11,17 @@ import { hashArgs } from '../src/node.ts'
 
 /** The values the runtime promises to key and store: the structured-clone set without class instances. */
 const value = fc.anything({
-  maxDepth: 3, maxKeys: 5, withBigInt: true, withDate: true, withMap: true, withSet: true, withTypedArray: true,
-  withSparseArray: true, withNullPrototype: true, withBoxedValues: false, withObjectString: false,
+  maxDepth: 3,
+  maxKeys: 5,
+  withBigInt: true,
+  withDate: true,
+  withMap: true,
+  withSet: true,
+  withTypedArray: true,
+  withSparseArray: true,
+  withNullPrototype: true,
+  withBoxedValues: false,
+  withObjectString: false,
 })
 const NUM_RUNS = 400
 const report = (what: string, runs: number) => console.log(`[reliability] fuzz ${what}: ${runs} cases, 0 failures`)
@@ -65,7 +74,8 @@ describe('fuzz: stored values', () => {
     signer = await createSigner('fuzz secret')
   })
   const header = { id: 'src/f.ts#f', fingerprint: 'f'.repeat(64) }
-  const seal = (v: unknown, signed: boolean) => sealEnvelope(header, encodeValue(v) as Uint8Array, { key: 'sc1:k', signer: signed ? signer : undefined, createdAt: 1_700_000_000_000 })
+  const seal = (v: unknown, signed: boolean) =>
+    sealEnvelope(header, encodeValue(v) as Uint8Array, { key: 'sc1:k', signer: signed ? signer : undefined, createdAt: 1_700_000_000_000 })
   const open = (bytes: Uint8Array, signed: boolean) => openEnvelope(bytes, { key: 'sc1:k', signer: signed ? signer : undefined })
 
   it('every value round-trips exactly through the codec and the envelope (signed or not)', () => {
@@ -83,12 +93,18 @@ describe('fuzz: stored values', () => {
   it('any flipped byte of a stored entry is detected (checksum or MAC)', () => {
     let runs = 0
     fc.assert(
-      fc.property(value, fc.boolean(), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), fc.integer({ min: 1, max: 255 }), (v, signed, where, xor) => {
-        const bytes = seal(v, signed)
-        bytes[Math.floor(where * bytes.length)]! ^= xor
-        runs++
-        expect(() => open(bytes, signed)).toThrow(CorruptEntryError)
-      }),
+      fc.property(
+        value,
+        fc.boolean(),
+        fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+        fc.integer({ min: 1, max: 255 }),
+        (v, signed, where, xor) => {
+          const bytes = seal(v, signed)
+          bytes[Math.floor(where * bytes.length)]! ^= xor
+          runs++
+          expect(() => open(bytes, signed)).toThrow(CorruptEntryError)
+        },
+      ),
       { numRuns: NUM_RUNS * 2, seed: 65 },
     )
     report('byte corruptions detected', runs)
@@ -97,15 +113,21 @@ describe('fuzz: stored values', () => {
   it('any truncation or extension of a stored entry is detected', () => {
     let runs = 0
     fc.assert(
-      fc.property(value, fc.boolean(), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), fc.uint8Array({ minLength: 1, maxLength: 8 }), (v, signed, cut, extra) => {
-        const bytes = seal(v, signed)
-        runs += 2
-        expect(() => open(bytes.subarray(0, Math.floor(cut * bytes.length)), signed)).toThrow(CorruptEntryError)
-        const longer = new Uint8Array(bytes.length + extra.length)
-        longer.set(bytes)
-        longer.set(extra, bytes.length)
-        expect(() => open(longer, signed)).toThrow(CorruptEntryError)
-      }),
+      fc.property(
+        value,
+        fc.boolean(),
+        fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+        fc.uint8Array({ minLength: 1, maxLength: 8 }),
+        (v, signed, cut, extra) => {
+          const bytes = seal(v, signed)
+          runs += 2
+          expect(() => open(bytes.subarray(0, Math.floor(cut * bytes.length)), signed)).toThrow(CorruptEntryError)
+          const longer = new Uint8Array(bytes.length + extra.length)
+          longer.set(bytes)
+          longer.set(extra, bytes.length)
+          expect(() => open(longer, signed)).toThrow(CorruptEntryError)
+        },
+      ),
       { numRuns: NUM_RUNS, seed: 66 },
     )
     report('truncations/extensions detected', runs)

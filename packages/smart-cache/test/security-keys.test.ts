@@ -26,9 +26,24 @@ function filesUnder(dir: string): string[] {
 const PROPERTY_TIMEOUT = 120_000
 
 const HOSTILE = [
-  '..', '../x', '..:x', 'a:..:..:x', 'a/../../x', '..\\..\\x', '/etc/passwd', '//etc/passwd', 'C:\\Windows\\x', 'a:.:b',
-  'a\0b', '\0', 'a\nb', 'x'.repeat(MAX_SEGMENT_BYTES + 1), 'é'.repeat(MAX_SEGMENT_BYTES / 2 + 1), `${'a:'.repeat(600)}z`,
-  'x.sc-tmp', 'a:b.123.0.sc-tmp',
+  '..',
+  '../x',
+  '..:x',
+  'a:..:..:x',
+  'a/../../x',
+  '..\\..\\x',
+  '/etc/passwd',
+  '//etc/passwd',
+  'C:\\Windows\\x',
+  'a:.:b',
+  'a\0b',
+  '\0',
+  'a\nb',
+  'x'.repeat(MAX_SEGMENT_BYTES + 1),
+  'é'.repeat(MAX_SEGMENT_BYTES / 2 + 1),
+  `${'a:'.repeat(600)}z`,
+  'x.sc-tmp',
+  'a:b.123.0.sc-tmp',
 ]
 
 describe('keys cannot escape the cache folder (real fs driver)', () => {
@@ -50,7 +65,9 @@ describe('keys cannot escape the cache folder (real fs driver)', () => {
           stored++
         } catch (error) {
           // unstorage refuses dot segments itself; everything else is refused by safe-key with its reason and fix
-          expect((error as Error).message).toMatch(/^\[smart-cache\] atomicFsDriver: refused key ".*": .+\. Fix: |^\[unstorage\] Invalid key/s)
+          expect((error as Error).message).toMatch(
+            /^\[smart-cache\] atomicFsDriver: refused key ".*": .+\. Fix: |^\[unstorage\] Invalid key/s,
+          )
           refused++
         }
       }
@@ -65,28 +82,35 @@ describe('keys cannot escape the cache folder (real fs driver)', () => {
 
   // 300 fixed runs (seeded) that each touch the disk: about 4 s on a busy 2-core machine, so the
   // timeout only catches a hang.
-  it('fuzz: any key either is refused or names a file strictly inside the folder', async () => {
-    const driver = atomicFsDriver({ base })
-    const segment = fc.oneof(fc.constantFrom('.', '..', '', '/', '\\', '\0', 'C:', '~', '%2e%2e'), fc.string({ unit: 'binary', maxLength: 12 }))
-    const key = fc.tuple(fc.array(segment, { maxLength: 8 }), fc.constantFrom(':', '/', '\\')).map(([parts, by]) => parts.join(by))
-    let runs = 0
-    await fc.assert(
-      fc.asyncProperty(key, async (k) => {
-        runs++
-        try {
-          await driver.setItemRaw!(k, new Uint8Array([2]), {})
-          expect(keyProblem(k)).toBeUndefined()
-        } catch (error) {
-          if (!String((error as Error).message).startsWith('[smart-cache]')) expect((error as NodeJS.ErrnoException).code).toMatch(/^E/)
-        }
-        expect(readdirSync(outer)).toEqual(['inner'])
-        expect(readdirSync(join(outer, 'inner'))).toEqual(['values'])
-      }),
-      { numRuns: 300, seed: 6 },
-    )
-    expect(runs).toBe(300)
-    console.log(`[reliability] fuzzed keys: ${runs} keys, 0 files outside the folder`)
-  }, PROPERTY_TIMEOUT)
+  it(
+    'fuzz: any key either is refused or names a file strictly inside the folder',
+    async () => {
+      const driver = atomicFsDriver({ base })
+      const segment = fc.oneof(
+        fc.constantFrom('.', '..', '', '/', '\\', '\0', 'C:', '~', '%2e%2e'),
+        fc.string({ unit: 'binary', maxLength: 12 }),
+      )
+      const key = fc.tuple(fc.array(segment, { maxLength: 8 }), fc.constantFrom(':', '/', '\\')).map(([parts, by]) => parts.join(by))
+      let runs = 0
+      await fc.assert(
+        fc.asyncProperty(key, async k => {
+          runs++
+          try {
+            await driver.setItemRaw!(k, new Uint8Array([2]), {})
+            expect(keyProblem(k)).toBeUndefined()
+          } catch (error) {
+            if (!String((error as Error).message).startsWith('[smart-cache]')) expect((error as NodeJS.ErrnoException).code).toMatch(/^E/)
+          }
+          expect(readdirSync(outer)).toEqual(['inner'])
+          expect(readdirSync(join(outer, 'inner'))).toEqual(['values'])
+        }),
+        { numRuns: 300, seed: 6 },
+      )
+      expect(runs).toBe(300)
+      console.log(`[reliability] fuzzed keys: ${runs} keys, 0 files outside the folder`)
+    },
+    PROPERTY_TIMEOUT,
+  )
 
   it('hostile function ids never reach a path: entries stay under sc1/<fingerprint>/<argsHash>', async () => {
     warnings()
@@ -116,7 +140,9 @@ describe('keys cannot escape the cache folder (real fs driver)', () => {
     mkdirSync(join(shared, 'sc1'), { recursive: true })
     symlinkSync(victim, join(shared, 'sc1', FP('9')))
     const storage = createStorage({ driver: atomicFsDriver({ base: shared }) })
-    await expect(storage.setItemRaw(`sc1:${FP('9')}:k`, new Uint8Array([1]))).rejects.toThrow(/^\[smart-cache\] atomicFsDriver: refused to write in .* outside .*\(a symbolic link\?\)\. Fix: /)
+    await expect(storage.setItemRaw(`sc1:${FP('9')}:k`, new Uint8Array([1]))).rejects.toThrow(
+      /^\[smart-cache\] atomicFsDriver: refused to write in .* outside .*\(a symbolic link\?\)\. Fix: /,
+    )
     const f = smartCache(async (x: number) => x * 3, { storage, memory: false }, meta('src/l.ts#l', FP('9')))
     expect(await f(2)).toBe(6)
     await settled() // the refused write happens after the call returns
@@ -127,6 +153,8 @@ describe('keys cannot escape the cache folder (real fs driver)', () => {
   })
 
   it('a plugin meta with a path-like fingerprint is refused before any storage access', () => {
-    expect(() => smartCache((x: number) => x, undefined, { __smartCache: 1, id: 'a', fingerprint: '../../x' } as never)).toThrow(/^\[smart-cache\] invalid CacheMeta/)
+    expect(() => smartCache((x: number) => x, undefined, { __smartCache: 1, id: 'a', fingerprint: '../../x' } as never)).toThrow(
+      /^\[smart-cache\] invalid CacheMeta/,
+    )
   })
 })

@@ -13,10 +13,13 @@ describe('maxEntrySize', () => {
   const { warnings } = isolate()
   const storage = () => createStorage({ driver: atomicFsDriver({ base: dir }) })
   const make = (maxEntrySize: number | undefined, bytes: number) => {
-    const f = Object.assign(async () => {
-      f.calls++
-      return new Uint8Array(bytes).fill(7)
-    }, { calls: 0 })
+    const f = Object.assign(
+      async () => {
+        f.calls++
+        return new Uint8Array(bytes).fill(7)
+      },
+      { calls: 0 },
+    )
     return Object.assign(smartCache(f, { storage: storage(), maxEntrySize, memory: false }, meta('src/big.ts#big', FP('e'))), { inner: f })
   }
 
@@ -28,16 +31,18 @@ describe('maxEntrySize', () => {
     expect(big.inner.calls).toBe(2)
     expect(big.stats).toMatchObject({ oversized: 2, bytesWritten: 0 })
     expect(existsSync(join(dir, 'sc1'))).toBe(false)
-    const w = warnings().filter((m) => m.includes('over maxEntrySize'))
+    const w = warnings().filter(m => m.includes('over maxEntrySize'))
     expect(w).toHaveLength(1)
-    expect(w[0]).toMatch(/^\[smart-cache\] result of src\/big.ts#big \(key sc1:e{64}:[0-9a-f]{64}\) is \d+ bytes encoded, over maxEntrySize 1000; .* Fix: .*options\.maxEntrySize/)
+    expect(w[0]).toMatch(
+      /^\[smart-cache\] result of src\/big.ts#big \(key sc1:e{64}:[0-9a-f]{64}\) is \d+ bytes encoded, over maxEntrySize 1000; .* Fix: .*options\.maxEntrySize/,
+    )
     const small = make(1000, 10)
     await small()
     await settled() // its entry is written after the call returns
     expect(readdirSync(join(dir, 'sc1', FP('e')))).toHaveLength(1)
   })
 
-  it('a stored entry over the reader\'s limit is not read (recomputed)', async () => {
+  it("a stored entry over the reader's limit is not read (recomputed)", async () => {
     warnings()
     const writer = make(1_000_000, 5000)
     await writer()
@@ -46,7 +51,11 @@ describe('maxEntrySize', () => {
     expect((await reader()).length).toBe(5000)
     expect(reader.inner.calls).toBe(1)
     expect(reader.stats).toMatchObject({ oversized: 2, hits: 0 })
-    expect(warnings().some((m) => m.includes('stored entry of src/big.ts#big') && m.includes('over maxEntrySize 1000; it was skipped without being loaded'))).toBe(true)
+    expect(
+      warnings().some(
+        m => m.includes('stored entry of src/big.ts#big') && m.includes('over maxEntrySize 1000; it was skipped without being loaded'),
+      ),
+    ).toBe(true)
   })
 
   it('defaults to 16 MiB; invalid limits are clear errors', async () => {

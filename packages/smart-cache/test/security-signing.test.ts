@@ -29,10 +29,13 @@ describe('entry signing (keyed BLAKE3 MAC)', () => {
   }
   /** A cached `price(x) = x * 100` counting its computations. */
   const make = (options: Record<string, unknown> = {}) => {
-    const f = Object.assign(async (x: number) => {
-      f.calls++
-      return x * 100
-    }, { calls: 0 })
+    const f = Object.assign(
+      async (x: number) => {
+        f.calls++
+        return x * 100
+      },
+      { calls: 0 },
+    )
     return Object.assign(smartCache(f, { storage: storage(), memory: false, ...options }, meta(ID, FPR)), { inner: f })
   }
   /** What a writer without the key can do: a well-formed entry holding `value`, unsigned or signed with `signer`. */
@@ -41,11 +44,13 @@ describe('entry signing (keyed BLAKE3 MAC)', () => {
   /** A "signer" that puts the unkeyed BLAKE3 of the covered bytes in the MAC slot. */
   const unkeyed = async (): Promise<Signer> => {
     const h = await createBLAKE3(256)
-    return { mac: (_key, parts) => {
-      h.init()
-      parts.forEach((p) => h.update(p))
-      return h.digest('binary')
-    } }
+    return {
+      mac: (_key, parts) => {
+        h.init()
+        parts.forEach(p => h.update(p))
+        return h.digest('binary')
+      },
+    }
   }
 
   it('hash-wasm keyed BLAKE3 matches the official test vector; the derived key is 32 bytes, per secret', async () => {
@@ -71,7 +76,7 @@ describe('entry signing (keyed BLAKE3 MAC)', () => {
     const none = make()
     expect(await none(3)).toBe(300)
     expect(none.inner.calls).toBe(1)
-    expect(warnings().some((w) => w.includes('no secret is set to verify it') && w.includes('SMART_CACHE_SECRET'))).toBe(true)
+    expect(warnings().some(w => w.includes('no secret is set to verify it') && w.includes('SMART_CACHE_SECRET'))).toBe(true)
     await settled() // none's unsigned rewrite lands before the signed bytes are put back
     writeFileSync(await fileOf([3]), bytes)
     const other = make({ secret: 'another secret' })
@@ -88,7 +93,9 @@ describe('entry signing (keyed BLAKE3 MAC)', () => {
     const reader = make({ secret: SECRET })
     expect(await reader(7)).toBe(700)
     expect(reader.stats).toMatchObject({ unsigned: 1, forged: 0, hits: 0, misses: 1, errors: 1 })
-    expect(warnings().some((w) => w.startsWith('[smart-cache] refused an entry of src/price.ts#price (key sc1:') && w.includes('unsigned entry'))).toBe(true)
+    expect(
+      warnings().some(w => w.startsWith('[smart-cache] refused an entry of src/price.ts#price (key sc1:') && w.includes('unsigned entry')),
+    ).toBe(true)
     await settled()
     expect(readFileSync(await fileOf([7]))[5]! & FLAG_MAC).toBe(FLAG_MAC)
     const again = make({ secret: SECRET })
@@ -105,10 +112,24 @@ describe('entry signing (keyed BLAKE3 MAC)', () => {
     const key2 = `sc1:${FPR}:${hashArgs([2], ID)}`
     const guessed = await createSigner('guess')
     const attempts: Array<[string, Uint8Array]> = [
-      ['random MAC', (() => { const b = forge(666, guessed, key2); b.set(new Uint8Array(32).fill(7), 24); return b })()],
+      [
+        'random MAC',
+        (() => {
+          const b = forge(666, guessed, key2)
+          b.set(new Uint8Array(32).fill(7), 24)
+          return b
+        })(),
+      ],
       ['unkeyed BLAKE3 in the MAC slot', forge(666, await unkeyed(), key2)],
       ['MAC with a guessed secret', forge(666, guessed, key2)],
-      ['payload altered, MAC kept', (() => { const b = new Uint8Array(readFileSync(join(dir, 'sc1', FPR, hashArgs([2], ID)))); b[b.length - 4] = 0x36; return b })()],
+      [
+        'payload altered, MAC kept',
+        (() => {
+          const b = new Uint8Array(readFileSync(join(dir, 'sc1', FPR, hashArgs([2], ID))))
+          b[b.length - 4] = 0x36
+          return b
+        })(),
+      ],
       ['replay of f(1) under the key of f(2)', good],
     ]
     let refused = 0
@@ -154,11 +175,14 @@ describe('entry signing (keyed BLAKE3 MAC)', () => {
     await settled()
     writeFileSync(await fileOf([6]), forge(666, await createSigner('guess'), `sc1:${FPR}:${hashArgs([6], ID)}`))
     const blind = openStore({ dir })
-    expect((await blind.list()).map((e) => [e.signed, e.corrupt])).toEqual([[true, false], [true, false]])
+    expect((await blind.list()).map(e => [e.signed, e.corrupt])).toEqual([
+      [true, false],
+      [true, false],
+    ])
     const keyed = openStore({ dir, secret: SECRET })
     const listed = await keyed.list()
-    expect(listed.filter((e) => e.corrupt)).toHaveLength(1)
-    expect(listed.find((e) => e.corrupt)!.key).toBe(`sc1:${FPR}:${hashArgs([6], ID)}`)
+    expect(listed.filter(e => e.corrupt)).toHaveLength(1)
+    expect(listed.find(e => e.corrupt)!.key).toBe(`sc1:${FPR}:${hashArgs([6], ID)}`)
     expect(await keyed.prune()).toBe(1)
     const signer = await createSigner(SECRET)
     expect(signer.mac('k', [new Uint8Array(1)])).not.toEqual(signer.mac('k2', [new Uint8Array(1)]))

@@ -25,13 +25,16 @@ describe('smart-cache/store (Contract 4) and corruption on the filesystem', () =
     const store = openStore({ dir })
     expect(store.location).toBe(dir)
     const all = await store.list()
-    expect(all.map((e) => e.id)).toEqual(['src/a.ts#sq', 'src/a.ts#sq', 'src/a.ts#sq', 'src/a.ts#sq', 'src/b.ts#neg'])
+    expect(all.map(e => e.id)).toEqual(['src/a.ts#sq', 'src/a.ts#sq', 'src/a.ts#sq', 'src/a.ts#sq', 'src/b.ts#neg'])
     expect(all[0]).toMatchObject({ fingerprint: FP('0'), corrupt: false, error: false })
     expect(all[0]!.size).toBeGreaterThan(56)
     expect(all[0]!.lastAccess).toBeGreaterThanOrEqual(all[0]!.createdAt)
     const stats = await store.stats()
     expect(stats).toMatchObject({ entries: 5, corrupt: 0 })
-    expect(stats.functions.map((f) => [f.id, f.entries, f.fingerprints.length])).toEqual([['src/a.ts#sq', 4, 2], ['src/b.ts#neg', 1, 1]])
+    expect(stats.functions.map(f => [f.id, f.entries, f.fingerprints.length])).toEqual([
+      ['src/a.ts#sq', 4, 2],
+      ['src/b.ts#neg', 1, 1],
+    ])
     expect(stats.bytes).toBe(all.reduce((s, e) => s + e.size, 0))
     expect(await store.list({ fingerprint: FP('1') })).toHaveLength(3)
     expect(await store.prune({ current: { 'src/a.ts#sq': FP('1') } })).toBe(1)
@@ -49,11 +52,15 @@ describe('smart-cache/store (Contract 4) and corruption on the filesystem', () =
     truncateSync(file, 30)
     expect((await openStore({ dir }).stats()).corrupt).toBe(1)
     let calls = 0
-    const sq = smartCache(async (x: number) => {
-      calls++
-      return x * x
-    }, { storage, memory: false }, meta('src/a.ts#sq', FP('1')))
-    const results = await Promise.all([1, 2, 3].map((x) => sq(x)))
+    const sq = smartCache(
+      async (x: number) => {
+        calls++
+        return x * x
+      },
+      { storage, memory: false },
+      meta('src/a.ts#sq', FP('1')),
+    )
+    const results = await Promise.all([1, 2, 3].map(x => sq(x)))
     expect(results).toEqual([1, 4, 9])
     expect(calls).toBe(1)
     expect(sq.stats.corrupt).toBe(1)
@@ -61,9 +68,9 @@ describe('smart-cache/store (Contract 4) and corruption on the filesystem', () =
     expect((await openStore({ dir }).stats()).corrupt).toBe(0)
     writeFileSync(file, Buffer.alloc(200, 7))
     const sq2 = smartCache(async (x: number) => x * x, { storage, memory: false }, meta('src/a.ts#sq', FP('1')))
-    expect(await Promise.all([1, 2, 3].map((x) => sq2(x)))).toEqual([1, 4, 9])
+    expect(await Promise.all([1, 2, 3].map(x => sq2(x)))).toEqual([1, 4, 9])
     expect(sq2.stats).toMatchObject({ corrupt: 1, misses: 1, hits: 2 })
-    expect(warnings().some((w) => /corrupt entry of src\/a.ts#sq \(key sc1:/.test(w))).toBe(true)
+    expect(warnings().some(w => /corrupt entry of src\/a.ts#sq \(key sc1:/.test(w))).toBe(true)
   })
 
   it('an unwritable folder never reaches the caller', async () => {
@@ -74,6 +81,6 @@ describe('smart-cache/store (Contract 4) and corruption on the filesystem', () =
     expect(await f(1)).toBe(2)
     await settled() // the failing write happens after the call returns
     expect(f.stats.errors).toBeGreaterThan(0)
-    expect(warnings().some((w) => w.includes('storage'))).toBe(true)
+    expect(warnings().some(w => w.includes('storage'))).toBe(true)
   })
 })

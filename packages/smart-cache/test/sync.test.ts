@@ -30,10 +30,13 @@ describe('a function that is not async stays synchronous (issue 13)', () => {
   const ID = 'src/sq.ts#square'
 
   function makeSquare(options: Record<string, unknown> = {}) {
-    const square = Object.assign((n: number): number => {
-      square.calls++
-      return n * n
-    }, { calls: 0 })
+    const square = Object.assign(
+      (n: number): number => {
+        square.calls++
+        return n * n
+      },
+      { calls: 0 },
+    )
     return Object.assign(smartCache(square, { storage: fs(), ...options }, meta(ID, FP('a'))), { inner: square })
   }
 
@@ -57,29 +60,42 @@ describe('a function that is not async stays synchronous (issue 13)', () => {
 
   it('recursion through the cache computes each value once', () => {
     let calls = 0
-    const fib: (n: number) => number = smartCache((n: number): number => {
-      calls++
-      return n < 2 ? n : fib(n - 1) + fib(n - 2)
-    }, { storage: fs() }, meta('src/f.ts#fib', FP('b')))
+    const fib: (n: number) => number = smartCache(
+      (n: number): number => {
+        calls++
+        return n < 2 ? n : fib(n - 1) + fib(n - 2)
+      },
+      { storage: fs() },
+      meta('src/f.ts#fib', FP('b')),
+    )
     expect(fib(60)).toBe(1548008755920)
     expect(calls).toBe(61)
   })
 
-  it('throws synchronously: the function\'s own errors, and argument errors', () => {
-    const boom = smartCache((n: number) => {
-      if (n < 0) throw new RangeError('negative')
-      return n
-    }, { storage: fs() }, meta('src/b.ts#boom', FP('c')))
+  it("throws synchronously: the function's own errors, and argument errors", () => {
+    const boom = smartCache(
+      (n: number) => {
+        if (n < 0) throw new RangeError('negative')
+        return n
+      },
+      { storage: fs() },
+      meta('src/b.ts#boom', FP('c')),
+    )
     expect(() => boom(-1)).toThrow(RangeError)
     expect(() => (boom as (x: unknown) => number)(() => 1)).toThrow(/^\[smart-cache\] cannot key argument args\[0\]/)
   })
 
   it('cached errors are rethrown synchronously', async () => {
     let calls = 0
-    const make = () => smartCache((n: number) => {
-      calls++
-      throw new Error(`bad ${n}`)
-    }, { storage: fs(), cacheErrors: true, memory: false }, meta('src/e.ts#e', FP('d')))
+    const make = () =>
+      smartCache(
+        (n: number) => {
+          calls++
+          throw new Error(`bad ${n}`)
+        },
+        { storage: fs(), cacheErrors: true, memory: false },
+        meta('src/e.ts#e', FP('d')),
+      )
     expect(() => make()(1)).toThrow('bad 1')
     await settled()
     expect(() => make()(1)).toThrow('bad 1')
@@ -89,10 +105,15 @@ describe('a function that is not async stays synchronous (issue 13)', () => {
   it('a non-async function that returns a Promise gets a Promise back, also when read from the store', async () => {
     const storage = fs()
     let calls = 0
-    const make = () => smartCache((n: number) => {
-      calls++
-      return Promise.resolve(n + 1)
-    }, { storage, memory: false }, meta('src/p.ts#p', FP('e')))
+    const make = () =>
+      smartCache(
+        (n: number) => {
+          calls++
+          return Promise.resolve(n + 1)
+        },
+        { storage, memory: false },
+        meta('src/p.ts#p', FP('e')),
+      )
     const first = make()
     const pending = first(1)
     expect(pending).toBeInstanceOf(Promise)
@@ -105,7 +126,7 @@ describe('a function that is not async stays synchronous (issue 13)', () => {
     expect(calls).toBe(1)
   })
 
-  it('unstorage\'s memory driver is synchronous too', () => {
+  it("unstorage's memory driver is synchronous too", () => {
     const storage = createStorage({ driver: memoryDriver() })
     const inc = smartCache((n: number) => n + 1, { storage }, meta('src/i.ts#inc', FP('f')))
     expect(inc(1)).toBe(2)
@@ -115,7 +136,9 @@ describe('a function that is not async stays synchronous (issue 13)', () => {
     const storage = createStorage({ driver: asyncOnly(undefined) })
     const square = smartCache((n: number) => n * n, { storage }, meta(ID, FP('a')))
     expect(() => square(3)).toThrow(SyncStoreError)
-    expect(() => square(3)).toThrow(/^\[smart-cache\] src\/sq\.ts#square is a synchronous function, but its store \(unstorage driver "remote-like"\) can only be read asynchronously.*Fix: make it async/)
+    expect(() => square(3)).toThrow(
+      /^\[smart-cache\] src\/sq\.ts#square is a synchronous function, but its store \(unstorage driver "remote-like"\) can only be read asynchronously.*Fix: make it async/,
+    )
     const asyncSquare = smartCache(async (n: number) => n * n, { storage }, meta(ID, FP('a')))
     expect(await asyncSquare(3)).toBe(9)
     const off = smartCache((n: number) => n * n, { storage, mode: 'off' }, meta(ID, FP('a')))
@@ -125,10 +148,15 @@ describe('a function that is not async stays synchronous (issue 13)', () => {
   it('a signing secret: the first calls compute while the key is derived, later ones hit; values stay synchronous', async () => {
     const storage = fs()
     let calls = 0
-    const make = () => smartCache((n: number) => {
-      calls++
-      return n * 3
-    }, { storage, secret: 's3cret', memory: false }, meta('src/s.ts#s', FP('9')))
+    const make = () =>
+      smartCache(
+        (n: number) => {
+          calls++
+          return n * 3
+        },
+        { storage, secret: 's3cret', memory: false },
+        meta('src/s.ts#s', FP('9')),
+      )
     const f = make()
     expect(f(2)).toBe(6)
     await settled()

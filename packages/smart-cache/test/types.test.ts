@@ -10,7 +10,7 @@ async function fetchSquare(n: number): Promise<number> {
 }
 
 describe('types of smartCache (issue 13)', () => {
-  it('Node: the cached function has the function\'s own signature (a synchronous function stays synchronous)', () => {
+  it("Node: the cached function has the function's own signature (a synchronous function stays synchronous)", () => {
     expectTypeOf(smartCache(square)).parameters.toEqualTypeOf<[n: number]>()
     expectTypeOf(smartCache(square)).returns.toEqualTypeOf<number>()
     expectTypeOf(smartCache(fetchSquare)).returns.toEqualTypeOf<Promise<number>>()

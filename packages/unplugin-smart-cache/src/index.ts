@@ -16,7 +16,7 @@ import { cachedManifestFile, esbuildOutDir, writeManifestFile } from './core/man
 import { resolveOptions } from './core/options.js'
 import { RuntimeFiles } from './core/runtime-dir.js'
 
-type TransformModule = typeof import('./core/transform.js')['transformModule']
+type TransformModule = (typeof import('./core/transform.js'))['transformModule']
 
 export type { DiagnosticsLevel, DiagnosticsOptions, Options } from './core/options.js'
 
@@ -28,8 +28,7 @@ type Platform = 'node' | 'browser'
 /** Vite: the module is built for the client (browser) or the server, from the environment (or the `ssr` flag). */
 function viteConsumer(context: unknown, options: unknown): Platform | undefined {
   const consumer = (context as { environment?: { config?: { consumer?: string } } }).environment?.config?.consumer
-  if (consumer)
-    return consumer === 'client' ? 'browser' : 'node'
+  if (consumer) return consumer === 'client' ? 'browser' : 'node'
   const ssr = (options as { ssr?: boolean } | undefined)?.ssr
   return ssr === undefined ? undefined : ssr ? 'node' : 'browser'
 }
@@ -51,7 +50,7 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
   const options = resolveOptions(rawOptions)
   let root = options.root
   let base: Promise<CachedEnv & { runtime: RuntimeFiles }> | undefined
-  let full: Promise<{ env: TransformEnv, transformModule: TransformModule }> | undefined
+  let full: Promise<{ env: TransformEnv; transformModule: TransformModule }> | undefined
   let warned = 0
   const registry = new FunctionRegistry()
   /** Where the output runs, when the bundler says (esbuild `platform`, webpack `target`); Vite says it per module. */
@@ -64,8 +63,7 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
       const cache = new BuildCache(buildCacheFile(root, options.cacheDir))
       // A cold build rewrites every marked module: load the parser and magic-string now, while
       // the bundler starts, not when the first marked module waits for them.
-      if (!cache.exists())
-        queueMicrotask(() => void getFull().catch(() => {})) // once `base` is set: getFull awaits it
+      if (!cache.exists()) queueMicrotask(() => void getFull().catch(() => {})) // once `base` is set: getFull awaits it
       const engine: Engine = await createEngine(root, options.cacheDir, options.engine)
       return { root, engine, options, cache, runtime: new RuntimeFiles(root) }
     })()
@@ -73,9 +71,13 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
   }
 
   /** The parser, magic-string and the purity scan, loaded by the first module the cache cannot serve. */
-  const getFull = (): Promise<{ env: TransformEnv, transformModule: TransformModule }> => {
+  const getFull = (): Promise<{ env: TransformEnv; transformModule: TransformModule }> => {
     full ??= (async () => {
-      const [b, transform, { DiagnosticsCollector }] = await Promise.all([getBase(), import('./core/transform.js'), import('./core/diagnostics.js')])
+      const [b, transform, { DiagnosticsCollector }] = await Promise.all([
+        getBase(),
+        import('./core/transform.js'),
+        import('./core/diagnostics.js'),
+      ])
       return { env: { ...b, diagnostics: new DiagnosticsCollector(b.root) }, transformModule: transform.transformModule }
     })()
     return full
@@ -88,25 +90,27 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
   /** The module rewritten from the build cache, or in full. */
   const rewrite = async (code: string, id: string, b: CachedEnv): Promise<TransformOutput | null> => {
     const cached = await transformFromCache(code, id, b)
-    if (cached !== undefined)
-      return cached
+    if (cached !== undefined) return cached
     const f = await getFull()
     return f.transformModule(code, id, f.env)
   }
 
   /** A file changed (watch, dev): the engine and the purity scan forget it. */
   const invalidate = async (file: string): Promise<void> => {
-    const b = base && await base.catch(() => undefined)
+    const b = base && (await base.catch(() => undefined))
     b?.engine.invalidate(file)
-    const f = full && await full.catch(() => undefined)
+    const f = full && (await full.catch(() => undefined))
     f?.env.diagnostics.invalidate(file)
   }
 
   /** The manifest's text, made once per state of the registry (a build asks for it in several hooks). */
-  let manifestText: { version: number, json: string | undefined } | undefined
+  let manifestText: { version: number; json: string | undefined } | undefined
   const manifest = (): string | undefined => {
     if (manifestText?.version !== registry.version)
-      manifestText = { version: registry.version, json: options.manifest && registry.size > 0 ? manifestJson(registry.entries()) : undefined }
+      manifestText = {
+        version: registry.version,
+        json: options.manifest && registry.size > 0 ? manifestJson(registry.entries()) : undefined,
+      }
     return manifestText.json
   }
 
@@ -123,14 +127,13 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
   }
 
   /** Rollup and Rolldown: a manifest asked for beside the output is an asset of the bundle. */
-  function emitManifest(this: { emitFile: (file: { type: 'asset', fileName: string, source: string }) => unknown }): void {
+  function emitManifest(this: { emitFile: (file: { type: 'asset'; fileName: string; source: string }) => unknown }): void {
     const json = manifest()
-    if (json && besideOutput)
-      this.emitFile({ type: 'asset', fileName: besideOutput, source: json })
+    if (json && besideOutput) this.emitFile({ type: 'asset', fileName: besideOutput, source: json })
   }
 
   /** Rollup and Rolldown: the default manifest once the bundle is written. */
-  function writeDefaultManifest(outputOptions: { dir?: string, file?: string }): void {
+  function writeDefaultManifest(outputOptions: { dir?: string; file?: string }): void {
     writeOutsideOutput(outputOptions.dir ?? (outputOptions.file && dirname(outputOptions.file)))
   }
 
@@ -147,32 +150,28 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
       async handler(code, id, ...rest: unknown[]) {
         const e = await getBase()
         // The runtime's own modules (a workspace link, outside node_modules) hold no marks.
-        if (e.runtime.owns(id.replace(/[?#].*$/, '')))
-          return null
+        if (e.runtime.owns(id.replace(/[?#].*$/, ''))) return null
         let result
         try {
           result = await rewrite(code, id, e)
-        }
-        catch (error) {
-          this.warn(`[smart-cache] internal error while rewriting ${relativeId(e.root, id)}: ${(error as Error).message}. The module is left unchanged; please report this.`)
+        } catch (error) {
+          this.warn(
+            `[smart-cache] internal error while rewriting ${relativeId(e.root, id)}: ${(error as Error).message}. The module is left unchanged; please report this.`,
+          )
           return null
         }
-        for (const w of e.engine.warnings.slice(warned))
-          this.warn(`[smart-cache] ${warningText(w).replace(/^\[smart-cache\]\s*/, '')}`)
+        for (const w of e.engine.warnings.slice(warned)) this.warn(`[smart-cache] ${warningText(w).replace(/^\[smart-cache\]\s*/, '')}`)
         warned = e.engine.warnings.length
         registry.set(id, result?.functions ?? new Map())
-        if (!result)
-          return null
+        if (!result) return null
         // A one-off Rollup/Vite/Rolldown build watches nothing: skip thousands of calls.
         if (!isOneOffBuild(this)) {
-          for (const f of result.watchFiles)
-            this.addWatchFile(f)
+          for (const f of result.watchFiles) this.addWatchFile(f)
         }
-        for (const w of result.warnings)
-          this.warn(w.message)
-        const errors = viteConsumer(this, rest[0]) === 'browser' || platform === 'browser' ? [...result.errors, ...result.syncMarks] : result.errors
-        if (errors.length > 0)
-          this.error(errors.map(x => x.message).join('\n\n'))
+        for (const w of result.warnings) this.warn(w.message)
+        const errors =
+          viteConsumer(this, rest[0]) === 'browser' || platform === 'browser' ? [...result.errors, ...result.syncMarks] : result.errors
+        if (errors.length > 0) this.error(errors.map(x => x.message).join('\n\n'))
         return { code: result.code, map: result.map as any }
       },
     },
@@ -182,27 +181,21 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
     async buildEnd() {
       // A one-off build is done with the engine: save its snapshot (the next build starts warm)
       // and stop its parser threads. It stays usable: threads restart on demand.
-      const e = base && await base.catch(() => undefined)
+      const e = base && (await base.catch(() => undefined))
       e?.cache.save()
-      if (isOneOffBuild(this) && e)
-        await e.engine.close?.()
+      if (isOneOffBuild(this) && e) await e.engine.close?.()
       // Rollup, Rolldown and Vite write the manifest with the bundle (generateBundle, writeBundle).
-      if (!options.manifest || !['webpack', 'rspack', 'esbuild'].includes(meta.framework))
-        return
+      if (!options.manifest || !['webpack', 'rspack', 'esbuild'].includes(meta.framework)) return
       const json = manifest()
-      if (!json)
-        return
+      if (!json) return
       const native = this.getNativeBuildContext?.()
       if (meta.framework === 'webpack' || meta.framework === 'rspack') {
-        if (besideOutput)
-          this.emitFile({ type: 'asset', fileName: besideOutput, source: json })
+        if (besideOutput) this.emitFile({ type: 'asset', fileName: besideOutput, source: json })
         else if (native?.framework === 'webpack' || native?.framework === 'rspack')
           writeOutsideOutput(native.compiler.options.output.path ?? 'dist')
-      }
-      else if (meta.framework === 'esbuild') {
+      } else if (meta.framework === 'esbuild') {
         const dir = native?.framework === 'esbuild' ? esbuildOutDir(native.build.initialOptions) : undefined
-        if (besideOutput && dir)
-          writeManifestFile(dir, besideOutput, json)
+        if (besideOutput && dir) writeManifestFile(dir, besideOutput, json)
         else writeOutsideOutput(dir)
       }
     },
@@ -216,26 +209,21 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
       // Vite drops emitted assets of SSR builds (`build.ssrEmitAssets`): write beside the output.
       writeBundle(outputOptions, bundle) {
         const dir = outputOptions.dir ?? (outputOptions.file && dirname(outputOptions.file))
-        if (options.manifest === true)
-          return writeOutsideOutput(dir)
-        if (!besideOutput || besideOutput in bundle)
-          return
+        if (options.manifest === true) return writeOutsideOutput(dir)
+        if (!besideOutput || besideOutput in bundle) return
         const json = manifest()
-        if (json && dir)
-          writeManifestFile(dir, besideOutput, json)
+        if (json && dir) writeManifestFile(dir, besideOutput, json)
       },
       async hotUpdate({ file, modules, timestamp }) {
         await invalidate(file)
-        if (!root)
-          return
+        if (!root) return
         const graph = this.environment.moduleGraph
-        const extra = registry.dependents(relativeId(root, file))
+        const extra = registry
+          .dependents(relativeId(root, file))
           .flatMap(id => [...(graph.getModulesByFile(id.replace(/[?#].*$/, '')) ?? [])])
           .filter(mod => !modules.includes(mod))
-        if (extra.length === 0)
-          return
-        for (const mod of extra)
-          graph.invalidateModule(mod, new Set(), timestamp, true)
+        if (extra.length === 0) return
+        for (const mod of extra) graph.invalidateModule(mod, new Set(), timestamp, true)
         return [...modules, ...extra]
       },
     },

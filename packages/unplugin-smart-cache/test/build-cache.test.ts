@@ -25,7 +25,11 @@ export const stamp = smartCache(async (x) => x + Date.now())
 /** A project with `smart-cache` installed (a stub: the bundle keeps it external), so the engine resolves it. */
 function project(files: Record<string, string>): string {
   const root = tmpProject()
-  write(root, 'node_modules/smart-cache/package.json', JSON.stringify({ name: 'smart-cache', version: '0.0.0', type: 'module', exports: './index.js' }))
+  write(
+    root,
+    'node_modules/smart-cache/package.json',
+    JSON.stringify({ name: 'smart-cache', version: '0.0.0', type: 'module', exports: './index.js' }),
+  )
   write(root, 'node_modules/smart-cache/index.js', 'export const smartCache = fn => fn\n')
   for (const [rel, code] of Object.entries(files)) write(root, rel, code)
   return root
@@ -36,7 +40,11 @@ function write(root: string, rel: string, code: string): void {
   writeFileSync(join(root, rel), code)
 }
 
-interface Built { code: string, manifest: any, warnings: string[] }
+interface Built {
+  code: string
+  manifest: any
+  warnings: string[]
+}
 
 /** A one-off Rollup build of `src/main.js` with the real engine and the default cache folder. */
 async function build(root: string, options: object = {}): Promise<Built> {
@@ -49,8 +57,7 @@ async function build(root: string, options: object = {}): Promise<Built> {
   })
   try {
     await bundle.write({ dir: join(root, 'dist'), format: 'es' })
-  }
-  finally {
+  } finally {
     await bundle.close()
   }
   // Everything but the build time.
@@ -80,7 +87,7 @@ function editCache(root: string, edit: (data: any) => void): void {
 
 /** Marks the cached rewrite of `src/main.js`, so that a build using it shows {@link TAMPER}. */
 function tamperMain(root: string): void {
-  editCache(root, (data) => {
+  editCache(root, data => {
     const entry = data.modules['src/main.js']
     expect(typeof entry.code).toBe('string')
     entry.code += `\n${TAMPER}\n`
@@ -99,8 +106,7 @@ async function engineFingerprint(root: string, file: string, name: string): Prom
   const engine = createFingerprinter({ root, cacheDir: false })
   try {
     return (await engine.fingerprint(file, name)).hash
-  }
-  finally {
+  } finally {
     await engine.close?.()
   }
 }
@@ -128,38 +134,44 @@ describe('build cache (real Rollup builds, real engine, cache files on disk)', (
   })
 
   // With diagnostics off no findings are looked up, so only the code digest can refuse the entry.
-  it.each(['warn', 'off'])('an edit of the module itself (even outside the cached function) is not served the cached rewrite (diagnostics %s)', async (diagnostics) => {
-    const root = project({ 'src/main.js': MAIN, 'src/helper.js': HELPER })
-    const first = await build(root, { diagnostics })
-    tamperMain(root)
-    write(root, 'src/main.js', `${MAIN}export const edited = 'edited-module'\n`)
+  it.each(['warn', 'off'])(
+    'an edit of the module itself (even outside the cached function) is not served the cached rewrite (diagnostics %s)',
+    async diagnostics => {
+      const root = project({ 'src/main.js': MAIN, 'src/helper.js': HELPER })
+      const first = await build(root, { diagnostics })
+      tamperMain(root)
+      write(root, 'src/main.js', `${MAIN}export const edited = 'edited-module'\n`)
 
-    const second = await build(root, { diagnostics })
-    expect(second.code).not.toContain(TAMPER)
-    expect(second.code).toContain('edited-module')
-    // The function's fingerprint is unchanged: only the module's code tells the entry is stale.
-    expect(fingerprintOf(second, 'src/main.js#total')).toBe(fingerprintOf(first, 'src/main.js#total'))
-    expect(second.code).toContain(`fingerprint: "${fingerprintOf(first, 'src/main.js#total')}"`)
-    expect(readCache(root).modules['src/main.js'].code).not.toContain(TAMPER)
-  })
+      const second = await build(root, { diagnostics })
+      expect(second.code).not.toContain(TAMPER)
+      expect(second.code).toContain('edited-module')
+      // The function's fingerprint is unchanged: only the module's code tells the entry is stale.
+      expect(fingerprintOf(second, 'src/main.js#total')).toBe(fingerprintOf(first, 'src/main.js#total'))
+      expect(second.code).toContain(`fingerprint: "${fingerprintOf(first, 'src/main.js#total')}"`)
+      expect(readCache(root).modules['src/main.js'].code).not.toContain(TAMPER)
+    },
+  )
 
   // With diagnostics off no findings are looked up, so only the fingerprint check can refuse the entry.
-  it.each(['warn', 'off'])('an edit of a helper the cached function reaches gives the new fingerprint, not the cached rewrite (diagnostics %s)', async (diagnostics) => {
-    const root = project({ 'src/main.js': MAIN, 'src/helper.js': HELPER })
-    const first = await build(root, { diagnostics })
-    const before = fingerprintOf(first, 'src/main.js#total')
-    tamperMain(root)
-    write(root, 'src/helper.js', `export function scale(x) {\n  return x * 3 + 0\n}\n`)
+  it.each(['warn', 'off'])(
+    'an edit of a helper the cached function reaches gives the new fingerprint, not the cached rewrite (diagnostics %s)',
+    async diagnostics => {
+      const root = project({ 'src/main.js': MAIN, 'src/helper.js': HELPER })
+      const first = await build(root, { diagnostics })
+      const before = fingerprintOf(first, 'src/main.js#total')
+      tamperMain(root)
+      write(root, 'src/helper.js', `export function scale(x) {\n  return x * 3 + 0\n}\n`)
 
-    const second = await build(root, { diagnostics })
-    const after = await engineFingerprint(root, 'src/main.js', 'total')
-    expect(after).not.toBe(before)
-    expect(second.code).not.toContain(TAMPER)
-    expect(second.code).toContain(`fingerprint: "${after}"`)
-    expect(second.code).not.toContain(before)
-    expect(fingerprintOf(second, 'src/main.js#total')).toBe(after)
-    expect(readCache(root).modules['src/main.js'].plan[0][2]).toBe(after)
-  })
+      const second = await build(root, { diagnostics })
+      const after = await engineFingerprint(root, 'src/main.js', 'total')
+      expect(after).not.toBe(before)
+      expect(second.code).not.toContain(TAMPER)
+      expect(second.code).toContain(`fingerprint: "${after}"`)
+      expect(second.code).not.toContain(before)
+      expect(fingerprintOf(second, 'src/main.js#total')).toBe(after)
+      expect(readCache(root).modules['src/main.js'].plan[0][2]).toBe(after)
+    },
+  )
 
   describe('purity diagnostics', () => {
     it('a cached function reading Date.now() warns in the first build and, identically, in the cached second build', async () => {
@@ -174,7 +186,7 @@ describe('build cache (real Rollup builds, real engine, cache files on disk)', (
       expect(impurityWarnings(second)).toEqual(impurityWarnings(first)) // …and still warned
     })
 
-    it('with diagnostics \'error\' the cached second build fails with the finding', async () => {
+    it("with diagnostics 'error' the cached second build fails with the finding", async () => {
       const root = project({ 'src/main.js': IMPURE })
       const first = await build(root)
       const message = impurityWarnings(first)[0]!
@@ -184,12 +196,14 @@ describe('build cache (real Rollup builds, real engine, cache files on disk)', (
       expect((error as Error).message).toContain(message)
 
       // The failure comes from the cached findings: a marked stored finding is what is reported.
-      editCache(root, (data) => {
+      editCache(root, data => {
         const found = data.diagnostics['src/main.js#stamp'].found
         expect(found).toHaveLength(1)
         found[0].message += ' [stored-finding]'
       })
-      await expect(build(root, { diagnostics: 'error' })).rejects.toThrow(/reads Date\.now\(\) at src\/main\.js:3:50[\s\S]*\[stored-finding\]/)
+      await expect(build(root, { diagnostics: 'error' })).rejects.toThrow(
+        /reads Date\.now\(\) at src\/main\.js:3:50[\s\S]*\[stored-finding\]/,
+      )
     })
   })
 
@@ -200,7 +214,9 @@ describe('build cache (real Rollup builds, real engine, cache files on disk)', (
     // The package's own version (not `unknown`, whether the plugin runs from src/ or dist/).
     expect(version.startsWith(`${ownVersion}+`)).toBe(true)
     tamperMain(root)
-    editCache(root, (data) => { data.version = '0.0.9+1' })
+    editCache(root, data => {
+      data.version = '0.0.9+1'
+    })
 
     const second = await build(root)
     expect(second.code).not.toContain(TAMPER)
@@ -213,14 +229,48 @@ describe('build cache (real Rollup builds, real engine, cache files on disk)', (
     const corruptions: Array<[string, (root: string, file: string) => void]> = [
       ['garbage', (_, file) => writeFileSync(file, '\0{not json')],
       ['JSON null', (_, file) => writeFileSync(file, 'null')],
-      ['modules: null', root => editCache(root, (d) => { d.modules = null })],
-      ['a module entry with plan: \'x\'', root => editCache(root, (d) => { d.modules['src/main.js'].plan = 'x' })],
-      ['a module entry with plan: [null]', root => editCache(root, (d) => { d.modules['src/main.js'].plan = [null] })],
-      ['a module entry with code: 42', root => editCache(root, (d) => { d.modules['src/main.js'].code = 42 })],
-      ['a module entry with notes: [null]', root => editCache(root, (d) => { d.modules['src/main.js'].notes = [null] })],
-      ['findings that are not findings', root => editCache(root, (d) => {
-        for (const e of Object.values<any>(d.diagnostics)) e.found = [null]
-      })],
+      [
+        'modules: null',
+        root =>
+          editCache(root, d => {
+            d.modules = null
+          }),
+      ],
+      [
+        "a module entry with plan: 'x'",
+        root =>
+          editCache(root, d => {
+            d.modules['src/main.js'].plan = 'x'
+          }),
+      ],
+      [
+        'a module entry with plan: [null]',
+        root =>
+          editCache(root, d => {
+            d.modules['src/main.js'].plan = [null]
+          }),
+      ],
+      [
+        'a module entry with code: 42',
+        root =>
+          editCache(root, d => {
+            d.modules['src/main.js'].code = 42
+          }),
+      ],
+      [
+        'a module entry with notes: [null]',
+        root =>
+          editCache(root, d => {
+            d.modules['src/main.js'].notes = [null]
+          }),
+      ],
+      [
+        'findings that are not findings',
+        root =>
+          editCache(root, d => {
+            for (const e of Object.values<any>(d.diagnostics)) e.found = [null]
+          }),
+      ],
     ]
 
     it.each(corruptions)('%s', async (_, corrupt) => {

@@ -11,7 +11,9 @@ async function transform(code: string, file = 'src/mod.ts') {
 /** `id → [names, values getter text]` of every meta with captures in the output. */
 function capturesOf(code: string): Record<string, [string[], string[], string]> {
   const out: Record<string, [string[], string[], string]> = {}
-  for (const m of code.matchAll(/id: "([^"]+)", fingerprint: "[0-9a-f]{64}", captures: \{ names: (\[[^\]]*\]), at: (\[[^\]]*\]), values: (\(\) => \[[^\]]*\]) \}/g))
+  for (const m of code.matchAll(
+    /id: "([^"]+)", fingerprint: "[0-9a-f]{64}", captures: \{ names: (\[[^\]]*\]), at: (\[[^\]]*\]), values: (\(\) => \[[^\]]*\]) \}/g,
+  ))
     out[m[1]!] = [JSON.parse(m[2]!), JSON.parse(m[3]!), m[4]!]
   return out
 }
@@ -95,7 +97,11 @@ export function outer(k) {
   return ((k) => smartCache(async () => helper() + k))(2)
 }
 `)
-    expect(out.errors.map(e => e.message)).toEqual([expect.stringMatching(/^\[smart-cache\] src\/mod\.ts:3:24: the cached function reads `k` of an enclosing function through a helper, but another `k` is visible .*Fix: rename/)])
+    expect(out.errors.map(e => e.message)).toEqual([
+      expect.stringMatching(
+        /^\[smart-cache\] src\/mod\.ts:3:24: the cached function reads `k` of an enclosing function through a helper, but another `k` is visible .*Fix: rename/,
+      ),
+    ])
   })
 })
 

@@ -24,7 +24,9 @@ async function run(code: string, deps: { binding: string }[], options = {}) {
   const root = tmpProject()
   mkdirSync(join(root, 'src'), { recursive: true })
   writeFileSync(join(root, 'src/helpers.js'), HELPERS)
-  const engine = fakeEngine({ 'src/main.js#f': deps.map(d => ({ file: 'src/helpers.js', binding: d.binding, hash: '0'.repeat(64), line: 1 })) })
+  const engine = fakeEngine({
+    'src/main.js#f': deps.map(d => ({ file: 'src/helpers.js', binding: d.binding, hash: '0'.repeat(64), line: 1 })),
+  })
   return transformModule(code, join(root, 'src/main.js'), env(root, engine, options))
 }
 
@@ -38,7 +40,9 @@ describe('purity diagnostics', () => {
     const out = await run(MAIN, [{ binding: 'stamp' }])
     expect(out!.warnings).toHaveLength(1)
     const w = out!.warnings[0]!
-    expect(w.message).toContain('[smart-cache] cached function src/main.js#f (through src/helpers.js#stamp) reads Date.now() at src/helpers.js:5:14')
+    expect(w.message).toContain(
+      '[smart-cache] cached function src/main.js#f (through src/helpers.js#stamp) reads Date.now() at src/helpers.js:5:14',
+    )
     expect(w.message).toContain('> 5 |   return x + Date.now()')
     expect(w.message).toMatch(/\|\s+\^/)
     expect([w.file, w.line, w.column]).toEqual(['src/helpers.js', 5, 13])
@@ -60,7 +64,12 @@ export const f = smartCache(async (x) => {
 })
 `
     const out = await run(code, [])
-    const found = out!.warnings.map(w => w.message.match(/reads (.*) at (src\/main\.js:\d+:\d+)/)!.slice(1).join(' @ '))
+    const found = out!.warnings.map(w =>
+      w.message
+        .match(/reads (.*) at (src\/main\.js:\d+:\d+)/)!
+        .slice(1)
+        .join(' @ '),
+    )
     expect(found).toEqual([
       'new Date() without arguments @ src/main.js:6:13',
       'Math.random() @ src/main.js:8:13',
@@ -68,7 +77,7 @@ export const f = smartCache(async (x) => {
       'crypto.getRandomValues() @ src/main.js:8:58',
       'process.env @ src/main.js:9:13',
       'fetch() @ src/main.js:10:9',
-      'file or network I/O (`writeFile` from \'node:fs/promises\') @ src/main.js:11:9',
+      "file or network I/O (`writeFile` from 'node:fs/promises') @ src/main.js:11:9",
       'module-level `let mode`, which is assigned elsewhere @ src/main.js:12:23',
     ])
   })
@@ -77,7 +86,7 @@ export const f = smartCache(async (x) => {
     const out = await run(MAIN, [{ binding: 'config' }, { binding: 'load' }, { binding: 'readsCounter' }, { binding: 'pure' }])
     expect(out!.warnings.map(w => w.message.split('\n')[0]!.replace(/;.*/, ''))).toEqual([
       '[smart-cache] cached function src/main.js#f (through src/helpers.js#config) reads process.env at src/helpers.js:8:35',
-      '[smart-cache] cached function src/main.js#f (through src/helpers.js#load) reads file or network I/O (`readFileSync` from \'node:fs\') at src/helpers.js:9:34',
+      "[smart-cache] cached function src/main.js#f (through src/helpers.js#load) reads file or network I/O (`readFileSync` from 'node:fs') at src/helpers.js:9:34",
       '[smart-cache] cached function src/main.js#f (through src/helpers.js#readsCounter) reads module-level `let counter`, which is assigned elsewhere at src/helpers.js:10:41',
     ])
   })

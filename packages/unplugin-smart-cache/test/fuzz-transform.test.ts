@@ -32,26 +32,73 @@ export class Report {
 const obj = { async m() { 'use smart-cache'; return this.k }, k: 1 }
 export default smartCache(function named(a) { return a })
 `
-const TOKENS = ['smartCache(', 'smartCache', "'use smart-cache'", '@smartCache', '@smartCache()', '{', '}', '(', ')', ';', ',', '=>', 'async',
-  'function', 'function*', 'class', 'static', 'get ', 'set ', 'super.x', 'this', 'await', 'yield', 'export', 'export default', 'import',
-  '`${', '`', '/*', '*/', '//', '"', "'", '\\', '#p', '\u0000', '\uFEFF', '\u2028', '\n', ' ', 'x', 'n', 'new Date()', 'Math.random()']
+const TOKENS = [
+  'smartCache(',
+  'smartCache',
+  "'use smart-cache'",
+  '@smartCache',
+  '@smartCache()',
+  '{',
+  '}',
+  '(',
+  ')',
+  ';',
+  ',',
+  '=>',
+  'async',
+  'function',
+  'function*',
+  'class',
+  'static',
+  'get ',
+  'set ',
+  'super.x',
+  'this',
+  'await',
+  'yield',
+  'export',
+  'export default',
+  'import',
+  '`${',
+  '`',
+  '/*',
+  '*/',
+  '//',
+  '"',
+  "'",
+  '\\',
+  '#p',
+  '\u0000',
+  '\uFEFF',
+  '\u2028',
+  '\n',
+  ' ',
+  'x',
+  'n',
+  'new Date()',
+  'Math.random()',
+]
 
-const mutated = fc.array(
-  fc.oneof(
-    fc.record({ at: fc.nat(), insert: fc.constantFrom(...TOKENS) }),
-    fc.record({ at: fc.nat(), insert: fc.string({ unit: 'binary', maxLength: 5 }) }),
-    fc.record({ at: fc.nat(), remove: fc.integer({ min: 1, max: 10 }) }),
-  ),
-  { minLength: 1, maxLength: 4 },
-).map((edits) => {
-  let s = VALID
-  for (const e of edits) {
-    const at = e.at % (s.length + 1)
-    s = 'insert' in e ? s.slice(0, at) + e.insert + s.slice(at) : s.slice(0, at) + s.slice(at + e.remove)
-  }
-  return s
-})
-const soup = fc.string({ unit: fc.constantFrom(...TOKENS), minLength: 1, maxLength: 40 }).map((s) => `import { smartCache } from 'smart-cache'\n${s}`)
+const mutated = fc
+  .array(
+    fc.oneof(
+      fc.record({ at: fc.nat(), insert: fc.constantFrom(...TOKENS) }),
+      fc.record({ at: fc.nat(), insert: fc.string({ unit: 'binary', maxLength: 5 }) }),
+      fc.record({ at: fc.nat(), remove: fc.integer({ min: 1, max: 10 }) }),
+    ),
+    { minLength: 1, maxLength: 4 },
+  )
+  .map(edits => {
+    let s = VALID
+    for (const e of edits) {
+      const at = e.at % (s.length + 1)
+      s = 'insert' in e ? s.slice(0, at) + e.insert + s.slice(at) : s.slice(0, at) + s.slice(at + e.remove)
+    }
+    return s
+  })
+const soup = fc
+  .string({ unit: fc.constantFrom(...TOKENS), minLength: 1, maxLength: 40 })
+  .map(s => `import { smartCache } from 'smart-cache'\n${s}`)
 
 /** Valid fragments: every mark form in odd places, so that most composed modules parse. */
 const FRAGMENTS = [
@@ -80,9 +127,12 @@ const FRAGMENTS = [
   '// comment with smartCache( and "use smart-cache"',
   'export const t = `${smartCache}`',
 ]
-const composed = fc.array(fc.constantFrom(...FRAGMENTS), { minLength: 1, maxLength: 6 }).map((parts) => `import { smartCache } from 'smart-cache'\n${parts.join('\n')}\n`)
+const composed = fc
+  .array(fc.constantFrom(...FRAGMENTS), { minLength: 1, maxLength: 6 })
+  .map(parts => `import { smartCache } from 'smart-cache'\n${parts.join('\n')}\n`)
 
-const parses = (file: string, code: string) => parseSync(file, code, { sourceType: 'module', lang: 'js' }).errors.every((e) => e.severity !== 'Error')
+const parses = (file: string, code: string) =>
+  parseSync(file, code, { sourceType: 'module', lang: 'js' }).errors.every(e => e.severity !== 'Error')
 
 describe('fuzz: the plugin transform on random and malformed modules (real engine)', () => {
   let root: string
@@ -98,7 +148,9 @@ describe('fuzz: the plugin transform on random and malformed modules (real engin
   afterAll(async () => {
     await engine?.close?.()
     rmSync(root, { recursive: true, force: true })
-    console.log(`[reliability] fuzz plugin (vitest run packages/unplugin-smart-cache/test/fuzz-transform.test.ts): ${JSON.stringify(tally)}, 0 internal crashes, 0 hangs, 0 invalid outputs`)
+    console.log(
+      `[reliability] fuzz plugin (vitest run packages/unplugin-smart-cache/test/fuzz-transform.test.ts): ${JSON.stringify(tally)}, 0 internal crashes, 0 hangs, 0 invalid outputs`,
+    )
   })
 
   async function check(code: string): Promise<void> {
@@ -106,7 +158,9 @@ describe('fuzz: the plugin transform on random and malformed modules (real engin
     writeFileSync(file, code)
     tally.cases++
     let timer: NodeJS.Timeout | undefined
-    const hang = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`HANG: no answer in ${CASE_TIMEOUT_MS} ms`)), CASE_TIMEOUT_MS)))
+    const hang = new Promise<never>(
+      (_, reject) => (timer = setTimeout(() => reject(new Error(`HANG: no answer in ${CASE_TIMEOUT_MS} ms`)), CASE_TIMEOUT_MS)),
+    )
     let out: Awaited<ReturnType<typeof transformModule>>
     try {
       out = await Promise.race([transformModule(code, file, env(root, engine)), hang])

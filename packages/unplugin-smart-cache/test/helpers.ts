@@ -20,8 +20,7 @@ export function fakeEngine(deps: Record<string, DepFingerprint[]> = {}, failFor:
     async fingerprint(file, name) {
       const id = `${file}#${name}`
       calls.push(id)
-      if (failFor.includes(id))
-        throw new Error(`no binding ${name} in ${file}`)
+      if (failFor.includes(id)) throw new Error(`no binding ${name} in ${file}`)
       return { id, hash: createHash('sha256').update(id).digest('hex'), deps: deps[id] ?? [] }
     },
   }
@@ -77,7 +76,7 @@ export function smartCache(...input) {
 `
 
 /** The ids the fake runtime was handed, in order. */
-export async function runtimeLog(root: string): Promise<{ id: string, fingerprint: string }[]> {
+export async function runtimeLog(root: string): Promise<{ id: string; fingerprint: string }[]> {
   return (await import(pathToFileURL(join(root, 'node_modules/smart-cache/index.js')).href)).log
 }
 

@@ -12,13 +12,19 @@ describe('options', () => {
   })
 
   it.each([
-    [{ includ: ['x'] }, /unknown option `includ`\. Did you mean "include"\? Known options: include, exclude, root, manifest, diagnostics, cacheDir\./],
+    [
+      { includ: ['x'] },
+      /unknown option `includ`\. Did you mean "include"\? Known options: include, exclude, root, manifest, diagnostics, cacheDir\./,
+    ],
     [{ cachedir: 'x' }, /unknown option `cachedir`\. Did you mean "cacheDir"\?/],
     [{ colour: 'red' }, /unknown option `colour`\. Known options: /],
     [{ root: '/no/such/folder' }, /invalid option `root`: expected an existing folder \(\/no\/such\/folder is missing/],
     [{ include: 3 }, /invalid option `include`: expected a glob, a RegExp or an array of them, got 3/],
     [{ root: '' }, /invalid option `root`/],
-    [{ manifest: '/abs/m.json' }, /invalid option `manifest`: expected true \(outside the output, the default\), false, or a relative file name ending in \.json/],
+    [
+      { manifest: '/abs/m.json' },
+      /invalid option `manifest`: expected true \(outside the output, the default\), false, or a relative file name ending in \.json/,
+    ],
     [{ diagnostics: 'loud' }, /invalid option `diagnostics`: expected one of 'warn', 'error', 'off'/],
     [{ diagnostics: { level: 'warn', allow: 'x' } }, /invalid option `diagnostics.allow`/],
     [{ diagnostics: { levle: 'warn' } }, /unknown option `diagnostics.levle`\. Did you mean "level"\?/],

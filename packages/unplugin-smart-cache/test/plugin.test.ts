@@ -38,7 +38,9 @@ describe('the plugin in a real Rollup build (fake engine)', () => {
     const manifest = JSON.parse(readFileSync(join(root, 'node_modules/.cache/smart-cache/manifests/dist.json'), 'utf8'))
     expect(manifest.functions['src/main.js#f'].fingerprint).toBe(hashOf('src/main.js#f'))
     expect(readdirSync(join(root, 'dist'))).toEqual(['main.js'])
-    expect(cachedManifestFile(root, join(root, 'dist/server'))).toBe(join(root, 'node_modules/.cache/smart-cache/manifests/dist__server.json'))
+    expect(cachedManifestFile(root, join(root, 'dist/server'))).toBe(
+      join(root, 'node_modules/.cache/smart-cache/manifests/dist__server.json'),
+    )
   })
 
   it('closes the engine at the end of a one-off build (which saves its snapshot)', async () => {
@@ -62,7 +64,7 @@ describe('the plugin in a real Rollup build (fake engine)', () => {
   it('forwards engine warnings (an unresolvable import in reach) as build warnings', async () => {
     const root = project({ 'src/main.js': MAIN })
     const engine = fakeEngine()
-    ;(engine.warnings as unknown[]).push({ code: 'unresolved-import', message: '[smart-cache] src/main.js:1:1: cannot resolve \'./gone\'' })
+    ;(engine.warnings as unknown[]).push({ code: 'unresolved-import', message: "[smart-cache] src/main.js:1:1: cannot resolve './gone'" })
     const { warnings } = await build(root, {}, engine)
     expect(warnings.find(w => w.includes('[smart-cache] src/main.js:1:1: cannot resolve'))).toBeDefined()
     expect(warnings.filter(w => w.includes('cannot resolve'))).toHaveLength(1)
@@ -78,8 +80,12 @@ describe('the plugin in a real Rollup build (fake engine)', () => {
   })
 
   it('fails the build on impurity with diagnostics: error, naming file:line:col', async () => {
-    const root = project({ 'src/main.js': `import { smartCache } from 'smart-cache'\nexport const f = smartCache(async () => Math.random())\n` })
-    await expect(build(root, { diagnostics: 'error' })).rejects.toThrow(/\[smart-cache\] cached function src\/main\.js#f reads Math\.random\(\) at src\/main\.js:2:41/)
+    const root = project({
+      'src/main.js': `import { smartCache } from 'smart-cache'\nexport const f = smartCache(async () => Math.random())\n`,
+    })
+    await expect(build(root, { diagnostics: 'error' })).rejects.toThrow(
+      /\[smart-cache\] cached function src\/main\.js#f reads Math\.random\(\) at src\/main\.js:2:41/,
+    )
     const { warnings } = await build(root)
     expect(warnings.some(w => w.includes('reads Math.random()'))).toBe(true)
   })

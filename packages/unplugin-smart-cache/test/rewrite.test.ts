@@ -82,7 +82,9 @@ export class Geo {
     const code = `import { smartCache } from 'smart-cache'\nexport const f = smartCache(...parts)\n`
     const { out } = await transform(code)
     expect(out!.code).toBe(code)
-    expect(out!.warnings[0]!.message).toMatch(/^\[smart-cache\] src\/mod\.js:2:18: expected smartCache\(fn\) or smartCache\(fn, options\).*Fix:/)
+    expect(out!.warnings[0]!.message).toMatch(
+      /^\[smart-cache\] src\/mod\.js:2:18: expected smartCache\(fn\) or smartCache\(fn, options\).*Fix:/,
+    )
     expect(out!.functions.size).toBe(0)
   })
 
@@ -101,7 +103,7 @@ export class Geo {
   })
 })
 
-describe('directive \'use smart-cache\'', () => {
+describe("directive 'use smart-cache'", () => {
   it('keeps a function declaration hoisted, named, with its length, and recursion goes through the cache', async () => {
     const { root, out } = await transform(`let calls = 0
 export const early = await fib(10)
@@ -189,19 +191,22 @@ export class C extends B { m() { 'use smart-cache'; return super.m() } }
     const { out } = await transform(code)
     expect(out!.code).toBe(code)
     expect(out!.warnings.map(w => w.message.split(': ').slice(0, 2).join(': '))).toEqual([
-      '[smart-cache] src/mod.js:1:8: a generator cannot be cached; the function is left uncached (remove \'use smart-cache\' to silence this).',
-      '[smart-cache] src/mod.js:2:25: a getter or setter cannot be cached; the function is left uncached (remove \'use smart-cache\' to silence this).',
-      '[smart-cache] src/mod.js:4:29: a method using `super` cannot be cached by the directive; use the @smartCache decorator; the function is left uncached (remove \'use smart-cache\' to silence this).',
+      "[smart-cache] src/mod.js:1:8: a generator cannot be cached; the function is left uncached (remove 'use smart-cache' to silence this).",
+      "[smart-cache] src/mod.js:2:25: a getter or setter cannot be cached; the function is left uncached (remove 'use smart-cache' to silence this).",
+      "[smart-cache] src/mod.js:4:29: a method using `super` cannot be cached by the directive; use the @smartCache decorator; the function is left uncached (remove 'use smart-cache' to silence this).",
     ])
   })
 
   it('keeps TypeScript valid', async () => {
-    const { out } = await transform(`export async function area<T extends number>(this: void, r: T, k?: number): Promise<number> {
+    const { out } = await transform(
+      `export async function area<T extends number>(this: void, r: T, k?: number): Promise<number> {
   'use smart-cache'
   return r * r
 }
 export class S { private n = 1; async get(x: number): Promise<number> { 'use smart-cache'; return x + this.n } }
-`, 'src/geo.ts')
+`,
+      'src/geo.ts',
+    )
     const parsed = parseSync('geo.ts', out!.code)
     expect(parsed.errors).toEqual([])
     expect(out!.code).toMatch(/function area<T extends number>\(__smartCache_fn\d_0, __smartCache_fn\d_1\): Promise<number>/)

@@ -6,7 +6,7 @@ import { manifestJson } from '../src/core/manifest.js'
 import { transformModule } from '../src/core/transform.js'
 import { env, fakeEngine, tmpProject } from './helpers.js'
 
-function locate(code: string, needle: string): { line: number, column: number } {
+function locate(code: string, needle: string): { line: number; column: number } {
   const i = code.indexOf(needle)
   const before = code.slice(0, i)
   return { line: before.split('\n').length, column: i - before.lastIndexOf('\n') - 1 }
@@ -39,20 +39,31 @@ describe('manifest', () => {
   it('is Contract 3: version, sorted functions, relative paths only', () => {
     const dep = { file: 'src/h.js', binding: 'add', hash: 'b'.repeat(64), line: 3 }
     const other = { file: 'src/i.js', binding: 'mul', hash: 'd'.repeat(64), line: 1 }
-    const json = manifestJson([
-      ['src/z.js#z', { fingerprint: 'a'.repeat(64), deps: [] }],
-      ['src/a.js#a', { fingerprint: 'c'.repeat(64), deps: [dep, other] }],
-      ['src/b.js#b', { fingerprint: 'e'.repeat(64), deps: [{ ...other }] }],
-    ], new Date('2026-11-25T12:00:00.000Z'))
+    const json = manifestJson(
+      [
+        ['src/z.js#z', { fingerprint: 'a'.repeat(64), deps: [] }],
+        ['src/a.js#a', { fingerprint: 'c'.repeat(64), deps: [dep, other] }],
+        ['src/b.js#b', { fingerprint: 'e'.repeat(64), deps: [{ ...other }] }],
+      ],
+      new Date('2026-11-25T12:00:00.000Z'),
+    )
     const m = JSON.parse(json)
     expect(m.version).toBe(2)
     expect(m.createdAt).toBe('2026-11-25T12:00:00.000Z')
     expect(Object.keys(m.functions)).toEqual(['src/a.js#a', 'src/b.js#b', 'src/z.js#z'])
     // Each distinct dependency is one row; functions list runs of rows.
-    expect(m.deps).toEqual([['src/h.js', 'add', 'b'.repeat(64), 3], ['src/i.js', 'mul', 'd'.repeat(64), 1]])
+    expect(m.deps).toEqual([
+      ['src/h.js', 'add', 'b'.repeat(64), 3],
+      ['src/i.js', 'mul', 'd'.repeat(64), 1],
+    ])
     expect(m.functions['src/a.js#a'].deps).toEqual([0, 2])
     expect(m.functions['src/b.js#b'].deps).toEqual([1, 1])
     const ids = Object.keys(m.functions)
-    expect(unpackDeps(m.deps, ids.map(id => m.functions[id].deps))).toEqual([[dep, other], [other], []])
+    expect(
+      unpackDeps(
+        m.deps,
+        ids.map(id => m.functions[id].deps),
+      ),
+    ).toEqual([[dep, other], [other], []])
   })
 })

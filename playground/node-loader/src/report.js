@@ -13,6 +13,10 @@ export async function timed(name, fn, ...args) {
 /** One readable line per call, or JSON lines with `--json`. */
 export function print(rows, json = process.argv.includes('--json')) {
   for (const r of rows) {
-    console.log(json ? JSON.stringify(r) : `${r.call.padEnd(24)} = ${String(r.value).padEnd(9)} ${r.hit ? 'hit ' : 'miss'}  ${r.ms.toFixed(2).padStart(9)} ms`)
+    console.log(
+      json
+        ? JSON.stringify(r)
+        : `${r.call.padEnd(24)} = ${String(r.value).padEnd(9)} ${r.hit ? 'hit ' : 'miss'}  ${r.ms.toFixed(2).padStart(9)} ms`,
+    )
   }
 }

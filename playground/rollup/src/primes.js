@@ -2,7 +2,7 @@ import { smartCache } from 'smart-cache'
 import { sieve } from './lib/sieve.js'
 
 /** How many primes are <= n. */
-export const countPrimes = smartCache(async (n) => {
+export const countPrimes = smartCache(async n => {
   const composite = sieve(n)
   let count = 0
   for (let i = 2; i <= n; i++) if (!composite[i]) count++
@@ -10,7 +10,7 @@ export const countPrimes = smartCache(async (n) => {
 })
 
 /** How many twin-prime pairs (p, p + 2) have p + 2 <= n. */
-export const twinPrimes = smartCache(async (n) => {
+export const twinPrimes = smartCache(async n => {
   const composite = sieve(n)
   let pairs = 0
   for (let i = 2; i + 2 <= n; i++) if (!composite[i] && !composite[i + 2]) pairs++

@@ -6,4 +6,4 @@ export function badFib(n) {
 }
 
 /** The seed's `@smart_cache fib`: recursion goes through the cache, so a first run is O(n) and later runs O(1). */
-export const fib = smartCache(async (n) => (n < 2 ? n : (await fib(n - 1)) + (await fib(n - 2))))
+export const fib = smartCache(async n => (n < 2 ? n : (await fib(n - 1)) + (await fib(n - 2))))

@@ -1,7 +1,12 @@
 import { ready, settled } from 'smart-cache'
 import { mandelbrotArea, primeCount } from './computations.ts'
 
-interface Row { call: string, value: unknown, hit: boolean, ms: number }
+interface Row {
+  call: string
+  value: unknown
+  hit: boolean
+  ms: number
+}
 type Cached = ((...args: any[]) => Promise<unknown>) & { stats: { hits: number } }
 
 async function timed(call: string, fn: Cached, ...args: unknown[]): Promise<Row> {

@@ -7,7 +7,12 @@ import { findRoot } from '../root.ts'
 import { parseTarget } from '../targets.ts'
 import { printWarnings } from '../warnings.ts'
 
-interface Options { root?: string, json?: boolean, from?: string, to?: string }
+interface Options {
+  root?: string
+  json?: boolean
+  from?: string
+  to?: string
+}
 
 /** `smart-cache explain [--root DIR] [--json] FILE#EXPORT`, or `explain ID --from OLD_MANIFEST [--to NEW_MANIFEST]` */
 export function registerExplain(cli: CAC): void {
@@ -20,7 +25,8 @@ export function registerExplain(cli: CAC): void {
     .example('smart-cache explain src/math.ts#fib')
     .example('smart-cache explain src/math.ts#fib --from old-manifest.json --to node_modules/.cache/smart-cache/manifests/dist.json')
     .action(async (target: string, options: Options) => {
-      if (options.to !== undefined && options.from === undefined) throw new CliError('--to needs --from OLD_MANIFEST. Fix: smart-cache explain ID --from OLD --to NEW.')
+      if (options.to !== undefined && options.from === undefined)
+        throw new CliError('--to needs --from OLD_MANIFEST. Fix: smart-cache explain ID --from OLD --to NEW.')
       if (options.from !== undefined) return explainDiff(String(target), { ...options, from: options.from })
       const { file, name } = parseTarget(target)
       if (name === undefined) throw new CliError(`explain needs FILE#EXPORT, got '${target}' (use #default for a default export).`)
@@ -29,8 +35,7 @@ export function registerExplain(cli: CAC): void {
         const tree = await engine.explain(file, name)
         process.stdout.write(options.json ? `${stringifyDeep(tree)}\n` : formatTree(tree))
         printWarnings(engine)
-      }
-      finally {
+      } finally {
         await engine.close()
       }
     })
@@ -56,7 +61,9 @@ export function formatTree(root: ExplainNode): string {
     const [node, lead, childLead] = stack.pop()!
     const seen = printed.has(node.id)
     printed.add(node.id)
-    lines.push(`${lead}${node.id}  hash ${node.hash.slice(0, 16)}  own ${node.ownHash.slice(0, 16)}  ${node.resolvedFrom}${seen ? '  (see above)' : ''}`)
+    lines.push(
+      `${lead}${node.id}  hash ${node.hash.slice(0, 16)}  own ${node.ownHash.slice(0, 16)}  ${node.resolvedFrom}${seen ? '  (see above)' : ''}`,
+    )
     const kids = seen ? [] : (expanded.get(node.id) ?? node).children
     for (let i = kids.length - 1; i >= 0; i--) {
       const last = i === kids.length - 1

@@ -5,7 +5,10 @@ import { findRoot } from '../root.ts'
 import { parseTarget } from '../targets.ts'
 import { printWarnings } from '../warnings.ts'
 
-interface Options { root?: string, json?: boolean }
+interface Options {
+  root?: string
+  json?: boolean
+}
 
 /** `smart-cache fingerprint [--root DIR] [--json] TARGET...` */
 export function registerFingerprint(cli: CAC): void {
@@ -21,10 +24,14 @@ export function registerFingerprint(cli: CAC): void {
       try {
         const result = await fingerprintTargets(engine, targets)
         if (options.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`)
-        else process.stdout.write(Object.entries(result).map(([id, hex]) => `${id}  ${hex}\n`).join(''))
+        else
+          process.stdout.write(
+            Object.entries(result)
+              .map(([id, hex]) => `${id}  ${hex}\n`)
+              .join(''),
+          )
         printWarnings(engine)
-      }
-      finally {
+      } finally {
         await engine.close()
       }
     })

@@ -7,9 +7,13 @@ import { type CallSite, type IdentKind, type MetaType, patternNames, type Root, 
 type Node = any
 
 /** What an identifier stands for once scopes are known. */
-type Resolution = string | { ref: Ref, ns?: ImportInfo }
+type Resolution = string | { ref: Ref; ns?: ImportInfo }
 
-interface Scope { parent: Scope | null, fn: boolean, names: Map<string, string> }
+interface Scope {
+  parent: Scope | null
+  fn: boolean
+  names: Map<string, string>
+}
 
 /** How the module scope answers a name that no local scope declares. */
 export interface ModuleScope {
@@ -37,21 +41,25 @@ export interface Canon {
   /** `require('x')` / `import('x')` run when the unit is evaluated. */
   requests: LoadRequest[]
   /** Decorator metadata: its text and the references it names, apart from the code's slots. */
-  metadata?: { hash: string, slots: Ref[] }
+  metadata?: { hash: string; slots: Ref[] }
 }
 
 /** A token whose text is only known once every declaration has been seen (hoisting). */
 type Deferred =
-  | { at: number, kind: 'ref', name: string, scope: Scope, load: boolean, write: boolean }
-  | { at: number, kind: 'member', name: string, scope: Scope, property: string, optional: boolean }
-  | { at: number, kind: 'require', name: string, scope: Scope, specifier: string, ref: Ref }
-  | { at: number, kind: 'slot', ref: Ref }
-  | { at: -1, kind: 'mutate', root: Root, scope: Scope, load: boolean }
-  | { at: -1, kind: 'call', site: CallSite, scope: Scope, load: boolean }
-  | { at: number, kind: 'lexical', declared: string, names: string[], scope: Scope }
+  | { at: number; kind: 'ref'; name: string; scope: Scope; load: boolean; write: boolean }
+  | { at: number; kind: 'member'; name: string; scope: Scope; property: string; optional: boolean }
+  | { at: number; kind: 'require'; name: string; scope: Scope; specifier: string; ref: Ref }
+  | { at: number; kind: 'slot'; ref: Ref }
+  | { at: -1; kind: 'mutate'; root: Root; scope: Scope; load: boolean }
+  | { at: -1; kind: 'call'; site: CallSite; scope: Scope; load: boolean }
+  | { at: number; kind: 'lexical'; declared: string; names: string[]; scope: Scope }
 
 /** What a mutation or call resolved to. */
-interface Target { slot?: number, local?: string, global?: string }
+interface Target {
+  slot?: number
+  local?: string
+  global?: string
+}
 
 /**
  * One pass over a unit: it emits the token stream and tracks scopes. Declarations get de
@@ -97,8 +105,12 @@ class CanonPass implements Sink {
     if (type === 'WithStatement') this.namesVisible = true
     this.out.push(type)
   }
-  scalar(value: string): void { this.out.push(value) }
-  close(): void { this.out.push(')') }
+  scalar(value: string): void {
+    this.out.push(value)
+  }
+  close(): void {
+    this.out.push(')')
+  }
 
   enterScope(fn: boolean): void {
     this.scope = { parent: this.scope, fn, names: new Map() }
@@ -108,13 +120,15 @@ class CanonPass implements Sink {
     this.scope = this.scope.parent ?? this.scope
   }
 
-  defer(delta: number): void { this.deferDepth += delta }
+  defer(delta: number): void {
+    this.deferDepth += delta
+  }
 
   readonly meta: string[] = []
   readonly metaSlots: Ref[] = []
 
   metadata(key: string, types: MetaType[]): void {
-    const tokens = types.map((t) => {
+    const tokens = types.map(t => {
       if (typeof t === 'string') return t
       const r = this.lookup(t.ref.name, this.scope)
       if (typeof r === 'string') return `${r}${t.path ? `.${t.path}` : ''}`
@@ -124,18 +138,37 @@ class CanonPass implements Sink {
     })
     this.meta.push(`${key}(${tokens.join(',')})`)
   }
-  location(): void { this.readsLocation = true }
-  jsx(fragment: boolean): void { this.jsxUse |= fragment ? 3 : 1 }
+  location(): void {
+    this.readsLocation = true
+  }
+  jsx(fragment: boolean): void {
+    this.jsxUse |= fragment ? 3 : 1
+  }
 
   ident(node: Node, kind: IdentKind): void {
     switch (kind) {
-      case 'ref': case 'write':
-        this.deferred.push({ at: this.out.length, kind: 'ref', name: node.name, scope: this.scope, load: this.load, write: kind === 'write' })
+      case 'ref':
+      case 'write':
+        this.deferred.push({
+          at: this.out.length,
+          kind: 'ref',
+          name: node.name,
+          scope: this.scope,
+          load: this.load,
+          write: kind === 'write',
+        })
         this.out.push('')
         return
-      case 'let': this.out.push(this.declare(this.scope, node.name)); return
-      case 'var': case 'param': this.out.push(this.declare(this.functionScope(), node.name)); return
-      case 'enum': this.scope.names.set(node.name, `E:${node.name}`); return
+      case 'let':
+        this.out.push(this.declare(this.scope, node.name))
+        return
+      case 'var':
+      case 'param':
+        this.out.push(this.declare(this.functionScope(), node.name))
+        return
+      case 'enum':
+        this.scope.names.set(node.name, `E:${node.name}`)
+        return
       case 'root':
         this.out.push(`P${this.patternNames.length}`)
         this.patternNames.push(node.name)
@@ -150,7 +183,14 @@ class CanonPass implements Sink {
   }
 
   staticMember(member: Node, object: Node, property: string): boolean {
-    this.deferred.push({ at: this.out.length, kind: 'member', name: object.name, scope: this.scope, property, optional: member.optional === true })
+    this.deferred.push({
+      at: this.out.length,
+      kind: 'member',
+      name: object.name,
+      scope: this.scope,
+      property,
+      optional: member.optional === true,
+    })
     this.out.push('')
     return true
   }
@@ -173,8 +213,7 @@ class CanonPass implements Sink {
         this.deferred.push({ at: this.out.length, kind: 'slot', ref })
         this.out.push('')
       }
-    }
-    else {
+    } else {
       const ref: Ref = ['x', specifier, '*', line, column, null, 'r']
       this.deferred.push({ at: this.out.length, kind: 'require', name: node.callee.name, scope: this.scope, specifier, ref })
       this.out.push('')
@@ -205,7 +244,7 @@ class CanonPass implements Sink {
     // `let` and `const` differ only when the binding is assigned (a `const` then throws).
     for (const d of this.deferred) {
       if (d.kind !== 'lexical') continue
-      const written = d.names.some((n) => {
+      const written = d.names.some(n => {
         const token = this.lookupLocal(n, d.scope)
         return token !== undefined && this.writtenLocals.has(token)
       })
@@ -282,7 +321,8 @@ class CanonPass implements Sink {
       return { slot: this.slot(['x', spec, root.property, line, column, null, kind ?? 'i']) }
     }
     // The same slot as the read `a.b` makes: an import narrowed to its member.
-    if (root.property !== undefined && r.ref[0] === 'x') return { slot: this.slot(['x', r.ref[1], r.ref[2], r.ref[3], r.ref[4], root.property, r.ref[6]]) }
+    if (root.property !== undefined && r.ref[0] === 'x')
+      return { slot: this.slot(['x', r.ref[1], r.ref[2], r.ref[3], r.ref[4], root.property, r.ref[6]]) }
     return { slot: this.slot(r.ref) }
   }
 
@@ -317,12 +357,10 @@ class CanonPass implements Sink {
   private noteWrite(t: Target, load: boolean, reassign: boolean): void {
     if (t.local !== undefined) {
       if (reassign) this.writtenLocals.add(t.local)
-    }
-    else if (t.slot !== undefined) {
+    } else if (t.slot !== undefined) {
       this.writes.add(t.slot)
       if (load) this.loadWrites.add(t.slot)
-    }
-    else if (t.global !== undefined && !MODULE_WRAPPER_GLOBALS.has(t.global)) {
+    } else if (t.global !== undefined && !MODULE_WRAPPER_GLOBALS.has(t.global)) {
       this.global = true
       if (load) this.loadGlobal = true
     }
@@ -347,7 +385,11 @@ class CanonPass implements Sink {
     if (callee.global !== undefined) {
       if (MODULE_WRAPPER_GLOBALS.has(callee.global)) return
       // `Math.max(…)` is looked up as a method of the global; `process.argv.slice(…)` as a method of what it holds.
-      const kind = site.direct ? globalCall(callee.global.slice(2), site.callee!.property, site.isNew) : isReadOnlyMethod(site.method) ? 'pure' : 'global'
+      const kind = site.direct
+        ? globalCall(callee.global.slice(2), site.callee!.property, site.isNew)
+        : isReadOnlyMethod(site.method)
+          ? 'pure'
+          : 'global'
       if (kind === 'pure') args = false
       else if (kind === 'global') this.noteWrite(callee, load, false)
       if (kind === 'arguments') {
@@ -355,8 +397,7 @@ class CanonPass implements Sink {
         if (site.args[0]) this.noteWrite(this.resolveRoot(site.args[0], scope), load, false)
         return
       }
-    }
-    else if (site.method !== undefined) {
+    } else if (site.method !== undefined) {
       // `xs.map(f)`, `s.replace(re, …)`: a read-only built-in method changes neither its receiver nor its arguments.
       if (isReadOnlyMethod(site.method)) return
       this.noteWrite(callee, load, false)
@@ -418,7 +459,6 @@ class CanonPass implements Sink {
     return i
   }
 }
-
 
 /**
  * The canonical form of one top-level unit. `prefix` distinguishes unit kinds that share a node

@@ -4,18 +4,37 @@ import { contentKey } from '../version.ts'
 import { analyzeSource } from './parse.ts'
 import type { SyntaxErrorInfo } from './types.ts'
 
-export interface FileRequest { id: number, path: string, ext: string }
-export interface FileResult { id: number, hash?: string, key?: string, analysis?: string, error?: SyntaxErrorInfo, crash?: string }
+export interface FileRequest {
+  id: number
+  path: string
+  ext: string
+}
+export interface FileResult {
+  id: number
+  hash?: string
+  key?: string
+  analysis?: string
+  error?: SyntaxErrorInfo
+  crash?: string
+}
 
 /** Reads, hashes and analyzes one file (in a parser thread, or inline for small files). Call `initHash()` first. */
 export function analyzeFile(req: FileRequest, bytes?: Uint8Array): FileResult {
   if (!bytes) {
     try {
       bytes = readFileSync(req.path)
-    }
-    catch (error) {
+    } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? String(error)
-      return { id: req.id, error: { kind: 'read', message: `cannot be read (${code}). Check that the file exists and is readable.`, line: 0, column: 0, codeframe: '' } }
+      return {
+        id: req.id,
+        error: {
+          kind: 'read',
+          message: `cannot be read (${code}). Check that the file exists and is readable.`,
+          line: 0,
+          column: 0,
+          codeframe: '',
+        },
+      }
     }
   }
   const hash = blake3(bytes)
@@ -42,7 +61,7 @@ export function fitsMainStack(bytes: Uint8Array): boolean {
   let brackets = 0
   for (let i = 0; i < bytes.length; i++) {
     const c = bytes[i]
-    if (c === 0x28 || c === 0x5B || c === 0x7B) brackets++ // ( [ {
+    if (c === 0x28 || c === 0x5b || c === 0x7b) brackets++ // ( [ {
   }
   return brackets <= INLINE_MAX_BRACKETS
 }

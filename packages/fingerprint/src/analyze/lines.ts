@@ -9,7 +9,7 @@ export class LineIndex {
 
   constructor(private source: string) {}
 
-  position(offset: number): { line: number, column: number } {
+  position(offset: number): { line: number; column: number } {
     if (offset < this.offset) {
       this.offset = 0
       this.line = 1

@@ -2,13 +2,30 @@ import { isBuiltin } from 'node:module'
 import { blake3 } from '../hash.ts'
 import { type Canon, canonicalize, type ModuleScope } from './canon.ts'
 import type { LineIndex } from './lines.ts'
-import { type AnalysisWarning, DEFAULT_LOCAL, type Effects, type ExportInfo, type FileAnalysis, type ImportInfo, type JsxPragma, type LoadRequest, type NameInfo, type Ref } from './types.ts'
+import {
+  type AnalysisWarning,
+  DEFAULT_LOCAL,
+  type Effects,
+  type ExportInfo,
+  type FileAnalysis,
+  type ImportInfo,
+  type JsxPragma,
+  type LoadRequest,
+  type NameInfo,
+  type Ref,
+} from './types.ts'
 import { isDeferredValue, isErased, moduleDeclarationName, patternNames, staticKey, unwrap } from './walk.ts'
 
 type Node = any
 
-
-interface Unit { node: Node, role: 'root' | 'stmt', prefix: string, names: string[], start: number, alias?: boolean }
+interface Unit {
+  node: Node
+  role: 'root' | 'stmt'
+  prefix: string
+  names: string[]
+  start: number
+  alias?: boolean
+}
 
 /** The function a unit defines: a declaration, or a declarator's function value. */
 function unitFunction(node: Node): Node | undefined {
@@ -58,7 +75,15 @@ function madeByCall(node: Node): string | undefined {
 }
 
 /** A part of a binding (or the effects), as canonicalized. */
-interface Part { hash: string, slots: Ref[], effects?: Effects, location?: boolean, jsx?: number, alias?: boolean, metadata?: { hash: string, slots: Ref[] } }
+interface Part {
+  hash: string
+  slots: Ref[]
+  effects?: Effects
+  location?: boolean
+  jsx?: number
+  alias?: boolean
+  metadata?: { hash: string; slots: Ref[] }
+}
 
 /** An object for names from source code: no prototype, so `toString` is just a name. */
 function dict<T>(): Record<string, T> {
@@ -71,7 +96,6 @@ const MODULE_SPECIFIERS = new Set(['module', 'node:module'])
 function specName(n: Node): string {
   return n.type === 'Identifier' ? n.name : String(n.value)
 }
-
 
 /** Names a top-level statement declares with `var` inside its blocks (hoisted to the module; iterative). */
 function hoistedVars(stmt: Node): string[] {
@@ -86,13 +110,31 @@ function hoistedVars(stmt: Node): string[] {
     }
     if (n.type === 'VariableDeclaration' && n.kind === 'var') for (const d of n.declarations) names.push(...patternNames(d.id))
     switch (n.type) {
-      case 'BlockStatement': stack.push(n.body); break
-      case 'IfStatement': stack.push(n.alternate, n.consequent); break
-      case 'ForStatement': stack.push(n.body, n.init); break
-      case 'ForInStatement': case 'ForOfStatement': stack.push(n.body, n.left); break
-      case 'WhileStatement': case 'DoWhileStatement': case 'LabeledStatement': case 'WithStatement': stack.push(n.body); break
-      case 'TryStatement': stack.push(n.finalizer, n.handler?.body, n.block); break
-      case 'SwitchStatement': for (let i = n.cases.length - 1; i >= 0; i--) stack.push(n.cases[i].consequent); break
+      case 'BlockStatement':
+        stack.push(n.body)
+        break
+      case 'IfStatement':
+        stack.push(n.alternate, n.consequent)
+        break
+      case 'ForStatement':
+        stack.push(n.body, n.init)
+        break
+      case 'ForInStatement':
+      case 'ForOfStatement':
+        stack.push(n.body, n.left)
+        break
+      case 'WhileStatement':
+      case 'DoWhileStatement':
+      case 'LabeledStatement':
+      case 'WithStatement':
+        stack.push(n.body)
+        break
+      case 'TryStatement':
+        stack.push(n.finalizer, n.handler?.body, n.block)
+        break
+      case 'SwitchStatement':
+        for (let i = n.cases.length - 1; i >= 0; i--) stack.push(n.cases[i].consequent)
+        break
     }
   }
   return names
@@ -107,16 +149,29 @@ class ModuleCollector {
   readonly units: Unit[] = []
   readonly effects: Node[] = []
 
-  constructor(private lines: LineIndex, private esm: boolean) {}
+  constructor(
+    private lines: LineIndex,
+    private esm: boolean,
+  ) {}
 
   statement(node: Node): void {
     if (isErased(node)) return
     switch (node.type) {
-      case 'ImportDeclaration': this.importDecl(node); return
-      case 'ExportNamedDeclaration': this.exportNamed(node); return
-      case 'ExportDefaultDeclaration': this.exportDefault(node); return
-      case 'ExportAllDeclaration': this.exportAll(node); return
-      case 'TSImportEqualsDeclaration': this.importEquals(node, false); return
+      case 'ImportDeclaration':
+        this.importDecl(node)
+        return
+      case 'ExportNamedDeclaration':
+        this.exportNamed(node)
+        return
+      case 'ExportDefaultDeclaration':
+        this.exportDefault(node)
+        return
+      case 'ExportAllDeclaration':
+        this.exportAll(node)
+        return
+      case 'TSImportEqualsDeclaration':
+        this.importEquals(node, false)
+        return
     }
     if (!this.esm && this.commonjsExport(node)) return
     if (!this.declaration(node)) this.effects.push(node)
@@ -139,7 +194,12 @@ class ModuleCollector {
     // A Node built-in's default export is its namespace: `import path from 'node:path'` is `import * as path`.
     const builtin = isBuiltin(source)
     for (const s of values) {
-      const imported = s.type === 'ImportNamespaceSpecifier' || (builtin && s.type === 'ImportDefaultSpecifier') ? '*' : s.type === 'ImportDefaultSpecifier' ? 'default' : specName(s.imported)
+      const imported =
+        s.type === 'ImportNamespaceSpecifier' || (builtin && s.type === 'ImportDefaultSpecifier')
+          ? '*'
+          : s.type === 'ImportDefaultSpecifier'
+            ? 'default'
+            : specName(s.imported)
       this.imports[s.local.name] = [source, imported, ...this.pos(node), 'i']
     }
   }
@@ -190,7 +250,14 @@ class ModuleCollector {
     // it is a unit of its own that reads `x`.
     this.exports.default = ['local', DEFAULT_LOCAL]
     const isDecl = d.type === 'FunctionDeclaration' || d.type === 'ClassDeclaration'
-    this.units.push({ node: d, role: isDecl ? 'root' : 'stmt', prefix: 'default', names: [DEFAULT_LOCAL], start: node.start, alias: !isDecl && !isDeferredValue(d) })
+    this.units.push({
+      node: d,
+      role: isDecl ? 'root' : 'stmt',
+      prefix: 'default',
+      names: [DEFAULT_LOCAL],
+      start: node.start,
+      alias: !isDecl && !isDeferredValue(d),
+    })
   }
 
   private exportAll(node: Node): void {
@@ -206,14 +273,22 @@ class ModuleCollector {
     if (name === undefined) return false
     const local = `exports.${name}`
     this.exports[name] = ['local', local]
-    this.units.push({ node: node.expression.right, role: 'stmt', prefix: 'cjs-export', names: [local], start: node.start, alias: !isDeferredValue(node.expression.right) })
+    this.units.push({
+      node: node.expression.right,
+      role: 'stmt',
+      prefix: 'cjs-export',
+      names: [local],
+      start: node.start,
+      alias: !isDeferredValue(node.expression.right),
+    })
     return true
   }
 
   /** `module.exports = { a, b: () => … }`: each property with a static key is the CommonJS export of that name. */
   private commonjsExportObject(node: Node): boolean {
     const e = node.type === 'ExpressionStatement' ? node.expression : undefined
-    if (e?.type !== 'AssignmentExpression' || e.operator !== '=' || !isModuleExports(e.left) || e.right.type !== 'ObjectExpression') return false
+    if (e?.type !== 'AssignmentExpression' || e.operator !== '=' || !isModuleExports(e.left) || e.right.type !== 'ObjectExpression')
+      return false
     const props: Array<[string, Node]> = []
     for (const p of e.right.properties) {
       const key = p.type === 'Property' && p.kind === 'init' ? staticKey(p.key, p.computed) : undefined
@@ -223,7 +298,14 @@ class ModuleCollector {
     for (const [key, value] of props) {
       const local = `exports.${key}`
       this.exports[key] = ['local', local]
-      this.units.push({ node: value, role: 'stmt', prefix: 'cjs-export', names: [local], start: node.start, alias: !isDeferredValue(value) })
+      this.units.push({
+        node: value,
+        role: 'stmt',
+        prefix: 'cjs-export',
+        names: [local],
+        start: node.start,
+        alias: !isDeferredValue(value),
+      })
     }
     return true
   }
@@ -238,7 +320,9 @@ class ModuleCollector {
   /** Adds the units of a declaration; false when the node is not one. */
   private declaration(node: Node): boolean {
     switch (node.type) {
-      case 'FunctionDeclaration': case 'ClassDeclaration': case 'TSEnumDeclaration':
+      case 'FunctionDeclaration':
+      case 'ClassDeclaration':
+      case 'TSEnumDeclaration':
         this.units.push({ node, role: 'root', prefix: node.type, names: [node.id.name], start: node.start })
         return true
       case 'TSModuleDeclaration': {
@@ -260,17 +344,29 @@ class ModuleCollector {
 }
 
 function isModuleExports(n: Node): boolean {
-  return n.type === 'MemberExpression' && !n.computed && n.object.type === 'Identifier' && n.object.name === 'module' && n.property.name === 'exports'
+  return (
+    n.type === 'MemberExpression' &&
+    !n.computed &&
+    n.object.type === 'Identifier' &&
+    n.object.name === 'module' &&
+    n.property.name === 'exports'
+  )
 }
 
 /** The name `x` of a top-level `exports.x = …` or `module.exports.x = …`. */
 function commonjsExportName(node: Node): string | undefined {
-  if (node.type !== 'ExpressionStatement' || node.expression.type !== 'AssignmentExpression' || node.expression.operator !== '=') return undefined
+  if (node.type !== 'ExpressionStatement' || node.expression.type !== 'AssignmentExpression' || node.expression.operator !== '=')
+    return undefined
   const left = node.expression.left
   if (left.type !== 'MemberExpression' || left.computed || left.property.type !== 'Identifier') return undefined
   const o = left.object
-  const isExports = (o.type === 'Identifier' && o.name === 'exports')
-    || (o.type === 'MemberExpression' && !o.computed && o.object.type === 'Identifier' && o.object.name === 'module' && o.property.name === 'exports')
+  const isExports =
+    (o.type === 'Identifier' && o.name === 'exports') ||
+    (o.type === 'MemberExpression' &&
+      !o.computed &&
+      o.object.type === 'Identifier' &&
+      o.object.name === 'module' &&
+      o.property.name === 'exports')
   return isExports ? left.property.name : undefined
 }
 
@@ -285,8 +381,13 @@ function requireAliases(units: Unit[], imports: Record<string, ImportInfo>): Set
     const init = u.node.type === 'VariableDeclarator' && u.node.id.type === 'Identifier' ? u.node.init : undefined
     if (init?.type !== 'CallExpression') continue
     const c = init.callee
-    const isCreateRequire = (c.type === 'Identifier' && fromModule(c.name, i => i === 'createRequire'))
-      || (c.type === 'MemberExpression' && !c.computed && c.property.name === 'createRequire' && c.object.type === 'Identifier' && fromModule(c.object.name, i => i === '*' || i === 'default'))
+    const isCreateRequire =
+      (c.type === 'Identifier' && fromModule(c.name, i => i === 'createRequire')) ||
+      (c.type === 'MemberExpression' &&
+        !c.computed &&
+        c.property.name === 'createRequire' &&
+        c.object.type === 'Identifier' &&
+        fromModule(c.object.name, i => i === '*' || i === 'default'))
     if (isCreateRequire) out.add(u.node.id.name)
   }
   return out
@@ -339,7 +440,10 @@ function combine(parts: Part[], line: number): NameInfo {
     for (const s of p.slots) info.slots.push(s)
     if (p.location) info.loc = 1
     if (p.jsx) info.jsx = (info.jsx ?? 0) | p.jsx
-    if (p.metadata) info.meta = info.meta ? { hash: blake3(`${info.meta.hash}\n${p.metadata.hash}`), slots: [...info.meta.slots, ...p.metadata.slots] } : p.metadata
+    if (p.metadata)
+      info.meta = info.meta
+        ? { hash: blake3(`${info.meta.hash}\n${p.metadata.hash}`), slots: [...info.meta.slots, ...p.metadata.slots] }
+        : p.metadata
   }
   if (fx && Object.keys(fx).length > 0) info.fx = fx
   if (parts.every(p => p.alias)) info.alias = 1
@@ -382,7 +486,12 @@ export function analyzeProgram(program: Node, lines: LineIndex, esm: boolean, so
   const declared = new Set(collector.units.flatMap(u => u.names))
   const hoisted = collector.effects.map(hoistedVars)
   for (const names of hoisted) for (const n of names) declared.add(n)
-  const scope: ModuleScope = { imports: collector.imports, declared, requires: requireAliases(collector.units, collector.imports), commonjs: !esm }
+  const scope: ModuleScope = {
+    imports: collector.imports,
+    declared,
+    requires: requireAliases(collector.units, collector.imports),
+    commonjs: !esm,
+  }
   const warnings: AnalysisWarning[] = []
   const parts = new Map<string, Part[]>()
   const firstLine = new Map<string, number>()
@@ -397,7 +506,7 @@ export function analyzeProgram(program: Node, lines: LineIndex, esm: boolean, so
     list.push(part)
   }
 
-  const shapes = new Map<string, { madeBy?: string, returnsFn?: string[] }>()
+  const shapes = new Map<string, { madeBy?: string; returnsFn?: string[] }>()
   for (const unit of collector.units) {
     if (unit.names.length === 1) {
       const fn = unitFunction(unit.node)
@@ -408,7 +517,15 @@ export function analyzeProgram(program: Node, lines: LineIndex, esm: boolean, so
     const canon: Canon = canonicalize(unit.node, unit.role, unit.prefix, scope, lines, warnings)
     for (const r of canon.requests) loads.push(r)
     const { r: _runs, ...effects } = canon.effects
-    const part: Part = { hash: canon.hash, slots: canon.slots, effects, location: canon.location, jsx: canon.jsx, alias: unit.alias, metadata: canon.metadata }
+    const part: Part = {
+      hash: canon.hash,
+      slots: canon.slots,
+      effects,
+      location: canon.location,
+      jsx: canon.jsx,
+      alias: unit.alias,
+      metadata: canon.metadata,
+    }
     if (canon.patternNames.length === 0) {
       for (const name of unit.names) add(name, part, unit.start)
       continue
@@ -427,7 +544,8 @@ export function analyzeProgram(program: Node, lines: LineIndex, esm: boolean, so
     effectParts.push(part)
     effectUnits.push(combine([part], lines.position(stmt.start).line))
     // `if (x) { var y = 1 }` at the top level declares the module binding `y`.
-    for (const name of hoisted[i]!) if (!parts.has(name)) add(name, { ...part, hash: blake3(`${canon.hash}\nvar ${hoisted[i]!.indexOf(name)}`) }, stmt.start)
+    for (const name of hoisted[i]!)
+      if (!parts.has(name)) add(name, { ...part, hash: blake3(`${canon.hash}\nvar ${hoisted[i]!.indexOf(name)}`) }, stmt.start)
   })
 
   const names = dict<NameInfo>()
@@ -439,7 +557,17 @@ export function analyzeProgram(program: Node, lines: LineIndex, esm: boolean, so
     if (shape?.returnsFn) names[name]!.returnsFn = shape.returnsFn
   }
   const effects = effectParts.length > 0 ? combine(effectParts, 1) : { own: blake3('effects\n'), slots: [], line: 1 }
-  const analysis: FileAnalysis = { esm, imports: collector.imports, exports: collector.exports, stars: collector.stars, names, effects, effectUnits, loads, warnings }
+  const analysis: FileAnalysis = {
+    esm,
+    imports: collector.imports,
+    exports: collector.exports,
+    stars: collector.stars,
+    names,
+    effects,
+    effectUnits,
+    loads,
+    warnings,
+  }
   const pragma = jsxPragma(source)
   if (pragma) analysis.jsxPragma = pragma
   return analysis
@@ -464,7 +592,7 @@ function warnCrossModuleWrites(stmt: Node, canon: Canon, lines: LineIndex, warni
   for (const i of canon.effects.w ?? []) {
     const ref = canon.slots[i]!
     if (ref[0] !== 'x' || !/^\.\.?\//.test(ref[1])) continue
-    const what = `'${ref[2] === '*' ? ref[5] ?? ref[1] : ref[2]}' of '${ref[1]}'`
+    const what = `'${ref[2] === '*' ? (ref[5] ?? ref[1]) : ref[2]}' of '${ref[1]}'`
     if (seen.has(what)) continue
     seen.add(what)
     const { line, column } = lines.position(stmt.start)

@@ -20,7 +20,7 @@ function sourceTypeOf(filename: string): 'module' | 'commonjs' | 'unambiguous' {
  * the engine reads neither, so where raw transfer is unavailable it calls the native binding and
  * the same JSON-to-AST step directly. The AST is the same.
  */
-function parse(filename: string, source: string, sourceType: ParserOptions['sourceType']): { program: () => any, errors: OxcError[] } {
+function parse(filename: string, source: string, sourceType: ParserOptions['sourceType']): { program: () => any; errors: OxcError[] } {
   const options = { sourceType, preserveParens: false } as ParserOptions
   if (raw) {
     const r = parseSync(filename, source, { ...options, experimentalRawTransfer: true } as ParserOptions)

@@ -58,7 +58,7 @@ export interface NameInfo {
   /** A function that returns functions only: directly, or what the named module-level functions return. */
   returnsFn?: string[]
   /** What `emitDecoratorMetadata` would add: counted where the file's tsconfig enables it. */
-  meta?: { hash: string, slots: Ref[] }
+  meta?: { hash: string; slots: Ref[] }
 }
 
 /** A value import: `[specifier, importedName, line, column, kind]`. */
@@ -105,4 +105,4 @@ export interface SyntaxErrorInfo {
   codeframe: string
 }
 
-export type AnalyzeResult = { ok: true, analysis: FileAnalysis } | { ok: false, error: SyntaxErrorInfo }
+export type AnalyzeResult = { ok: true; analysis: FileAnalysis } | { ok: false; error: SyntaxErrorInfo }

@@ -16,7 +16,10 @@ type Node = any
 export type IdentKind = 'ref' | 'write' | 'var' | 'let' | 'param' | 'root' | 'enum'
 
 /** Where a mutation or call starts: an identifier, and the static property read from it, if any. */
-export interface Root { ident: Node, property?: string }
+export interface Root {
+  ident: Node
+  property?: string
+}
 
 /** A call or `new`, as the effect analysis needs it. */
 export interface CallSite {
@@ -72,17 +75,57 @@ export interface Sink {
 }
 
 /** A type as `emitDecoratorMetadata` serializes it: a built-in constructor's name, or a reference. */
-export type MetaType = string | { ref: Node, path: string }
+export type MetaType = string | { ref: Node; path: string }
 
-const enum Role { Expr, Var, Let, Param, Assign, Root, Tagged, JsxName, Enum, JsxObject }
+const enum Role {
+  Expr,
+  Var,
+  Let,
+  Param,
+  Assign,
+  Root,
+  Tagged,
+  JsxName,
+  Enum,
+  JsxObject,
+}
 
 /** Control entries on the task stack (visits carry a Role >= 0). */
-const enum T { Close = -1, Exit = -2, Enter = -3, EnterFn = -4, Scalar = -5, Defer = -6, Undefer = -7, LabelPop = -8, PrivatePop = -9 }
+const enum T {
+  Close = -1,
+  Exit = -2,
+  Enter = -3,
+  EnterFn = -4,
+  Scalar = -5,
+  Defer = -6,
+  Undefer = -7,
+  LabelPop = -8,
+  PrivatePop = -9,
+}
 
 /** Built-in methods that call the function they receive before returning. */
 const CALLS_AT_ONCE = new Set([
-  'forEach', 'map', 'filter', 'reduce', 'reduceRight', 'some', 'every', 'find', 'findIndex', 'findLast',
-  'findLastIndex', 'flatMap', 'sort', 'toSorted', 'replace', 'replaceAll', 'from', 'fromAsync', 'then', 'catch', 'finally',
+  'forEach',
+  'map',
+  'filter',
+  'reduce',
+  'reduceRight',
+  'some',
+  'every',
+  'find',
+  'findIndex',
+  'findLast',
+  'findLastIndex',
+  'flatMap',
+  'sort',
+  'toSorted',
+  'replace',
+  'replaceAll',
+  'from',
+  'fromAsync',
+  'then',
+  'catch',
+  'finally',
 ])
 
 /** `import.meta.<key>` that does not depend on where the module is. */
@@ -90,28 +133,68 @@ const META_NOT_LOCATION = new Set(['env', 'hot', 'glob', 'globEager', 'webpackHo
 
 /** Keys never hashed: positions, raw text and TypeScript-only information. */
 const DENY = new Set([
-  'type', 'start', 'end', 'range', 'loc', 'raw', 'typeAnnotation', 'typeParameters', 'typeArguments',
-  'returnType', 'superTypeArguments', 'superTypeParameters', 'implements', 'declare', 'definite',
-  'accessibility', 'readonly', 'override', 'abstract', 'importKind', 'exportKind', 'shorthand', 'extra',
+  'type',
+  'start',
+  'end',
+  'range',
+  'loc',
+  'raw',
+  'typeAnnotation',
+  'typeParameters',
+  'typeArguments',
+  'returnType',
+  'superTypeArguments',
+  'superTypeParameters',
+  'implements',
+  'declare',
+  'definite',
+  'accessibility',
+  'readonly',
+  'override',
+  'abstract',
+  'importKind',
+  'exportKind',
+  'shorthand',
+  'extra',
 ])
 /** `optional` is runtime syntax (`?.`) only on these types; elsewhere it is TypeScript's `?`. */
 const OPTIONAL_IS_RUNTIME = new Set(['MemberExpression', 'CallExpression'])
 /** Expression wrappers that TypeScript erases. */
 const TS_TRANSPARENT = new Set([
-  'TSAsExpression', 'TSSatisfiesExpression', 'TSNonNullExpression', 'TSTypeAssertion',
-  'TSInstantiationExpression', 'ParenthesizedExpression',
+  'TSAsExpression',
+  'TSSatisfiesExpression',
+  'TSNonNullExpression',
+  'TSTypeAssertion',
+  'TSInstantiationExpression',
+  'ParenthesizedExpression',
 ])
 /** Statements and members that emit no JavaScript. */
 const TS_ERASED = new Set([
-  'TSInterfaceDeclaration', 'TSTypeAliasDeclaration', 'TSDeclareFunction', 'TSIndexSignature',
-  'TSAbstractMethodDefinition', 'TSAbstractPropertyDefinition', 'TSAbstractAccessorProperty',
-  'TSNamespaceExportDeclaration', 'EmptyStatement',
+  'TSInterfaceDeclaration',
+  'TSTypeAliasDeclaration',
+  'TSDeclareFunction',
+  'TSIndexSignature',
+  'TSAbstractMethodDefinition',
+  'TSAbstractPropertyDefinition',
+  'TSAbstractAccessorProperty',
+  'TSNamespaceExportDeclaration',
+  'EmptyStatement',
 ])
 
 /** Cheap pre-check: could any item of this list be erased? (Most lists hold expressions.) */
 function maybeErased(items: Node[]): boolean {
   for (const i of items) {
-    if (i !== null && (TS_ERASED.has(i.type) || i.declare === true || i.type === 'MethodDefinition' || i.type === 'FunctionDeclaration' || i.type === 'ImportDeclaration' || i.type === 'ExportNamedDeclaration' || i.type === 'ExportAllDeclaration')) return true
+    if (
+      i !== null &&
+      (TS_ERASED.has(i.type) ||
+        i.declare === true ||
+        i.type === 'MethodDefinition' ||
+        i.type === 'FunctionDeclaration' ||
+        i.type === 'ImportDeclaration' ||
+        i.type === 'ExportNamedDeclaration' ||
+        i.type === 'ExportAllDeclaration')
+    )
+      return true
   }
   return false
 }
@@ -128,16 +211,18 @@ export function isErased(node: Node): boolean {
   return false
 }
 
-interface Plan { scalars: string[], children: string[] }
+interface Plan {
+  scalars: string[]
+  children: string[]
+}
 const plans = new Map<string, Plan>()
 
 function planFor(node: Node): Plan {
   let plan = plans.get(node.type)
   if (plan) return plan
   const keys: string[] | undefined = (visitorKeys as Record<string, string[]>)[node.type]
-  const children = (keys ?? Object.keys(node).filter(k => typeof node[k] === 'object' && node[k] !== null))
-    .filter(k => !DENY.has(k))
-  const scalars = Object.keys(node).filter((k) => {
+  const children = (keys ?? Object.keys(node).filter(k => typeof node[k] === 'object' && node[k] !== null)).filter(k => !DENY.has(k))
+  const scalars = Object.keys(node).filter(k => {
     if (DENY.has(k) || children.includes(k)) return false
     if (k === 'optional' && !OPTIONAL_IS_RUNTIME.has(node.type)) return false
     const v = node[k]
@@ -163,7 +248,8 @@ export function literalToken(node: Node): string {
 export function staticKey(key: Node, computed: boolean): string | undefined {
   if (!computed && (key.type === 'Identifier' || key.type === 'JSXIdentifier')) return key.name
   if (!computed && key.type === 'PrivateIdentifier') return `#${key.name}`
-  if (key.type === 'Literal' && (typeof key.value === 'string' || typeof key.value === 'number') && !key.bigint && !key.regex) return String(key.value)
+  if (key.type === 'Literal' && (typeof key.value === 'string' || typeof key.value === 'number') && !key.bigint && !key.regex)
+    return String(key.value)
   if (key.type === 'TemplateLiteral' && key.expressions.length === 0) return key.quasis[0].value.cooked
   return undefined
 }
@@ -181,7 +267,10 @@ export function rootOf(node: Node): Root | undefined {
   let n = node
   let property: string | undefined
   while (n) {
-    if (TS_TRANSPARENT.has(n.type)) { n = n.expression; continue }
+    if (TS_TRANSPARENT.has(n.type)) {
+      n = n.expression
+      continue
+    }
     if (n.type === 'MemberExpression') {
       const inner = unwrap(n.object)
       if (inner.type === 'Identifier') {
@@ -192,7 +281,10 @@ export function rootOf(node: Node): Root | undefined {
       continue
     }
     if (n.type === 'Identifier') return { ident: n }
-    if (n.type === 'SpreadElement') { n = n.argument; continue }
+    if (n.type === 'SpreadElement') {
+      n = n.argument
+      continue
+    }
     return undefined
   }
   return undefined
@@ -253,7 +345,9 @@ export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
   /** Private names of the enclosing class bodies, innermost last: each its number of declaration. */
   const privates: Array<Map<string, string>> = []
   let privateCounter = 0
-  const begin = (): void => { mark = ns.length }
+  const begin = (): void => {
+    mark = ns.length
+  }
   const commit = (): void => {
     reverse(ns, mark)
     reverse(rs, mark)
@@ -266,7 +360,8 @@ export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
   const scalar = (s: string): void => push(s, T.Scalar)
   const listOf = (items: Node[], r: Role = Role.Expr): void => {
     let kept = items
-    if (r === Role.Expr && items.length > 0 && items[0] !== null && items[0].type !== undefined && maybeErased(items)) kept = items.filter(i => !isErased(i))
+    if (r === Role.Expr && items.length > 0 && items[0] !== null && items[0].type !== undefined && maybeErased(items))
+      kept = items.filter(i => !isErased(i))
     scalar(`[${kept.length}`)
     for (const i of kept) push(i, r)
   }
@@ -284,28 +379,58 @@ export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
     return `#${name}`
   }
   /** The static name of a key or property, private names numbered by declaration. */
-  const keyName = (k: Node, computed: boolean): string | undefined => (k.type === 'PrivateIdentifier' ? privateName(k.name) : staticKey(k, computed))
+  const keyName = (k: Node, computed: boolean): string | undefined =>
+    k.type === 'PrivateIdentifier' ? privateName(k.name) : staticKey(k, computed)
 
   while (ns.length > 0) {
     const node = ns.pop()
     const role = rs.pop()!
     if (role < 0) {
       switch (role) {
-        case T.Close: sink.close(); continue
-        case T.Exit: sink.exitScope(); continue
-        case T.Enter: sink.enterScope(false); continue
-        case T.EnterFn: sink.enterScope(true); continue
-        case T.Scalar: sink.scalar(node); continue
-        case T.Defer: sink.defer(1); continue
-        case T.Undefer: sink.defer(-1); continue
-        case T.LabelPop: labels.pop(); continue
-        case T.PrivatePop: privates.pop(); continue
+        case T.Close:
+          sink.close()
+          continue
+        case T.Exit:
+          sink.exitScope()
+          continue
+        case T.Enter:
+          sink.enterScope(false)
+          continue
+        case T.EnterFn:
+          sink.enterScope(true)
+          continue
+        case T.Scalar:
+          sink.scalar(node)
+          continue
+        case T.Defer:
+          sink.defer(1)
+          continue
+        case T.Undefer:
+          sink.defer(-1)
+          continue
+        case T.LabelPop:
+          labels.pop()
+          continue
+        case T.PrivatePop:
+          privates.pop()
+          continue
       }
     }
-    if (node === null || node === undefined) { sink.scalar('_'); continue }
-    if (Array.isArray(node)) { begin(); listOf(node, role); commit(); continue }
+    if (node === null || node === undefined) {
+      sink.scalar('_')
+      continue
+    }
+    if (Array.isArray(node)) {
+      begin()
+      listOf(node, role)
+      commit()
+      continue
+    }
     const type: string = node.type
-    if (TS_TRANSPARENT.has(type)) { push(node.expression, role); continue }
+    if (TS_TRANSPARENT.has(type)) {
+      push(node.expression, role)
+      continue
+    }
     begin()
     expand(node, type, role)
     commit()
@@ -313,13 +438,26 @@ export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
 
   function identRole(node: Node, role: Role): void {
     switch (role) {
-      case Role.Var: sink.ident(node, 'var'); break
-      case Role.Let: sink.ident(node, 'let'); break
-      case Role.Param: sink.ident(node, 'param'); break
-      case Role.Root: sink.ident(node, 'root'); break
-      case Role.Enum: sink.ident(node, 'enum'); break
-      case Role.Assign: sink.ident(node, 'write'); break
-      default: sink.ident(node, 'ref')
+      case Role.Var:
+        sink.ident(node, 'var')
+        break
+      case Role.Let:
+        sink.ident(node, 'let')
+        break
+      case Role.Param:
+        sink.ident(node, 'param')
+        break
+      case Role.Root:
+        sink.ident(node, 'root')
+        break
+      case Role.Enum:
+        sink.ident(node, 'enum')
+        break
+      case Role.Assign:
+        sink.ident(node, 'write')
+        break
+      default:
+        sink.ident(node, 'ref')
     }
   }
 
@@ -341,8 +479,7 @@ export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
       push(null, T.Enter)
       visit(node.id, Role.Let)
       scopes++
-    }
-    else if (type === 'FunctionDeclaration' && role !== Role.Root && node.id) {
+    } else if (type === 'FunctionDeclaration' && role !== Role.Root && node.id) {
       visit(node.id, Role.Let)
     }
     // Parameters have a scope of their own: their initializers do not see the body's declarations.
@@ -363,8 +500,7 @@ export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
       // `() => x` is `() => { return x }`.
       scalar('[1')
       visit({ type: 'ReturnStatement', argument: body })
-    }
-    else visit(body)
+    } else visit(body)
     for (let i = 0; i < scopes; i++) push(null, T.Exit)
     if (role === Role.Root) push(null, T.Undefer)
     push(null, T.Close)
@@ -379,8 +515,7 @@ export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
       push(null, T.Enter)
       visit(node.id, Role.Let)
       scoped = true
-    }
-    else if (type === 'ClassDeclaration' && role !== Role.Root && node.id) {
+    } else if (type === 'ClassDeclaration' && role !== Role.Root && node.id) {
       visit(node.id, Role.Let)
     }
     visit(node.superClass)
@@ -412,11 +547,10 @@ export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
     const paramsDecorated = (fn: Node): boolean => !!fn?.params?.some((p: Node) => p.decorators?.length > 0)
     if (node.decorators?.length > 0 || paramsDecorated(ctor?.value)) sink.metadata('class', (ctor?.value.params ?? []).map(paramType))
     for (const m of members) {
-      const name = m.key ? keyName(m.key, m.computed) ?? '?' : '?'
+      const name = m.key ? (keyName(m.key, m.computed) ?? '?') : '?'
       if (m.type === 'MethodDefinition' && m.kind !== 'constructor' && (m.decorators?.length > 0 || paramsDecorated(m.value))) {
         sink.metadata(`method ${name}`, [...m.value.params.map(paramType), metaType(m.value.returnType?.typeAnnotation)])
-      }
-      else if ((m.type === 'PropertyDefinition' || m.type === 'AccessorProperty') && m.decorators?.length > 0) {
+      } else if ((m.type === 'PropertyDefinition' || m.type === 'AccessorProperty') && m.decorators?.length > 0) {
         sink.metadata(`property ${name}`, [metaType(m.typeAnnotation?.typeAnnotation)])
       }
     }
@@ -445,7 +579,8 @@ export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
       case 'Literal':
         sink.scalar(literalToken(node))
         return
-      case 'Super': case 'ThisExpression':
+      case 'Super':
+      case 'ThisExpression':
         sink.scalar(type)
         return
       case 'MetaProperty':
@@ -454,7 +589,11 @@ export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
         return
       case 'TemplateLiteral':
         sink.open(type)
-        sink.scalar(node.quasis.map((q: Node) => JSON.stringify(q.value.cooked) + (role === Role.Tagged ? JSON.stringify(q.value.raw) : '')).join(','))
+        sink.scalar(
+          node.quasis
+            .map((q: Node) => JSON.stringify(q.value.cooked) + (role === Role.Tagged ? JSON.stringify(q.value.raw) : ''))
+            .join(','),
+        )
         listOf(node.expressions)
         push(null, T.Close)
         return
@@ -497,7 +636,9 @@ export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
         push(null, T.Close)
         return
       }
-      case 'MethodDefinition': case 'PropertyDefinition': case 'AccessorProperty':
+      case 'MethodDefinition':
+      case 'PropertyDefinition':
+      case 'AccessorProperty':
         sink.open(type)
         sink.scalar(`${node.kind ?? ''}${node.static ? 's' : ''}`)
         listOf(node.decorators ?? [])
@@ -506,19 +647,24 @@ export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
         else visit(node.value)
         push(null, T.Close)
         return
-      case 'FunctionDeclaration': case 'FunctionExpression': case 'ArrowFunctionExpression':
+      case 'FunctionDeclaration':
+      case 'FunctionExpression':
+      case 'ArrowFunctionExpression':
         fn(node, type, role)
         return
-      case 'ClassDeclaration': case 'ClassExpression':
+      case 'ClassDeclaration':
+      case 'ClassExpression':
         cls(node, type, role)
         return
       case 'VariableDeclaration': {
         const r = node.kind === 'var' ? Role.Var : Role.Let
         if (role !== Role.Root && node.kind !== 'var') {
-          sink.lexical(node.kind, node.declarations.map((d: Node) => d.id))
+          sink.lexical(
+            node.kind,
+            node.declarations.map((d: Node) => d.id),
+          )
           sink.open('Var')
-        }
-        else sink.open(`Var:${node.kind}`)
+        } else sink.open(`Var:${node.kind}`)
         scalar(`[${node.declarations.length}`)
         for (const d of node.declarations) {
           visit(d.id, role === Role.Root ? Role.Root : r)
@@ -534,13 +680,13 @@ export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
           scalar('=')
           // `const f = () => …` names the function `f`.
           if (takesName(node.init)) scalar(`name:${node.id.name}`)
-        }
-        else visit(node.id, role === Role.Root ? Role.Root : Role.Let)
+        } else visit(node.id, role === Role.Root ? Role.Root : Role.Let)
         if (role === Role.Root && isDeferredValue(node.init)) deferred(node.init)
         else visitInit(node)
         push(null, T.Close)
         return
-      case 'ObjectPattern': case 'ArrayPattern':
+      case 'ObjectPattern':
+      case 'ArrayPattern':
         sink.open(type)
         listOf(type === 'ObjectPattern' ? node.properties : node.elements, role)
         push(null, T.Close)
@@ -583,7 +729,8 @@ export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
         visit(node.argument, node.operator === 'delete' ? Role.Assign : Role.Expr)
         push(null, T.Close)
         return
-      case 'ForInStatement': case 'ForOfStatement':
+      case 'ForInStatement':
+      case 'ForOfStatement':
         sink.open(type)
         sink.scalar(node.await ? 'await' : '')
         push(null, T.Enter)
@@ -603,7 +750,8 @@ export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
         push(null, T.Exit)
         push(null, T.Close)
         return
-      case 'BlockStatement': case 'StaticBlock':
+      case 'BlockStatement':
+      case 'StaticBlock':
         sink.open(type)
         push(null, type === 'StaticBlock' ? T.EnterFn : T.Enter)
         listOf(node.body)
@@ -634,7 +782,8 @@ export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
         push(null, T.LabelPop)
         push(null, T.Close)
         return
-      case 'BreakStatement': case 'ContinueStatement': {
+      case 'BreakStatement':
+      case 'ContinueStatement': {
         const at = node.label ? labels.lastIndexOf(node.label.name) : -1
         sink.scalar(`${type}:${node.label ? (at === -1 ? `?${node.label.name}` : labels.length - 1 - at) : ''}`)
         return
@@ -700,12 +849,19 @@ export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
         push(null, T.Close)
         return
       }
-      case 'JSXElement': case 'JSXFragment': {
+      case 'JSXElement':
+      case 'JSXFragment': {
         sink.jsx(type === 'JSXFragment')
         sink.open(type)
         visit(type === 'JSXElement' ? node.openingElement : null)
         // Whitespace-only text and `{/* comments */}` are not children once compiled.
-        listOf(node.children.filter((c: Node) => !(c.type === 'JSXText' && jsxText(c.value) === '') && !(c.type === 'JSXExpressionContainer' && c.expression.type === 'JSXEmptyExpression')))
+        listOf(
+          node.children.filter(
+            (c: Node) =>
+              !(c.type === 'JSXText' && jsxText(c.value) === '') &&
+              !(c.type === 'JSXExpressionContainer' && c.expression.type === 'JSXEmptyExpression'),
+          ),
+        )
         push(null, T.Close)
         return
       }
@@ -741,7 +897,8 @@ export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
       case 'JSXAttribute':
         sink.open(type)
         visit(node.name)
-        if (node.value?.type === 'Literal' && typeof node.value.value === 'string') sink.scalar(`s${JSON.stringify(decodeHTMLStrict(node.value.value))}`)
+        if (node.value?.type === 'Literal' && typeof node.value.value === 'string')
+          sink.scalar(`s${JSON.stringify(decodeHTMLStrict(node.value.value))}`)
         else visit(node.value)
         push(null, T.Close)
         return
@@ -782,9 +939,18 @@ function paramType(p: Node): MetaType {
 }
 
 const KEYWORD_TYPES: Record<string, string> = {
-  TSStringKeyword: 'String', TSNumberKeyword: 'Number', TSBooleanKeyword: 'Boolean', TSBigIntKeyword: 'BigInt',
-  TSSymbolKeyword: 'Symbol', TSVoidKeyword: 'void', TSUndefinedKeyword: 'void', TSNeverKeyword: 'void',
-  TSArrayType: 'Array', TSTupleType: 'Array', TSFunctionType: 'Function', TSConstructorType: 'Function',
+  TSStringKeyword: 'String',
+  TSNumberKeyword: 'Number',
+  TSBooleanKeyword: 'Boolean',
+  TSBigIntKeyword: 'BigInt',
+  TSSymbolKeyword: 'Symbol',
+  TSVoidKeyword: 'void',
+  TSUndefinedKeyword: 'void',
+  TSNeverKeyword: 'void',
+  TSArrayType: 'Array',
+  TSTupleType: 'Array',
+  TSFunctionType: 'Function',
+  TSConstructorType: 'Function',
 }
 
 /** A type as TypeScript's decorator metadata serializes it (its rules, simplified where it only gives `Object`). */
@@ -792,7 +958,8 @@ function metaType(t: Node): MetaType {
   if (!t) return 'Object'
   if (Object.hasOwn(KEYWORD_TYPES, t.type)) return KEYWORD_TYPES[t.type]!
   switch (t.type) {
-    case 'TSParenthesizedType': return metaType(t.typeAnnotation)
+    case 'TSParenthesizedType':
+      return metaType(t.typeAnnotation)
     case 'TSLiteralType': {
       const v = t.literal?.value
       return typeof v === 'string' ? 'String' : typeof v === 'number' ? 'Number' : typeof v === 'boolean' ? 'Boolean' : 'Object'
@@ -808,7 +975,7 @@ function metaType(t: Node): MetaType {
     }
     case 'TSUnionType': {
       const parts = t.types.filter((x: Node) => x.type !== 'TSNullKeyword' && x.type !== 'TSUndefinedKeyword').map(metaType)
-      return parts.length > 0 && parts.every((x: MetaType) => typeof x === 'string' && x === parts[0]) ? parts[0] as string : 'Object'
+      return parts.length > 0 && parts.every((x: MetaType) => typeof x === 'string' && x === parts[0]) ? (parts[0] as string) : 'Object'
     }
   }
   return 'Object'
@@ -835,11 +1002,22 @@ export function patternNames(pattern: Node): string[] {
     const n = stack.pop()
     if (!n) continue
     switch (n.type) {
-      case 'Identifier': names.push(n.name); break
-      case 'ObjectPattern': for (let i = n.properties.length - 1; i >= 0; i--) stack.push(n.properties[i].type === 'RestElement' ? n.properties[i] : n.properties[i].value); break
-      case 'ArrayPattern': for (let i = n.elements.length - 1; i >= 0; i--) stack.push(n.elements[i]); break
-      case 'RestElement': stack.push(n.argument); break
-      case 'AssignmentPattern': stack.push(n.left); break
+      case 'Identifier':
+        names.push(n.name)
+        break
+      case 'ObjectPattern':
+        for (let i = n.properties.length - 1; i >= 0; i--)
+          stack.push(n.properties[i].type === 'RestElement' ? n.properties[i] : n.properties[i].value)
+        break
+      case 'ArrayPattern':
+        for (let i = n.elements.length - 1; i >= 0; i--) stack.push(n.elements[i])
+        break
+      case 'RestElement':
+        stack.push(n.argument)
+        break
+      case 'AssignmentPattern':
+        stack.push(n.left)
+        break
     }
   }
   return names

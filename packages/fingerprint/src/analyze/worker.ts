@@ -9,7 +9,9 @@ export type { FileRequest, FileResult }
  * thread whose native stack is large enough for the parser's recursion on very deep code (a
  * segfault on the main thread's 8 MB). Requests come in batches; results go back in chunks.
  */
-interface Batch { requests: FileRequest[] }
+interface Batch {
+  requests: FileRequest[]
+}
 
 /**
  * Results are posted in chunks: at most this many, and at least every FLUSH_MS, so the main
@@ -26,8 +28,7 @@ parentPort!.on('message', async (batch: Batch) => {
   for (const req of batch.requests) {
     try {
       out.push(analyzeFile(req))
-    }
-    catch (error) {
+    } catch (error) {
       out.push({ id: req.id, crash: String((error as Error)?.stack ?? error) })
     }
     if (out.length >= CHUNK || performance.now() - flushed >= FLUSH_MS) {

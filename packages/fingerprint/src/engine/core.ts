@@ -49,7 +49,11 @@ export class Core {
   private depLists = new DepLists()
   private sourceHashes: SourceHashes
 
-  constructor(options: FingerprinterOptions, snapshotFile: string | false, private warn: WarnSink) {
+  constructor(
+    options: FingerprinterOptions,
+    snapshotFile: string | false,
+    private warn: WarnSink,
+  ) {
     this.root = resolve(options.root)
     this.recheckEveryCall = options.recheck !== 'after-invalidate'
     this.resolver = new Resolver(this.root)
@@ -59,12 +63,16 @@ export class Core {
     const snapshot = new Snapshot(snapshotFile)
     if (!snapshot.exists()) this.pool.prepareInline()
     this.store = new FileStore(this.root, this.pool, snapshot, (rel, a) => {
-      for (const w of a.warnings) this.warn(w.code ?? 'untracked-dynamic-import', `${rel}:${w.line}:${w.column}: ${w.message}`, rel, w.line, w.column)
+      for (const w of a.warnings)
+        this.warn(w.code ?? 'untracked-dynamic-import', `${rel}:${w.line}:${w.column}: ${w.message}`, rel, w.line, w.column)
     })
     this.linker = new Linker(this.root, this.store, this.resolver, this.warn)
     this.graph = new Graph(this.linker)
     this.effects = new EffectAnalysis(this.linker, this.graph, this.resolver, this.store)
-    this.sourceHashes = new SourceHashes(k => this.graph.get(k), rel => this.store.contentHash(resolve(this.root, rel)) ?? 'unknown')
+    this.sourceHashes = new SourceHashes(
+      k => this.graph.get(k),
+      rel => this.store.contentHash(resolve(this.root, rel)) ?? 'unknown',
+    )
   }
 
   invalidate(absFile: string): void {
@@ -151,14 +159,15 @@ export class Core {
     this.active++
     try {
       return await fn()
-    }
-    finally {
+    } finally {
       if (--this.active === 0) this.wake()
     }
   }
 
   private begin(): void {
-    this.idle = new Promise((resolve) => { this.wake = resolve })
+    this.idle = new Promise(resolve => {
+      this.wake = resolve
+    })
     const { changed, removed } = this.recheckEveryCall ? this.store.revalidate() : { changed: [], removed: false }
     // A folder where imports were resolved changed (a file added, a link re-pointed): resolve again.
     if (this.recheckEveryCall && this.resolver.changed()) this.resetAll = true
@@ -172,15 +181,13 @@ export class Core {
       this.graph.clear()
       this.resolver.clear()
       this.linker.resetTables()
-    }
-    else if (changed.length > 0 || this.pendingChanges.size > 0) {
+    } else if (changed.length > 0 || this.pendingChanges.size > 0) {
       // A package.json holds versions and `exports`: resolutions are recomputed.
       if (changed.some(f => f.endsWith('package.json'))) this.resolver.clear()
       const files = [...changed, ...this.pendingChanges]
       this.graph.invalidate([...files, ...this.linker.starTokensFor(files)])
       this.linker.resetTables()
-    }
-    else {
+    } else {
       this.graph.retryFailures()
     }
     this.resetAll = false
@@ -201,7 +208,12 @@ export class Core {
   private hashOf(key: string, extras: string[]): string {
     const hash = this.graph.hash(key)
     if (extras.length === 0) return hash
-    return blake3(`effects\n${hash}\n${extras.map(k => this.graph.hash(k)).sort().join('\n')}`)
+    return blake3(
+      `effects\n${hash}\n${extras
+        .map(k => this.graph.hash(k))
+        .sort()
+        .join('\n')}`,
+    )
   }
 
   private absPaths = new Map<string, string>()
@@ -243,7 +255,15 @@ export class Core {
     const make = (k: string): ExplainNode => {
       const n = this.graph.get(k)
       const id = n.leafId ?? `${n.file}#${n.binding}`
-      return { id, file: n.leafId ? null : n.file, binding: n.binding, hash: this.graph.hash(k), ownHash: n.own, resolvedFrom: n.resolvedFrom, children: [] }
+      return {
+        id,
+        file: n.leafId ? null : n.file,
+        binding: n.binding,
+        hash: this.graph.hash(k),
+        ownHash: n.own,
+        resolvedFrom: n.resolvedFrom,
+        children: [],
+      }
     }
     const root = make(rootKey)
     const shown = new Set([rootKey])

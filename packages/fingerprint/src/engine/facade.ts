@@ -45,10 +45,14 @@ class Engine implements Fingerprinter {
 
   constructor(private options: FingerprinterOptions) {
     if (!options || typeof options.root !== 'string' || !isAbsolute(options.root)) {
-      throw new FingerprintError(`createFingerprinter({ root }) needs an absolute root folder, got ${JSON.stringify(options?.root)}. Pass path.resolve(yourRoot).`)
+      throw new FingerprintError(
+        `createFingerprinter({ root }) needs an absolute root folder, got ${JSON.stringify(options?.root)}. Pass path.resolve(yourRoot).`,
+      )
     }
     if (options.recheck !== undefined && options.recheck !== 'every-call' && options.recheck !== 'after-invalidate') {
-      throw new FingerprintError(`createFingerprinter({ recheck }) must be 'every-call' or 'after-invalidate', got ${JSON.stringify(options.recheck)}.`)
+      throw new FingerprintError(
+        `createFingerprinter({ recheck }) must be 'every-call' or 'after-invalidate', got ${JSON.stringify(options.recheck)}.`,
+      )
     }
     this.root = resolve(options.root)
     this.recheckEveryCall = options.recheck !== 'after-invalidate'
@@ -105,12 +109,14 @@ class Engine implements Fingerprinter {
   private async stored(file: string, name: string): Promise<BindingFingerprint | undefined> {
     // One check shared by the calls of a turn of the event loop ('every-call'), or by all ('after-invalidate').
     if (!this.checking || (this.recheckEveryCall && !this.checkedThisTurn)) {
-      this.checking = this.answers.check(this.recheckEveryCall).then((replay) => {
+      this.checking = this.answers.check(this.recheckEveryCall).then(replay => {
         for (const w of replay ?? []) this.warn(w.code, w.message.replace(/^\[smart-cache\] /, ''), w.file, w.line, w.column)
       })
       if (this.recheckEveryCall) {
         this.checkedThisTurn = true
-        setImmediate(() => { this.checkedThisTurn = false }).unref()
+        setImmediate(() => {
+          this.checkedThisTurn = false
+        }).unref()
       }
     }
     await this.checking

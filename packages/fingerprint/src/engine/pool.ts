@@ -28,23 +28,34 @@ function workerExecArgv(): string[] {
 }
 
 /** An analysis with its JSON text as the worker sent it, the content hash and cache key, or why there is none. */
-export type Analyzed = { ok: true, analysis: FileAnalysis, json: string, hash: string, key: string } | { ok: false, error: SyntaxErrorInfo }
+export type Analyzed = { ok: true; analysis: FileAnalysis; json: string; hash: string; key: string } | { ok: false; error: SyntaxErrorInfo }
 
 /** One file to analyze: its absolute path, extension (the language) and size (for balancing). */
-export interface AnalyzeRequest { path: string, ext: string, size: number }
+export interface AnalyzeRequest {
+  path: string
+  ext: string
+  size: number
+}
 
 /** While no thread runs, batches of at most this many files are parsed on the main thread (when small enough). */
 const INLINE_MAX_FILES = 8
 
 /** An analysis from a thread's (or the inline parser's) result. */
-function settleResult(r: FileResult, p: { resolve: (r: Analyzed) => void, reject: (e: Error) => void }): void {
-  if (r.analysis !== undefined) p.resolve({ ok: true, analysis: JSON.parse(r.analysis) as FileAnalysis, json: r.analysis, hash: r.hash!, key: r.key! })
+function settleResult(r: FileResult, p: { resolve: (r: Analyzed) => void; reject: (e: Error) => void }): void {
+  if (r.analysis !== undefined)
+    p.resolve({ ok: true, analysis: JSON.parse(r.analysis) as FileAnalysis, json: r.analysis, hash: r.hash!, key: r.key! })
   else if (r.error) p.resolve({ ok: false, error: r.error })
   else p.reject(new Error(`[smart-cache] internal error while analyzing a file: ${r.crash}`))
 }
 
-interface Pending { resolve: (r: Analyzed) => void, reject: (e: Error) => void, size: number }
-interface Queued extends Pending { request: AnalyzeRequest }
+interface Pending {
+  resolve: (r: Analyzed) => void
+  reject: (e: Error) => void
+  size: number
+}
+interface Queued extends Pending {
+  request: AnalyzeRequest
+}
 
 /** One parser thread and its requests in flight. */
 class ParserThread {
@@ -52,7 +63,10 @@ class ParserThread {
   /** Bytes of source waiting in this thread: requests go where the least is waiting. */
   load = 0
 
-  constructor(readonly worker: Worker, private onExit: () => void) {
+  constructor(
+    readonly worker: Worker,
+    private onExit: () => void,
+  ) {
     worker.on('message', (results: FileResult[]) => {
       for (const r of results) this.settle(r)
       if (this.pending.size === 0) worker.unref()
@@ -89,11 +103,14 @@ class ParserThread {
 }
 
 /** An inline analysis, an internal failure reported like a thread's crash. */
-function inlineResult(analyze: typeof import('../analyze/file.ts')['analyzeFile'], request: AnalyzeRequest, bytes: Uint8Array): FileResult {
+function inlineResult(
+  analyze: (typeof import('../analyze/file.ts'))['analyzeFile'],
+  request: AnalyzeRequest,
+  bytes: Uint8Array,
+): FileResult {
   try {
     return analyze({ id: 0, path: request.path, ext: request.ext }, bytes)
-  }
-  catch (error) {
+  } catch (error) {
     return { id: 0, crash: String((error as Error)?.stack ?? error) }
   }
 }
@@ -102,8 +119,7 @@ function inlineResult(analyze: typeof import('../analyze/file.ts')['analyzeFile'
 function readSmall(path: string): Uint8Array | undefined {
   try {
     return readFileSync(path)
-  }
-  catch {
+  } catch {
     return undefined
   }
 }
@@ -119,7 +135,10 @@ export class AnalyzerPool {
   private nextId = 0
   private queue: Queued[] = []
 
-  constructor(private workerUrl: URL, size: number) {
+  constructor(
+    private workerUrl: URL,
+    size: number,
+  ) {
     this.threads = Array.from({ length: Math.max(1, size) })
   }
 
@@ -160,14 +179,17 @@ export class AnalyzerPool {
   private async inline(queued: Queued[]): Promise<void> {
     const rest: Queued[] = []
     try {
-      const [{ analyzeFile, fitsMainStack, INLINE_MAX_BYTES }] = await Promise.all([this.inlineParser ??= import('../analyze/file.ts'), initHash()])
+      const [{ analyzeFile, fitsMainStack, INLINE_MAX_BYTES }] = await Promise.all([
+        (this.inlineParser ??= import('../analyze/file.ts')),
+        initHash(),
+      ])
       for (const q of queued) {
         const bytes = q.request.size <= INLINE_MAX_BYTES ? readSmall(q.request.path) : undefined
         if (!bytes || !fitsMainStack(bytes)) rest.push(q)
         else settleResult(inlineResult(analyzeFile, q.request, bytes), q)
       }
-    }
-    catch { // the parser could not load here: the threads do the work
+    } catch {
+      // the parser could not load here: the threads do the work
       rest.splice(0, rest.length, ...queued)
     }
     if (rest.length > 0) this.toThreads(rest)
@@ -179,14 +201,13 @@ export class AnalyzerPool {
       let thread: ParserThread
       try {
         thread = this.pick()
-      }
-      catch (error) {
+      } catch (error) {
         q.reject(error as Error)
         continue
       }
       thread.load += q.size
       let batch = batches.get(thread)
-      if (!batch) batches.set(thread, batch = [])
+      if (!batch) batches.set(thread, (batch = []))
       batch.push([this.nextId++, q])
     }
     for (const [thread, batch] of batches) {
@@ -209,7 +230,10 @@ export class AnalyzerPool {
   }
 
   private start(i: number): ParserThread {
-    const worker = new Worker(this.workerUrl, { execArgv: workerExecArgv(), resourceLimits: { stackSizeMb: STACK_MB, maxOldGenerationSizeMb: HEAP_MB } })
+    const worker = new Worker(this.workerUrl, {
+      execArgv: workerExecArgv(),
+      resourceLimits: { stackSizeMb: STACK_MB, maxOldGenerationSizeMb: HEAP_MB },
+    })
     const thread = new ParserThread(worker, () => {
       if (this.threads[i] === thread) this.threads[i] = undefined
     })

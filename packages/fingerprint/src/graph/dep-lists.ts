@@ -83,19 +83,21 @@ export class DepLists {
       if (j >= fresh.length || (i < old.length && byNode(old[i]!, fresh[j]!) <= 0)) merged.push(old[i++]!)
       else merged.push(fresh[j++]!)
     }
-    const infos = merged.map((id) => {
+    const infos = merged.map(id => {
       const r = this.rankOf[id]
       if (r !== undefined) return this.infos[r]!
       const n = this.nodes[id]!
       return { file: n.file!, binding: n.binding, hash: n.own, line: Math.max(1, n.line) }
     })
-    merged.forEach((id, r) => { this.rankOf[id] = r })
+    merged.forEach((id, r) => {
+      this.rankOf[id] = r
+    })
     this.ranked = merged
     this.infos = infos
   }
 
   private nextEpoch(): number {
-    if (this.epoch === 0xFFFFFFFF) {
+    if (this.epoch === 0xffffffff) {
       this.marks.fill(0)
       this.epoch = 0
     }

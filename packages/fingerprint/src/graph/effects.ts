@@ -4,7 +4,10 @@ import type { Resolver } from './resolve.ts'
 import type { FileStore } from '../store/file-store.ts'
 
 /** What running a node's code may change: graph keys written, and whether global state is. */
-interface Latent { writes: Set<string>, global: boolean }
+interface Latent {
+  writes: Set<string>
+  global: boolean
+}
 
 const NOTHING: Latent = { writes: new Set(), global: false }
 
@@ -24,8 +27,12 @@ function leafIdentity(key: string): string | undefined {
       const end = key.indexOf('\0', key.indexOf('\0', 2) + 1)
       return `P${key.slice(1, end)}`
     }
-    case 'B': case 'u': return `${key[0]}${key.slice(1, key.indexOf('\0', 2))}`
-    case 'j': case 'a': return key
+    case 'B':
+    case 'u':
+      return `${key[0]}${key.slice(1, key.indexOf('\0', 2))}`
+    case 'j':
+    case 'a':
+      return key
   }
   return undefined
 }
@@ -63,7 +70,11 @@ interface Candidate {
 }
 
 /** What a module's loading brings: its candidates and side-effect packages, and the source modules it loads. */
-interface ModuleSummary { active: Candidate[], leaves: string[], loads: string[] }
+interface ModuleSummary {
+  active: Candidate[]
+  leaves: string[]
+  loads: string[]
+}
 
 /** Everything loaded with a module, transitively: the candidates and side-effect packages among it. */
 interface Closure {
@@ -119,7 +130,7 @@ export class EffectAnalysis {
     const closure = await this.closure(abs)
     if (closure.active.size === 0 && closure.leaves.size === 0) return []
     // Only the tokens this closure's candidates can match are worth collecting.
-    const wanted = closure.tokens ??= new Set([...closure.active].flatMap(c => c.tokens))
+    const wanted = (closure.tokens ??= new Set([...closure.active].flatMap(c => c.tokens)))
     const reached = new Set<string>()
     const missing = new Set(wanted)
     const merge = (tokens: ReadonlySet<string>): void => {
@@ -136,7 +147,7 @@ export class EffectAnalysis {
     }
     merge(this.tokensReached(key))
     // Targets that start from the same tokens get the same answer (unless top-level code calls the target).
-    const runs = closure.runs ??= new Set([...closure.active].flatMap(c => c.runs))
+    const runs = (closure.runs ??= new Set([...closure.active].flatMap(c => c.runs)))
     const memoKey = runs.has(key) ? undefined : [...reached].sort().join('\n')
     const known = memoKey === undefined ? undefined : closure.answers?.get(memoKey)
     if (known) return known
@@ -425,8 +436,7 @@ export class EffectAnalysis {
     let a
     try {
       a = await this.store.analysis(abs)
-    }
-    catch {
+    } catch {
       // A module that cannot be read or parsed cannot run: the program fails before any target does.
       return { active: [], leaves: [], loads: [] }
     }
@@ -441,8 +451,7 @@ export class EffectAnalysis {
     if (keys.length > 0) {
       try {
         await this.graph.ensure(keys)
-      }
-      catch {
+      } catch {
         // Its code reaches a file that cannot be read or parsed: the module cannot run either.
         keys.length = 0
       }
@@ -455,7 +464,8 @@ export class EffectAnalysis {
     for (const [spec, line, column, kind, sideEffectOnly] of a.loads) {
       const r = this.resolver.resolve(abs, spec, kind)
       if (r.kind === 'source') loads.push(r.abs)
-      else if (sideEffectOnly && r.kind !== 'json' && r.kind !== 'asset') leaves.push(this.linker.leaf(r, spec, '*', abs, line, column, new Set()))
+      else if (sideEffectOnly && r.kind !== 'json' && r.kind !== 'asset')
+        leaves.push(this.linker.leaf(r, spec, '*', abs, line, column, new Set()))
     }
     return { active, leaves, loads }
   }

@@ -40,7 +40,9 @@ export class Graph {
       if (missing.length === 0 && !this.driver) break
       this.requested.push(...missing)
       if (this.pump) this.pump()
-      this.driver ??= this.drive().finally(() => { this.driver = undefined })
+      this.driver ??= this.drive().finally(() => {
+        this.driver = undefined
+      })
       await this.driver
     }
     const source = { get: (k: string) => this.get(k) }
@@ -100,23 +102,27 @@ export class Graph {
    * is known, not level by level: the parser threads are fed while earlier results are linked.
    */
   private drive(): Promise<void> {
-    return new Promise((done) => {
+    return new Promise(done => {
       let inflight = 0
       const start = (key: string): void => {
         inflight++
-        this.node(key).then(
-          (n) => {
-            for (const t of n.targets) {
-              if (!this.expanded.has(t)) {
-                this.expanded.add(t)
-                start(t)
+        this.node(key)
+          .then(
+            n => {
+              for (const t of n.targets) {
+                if (!this.expanded.has(t)) {
+                  this.expanded.add(t)
+                  start(t)
+                }
               }
-            }
-          },
-          (reason: unknown) => { this.failed.set(key, reason) },
-        ).finally(() => {
-          if (--inflight === 0) pump()
-        })
+            },
+            (reason: unknown) => {
+              this.failed.set(key, reason)
+            },
+          )
+          .finally(() => {
+            if (--inflight === 0) pump()
+          })
       }
       const pump = (): void => {
         for (const r of this.requested.splice(0)) {

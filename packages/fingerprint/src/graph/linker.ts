@@ -59,17 +59,26 @@ export function own<T>(map: Record<string, T>, name: string): T | undefined {
 type Spec = [string, number, number]
 type Step = [specifier: string, imported: string, line: number, column: number, kind?: LoadKind]
 
-interface StarTable { table: Map<string, string>, files: string[] }
+interface StarTable {
+  table: Map<string, string>
+  files: string[]
+}
 
 /** Key of a leaf; it never enters a hash. */
 function leafKey(r: Resolved, spec: string, imported: string): string {
   switch (r.kind) {
-    case 'package': return `p\0${r.name}@${r.version}\0${r.dir}\0${r.subpath}\0${imported}`
-    case 'builtin': return `B\0${r.name}\0${imported}`
-    case 'json': return `j\0${r.abs}`
-    case 'asset': return `a\0${r.abs}`
-    case 'unresolved': return `u\0${spec}\0${imported}`
-    case 'source': throw new Error('[smart-cache] internal: leaf() called for a source module')
+    case 'package':
+      return `p\0${r.name}@${r.version}\0${r.dir}\0${r.subpath}\0${imported}`
+    case 'builtin':
+      return `B\0${r.name}\0${imported}`
+    case 'json':
+      return `j\0${r.abs}`
+    case 'asset':
+      return `a\0${r.abs}`
+    case 'unresolved':
+      return `u\0${spec}\0${imported}`
+    case 'source':
+      throw new Error('[smart-cache] internal: leaf() called for a source module')
   }
 }
 
@@ -83,7 +92,7 @@ export class Linker {
   /** Files each finished table was computed from. */
   private starFiles = new Map<string, string[]>()
   /** Leaf nodes, built on the fly. */
-  readonly leaves = new Map<string, { node: GraphNode, reads: string[] }>()
+  readonly leaves = new Map<string, { node: GraphNode; reads: string[] }>()
 
   constructor(
     private root: string,
@@ -153,7 +162,11 @@ export class Linker {
       const a = await this.analysis(abs, reads)
       const step = `${abs}\0${name}`
       if (seen.has(step)) {
-        this.warn('missing-export', `${this.rel(abs)}: export '${name}' is part of a re-export cycle. The fingerprint depends on the whole module.`, this.rel(abs))
+        this.warn(
+          'missing-export',
+          `${this.rel(abs)}: export '${name}' is part of a re-export cycle. The fingerprint depends on the whole module.`,
+          this.rel(abs),
+        )
         return namespaceKey(abs)
       }
       seen.add(step)
@@ -163,17 +176,24 @@ export class Linker {
         if (Object.hasOwn(a.names, e[1])) return bindingKey(abs, e[1])
         next = own(a.imports, e[1])
         if (!next) {
-          this.warn('missing-export', `${this.rel(abs)}: export '${name}' names '${e[1]}', which the module does not declare. The fingerprint depends on the whole module.`, this.rel(abs))
+          this.warn(
+            'missing-export',
+            `${this.rel(abs)}: export '${name}' names '${e[1]}', which the module does not declare. The fingerprint depends on the whole module.`,
+            this.rel(abs),
+          )
           return namespaceKey(abs)
         }
-      }
-      else if (e) {
+      } else if (e) {
         next = [e[1], e[2], e[3], e[4]]
-      }
-      else {
+      } else {
         const via = name === 'default' ? undefined : (await this.starTable(abs, reads)).get(name)
         if (via === undefined) {
-          if (a.esm) this.warn('missing-export', `${this.rel(abs)} has no export '${name}'. The fingerprint depends on the whole module; check the import.`, this.rel(abs))
+          if (a.esm)
+            this.warn(
+              'missing-export',
+              `${this.rel(abs)} has no export '${name}'. The fingerprint depends on the whole module; check the import.`,
+              this.rel(abs),
+            )
           return namespaceKey(abs)
         }
         abs = via
@@ -272,7 +292,15 @@ export class Linker {
       for (const t of jsx.targets) targets.push(t)
     }
     const binding = kind === 'e' ? `(top level)` : display(name)
-    const node: GraphNode = { key, own: ownHash, targets, file: this.rel(abs), binding, line: info.line, resolvedFrom: `${this.rel(abs)}:${info.line}` }
+    const node: GraphNode = {
+      key,
+      own: ownHash,
+      targets,
+      file: this.rel(abs),
+      binding,
+      line: info.line,
+      resolvedFrom: `${this.rel(abs)}:${info.line}`,
+    }
     const fx = nodeEffects(info.fx, targets)
     if (fx) node.fx = fx
     if (info.alias) node.alias = true
@@ -294,8 +322,7 @@ export class Linker {
     if (found === undefined) {
       try {
         found = getTsconfig(dir) ?? null
-      }
-      catch {
+      } catch {
         found = null
       }
       this.tsconfigs.set(dir, found)
@@ -318,12 +345,16 @@ export class Linker {
    * `React.createElement` for `jsx: "react"`) is a binding of the module; the automatic runtime
    * is `<jsxImportSource>/jsx-runtime`. With neither configured, both are counted where they exist.
    */
-  private async jsxDependencies(abs: string, a: FileAnalysis, use: number, reads: Reads): Promise<{ mode: string, targets: string[] }> {
+  private async jsxDependencies(abs: string, a: FileAnalysis, use: number, reads: Reads): Promise<{ mode: string; targets: string[] }> {
     const pragma = a.jsxPragma ?? {}
     const options = (this.tsconfigOf(abs, reads)?.config.compilerOptions ?? {}) as Record<string, string | undefined>
     const tsJsx = options.jsx
-    const classic = pragma.factory !== undefined || pragma.runtime === 'classic' || (pragma.runtime === undefined && pragma.importSource === undefined && tsJsx === 'react')
-    const automatic = !classic && (pragma.runtime === 'automatic' || pragma.importSource !== undefined || tsJsx === 'react-jsx' || tsJsx === 'react-jsxdev')
+    const classic =
+      pragma.factory !== undefined ||
+      pragma.runtime === 'classic' ||
+      (pragma.runtime === undefined && pragma.importSource === undefined && tsJsx === 'react')
+    const automatic =
+      !classic && (pragma.runtime === 'automatic' || pragma.importSource !== undefined || tsJsx === 'react-jsx' || tsJsx === 'react-jsxdev')
     const targets: string[] = []
     const factory = pragma.factory ?? options.jsxFactory ?? 'React.createElement'
     const fragment = pragma.fragment ?? options.jsxFragmentFactory ?? 'React.Fragment'
@@ -372,8 +403,7 @@ export class Linker {
     if (!made) {
       made = this.makeLeaf(key, r, spec, imported, from, line, column)
       this.leaves.set(key, made)
-    }
-    else if (r.kind === 'unresolved') {
+    } else if (r.kind === 'unresolved') {
       this.warnUnresolved(r.error, spec, from, line, column)
     }
     for (const f of made.reads) reads.add(f)
@@ -381,10 +411,24 @@ export class Linker {
   }
 
   private warnUnresolved(error: string, spec: string, from: string, line: number, column: number): void {
-    this.warn('unresolved-import', `${this.rel(from)}:${line}:${column}: cannot resolve '${spec}' (${error}). The fingerprint uses the specifier only, so changes behind it are not seen; fix the path or install the package.`, this.rel(from), line, column)
+    this.warn(
+      'unresolved-import',
+      `${this.rel(from)}:${line}:${column}: cannot resolve '${spec}' (${error}). The fingerprint uses the specifier only, so changes behind it are not seen; fix the path or install the package.`,
+      this.rel(from),
+      line,
+      column,
+    )
   }
 
-  private makeLeaf(key: string, r: Resolved, spec: string, imported: string, from: string, line: number, column: number): { node: GraphNode, reads: string[] } {
+  private makeLeaf(
+    key: string,
+    r: Resolved,
+    spec: string,
+    imported: string,
+    from: string,
+    line: number,
+    column: number,
+  ): { node: GraphNode; reads: string[] } {
     const base = { key, targets: [], line: 0 }
     switch (r.kind) {
       case 'source':
@@ -393,28 +437,62 @@ export class Linker {
         // A package is its whole tree: the versions of what it resolves to, transitively, and patches.
         const tree = this.trees.identity(r.dir)
         for (const f of tree.files) this.store.watch(f)
-        const node = { ...base, own: blake3(`package\n${r.name}\n${r.version}\n${r.subpath}\n${imported}\n${tree.id}`), file: null, binding: imported, resolvedFrom: `${r.name}@${r.version} (${this.rel(r.abs)})`, leafId: `${r.name}${r.subpath}@${r.version}#${imported}` }
+        const node = {
+          ...base,
+          own: blake3(`package\n${r.name}\n${r.version}\n${r.subpath}\n${imported}\n${tree.id}`),
+          file: null,
+          binding: imported,
+          resolvedFrom: `${r.name}@${r.version} (${this.rel(r.abs)})`,
+          leafId: `${r.name}${r.subpath}@${r.version}#${imported}`,
+        }
         return { node, reads: tree.files }
       }
       case 'builtin':
-        return { node: { ...base, own: blake3(`builtin\n${r.name}\n${imported}`), file: null, binding: imported, resolvedFrom: `node:${r.name}`, leafId: `node:${r.name}#${imported}` }, reads: [] }
+        return {
+          node: {
+            ...base,
+            own: blake3(`builtin\n${r.name}\n${imported}`),
+            file: null,
+            binding: imported,
+            resolvedFrom: `node:${r.name}`,
+            leafId: `node:${r.name}#${imported}`,
+          },
+          reads: [],
+        }
       case 'json': {
         this.store.watch(r.abs)
         let text: string
         try {
           text = JSON.stringify(JSON.parse(readText(r.abs, this.rel(r.abs))))
+        } catch (error) {
+          throw new FingerprintError(
+            `${this.rel(r.abs)} (imported at ${this.rel(from)}:${line}:${column}) is not valid JSON: ${(error as Error).message}`,
+          )
         }
-        catch (error) {
-          throw new FingerprintError(`${this.rel(r.abs)} (imported at ${this.rel(from)}:${line}:${column}) is not valid JSON: ${(error as Error).message}`)
+        return {
+          node: { ...base, own: blake3(`json\n${text}`), file: this.rel(r.abs), binding: '*', resolvedFrom: this.rel(r.abs) },
+          reads: [r.abs],
         }
-        return { node: { ...base, own: blake3(`json\n${text}`), file: this.rel(r.abs), binding: '*', resolvedFrom: this.rel(r.abs) }, reads: [r.abs] }
       }
       case 'asset':
         this.store.watch(r.abs)
-        return { node: { ...base, own: blake3(`asset\n${hashBytes(r.abs)}`), file: this.rel(r.abs), binding: '*', resolvedFrom: this.rel(r.abs) }, reads: [r.abs] }
+        return {
+          node: { ...base, own: blake3(`asset\n${hashBytes(r.abs)}`), file: this.rel(r.abs), binding: '*', resolvedFrom: this.rel(r.abs) },
+          reads: [r.abs],
+        }
       case 'unresolved':
         this.warnUnresolved(r.error, spec, from, line, column)
-        return { node: { ...base, own: blake3(`unresolved\n${spec}\n${imported}`), file: null, binding: imported, resolvedFrom: `unresolved '${spec}'`, leafId: `${spec}#${imported}` }, reads: [] }
+        return {
+          node: {
+            ...base,
+            own: blake3(`unresolved\n${spec}\n${imported}`),
+            file: null,
+            binding: imported,
+            resolvedFrom: `unresolved '${spec}'`,
+            leafId: `${spec}#${imported}`,
+          },
+          reads: [],
+        }
     }
   }
 }

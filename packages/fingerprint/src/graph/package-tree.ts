@@ -2,7 +2,11 @@ import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import { blake3 } from '../hash.ts'
 
-interface Manifest { name: string, version: string, deps: string[] }
+interface Manifest {
+  name: string
+  version: string
+  deps: string[]
+}
 
 /** A package's identity: itself and every package it resolves to, transitively, with their patches. */
 export interface PackageIdentity {
@@ -80,8 +84,7 @@ export class PackageTrees {
         if (v && typeof v === 'object') for (const name of Object.keys(v)) deps.add(name)
       }
       m = { name: String(json.name ?? basename(dir)), version: String(json.version ?? 'unknown'), deps: [...deps].sort() }
-    }
-    catch {
+    } catch {
       m = undefined
     }
     this.manifests.set(dir, m)
@@ -90,14 +93,13 @@ export class PackageTrees {
 
   /** The content hash of a patch applied to this package (`patch-package`, pnpm `patchedDependencies`). */
   private patchOf(m: Manifest, files: Set<string>): string {
-    const patches = this.patches ??= findPatches(this.root)
+    const patches = (this.patches ??= findPatches(this.root))
     const file = patches.get(`${m.name}@${m.version}`) ?? patches.get(m.name)
     if (!file) return ''
     files.add(file)
     try {
       return ` patch:${blake3(readFileSync(file))}`
-    }
-    catch {
+    } catch {
       return ' patch:unreadable'
     }
   }
@@ -106,14 +108,13 @@ export class PackageTrees {
 function realDir(dir: string): string {
   try {
     return realpathSync(dir)
-  }
-  catch {
+  } catch {
     return dir
   }
 }
 
 /** Where `name` is installed as seen from the package in `dir` (Node's lookup): that path, and its real folder. */
-function findPackage(dir: string, name: string): { linked: string, real: string } | undefined {
+function findPackage(dir: string, name: string): { linked: string; real: string } | undefined {
   for (let d = dir; ; d = dirname(d)) {
     if (basename(d) !== 'node_modules') {
       const candidate = join(d, 'node_modules', name)
@@ -135,8 +136,7 @@ function findPatches(root: string): Map<string, string> {
     }
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { pnpm?: { patchedDependencies?: Record<string, string> } }
     for (const [spec, file] of Object.entries(pkg.pnpm?.patchedDependencies ?? {})) out.set(spec, join(root, file))
-  }
-  catch {}
+  } catch {}
   for (const [spec, file] of workspacePatches(root)) out.set(spec, join(root, file))
   return out
 }
@@ -146,8 +146,7 @@ function workspacePatches(root: string): Array<[string, string]> {
   let text: string
   try {
     text = readFileSync(join(root, 'pnpm-workspace.yaml'), 'utf8')
-  }
-  catch {
+  } catch {
     return []
   }
   const out: Array<[string, string]> = []
@@ -168,8 +167,7 @@ function workspacePatches(root: string): Array<[string, string]> {
 function readdirSafe(dir: string): string[] {
   try {
     return readdirSync(dir)
-  }
-  catch {
+  } catch {
     return []
   }
 }

@@ -8,12 +8,12 @@ import { createResolverFactory, type Resolution } from './resolver-options.ts'
 
 /** Where an import specifier leads. */
 export type Resolved =
-  | { kind: 'source', abs: string }
-  | { kind: 'json', abs: string }
-  | { kind: 'asset', abs: string }
-  | { kind: 'package', name: string, version: string, subpath: string, abs: string, dir: string }
-  | { kind: 'builtin', name: string }
-  | { kind: 'unresolved', error: string }
+  | { kind: 'source'; abs: string }
+  | { kind: 'json'; abs: string }
+  | { kind: 'asset'; abs: string }
+  | { kind: 'package'; name: string; version: string; subpath: string; abs: string; dir: string }
+  | { kind: 'builtin'; name: string }
+  | { kind: 'unresolved'; error: string }
 
 const SOURCE = /\.(?:[cm]?[jt]sx?)$/
 const DTS = /\.d\.[cm]?ts$/
@@ -30,7 +30,7 @@ export class Resolver {
 
   constructor(private root: string) {}
 
-  private packages = new Map<string, { name: string, version: string } | undefined>()
+  private packages = new Map<string, { name: string; version: string } | undefined>()
 
   /** State of each folder and file a resolution consulted, taken before it ran. */
   private consulted: Facts = new Map()
@@ -85,7 +85,8 @@ export class Resolver {
     // (a folder's index or package.json, nothing) is recorded here.
     if (isRelative) this.noteUnlessTarget(resolve(dirname(fromFile), specifier), abs)
     const pkg = abs ? this.packageOf(abs) : undefined
-    if (!isRelative && (!pkg || specifier.startsWith('#') || this.underTsconfig.has(dirname(fromFile)))) this.repeat.push(kind === 'i' ? [fromFile, specifier, abs ?? ''] : [fromFile, specifier, abs ?? '', kind])
+    if (!isRelative && (!pkg || specifier.startsWith('#') || this.underTsconfig.has(dirname(fromFile))))
+      this.repeat.push(kind === 'i' ? [fromFile, specifier, abs ?? ''] : [fromFile, specifier, abs ?? '', kind])
     if (!abs) return { kind: 'unresolved', error: res.error ?? 'not found' }
     // A bare specifier that leads to source (tsconfig paths, a workspace link, `#imports`): a new
     // file in the folders above the target could take its place.
@@ -100,7 +101,7 @@ export class Resolver {
     let state = this.consulted.get(abs)
     if (state === undefined) {
       const states = pathStates(abs)
-      this.consulted.set(abs, state = states.state)
+      this.consulted.set(abs, (state = states.state))
       this.seen.set(abs, states.raw)
     }
     return state
@@ -162,7 +163,7 @@ export class Resolver {
   }
 
   /** name@version of the installed package holding `abs`, when it lies under node_modules. */
-  private packageOf(abs: string): { name: string, version: string, dir: string } | undefined {
+  private packageOf(abs: string): { name: string; version: string; dir: string } | undefined {
     const norm = abs.replaceAll('\\', '/')
     const at = norm.lastIndexOf('/node_modules/')
     if (at === -1) return undefined
@@ -180,13 +181,12 @@ function isInside(path: string, dir: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel))
 }
 
-function readPackage(dir: string): { name: string, version: string } | undefined {
+function readPackage(dir: string): { name: string; version: string } | undefined {
   try {
-    const json = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string, version?: string }
+    const json = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string }
     if (typeof json.name !== 'string') return undefined
     return { name: json.name, version: String(json.version ?? 'unknown') }
-  }
-  catch {
+  } catch {
     return undefined
   }
 }

@@ -7,7 +7,9 @@ export interface HashNode {
 }
 
 /** Looks nodes up by key. */
-export interface NodeSource { get: (key: string) => HashNode }
+export interface NodeSource {
+  get: (key: string) => HashNode
+}
 
 /**
  * Full hashes of every node reachable from `root`, written into `full`. Nodes already in `full`
@@ -20,7 +22,7 @@ export function hashReachable(root: string, nodes: NodeSource, full: Map<string,
   const low = new Map<string, number>()
   const onStack = new Set<string>()
   const sccStack: string[] = []
-  const work: Array<{ key: string, next: number }> = [{ key: root, next: 0 }]
+  const work: Array<{ key: string; next: number }> = [{ key: root, next: 0 }]
   let counter = 0
   index.set(root, counter)
   low.set(root, counter++)
@@ -39,8 +41,7 @@ export function hashReachable(root: string, nodes: NodeSource, full: Map<string,
         sccStack.push(t)
         onStack.add(t)
         work.push({ key: t, next: 0 })
-      }
-      else if (onStack.has(t)) {
+      } else if (onStack.has(t)) {
         low.set(frame.key, Math.min(low.get(frame.key)!, index.get(t)!))
       }
       continue
@@ -95,9 +96,13 @@ function hashComponent(members: string[], nodes: NodeSource, full: Map<string, s
   const classes = new Map<string, string>()
   list.forEach((n, i) => {
     const c = colors[i]!
-    if (!classes.has(c)) classes.set(c, `${c} ${n.own} ${n.targets.map(t => (inside.has(t) ? `#${colorOf.get(t)}` : full.get(t)!)).join(',')}`)
+    if (!classes.has(c))
+      classes.set(c, `${c} ${n.own} ${n.targets.map(t => (inside.has(t) ? `#${colorOf.get(t)}` : full.get(t)!)).join(',')}`)
   })
-  const quotient = [...classes.keys()].sort().map(c => classes.get(c)!).join('\n')
+  const quotient = [...classes.keys()]
+    .sort()
+    .map(c => classes.get(c)!)
+    .join('\n')
   const scc = blake3(`scc\n${quotient}`)
   members.forEach((k, i) => full.set(k, blake3(`member\n${scc}\n${colors[i]}`)))
 }

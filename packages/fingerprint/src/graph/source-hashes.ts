@@ -14,7 +14,10 @@ export class SourceHashes {
   private nodes = new Map<string, HashNode>()
   private files = new Map<string, string>()
 
-  constructor(private get: (key: string) => GraphNode, private contentHash: (rel: string) => string) {}
+  constructor(
+    private get: (key: string) => GraphNode,
+    private contentHash: (rel: string) => string,
+  ) {}
 
   clear(): void {
     this.full.clear()
@@ -26,7 +29,10 @@ export class SourceHashes {
   of(rel: string, key: string, extras: string[]): string {
     const source = { get: (k: string) => this.node(k) }
     for (const k of [key, ...extras]) hashReachable(k, source, this.full)
-    const effects = extras.map(k => this.full.get(k)!).sort().join('\n')
+    const effects = extras
+      .map(k => this.full.get(k)!)
+      .sort()
+      .join('\n')
     return blake3(`source\n${rel}\0${this.file(rel)}\n${this.full.get(key)}\n${effects}`)
   }
 

@@ -59,7 +59,11 @@ export class AnswerCache {
   private dropped = false
   /** The token the facts vouched for when checked ahead (`null`: they did not). */
   private early: Promise<string | null> | undefined
-  constructor(private file: string | false, private factsFile: string | false, private root: string) {}
+  constructor(
+    private file: string | false,
+    private factsFile: string | false,
+    private root: string,
+  ) {}
 
   /** Whether answers were stored for this root (a cold start has none). */
   exists(): boolean {
@@ -71,7 +75,7 @@ export class AnswerCache {
    * (they are then checked once, from this moment, not by the first call).
    */
   checkAhead(): void {
-    const size = this.factsFile ? statSync(this.factsFile, { throwIfNoEntry: false })?.size ?? 0 : 0
+    const size = this.factsFile ? (statSync(this.factsFile, { throwIfNoEntry: false })?.size ?? 0) : 0
     if (size >= AHEAD_MIN_BYTES) this.early = checkFactsFileInBackground(this.factsFile as string, this.root).then(token => token ?? null)
   }
 
@@ -82,7 +86,7 @@ export class AnswerCache {
    */
   async check(force: boolean): Promise<EngineWarning[] | undefined> {
     if (this.checked && !force) return undefined
-    const token = !force && this.early ? await this.early : (this.factsFile && checkFactsFile(this.factsFile, this.root))
+    const token = !force && this.early ? await this.early : this.factsFile && checkFactsFile(this.factsFile, this.root)
     if (this.dropped) return undefined
     this.checked = true
     const data = token ? this.load() : null
@@ -120,8 +124,9 @@ export class AnswerCache {
     const repeat = new Map(resolutions.map(r => [`${r[0]}\0${r[1]}\0${r[3] ?? 'i'}`, r]))
     const answers = new Map(records.map(r => [answerKey(r.file, r.name), r]))
     const kept = this.checked && this.data ? this.keptFacts(this.data.token) : undefined
-    const agrees = (k: ReturnType<typeof readFacts>): boolean => [...k.facts].every(([p, s]) => (allFacts.get(p) ?? s) === s)
-      && k.resolutions.every(r => (repeat.get(`${r[0]}\0${r[1]}\0${r[3] ?? 'i'}`)?.[2] ?? r[2]) === r[2])
+    const agrees = (k: ReturnType<typeof readFacts>): boolean =>
+      [...k.facts].every(([p, s]) => (allFacts.get(p) ?? s) === s) &&
+      k.resolutions.every(r => (repeat.get(`${r[0]}\0${r[1]}\0${r[3] ?? 'i'}`)?.[2] ?? r[2]) === r[2])
     if (kept && agrees(kept)) {
       for (const [p, s] of kept.facts) allFacts.set(p, s)
       for (const r of kept.resolutions) repeat.set(`${r[0]}\0${r[1]}\0${r[3] ?? 'i'}`, r)
@@ -132,8 +137,7 @@ export class AnswerCache {
       // Facts first: answers never appear without the facts that vouch for them.
       await writeAtomic(this.factsFile, factsText(this.root, token, allFacts, [...repeat.values()]))
       await writeAtomic(this.file, JSON.stringify(this.serialize(token, answers, warnings)))
-    }
-    catch {} // an unwritable cache only means a slower next start
+    } catch {} // an unwritable cache only means a slower next start
   }
 
   /** The facts of the stored answers being served (they are kept when new answers are saved). */
@@ -141,8 +145,7 @@ export class AnswerCache {
     try {
       const facts = readFacts(this.factsFile as string, this.root)
       return facts.token === token ? facts : undefined
-    }
-    catch {
+    } catch {
       return undefined
     }
   }
@@ -166,7 +169,10 @@ export class AnswerCache {
     try {
       const raw = JSON.parse(readFileSync(this.file, 'utf8')) as AnswersFile
       if (raw.format !== FORMAT) throw new Error('another format')
-      const lists = unpackDeps(raw.deps, raw.answers.map(a => a[4]))
+      const lists = unpackDeps(
+        raw.deps,
+        raw.answers.map(a => a[4]),
+      )
       const answers = new Map<string, AnswerRecord>()
       for (const [i, [file, name, hash, sourceHash]] of raw.answers.entries()) {
         const list = Object.freeze(lists[i]!) as DependencyInfo[]
@@ -175,12 +181,10 @@ export class AnswerCache {
       if (typeof raw.token !== 'string') throw new Error('corrupt')
       // Replayed by the engine outside this try: a malformed list must fail here, not there.
       const warnings: unknown = raw.warnings
-      if (!Array.isArray(warnings) || !warnings.every(w => typeof (w as EngineWarning | null)?.message === 'string')) throw new Error('corrupt')
+      if (!Array.isArray(warnings) || !warnings.every(w => typeof (w as EngineWarning | null)?.message === 'string'))
+        throw new Error('corrupt')
       this.data = { token: raw.token, answers, warnings }
-    }
-    catch {} // missing or unreadable: the full engine answers
+    } catch {} // missing or unreadable: the full engine answers
     return this.data
   }
 }
-
-

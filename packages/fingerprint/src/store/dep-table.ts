@@ -62,7 +62,14 @@ function runsOf(indices: number[]): number[] {
 export function unpackDeps(rows: unknown, lists: unknown[]): DependencyInfo[][] {
   if (!Array.isArray(rows)) throw new Error('the dep table is not an array')
   const infos = rows.map((row: unknown, i): DependencyInfo => {
-    if (!Array.isArray(row) || row.length !== 4 || typeof row[0] !== 'string' || typeof row[1] !== 'string' || typeof row[2] !== 'string' || !Number.isInteger(row[3]))
+    if (
+      !Array.isArray(row) ||
+      row.length !== 4 ||
+      typeof row[0] !== 'string' ||
+      typeof row[1] !== 'string' ||
+      typeof row[2] !== 'string' ||
+      !Number.isInteger(row[3])
+    )
       throw new Error(`dep row ${i} is not [file, binding, hash, line]`)
     return { file: row[0], binding: row[1], hash: row[2], line: row[3] as number }
   })

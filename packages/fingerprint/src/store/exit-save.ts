@@ -1,5 +1,7 @@
 /** Something with unsaved state, saved when the process runs out of work if nobody saved it. */
-export interface Saveable { save: () => Promise<void> }
+export interface Saveable {
+  save: () => Promise<void>
+}
 
 const unsaved = new Set<WeakRef<Saveable>>()
 let hooked = false

@@ -17,7 +17,11 @@ interface FactsFile {
 }
 
 /** Facts and resolutions, as read back. */
-export interface LoadedFacts { token: string, facts: Facts, resolutions: Resolution[] }
+export interface LoadedFacts {
+  token: string
+  facts: Facts
+  resolutions: Resolution[]
+}
 
 const toRel = (root: string, abs: string): string => relative(root, abs).replaceAll('\\', '/')
 
@@ -28,7 +32,9 @@ export function factsText(root: string, token: string, facts: Facts, resolutions
     const dir = toRel(root, dirname(abs))
     ;(folders[dir] ??= []).push([abs.slice(dirname(abs).length + 1), state])
   }
-  const repeat = resolutions.map(([from, spec, result, kind]): Resolution => withKind([toRel(root, from), spec, result === '' ? '' : toRel(root, result)], kind))
+  const repeat = resolutions.map(([from, spec, result, kind]): Resolution =>
+    withKind([toRel(root, from), spec, result === '' ? '' : toRel(root, result)], kind),
+  )
   return JSON.stringify({ token, folders, resolutions: repeat } satisfies FactsFile)
 }
 
@@ -42,7 +48,9 @@ export function readFacts(file: string, root: string): LoadedFacts {
     const prefix = base.endsWith(sep) ? base : base + sep
     for (const [name, state] of entries) facts.set(prefix + name, state)
   }
-  const resolutions = raw.resolutions.map(([from, spec, result, kind]): Resolution => withKind([resolve(root, from), spec, result === '' ? '' : resolve(root, result)], kind))
+  const resolutions = raw.resolutions.map(([from, spec, result, kind]): Resolution =>
+    withKind([resolve(root, from), spec, result === '' ? '' : resolve(root, result)], kind),
+  )
   return { token: raw.token, facts, resolutions }
 }
 
@@ -81,8 +89,7 @@ export function checkFactsFile(file: string, root: string): string | undefined {
   try {
     const loaded = readFacts(file, root)
     return factsHoldNow(loaded) ? loaded.token : undefined
-  }
-  catch {
+  } catch {
     return undefined
   }
 }
@@ -92,8 +99,7 @@ export async function checkFactsFileInBackground(file: string, root: string): Pr
   try {
     const loaded = readFacts(file, root)
     return (await factsHold(loaded, () => new Promise(resolve => setImmediate(resolve)))) ? loaded.token : undefined
-  }
-  catch {
+  } catch {
     return undefined
   }
 }

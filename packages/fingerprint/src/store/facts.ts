@@ -1,7 +1,12 @@
 import { statSync } from 'node:fs'
 
 /** A file's identity at one moment: enough to tell, without reading it, that it did not change. */
-export interface Stamp { size: number, mtimeMs: number, ctimeMs: number, ino: number }
+export interface Stamp {
+  size: number
+  mtimeMs: number
+  ctimeMs: number
+  ino: number
+}
 
 /** The stamp of a file now (`undefined`: no file there). */
 export function stampOf(abs: string): Stamp | undefined {
@@ -52,12 +57,11 @@ export function pathState(abs: string, now = Date.now()): PathState {
 }
 
 /** One stat, two answers: the state as recorded for other processes (`?` when racy), and as it is. */
-export function pathStates(abs: string, now = Date.now()): { state: PathState, raw: PathState } {
+export function pathStates(abs: string, now = Date.now()): { state: PathState; raw: PathState } {
   let s
   try {
     s = statSync(abs, { throwIfNoEntry: false })
-  }
-  catch (error) {
+  } catch (error) {
     // A file where a folder was expected: nothing there. Anything else proves nothing.
     const state = (error as NodeJS.ErrnoException).code === 'ENOTDIR' ? '-' : UNTRUSTED
     return { state, raw: state }

@@ -16,11 +16,23 @@ import { contentKey } from '../version.ts'
 
 export { ENGINE_VERSION } from '../version.ts'
 
-interface SourceRecord { stamp: Stamp, hash: string, analysis: FileAnalysis, state: string }
-interface SideRecord { stamp: Stamp | undefined, hash: string, state: string }
+interface SourceRecord {
+  stamp: Stamp
+  hash: string
+  analysis: FileAnalysis
+  state: string
+}
+interface SideRecord {
+  stamp: Stamp | undefined
+  hash: string
+  state: string
+}
 
 /** What `revalidate()` found: files whose content changed, and whether one disappeared. */
-export interface Changes { changed: string[], removed: boolean }
+export interface Changes {
+  changed: string[]
+  removed: boolean
+}
 
 /**
  * The files the engine has read: source analyses (memory, then the snapshot, then the parser worker,
@@ -58,8 +70,7 @@ export class FileStore {
     let hash = 'missing'
     try {
       if (stamp) hash = hashBytes(abs)
-    }
-    catch {}
+    } catch {}
     this.side.set(abs, { stamp, hash, state: fileState(stamp) })
   }
 
@@ -116,8 +127,7 @@ export class FileStore {
     let bytes: Uint8Array
     try {
       bytes = readFileSync(abs)
-    }
-    catch {
+    } catch {
       return undefined
     }
     const hash = blake3(bytes)
@@ -129,9 +139,12 @@ export class FileStore {
   private async load(abs: string): Promise<FileAnalysis> {
     const rel = relative(this.root, abs).replaceAll('\\', '/')
     const stamp = stampOf(abs)
-    if (!stamp) throw new FingerprintError(`cannot find ${rel} (under the root ${JSON.stringify(this.root)}): no such file. Check the path.`)
+    if (!stamp)
+      throw new FingerprintError(`cannot find ${rel} (under the root ${JSON.stringify(this.root)}): no such file. Check the path.`)
     if (stamp.size > MAX_SOURCE_BYTES) {
-      throw new FingerprintError(`${rel} is ${(stamp.size / 1048576).toFixed(1)} MB; the engine parses source files up to ${MAX_SOURCE_BYTES / 1048576} MB. Keep generated bundles out of a cached function's dependencies (under node_modules a package counts by name@version).`)
+      throw new FingerprintError(
+        `${rel} is ${(stamp.size / 1048576).toFixed(1)} MB; the engine parses source files up to ${MAX_SOURCE_BYTES / 1048576} MB. Keep generated bundles out of a cached function's dependencies (under node_modules a package counts by name@version).`,
+      )
     }
     const state = fileState(stamp)
     const known = this.snapshot.lookup(rel, stamp) ?? this.sameContent(abs, rel)
@@ -160,15 +173,14 @@ export class FileStore {
 }
 
 /** Whether a file still has the content recorded. */
-function check(abs: string, rec: { stamp: Stamp | undefined, hash: string, state: string }): 'same' | 'changed' | 'removed' {
+function check(abs: string, rec: { stamp: Stamp | undefined; hash: string; state: string }): 'same' | 'changed' | 'removed' {
   const now = stampOf(abs)
   if (!now) return rec.stamp ? 'removed' : 'same'
   if (!rec.stamp) return 'changed'
   if (sameStamp(rec.stamp, now)) return 'same'
   try {
     if (hashBytes(abs) !== rec.hash) return 'changed'
-  }
-  catch {
+  } catch {
     return 'removed'
   }
   rec.stamp = now

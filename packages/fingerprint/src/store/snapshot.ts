@@ -8,13 +8,20 @@ import { writeAtomic } from './write-atomic.ts'
 /** `[size, mtimeMs, ctimeMs, ino, content hash, analysis key]` of one root-relative file. */
 type FileRow = [number, number, number, number, string, string]
 
-interface SnapshotFile { files: Record<string, FileRow>, analyses: Record<string, FileAnalysis> }
+interface SnapshotFile {
+  files: Record<string, FileRow>
+  analyses: Record<string, FileAnalysis>
+}
 
 /** Above this many files, rows of files not seen by this engine are dropped when saving. */
 const MAX_KEPT_ROWS = 50_000
 
 /** What the snapshot knows about a file whose stamp did not change. */
-export interface Known { hash: string, key: string, analysis: FileAnalysis }
+export interface Known {
+  hash: string
+  key: string
+  analysis: FileAnalysis
+}
 
 /**
  * The source files the last engine read, in one file: for each root-relative path its stamp,
@@ -104,8 +111,7 @@ export class Snapshot {
         this.rows.set(rel, own ? row : [row[0], row[1], -1, -1, row[4], row[5]])
       }
       for (const [key, a] of Object.entries(data.analyses)) this.analyses.set(key, a)
-    }
-    catch {
+    } catch {
       this.rows.clear()
       this.analyses.clear()
     }
@@ -140,7 +146,7 @@ function newestSibling(file: string): string | undefined {
   try {
     const dir = dirname(file)
     const own = basename(file)
-    let best: { path: string, mtime: number } | undefined
+    let best: { path: string; mtime: number } | undefined
     for (const name of readdirSync(dir)) {
       if (name === own || !name.startsWith('files-') || !name.endsWith('.snapshot')) continue
       const path = join(dir, name)
@@ -148,8 +154,7 @@ function newestSibling(file: string): string | undefined {
       if (!best || mtime > best.mtime) best = { path, mtime }
     }
     return best?.path
-  }
-  catch {
+  } catch {
     return undefined
   }
 }

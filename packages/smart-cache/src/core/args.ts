@@ -29,13 +29,47 @@ import { blake3Small, SMALL_MAX } from './blake3-small.ts'
 export const cacheKey: unique symbol = Symbol.for('smart-cache.key') as never
 
 const enum Tag {
-  Undefined = 1, Null, False, True, Number, BigInt, String, StringUtf16, Array, Hole, Object, NullProtoObject,
-  Date, RegExp, Map, Set, ArrayBuffer, TypedArray, DataView, Ref, Custom, Args, This, Captures, ArrayWithProps,
+  Undefined = 1,
+  Null,
+  False,
+  True,
+  Number,
+  BigInt,
+  String,
+  StringUtf16,
+  Array,
+  Hole,
+  Object,
+  NullProtoObject,
+  Date,
+  RegExp,
+  Map,
+  Set,
+  ArrayBuffer,
+  TypedArray,
+  DataView,
+  Ref,
+  Custom,
+  Args,
+  This,
+  Captures,
+  ArrayWithProps,
 }
 
 const VIEW_KINDS = [
-  'Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array',
-  'Float32Array', 'Float64Array', 'BigInt64Array', 'BigUint64Array', 'Float16Array', 'Buffer',
+  'Int8Array',
+  'Uint8Array',
+  'Uint8ClampedArray',
+  'Int16Array',
+  'Uint16Array',
+  'Int32Array',
+  'Uint32Array',
+  'Float32Array',
+  'Float64Array',
+  'BigInt64Array',
+  'BigUint64Array',
+  'Float16Array',
+  'Buffer',
 ]
 const BUFFER_PROTO: object | undefined = (globalThis as { Buffer?: { prototype: object } }).Buffer?.prototype
 /**
@@ -59,7 +93,12 @@ const INITIAL_BUFFER = 4096
  * `session.user`), `at` is where a captured variable is read (`src/a.ts:3:12`).
  */
 export class KeyError extends TypeError {
-  constructor(public readonly path: string, public readonly reason: string, where: string, public readonly at?: string) {
+  constructor(
+    public readonly path: string,
+    public readonly reason: string,
+    where: string,
+    public readonly at?: string,
+  ) {
     super(
       at === undefined
         ? `[smart-cache] cannot key argument ${path} of ${where}: ${reason}. ` +
@@ -82,7 +121,11 @@ export interface CapturedValues {
 }
 
 class PathError extends Error {
-  constructor(public segments: string[], public reason: string, cause?: unknown) {
+  constructor(
+    public segments: string[],
+    public reason: string,
+    cause?: unknown,
+  ) {
     super(reason, cause === undefined ? undefined : { cause })
   }
 }
@@ -218,16 +261,22 @@ class Encoder {
         this.tag(Tag.Number)
         this.f64(v)
         return
-      case 'string': return this.string(v)
-      case 'boolean': return this.tag(v ? Tag.True : Tag.False)
-      case 'undefined': return this.tag(Tag.Undefined)
+      case 'string':
+        return this.string(v)
+      case 'boolean':
+        return this.tag(v ? Tag.True : Tag.False)
+      case 'undefined':
+        return this.tag(Tag.Undefined)
       case 'bigint':
         this.tag(Tag.BigInt)
         this.string(v.toString(16))
         return
-      case 'object': return v === null ? this.tag(Tag.Null) : this.object(v)
-      case 'function': throw new PathError([], `a function (${v.name || 'anonymous'}) is not data`)
-      default: throw new PathError([], `a ${typeof v} cannot be keyed`)
+      case 'object':
+        return v === null ? this.tag(Tag.Null) : this.object(v)
+      case 'function':
+        throw new PathError([], `a function (${v.name || 'anonymous'}) is not data`)
+      default:
+        throw new PathError([], `a ${typeof v} cannot be keyed`)
     }
   }
 
@@ -245,10 +294,12 @@ class Encoder {
     if (Array.isArray(o)) return isBase(proto, Array.prototype, 2) ? this.array(o, true) : this.custom(o, 'Array')
     if (ArrayBuffer.isView(o)) return this.view_(o, proto)
     if (o instanceof Date) return proto === Date.prototype ? this.date(o) : this.custom(o, 'Date')
-    if (o instanceof RegExp) return proto === RegExp.prototype ? (this.tag(Tag.RegExp), this.string(o.source), this.string(o.flags)) : this.custom(o, 'RegExp')
+    if (o instanceof RegExp)
+      return proto === RegExp.prototype ? (this.tag(Tag.RegExp), this.string(o.source), this.string(o.flags)) : this.custom(o, 'RegExp')
     if (o instanceof Map) return proto === Map.prototype ? this.map(o) : this.custom(o, 'Map')
     if (o instanceof Set) return proto === Set.prototype ? this.set(o) : this.custom(o, 'Set')
-    if (o instanceof ArrayBuffer) return proto === ArrayBuffer.prototype ? (this.tag(Tag.ArrayBuffer), this.bytes(new Uint8Array(o))) : this.custom(o, 'ArrayBuffer')
+    if (o instanceof ArrayBuffer)
+      return proto === ArrayBuffer.prototype ? (this.tag(Tag.ArrayBuffer), this.bytes(new Uint8Array(o))) : this.custom(o, 'ArrayBuffer')
     return this.custom(o)
   }
 
@@ -322,7 +373,8 @@ class Encoder {
     const bytes = new Uint8Array(v.buffer, v.byteOffset, v.byteLength)
     // The engine's own name for the view (a subclass keeps its base's): never the constructor's.
     const base = Object.prototype.toString.call(v).slice(8, -1)
-    if (base === 'DataView') return isBase(proto, DataView.prototype, 2) ? (this.tag(Tag.DataView), this.bytes(bytes)) : this.custom(v, base)
+    if (base === 'DataView')
+      return isBase(proto, DataView.prototype, 2) ? (this.tag(Tag.DataView), this.bytes(bytes)) : this.custom(v, base)
     const kind = proto === BUFFER_PROTO ? VIEW_KINDS.length - 1 : VIEW_KINDS.indexOf(base)
     if (kind < 0) throw new PathError([], `unsupported view ${base}`)
     if (proto !== BUFFER_PROTO && !isBase(proto, undefined, 3)) return this.custom(v, base)
@@ -336,9 +388,12 @@ class Encoder {
     const name = (o.constructor as { name?: string } | undefined)?.name || 'anonymous class'
     const method = (o as { [cacheKey]?: unknown })[cacheKey]
     if (typeof method !== 'function') {
-      throw new PathError([], base
-        ? `a subclass of ${base} (${name}) is keyed only through a [Symbol.for("smart-cache.key")]() method, which it lacks (a subclass adds behaviour its ${base} data cannot stand for)`
-        : `a class instance (${name}) has no [Symbol.for("smart-cache.key")]() method`)
+      throw new PathError(
+        [],
+        base
+          ? `a subclass of ${base} (${name}) is keyed only through a [Symbol.for("smart-cache.key")]() method, which it lacks (a subclass adds behaviour its ${base} data cannot stand for)`
+          : `a class instance (${name}) has no [Symbol.for("smart-cache.key")]() method`,
+      )
     }
     let data: unknown
     try {
@@ -360,7 +415,10 @@ class Encoder {
       return
     }
     if (this.depth >= MAX_ARG_DEPTH) {
-      throw new PathError([bracket ? `[${segment}]` : `.${segment}`], `it is nested more than ${MAX_ARG_DEPTH} levels deep, too deep to hash`)
+      throw new PathError(
+        [bracket ? `[${segment}]` : `.${segment}`],
+        `it is nested more than ${MAX_ARG_DEPTH} levels deep, too deep to hash`,
+      )
     }
     this.depth++
     try {
@@ -516,7 +574,7 @@ function sortKeys(keys: string[]): string[] {
 const PATH_ENDS = 12
 
 function formatPath(root: string, segments: string[]): string {
-  const shown = segments.map((s) => (/^\.[A-Za-z_$][\w$]*$/.test(s) || s.startsWith('[') ? s : `[${JSON.stringify(s.slice(1))}]`))
+  const shown = segments.map(s => (/^\.[A-Za-z_$][\w$]*$/.test(s) || s.startsWith('[') ? s : `[${JSON.stringify(s.slice(1))}]`))
   if (shown.length <= 2 * PATH_ENDS) return root + shown.join('')
   return `${root}${shown.slice(0, PATH_ENDS).join('')}…(${shown.length - 2 * PATH_ENDS} more levels)…${shown.slice(-PATH_ENDS).join('')}`
 }
@@ -537,7 +595,15 @@ export function hashArgs(args: readonly unknown[], namespace = ''): string {
   return encodeWith(encoder.busy ? new Encoder() : encoder, namespace, args, 'hashArgs()', undefined, digestNow)
 }
 
-function encodeWith<T>(enc: Encoder, namespace: string, args: readonly unknown[], where: string, self: unknown, done: (enc: Encoder) => T, captured?: CapturedValues): T {
+function encodeWith<T>(
+  enc: Encoder,
+  namespace: string,
+  args: readonly unknown[],
+  where: string,
+  self: unknown,
+  done: (enc: Encoder) => T,
+  captured?: CapturedValues,
+): T {
   enc.busy = true
   try {
     return encodeOnce(enc, namespace, args, where, self, done, captured)
@@ -553,7 +619,15 @@ function encodeWith<T>(enc: Encoder, namespace: string, args: readonly unknown[]
   }
 }
 
-function encodeOnce<T>(enc: Encoder, namespace: string, args: readonly unknown[], where: string, self: unknown, done: (enc: Encoder) => T, captured?: CapturedValues): T {
+function encodeOnce<T>(
+  enc: Encoder,
+  namespace: string,
+  args: readonly unknown[],
+  where: string,
+  self: unknown,
+  done: (enc: Encoder) => T,
+  captured?: CapturedValues,
+): T {
   {
     enc.reset()
     enc.string(namespace)
@@ -584,7 +658,10 @@ function encodeRoot(enc: Encoder, root: string, value: unknown, where: string, l
     else enc.value(value)
   } catch (error) {
     const failure = error instanceof PathError ? error : new PathError([], `reading it threw ${describeError(error)}`, error)
-    throw Object.assign(new KeyError(formatPath(root, failure.segments), failure.reason, where, at), failure.cause === undefined ? {} : { cause: failure.cause })
+    throw Object.assign(
+      new KeyError(formatPath(root, failure.segments), failure.reason, where, at),
+      failure.cause === undefined ? {} : { cause: failure.cause },
+    )
   }
 }
 

@@ -25,10 +25,38 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1
  */
 function compress(blockLen: number, flags: number): void {
   const b = block
-  let m0 = b[0]!, m1 = b[1]!, m2 = b[2]!, m3 = b[3]!, m4 = b[4]!, m5 = b[5]!, m6 = b[6]!, m7 = b[7]!
-  let m8 = b[8]!, m9 = b[9]!, m10 = b[10]!, m11 = b[11]!, m12 = b[12]!, m13 = b[13]!, m14 = b[14]!, m15 = b[15]!
-  let v0 = cv[0]!, v1 = cv[1]!, v2 = cv[2]!, v3 = cv[3]!, v4 = cv[4]!, v5 = cv[5]!, v6 = cv[6]!, v7 = cv[7]!
-  let v8 = IV[0]!, v9 = IV[1]!, v10 = IV[2]!, v11 = IV[3]!, v12 = 0, v13 = 0, v14 = blockLen, v15 = flags
+  let m0 = b[0]!,
+    m1 = b[1]!,
+    m2 = b[2]!,
+    m3 = b[3]!,
+    m4 = b[4]!,
+    m5 = b[5]!,
+    m6 = b[6]!,
+    m7 = b[7]!
+  let m8 = b[8]!,
+    m9 = b[9]!,
+    m10 = b[10]!,
+    m11 = b[11]!,
+    m12 = b[12]!,
+    m13 = b[13]!,
+    m14 = b[14]!,
+    m15 = b[15]!
+  let v0 = cv[0]!,
+    v1 = cv[1]!,
+    v2 = cv[2]!,
+    v3 = cv[3]!,
+    v4 = cv[4]!,
+    v5 = cv[5]!,
+    v6 = cv[6]!,
+    v7 = cv[7]!
+  let v8 = IV[0]!,
+    v9 = IV[1]!,
+    v10 = IV[2]!,
+    v11 = IV[3]!,
+    v12 = 0,
+    v13 = 0,
+    v14 = blockLen,
+    v15 = flags
   for (let r = 0; r < 7; r++) {
     v0 = (v0 + v4 + m0) | 0
     v12 ^= v0
@@ -126,8 +154,38 @@ function compress(blockLen: number, flags: number): void {
     v9 = (v9 + v14) | 0
     v4 ^= v9
     v4 = (v4 >>> 7) | (v4 << 25)
-    const t0 = m2, t1 = m6, t2 = m3, t3 = m10, t4 = m7, t5 = m0, t6 = m4, t7 = m13, t8 = m1, t9 = m11, t10 = m12, t11 = m5, t12 = m9, t13 = m14, t14 = m15, t15 = m8
-    m0 = t0; m1 = t1; m2 = t2; m3 = t3; m4 = t4; m5 = t5; m6 = t6; m7 = t7; m8 = t8; m9 = t9; m10 = t10; m11 = t11; m12 = t12; m13 = t13; m14 = t14; m15 = t15
+    const t0 = m2,
+      t1 = m6,
+      t2 = m3,
+      t3 = m10,
+      t4 = m7,
+      t5 = m0,
+      t6 = m4,
+      t7 = m13,
+      t8 = m1,
+      t9 = m11,
+      t10 = m12,
+      t11 = m5,
+      t12 = m9,
+      t13 = m14,
+      t14 = m15,
+      t15 = m8
+    m0 = t0
+    m1 = t1
+    m2 = t2
+    m3 = t3
+    m4 = t4
+    m5 = t5
+    m6 = t6
+    m7 = t7
+    m8 = t8
+    m9 = t9
+    m10 = t10
+    m11 = t11
+    m12 = t12
+    m13 = t13
+    m14 = t14
+    m15 = t15
   }
   cv[0] = v0 ^ v8
   cv[1] = v1 ^ v9

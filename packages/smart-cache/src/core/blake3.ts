@@ -30,16 +30,16 @@ let jsInUse = false
 
 /** hash-wasm's BLAKE3 module alone (a CommonJS bundle: its exports are the default export under Node). */
 export function blake3Module(): Promise<Blake3Module> {
-  blake3Mod ??= import('hash-wasm/dist/blake3.umd.min.js').then((m) => ((m as { default?: Blake3Module }).default ?? m) as Blake3Module)
+  blake3Mod ??= import('hash-wasm/dist/blake3.umd.min.js').then(m => ((m as { default?: Blake3Module }).default ?? m) as Blake3Module)
   return blake3Mod
 }
 
 /** Loads the WebAssembly BLAKE3 once; resolves when it is there or has failed (then warns once). Never rejects. */
 export function loadHashers(): Promise<void> {
   pending ??= blake3Module()
-    .then((m) => m.createBLAKE3())
+    .then(m => m.createBLAKE3())
     .then(
-      (hasher) => {
+      hasher => {
         wasm = hasher
       },
       (error: unknown) => {

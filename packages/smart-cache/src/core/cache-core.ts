@@ -165,7 +165,7 @@ export class CacheCore {
     }
     this.returnsPromise = true
     const settled = Promise.resolve(value).then(
-      (v) => {
+      v => {
         this.storeLater(key, v, false, true)
         return v
       },
@@ -183,9 +183,9 @@ export class CacheCore {
     if (error && !r?.cacheErrors) return
     const value = error ? toErrorRecord(outcome) : outcome
     r?.memory?.set(key.memory, { value, error, createdAt: Date.now(), promised, size: quickSize(value) }) // exact once the write encodes it
-    const write = new Promise<void>((resolve) => setTimeout(resolve, 0))
+    const write = new Promise<void>(resolve => setTimeout(resolve, 0))
       .then(() => this.resolved ?? this.init())
-      .then((settledOptions) => this.store(settledOptions, key, value, error, promised))
+      .then(settledOptions => this.store(settledOptions, key, value, error, promised))
       .catch((failure: unknown) => this.storageFailed('write', this.fingerprint, failure))
     pendingWrites.add(write)
     void write.finally(() => pendingWrites.delete(write))
@@ -195,7 +195,7 @@ export class CacheCore {
   private refreshLater(thisArg: unknown, key: ArgsKey, args: unknown[]): void {
     try {
       const value = this.computeSync(thisArg, key, args)
-      if (isThenable(value)) Promise.resolve(value).catch((error) => this.swrFailed(error))
+      if (isThenable(value)) Promise.resolve(value).catch(error => this.swrFailed(error))
     } catch (error) {
       this.swrFailed(error)
     }
@@ -242,8 +242,10 @@ export class CacheCore {
     if (!r.storage || r.mode === 'readonly' || r.mode === 'off') return
     try {
       // Only names of the layout, and only this fingerprint's: nothing else that sits in the folder.
-      const keys = (await r.storage.getKeys(fingerprintBase(this.fingerprint))).filter((k) => parseEntryKey(k)?.fingerprint === this.fingerprint)
-      await Promise.all(keys.map((k) => r.storage!.removeItem(k)))
+      const keys = (await r.storage.getKeys(fingerprintBase(this.fingerprint))).filter(
+        k => parseEntryKey(k)?.fingerprint === this.fingerprint,
+      )
+      await Promise.all(keys.map(k => r.storage!.removeItem(k)))
     } catch (error) {
       this.storageFailed('clear', fingerprintBase(this.fingerprint), error)
     }
@@ -284,7 +286,10 @@ export class CacheCore {
     return {
       mode: safeEnvMode() ?? o.mode ?? 'on',
       storage,
-      memory: size === false || !(size >= 1) ? undefined : memoryTier(Math.floor(size), memoryBytes(o.memoryBytes, this.id), security.maxEntrySize),
+      memory:
+        size === false || !(size >= 1)
+          ? undefined
+          : memoryTier(Math.floor(size), memoryBytes(o.memoryBytes, this.id), security.maxEntrySize),
       maxAge: o.maxAge ?? Number.POSITIVE_INFINITY,
       swr: o.swr ?? false,
       cacheErrors: o.cacheErrors ?? false,
@@ -298,7 +303,10 @@ export class CacheCore {
     try {
       return storage ? toStorage(storage) : getDefaultStorage()
     } catch (error) {
-      warnOnce('storage-open', `[smart-cache] cannot open ${storage ? 'options.storage' : describeDefaultStorage()}: ${message(error)}. Results are kept in memory only. Fix: pass a working options.storage.`)
+      warnOnce(
+        'storage-open',
+        `[smart-cache] cannot open ${storage ? 'options.storage' : describeDefaultStorage()}: ${message(error)}. Results are kept in memory only. Fix: pass a working options.storage.`,
+      )
       return undefined
     }
   }
@@ -311,7 +319,8 @@ export class CacheCore {
       const memory = primitiveKey(args)
       // Captured values come first; their number is fixed per function, so the joined key stays injective.
       const held = captured ? primitiveKey(captured.values) : ''
-      if (memory !== undefined && held !== undefined) return new PrimitiveKey(captured ? `${held}|${memory}` : memory, this.id, args, captured)
+      if (memory !== undefined && held !== undefined)
+        return new PrimitiveKey(captured ? `${held}|${memory}` : memory, this.id, args, captured)
     }
     const data = custom ? custom(...args) : args
     return keyArgs(this.id, custom ? [data] : args, this.id, keySelf, captured)
@@ -346,8 +355,11 @@ export class CacheCore {
       }
       if (found && r.swr) {
         this.stats.stale++
-        void this.compute(r, thisArg, key, args).catch((error) =>
-          warnOnce(`swr:${this.id}`, `[smart-cache] background refresh of ${this.id} failed: ${message(error)}. The stale value was served.`),
+        void this.compute(r, thisArg, key, args).catch(error =>
+          warnOnce(
+            `swr:${this.id}`,
+            `[smart-cache] background refresh of ${this.id} failed: ${message(error)}. The stale value was served.`,
+          ),
         )
         return deliver(found)
       }
@@ -392,7 +404,10 @@ export class CacheCore {
     const payload = encodeValue(value)
     if (!(payload instanceof Uint8Array)) {
       r.memory?.delete(key.memory) // a synchronous call put it there before knowing
-      warnOnce(`unstorable:${this.id}`, `[smart-cache] result of ${this.id} cannot be stored (${payload.unstorable}); it is returned but not cached. Fix: return plain data (objects, arrays, Map, Set, Date, typed arrays…).`)
+      warnOnce(
+        `unstorable:${this.id}`,
+        `[smart-cache] result of ${this.id} cannot be stored (${payload.unstorable}); it is returned but not cached. Fix: return plain data (objects, arrays, Map, Set, Date, typed arrays…).`,
+      )
       return undefined
     }
     const createdAt = Date.now()
@@ -404,7 +419,13 @@ export class CacheCore {
     const header = { id: this.id, fingerprint: this.fingerprint }
     const size = sealedSize(header, payload.length)
     if (size > r.security.maxEntrySize) return this.oversized('write', storeKey, size, r)
-    const seal = () => sealEnvelope(header, payload, { key: storeKey, signer: r.security.signer, flags: (error ? FLAG_ERROR : 0) | (promised ? FLAG_PROMISE : 0), createdAt })
+    const seal = () =>
+      sealEnvelope(header, payload, {
+        key: storeKey,
+        signer: r.security.signer,
+        flags: (error ? FLAG_ERROR : 0) | (promised ? FLAG_PROMISE : 0),
+        createdAt,
+      })
     // A large entry's checksum waits for the WebAssembly BLAKE3 (once per process): far faster than JavaScript's.
     const early = payload.length > SMALL_MAX && !hashersSettled() ? undefined : seal()
     const storage = r.storage
@@ -474,21 +495,36 @@ export class CacheCore {
       // A process without cacheErrors never serves an error that one with it stored: a miss, recomputed.
       if (error && !r.cacheErrors) return undefined
       const value = decodeValue(entry.payload)
-      return { value: error ? checkErrorRecord(value) : value, error, createdAt: entry.createdAt, promised: (entry.flags & FLAG_PROMISE) !== 0, size: entry.payload.length }
+      return {
+        value: error ? checkErrorRecord(value) : value,
+        error,
+        createdAt: entry.createdAt,
+        promised: (entry.flags & FLAG_PROMISE) !== 0,
+        size: entry.payload.length,
+      }
     } catch (error) {
       if (error instanceof OutdatedEntryError) return undefined // another format version: a plain miss
       this.stats.errors++
       if (error instanceof SignatureError) return this.rejected(storeKey, error)
       this.stats.corrupt++
-      warnOnce(`corrupt:${this.id}`, `[smart-cache] ignored a corrupt entry of ${this.id} (key ${storeKey}): ${message(error)}. It is recomputed and overwritten.`)
+      warnOnce(
+        `corrupt:${this.id}`,
+        `[smart-cache] ignored a corrupt entry of ${this.id} (key ${storeKey}): ${message(error)}. It is recomputed and overwritten.`,
+      )
       return undefined
     }
   }
 
   private rejected(storeKey: string, error: SignatureError): undefined {
     if (error.reason !== 'unverifiable') this.stats[error.reason]++
-    const fix = error.reason === 'unverifiable' ? 'set SMART_CACHE_SECRET (or options.secret) to the secret of the writers' : 'give every writer of this store the same secret'
-    warnOnce(`rejected:${error.reason}:${this.id}`, `[smart-cache] refused an entry of ${this.id} (key ${storeKey}): ${error.message}. It was not served; the result is recomputed and overwritten. Fix: ${fix}.`)
+    const fix =
+      error.reason === 'unverifiable'
+        ? 'set SMART_CACHE_SECRET (or options.secret) to the secret of the writers'
+        : 'give every writer of this store the same secret'
+    warnOnce(
+      `rejected:${error.reason}:${this.id}`,
+      `[smart-cache] refused an entry of ${this.id} (key ${storeKey}): ${error.message}. It was not served; the result is recomputed and overwritten. Fix: ${fix}.`,
+    )
     return undefined
   }
 
@@ -500,7 +536,10 @@ export class CacheCore {
 
   private storageFailed(op: string, storeKey: string, error: unknown): void {
     this.stats.errors++
-    warnOnce('storage-failure', `[smart-cache] storage ${op} failed for ${this.id} (key ${storeKey}): ${message(error)}. Results stay correct (computed); a store other than the local folder is then skipped until a background probe reaches it again, and further failures are only counted in .stats.errors. Fix: check the storage (${this.options.storage ? 'options.storage' : describeDefaultStorage()}), or set SMART_CACHE=off.`)
+    warnOnce(
+      'storage-failure',
+      `[smart-cache] storage ${op} failed for ${this.id} (key ${storeKey}): ${message(error)}. Results stay correct (computed); a store other than the local folder is then skipped until a background probe reaches it again, and further failures are only counted in .stats.errors. Fix: check the storage (${this.options.storage ? 'options.storage' : describeDefaultStorage()}), or set SMART_CACHE=off.`,
+    )
   }
 }
 
@@ -522,7 +561,12 @@ class PrimitiveKey implements ArgsKey {
 
 /** The memory tier: at most `max` results and `bytes` bytes of them; a result over `bytes` or `maxEntry` is not kept. */
 function memoryTier(max: number, bytes: number, maxEntry: number): LRUCache<string, Found> {
-  return new LRUCache<string, Found>({ max, maxSize: bytes, maxEntrySize: Math.min(bytes, maxEntry), sizeCalculation: (f) => Math.max(1, f.size ?? 1) })
+  return new LRUCache<string, Found>({
+    max,
+    maxSize: bytes,
+    maxEntrySize: Math.min(bytes, maxEntry),
+    sizeCalculation: f => Math.max(1, f.size ?? 1),
+  })
 }
 
 /** A mistyped `SMART_CACHE` must not take the program down: warn once and run uncached. */
@@ -547,7 +591,11 @@ function deliverAs(found: Found): unknown {
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as PromiseLike<unknown>).then === 'function'
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as PromiseLike<unknown>).then === 'function'
+  )
 }
 
 /** A synchronous function cached on a store that can only be read asynchronously (issue 13). */
@@ -556,7 +604,7 @@ export class SyncStoreError extends TypeError {
     super(
       `[smart-cache] ${id} is a synchronous function, but its store (unstorage driver "${driver}") can only be read asynchronously, ` +
         'so the cached function would have to return a Promise where the function returns a value. ' +
-        'Fix: make it async (`async function …`) and await its calls, or give it a store with synchronous reads (Node: the default filesystem store; anywhere: unstorage\'s memory driver).',
+        "Fix: make it async (`async function …`) and await its calls, or give it a store with synchronous reads (Node: the default filesystem store; anywhere: unstorage's memory driver).",
     )
     this.name = 'SyncStoreError'
   }
@@ -578,4 +626,3 @@ function withTimeout<T>(promise: Promise<T>, ms: number, storeKey: string): Prom
   })
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
 }
-

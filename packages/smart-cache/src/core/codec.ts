@@ -150,11 +150,20 @@ export function toErrorRecord(error: unknown): ErrorRecord {
 export function checkErrorRecord(value: unknown): ErrorRecord {
   const r = value as Partial<ErrorRecord> | null
   const ok =
-    typeof r === 'object' && r !== null && typeof r.name === 'string' && typeof r.message === 'string' &&
+    typeof r === 'object' &&
+    r !== null &&
+    typeof r.name === 'string' &&
+    typeof r.message === 'string' &&
     (r.stack === undefined || typeof r.stack === 'string') &&
     (r.code === undefined || typeof r.code === 'string' || typeof r.code === 'number')
-  if (!ok) throw new TypeError(`[smart-cache] an entry flagged as a cached error holds ${r === null ? 'null' : typeof r}, not an error record`)
-  return { name: r.name!, message: r.message!, ...(r.stack === undefined ? {} : { stack: r.stack }), ...(r.code === undefined ? {} : { code: r.code }) }
+  if (!ok)
+    throw new TypeError(`[smart-cache] an entry flagged as a cached error holds ${r === null ? 'null' : typeof r}, not an error record`)
+  return {
+    name: r.name!,
+    message: r.message!,
+    ...(r.stack === undefined ? {} : { stack: r.stack }),
+    ...(r.code === undefined ? {} : { code: r.code }),
+  }
 }
 
 /** Rebuilds a throwable Error from a stored record. */

@@ -56,7 +56,18 @@ const MODES = new Set<CacheMode>(['on', 'off', 'readonly', 'refresh'])
 let globalOptions: SharedOptions = {}
 
 /** The names of {@link SharedOptions}. */
-export const SHARED_OPTION_NAMES = ['storage', 'maxAge', 'swr', 'memory', 'memoryBytes', 'cacheErrors', 'mode', 'timeout', 'secret', 'maxEntrySize'] as const
+export const SHARED_OPTION_NAMES = [
+  'storage',
+  'maxAge',
+  'swr',
+  'memory',
+  'memoryBytes',
+  'cacheErrors',
+  'mode',
+  'timeout',
+  'secret',
+  'maxEntrySize',
+] as const
 
 /**
  * `options` must be a plain object whose keys are all in `known`: anything else is a `[smart-cache]`
@@ -64,7 +75,9 @@ export const SHARED_OPTION_NAMES = ['storage', 'maxAge', 'swr', 'memory', 'memor
  */
 export function checkOptionNames(options: unknown, known: readonly string[], where: string): void {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new TypeError(`[smart-cache] ${where}: options must be an object, got ${describeValue(options)}. Fix: pass { ${known.slice(0, 3).join(', ')}, … } or nothing.`)
+    throw new TypeError(
+      `[smart-cache] ${where}: options must be an object, got ${describeValue(options)}. Fix: pass { ${known.slice(0, 3).join(', ')}, … } or nothing.`,
+    )
   }
   for (const name of Object.keys(options)) {
     if (!known.includes(name)) {

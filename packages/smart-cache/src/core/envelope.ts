@@ -111,7 +111,10 @@ export class OutdatedEntryError extends CorruptEntryError {
 
 /** A signature problem: `unsigned` or `forged` with a secret set, `unverifiable` (signed, but no secret). */
 export class SignatureError extends CorruptEntryError {
-  constructor(readonly reason: 'unsigned' | 'forged' | 'unverifiable', detail: string) {
+  constructor(
+    readonly reason: 'unsigned' | 'forged' | 'unverifiable',
+    detail: string,
+  ) {
     super(detail)
     this.name = 'SignatureError'
   }
@@ -147,11 +150,13 @@ function verify(bytes: Uint8Array, flags: number, signing: Signing): void {
   const stored = bytes.subarray(24, FIXED)
   if (!(flags & FLAG_MAC)) {
     if (signer) throw new SignatureError('unsigned', 'unsigned entry, but signing is on (a secret is set)')
-    if (!equalBytes(stored, checksum(signing.key, bytes))) throw new CorruptEntryError(`checksum mismatch (damaged, or not written under the key ${signing.key})`)
+    if (!equalBytes(stored, checksum(signing.key, bytes)))
+      throw new CorruptEntryError(`checksum mismatch (damaged, or not written under the key ${signing.key})`)
     return
   }
   if (signer) {
-    if (!equalBytes(stored, signer.mac(signing.key, covered(bytes)))) throw new SignatureError('forged', 'MAC mismatch (forged, corrupt, or written with another secret)')
+    if (!equalBytes(stored, signer.mac(signing.key, covered(bytes))))
+      throw new SignatureError('forged', 'MAC mismatch (forged, corrupt, or written with another secret)')
   } else if (!signing.acceptUnverified) {
     throw new SignatureError('unverifiable', 'signed entry, but no secret is set to verify it')
   }

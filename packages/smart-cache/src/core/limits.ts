@@ -50,7 +50,9 @@ export const DEFAULT_MEMORY_BYTES = 32 * 1024 * 1024
 export function memoryBytes(bytes: unknown, where: string): number {
   if (bytes === undefined) return DEFAULT_MEMORY_BYTES
   if (typeof bytes === 'number' && Number.isInteger(bytes) && bytes > 0) return bytes
-  throw new TypeError(`[smart-cache] ${where}: options.memoryBytes must be a positive integer number of bytes, got ${String(bytes)}. Fix: e.g. memoryBytes: ${DEFAULT_MEMORY_BYTES} (32 MiB, the default), or memory: false for no memory tier.`)
+  throw new TypeError(
+    `[smart-cache] ${where}: options.memoryBytes must be a positive integer number of bytes, got ${String(bytes)}. Fix: e.g. memoryBytes: ${DEFAULT_MEMORY_BYTES} (32 MiB, the default), or memory: false for no memory tier.`,
+  )
 }
 
 /** The size of a result known without encoding it (strings, binary data), else undefined. */
@@ -74,6 +76,9 @@ export function oversizedMessage(op: 'read' | 'write', id: string, storeKey: str
     op === 'write'
       ? `result of ${id} (key ${storeKey}) is ${size} bytes encoded, over maxEntrySize ${max}; it is returned but neither stored nor kept in memory`
       : `stored entry of ${id} (key ${storeKey}) is ${size} bytes, over maxEntrySize ${max}; it was skipped without being loaded (its size was checked first) and the result is computed instead`
-  const fix = op === 'write' ? 'return less data, or raise options.maxEntrySize' : 'raise options.maxEntrySize to serve such entries, or delete it (smart-cache prune removes entries over the limit)'
+  const fix =
+    op === 'write'
+      ? 'return less data, or raise options.maxEntrySize'
+      : 'raise options.maxEntrySize to serve such entries, or delete it (smart-cache prune removes entries over the limit)'
   return `[smart-cache] ${what}. Fix: ${fix}.`
 }

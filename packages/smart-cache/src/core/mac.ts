@@ -30,7 +30,9 @@ export function createSigner(secret: string | Uint8Array): Promise<Signer> {
   const id = toHex(bytes)
   let signer = signers.get(id)
   if (!signer) {
-    signer = deriveMacKey(bytes).then(async (key) => (await blake3Module()).createBLAKE3(256, key)).then(toSigner)
+    signer = deriveMacKey(bytes)
+      .then(async key => (await blake3Module()).createBLAKE3(256, key))
+      .then(toSigner)
     signers.set(id, signer)
   }
   return signer

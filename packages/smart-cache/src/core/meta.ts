@@ -43,7 +43,13 @@ export function extractMeta(args: readonly unknown[]): { meta: CacheMeta | undef
 }
 
 function validateMeta(meta: CacheMeta): CacheMeta {
-  if (typeof meta.id !== 'string' || !/^[0-9a-f]{64}$/.test(String(meta.fingerprint)) || !validCaptures(meta.captures) || !optional(meta.async, 'boolean') || !optional(meta.name, 'string')) {
+  if (
+    typeof meta.id !== 'string' ||
+    !/^[0-9a-f]{64}$/.test(String(meta.fingerprint)) ||
+    !validCaptures(meta.captures) ||
+    !optional(meta.async, 'boolean') ||
+    !optional(meta.name, 'string')
+  ) {
     throw new TypeError(
       `[smart-cache] invalid CacheMeta ${JSON.stringify(meta)}: expected { __smartCache: 1, id: string, fingerprint: <64 hex>, captures?: { names, at, values } }. ` +
         'Fix: rebuild with a matching unplugin-smart-cache version.',
@@ -57,6 +63,14 @@ function optional(value: unknown, type: 'boolean' | 'string'): boolean {
 }
 
 function validCaptures(c: Captures | undefined): boolean {
-  const texts = (x: unknown) => Array.isArray(x) && x.every((s) => typeof s === 'string')
-  return c === undefined || (typeof c === 'object' && c !== null && texts(c.names) && texts(c.at) && c.names.length === c.at.length && typeof c.values === 'function')
+  const texts = (x: unknown) => Array.isArray(x) && x.every(s => typeof s === 'string')
+  return (
+    c === undefined ||
+    (typeof c === 'object' &&
+      c !== null &&
+      texts(c.names) &&
+      texts(c.at) &&
+      c.names.length === c.at.length &&
+      typeof c.values === 'function')
+  )
 }

@@ -115,7 +115,12 @@ function entry(lazy: LazyCore, fn: AnyFunction, meta: CacheMeta | undefined, key
       if (new.target) throw notConstructor(lazy.id)
       const self = keyThis ? this : undefined
       const core = lazy.core
-      return core ? core.call(this, self, args) : lazy.load(args).then((c) => c.call(this, self, args), (e) => uncached(lazy, e, fn, this, args))
+      return core
+        ? core.call(this, self, args)
+        : lazy.load(args).then(
+            c => c.call(this, self, args),
+            e => uncached(lazy, e, fn, this, args),
+          )
     }
   }
   return function (this: unknown, ...args: unknown[]) {
@@ -138,17 +143,28 @@ function checkCacheable(fn: AnyFunction, id: string): void {
     )
   }
   if (/^class\b/.test(Function.prototype.toString.call(fn))) {
-    throw new TypeError(`[smart-cache] ${id} is a class: a constructor's result is a new object each time, so it cannot be cached. Fix: cache a function that returns plain data.`)
+    throw new TypeError(
+      `[smart-cache] ${id} is a class: a constructor's result is a new object each time, so it cannot be cached. Fix: cache a function that returns plain data.`,
+    )
   }
 }
 
 function notConstructor(id: string): TypeError {
-  return new TypeError(`[smart-cache] ${id} was called with \`new\`: a cached function is not a constructor (it returns a stored result, not a new object). Fix: call it without \`new\`, or do not cache it.`)
+  return new TypeError(
+    `[smart-cache] ${id} was called with \`new\`: a cached function is not a constructor (it returns a stored result, not a new object). Fix: call it without \`new\`, or do not cache it.`,
+  )
 }
 
-function decorate(method: AnyFunction, options: SmartCacheOptions | undefined, meta: CacheMeta | undefined, context: ClassMethodDecoratorContext) {
+function decorate(
+  method: AnyFunction,
+  options: SmartCacheOptions | undefined,
+  meta: CacheMeta | undefined,
+  context: ClassMethodDecoratorContext,
+) {
   if (context.kind !== 'method') {
-    throw new TypeError(`[smart-cache] @smartCache applies to class methods, not to the ${String(context.kind)} ${String(context.name)}. Fix: put it on a method, or use smartCache(fn) for plain functions.`)
+    throw new TypeError(
+      `[smart-cache] @smartCache applies to class methods, not to the ${String(context.kind)} ${String(context.name)}. Fix: put it on a method, or use smartCache(fn) for plain functions.`,
+    )
   }
   const id = meta?.id ?? options?.name ?? String(context.name)
   checkCacheable(method, id)
@@ -207,15 +223,15 @@ function attach(target: AnyFunction, lazy: LazyCore, keyThis: boolean, fn: AnyFu
     id: { value: lazy.id, enumerable: true },
     fingerprint: { get: () => lazy.sync().fingerprint, enumerable: true },
     stats: { value: lazy.stats, enumerable: true },
-    clear: { value: () => lazy.load().then((core) => core.clear()) },
+    clear: { value: () => lazy.load().then(core => core.clear()) },
     peek: {
       value: function (this: unknown, ...args: unknown[]) {
-        return lazy.load().then((core) => core.peek(keyThis ? this : undefined, args))
+        return lazy.load().then(core => core.peek(keyThis ? this : undefined, args))
       },
     },
     refresh: {
       value: function (this: unknown, ...args: unknown[]) {
-        return lazy.load().then((core) => core.refresh(this, keyThis ? this : undefined, args))
+        return lazy.load().then(core => core.refresh(this, keyThis ? this : undefined, args))
       },
     },
   })

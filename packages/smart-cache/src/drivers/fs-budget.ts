@@ -47,7 +47,10 @@ async function evictOver(base: string, maxBytes: number): Promise<number> {
   let removed = 0
   for (const e of entries.sort((a, b) => a.used - b.used)) {
     if (total <= maxBytes * BUDGET_TARGET) break
-    await removeFile(base, e.path).then(() => removed++, () => {})
+    await removeFile(base, e.path).then(
+      () => removed++,
+      () => {},
+    )
     total -= e.size
   }
   return removed

@@ -35,7 +35,10 @@ export async function sweepTempFiles(dir: string, now = Date.now()): Promise<num
   const names = await fsp.readdir(dir).catch(() => [] as string[])
   for (const name of names) {
     if (name.endsWith(TMP_SUFFIX) && (await isStale(join(dir, name), name, now))) {
-      removed += await fsp.rm(join(dir, name), { force: true }).then(() => 1, () => 0)
+      removed += await fsp.rm(join(dir, name), { force: true }).then(
+        () => 1,
+        () => 0,
+      )
     }
   }
   return removed

@@ -56,11 +56,11 @@ export const atomicFsDriver = defineDriver((options: AtomicFsOptions) => {
     flags: { maxDepth: true },
     getInstance: (): AtomicFsInstance => ({
       base,
-      countTempFiles: (now) => countTempFiles(base, now),
-      removeStaleTempFiles: (now) => removeStaleTempFiles(base, now),
+      countTempFiles: now => countTempFiles(base, now),
+      removeStaleTempFiles: now => removeStaleTempFiles(base, now),
       evictOverBudget: () => budget?.evict() ?? Promise.resolve(0),
     }),
-    hasItem: async (key) => (await lstatOrNull(file(key))) !== null,
+    hasItem: async key => (await lstatOrNull(file(key))) !== null,
     getItem: async (key, opts) => {
       const bytes = await readEntryFile(file(key), { maxSize: maxSizeOf(opts), touchAfter: false })
       return bytes === null ? null : bytes.toString('utf8')
@@ -69,20 +69,20 @@ export const atomicFsDriver = defineDriver((options: AtomicFsOptions) => {
     getItemRaw: async (key, opts) => readEntryFile(file(key), { maxSize: maxSizeOf(opts), touchAfter }),
     setItem: (key, value: string) => write(key, value),
     setItemRaw: (key, value: Uint8Array) => write(key, value),
-    removeItem: (key) => removeFile(base, file(key)),
-    getMeta: async (key) => {
+    removeItem: key => removeFile(base, file(key)),
+    getMeta: async key => {
       const stat = await lstatOrNull(file(key))
       return stat ? { atime: stat.atime, mtime: stat.mtime, birthtime: stat.birthtime, size: stat.size } : null
     },
-    getKeys: async (prefix) => {
+    getKeys: async prefix => {
       const root = prefix ? file(prefix) : base
       const rel = prefix ? prefix.split(':').filter(Boolean) : []
-      return (await walk(base, root)).map((parts) => [...rel, ...parts].join(':'))
+      return (await walk(base, root)).map(parts => [...rel, ...parts].join(':'))
     },
     // fs.rm does not follow links: a link directly under `base` is removed, not what it points to.
     clear: async () => {
       const names = await fsp.readdir(base).catch(() => [] as string[])
-      await Promise.all(names.map((name) => fsp.rm(join(base, name), { recursive: true, force: true })))
+      await Promise.all(names.map(name => fsp.rm(join(base, name), { recursive: true, force: true })))
     },
   }
 })
@@ -93,7 +93,9 @@ function pathOf(base: string, key: string): string {
 
 function checkBudget(bytes: unknown): number {
   if (typeof bytes === 'number' && Number.isInteger(bytes) && bytes > 0) return bytes
-  throw new TypeError(`[smart-cache] atomicFsDriver: options.maxStoreSize must be a positive integer number of bytes, got ${String(bytes)}. Fix: e.g. maxStoreSize: 500 * 1024 ** 2 (500 MiB), or leave it out for no budget.`)
+  throw new TypeError(
+    `[smart-cache] atomicFsDriver: options.maxStoreSize must be a positive integer number of bytes, got ${String(bytes)}. Fix: e.g. maxStoreSize: 500 * 1024 ** 2 (500 MiB), or leave it out for no budget.`,
+  )
 }
 
 function maxSizeOf(opts: unknown): number | undefined {

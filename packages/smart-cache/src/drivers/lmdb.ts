@@ -36,7 +36,9 @@ type Db = RootDatabase<Uint8Array, string>
 /** unstorage driver over one LMDB environment; raw items are the stored bytes. */
 export const lmdbDriver = defineDriver((options: LmdbDriverOptions) => {
   if (!options || typeof options.path !== 'string' || options.path === '') {
-    throw new TypeError('[smart-cache] lmdbDriver({ path }): path must be the folder of the store, e.g. lmdbDriver({ path: ".cache/smart-cache" }).')
+    throw new TypeError(
+      '[smart-cache] lmdbDriver({ path }): path must be the folder of the store, e.g. lmdbDriver({ path: ".cache/smart-cache" }).',
+    )
   }
   let db: Db | undefined
   const get = (): Db => {
@@ -44,7 +46,13 @@ export const lmdbDriver = defineDriver((options: LmdbDriverOptions) => {
       mkdirSync(options.path, { recursive: true })
       // overlappingSync off: with it (lmdb-js's default off Windows), processes writing the same
       // environment while others are SIGKILLed lost every write in the crash torture.
-      db = open<Uint8Array, string>({ path: options.path, encoding: 'binary', compression: false, mapSize: options.mapSize ?? 8 * 1024 ** 3, overlappingSync: false })
+      db = open<Uint8Array, string>({
+        path: options.path,
+        encoding: 'binary',
+        compression: false,
+        mapSize: options.mapSize ?? 8 * 1024 ** 3,
+        overlappingSync: false,
+      })
     }
     return db
   }
@@ -53,22 +61,22 @@ export const lmdbDriver = defineDriver((options: LmdbDriverOptions) => {
     name: LMDB_DRIVER,
     options,
     getInstance: get,
-    hasItem: (key) => get().doesExist(key),
-    getItem: (key) => {
+    hasItem: key => get().doesExist(key),
+    getItem: key => {
       const bytes = read(key)
       return bytes === null ? null : new TextDecoder().decode(bytes)
     },
-    getItemRaw: (key) => read(key),
+    getItemRaw: key => read(key),
     setItem: async (key, value) => {
       await get().put(key, new TextEncoder().encode(value))
     },
     setItemRaw: async (key, value) => {
       await get().put(key, toBytes(value))
     },
-    removeItem: async (key) => {
+    removeItem: async key => {
       await get().remove(key)
     },
-    getKeys: (base) => {
+    getKeys: base => {
       const keys: string[] = []
       for (const key of get().getKeys(base ? { start: base } : {})) {
         if (base && !key.startsWith(base)) break // keys are sorted: past the prefix
@@ -76,9 +84,9 @@ export const lmdbDriver = defineDriver((options: LmdbDriverOptions) => {
       }
       return keys
     },
-    clear: async (base) => {
+    clear: async base => {
       const d = get()
-      const keys = Array.from(d.getKeys(base ? { start: base } : {})).filter((k) => !base || k.startsWith(base))
+      const keys = Array.from(d.getKeys(base ? { start: base } : {})).filter(k => !base || k.startsWith(base))
       await d.transaction(() => {
         for (const key of keys) d.removeSync(key)
       })

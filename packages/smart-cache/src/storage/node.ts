@@ -51,7 +51,10 @@ function envStoreSize(env: NodeJS.ProcessEnv = process.env): number | undefined 
   const raw = env.SMART_CACHE_MAX_STORE_SIZE?.trim()
   if (!raw) return undefined
   const m = /^(\d+)\s*([kmg]?b)?$/i.exec(raw)
-  if (!m) throw new TypeError(`[smart-cache] SMART_CACHE_MAX_STORE_SIZE="${raw}" is not a size. Fix: bytes, or a number with KB, MB or GB, e.g. 500MB.`)
+  if (!m)
+    throw new TypeError(
+      `[smart-cache] SMART_CACHE_MAX_STORE_SIZE="${raw}" is not a size. Fix: bytes, or a number with KB, MB or GB, e.g. 500MB.`,
+    )
   return Number(m[1]) * UNITS[(m[2] ?? '').toLowerCase()]!
 }
 

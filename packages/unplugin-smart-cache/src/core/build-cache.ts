@@ -27,7 +27,7 @@ export interface CachedModule {
 interface Stored {
   version: string
   modules: Record<string, CachedModule>
-  diagnostics: Record<string, { key: string, found: Diagnostic[] }>
+  diagnostics: Record<string, { key: string; found: Diagnostic[] }>
 }
 
 /** Digest of a text (keys of the build cache). */
@@ -37,8 +37,7 @@ export function digest(text: string): string {
 
 /** The build cache file of a root, beside the engine's cache, or `false` (memory only). */
 export function buildCacheFile(root: string, cacheDir: string | false | undefined): string | false {
-  if (cacheDir === false)
-    return false
+  if (cacheDir === false) return false
   const dir = cacheDir ?? join(root, 'node_modules', '.cache', 'smart-cache', 'engine')
   return join(dir, 'plugin', `build-${digest(root).slice(0, 16)}.json`)
 }
@@ -50,11 +49,9 @@ export function buildCacheFile(root: string, cacheDir: string | false | undefine
 function pluginVersion(): string {
   for (const up of ['../package.json', '../../package.json']) {
     try {
-      const pkg = JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as { name?: string, version?: string }
-      if (pkg.name === 'unplugin-smart-cache')
-        return `${pkg.version}+${REWRITE_VERSION}`
-    }
-    catch {}
+      const pkg = JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as { name?: string; version?: string }
+      if (pkg.name === 'unplugin-smart-cache') return `${pkg.version}+${REWRITE_VERSION}`
+    } catch {}
   }
   return `unknown+${REWRITE_VERSION}`
 }
@@ -79,7 +76,9 @@ export class BuildCache {
 
   /** Root-relative paths of the modules the last build rewrote (the Node loader warms them up front). */
   rewrittenModules(): string[] {
-    return Object.entries(this.load().modules).filter(([, m]) => m.plan?.length > 0 && m.code !== null).map(([rel]) => rel)
+    return Object.entries(this.load().modules)
+      .filter(([, m]) => m.plan?.length > 0 && m.code !== null)
+      .map(([rel]) => rel)
   }
 
   /** The cached rewrite of module `rel` when made from exactly this code. */
@@ -105,21 +104,18 @@ export class BuildCache {
 
   /** Writes the cache when something changed (atomically). */
   save(): void {
-    if (!this.file || !this.dirty)
-      return
+    if (!this.file || !this.dirty) return
     this.dirty = false
     const tmp = `${this.file}.${process.pid}.tmp`
     try {
       mkdirSync(dirname(this.file), { recursive: true })
       writeFileSync(tmp, JSON.stringify(this.data))
       renameSync(tmp, this.file)
-    }
-    catch {}
+    } catch {}
   }
 
   private load(): Stored {
-    if (this.data)
-      return this.data
+    if (this.data) return this.data
     const version = pluginVersion()
     this.data = { version, modules: Object.create(null), diagnostics: Object.create(null) }
     if (this.file) {
@@ -129,8 +125,7 @@ export class BuildCache {
           Object.assign(this.data.modules, raw.modules)
           Object.assign(this.data.diagnostics, raw.diagnostics)
         }
-      }
-      catch {}
+      } catch {}
     }
     return this.data
   }
@@ -144,9 +139,14 @@ const isText = (x: unknown): x is string => typeof x === 'string'
 
 /** The file is read as is: an entry is served only in the shape the plugin writes it. */
 function isModule(m: CachedModule): boolean {
-  return (m.code === null || isText(m.code)) && (m.map === null || isText(m.map))
-    && Array.isArray(m.plan) && m.plan.every(p => Array.isArray(p) && p.length === 3 && p.every(isText))
-    && isDiagnostics(m.notes) && isDiagnostics(m.syncMarks)
+  return (
+    (m.code === null || isText(m.code)) &&
+    (m.map === null || isText(m.map)) &&
+    Array.isArray(m.plan) &&
+    m.plan.every(p => Array.isArray(p) && p.length === 3 && p.every(isText)) &&
+    isDiagnostics(m.notes) &&
+    isDiagnostics(m.syncMarks)
+  )
 }
 
 function isDiagnostics(x: unknown): x is Diagnostic[] {

@@ -27,10 +27,8 @@ export async function transformFromCache(code: string, id: string, env: CachedEn
   const rel = relativeId(env.root, file)
   const codeDigest = digest(code)
   const entry = env.cache.module(rel, codeDigest)
-  if (!entry)
-    return undefined
-  if (entry.code === null)
-    return entry.plan.length === 0 ? null : undefined
+  if (!entry) return undefined
+  if (entry.code === null) return entry.plan.length === 0 ? null : undefined
   const fps = await Promise.all(entry.plan.map(([name]) => fingerprintOf(env.engine, rel, name).catch(() => undefined)))
   const out = newOutput(entry.code, file, env.root)
   out.map = entry.map ?? ''
@@ -38,11 +36,9 @@ export async function transformFromCache(code: string, id: string, env: CachedEn
   out.syncMarks.push(...entry.syncMarks)
   for (const [i, [, fnId, fingerprint]] of entry.plan.entries()) {
     const fp = fps[i]
-    if (!fp || fp.hash !== fingerprint)
-      return undefined
+    if (!fp || fp.hash !== fingerprint) return undefined
     const found = findings(env, fnId, findingsKey(fp, codeDigest))
-    if (!found)
-      return undefined
+    if (!found) return undefined
     ;(env.options.diagnostics.level === 'error' ? out.errors : out.warnings).push(...found)
     out.functions.set(fnId, { fingerprint: fp.hash, deps: fp.deps })
   }
@@ -51,7 +47,6 @@ export async function transformFromCache(code: string, id: string, env: CachedEn
 
 /** The function's cached findings ([] when diagnostics are off for it), `undefined` if not cached. */
 function findings(env: CachedEnv, fnId: string, key: string | undefined): Diagnostic[] | undefined {
-  if (!diagnosesFunction(env.options, fnId))
-    return []
+  if (!diagnosesFunction(env.options, fnId)) return []
   return key ? env.cache.diagnostics(fnId, key) : undefined
 }

@@ -26,14 +26,30 @@ interface Found extends Capture {
 }
 
 /** TypeScript nodes that hold run-time expressions; every other `TS*` node is types only. */
-const TS_VALUES = new Set(['TSAsExpression', 'TSSatisfiesExpression', 'TSNonNullExpression', 'TSTypeAssertion', 'TSInstantiationExpression', 'TSParameterProperty'])
+const TS_VALUES = new Set([
+  'TSAsExpression',
+  'TSSatisfiesExpression',
+  'TSNonNullExpression',
+  'TSTypeAssertion',
+  'TSInstantiationExpression',
+  'TSParameterProperty',
+])
 /** Scope-making nodes besides the Program: a mark with none of these above it captures nothing. */
-const NESTING = new Set(['BlockStatement', 'StaticBlock', 'SwitchStatement', 'ForStatement', 'ForInStatement', 'ForOfStatement', 'CatchClause', 'PropertyDefinition', 'AccessorProperty'])
+const NESTING = new Set([
+  'BlockStatement',
+  'StaticBlock',
+  'SwitchStatement',
+  'ForStatement',
+  'ForInStatement',
+  'ForOfStatement',
+  'CatchClause',
+  'PropertyDefinition',
+  'AccessorProperty',
+])
 
 /** Whether an Identifier is a name that is not a variable read (property keys, labels). */
 function isNotReference(node: AstNode, parent: AstNode | undefined): boolean {
-  if (!parent)
-    return false
+  if (!parent) return false
   switch (parent.type) {
     case 'MemberExpression':
       return parent.property === node && !parent.computed
@@ -55,9 +71,10 @@ function isNotReference(node: AstNode, parent: AstNode | undefined): boolean {
 
 /** A JSX tag name that refers to a variable (`<Chart />`, `<ui.Button />`), not an intrinsic element. */
 function isJsxReference(node: AstNode, parent: AstNode | undefined): boolean {
-  if (parent?.type === 'JSXMemberExpression')
-    return parent.object === node
-  return (parent?.type === 'JSXOpeningElement' || parent?.type === 'JSXClosingElement') && parent.name === node && /^[A-Z_$]/.test(node.name)
+  if (parent?.type === 'JSXMemberExpression') return parent.object === node
+  return (
+    (parent?.type === 'JSXOpeningElement' || parent?.type === 'JSXClosingElement') && parent.name === node && /^[A-Z_$]/.test(node.name)
+  )
 }
 
 type Visit = (name: string, node: AstNode, chain: AstNode[]) => void
@@ -65,18 +82,13 @@ type Visit = (name: string, node: AstNode, chain: AstNode[]) => void
 /** Calls `visit` for every variable read and every `this`/`super` (as `this`) under `root`, types skipped. */
 function visitReads(root: AstNode, rootChain: readonly AstNode[], visit: Visit): void {
   walk(root, (node, ancestors) => {
-    if (node.type.startsWith('TS') && !TS_VALUES.has(node.type))
-      return false
+    if (node.type.startsWith('TS') && !TS_VALUES.has(node.type)) return false
     const parent = ancestors[ancestors.length - 1] ?? rootChain[rootChain.length - 1]
     let name: string | undefined
-    if (node.type === 'ThisExpression' || node.type === 'Super')
-      name = 'this'
-    else if (node.type === 'Identifier' && !isNotReference(node, parent))
-      name = node.name
-    else if (node.type === 'JSXIdentifier' && isJsxReference(node, parent))
-      name = node.name
-    if (name !== undefined)
-      visit(name, node, [...rootChain, ...ancestors, node])
+    if (node.type === 'ThisExpression' || node.type === 'Super') name = 'this'
+    else if (node.type === 'Identifier' && !isNotReference(node, parent)) name = node.name
+    else if (node.type === 'JSXIdentifier' && isJsxReference(node, parent)) name = node.name
+    if (name !== undefined) visit(name, node, [...rootChain, ...ancestors, node])
   })
 }
 
@@ -84,23 +96,25 @@ function visitReads(root: AstNode, rootChain: readonly AstNode[], visit: Visit):
 function staticClass(chain: readonly AstNode[], owner: number): AstNode | null {
   const node = chain[owner]!
   const isStatic = node.type === 'StaticBlock' || ((node.type === 'PropertyDefinition' || node.type === 'AccessorProperty') && node.static)
-  return isStatic && chain[owner - 1]?.type === 'ClassBody' ? chain[owner - 2] ?? null : null
+  return isStatic && chain[owner - 1]?.type === 'ClassBody' ? (chain[owner - 2] ?? null) : null
 }
 
 /** Finds the captures of cached functions in one module. */
 export class CaptureFinder {
   private parents: WeakMap<AstNode, AstNode> | undefined
 
-  constructor(private program: AstNode, private isCacheCall: (node: AstNode) => boolean) {}
+  constructor(
+    private program: AstNode,
+    private isCacheCall: (node: AstNode) => boolean,
+  ) {}
 
   /**
    * Captures of `target` (a cached function, or the expression passed to `smartCache`) whose
    * ancestors are `ancestors` (Program first), in order of first read. Functions, classes and
    * cached functions declared in an enclosing function are code: what they capture is captured.
    */
-  find(target: AstNode, ancestors: readonly AstNode[]): { captures: Capture[], problems: CaptureProblem[] } {
-    if (!ancestors.some((a, i) => i > 0 && (isFunction(a) || NESTING.has(a.type))))
-      return { captures: [], problems: [] }
+  find(target: AstNode, ancestors: readonly AstNode[]): { captures: Capture[]; problems: CaptureProblem[] } {
+    if (!ancestors.some((a, i) => i > 0 && (isFunction(a) || NESTING.has(a.type)))) return { captures: [], problems: [] }
     const found: Found[] = []
     this.collect(target, ancestors, new Set(), found)
     return { captures: found.map(({ name, at }) => ({ name, at })), problems: this.shadowed(found, ancestors) }
@@ -111,17 +125,14 @@ export class CaptureFinder {
     const inside = rootChain.length
     visitReads(root, rootChain, (name, node, chain) => {
       const i = name === 'this' ? thisOwner(chain) : resolveName(name, chain, this.isCacheCall)
-      if (i < 0 || i >= inside)
-        return
+      if (i < 0 || i >= inside) return
       const scope = chain[i]!
       const code = name === 'this' ? staticClass(chain, i) : declarationsOf(scope, this.isCacheCall)!.get(name)
       if (code) {
-        if (!visited.has(code))
-          this.collect(code, this.chainOf(code), visited, found)
+        if (!visited.has(code)) this.collect(code, this.chainOf(code), visited, found)
         return
       }
-      if (!found.some(f => f.name === name && f.scope === scope))
-        found.push({ name, at: node.start, scope })
+      if (!found.some(f => f.name === name && f.scope === scope)) found.push({ name, at: node.start, scope })
     })
   }
 
@@ -145,14 +156,12 @@ export class CaptureFinder {
     if (!this.parents) {
       const parents = new WeakMap<AstNode, AstNode>()
       walk(this.program, (n, anc) => {
-        if (anc.length > 0)
-          parents.set(n, anc[anc.length - 1]!)
+        if (anc.length > 0) parents.set(n, anc[anc.length - 1]!)
       })
       this.parents = parents
     }
     const chain: AstNode[] = []
-    for (let p = this.parents.get(node); p; p = this.parents.get(p))
-      chain.unshift(p)
+    for (let p = this.parents.get(node); p; p = this.parents.get(p)) chain.unshift(p)
     return chain
   }
 }

@@ -8,7 +8,7 @@ import { ALLOW_COMMENT, findBinding, findImpurities, IMPURITY_HINT, moduleFacts 
 import { parseModule } from './parse.js'
 import { RuntimeFiles } from './runtime-dir.js'
 
-type CodeFrame = typeof import('@babel/code-frame')['codeFrameColumns']
+type CodeFrame = (typeof import('@babel/code-frame'))['codeFrameColumns']
 let codeFrame: CodeFrame | undefined
 
 /** @babel/code-frame, loaded with the first finding (most builds have none). */
@@ -34,19 +34,17 @@ interface SourceModule {
 
 function lineStartsOf(code: string): number[] {
   const starts = [0]
-  for (let i = code.indexOf('\n'); i !== -1; i = code.indexOf('\n', i + 1))
-    starts.push(i + 1)
+  for (let i = code.indexOf('\n'); i !== -1; i = code.indexOf('\n', i + 1)) starts.push(i + 1)
   return starts
 }
 
 /** 1-based line and 0-based column of an offset. */
-export function position(lineStarts: number[], offset: number): { line: number, column: number } {
+export function position(lineStarts: number[], offset: number): { line: number; column: number } {
   let lo = 0
   let hi = lineStarts.length - 1
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1
-    if (lineStarts[mid]! <= offset)
-      lo = mid
+    if (lineStarts[mid]! <= offset) lo = mid
     else hi = mid - 1
   }
   return { line: lo + 1, column: offset - lineStarts[lo]! }
@@ -101,8 +99,7 @@ export class DiagnosticsCollector {
 
   invalidate(absFile: string): void {
     for (const [rel] of this.modules) {
-      if (resolve(this.root, rel) === absFile)
-        this.modules.delete(rel)
+      if (resolve(this.root, rel) === absFile) this.modules.delete(rel)
     }
     this.bindings.clear()
   }
@@ -121,12 +118,10 @@ export class DiagnosticsCollector {
     let code: string
     try {
       code = readFileSync(abs, 'utf8')
-    }
-    catch {
+    } catch {
       return null
     }
-    if (!IMPURITY_HINT.test(code) || this.runtime.owns(abs))
-      return null
+    if (!IMPURITY_HINT.test(code) || this.runtime.owns(abs)) return null
     const parsed = parseModule(abs, code)
     return parsed && sourceModule(abs, code, parsed)
   }
@@ -149,12 +144,10 @@ export class DiagnosticsCollector {
   }
 
   private find(m: SourceModule, node: AstNode): Finding[] {
-    if (allowed(m, node.start, node.end))
-      return []
+    if (allowed(m, node.start, node.end)) return []
     const out: Finding[] = []
     for (const f of findImpurities(node, m.facts)) {
-      if (!allowed(m, f.start, f.start + 1))
-        out.push({ ...position(m.lineStarts, f.start), what: f.what })
+      if (!allowed(m, f.start, f.start + 1)) out.push({ ...position(m.lineStarts, f.start), what: f.what })
     }
     return out
   }
@@ -164,8 +157,9 @@ export class DiagnosticsCollector {
       file: relFile,
       line,
       column,
-      message: `[smart-cache] ${subject} reads ${what} at ${relFile}:${line}:${column + 1}; a cached result would not see it change. `
-        + `Pass the value as an argument, or silence this with a '${ALLOW_COMMENT}' comment or the diagnostics.allow option.\n${codeFrameColumns(m.code, { start: { line, column: column + 1 } })}`,
+      message:
+        `[smart-cache] ${subject} reads ${what} at ${relFile}:${line}:${column + 1}; a cached result would not see it change. ` +
+        `Pass the value as an argument, or silence this with a '${ALLOW_COMMENT}' comment or the diagnostics.allow option.\n${codeFrameColumns(m.code, { start: { line, column: column + 1 } })}`,
     }))
   }
 }

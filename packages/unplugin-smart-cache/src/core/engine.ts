@@ -18,12 +18,17 @@ export interface Engine {
 }
 
 /** Creates the real engine, or the injected one (tests). */
-export async function createEngine(root: string, cacheDir: string | false | undefined, injected?: Engine | ((root: string) => Engine)): Promise<Engine> {
-  if (injected)
-    return typeof injected === 'function' ? injected(root) : injected
+export async function createEngine(
+  root: string,
+  cacheDir: string | false | undefined,
+  injected?: Engine | ((root: string) => Engine),
+): Promise<Engine> {
+  if (injected) return typeof injected === 'function' ? injected(root) : injected
   const mod: Partial<typeof import('@smart-cache/fingerprint')> = await import('@smart-cache/fingerprint')
   if (typeof mod.createFingerprinter !== 'function')
-    throw new Error('[smart-cache] @smart-cache/fingerprint does not export createFingerprinter: rebuild it (`pnpm --filter @smart-cache/fingerprint build`) or update it.')
+    throw new Error(
+      '[smart-cache] @smart-cache/fingerprint does not export createFingerprinter: rebuild it (`pnpm --filter @smart-cache/fingerprint build`) or update it.',
+    )
   // The plugin reports every change it sees (watchChange, hotUpdate): the engine checks the
   // files it knows once, not again on every call.
   return mod.createFingerprinter({ root, recheck: 'after-invalidate', ...(cacheDir === undefined ? {} : { cacheDir }) })
@@ -31,9 +36,7 @@ export async function createEngine(root: string, cacheDir: string | false | unde
 
 /** Text of one engine warning, whatever its shape. */
 export function warningText(w: unknown): string {
-  if (typeof w === 'string')
-    return w
-  if (w && typeof w === 'object' && 'message' in w)
-    return String((w as { message: unknown }).message)
+  if (typeof w === 'string') return w
+  if (w && typeof w === 'object' && 'message' in w) return String((w as { message: unknown }).message)
   return JSON.stringify(w)
 }

@@ -12,11 +12,9 @@ function snapshot(fp: BindingFingerprint): BindingFingerprint {
 export async function fingerprintOf(engine: Engine, file: string, name: string): Promise<BindingFingerprint> {
   try {
     return snapshot(await engine.fingerprint(file, name))
-  }
-  catch (error) {
+  } catch (error) {
     const head = name.split('.')[0]!
-    if (head === name)
-      throw error
+    if (head === name) throw error
     return snapshot(await engine.fingerprint(file, head))
   }
 }

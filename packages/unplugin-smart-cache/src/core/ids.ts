@@ -5,5 +5,7 @@ export const RUNTIME = 'smart-cache'
 
 /** Root-relative posix path of a module id (query string dropped). */
 export function relativeId(root: string, id: string): string {
-  return relative(root, id.replace(/[?#].*$/, '')).split(sep).join('/')
+  return relative(root, id.replace(/[?#].*$/, ''))
+    .split(sep)
+    .join('/')
 }

@@ -8,7 +8,21 @@ export interface Impurity {
   what: string
 }
 
-const IO_MODULES = new Set(['fs', 'fs/promises', 'http', 'https', 'http2', 'net', 'tls', 'dgram', 'dns', 'dns/promises', 'child_process', 'readline', 'worker_threads'])
+const IO_MODULES = new Set([
+  'fs',
+  'fs/promises',
+  'http',
+  'https',
+  'http2',
+  'net',
+  'tls',
+  'dgram',
+  'dns',
+  'dns/promises',
+  'child_process',
+  'readline',
+  'worker_threads',
+])
 const IO_GLOBALS = new Set(['fetch', 'XMLHttpRequest', 'WebSocket', 'EventSource', 'localStorage', 'sessionStorage', 'indexedDB'])
 const RANDOM_CRYPTO = new Set(['getRandomValues', 'randomUUID', 'randomBytes', 'randomInt', 'randomFillSync', 'randomFill'])
 export const ALLOW_COMMENT = '@smart-cache-allow-impure'
@@ -17,7 +31,8 @@ export const ALLOW_COMMENT = '@smart-cache-allow-impure'
  * Cheap text check: a module whose text has none of these cannot hold a finding, so it is
  * not parsed (keep in step with the lists above and the checks below).
  */
-export const IMPURITY_HINT = /\b(?:Date|Math|crypto|fetch|process|performance|XMLHttpRequest|WebSocket|EventSource|localStorage|sessionStorage|indexedDB|require|let|var)\b|['"](?:node:)?(?:fs|https?|http2|net|tls|dgram|dns|child_process|readline|worker_threads)\b/
+export const IMPURITY_HINT =
+  /\b(?:Date|Math|crypto|fetch|process|performance|XMLHttpRequest|WebSocket|EventSource|localStorage|sessionStorage|indexedDB|require|let|var)\b|['"](?:node:)?(?:fs|https?|http2|net|tls|dgram|dns|child_process|readline|worker_threads)\b/
 
 export interface ModuleFacts {
   /** Local names bound to file or network I/O modules → the module they come from. */
@@ -35,8 +50,7 @@ export function moduleFacts(parsed: Parsed): ModuleFacts {
   const ioNames = new Map<string, string>()
   for (const [spec, entries] of parsed.imports) {
     if (isIoModule(spec)) {
-      for (const e of entries)
-        ioNames.set(e.local, spec)
+      for (const e of entries) ioNames.set(e.local, spec)
     }
   }
   const lets = new Set<string>()
@@ -44,70 +58,75 @@ export function moduleFacts(parsed: Parsed): ModuleFacts {
     const decl = stmt.type === 'ExportNamedDeclaration' ? stmt.declaration : stmt
     if (decl?.type === 'VariableDeclaration' && decl.kind !== 'const') {
       for (const d of decl.declarations as AstNode[]) {
-        if (d.id.type === 'Identifier')
-          lets.add(d.id.name)
+        if (d.id.type === 'Identifier') lets.add(d.id.name)
       }
     }
   }
   const mutableLets = new Set<string>()
   if (lets.size > 0) {
-    walk(parsed.program, (node) => {
+    walk(parsed.program, node => {
       const target = node.type === 'AssignmentExpression' ? node.left : node.type === 'UpdateExpression' ? node.argument : undefined
-      if (target?.type === 'Identifier' && lets.has(target.name))
-        mutableLets.add(target.name)
+      if (target?.type === 'Identifier' && lets.has(target.name)) mutableLets.add(target.name)
     })
   }
   return { ioNames, mutableLets }
 }
 
 function memberName(node: AstNode): [string | undefined, string | undefined] {
-  if (node.type !== 'MemberExpression' || node.computed)
-    return [undefined, undefined]
+  if (node.type !== 'MemberExpression' || node.computed) return [undefined, undefined]
   let obj = node.object
-  if (obj.type === 'MemberExpression' && !obj.computed && obj.object.type === 'Identifier' && (obj.object.name === 'globalThis' || obj.object.name === 'window' || obj.object.name === 'self'))
+  if (
+    obj.type === 'MemberExpression' &&
+    !obj.computed &&
+    obj.object.type === 'Identifier' &&
+    (obj.object.name === 'globalThis' || obj.object.name === 'window' || obj.object.name === 'self')
+  )
     obj = obj.property
   return [obj.type === 'Identifier' ? obj.name : undefined, node.property.name]
 }
 
 function isReference(node: AstNode, parent: AstNode | undefined): boolean {
-  if (!parent)
-    return true
-  if ((parent.type === 'MemberExpression') && parent.property === node && !parent.computed)
-    return false
-  if ((parent.type === 'Property' || parent.type === 'MethodDefinition' || parent.type === 'PropertyDefinition') && parent.key === node && !parent.computed)
+  if (!parent) return true
+  if (parent.type === 'MemberExpression' && parent.property === node && !parent.computed) return false
+  if (
+    (parent.type === 'Property' || parent.type === 'MethodDefinition' || parent.type === 'PropertyDefinition') &&
+    parent.key === node &&
+    !parent.computed
+  )
     return parent.type === 'Property' && parent.shorthand
-  if (parent.type === 'VariableDeclarator' && parent.id === node)
+  if (parent.type === 'VariableDeclarator' && parent.id === node) return false
+  if (
+    (parent.type === 'FunctionDeclaration' ||
+      parent.type === 'FunctionExpression' ||
+      parent.type === 'ClassDeclaration' ||
+      parent.type === 'ClassExpression') &&
+    parent.id === node
+  )
     return false
-  if ((parent.type === 'FunctionDeclaration' || parent.type === 'FunctionExpression' || parent.type === 'ClassDeclaration' || parent.type === 'ClassExpression') && parent.id === node)
-    return false
-  return !(parent.type.startsWith('TS') || parent.type === 'LabeledStatement' || parent.type === 'BreakStatement' || parent.type === 'ContinueStatement')
+  return !(
+    parent.type.startsWith('TS') ||
+    parent.type === 'LabeledStatement' ||
+    parent.type === 'BreakStatement' ||
+    parent.type === 'ContinueStatement'
+  )
 }
 
 function checkMember(node: AstNode, facts: ModuleFacts): string | undefined {
   const [obj, prop] = memberName(node)
-  if (obj === 'Date' && prop === 'now')
-    return 'Date.now()'
-  if (obj === 'Math' && prop === 'random')
-    return 'Math.random()'
-  if (obj === 'performance' && prop === 'now')
-    return 'performance.now()'
-  if (obj === 'crypto' && prop && RANDOM_CRYPTO.has(prop))
-    return `crypto.${prop}()`
-  if (obj === 'process' && prop === 'env')
-    return 'process.env'
-  if (obj && facts.ioNames.has(obj))
-    return `file or network I/O (\`${obj}.${prop}\` from '${facts.ioNames.get(obj)}')`
+  if (obj === 'Date' && prop === 'now') return 'Date.now()'
+  if (obj === 'Math' && prop === 'random') return 'Math.random()'
+  if (obj === 'performance' && prop === 'now') return 'performance.now()'
+  if (obj === 'crypto' && prop && RANDOM_CRYPTO.has(prop)) return `crypto.${prop}()`
+  if (obj === 'process' && prop === 'env') return 'process.env'
+  if (obj && facts.ioNames.has(obj)) return `file or network I/O (\`${obj}.${prop}\` from '${facts.ioNames.get(obj)}')`
   return undefined
 }
 
 function checkIdentifier(node: AstNode, facts: ModuleFacts): string | undefined {
   const name = node.name as string
-  if (facts.ioNames.has(name))
-    return `file or network I/O (\`${name}\` from '${facts.ioNames.get(name)}')`
-  if (IO_GLOBALS.has(name))
-    return name === 'fetch' ? 'fetch()' : `I/O through \`${name}\``
-  if (facts.mutableLets.has(name))
-    return `module-level \`let ${name}\`, which is assigned elsewhere`
+  if (facts.ioNames.has(name)) return `file or network I/O (\`${name}\` from '${facts.ioNames.get(name)}')`
+  if (IO_GLOBALS.has(name)) return name === 'fetch' ? 'fetch()' : `I/O through \`${name}\``
+  if (facts.mutableLets.has(name)) return `module-level \`let ${name}\`, which is assigned elsewhere`
   return undefined
 }
 
@@ -123,17 +142,24 @@ export function findImpurities(root: AstNode, facts: ModuleFacts): Impurity[] {
         found.push({ start: node.start, what })
         return false
       }
-    }
-    else if (node.type === 'NewExpression' && node.callee.type === 'Identifier' && node.callee.name === 'Date' && node.arguments.length === 0) {
+    } else if (
+      node.type === 'NewExpression' &&
+      node.callee.type === 'Identifier' &&
+      node.callee.name === 'Date' &&
+      node.arguments.length === 0
+    ) {
       found.push({ start: node.start, what: 'new Date() without arguments' })
-    }
-    else if (node.type === 'Identifier' && isReference(node, parent)) {
+    } else if (node.type === 'Identifier' && isReference(node, parent)) {
       what = checkIdentifier(node, facts)
-      if (what)
-        found.push({ start: node.start, what })
-    }
-    else if (node.type === 'CallExpression' && node.callee.type === 'Identifier' && node.callee.name === 'require'
-      && node.arguments[0]?.type === 'Literal' && typeof node.arguments[0].value === 'string' && isIoModule(node.arguments[0].value)) {
+      if (what) found.push({ start: node.start, what })
+    } else if (
+      node.type === 'CallExpression' &&
+      node.callee.type === 'Identifier' &&
+      node.callee.name === 'require' &&
+      node.arguments[0]?.type === 'Literal' &&
+      typeof node.arguments[0].value === 'string' &&
+      isIoModule(node.arguments[0].value)
+    ) {
       found.push({ start: node.start, what: `file or network I/O (require('${node.arguments[0].value}'))` })
     }
   })
@@ -144,11 +170,9 @@ export function findImpurities(root: AstNode, facts: ModuleFacts): Impurity[] {
 export function findBinding(program: AstNode, name: string): AstNode | undefined {
   const [head, member] = name.split('.')
   for (const stmt of program.body as AstNode[]) {
-    if (head === 'default' && stmt.type === 'ExportDefaultDeclaration')
-      return stmt.declaration
+    if (head === 'default' && stmt.type === 'ExportDefaultDeclaration') return stmt.declaration
     const decl = stmt.type === 'ExportNamedDeclaration' || stmt.type === 'ExportDefaultDeclaration' ? stmt.declaration : stmt
-    if (!decl)
-      continue
+    if (!decl) continue
     if ((decl.type === 'FunctionDeclaration' || decl.type === 'ClassDeclaration') && decl.id?.name === head) {
       if (member && decl.type === 'ClassDeclaration') {
         const m = (decl.body.body as AstNode[]).find(el => !el.computed && el.key?.name === member)
@@ -158,8 +182,7 @@ export function findBinding(program: AstNode, name: string): AstNode | undefined
     }
     if (decl.type === 'VariableDeclaration') {
       const d = (decl.declarations as AstNode[]).find(x => x.id.type === 'Identifier' && x.id.name === head)
-      if (d)
-        return d
+      if (d) return d
     }
   }
   return undefined

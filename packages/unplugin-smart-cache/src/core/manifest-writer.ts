@@ -2,12 +2,10 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
 
 /** esbuild: the output directory of a build, from its options (`undefined` when not written). */
-export function esbuildOutDir(options: { outdir?: string, outfile?: string, write?: boolean, absWorkingDir?: string }): string | undefined {
-  if (options.write === false)
-    return undefined
+export function esbuildOutDir(options: { outdir?: string; outfile?: string; write?: boolean; absWorkingDir?: string }): string | undefined {
+  if (options.write === false) return undefined
   const base = options.absWorkingDir ?? process.cwd()
-  if (options.outdir)
-    return resolve(base, options.outdir)
+  if (options.outdir) return resolve(base, options.outdir)
   return options.outfile ? dirname(resolve(base, options.outfile)) : undefined
 }
 
@@ -27,6 +25,12 @@ export const MANIFESTS_DIR = 'node_modules/.cache/smart-cache/manifests'
  */
 export function cachedManifestFile(root: string, outDir: string): string {
   const rel = relative(root, resolve(root, outDir))
-  const slug = rel === '' ? '_root' : rel.split(/[\\/]+/).map(part => (part === '..' ? '_up' : part.replace(/[^\w.-]/g, '_'))).join('__')
+  const slug =
+    rel === ''
+      ? '_root'
+      : rel
+          .split(/[\\/]+/)
+          .map(part => (part === '..' ? '_up' : part.replace(/[^\w.-]/g, '_')))
+          .join('__')
   return join(root, MANIFESTS_DIR, `${slug}.json`)
 }

@@ -16,7 +16,9 @@ export function manifestJson(entries: Iterable<[string, ManifestEntry]>, now = n
   const sorted = [...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
   const { rows, lists } = packDeps(sorted.map(([, e]) => e.deps))
   // Indented like JSON.stringify(…, null, 2) down to the functions; one row or function a line.
-  const functions = sorted.map(([id, e], i) => `    ${JSON.stringify(id)}: { "fingerprint": ${JSON.stringify(e.fingerprint)}, "deps": ${JSON.stringify(lists[i])} }`)
+  const functions = sorted.map(
+    ([id, e], i) => `    ${JSON.stringify(id)}: { "fingerprint": ${JSON.stringify(e.fingerprint)}, "deps": ${JSON.stringify(lists[i])} }`,
+  )
   const table = rows.length === 0 ? '[]' : `[\n${rows.map(r => `    ${JSON.stringify(r)}`).join(',\n')}\n  ]`
   const body = functions.length === 0 ? '{}' : `{\n${functions.join(',\n')}\n  }`
   return `{\n  "version": 2,\n  "createdAt": ${JSON.stringify(now.toISOString())},\n  "deps": ${table},\n  "functions": ${body}\n}\n`
@@ -30,8 +32,7 @@ export class FunctionRegistry {
 
   set(moduleId: string, functions: Map<string, ManifestEntry>): void {
     this.version++
-    if (functions.size === 0)
-      this.byModule.delete(moduleId)
+    if (functions.size === 0) this.byModule.delete(moduleId)
     else this.byModule.set(moduleId, functions)
   }
 
@@ -39,8 +40,7 @@ export class FunctionRegistry {
   dependents(relFile: string): string[] {
     const out: string[] = []
     for (const [moduleId, fns] of this.byModule) {
-      if ([...fns.values()].some(f => f.deps.some(d => d.file === relFile)))
-        out.push(moduleId)
+      if ([...fns.values()].some(f => f.deps.some(d => d.file === relFile))) out.push(moduleId)
     }
     return out
   }

@@ -8,9 +8,9 @@ export const DIRECTIVE = 'use smart-cache'
 
 /** A place in a module the plugin rewrites. `ancestors` runs from the Program to the parent. */
 export type Mark =
-  | { kind: 'call', node: AstNode, ancestors: AstNode[] }
-  | { kind: 'decorator', node: AstNode, method: AstNode, ancestors: AstNode[] }
-  | { kind: 'directive', fn: AstNode, directive: AstNode, ancestors: AstNode[] }
+  | { kind: 'call'; node: AstNode; ancestors: AstNode[] }
+  | { kind: 'decorator'; node: AstNode; method: AstNode; ancestors: AstNode[] }
+  | { kind: 'directive'; fn: AstNode; directive: AstNode; ancestors: AstNode[] }
 
 /** Cheap text check run before any parsing: a module without this text has no mark. */
 export function mayHaveMarks(code: string): boolean {
@@ -18,23 +18,25 @@ export function mayHaveMarks(code: string): boolean {
 }
 
 /** Local names under which `smartCache` (named) and the module namespace are imported. */
-function runtimeBindings(parsed: Parsed): { names: Set<string>, namespaces: Set<string> } {
+function runtimeBindings(parsed: Parsed): { names: Set<string>; namespaces: Set<string> } {
   const names = new Set<string>()
   const namespaces = new Set<string>()
   for (const { imported, local } of parsed.imports.get(RUNTIME) ?? []) {
-    if (imported === 'smartCache')
-      names.add(local)
-    else if (imported === '*')
-      namespaces.add(local)
+    if (imported === 'smartCache') names.add(local)
+    else if (imported === '*') namespaces.add(local)
   }
   return { names, namespaces }
 }
 
-function isSmartCacheRef(node: AstNode, b: { names: Set<string>, namespaces: Set<string> }): boolean {
-  if (node.type === 'Identifier')
-    return b.names.has(node.name)
-  return node.type === 'MemberExpression' && !node.computed && node.object.type === 'Identifier'
-    && b.namespaces.has(node.object.name) && node.property.name === 'smartCache'
+function isSmartCacheRef(node: AstNode, b: { names: Set<string>; namespaces: Set<string> }): boolean {
+  if (node.type === 'Identifier') return b.names.has(node.name)
+  return (
+    node.type === 'MemberExpression' &&
+    !node.computed &&
+    node.object.type === 'Identifier' &&
+    b.namespaces.has(node.object.name) &&
+    node.property.name === 'smartCache'
+  )
 }
 
 /** A test for calls of `smartCache` imported from the runtime in this module. */
@@ -46,13 +48,10 @@ export function cacheCallTest(parsed: Parsed): (node: AstNode) => boolean {
 /** The `'use smart-cache'` directive statement of a function, if it has one. */
 export function directiveOf(fn: AstNode): AstNode | undefined {
   const body = fn.body
-  if (!body || body.type !== 'BlockStatement')
-    return undefined
+  if (!body || body.type !== 'BlockStatement') return undefined
   for (const stmt of body.body as AstNode[]) {
-    if (stmt.type !== 'ExpressionStatement' || typeof stmt.directive !== 'string')
-      return undefined
-    if (stmt.directive === DIRECTIVE)
-      return stmt
+    if (stmt.type !== 'ExpressionStatement' || typeof stmt.directive !== 'string') return undefined
+    if (stmt.directive === DIRECTIVE) return stmt
   }
   return undefined
 }
@@ -65,20 +64,15 @@ export function findMarks(parsed: Parsed): Mark[] {
   walk(parsed.program, (node, ancestors) => {
     if (hasImport && node.type === 'CallExpression' && isSmartCacheRef(node.callee, b)) {
       const parent = ancestors[ancestors.length - 1]
-      if (parent?.type !== 'Decorator')
-        marks.push({ kind: 'call', node, ancestors: [...ancestors] })
-    }
-    else if (hasImport && node.type === 'MethodDefinition') {
+      if (parent?.type !== 'Decorator') marks.push({ kind: 'call', node, ancestors: [...ancestors] })
+    } else if (hasImport && node.type === 'MethodDefinition') {
       for (const dec of node.decorators ?? []) {
         const expr = dec.expression.type === 'CallExpression' ? dec.expression.callee : dec.expression
-        if (isSmartCacheRef(expr, b))
-          marks.push({ kind: 'decorator', node: dec, method: node, ancestors: [...ancestors, node] })
+        if (isSmartCacheRef(expr, b)) marks.push({ kind: 'decorator', node: dec, method: node, ancestors: [...ancestors, node] })
       }
-    }
-    else if (isFunction(node)) {
+    } else if (isFunction(node)) {
       const directive = directiveOf(node)
-      if (directive)
-        marks.push({ kind: 'directive', fn: node, directive, ancestors: [...ancestors] })
+      if (directive) marks.push({ kind: 'directive', fn: node, directive, ancestors: [...ancestors] })
     }
   })
   return marks

@@ -11,24 +11,18 @@ export interface MarkName {
 }
 
 function keyName(node: AstNode): string | undefined {
-  if (node.computed)
-    return undefined
+  if (node.computed) return undefined
   const key = node.key
-  if (key.type === 'Identifier')
-    return key.name
-  if (key.type === 'PrivateIdentifier')
-    return `#${key.name}`
-  if (key.type === 'Literal' && (typeof key.value === 'string' || typeof key.value === 'number'))
-    return String(key.value)
+  if (key.type === 'Identifier') return key.name
+  if (key.type === 'PrivateIdentifier') return `#${key.name}`
+  if (key.type === 'Literal' && (typeof key.value === 'string' || typeof key.value === 'number')) return String(key.value)
   return undefined
 }
 
 /** The node a mark's name is read up to (the chain of ancestors ends with it). */
 function markTarget(mark: Mark): AstNode {
-  if (mark.kind === 'call')
-    return mark.node
-  if (mark.kind === 'decorator')
-    return mark.method.value
+  if (mark.kind === 'call') return mark.node
+  if (mark.kind === 'decorator') return mark.method.value
   return mark.fn
 }
 
@@ -44,15 +38,13 @@ export function nameMark(mark: Mark): MarkName | undefined {
   let engineSegments = 0
   let nested = false
   const push = (name: string | undefined): boolean => {
-    if (name === undefined)
-      return false
+    if (name === undefined) return false
     if (top === undefined) {
       top = name
       return true
     }
     segments.push(name)
-    if (!nested)
-      engineSegments = segments.length
+    if (!nested) engineSegments = segments.length
     return true
   }
   for (let i = 0; i < chain.length; i++) {
@@ -64,31 +56,25 @@ export function nameMark(mark: Mark): MarkName | undefined {
         top = 'default'
         break
       case 'VariableDeclarator':
-        if (node.id.type !== 'Identifier')
-          return undefined
+        if (node.id.type !== 'Identifier') return undefined
         push(node.id.name)
         break
       case 'FunctionDeclaration':
       case 'ClassDeclaration':
-        if (parent?.type !== 'ExportDefaultDeclaration' && !push(node.id?.name))
-          return undefined
+        if (parent?.type !== 'ExportDefaultDeclaration' && !push(node.id?.name)) return undefined
         break
       case 'Property':
       case 'MethodDefinition':
       case 'PropertyDefinition':
-        if (!push(keyName(node)))
-          return undefined
+        if (!push(keyName(node))) return undefined
         break
       default:
         break
     }
-    if (i === 0 && top === undefined && node.type !== 'ExportNamedDeclaration' && node.type !== 'VariableDeclaration')
-      return undefined
-    if (isFunction(node) && !last)
-      nested = true
+    if (i === 0 && top === undefined && node.type !== 'ExportNamedDeclaration' && node.type !== 'VariableDeclaration') return undefined
+    if (isFunction(node) && !last) nested = true
   }
-  if (top === undefined)
-    return undefined
+  if (top === undefined) return undefined
   return {
     binding: [top, ...segments].join('.'),
     engineName: [top, ...segments.slice(0, engineSegments)].join('.'),

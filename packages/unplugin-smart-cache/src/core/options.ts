@@ -65,7 +65,7 @@ export interface ResolvedOptions {
   exclude: FilterPattern
   root: string | undefined
   manifest: string | boolean
-  diagnostics: { level: DiagnosticsLevel, allow: RegExp[] }
+  diagnostics: { level: DiagnosticsLevel; allow: RegExp[] }
   cacheDir: string | false | undefined
   engine: Options['__engine']
 }
@@ -74,13 +74,17 @@ const KNOWN = ['include', 'exclude', 'root', 'manifest', 'diagnostics', 'cacheDi
 const LEVELS: DiagnosticsLevel[] = ['warn', 'error', 'off']
 
 function fail(path: string, got: unknown, expected: string): never {
-  throw new TypeError(`[smart-cache] invalid option \`${path}\`: expected ${expected}, got ${JSON.stringify(got) ?? String(got)}. Fix the options passed to the smart-cache plugin.`)
+  throw new TypeError(
+    `[smart-cache] invalid option \`${path}\`: expected ${expected}, got ${JSON.stringify(got) ?? String(got)}. Fix the options passed to the smart-cache plugin.`,
+  )
 }
 
 /** An option the plugin does not have: its name, the closest known one, all known ones. */
 function unknown(path: string, known: string[]): never {
   const name = path.split('.').pop()!
-  throw new TypeError(`[smart-cache] unknown option \`${path}\`.${didYouMean(name, known)} Known options: ${known.join(', ')}. Fix the options passed to the smart-cache plugin.`)
+  throw new TypeError(
+    `[smart-cache] unknown option \`${path}\`.${didYouMean(name, known)} Known options: ${known.join(', ')}. Fix the options passed to the smart-cache plugin.`,
+  )
 }
 
 function isFolder(path: string): boolean {
@@ -98,27 +102,22 @@ function globToRegExp(glob: string): RegExp {
 }
 
 function resolveDiagnostics(d: Options['diagnostics']): ResolvedOptions['diagnostics'] {
-  if (d === undefined || d === true)
-    return { level: 'warn', allow: [] }
-  if (d === false)
-    return { level: 'off', allow: [] }
+  if (d === undefined || d === true) return { level: 'warn', allow: [] }
+  if (d === false) return { level: 'off', allow: [] }
   if (typeof d === 'string') {
-    if (!LEVELS.includes(d))
-      fail('diagnostics', d, `one of ${LEVELS.map(l => `'${l}'`).join(', ')}, a boolean or { level, allow }`)
+    if (!LEVELS.includes(d)) fail('diagnostics', d, `one of ${LEVELS.map(l => `'${l}'`).join(', ')}, a boolean or { level, allow }`)
     return { level: d, allow: [] }
   }
   if (typeof d !== 'object' || d === null || Array.isArray(d))
     fail('diagnostics', d, `'warn' | 'error' | 'off', a boolean or { level, allow }`)
   for (const key of Object.keys(d)) {
-    if (key !== 'level' && key !== 'allow')
-      unknown(`diagnostics.${key}`, ['level', 'allow'])
+    if (key !== 'level' && key !== 'allow') unknown(`diagnostics.${key}`, ['level', 'allow'])
   }
   const level = d.level ?? 'warn'
-  if (!LEVELS.includes(level))
-    fail('diagnostics.level', level, LEVELS.map(l => `'${l}'`).join(' | '))
+  if (!LEVELS.includes(level)) fail('diagnostics.level', level, LEVELS.map(l => `'${l}'`).join(' | '))
   const allow = d.allow ?? []
   if (!Array.isArray(allow) || allow.some(a => typeof a !== 'string'))
-    fail('diagnostics.allow', allow, 'an array of ids like \'src/math.ts#fib\'')
+    fail('diagnostics.allow', allow, "an array of ids like 'src/math.ts#fib'")
   return { level, allow: allow.map(globToRegExp) }
 }
 
@@ -131,22 +130,29 @@ export function diagnosesFunction(options: ResolvedOptions, id: string): boolean
 
 export function resolveOptions(raw: Options | undefined): ResolvedOptions {
   const o: Options = raw ?? {}
-  if (typeof o !== 'object' || Array.isArray(o))
-    fail('(options)', o, 'an object')
+  if (typeof o !== 'object' || Array.isArray(o)) fail('(options)', o, 'an object')
   for (const key of Object.keys(o)) {
-    if (!KNOWN.includes(key))
-      unknown(key, KNOWN.slice(0, -1))
+    if (!KNOWN.includes(key)) unknown(key, KNOWN.slice(0, -1))
   }
-  if (o.include !== undefined && !isPattern(o.include))
-    fail('include', o.include, 'a glob, a RegExp or an array of them')
-  if (o.exclude !== undefined && !isPattern(o.exclude))
-    fail('exclude', o.exclude, 'a glob, a RegExp or an array of them')
-  if (o.root !== undefined && (typeof o.root !== 'string' || o.root === ''))
-    fail('root', o.root, 'a non-empty path')
+  if (o.include !== undefined && !isPattern(o.include)) fail('include', o.include, 'a glob, a RegExp or an array of them')
+  if (o.exclude !== undefined && !isPattern(o.exclude)) fail('exclude', o.exclude, 'a glob, a RegExp or an array of them')
+  if (o.root !== undefined && (typeof o.root !== 'string' || o.root === '')) fail('root', o.root, 'a non-empty path')
   if (o.root !== undefined && !isFolder(resolve(o.root)))
-    fail('root', o.root, `an existing folder (${resolve(o.root)} is ${existsSync(resolve(o.root)) ? 'not a folder' : 'missing'}; relative roots resolve from ${process.cwd()})`)
-  if (o.manifest !== undefined && typeof o.manifest !== 'boolean' && (typeof o.manifest !== 'string' || !o.manifest.endsWith('.json') || isAbsolute(o.manifest)))
-    fail('manifest', o.manifest, 'true (outside the output, the default), false, or a relative file name ending in .json (written beside the output)')
+    fail(
+      'root',
+      o.root,
+      `an existing folder (${resolve(o.root)} is ${existsSync(resolve(o.root)) ? 'not a folder' : 'missing'}; relative roots resolve from ${process.cwd()})`,
+    )
+  if (
+    o.manifest !== undefined &&
+    typeof o.manifest !== 'boolean' &&
+    (typeof o.manifest !== 'string' || !o.manifest.endsWith('.json') || isAbsolute(o.manifest))
+  )
+    fail(
+      'manifest',
+      o.manifest,
+      'true (outside the output, the default), false, or a relative file name ending in .json (written beside the output)',
+    )
   if (o.cacheDir !== undefined && o.cacheDir !== false && (typeof o.cacheDir !== 'string' || o.cacheDir === ''))
     fail('cacheDir', o.cacheDir, 'false or a directory path')
   return {

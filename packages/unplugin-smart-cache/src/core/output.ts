@@ -28,7 +28,10 @@ export function newOutput(code: string, file: string, root: string): TransformOu
     functions: new Map(),
     get watchFiles() {
       const reached = new Set([...out.functions.values()].flatMap(f => f.deps.map(d => d.file)))
-      watchFiles ??= [...reached].map(f => resolve(root, f)).filter(f => f !== file).sort()
+      watchFiles ??= [...reached]
+        .map(f => resolve(root, f))
+        .filter(f => f !== file)
+        .sort()
       return watchFiles
     },
     warnings: [],

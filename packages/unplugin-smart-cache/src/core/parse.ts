@@ -3,9 +3,9 @@ import { parseSync } from 'oxc-parser'
 
 export interface Parsed {
   program: AstNode
-  comments: { type: 'Line' | 'Block', value: string, start: number, end: number }[]
+  comments: { type: 'Line' | 'Block'; value: string; start: number; end: number }[]
   /** Module specifier → local names imported from it (`*` entries included under their local name). */
-  imports: Map<string, { imported: string, local: string }[]>
+  imports: Map<string, { imported: string; local: string }[]>
 }
 
 const LANG_RE = /\.([cm]?[jt]sx?)$/
@@ -13,10 +13,8 @@ const LANG_RE = /\.([cm]?[jt]sx?)$/
 /** Language oxc should parse `file` as, from its extension (query strings ignored). */
 export function langOf(file: string): 'js' | 'jsx' | 'ts' | 'tsx' {
   const ext = LANG_RE.exec(file.replace(/[?#].*$/, ''))?.[1] ?? 'js'
-  if (ext.endsWith('tsx'))
-    return 'tsx'
-  if (ext.endsWith('ts'))
-    return 'ts'
+  if (ext.endsWith('tsx')) return 'tsx'
+  if (ext.endsWith('ts')) return 'ts'
   return ext.endsWith('jsx') ? 'jsx' : 'js'
 }
 
@@ -28,19 +26,17 @@ export function parseModule(file: string, code: string): Parsed | null {
   let result
   try {
     result = parseSync(file, code, { lang: langOf(file), sourceType: 'module', preserveParens: false })
-  }
-  catch {
+  } catch {
     return null
   }
-  if (result.errors.some(e => e.severity === 'Error'))
-    return null
-  const imports = new Map<string, { imported: string, local: string }[]>()
+  if (result.errors.some(e => e.severity === 'Error')) return null
+  const imports = new Map<string, { imported: string; local: string }[]>()
   for (const imp of result.module.staticImports) {
     const list = imports.get(imp.moduleRequest.value) ?? []
     for (const entry of imp.entries) {
-      if (entry.isType)
-        continue
-      const imported = entry.importName.kind === 'Name' ? entry.importName.name! : entry.importName.kind === 'NamespaceObject' ? '*' : 'default'
+      if (entry.isType) continue
+      const imported =
+        entry.importName.kind === 'Name' ? entry.importName.name! : entry.importName.kind === 'NamespaceObject' ? '*' : 'default'
       list.push({ imported, local: entry.localName.value })
     }
     imports.set(imp.moduleRequest.value, list)

@@ -4,7 +4,9 @@ import { walk } from './walk.js'
 
 /** Contract 2 meta object, as source text; `extra` holds further members as source text (`captures`…). */
 export function metaSource(id: string, fingerprint: string, extra: Record<string, string> = {}): string {
-  const more = Object.entries(extra).map(([k, v]) => `, ${k}: ${v}`).join('')
+  const more = Object.entries(extra)
+    .map(([k, v]) => `, ${k}: ${v}`)
+    .join('')
   return `{ __smartCache: 1, id: ${JSON.stringify(id)}, fingerprint: ${JSON.stringify(fingerprint)}${more} }`
 }
 
@@ -15,16 +17,13 @@ export function skipTrivia(code: string, pos: number): number {
     const c = code[i]!
     if (c === ' ' || c === '\t' || c === '\n' || c === '\r') {
       i++
-    }
-    else if (c === '/' && code[i + 1] === '/') {
+    } else if (c === '/' && code[i + 1] === '/') {
       const nl = code.indexOf('\n', i)
       i = nl === -1 ? code.length : nl + 1
-    }
-    else if (c === '/' && code[i + 1] === '*') {
+    } else if (c === '/' && code[i + 1] === '*') {
       const close = code.indexOf('*/', i + 2)
       i = close === -1 ? code.length : close + 2
-    }
-    else {
+    } else {
       return i
     }
   }
@@ -37,8 +36,7 @@ export function paramsRange(code: string, fn: AstNode): [number, number] {
   const open = code.indexOf('(', from)
   let pos = open + 1
   const params = fn.params as AstNode[]
-  if (params.length > 0)
-    pos = params[params.length - 1]!.end
+  if (params.length > 0) pos = params[params.length - 1]!.end
   for (;;) {
     pos = skipTrivia(code, pos)
     if (code[pos] === ',') {
@@ -54,10 +52,8 @@ export function paramsRange(code: string, fn: AstNode): [number, number] {
 export function placeholderParams(fn: AstNode, prefix: string): string {
   const names: string[] = []
   for (const p of fn.params as AstNode[]) {
-    if (p.type === 'Identifier' && p.name === 'this')
-      continue
-    if (p.type === 'AssignmentPattern' || p.type === 'RestElement')
-      break
+    if (p.type === 'Identifier' && p.name === 'this') continue
+    if (p.type === 'AssignmentPattern' || p.type === 'RestElement') break
     names.push(`${prefix}${names.length}`)
   }
   return `(${names.join(', ')})`
@@ -67,14 +63,18 @@ export function placeholderParams(fn: AstNode, prefix: string): string {
 export function referencesName(fn: AstNode, name: string): boolean {
   let found = false
   walk(fn.body, (node, ancestors) => {
-    if (found)
-      return false
+    if (found) return false
     if (node.type === 'Identifier' && node.name === name) {
       const parent = ancestors[ancestors.length - 1]
-      const isKey = parent && (parent.type === 'MemberExpression' || parent.type === 'Property' || parent.type === 'MethodDefinition' || parent.type === 'PropertyDefinition')
-        && !parent.computed && (parent.property === node || parent.key === node)
-      if (!isKey)
-        found = true
+      const isKey =
+        parent &&
+        (parent.type === 'MemberExpression' ||
+          parent.type === 'Property' ||
+          parent.type === 'MethodDefinition' ||
+          parent.type === 'PropertyDefinition') &&
+        !parent.computed &&
+        (parent.property === node || parent.key === node)
+      if (!isKey) found = true
     }
   })
   return found
@@ -85,11 +85,9 @@ const FUNCTION_SCOPES = ['FunctionExpression', 'FunctionDeclaration']
 /** Whether a node of `type` stands in `fn`'s body outside the nested nodes of the `scopes` types. */
 function bodyContains(fn: AstNode, type: string, scopes: string[]): boolean {
   let found = false
-  walk(fn.body, (node) => {
-    if (node.type === type)
-      found = true
-    if (found || scopes.includes(node.type))
-      return false
+  walk(fn.body, node => {
+    if (node.type === type) found = true
+    if (found || scopes.includes(node.type)) return false
   })
   return found
 }
@@ -116,8 +114,7 @@ export interface MethodShape {
  * decorator context (so the runtime keys `this` too, as for `@smartCache`).
  */
 function cacheCall(ctx: RewriteContext, meta: string, method?: MethodShape): [string, string] {
-  if (!method)
-    return [`${ctx.importName}(`, `, undefined, ${meta})`]
+  if (!method) return [`${ctx.importName}(`, `, undefined, ${meta})`]
   const context = `{ kind: "method", name: ${JSON.stringify(method.name)}, static: ${method.static}, private: false, addInitializer() {} }`
   return [`${ctx.importName}(undefined, ${meta})(`, `, ${context})`]
 }
@@ -136,12 +133,10 @@ export interface RewriteContext {
 /** `smartCache(fn)` → `smartCache(fn, undefined, META)`; `smartCache(fn, o)` → `smartCache(fn, o, META)`. */
 export function rewriteCall(ctx: RewriteContext, call: AstNode, meta: string): boolean {
   const args = call.arguments as AstNode[]
-  if (args.length === 0 || args.length > 2 || args.some(a => a.type === 'SpreadElement'))
-    return false
+  if (args.length === 0 || args.length > 2 || args.some(a => a.type === 'SpreadElement')) return false
   ctx.s.appendLeft(args[args.length - 1]!.end, args.length === 1 ? `, undefined, ${meta}` : `, ${meta}`)
   const fn = args[0]!
-  if (fn.type === 'FunctionExpression' && fn.id && referencesName(fn, fn.id.name))
-    wrapSelfReference(ctx, call, fn)
+  if (fn.type === 'FunctionExpression' && fn.id && referencesName(fn, fn.id.name)) wrapSelfReference(ctx, call, fn)
   return true
 }
 
@@ -157,8 +152,7 @@ export function rewriteDecorator(ctx: RewriteContext, decorator: AstNode, meta: 
     ctx.s.overwrite(expr.callee.end, expr.end, `(undefined, ${meta})`)
     return true
   }
-  if (args.length > 1 || args[0]!.type === 'SpreadElement')
-    return false
+  if (args.length > 1 || args[0]!.type === 'SpreadElement') return false
   ctx.s.appendLeft(args[0]!.end, `, ${meta}`)
   return true
 }
@@ -193,20 +187,25 @@ export function wrapExpression(ctx: RewriteContext, fn: AstNode, directive: AstN
  * declaration stays hoisted, keeps its name, `length` and `this`), and make its body call
  * the cached version of the original body, created once on first call.
  */
-export function replaceBody(ctx: RewriteContext, fn: AstNode, directive: AstNode, meta: string, moduleLevel: boolean, method?: MethodShape): void {
+export function replaceBody(
+  ctx: RewriteContext,
+  fn: AstNode,
+  directive: AstNode,
+  meta: string,
+  moduleLevel: boolean,
+  method?: MethodShape,
+): void {
   const [open, close] = paramsRange(ctx.code, fn)
   const params = ctx.code.slice(open, close)
   const slot = ctx.fresh('fn')
-  if (moduleLevel)
-    ctx.declareVar(slot)
+  if (moduleLevel) ctx.declareVar(slot)
   ctx.s.overwrite(open, close, placeholderParams(fn, `${slot}_`))
   ctx.s.remove(directive.start, directive.end)
   const kw = `${fn.async ? 'async ' : ''}function`
   const [head, tail] = cacheCall(ctx, meta, method)
   ctx.s.overwrite(fn.body.start, fn.body.start + 1, `{ return (${slot} || (${slot} = ${head}${kw} ${params} {`)
   ctx.s.appendLeft(fn.body.end, `${tail})).apply(this, arguments) }`)
-  if (!moduleLevel)
-    ctx.s.appendLeft(fn.end, ` var ${slot};`)
+  if (!moduleLevel) ctx.s.appendLeft(fn.end, ` var ${slot};`)
 }
 
 /** Object method with the directive: `k(a) {…}` → `k: smartCache(function (a) {…}, undefined, META)`. */

@@ -6,11 +6,9 @@ import { dirname, join, sep } from 'node:path'
 export function runtimeDir(root: string): string | undefined {
   try {
     let dir = dirname(realpathSync(createRequire(join(root, 'package.json')).resolve('smart-cache')))
-    while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir)
-      dir = dirname(dir)
+    while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir)
     return dir + sep
-  }
-  catch {
+  } catch {
     return undefined
   }
 }
@@ -23,12 +21,10 @@ export class RuntimeFiles {
   }
 
   owns(abs: string): boolean {
-    if (!this.dir)
-      return false
+    if (!this.dir) return false
     try {
       return realpathSync(abs).startsWith(this.dir)
-    }
-    catch {
+    } catch {
       return false
     }
   }

@@ -34,25 +34,21 @@ export interface TransformEnv {
 function unsupported(mark: Extract<Mark, { kind: 'directive' }>): string | undefined {
   const fn = mark.fn
   const parent = mark.ancestors[mark.ancestors.length - 1]
-  if (fn.generator)
-    return 'a generator cannot be cached'
+  if (fn.generator) return 'a generator cannot be cached'
   if ((parent?.type === 'MethodDefinition' || parent?.type === 'Property') && parent.kind !== 'method' && parent.kind !== 'init')
     return `a ${parent.kind === 'constructor' ? 'constructor' : 'getter or setter'} cannot be cached`
   if (parent?.type === 'MethodDefinition') {
-    if (usesSuper(fn))
-      return 'a method using `super` cannot be cached by the directive; use the @smartCache decorator'
+    if (usesSuper(fn)) return 'a method using `super` cannot be cached by the directive; use the @smartCache decorator'
     if (mark.ancestors.some(isFunction))
       return 'the directive on a method of a class declared inside a function is not supported; declare the class at module level or use the @smartCache decorator'
   }
-  if (parent?.type === 'Property' && parent.method && usesSuper(fn))
-    return 'a method using `super` cannot be cached by the directive'
+  if (parent?.type === 'Property' && parent.method && usesSuper(fn)) return 'a method using `super` cannot be cached by the directive'
   return undefined
 }
 
 function markStart(mark: Mark): number {
   return mark.kind === 'call' ? mark.node.start : mark.kind === 'decorator' ? mark.node.start : mark.fn.start
 }
-
 
 function freshNames(code: string) {
   let n = 0
@@ -64,9 +60,15 @@ function freshNames(code: string) {
   }
 }
 
-interface Located { at: (offset: number) => string }
+interface Located {
+  at: (offset: number) => string
+}
 
-interface Planned { mark: Mark, id: string, engineName: string }
+interface Planned {
+  mark: Mark
+  id: string
+  engineName: string
+}
 
 /** Names each supported mark with a unique id; warns about (and drops) the others. */
 function planMarks(marks: Mark[], rel: string, warn: (offset: number, message: string) => void): Planned[] {
@@ -80,12 +82,14 @@ function planMarks(marks: Mark[], rel: string, warn: (offset: number, message: s
     }
     const name = nameMark(mark)
     if (!name) {
-      warn(markStart(mark), 'this cached function is not held by a module-level binding, so it has no stable id; assign it to a module-level const (or an object key / class member of one). The runtime will fingerprint its source text only.')
+      warn(
+        markStart(mark),
+        'this cached function is not held by a module-level binding, so it has no stable id; assign it to a module-level const (or an object key / class member of one). The runtime will fingerprint its source text only.',
+      )
       continue
     }
     let id = `${rel}#${name.binding}`
-    for (let k = 2; used.has(id); k++)
-      id = `${rel}#${name.binding}~${k}`
+    for (let k = 2; used.has(id); k++) id = `${rel}#${name.binding}~${k}`
     used.add(id)
     planned.push({ mark, id, engineName: name.engineName })
   }
@@ -93,21 +97,17 @@ function planMarks(marks: Mark[], rel: string, warn: (offset: number, message: s
 }
 
 function rewriteMark(ctx: RewriteContext, mark: Mark, meta: string): boolean {
-  if (mark.kind === 'call')
-    return rewriteCall(ctx, mark.node, meta)
-  if (mark.kind === 'decorator')
-    return rewriteDecorator(ctx, mark.node, meta)
+  if (mark.kind === 'call') return rewriteCall(ctx, mark.node, meta)
+  if (mark.kind === 'decorator') return rewriteDecorator(ctx, mark.node, meta)
   const parent = mark.ancestors[mark.ancestors.length - 1]
   const method = (p: AstNode): MethodShape | undefined =>
-    usesThis(mark.fn) ? { name: p.key.type === 'PrivateIdentifier' ? `#${p.key.name}` : String(p.key.name ?? p.key.value ?? ''), static: !!p.static } : undefined
-  if (parent?.type === 'MethodDefinition')
-    replaceBody(ctx, mark.fn, mark.directive, meta, true, method(parent))
-  else if (parent?.type === 'Property' && parent.method)
-    rewriteObjectMethod(ctx, parent, mark.directive, meta, method(parent))
-  else if (mark.fn.type === 'FunctionDeclaration')
-    replaceBody(ctx, mark.fn, mark.directive, meta, !mark.ancestors.some(isFunction))
-  else
-    wrapExpression(ctx, mark.fn, mark.directive, meta)
+    usesThis(mark.fn)
+      ? { name: p.key.type === 'PrivateIdentifier' ? `#${p.key.name}` : String(p.key.name ?? p.key.value ?? ''), static: !!p.static }
+      : undefined
+  if (parent?.type === 'MethodDefinition') replaceBody(ctx, mark.fn, mark.directive, meta, true, method(parent))
+  else if (parent?.type === 'Property' && parent.method) rewriteObjectMethod(ctx, parent, mark.directive, meta, method(parent))
+  else if (mark.fn.type === 'FunctionDeclaration') replaceBody(ctx, mark.fn, mark.directive, meta, !mark.ancestors.some(isFunction))
+  else wrapExpression(ctx, mark.fn, mark.directive, meta)
   return true
 }
 
@@ -116,12 +116,10 @@ function rewriteMark(ctx: RewriteContext, mark: Mark, meta: string): boolean {
  * parse (the bundler then reports the syntax error itself).
  */
 export async function transformModule(code: string, id: string, env: TransformEnv): Promise<TransformOutput | null> {
-  if (!mayHaveMarks(code))
-    return null
+  if (!mayHaveMarks(code)) return null
   const file = id.replace(/[?#].*$/, '')
   const parsed = parseModule(file, code)
-  if (!parsed)
-    return null
+  if (!parsed) return null
   const marks = findMarks(parsed)
   if (marks.length === 0) {
     env.cache.setModule(relativeId(env.root, file), { digest: digest(code), plan: [], code: null, map: null, notes: [], syncMarks: [] })
@@ -133,7 +131,12 @@ export async function transformModule(code: string, id: string, env: TransformEn
 async function rewriteModule(code: string, file: string, parsed: Parsed, marks: Mark[], env: TransformEnv): Promise<TransformOutput> {
   const rel = relativeId(env.root, file)
   const self = sourceModule(file, code, parsed)
-  const loc: Located = { at: (o) => { const p = position(self.lineStarts, o); return `${rel}:${p.line}:${p.column + 1}` } }
+  const loc: Located = {
+    at: o => {
+      const p = position(self.lineStarts, o)
+      return `${rel}:${p.line}:${p.column + 1}`
+    },
+  }
   const s = new MagicString(code)
   const fresh = freshNames(code)
   const vars: string[] = []
@@ -158,30 +161,32 @@ async function rewriteModule(code: string, file: string, parsed: Parsed, marks: 
     const fp = fps[i]!
     if (fp instanceof Error || typeof (fp as BindingFingerprint).hash !== 'string') {
       cacheable = false
-      warn(markStart(mark), `the fingerprint engine failed for ${rel}#${engineName} (${fp instanceof Error ? fp.message : 'no hash'}); the function is left to the runtime's fallback.`)
+      warn(
+        markStart(mark),
+        `the fingerprint engine failed for ${rel}#${engineName} (${fp instanceof Error ? fp.message : 'no hash'}); the function is left to the runtime's fallback.`,
+      )
       continue
     }
     const meta = markMeta(mark, id, fp.hash, finder, loc.at)
-    if (meta.sync)
-      out.syncMarks.push(located(markStart(mark), syncMessage(meta.sync)))
+    if (meta.sync) out.syncMarks.push(located(markStart(mark), syncMessage(meta.sync)))
     for (const p of meta.problems) {
       out.errors.push(located(p.at, p.message))
       cacheable = false // the build fails: nothing to serve next time
     }
     if (!rewriteMark(ctx, mark, meta.source)) {
-      warn(markStart(mark), 'expected smartCache(fn) or smartCache(fn, options) (no spread); the call is left unchanged, so the runtime fingerprints the source text only. Fix: pass the function and at most an options object.')
+      warn(
+        markStart(mark),
+        'expected smartCache(fn) or smartCache(fn, options) (no spread); the call is left unchanged, so the runtime fingerprints the source text only. Fix: pass the function and at most an options object.',
+      )
       continue
     }
-    if (mark.kind === 'directive')
-      usesImport = true
+    if (mark.kind === 'directive') usesImport = true
     out.functions.set(id, { fingerprint: fp.hash, deps: fp.deps })
     plan.push([engineName, id, fp.hash])
     diagnose(env, out, self, codeDigest, rel, mark, id, engineName, fp)
   }
-  if (usesImport)
-    prependImport(s, code, importName)
-  if (vars.length > 0)
-    s.append(`\nvar ${vars.join(', ')};`)
+  if (usesImport) prependImport(s, code, importName)
+  if (vars.length > 0) s.append(`\nvar ${vars.join(', ')};`)
   out.code = s.toString()
   const map = s.generateMap({ source: file, includeContent: true, hires: 'boundary' })
   out.map = map
@@ -196,42 +201,54 @@ function prependImport(s: MagicString, code: string, importName: string): void {
   if (code.startsWith('#!')) {
     const nl = code.indexOf('\n')
     s.appendLeft(nl === -1 ? code.length : nl + 1, stmt)
-  }
-  else {
+  } else {
     s.prepend(stmt)
   }
 }
 
-function diagnose(env: TransformEnv, out: TransformOutput, self: ReturnType<typeof sourceModule>, codeDigest: string, rel: string, mark: Mark, id: string, engineName: string, fp: BindingFingerprint): void {
-  if (!diagnosesFunction(env.options, id))
-    return
+function diagnose(
+  env: TransformEnv,
+  out: TransformOutput,
+  self: ReturnType<typeof sourceModule>,
+  codeDigest: string,
+  rel: string,
+  mark: Mark,
+  id: string,
+  engineName: string,
+  fp: BindingFingerprint,
+): void {
+  if (!diagnosesFunction(env.options, id)) return
   // Same bytes reached and same module code as a previous build: the same findings.
   const key = findingsKey(fp, codeDigest)
   let found = key ? env.cache.diagnostics(id, key) : undefined
   if (!found) {
     found = findImpurities(env, self, rel, mark, id, engineName, fp)
-    if (key)
-      env.cache.setDiagnostics(id, key, found)
+    if (key) env.cache.setDiagnostics(id, key, found)
   }
-  for (const f of found)
-    (env.options.diagnostics.level === 'error' ? out.errors : out.warnings).push(f)
+  for (const f of found) (env.options.diagnostics.level === 'error' ? out.errors : out.warnings).push(f)
 }
 
 /** Impurity findings in a cached function and in every binding it reaches, each place once. */
-function findImpurities(env: TransformEnv, self: ReturnType<typeof sourceModule>, rel: string, mark: Mark, id: string, engineName: string, fp: BindingFingerprint): Diagnostic[] {
+function findImpurities(
+  env: TransformEnv,
+  self: ReturnType<typeof sourceModule>,
+  rel: string,
+  mark: Mark,
+  id: string,
+  engineName: string,
+  fp: BindingFingerprint,
+): Diagnostic[] {
   const subject = `cached function ${id}`
   const found = [...env.diagnostics.scan(self, rel, markTarget(mark).target, subject)]
   const top = engineName.split('.')[0]
   for (const d of fp.deps) {
-    if (d.file === rel && (d.binding === engineName || d.binding === top))
-      continue
+    if (d.file === rel && (d.binding === engineName || d.binding === top)) continue
     found.push(...env.diagnostics.scanDep(d, () => `${subject} (through ${d.file}#${d.binding})`))
   }
   const seen = new Set<string>()
-  return found.filter((f) => {
+  return found.filter(f => {
     const place = `${f.file}:${f.line}:${f.column}`
-    if (seen.has(place))
-      return false
+    if (seen.has(place)) return false
     seen.add(place)
     return true
   })

@@ -15,19 +15,16 @@ export type Enter = (node: AstNode, ancestors: readonly AstNode[]) => void | fal
 export function walk(root: AstNode, enter: Enter): void {
   const ancestors: AstNode[] = []
   const visit = (node: AstNode): void => {
-    if (enter(node, ancestors) === false)
-      return
+    if (enter(node, ancestors) === false) return
     const keys = visitorKeys[node.type] ?? []
     ancestors.push(node)
     for (const key of keys) {
       const child = node[key]
       if (Array.isArray(child)) {
         for (const c of child) {
-          if (c && typeof c.type === 'string')
-            visit(c)
+          if (c && typeof c.type === 'string') visit(c)
         }
-      }
-      else if (child && typeof child.type === 'string') {
+      } else if (child && typeof child.type === 'string') {
         visit(child)
       }
     }

@@ -7,7 +7,7 @@ import { Transformer } from './transformer.js'
 // thread): an ES module that holds the text `smart-cache` is rewritten by the plugin's transform;
 // every other module passes through untouched.
 
-let session: { root: string, transformer: Transformer } | undefined
+let session: { root: string; transformer: Transformer } | undefined
 
 /** Receives `register()`'s data: the project root and the options. */
 export function initialize(data: LoaderData): void {
@@ -18,8 +18,7 @@ export function initialize(data: LoaderData): void {
 export const load: LoadHook = async (url, context, nextLoad) => {
   const result = await nextLoad(url, context)
   const job = session && toRewrite(url, result, session.root)
-  if (!job)
-    return result
+  if (!job) return result
   const rewritten = await session!.transformer.rewrite(job.code, job.file, job.kind)
   return rewritten === undefined ? result : { ...result, source: rewritten }
 }

@@ -34,10 +34,8 @@ export interface RegisterOptions {
 /** The nearest folder with a package.json, from `cwd` up (the CLI's default root). */
 export function findRoot(cwd: string = process.cwd()): string {
   for (let dir = resolve(cwd); ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'package.json')))
-      return dir
-    if (dirname(dir) === dir)
-      return resolve(cwd)
+    if (existsSync(join(dir, 'package.json'))) return dir
+    if (dirname(dir) === dir) return resolve(cwd)
   }
 }
 
@@ -46,10 +44,11 @@ const REGISTERED = Symbol.for('smart-cache.loader')
 
 function check(options: RegisterOptions): void {
   const fail = (name: string, expected: string): never => {
-    throw new TypeError(`[smart-cache] register(): invalid option \`${name}\`: expected ${expected}, got ${JSON.stringify((options as any)[name])}. Fix the options passed to register().`)
+    throw new TypeError(
+      `[smart-cache] register(): invalid option \`${name}\`: expected ${expected}, got ${JSON.stringify((options as any)[name])}. Fix the options passed to register().`,
+    )
   }
-  if (options.root !== undefined && (typeof options.root !== 'string' || options.root === ''))
-    fail('root', 'a non-empty path')
+  if (options.root !== undefined && (typeof options.root !== 'string' || options.root === '')) fail('root', 'a non-empty path')
   if (options.cacheDir !== undefined && options.cacheDir !== false && (typeof options.cacheDir !== 'string' || options.cacheDir === ''))
     fail('cacheDir', 'false or a directory path')
   if (options.diagnostics !== undefined && !LEVELS.includes(options.diagnostics))
@@ -66,11 +65,12 @@ export async function register(options: RegisterOptions = {}): Promise<void> {
   check(options)
   // Twice (`--import` and NODE_OPTIONS both, say) would rewrite modules twice: the first one wins.
   const g = globalThis as Record<symbol, unknown>
-  if (g[REGISTERED])
-    return
+  if (g[REGISTERED]) return
   g[REGISTERED] = true
   if (typeof nodeModule.register !== 'function' && typeof (nodeModule as { registerHooks?: unknown }).registerHooks !== 'function')
-    throw new Error(`[smart-cache] the Node loader needs module.register (Node >= 20.6); this is Node ${process.version}. Fix: upgrade Node, or build with a bundler plugin (unplugin-smart-cache/vite, /esbuild…).`)
+    throw new Error(
+      `[smart-cache] the Node loader needs module.register (Node >= 20.6); this is Node ${process.version}. Fix: upgrade Node, or build with a bundler plugin (unplugin-smart-cache/vite, /esbuild…).`,
+    )
   const root = options.root === undefined ? findRoot() : resolve(options.root)
   const cacheDir = options.cacheDir === undefined || options.cacheDir === false ? options.cacheDir : resolve(options.cacheDir)
   const cacheFile = buildCacheFile(root, cacheDir)
@@ -78,8 +78,6 @@ export async function register(options: RegisterOptions = {}): Promise<void> {
   data.warm = await warmRewrites(data)
   const transformer = new SyncTransformer(data, { [LOADER_THREAD_ENV]: '1' })
   hookCommonJs(data.root, transformer)
-  if (registerSyncHooks(data.root, transformer))
-    transformer.prewarm()
-  else
-    nodeModule.register('./hooks.mjs', { parentURL: import.meta.url, data })
+  if (registerSyncHooks(data.root, transformer)) transformer.prewarm()
+  else nodeModule.register('./hooks.mjs', { parentURL: import.meta.url, data })
 }

@@ -9,12 +9,10 @@ export class Reporter {
   constructor(private write: (text: string) => void = text => writeSync(2, text)) {}
 
   warn(message: string): void {
-    if (this.seen.has(message))
-      return
+    if (this.seen.has(message)) return
     this.seen.add(message)
     try {
       this.write(`${message.startsWith('[smart-cache]') ? message : `[smart-cache] ${message}`}\n`)
-    }
-    catch {}
+    } catch {}
   }
 }

@@ -40,7 +40,7 @@ export type ModuleKind = 'esm' | 'cjs'
  */
 export class LoaderSession {
   private base: Promise<CachedEnv & { runtime: RuntimeFiles }> | undefined
-  private full: Promise<{ env: TransformEnv, transformModule: typeof import('../core/transform.js')['transformModule'] }> | undefined
+  private full: Promise<{ env: TransformEnv; transformModule: (typeof import('../core/transform.js'))['transformModule'] }> | undefined
   private active = 0
   private engineWarned = 0
   private compiledNoted = new Set<ModuleKind>()
@@ -52,7 +52,10 @@ export class LoaderSession {
    * the process exits) instead of after each burst of rewrites, so a cold start keeps its parser
    * threads from one marked module to the next.
    */
-  constructor(private data: LoaderData, private options: { deferSave?: boolean } = {}) {}
+  constructor(
+    private data: LoaderData,
+    private options: { deferSave?: boolean } = {},
+  ) {}
 
   get root(): string {
     return this.data.root
@@ -66,23 +69,21 @@ export class LoaderSession {
     this.active++
     try {
       const env = await this.getBase().catch((error: Error) => {
-        this.reporter.warn(`[smart-cache] the Node loader cannot start the fingerprint engine: ${error.message}. Modules run unchanged (cached functions fingerprint their own source only).`)
+        this.reporter.warn(
+          `[smart-cache] the Node loader cannot start the fingerprint engine: ${error.message}. Modules run unchanged (cached functions fingerprint their own source only).`,
+        )
         return undefined
       })
-      if (!env || env.runtime.owns(file))
-        return undefined
+      if (!env || env.runtime.owns(file)) return undefined
       this.noteCompiled(code, file, kind)
       const out = await this.transform(code, file, env)
       this.report(env.engine, out)
-      if (!out)
-        return undefined
+      if (!out) return undefined
       const text = kind === 'cjs' ? cjsRuntimeImport(out.code) : out.code
       return inlineSourceMap(text, out.map)
-    }
-    finally {
+    } finally {
       if (--this.active === 0) {
-        if (this.options.deferSave)
-          this.saveSoon()
+        if (this.options.deferSave) this.saveSoon()
         else await this.save().catch(() => {})
       }
     }
@@ -94,22 +95,21 @@ export class LoaderSession {
    * per process and kind. Node's own type stripping keeps every offset (types become spaces).
    */
   private noteCompiled(code: string, file: string, kind: ModuleKind): void {
-    if (this.compiledNoted.has(kind) || !TS_FILE.test(file))
-      return
+    if (this.compiledNoted.has(kind) || !TS_FILE.test(file)) return
     let disk: string
     try {
       disk = readFileSync(file, 'utf8')
-    }
-    catch {
+    } catch {
       return
     }
-    if (disk.length === code.length)
-      return
+    if (disk.length === code.length) return
     this.compiledNoted.add(kind)
     const rel = relativeId(this.data.root, file)
-    this.reporter.warn(kind === 'esm'
-      ? `[smart-cache] ${rel} reached smart-cache/register already compiled by another TypeScript loader, so @smartCache decorators in such modules are not seen and warnings point into the compiled code. Fix: import smart-cache/register first: \`node --import smart-cache/register --import tsx …\`.`
-      : `[smart-cache] ${rel} (CommonJS) reached smart-cache/register already compiled by another TypeScript loader, which may wrap the module so that its cached functions are no longer at module level (they are then left uncached, with a warning). Fix: write the module as an ES module (.ts/.mts), or run it with Node's own type stripping.`)
+    this.reporter.warn(
+      kind === 'esm'
+        ? `[smart-cache] ${rel} reached smart-cache/register already compiled by another TypeScript loader, so @smartCache decorators in such modules are not seen and warnings point into the compiled code. Fix: import smart-cache/register first: \`node --import smart-cache/register --import tsx …\`.`
+        : `[smart-cache] ${rel} (CommonJS) reached smart-cache/register already compiled by another TypeScript loader, which may wrap the module so that its cached functions are no longer at module level (they are then left uncached, with a warning). Fix: write the module as an ES module (.ts/.mts), or run it with Node's own type stripping.`,
+    )
   }
 
   /** Starts the engine (its check of stored answers runs ahead) and reads the rewrites of the last run. */
@@ -121,13 +121,13 @@ export class LoaderSession {
   private async transform(code: string, file: string, env: CachedEnv): Promise<TransformOutput | null> {
     try {
       const cached = await transformFromCache(code, file, env)
-      if (cached !== undefined)
-        return cached
+      if (cached !== undefined) return cached
       const f = await this.getFull()
       return await f.transformModule(code, file, f.env)
-    }
-    catch (error) {
-      this.reporter.warn(`[smart-cache] internal error while rewriting ${file}: ${(error as Error).message}. The module runs unchanged; please report this.`)
+    } catch (error) {
+      this.reporter.warn(
+        `[smart-cache] internal error while rewriting ${file}: ${(error as Error).message}. The module runs unchanged; please report this.`,
+      )
       return null
     }
   }
@@ -137,12 +137,9 @@ export class LoaderSession {
     for (const w of engine.warnings.slice(this.engineWarned))
       this.reporter.warn(`[smart-cache] ${warningText(w).replace(/^\[smart-cache\]\s*/, '')}`)
     this.engineWarned = engine.warnings.length
-    if (!out)
-      return
-    for (const w of out.warnings)
-      this.reporter.warn(w.message)
-    if (out.errors.length > 0)
-      throw new Error(out.errors.map((e: Diagnostic) => e.message).join('\n\n'))
+    if (!out) return
+    for (const w of out.warnings) this.reporter.warn(w.message)
+    if (out.errors.length > 0) throw new Error(out.errors.map((e: Diagnostic) => e.message).join('\n\n'))
   }
 
   /** Writes the caches now. */
@@ -159,9 +156,8 @@ export class LoaderSession {
 
   /** Engine answers, its snapshot and the rewrites are written before the module runs: the process may exit at any time. */
   private async save(): Promise<void> {
-    const b = this.base && await this.base.catch(() => undefined)
-    if (!b)
-      return
+    const b = this.base && (await this.base.catch(() => undefined))
+    if (!b) return
     b.cache.save()
     await b.engine.close?.()
   }
@@ -178,7 +174,11 @@ export class LoaderSession {
 
   private getFull(): NonNullable<LoaderSession['full']> {
     this.full ??= (async () => {
-      const [b, transform, { DiagnosticsCollector }] = await Promise.all([this.getBase(), import('../core/transform.js'), import('../core/diagnostics.js')])
+      const [b, transform, { DiagnosticsCollector }] = await Promise.all([
+        this.getBase(),
+        import('../core/transform.js'),
+        import('../core/diagnostics.js'),
+      ])
       return { env: { ...b, diagnostics: new DiagnosticsCollector(b.root) }, transformModule: transform.transformModule }
     })()
     return this.full

@@ -2,7 +2,9 @@ import type { SyncTransformer } from './sync-transformer.js'
 import * as nodeModule from 'node:module'
 import { toRewrite } from './scope.js'
 
-type RegisterHooks = (hooks: { load: (url: string, context: object, nextLoad: (url: string, context?: object) => { format?: string | null, source?: unknown }) => object }) => unknown
+type RegisterHooks = (hooks: {
+  load: (url: string, context: object, nextLoad: (url: string, context?: object) => { format?: string | null; source?: unknown }) => object
+}) => unknown
 
 /**
  * In-thread ES module hooks (`module.registerHooks`, Node >= 22.15 and 23.5): a module without a
@@ -11,8 +13,7 @@ type RegisterHooks = (hooks: { load: (url: string, context: object, nextLoad: (u
  */
 export function registerSyncHooks(root: string, transformer: SyncTransformer): boolean {
   const registerHooks = (nodeModule as unknown as { registerHooks?: RegisterHooks }).registerHooks
-  if (typeof registerHooks !== 'function')
-    return false
+  if (typeof registerHooks !== 'function') return false
   registerHooks({
     load(url, context, nextLoad) {
       const result = nextLoad(url, context)

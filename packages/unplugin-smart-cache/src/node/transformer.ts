@@ -10,20 +10,21 @@ import { warmSource } from './warm.js'
  */
 export class Transformer {
   private worker: Worker | undefined
-  private pending = new Map<number, { resolve: (code: string | undefined) => void, reject: (e: Error) => void }>()
+  private pending = new Map<number, { resolve: (code: string | undefined) => void; reject: (e: Error) => void }>()
   private next = 0
 
   private reporter = new Reporter()
 
-  constructor(private data: LoaderData, private env: Record<string, string>) {}
+  constructor(
+    private data: LoaderData,
+    private env: Record<string, string>,
+  ) {}
 
   rewrite(code: string, file: string, kind: ModuleKind): Promise<string | undefined> {
     try {
       const warm = warmSource(this.data.warm, file, code, kind, message => this.reporter.warn(message))
-      if (warm !== undefined)
-        return Promise.resolve(warm)
-    }
-    catch (error) {
+      if (warm !== undefined) return Promise.resolve(warm)
+    } catch (error) {
       return Promise.reject(error)
     }
     const id = this.next++
@@ -40,22 +41,22 @@ export class Transformer {
    * before (its build cache exists): the first marked module then finds the caches read.
    */
   prewarm(): void {
-    if (this.data.warmStart && !this.data.warm)
-      this.start()
+    if (this.data.warmStart && !this.data.warm) this.start()
   }
 
   private start(): Worker {
-    if (this.worker)
-      return this.worker
+    if (this.worker) return this.worker
     // No inherited flags: `--import smart-cache/register` must not load the loader again in it.
-    const w = new Worker(new URL('./worker.mjs', import.meta.url), { workerData: { data: this.data } satisfies WorkerInit, execArgv: [], env: { ...process.env, ...this.env } })
+    const w = new Worker(new URL('./worker.mjs', import.meta.url), {
+      workerData: { data: this.data } satisfies WorkerInit,
+      execArgv: [],
+      env: { ...process.env, ...this.env },
+    })
     w.on('message', (reply: RewriteReply) => {
       const p = this.pending.get(reply.id)
       this.pending.delete(reply.id)
-      if (this.pending.size === 0)
-        w.unref()
-      if (reply.error !== undefined)
-        p?.reject(new Error(reply.error))
+      if (this.pending.size === 0) w.unref()
+      if (reply.error !== undefined) p?.reject(new Error(reply.error))
       else p?.resolve(reply.code)
     })
     w.on('error', error => this.fail(`the transform thread failed: ${error.message}`))
@@ -68,7 +69,9 @@ export class Transformer {
   private fail(why: string): void {
     this.worker = undefined
     if (this.pending.size > 0)
-      this.reporter.warn(`[smart-cache] ${why}; the modules it was rewriting run unchanged (their cached functions fingerprint their own source only). Please report this.`)
+      this.reporter.warn(
+        `[smart-cache] ${why}; the modules it was rewriting run unchanged (their cached functions fingerprint their own source only). Please report this.`,
+      )
     for (const [id, p] of this.pending) {
       this.pending.delete(id)
       p.resolve(undefined)

@@ -8,12 +8,19 @@ import { LoaderSession } from './session.js'
 // `require()` of an ES module (oxc-parser loads parts of itself that way) fails on Node 22.
 
 /** A module to rewrite, or (`flush`) a request to write the caches now. */
-export type RewriteRequest = { id: number, code: string, file: string, kind: ModuleKind, flush?: undefined } | { id: number, flush: true }
+export type RewriteRequest = { id: number; code: string; file: string; kind: ModuleKind; flush?: undefined } | { id: number; flush: true }
 /** The answer: the new source (`undefined`: run the module as it is), or the error to throw. */
-export interface RewriteReply { id: number, code?: string, error?: string }
+export interface RewriteReply {
+  id: number
+  code?: string
+  error?: string
+}
 
 /** `sync`: the requester blocks on `flag` (CommonJS, from the main thread) until the reply is posted. */
-export interface WorkerInit { data: LoaderData, sync?: { port: MessagePort, flag: Int32Array } }
+export interface WorkerInit {
+  data: LoaderData
+  sync?: { port: MessagePort; flag: Int32Array }
+}
 
 const { data, sync } = workerData as WorkerInit
 const session = new LoaderSession(data, { deferSave: !!sync })
