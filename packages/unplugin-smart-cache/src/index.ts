@@ -10,7 +10,7 @@ import { createUnplugin } from 'unplugin'
 import { BuildCache, buildCacheFile } from './core/build-cache.js'
 import { transformFromCache } from './core/cached.js'
 import { createEngine, warningText } from './core/engine.js'
-import { relativeId, RUNTIME } from './core/ids.js'
+import { relativeId, RUNTIME, fileOfId } from './core/ids.js'
 import { FunctionRegistry, manifestJson } from './core/manifest.js'
 import { cachedManifestFile, esbuildOutDir, writeManifestFile } from './core/manifest-writer.js'
 import { resolveOptions } from './core/options.js'
@@ -150,7 +150,7 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
       async handler(code, id, ...rest: unknown[]) {
         const e = await getBase()
         // The runtime's own modules (a workspace link, outside node_modules) hold no marks.
-        if (e.runtime.owns(id.replace(/[?#].*$/, ''))) return null
+        if (e.runtime.owns(fileOfId(id))) return null
         let result
         try {
           result = await rewrite(code, id, e)
@@ -220,7 +220,7 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
         const graph = this.environment.moduleGraph
         const extra = registry
           .dependents(relativeId(root, file))
-          .flatMap(id => [...(graph.getModulesByFile(id.replace(/[?#].*$/, '')) ?? [])])
+          .flatMap(id => [...(graph.getModulesByFile(fileOfId(id)) ?? [])])
           .filter(mod => !modules.includes(mod))
         if (extra.length === 0) return
         for (const mod of extra) graph.invalidateModule(mod, new Set(), timestamp, true)

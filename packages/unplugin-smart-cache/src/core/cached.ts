@@ -5,7 +5,7 @@ import type { ResolvedOptions } from './options.js'
 import type { TransformOutput } from './output.js'
 import { digest } from './build-cache.js'
 import { findingsKey, fingerprintOf } from './fingerprints.js'
-import { relativeId } from './ids.js'
+import { relativeId, fileOfId } from './ids.js'
 import { diagnosesFunction } from './options.js'
 import { newOutput } from './output.js'
 
@@ -23,7 +23,7 @@ export interface CachedEnv {
  * rewrite follows), `null` for a module the last build found no mark in.
  */
 export async function transformFromCache(code: string, id: string, env: CachedEnv): Promise<TransformOutput | null | undefined> {
-  const file = id.replace(/[?#].*$/, '')
+  const file = fileOfId(id)
   const rel = relativeId(env.root, file)
   const codeDigest = digest(code)
   const entry = env.cache.module(rel, codeDigest)

@@ -1,5 +1,6 @@
 import type { AstNode } from './walk.js'
 import { parseSync } from 'oxc-parser'
+import { fileOfId } from './ids.js'
 
 export interface Parsed {
   program: AstNode
@@ -12,7 +13,7 @@ const LANG_RE = /\.([cm]?[jt]sx?)$/
 
 /** Language oxc should parse `file` as, from its extension (query strings ignored). */
 export function langOf(file: string): 'js' | 'jsx' | 'ts' | 'tsx' {
-  const ext = LANG_RE.exec(file.replace(/[?#].*$/, ''))?.[1] ?? 'js'
+  const ext = LANG_RE.exec(fileOfId(file))?.[1] ?? 'js'
   if (ext.endsWith('tsx')) return 'tsx'
   if (ext.endsWith('ts')) return 'ts'
   return ext.endsWith('jsx') ? 'jsx' : 'js'

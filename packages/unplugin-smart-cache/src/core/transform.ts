@@ -9,7 +9,7 @@ import type { AstNode } from './walk.js'
 import MagicString from 'magic-string'
 import { digest } from './build-cache.js'
 import { position, sourceModule } from './diagnostics.js'
-import { relativeId } from './ids.js'
+import { relativeId, fileOfId } from './ids.js'
 import { findingsKey, fingerprintOf } from './fingerprints.js'
 import { diagnosesFunction } from './options.js'
 import { newOutput, type TransformOutput } from './output.js'
@@ -117,7 +117,7 @@ function rewriteMark(ctx: RewriteContext, mark: Mark, meta: string): boolean {
  */
 export async function transformModule(code: string, id: string, env: TransformEnv): Promise<TransformOutput | null> {
   if (!mayHaveMarks(code)) return null
-  const file = id.replace(/[?#].*$/, '')
+  const file = fileOfId(id)
   const parsed = parseModule(file, code)
   if (!parsed) return null
   const marks = findMarks(parsed)
