@@ -40,8 +40,11 @@ describe('reliability: SIGKILL mid-write and in-place corruption of the filesyst
       expect(counts.corruptDetected).toBeGreaterThan(0)
       expect(counts.entriesChecked).toBe(16)
       expect(counts.entriesSound + counts.entriesBrokenDetected).toBeLessThanOrEqual(16)
-      // Orphans of killed writers are bounded by the kills since the last sweep, and the next writer removes them.
-      expect(counts.maxTempFiles).toBeLessThanOrEqual(counts.kills)
+      // Writes leave the caller's path (background writes, at most MAX_PENDING_WRITES = 64 in flight per process),
+      // so a killed writer may orphan each write it had in flight, and live writers hold theirs: temp files are
+      // bounded by the processes that ever wrote times that limit (not by one per kill, which held while each
+      // worker had one write in flight), and the next writer removes every orphan.
+      expect(counts.maxTempFiles).toBeLessThanOrEqual((counts.kills + 4) * 64)
       expect(counts.tempFilesAfterNextWriter).toBe(0)
     },
     TORTURE_TIMEOUT,
