@@ -46,7 +46,7 @@ export class Core {
   private recheckEveryCall: boolean
   /** Answers of `fingerprint()` since the graph last changed, by `file\0name`. */
   private answered = new Map<string, BindingFingerprint>()
-  private depLists = new DepLists()
+  private depLists: DepLists
   private sourceHashes: SourceHashes
 
   constructor(
@@ -69,6 +69,7 @@ export class Core {
     this.linker = new Linker(this.root, this.store, this.resolver, this.warn)
     this.graph = new Graph(this.linker)
     this.effects = new EffectAnalysis(this.linker, this.graph, this.resolver, this.store)
+    this.depLists = new DepLists(k => this.graph.tryGet(k))
     this.sourceHashes = new SourceHashes(
       k => this.graph.get(k),
       rel => this.store.contentHash(resolve(this.root, rel)) ?? 'unknown',
@@ -234,14 +235,13 @@ export class Core {
    * from the graph as it is then (read it before the next call that follows a file change).
    */
   private result(abs: string, name: string, key: string, extras: string[]): BindingFingerprint {
-    const graph = this.graph
     let deps: DependencyInfo[] | undefined
     let sourceHash: string | undefined
     const rel = this.linker.rel(abs)
     const out = { id: `${rel}#${name}`, hash: this.hashOf(key, extras) } as BindingFingerprint
     Object.defineProperty(out, 'deps', {
       enumerable: true,
-      get: () => (deps ??= this.depLists.collect(key, extras, k => graph.tryGet(k))),
+      get: () => (deps ??= this.depLists.collect(key, extras)),
     })
     Object.defineProperty(out, 'sourceHash', {
       enumerable: true,

@@ -27,6 +27,8 @@ export class DepLists {
   private ranked: number[] = []
   private infos: DependencyInfo[] = []
 
+  constructor(private get: (key: string) => GraphNode | undefined) {}
+
   /** Forgets everything (the graph changed: nodes were dropped or rebuilt). */
   clear(): void {
     this.ids.clear()
@@ -39,21 +41,21 @@ export class DepLists {
   }
 
   /** Files' bindings reached from `root` and from `extras` (the root itself excluded), sorted by file then binding. */
-  collect(root: string, extras: string[], get: (k: string) => GraphNode | undefined): DependencyInfo[] {
+  collect(root: string, extras: string[]): DependencyInfo[] {
     const epoch = this.nextEpoch()
     const reached: number[] = []
-    const rootId = this.idOf(root, get)
+    const rootId = this.idOf(root)
     this.marks[rootId] = epoch
-    const stack = [...this.edgesOf(rootId, get), ...extras.map(k => this.idOf(k, get))]
+    const stack = [...this.edgesOf(rootId), ...extras.map(k => this.idOf(k))]
     while (stack.length > 0) {
       const id = stack.pop()!
       if (this.marks[id] === epoch) continue
       this.marks[id] = epoch
-      const n = this.nodeOf(id, get)
+      const n = this.nodeOf(id)
       if (!n) continue
       // Source bindings, namespaces, JSON and asset files; packages and built-ins have no file here.
       if (n.file !== null) reached.push(id)
-      for (const t of this.edgesOf(id, get)) {
+      for (const t of this.edgesOf(id)) {
         if (this.marks[t] !== epoch) stack.push(t)
       }
     }
@@ -104,13 +106,13 @@ export class DepLists {
     return ++this.epoch
   }
 
-  private idOf(key: string, get: (k: string) => GraphNode | undefined): number {
+  private idOf(key: string): number {
     let id = this.ids.get(key)
     if (id === undefined) {
       id = this.nodes.length
       this.ids.set(key, id)
       this.keys.push(key)
-      this.nodes.push(get(key))
+      this.nodes.push(this.get(key))
       this.edges.push(undefined)
       if (id >= this.marks.length) this.growMarks()
     }
@@ -124,18 +126,18 @@ export class DepLists {
   }
 
   /** The node of `id`; a key met before its node was built is looked up again. */
-  private nodeOf(id: number, get: (k: string) => GraphNode | undefined): GraphNode | undefined {
+  private nodeOf(id: number): GraphNode | undefined {
     let n = this.nodes[id]
-    if (!n) n = this.nodes[id] = get(this.keys[id]!)
+    if (!n) n = this.nodes[id] = this.get(this.keys[id]!)
     return n
   }
 
-  private edgesOf(id: number, get: (k: string) => GraphNode | undefined): number[] {
+  private edgesOf(id: number): number[] {
     let out = this.edges[id]
     if (!out) {
-      const n = this.nodeOf(id, get)
+      const n = this.nodeOf(id)
       if (!n) return []
-      out = this.edges[id] = n.targets.map(t => this.idOf(t, get))
+      out = this.edges[id] = n.targets.map(t => this.idOf(t))
     }
     return out
   }

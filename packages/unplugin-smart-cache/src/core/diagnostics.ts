@@ -4,6 +4,7 @@ import type { AstNode } from './walk.js'
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { resolve } from 'node:path'
+import { relativeId } from './ids.js'
 import { ALLOW_COMMENT, findBinding, findImpurities, IMPURITY_HINT, moduleFacts } from './impurity.js'
 import { parseModule } from './parse.js'
 import { RuntimeFiles } from './runtime-dir.js'
@@ -98,9 +99,7 @@ export class DiagnosticsCollector {
   }
 
   invalidate(absFile: string): void {
-    for (const [rel] of this.modules) {
-      if (resolve(this.root, rel) === absFile) this.modules.delete(rel)
-    }
+    this.modules.delete(relativeId(this.root, absFile))
     this.bindings.clear()
   }
 
