@@ -18,6 +18,7 @@ describe('options', () => {
     ],
     [{ cachedir: 'x' }, /unknown option `cachedir`\. Did you mean "cacheDir"\?/],
     [{ colour: 'red' }, /unknown option `colour`\. Known options: /],
+    [{ __engine: {} }, /unknown option `__engine`\. Known options: include, exclude, root, manifest, diagnostics, cacheDir\./],
     [{ root: '/no/such/folder' }, /invalid option `root`: expected an existing folder \(\/no\/such\/folder is missing/],
     [{ include: 3 }, /invalid option `include`: expected a glob, a RegExp or an array of them, got 3/],
     [{ root: '' }, /invalid option `root`/],

@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { rollup } from 'rollup'
 import { describe, expect, it } from 'vitest'
 import { cachedManifestFile } from '../src/core/manifest-writer.js'
+import { withEngine } from '../src/core/options.js'
 import plugin from '../src/rollup.js'
 import { fakeEngine, hashOf, tmpProject } from './helpers.js'
 
@@ -20,7 +21,7 @@ async function build(root: string, options: object = {}, engine: ReturnType<type
   const bundle = await rollup({
     input: join(root, 'src/main.js'),
     external: ['smart-cache', 'ghost-package'],
-    plugins: [plugin({ root, cacheDir: false, ...(engine ? { __engine: engine } : {}), ...options })],
+    plugins: [plugin(engine ? withEngine({ root, cacheDir: false, ...options }, engine) : { root, cacheDir: false, ...options })],
     onwarn: w => void warnings.push(w.message),
   })
   await bundle.write({ dir: join(root, 'dist'), format: 'es' })

@@ -17,12 +17,11 @@ export interface Engine {
   close?: () => Promise<void> | void
 }
 
+/** An engine used instead of `@smart-cache/fingerprint`, or a factory of one given the root (tests: `withEngine` in options.ts). */
+export type EngineOverride = Engine | ((root: string) => Engine)
+
 /** Creates the real engine, or the injected one (tests). */
-export async function createEngine(
-  root: string,
-  cacheDir: string | false | undefined,
-  injected?: Engine | ((root: string) => Engine),
-): Promise<Engine> {
+export async function createEngine(root: string, cacheDir: string | false | undefined, injected?: EngineOverride): Promise<Engine> {
   if (injected) return typeof injected === 'function' ? injected(root) : injected
   const mod: Partial<typeof import('@smart-cache/fingerprint')> = await import('@smart-cache/fingerprint')
   if (typeof mod.createFingerprinter !== 'function')

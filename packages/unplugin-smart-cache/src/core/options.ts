@@ -1,5 +1,5 @@
 import type { FilterPattern } from 'unplugin'
-import type { Engine } from './engine.js'
+import type { EngineOverride } from './engine.js'
 import { existsSync, statSync } from 'node:fs'
 import { isAbsolute, resolve } from 'node:path'
 import { didYouMean } from './did-you-mean.js'
@@ -56,8 +56,29 @@ export interface Options {
    * @default '<root>/node_modules/.cache/smart-cache/engine'
    */
   cacheDir?: string | false
-  /** @internal An engine to use instead of `@smart-cache/fingerprint` (tests). */
-  __engine?: Engine | ((root: string) => Engine)
+}
+
+/**
+ * The key of the engine override in an options object: a symbol private to this module, set only
+ * through `withEngine`. The override is thus not part of the public `Options`, no user can set it
+ * by accident, and `Object.keys` (the unknown-option check) never sees it.
+ * @internal
+ */
+const ENGINE_OVERRIDE: unique symbol = Symbol('smart-cache.engineOverride')
+
+/** `Options` with the engine override. @internal */
+interface InternalOptions extends Options {
+  [ENGINE_OVERRIDE]?: EngineOverride
+}
+
+/**
+ * `options` with `engine` in place of `@smart-cache/fingerprint`: the plugin's tests run it
+ * against a fake engine this way. Not exported by any entry of the package: not public API.
+ * @internal
+ */
+export function withEngine(options: Options, engine: EngineOverride): Options {
+  const withOverride: InternalOptions = { ...options, [ENGINE_OVERRIDE]: engine }
+  return withOverride
 }
 
 export interface ResolvedOptions {
@@ -67,10 +88,11 @@ export interface ResolvedOptions {
   manifest: string | boolean
   diagnostics: { level: DiagnosticsLevel; allow: RegExp[] }
   cacheDir: string | false | undefined
-  engine: Options['__engine']
+  /** The engine override set by `withEngine` (tests), else undefined: the real engine. */
+  engine: EngineOverride | undefined
 }
 
-const KNOWN = ['include', 'exclude', 'root', 'manifest', 'diagnostics', 'cacheDir', '__engine']
+const KNOWN = ['include', 'exclude', 'root', 'manifest', 'diagnostics', 'cacheDir']
 const LEVELS: DiagnosticsLevel[] = ['warn', 'error', 'off']
 
 function fail(path: string, got: unknown, expected: string): never {
@@ -132,7 +154,7 @@ export function resolveOptions(raw: Options | undefined): ResolvedOptions {
   const o: Options = raw ?? {}
   if (typeof o !== 'object' || Array.isArray(o)) fail('(options)', o, 'an object')
   for (const key of Object.keys(o)) {
-    if (!KNOWN.includes(key)) unknown(key, KNOWN.slice(0, -1))
+    if (!KNOWN.includes(key)) unknown(key, KNOWN)
   }
   if (o.include !== undefined && !isPattern(o.include)) fail('include', o.include, 'a glob, a RegExp or an array of them')
   if (o.exclude !== undefined && !isPattern(o.exclude)) fail('exclude', o.exclude, 'a glob, a RegExp or an array of them')
@@ -162,6 +184,6 @@ export function resolveOptions(raw: Options | undefined): ResolvedOptions {
     manifest: o.manifest ?? true,
     diagnostics: resolveDiagnostics(o.diagnostics),
     cacheDir: o.cacheDir,
-    engine: o.__engine,
+    engine: (o as InternalOptions)[ENGINE_OVERRIDE],
   }
 }
