@@ -1,6 +1,9 @@
 import { Buffer } from 'node:buffer'
 import { setBytesToKey } from './core/args.ts'
-import { setDefaultStorageProvider } from './core/defaults.ts'
+import { setBlake3Loader } from './core/blake3.ts'
+import { loadBlake3Wasm } from './core/blake3-wasm.ts'
+import { createStorage } from 'unstorage'
+import { setDefaultStorageProvider, setDriverStorage } from './core/defaults.ts'
 import { addSyncReader } from './core/sync-read.ts'
 import { fsSyncReader } from './drivers/fs-read-sync.ts'
 import { createDefaultStorage, describeDefaultStorage } from './storage/node.ts'
@@ -16,6 +19,8 @@ setBytesToKey((bytes, length) => {
   return lastBuffer!.toString('latin1', bytes.byteOffset, bytes.byteOffset + length)
 })
 
+setBlake3Loader(loadBlake3Wasm)
+setDriverStorage(driver => createStorage({ driver }))
 setDefaultStorageProvider({ create: () => createDefaultStorage(), describe: describeDefaultStorage })
 addSyncReader(fsSyncReader)
 

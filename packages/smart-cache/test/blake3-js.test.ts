@@ -53,4 +53,15 @@ describe('BLAKE3 in JavaScript (used before the WebAssembly has loaded)', () => 
     }
     expect(js.init().update('smart-cache ✓').digest('binary')).toEqual(wasm.init().update('smart-cache ✓').digest('binary'))
   })
+
+  it('keyed mode equals hash-wasm createBLAKE3(256, key) (entry signing in browsers), and refuses a key that is not 32 bytes', async () => {
+    const key = bytes(32, 99)
+    const wasm = await createBLAKE3(256, key)
+    const js = new Blake3Js(key)
+    for (const n of [0, 1, 64, 65, 1024, 1025, 2048, 3073, 70_000]) {
+      const input = bytes(n, n + 1)
+      expect(js.init().update(input).digest('hex'), `length ${n}`).toBe(wasm.init().update(input).digest('hex'))
+    }
+    expect(() => new Blake3Js(new Uint8Array(31))).toThrow(/^\[smart-cache\] a BLAKE3 key is 32 bytes/)
+  })
 })

@@ -1,68 +1,18 @@
+import { CHUNK_END, CHUNK_START, compress, IV, KEYED_HASH, loadWords, PARENT, ROOT } from './blake3-compress.ts'
+
 /**
- * BLAKE3-256 (unkeyed, any length, streaming) in plain JavaScript, after the specification's
- * reference implementation. hash-wasm is faster but loads asynchronously: this one serves the
- * calls made before it has loaded, so that a synchronous cached function can read its entry on its
- * first call (issue 13). Equality with hash-wasm is tested (test/blake3-js.test.ts).
+ * BLAKE3-256 (any length, streaming, unkeyed or keyed) in plain JavaScript, after the
+ * specification's reference implementation, over the compression function of
+ * `blake3-compress.ts`. It is the only BLAKE3 of the browser build (no WebAssembly there: issue
+ * 17), and in Node it serves the calls made before hash-wasm's WebAssembly has loaded, so that a
+ * synchronous cached function can read its entry on its first call (issue 13). Equality with
+ * hash-wasm is tested (test/blake3-js.test.ts).
  */
 
-const IV = new Uint32Array([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19])
-const PERMUTATION = [2, 6, 3, 10, 7, 0, 4, 13, 1, 11, 12, 5, 9, 14, 15, 8]
-const CHUNK_START = 1
-const CHUNK_END = 2
-const PARENT = 4
-const ROOT = 8
 const BLOCK = 64
-const CHUNK = 1024
-
-const state = new Uint32Array(16)
-const message = new Uint32Array(16)
-const permuted = new Uint32Array(16)
-
-function g(a: number, b: number, c: number, d: number, x: number, y: number): void {
-  const s = state
-  s[a] = (s[a]! + s[b]! + x) | 0
-  s[d] = rotr(s[d]! ^ s[a]!, 16)
-  s[c] = (s[c]! + s[d]!) | 0
-  s[b] = rotr(s[b]! ^ s[c]!, 12)
-  s[a] = (s[a]! + s[b]! + y) | 0
-  s[d] = rotr(s[d]! ^ s[a]!, 8)
-  s[c] = (s[c]! + s[d]!) | 0
-  s[b] = rotr(s[b]! ^ s[c]!, 7)
-}
-
-function rotr(x: number, n: number): number {
-  return (x >>> n) | (x << (32 - n))
-}
-
-/** Compresses `block` (16 words) into the first 8 words of `out` (the next chaining value). */
-function compress(cv: Uint32Array, block: Uint32Array, counter: number, length: number, flags: number, out: Uint32Array): void {
-  state.set(cv)
-  state.set(IV.subarray(0, 4), 8)
-  state[12] = counter >>> 0
-  state[13] = Math.floor(counter / 0x100000000)
-  state[14] = length
-  state[15] = flags
-  const m = message
-  m.set(block)
-  for (let round = 0; round < 7; round++) {
-    g(0, 4, 8, 12, m[0]!, m[1]!)
-    g(1, 5, 9, 13, m[2]!, m[3]!)
-    g(2, 6, 10, 14, m[4]!, m[5]!)
-    g(3, 7, 11, 15, m[6]!, m[7]!)
-    g(0, 5, 10, 15, m[8]!, m[9]!)
-    g(1, 6, 11, 12, m[10]!, m[11]!)
-    g(2, 7, 8, 13, m[12]!, m[13]!)
-    g(3, 4, 9, 14, m[14]!, m[15]!)
-    for (let i = 0; i < 16; i++) permuted[i] = m[PERMUTATION[i]!]!
-    m.set(permuted)
-  }
-  for (let i = 0; i < 8; i++) out[i] = state[i]! ^ state[i + 8]!
-}
-
-function loadWords(bytes: Uint8Array, length: number, out: Uint32Array): void {
-  out.fill(0)
-  for (let i = 0; i < length; i++) out[i >> 2]! |= bytes[i]! << (8 * (i & 3))
-}
+const BLOCKS_PER_CHUNK = 16
+/** Subtrees on the stack: one per bit of the chunk counter (2^54 chunks is far beyond any input). */
+const MAX_DEPTH = 54
 
 const utf8 = new TextEncoder()
 
@@ -74,41 +24,59 @@ export interface Blake3Hasher {
   digest(format?: 'hex'): string
 }
 
-/** A streaming BLAKE3-256 hasher. */
+/** A streaming BLAKE3-256 hasher; with a 32-byte `key`, BLAKE3's keyed mode (as `createBLAKE3(256, key)`). */
 export class Blake3Js implements Blake3Hasher {
-  private cv = new Uint32Array(8)
-  private block = new Uint8Array(BLOCK)
-  private blockLength = 0
-  private blocksInChunk = 0
+  private readonly key: Uint32Array
+  private readonly mode: number
+  private readonly cv = new Uint32Array(8)
+  private readonly words = new Uint32Array(16)
+  private readonly buffer = new Uint8Array(BLOCK)
+  private buffered = 0
+  /** Blocks compressed into `cv` in the current chunk. */
+  private blocks = 0
   private chunk = 0
-  private stack: Uint32Array[] = []
-  private words = new Uint32Array(16)
+  /** Chaining values of completed subtrees, 8 words each. */
+  private readonly stack = new Uint32Array(MAX_DEPTH * 8)
+  private depth = 0
 
-  constructor() {
+  constructor(key?: Uint8Array) {
+    if (key && key.length !== 32) throw new RangeError(`[smart-cache] a BLAKE3 key is 32 bytes, got ${key.length}`)
+    this.key = IV
+    if (key) loadWords(key, 0, 32, (this.key = new Uint32Array(16)))
+    this.mode = key ? KEYED_HASH : 0
     this.init()
   }
 
   init(): this {
-    this.cv.set(IV)
-    this.blockLength = 0
-    this.blocksInChunk = 0
+    this.cv.set(this.key.subarray(0, 8))
+    this.buffered = 0
+    this.blocks = 0
     this.chunk = 0
-    this.stack = []
+    this.depth = 0
     return this
   }
 
   update(data: Uint8Array | string): this {
     const bytes = typeof data === 'string' ? utf8.encode(data) : data
-    let offset = 0
-    while (offset < bytes.length) {
-      if (this.blockLength === BLOCK) {
-        if (this.blocksInChunk === CHUNK / BLOCK - 1) this.endChunk()
-        else this.compressBlock()
+    const end = bytes.length
+    let at = 0
+    while (at < end) {
+      if (this.buffered === BLOCK) {
+        loadWords(this.buffer, 0, BLOCK, this.words)
+        this.compressBlock()
+        this.buffered = 0
       }
-      const take = Math.min(BLOCK - this.blockLength, bytes.length - offset)
-      this.block.set(bytes.subarray(offset, offset + take), this.blockLength)
-      this.blockLength += take
-      offset += take
+      // Whole blocks straight from the input; the last block is kept: it may be the root's.
+      if (this.buffered === 0) {
+        for (; end - at > BLOCK; at += BLOCK) {
+          loadWords(bytes, at, BLOCK, this.words)
+          this.compressBlock()
+        }
+      }
+      const take = Math.min(BLOCK - this.buffered, end - at)
+      this.buffer.set(bytes.subarray(at, at + take), this.buffered)
+      this.buffered += take
+      at += take
     }
     return this
   }
@@ -125,55 +93,40 @@ export class Blake3Js implements Blake3Hasher {
     return hex
   }
 
-  private startFlag(): number {
-    return this.blocksInChunk === 0 ? CHUNK_START : 0
+  private flags(): number {
+    return this.mode | (this.blocks === 0 ? CHUNK_START : 0)
   }
 
-  /** A full block that is not the chunk's last: into the chunk's chaining value. */
+  /** `words`, a full block that is not the input's last, into the chunk; a full chunk goes onto the stack. */
   private compressBlock(): void {
-    loadWords(this.block, BLOCK, this.words)
-    compress(this.cv, this.words, this.chunk, BLOCK, this.startFlag(), this.cv)
-    this.blocksInChunk++
-    this.blockLength = 0
-  }
-
-  /** The chunk is full: its chaining value goes onto the stack, merged with completed subtrees. */
-  private endChunk(): void {
-    loadWords(this.block, BLOCK, this.words)
-    let cv: Uint32Array = new Uint32Array(8)
-    compress(this.cv, this.words, this.chunk, BLOCK, this.startFlag() | CHUNK_END, cv)
-    let total = ++this.chunk
-    while ((total & 1) === 0) {
-      cv = parent(this.stack.pop()!, cv, 0)
-      total /= 2
+    if (this.blocks < BLOCKS_PER_CHUNK - 1) {
+      compress(this.cv, 0, this.words, this.chunk, BLOCK, this.flags(), this.cv, 0)
+      this.blocks++
+      return
     }
-    this.stack.push(cv)
-    this.cv.set(IV)
-    this.blocksInChunk = 0
-    this.blockLength = 0
+    compress(this.cv, 0, this.words, this.chunk, BLOCK, this.flags() | CHUNK_END, this.cv, 0)
+    // Merge with the completed subtrees of equal size: one per trailing zero bit of the chunk count.
+    for (let total = ++this.chunk; (total & 1) === 0; total /= 2) this.parent(--this.depth, 0, this.cv)
+    this.stack.set(this.cv, 8 * this.depth++)
+    this.cv.set(this.key.subarray(0, 8))
+    this.blocks = 0
   }
 
-  /** The root output: the last chunk's output folded up the stack of subtrees. */
+  /** The parent of the subtree at `depth` (left) and `right`, written to `right`. */
+  private parent(depth: number, flags: number, right: Uint32Array): void {
+    const w = this.words
+    w.set(this.stack.subarray(8 * depth, 8 * depth + 8))
+    w.set(right, 8)
+    compress(this.key, 0, w, 0, BLOCK, this.mode | PARENT | flags, right, 0)
+  }
+
+  /** The root output: the last chunk's output folded up the stack of subtrees (the state is left as it was). */
   private rootWords(): Uint32Array {
-    loadWords(this.block, this.blockLength, this.words)
     const out = new Uint32Array(8)
-    const flags = this.startFlag() | CHUNK_END
-    if (this.stack.length === 0) {
-      compress(this.cv, this.words, this.chunk, this.blockLength, flags | ROOT, out)
-      return out
-    }
-    let cv: Uint32Array = new Uint32Array(8)
-    compress(this.cv, this.words, this.chunk, this.blockLength, flags, cv)
-    for (let i = this.stack.length - 1; i >= 0; i--) cv = parent(this.stack[i]!, cv, i === 0 ? ROOT : 0)
-    return cv
+    loadWords(this.buffer, 0, this.buffered, this.words)
+    const flags = this.flags() | CHUNK_END
+    compress(this.cv, 0, this.words, this.chunk, this.buffered, this.depth === 0 ? flags | ROOT : flags, out, 0)
+    for (let d = this.depth - 1; d >= 0; d--) this.parent(d, d === 0 ? ROOT : 0, out)
+    return out
   }
-}
-
-function parent(left: Uint32Array, right: Uint32Array, extra: number): Uint32Array {
-  const block = new Uint32Array(16)
-  block.set(left)
-  block.set(right, 8)
-  const out = new Uint32Array(8)
-  compress(IV, block, 0, BLOCK, PARENT | extra, out)
-  return out
 }

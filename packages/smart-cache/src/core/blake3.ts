@@ -3,9 +3,12 @@ import { blake3Small, SMALL_MAX } from './blake3-small.ts'
 import { warnOnce } from './warn.ts'
 
 /**
- * BLAKE3 for the runtime (issue 18): one WebAssembly instance of hash-wasm's BLAKE3, loaded
- * lazily, and BLAKE3 in JavaScript (same digests) until it is there.
+ * BLAKE3 for the runtime (issue 18): BLAKE3 in JavaScript, and in Node one WebAssembly instance
+ * of hash-wasm's BLAKE3, loaded lazily (same digests).
  *
+ * - The WebAssembly comes from a loader the Node entry installs ({@link setBlake3Loader}): the
+ *   browser build has no loader, so no WebAssembly in its bundle (issue 17: 21 kB; BLAKE3 in
+ *   JavaScript hashes 1 MiB in a few milliseconds, `pnpm bench blake3`).
  * - Only hash-wasm's BLAKE3 module is imported (its index pulls every algorithm of the package
  *   into a bundle), and only when an input is larger than {@link SMALL_MAX}: small keys and
  *   entries are hashed by `blake3Small` (plain JavaScript, faster than crossing into
@@ -14,11 +17,15 @@ import { warnOnce } from './warn.ts'
  *   {@link acquireHasher} and gives it back with {@link releaseHasher}; a nested caller (a
  *   `[cacheKey]()` hashing while an argument is being streamed) gets a JavaScript hasher.
  * - If the WebAssembly cannot load (a CSP without 'wasm-unsafe-eval'), BLAKE3 in JavaScript
- *   goes on serving, slower for large inputs, with one warning.
+ *   goes on serving, with one warning.
  */
-interface Blake3Module {
+
+/** hash-wasm's BLAKE3 module. */
+export interface Blake3Module {
   createBLAKE3(bits?: number, key?: Uint8Array): Promise<Blake3Hasher>
 }
+
+let loader: (() => Promise<Blake3Module>) | undefined
 
 let wasm: Blake3Hasher | undefined
 let wasmInUse = false
@@ -28,15 +35,27 @@ let blake3Mod: Promise<Blake3Module> | undefined
 const js = new Blake3Js()
 let jsInUse = false
 
-/** hash-wasm's BLAKE3 module alone (a CommonJS bundle: its exports are the default export under Node). */
-export function blake3Module(): Promise<Blake3Module> {
-  blake3Mod ??= import('hash-wasm/dist/blake3.umd.min.js').then(m => ((m as { default?: Blake3Module }).default ?? m) as Blake3Module)
-  return blake3Mod
+/** Installed by the Node entry: loads hash-wasm's BLAKE3 (see `blake3-wasm.ts`). Without one, BLAKE3 is JavaScript only. */
+export function setBlake3Loader(load: () => Promise<Blake3Module>): void {
+  loader = load
 }
 
-/** Loads the WebAssembly BLAKE3 once; resolves when it is there or has failed (then warns once). Never rejects. */
+/** A keyed BLAKE3-256 hasher (entry signing): the WebAssembly one where there is a loader, else JavaScript. */
+export async function keyedHasher(key: Uint8Array): Promise<Blake3Hasher> {
+  if (loader) {
+    blake3Mod ??= loader()
+    try {
+      return await (await blake3Mod).createBLAKE3(256, key)
+    } catch {} // no WebAssembly (loadHashers warns): the same MACs in JavaScript
+  }
+  return new Blake3Js(key)
+}
+
+/** Loads the WebAssembly BLAKE3 once, if there is a loader; resolves when it is there or has failed (then warns once). Never rejects. */
 export function loadHashers(): Promise<void> {
-  pending ??= blake3Module()
+  if (!loader) return Promise.resolve()
+  blake3Mod ??= loader()
+  pending ??= blake3Mod
     .then(m => m.createBLAKE3())
     .then(
       hasher => {
@@ -54,9 +73,9 @@ export function loadHashers(): Promise<void> {
   return pending
 }
 
-/** Whether large inputs would wait for nothing: the WebAssembly BLAKE3 is loaded, or failed to load. */
+/** Whether large inputs would wait for nothing: the WebAssembly BLAKE3 is loaded, failed to load, or there is none. */
 export function hashersSettled(): boolean {
-  return wasm !== undefined || failed
+  return wasm !== undefined || failed || !loader
 }
 
 /**
@@ -68,7 +87,7 @@ export function acquireHasher(): Blake3Hasher {
     wasmInUse = true
     return wasm.init()
   }
-  if (!wasm) void loadHashers()
+  if (!wasm && loader) void loadHashers()
   if (!jsInUse) {
     jsInUse = true
     return js.init()

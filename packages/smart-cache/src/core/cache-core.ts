@@ -1,4 +1,3 @@
-import { LRUCache } from 'lru-cache'
 import type { Storage } from 'unstorage'
 import { keyArgs, primitiveKey, type ArgsKey, type CapturedValues } from './args.ts'
 import { hashersSettled, loadHashers } from './blake3.ts'
@@ -10,6 +9,7 @@ import { FLAG_ERROR, OutdatedEntryError, SignatureError, openEnvelope, sealEnvel
 import { checkMaxEntrySize, DEFAULT_MAX_ENTRY_SIZE, memoryBytes, oversizedMessage, quickSize } from './limits.ts'
 import { readBounded, type BoundedItem } from './bounded-read.ts'
 import { breakerOf } from './breaker.ts'
+import { MemoryLru } from './memory-lru.ts'
 import { envSecret, resolveSecurity, type Security } from './security.ts'
 import { driverName, syncReaderOf, type SyncReader } from './sync-read.ts'
 import { entryKey, fingerprintBase, parseEntryKey } from './layout.ts'
@@ -64,7 +64,7 @@ const FLAG_PROMISE = 4
 interface Resolved {
   mode: CacheMode
   storage: Storage | undefined
-  memory: LRUCache<string, Found> | undefined
+  memory: MemoryLru<Found> | undefined
   maxAge: number
   swr: boolean
   cacheErrors: boolean
@@ -560,13 +560,8 @@ class PrimitiveKey implements ArgsKey {
 }
 
 /** The memory tier: at most `max` results and `bytes` bytes of them; a result over `bytes` or `maxEntry` is not kept. */
-function memoryTier(max: number, bytes: number, maxEntry: number): LRUCache<string, Found> {
-  return new LRUCache<string, Found>({
-    max,
-    maxSize: bytes,
-    maxEntrySize: Math.min(bytes, maxEntry),
-    sizeCalculation: f => Math.max(1, f.size ?? 1),
-  })
+function memoryTier(max: number, bytes: number, maxEntry: number): MemoryLru<Found> {
+  return new MemoryLru<Found>(max, bytes, Math.min(bytes, maxEntry), f => Math.max(1, f.size ?? 1))
 }
 
 /** A mistyped `SMART_CACHE` must not take the program down: warn once and run uncached. */

@@ -1,4 +1,5 @@
-import { createStorage, type Driver, type Storage } from 'unstorage'
+import type { Driver, Storage } from 'unstorage'
+import { storageOfDriver } from './defaults.ts'
 import { didYouMean } from './did-you-mean.ts'
 import { quietRedisErrors } from './quiet-redis.ts'
 import type { SecurityOptions } from './security.ts'
@@ -132,6 +133,6 @@ export function toStorage(storage: Storage | Driver): Storage {
   const instance =
     typeof (storage as Storage).getItemRaw === 'function' && typeof (storage as Storage).mount === 'function'
       ? (storage as Storage)
-      : createStorage({ driver: storage as Driver })
+      : storageOfDriver(storage as Driver)
   return quietRedisErrors(instance)
 }

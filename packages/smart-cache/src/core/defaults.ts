@@ -1,4 +1,5 @@
-import type { Storage } from 'unstorage'
+import type { Driver, Storage } from 'unstorage'
+import { driverStorage } from '../storage/driver-storage.ts'
 
 /** Installed by the `node` or `browser` entry (chosen by package.json export conditions). */
 export interface DefaultStorageProvider {
@@ -22,6 +23,22 @@ export function getDefaultStorage(): Storage {
 
 export function describeDefaultStorage(): string {
   return provider?.describe() ?? 'no default storage'
+}
+
+let fromDriver: (driver: Driver) => Storage = driverStorage
+
+/**
+ * How a driver passed as `storage` becomes a storage: the Node entries install unstorage's
+ * `createStorage`; elsewhere (browsers) {@link driverStorage}, which keeps unstorage's
+ * `createStorage` out of the bundle (issue 17).
+ */
+export function setDriverStorage(next: (driver: Driver) => Storage): void {
+  fromDriver = next
+}
+
+/** A storage over `driver` (see {@link setDriverStorage}). */
+export function storageOfDriver(driver: Driver): Storage {
+  return fromDriver(driver)
 }
 
 /** Test helper: drop the default instance so the next call re-reads SMART_CACHE_DIR. */

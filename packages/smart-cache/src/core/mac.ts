@@ -1,4 +1,4 @@
-import { blake3Module } from './blake3.ts'
+import { keyedHasher } from './blake3.ts'
 import { Blake3Js, type Blake3Hasher } from './blake3-js.ts'
 
 /**
@@ -30,9 +30,7 @@ export function createSigner(secret: string | Uint8Array): Promise<Signer> {
   const id = toHex(bytes)
   let signer = signers.get(id)
   if (!signer) {
-    signer = deriveMacKey(bytes)
-      .then(async key => (await blake3Module()).createBLAKE3(256, key))
-      .then(toSigner)
+    signer = deriveMacKey(bytes).then(keyedHasher).then(toSigner)
     signers.set(id, signer)
   }
   return signer
