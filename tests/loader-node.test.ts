@@ -1,12 +1,12 @@
 // issue 16: `node --import smart-cache/register` gives plain Node the plugin's fingerprints.
 // Every case runs in real child processes of Node 20 (this one), 22 and 24 (from the registry).
-import type { TempProject } from './helpers/tmp.ts'
+import type { TempProject } from './helpers/temp-project.ts'
 import { execFile } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { nodeBinary } from './helpers/node-binaries.ts'
-import { createTempProject } from './helpers/tmp.ts'
+import { createTempDir, createTempProject } from './helpers/temp-project.ts'
 
 const execP = promisify(execFile)
 const CLI = new URL('../packages/cli/bin/smart-cache.mjs', import.meta.url).pathname
@@ -205,10 +205,9 @@ describe('one fingerprint for the Vite plugin, the CLI and the loader', () => {
 
 describe('smart-cache/register without unplugin-smart-cache', () => {
   it('fails with a [smart-cache] error saying what to install', async () => {
-    const { mkdtempSync, cpSync, mkdirSync, rmSync } = await import('node:fs')
-    const { tmpdir } = await import('node:os')
+    const { cpSync, mkdirSync, rmSync } = await import('node:fs')
     const { join } = await import('node:path')
-    const dir = mkdtempSync(join(tmpdir(), 'loader-missing-'))
+    const dir = createTempDir('loader-missing')
     try {
       const pkg = join(dir, 'node_modules/smart-cache')
       mkdirSync(pkg, { recursive: true })

@@ -1,16 +1,14 @@
 // playground/node-loader: the shared program run by plain Node through its own `start` script
 // (`node --import smart-cache/register src/main.js`), no bundler.
 import { execFile } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { resolve } from 'node:path'
 import { promisify } from 'node:util'
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
+import { createTempDir } from './helpers/temp-project.ts'
 
 const exec = promisify(execFile)
 const dir = resolve(import.meta.dirname, '../playground/node-loader')
-const values = mkdtempSync(join(tmpdir(), 'loader-playground-'))
-afterAll(() => rmSync(values, { recursive: true, force: true }))
+const values = createTempDir('loader-playground')
 
 describe('playground/node-loader', () => {
   it("computes in the first process and hits in the next, with the plugin's ids and fingerprints", async () => {

@@ -5,12 +5,12 @@
 // Packing and installing are done once (beforeAll) and shared by every test. Slow by nature
 // (npm install from the registry): bounded by work, with generous timeouts.
 import { execFile } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import { gzipSync } from 'node:zlib'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { createTempDir } from './helpers/temp-project.ts'
 
 const run = promisify(execFile)
 const repo = resolve(import.meta.dirname, '..')
@@ -35,7 +35,7 @@ function shellLines(text: string): string[] {
   return block.trim().split('\n')
 }
 
-const work = mkdtempSync(join(tmpdir(), 'smart-cache-newcomer-'))
+const work = createTempDir('smart-cache-newcomer')
 /** Where the apps live: its package.json and node_modules are the install of the README's commands. */
 const home = join(work, 'your-app')
 /** The user's environment: no store override, and none of the npm_* variables pnpm sets for its scripts (but the registry and cache). */
@@ -121,8 +121,6 @@ beforeAll(async () => {
   const versions = JSON.parse(readFileSync(join(repo, 'tests/package.json'), 'utf8')).devDependencies as Record<string, string>
   await sh(`npm i -D vite@${versions.vite} esbuild@${versions.esbuild} webpack@${versions.webpack} esbuild-loader`, home)
 }, 900_000)
-
-afterAll(() => rmSync(work, { recursive: true, force: true }))
 
 describe('from tarballs, outside the workspace, the README as printed', { timeout: 300_000 }, () => {
   it('installs: the runtime, the plugin, the engine and the CLI', async () => {

@@ -1,18 +1,15 @@
 // playground/{webpack,esbuild,rollup}: the same program through each bundler's own config file,
 // built with the app's `build` script and run with its output; then inspected with the CLI.
 import { execFile } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { readBuildManifest } from './helpers/manifest.ts'
+import { createTempDir } from './helpers/temp-project.ts'
 
 const exec = promisify(execFile)
 const playground = resolve(import.meta.dirname, '../playground')
 const cliBin = resolve(import.meta.dirname, '../packages/cli/bin/smart-cache.mjs')
-const dirs: string[] = []
-afterAll(() => dirs.forEach(d => rmSync(d, { recursive: true, force: true })))
 
 interface Row {
   call: string
@@ -24,8 +21,7 @@ const fingerprints: Record<string, Record<string, string>> = {}
 
 describe.each(['webpack', 'esbuild', 'rollup'])('playground/%s', app => {
   const dir = join(playground, app)
-  const cache = mkdtempSync(join(tmpdir(), `smart-cache-playground-${app}-`))
-  dirs.push(cache)
+  const cache = createTempDir(`smart-cache-playground-${app}`)
   const start = async () => {
     const { stdout } = await exec(process.execPath, ['dist/main.mjs', '--json'], {
       cwd: dir,

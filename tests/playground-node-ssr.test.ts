@@ -1,21 +1,19 @@
 // playground/node-ssr: a Vite SSR build run with Node; the cache persists on the filesystem across restarts.
 import { execFile, spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { resolve } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, describe, expect, it } from 'vitest'
 import { freePort } from './helpers/ports.ts'
 import { stopChild } from './helpers/redis.ts'
 import { readBuildManifest } from './helpers/manifest.ts'
+import { createTempDir } from './helpers/temp-project.ts'
 
 const exec = promisify(execFile)
 const dir = resolve(import.meta.dirname, '../playground/node-ssr')
-const cache = mkdtempSync(join(tmpdir(), 'smart-cache-playground-ssr-'))
+const cache = createTempDir('smart-cache-playground-ssr')
 const servers: ChildProcess[] = []
 afterAll(async () => {
   await Promise.all(servers.map(s => stopChild(s)))
-  rmSync(cache, { recursive: true, force: true })
 })
 
 /** Runs the app's `start` command (node dist/server.mjs) on a free port; resolves when it listens. */

@@ -6,7 +6,7 @@ import { originalPositionFor, TraceMap } from '@jridgewell/trace-mapping'
 import { createFingerprinter } from '@smart-cache/fingerprint'
 import { afterAll, describe, expect, it } from 'vitest'
 import { readBuildManifest } from './helpers/manifest.ts'
-import { createTempProject, type TempProject } from './helpers/tmp.ts'
+import { createTempProject, type TempProject } from './helpers/temp-project.ts'
 
 type Bundler = 'vite' | 'rollup' | 'webpack' | 'esbuild' | 'rolldown' | 'rspack'
 

@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process'
 import { build } from 'esbuild'
 import plugin from 'unplugin-smart-cache/esbuild'
 import { afterAll, describe, expect, it } from 'vitest'
-import { createTempProject } from './helpers/tmp.ts'
+import { createTempProject } from './helpers/temp-project.ts'
 import { readBuildManifest } from './helpers/manifest.ts'
 
 describe('plugin: method decorator and method directive (esbuild, TypeScript decorators)', () => {

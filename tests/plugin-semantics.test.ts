@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process'
 import { afterAll, describe, expect, it } from 'vitest'
 import { bundle, type Bundler } from './helpers/bundle.ts'
-import { createTempProject, type TempProject } from './helpers/tmp.ts'
+import { createTempProject, type TempProject } from './helpers/temp-project.ts'
 
 const projects: TempProject[] = []
 afterAll(() => projects.forEach(p => p.remove()))

@@ -6,7 +6,7 @@ import { createServer } from 'vite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import plugin from 'unplugin-smart-cache/vite'
 import { launchChromium } from './helpers/browser.ts'
-import { createTempProject } from './helpers/tmp.ts'
+import { createTempProject } from './helpers/temp-project.ts'
 
 /**
  * Polls `probe` until `done` accepts its value (real file watching is asynchronous). `touch`, if

@@ -3,7 +3,7 @@
 import { readFileSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { createTempProject } from './helpers/tmp.ts'
+import { createTempProject } from './helpers/temp-project.ts'
 import { readBuildManifest } from './helpers/manifest.ts'
 
 /** Results of successive rebuilds, awaited one at a time. */

@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { installRuntimeSnapshot } from './fixtures/reliability-shared/snapshot.mjs'
-import { createTempProject } from './helpers/tmp.ts'
+import { createTempProject } from './helpers/temp-project.ts'
 
 const exec = promisify(execFile)
 interface Report {

@@ -6,7 +6,7 @@
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { runCrashTorture } from './fixtures/reliability-crash/torture.mjs'
-import { createTempProject } from './helpers/tmp.ts'
+import { createTempProject } from './helpers/temp-project.ts'
 
 /** The longest a run may take on the slowest machine: its hang bound, the verifier's 60 s and the clean-up. */
 const TORTURE_TIMEOUT = 360_000

@@ -9,7 +9,7 @@ import redisDriver from 'unstorage/drivers/redis'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { installRuntimeSnapshot } from './fixtures/reliability-shared/snapshot.mjs'
 import { startRedis, type RedisServer } from './helpers/redis.ts'
-import { createTempProject, type TempProject } from './helpers/tmp.ts'
+import { createTempProject, type TempProject } from './helpers/temp-project.ts'
 
 const exec = promisify(execFile)
 interface Once {

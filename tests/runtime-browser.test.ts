@@ -3,7 +3,7 @@ import { build, preview, type PreviewServer } from 'vite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchChromium } from './helpers/browser.ts'
 import { freePort } from './helpers/ports.ts'
-import { createTempProject } from './helpers/tmp.ts'
+import { createTempProject } from './helpers/temp-project.ts'
 
 describe('runtime: IndexedDB cache in real Chromium, page built by Vite', () => {
   const project = createTempProject('runtime-browser', { fixture: 'runtime-browser' })

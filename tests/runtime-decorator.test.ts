@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process'
 import { build } from 'esbuild'
 import { afterAll, describe, expect, it } from 'vitest'
-import { createTempProject } from './helpers/tmp.ts'
+import { createTempProject } from './helpers/temp-project.ts'
 
 describe('runtime: standard TypeScript 5 decorators, bundled by esbuild, across two processes', () => {
   const project = createTempProject('runtime-decorator', { fixture: 'runtime-decorator' })

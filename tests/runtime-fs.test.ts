@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { openStore } from 'smart-cache/store'
 import { afterAll, describe, expect, it } from 'vitest'
-import { createTempProject } from './helpers/tmp.ts'
+import { createTempProject } from './helpers/temp-project.ts'
 
 const exec = promisify(execFile)
 

@@ -7,7 +7,7 @@ import { createStorage } from 'unstorage'
 import redisDriver from 'unstorage/drivers/redis'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { startRedis, type RedisServer } from './helpers/redis.ts'
-import { createTempProject } from './helpers/tmp.ts'
+import { createTempProject } from './helpers/temp-project.ts'
 
 const exec = promisify(execFile)
 

@@ -5,29 +5,18 @@
 // (createFingerprinter, memory only) gives for the same mark on the same root.
 // Every case runs through every bundler (108 cases × 2 sides × 4 bundlers: about a minute on
 // 2 cores), so no subset is chosen.
-import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { cpSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createFingerprinter } from '@smart-cache/fingerprint'
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { type Case, type CaseSet, ownSets, sharedSets, sharedSummary, splitTarget } from '../packages/fingerprint/test/cases.ts'
 import type { Bundler } from './helpers/bundle.ts'
 import { buildEntry } from './helpers/entry-build.ts'
+import { createTempDir } from './helpers/temp-project.ts'
 
 /** The entry module written beside each case's files; its mark's id in the manifest. */
 const ENTRY = 'smart-cache-entry.mjs'
 const MARK = `${ENTRY}#cached`
-
-const dirs: string[] = []
-afterAll(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
-})
-
-function tempDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix))
-  dirs.push(dir)
-  return dir
-}
 
 /** `import` of the target under the local name `target`, then the mark. */
 function entrySource(c: Case): string {
@@ -81,8 +70,8 @@ async function side(bundler: Bundler, root: string, cacheDir: string, c: Case): 
 
 /** Both sides with one plugin cache (the second build is a warm one, as in watch or CI with a cache). */
 async function bothSides(bundler: Bundler, set: CaseSet, c: Case): Promise<[Side, Side]> {
-  const root = tempDir('sc-bundlers-')
-  const cacheDir = tempDir('sc-bundlers-cache-')
+  const root = createTempDir('sc-bundlers')
+  const cacheDir = createTempDir('sc-bundlers-cache')
   lay(root, set, c, 'before')
   const before = await side(bundler, root, cacheDir, c)
   lay(root, set, c, 'after')

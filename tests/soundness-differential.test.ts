@@ -2,10 +2,9 @@
 // sides and its target run in Node; the outputs must differ exactly when the case says `changed`.
 // It proves the cases, not the engine: a case that cannot fail this way is a wrong case.
 // SMART_CACHE_PROBE_LOG=1 prints both outputs of every case.
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { cpSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
   type Case,
   type CaseSet,
@@ -16,17 +15,13 @@ import {
   splitTarget,
 } from '../packages/fingerprint/test/cases.ts'
 import { runProbe } from './helpers/probe.ts'
+import { createTempDir } from './helpers/temp-project.ts'
 
 /** Probes of the shared soundness cases, by case name (the shared case.json has no `probe`). */
 const sharedProbes = JSON.parse(readFileSync(join(ownCasesDir, 'shared-probes.json'), 'utf8')) as Record<string, string>
 const own = ownSets().filter(s => s.label === 'own/soundness')
 const shared = sharedSets()?.filter(s => s.label === 'shared/soundness')
 console.log(sharedSummary(shared).replace('[conformance]', '[differential]'))
-
-const dirs: string[] = []
-afterAll(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
-})
 
 /** Empties `dir` and copies one side of a case into it. */
 function lay(dir: string, from: string): void {
@@ -36,8 +31,7 @@ function lay(dir: string, from: string): void {
 
 async function outputs(set: CaseSet, c: Case, probe: string | undefined): Promise<[string, string]> {
   const [file, name] = splitTarget(c.target)
-  const dir = mkdtempSync(join(tmpdir(), 'sc-probe-'))
-  dirs.push(dir)
+  const dir = createTempDir('sc-probe')
   lay(dir, join(set.dir, c.name, 'before'))
   const before = await runProbe(dir, file, name, probe)
   lay(dir, join(set.dir, c.name, 'after'))

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { testsRoot } from './tmp.ts'
+import { testsRoot } from './temp-project.ts'
 
 const exec = promisify(execFile)
 

@@ -1,9 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { rmSync } from 'node:fs'
 import { connect } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { freePort } from './ports.ts'
+import { createTempDir } from './temp-project.ts'
 
 /** A real Debian `redis-server` on 127.0.0.1, with its own temp dir and no persistence. */
 export interface RedisServer {
@@ -17,7 +16,7 @@ export interface RedisServer {
 /** Starts `redis-server` on `port` (default: a free one; pass the old port to restart a server); resolves once it answers PING. */
 export async function startRedis(options: { bin?: string; port?: number } = {}): Promise<RedisServer> {
   const port = options.port ?? (await freePort())
-  const dir = mkdtempSync(join(tmpdir(), 'smart-cache-redis-'))
+  const dir = createTempDir('smart-cache-redis')
   const child = spawn(
     options.bin ?? 'redis-server',
     [

@@ -1,6 +1,10 @@
+// Every temporary folder of the end-to-end tests: projects inside the workspace (`createTempProject`)
+// and bare folders outside it (`createTempDir`).
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { afterAll } from 'vitest'
 
 /** Root of the e2e package (`tests/`). */
 export const testsRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..')
@@ -38,4 +42,22 @@ export function createTempProject(prefix: string, options: { fixture?: string; f
   }
   project.write({ 'package.json': JSON.stringify({ name: `tmp-${prefix}`, private: true, type: 'module' }), ...options.files })
   return project
+}
+
+/** The folders made by `createTempDir` in this test file. */
+const tempDirs: string[] = []
+// Each test file has its own instance of this module: its folders go when the file is done.
+afterAll(() => {
+  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true })
+})
+
+/**
+ * Creates an empty folder `<OS temp dir>/<prefix>-XXXX`, outside the workspace: nothing in it
+ * resolves the workspace's packages (an app installed from tarballs, a cache folder, a case's
+ * copy). Removed after the test file.
+ */
+export function createTempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `${prefix}-`))
+  tempDirs.push(dir)
+  return dir
 }
