@@ -22,7 +22,7 @@ export type { DiagnosticsLevel, DiagnosticsOptions, Options } from './core/optio
 
 const NAME = 'unplugin-smart-cache'
 
-/** Where a build's output runs: `browser` builds get an error for each synchronous cached function (issue 13). */
+/** Where a build's output runs: `browser` builds get an error for each synchronous cached function (the browser's store, IndexedDB, is asynchronous only). */
 type Platform = 'node' | 'browser'
 
 /** Vite: the module is built for the client (browser) or the server, from the environment (or the `ssr` flag). */

@@ -3,7 +3,7 @@ import { declarationsOf, resolveName, thisOwner } from './scopes.js'
 import { isFunction, walk } from './walk.js'
 
 /**
- * The variables of enclosing function scopes a cached function reads (issue 13). The fingerprint
+ * The variables of enclosing function scopes a cached function reads. The fingerprint
  * covers code; these are data that differ between closures made by the same code, so the runtime
  * hashes their values into every key. Module-level bindings are code (the engine fingerprints them).
  */

@@ -14,7 +14,7 @@ export interface TransformOutput {
   errors: Diagnostic[]
   /**
    * Synchronous functions that are marked: errors in browser builds, where the runtime's store
-   * (IndexedDB) can only be read asynchronously (issue 13); nothing in Node builds.
+   * (IndexedDB) can only be read asynchronously; nothing in Node builds.
    */
   syncMarks: Diagnostic[]
 }
