@@ -14,7 +14,8 @@ import {
   type NameInfo,
   type Ref,
 } from './types.ts'
-import { isDeferredValue, isErased, moduleDeclarationName, patternNames, staticKey, unwrap } from './walk.ts'
+import { isDeferredValue, moduleDeclarationName, patternNames, staticKey } from './static-syntax.ts'
+import { isErased, unwrap } from './ts-erasure.ts'
 
 type Node = any
 

@@ -1,82 +1,30 @@
-import { visitorKeys } from 'oxc-parser'
-import { decodeHTMLStrict } from 'entities/decode'
+// The traversal of a unit's AST into a sink (the canonical token stream plus scope events). It is
+// iterative (an explicit task stack), so nesting depth is bounded by memory, not by the JS call
+// stack. What it erases: TypeScript-only syntax, positions, raw literal text, parentheses (absent
+// from oxc's AST with `preserveParens: false`), comments (not in the AST). What a node says
+// statically, what TypeScript erases, JSX text and decorator metadata have modules of their own.
 
-/**
- * The traversal of a unit's AST into a sink (the canonical token stream plus scope events). It is
- * iterative (an explicit task stack), so nesting depth is bounded by memory, not by the JS call
- * stack.
- *
- * What it erases: TypeScript-only syntax, positions, raw literal text, parentheses
- * (absent from oxc's AST with `preserveParens: false`), comments (not in the AST).
- */
+import { decodeHTMLStrict } from 'entities/decode'
+import type { Root, Sink } from './sink.ts'
+import { classMetadata } from './decorator-metadata.ts'
+import { jsxRoot, jsxText } from './jsx.ts'
+import { planFor } from './node-plan.ts'
+import {
+  isDeferredValue,
+  literalToken,
+  methodName,
+  moduleDeclarationName,
+  rootOf,
+  staticKey,
+  staticSpecifier,
+  takesName,
+  destructuredNames,
+} from './static-syntax.ts'
+import { isErased, maybeErased, TS_TRANSPARENT, unwrap } from './ts-erasure.ts'
 
 type Node = any
 
-/** How an identifier occurs (`write`: a reference that assigns the binding itself). */
-export type IdentKind = 'ref' | 'write' | 'var' | 'let' | 'param' | 'root' | 'enum'
-
-/** Where a mutation or call starts: an identifier, and the static property read from it, if any. */
-export interface Root {
-  ident: Node
-  property?: string
-}
-
-/** A call or `new`, as the effect analysis needs it. */
-export interface CallSite {
-  /** The identifier the callee starts from (`a` in `a.b.c()`), when it is one. */
-  callee?: Root
-  /** The method name (`c` in `a.b.c()`), when the callee is a member. */
-  method?: string
-  /** The method is called on the root itself (`a.c()`, not `a.b.c()`). */
-  direct: boolean
-  /** A JSX element: its component runs when it renders, and nothing else is known. */
-  render?: true
-  isNew: boolean
-  /** What each argument starts from: a binding passed to a call may be changed by it. */
-  args: Root[]
-}
-
-/** Receives the canonical token stream and scope events. */
-export interface Sink {
-  open: (type: string) => void
-  scalar: (value: string) => void
-  close: () => void
-  ident: (node: Node, kind: IdentKind) => void
-  enterScope: (fn: boolean) => void
-  exitScope: () => void
-  /** `ns.member` with a static property; return true when the sink emitted it itself. */
-  staticMember: (member: Node, object: Node, property: string) => boolean
-  /**
-   * `import('x')` / `require('x')` with a static specifier; return true when emitted. `names`:
-   * the exports read from it (`const { a } = await import('x')`), when that is all it is used for.
-   */
-  moduleRequest: (node: Node, specifier: string, kind: 'import' | 'require', names?: string[]) => boolean
-  /** Whether calling this name may be `require` (itself, or one made by `createRequire`). */
-  mayRequire: (name: string) => boolean
-  /** A dynamic `import()` / `require()` whose specifier is not a literal. */
-  untracked: (node: Node, what: string) => void
-  /** The binding `root` starts from may be changed here (`a.b = 1`, `a.push(x)`, `delete a.b`). */
-  mutate: (root: Root) => void
-  /** A call or `new` (effects: what it may change). */
-  call: (site: CallSite) => void
-  /** Entering (+1) or leaving (-1) code that does not run when its unit is evaluated (a function body). */
-  defer: (delta: number) => void
-  /** The unit reads where its module is (`import.meta.url`, `import.meta.dirname`…). */
-  location: () => void
-  /** A `let` or `const` declaration of local names: its kind is decided once writes are known. */
-  lexical: (kind: string, names: Node[]) => void
-  /** JSX: the factory (classic) or runtime (automatic) is a dependency. */
-  jsx: (fragment: boolean) => void
-  /**
-   * What TypeScript's `emitDecoratorMetadata` would emit for a decorated class or member: type
-   * names become run-time references (`design:paramtypes`), counted only where it is enabled.
-   */
-  metadata: (key: string, types: MetaType[]) => void
-}
-
-/** A type as `emitDecoratorMetadata` serializes it: a built-in constructor's name, or a reference. */
-export type MetaType = string | { ref: Node; path: string }
-
+/** What a visited node is to its parent: how its identifiers count (`Var`, `Param`, `Assign`…). */
 const enum Role {
   Expr,
   Var,
@@ -130,209 +78,6 @@ const CALLS_AT_ONCE = new Set([
 
 /** `import.meta.<key>` that does not depend on where the module is. */
 const META_NOT_LOCATION = new Set(['env', 'hot', 'glob', 'globEager', 'webpackHot', 'webpackContext', 'vitest', 'main'])
-
-/** Keys never hashed: positions, raw text and TypeScript-only information. */
-const DENY = new Set([
-  'type',
-  'start',
-  'end',
-  'range',
-  'loc',
-  'raw',
-  'typeAnnotation',
-  'typeParameters',
-  'typeArguments',
-  'returnType',
-  'superTypeArguments',
-  'superTypeParameters',
-  'implements',
-  'declare',
-  'definite',
-  'accessibility',
-  'readonly',
-  'override',
-  'abstract',
-  'importKind',
-  'exportKind',
-  'shorthand',
-  'extra',
-])
-/** `optional` is runtime syntax (`?.`) only on these types; elsewhere it is TypeScript's `?`. */
-const OPTIONAL_IS_RUNTIME = new Set(['MemberExpression', 'CallExpression'])
-/** Expression wrappers that TypeScript erases. */
-const TS_TRANSPARENT = new Set([
-  'TSAsExpression',
-  'TSSatisfiesExpression',
-  'TSNonNullExpression',
-  'TSTypeAssertion',
-  'TSInstantiationExpression',
-  'ParenthesizedExpression',
-])
-/** Statements and members that emit no JavaScript. */
-const TS_ERASED = new Set([
-  'TSInterfaceDeclaration',
-  'TSTypeAliasDeclaration',
-  'TSDeclareFunction',
-  'TSIndexSignature',
-  'TSAbstractMethodDefinition',
-  'TSAbstractPropertyDefinition',
-  'TSAbstractAccessorProperty',
-  'TSNamespaceExportDeclaration',
-  'EmptyStatement',
-])
-
-/** Cheap pre-check: could any item of this list be erased? (Most lists hold expressions.) */
-function maybeErased(items: Node[]): boolean {
-  for (const i of items) {
-    if (
-      i !== null &&
-      (TS_ERASED.has(i.type) ||
-        i.declare === true ||
-        i.type === 'MethodDefinition' ||
-        i.type === 'FunctionDeclaration' ||
-        i.type === 'ImportDeclaration' ||
-        i.type === 'ExportNamedDeclaration' ||
-        i.type === 'ExportAllDeclaration')
-    )
-      return true
-  }
-  return false
-}
-
-/** True when the node emits no run-time code. */
-export function isErased(node: Node): boolean {
-  if (node === null || node === undefined) return false
-  if (TS_ERASED.has(node.type)) return true
-  if (node.declare === true) return true
-  if (node.type === 'MethodDefinition' && node.value?.type === 'TSEmptyBodyFunctionExpression') return true
-  if (node.type === 'FunctionDeclaration' && node.body === null) return true
-  if (node.type === 'ImportDeclaration' && node.importKind === 'type') return true
-  if ((node.type === 'ExportNamedDeclaration' || node.type === 'ExportAllDeclaration') && node.exportKind === 'type') return true
-  return false
-}
-
-interface Plan {
-  scalars: string[]
-  children: string[]
-}
-const plans = new Map<string, Plan>()
-
-function planFor(node: Node): Plan {
-  let plan = plans.get(node.type)
-  if (plan) return plan
-  const keys: string[] | undefined = (visitorKeys as Record<string, string[]>)[node.type]
-  const children = (keys ?? Object.keys(node).filter(k => typeof node[k] === 'object' && node[k] !== null)).filter(k => !DENY.has(k))
-  const scalars = Object.keys(node).filter(k => {
-    if (DENY.has(k) || children.includes(k)) return false
-    if (k === 'optional' && !OPTIONAL_IS_RUNTIME.has(node.type)) return false
-    const v = node[k]
-    return v === null || typeof v !== 'object'
-  })
-  plan = { scalars, children }
-  plans.set(node.type, plan)
-  return plan
-}
-
-/** Canonical text of a literal value: the value, never its spelling. */
-export function literalToken(node: Node): string {
-  if (node.regex) return `r/${node.regex.pattern}/${node.regex.flags}`
-  if (node.bigint != null) return `i${BigInt(node.bigint).toString()}`
-  const v = node.value
-  if (typeof v === 'string') return `s${JSON.stringify(v)}`
-  if (typeof v === 'number') return `n${Object.is(v, -0) ? '-0' : String(v)}`
-  if (typeof v === 'boolean') return v ? 'true' : 'false'
-  return 'null'
-}
-
-/** The static name of a non-computed key or of a computed string/number literal key. */
-export function staticKey(key: Node, computed: boolean): string | undefined {
-  if (!computed && (key.type === 'Identifier' || key.type === 'JSXIdentifier')) return key.name
-  if (!computed && key.type === 'PrivateIdentifier') return `#${key.name}`
-  if (key.type === 'Literal' && (typeof key.value === 'string' || typeof key.value === 'number') && !key.bigint && !key.regex)
-    return String(key.value)
-  if (key.type === 'TemplateLiteral' && key.expressions.length === 0) return key.quasis[0].value.cooked
-  return undefined
-}
-
-/** The specifier of `import('x')`, `` import(`x`) `` or `require('x')`, when static. */
-export function staticSpecifier(node: Node): string | undefined {
-  if (!node) return undefined
-  if (node.type === 'Literal' && typeof node.value === 'string') return node.value
-  if (node.type === 'TemplateLiteral' && node.expressions.length === 0) return node.quasis[0].value.cooked
-  return undefined
-}
-
-/** The identifier a member chain starts from, and the first property read from it (`a` and `b` in `a.b.c`). */
-export function rootOf(node: Node): Root | undefined {
-  let n = node
-  let property: string | undefined
-  while (n) {
-    if (TS_TRANSPARENT.has(n.type)) {
-      n = n.expression
-      continue
-    }
-    if (n.type === 'MemberExpression') {
-      const inner = unwrap(n.object)
-      if (inner.type === 'Identifier') {
-        property = n.property.type === 'PrivateIdentifier' ? undefined : staticKey(n.property, n.computed)
-        return { ident: inner, property }
-      }
-      n = inner
-      continue
-    }
-    if (n.type === 'Identifier') return { ident: n }
-    if (n.type === 'SpreadElement') {
-      n = n.argument
-      continue
-    }
-    return undefined
-  }
-  return undefined
-}
-
-/** An expression without the TypeScript wrappers that erase (`as`, `!`, `satisfies`…). */
-export function unwrap(n: Node): Node {
-  while (n && TS_TRANSPARENT.has(n.type)) n = n.expression
-  return n
-}
-
-/** The method name of a member callee (`c` in `a.b.c()`). */
-function methodName(callee: Node): string | undefined {
-  const c = unwrap(callee)
-  if (c.type !== 'MemberExpression') return undefined
-  return c.property.type === 'PrivateIdentifier' ? undefined : staticKey(c.property, c.computed)
-}
-
-/** Whether a function or class is anonymous, so that a binding gives it its name (`const f = () => …`). */
-export function takesName(init: Node): boolean {
-  const n = unwrap(init)
-  if (!n) return false
-  return (n.type === 'ArrowFunctionExpression' || n.type === 'FunctionExpression' || n.type === 'ClassExpression') && !n.id
-}
-
-/** Whether a declarator's value is code that runs later (a function), not when the module loads. */
-export function isDeferredValue(init: Node): boolean {
-  const n = unwrap(init)
-  return !!n && (n.type === 'ArrowFunctionExpression' || n.type === 'FunctionExpression')
-}
-
-/**
- * JSX text as it reaches the program: lines are trimmed and joined with one space, blank lines
- * dropped (as JSX compilers do), and character references decoded.
- */
-export function jsxText(raw: string): string {
-  const lines = raw.split(/\r\n|\n|\r/)
-  let out = ''
-  for (let i = 0; i < lines.length; i++) {
-    let line = lines[i]!.replace(/\t/g, ' ')
-    if (i > 0) line = line.replace(/^[ ]+/, '')
-    if (i < lines.length - 1) line = line.replace(/[ ]+$/, '')
-    if (line === '') continue
-    if (out !== '' && i > 0) out += ' '
-    out += line
-  }
-  return decodeHTMLStrict(out)
-}
 
 /** Walks one unit (a top-level declaration, declarator or statement) into a sink. */
 export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
@@ -524,7 +269,7 @@ export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
       if (m.key?.type === 'PrivateIdentifier' && !declared.has(m.key.name)) declared.set(m.key.name, `#${privateCounter++}`)
     }
     privates.push(declared)
-    classMetadata(node)
+    classMetadata(node, keyName, sink)
     listOf(node.body.body)
     push(null, T.PrivatePop)
     if (scoped) push(null, T.Exit)
@@ -538,22 +283,6 @@ export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
     const request = names && init?.type === 'AwaitExpression' ? unwrap(init.argument) : undefined
     const spec = request?.type === 'ImportExpression' ? staticSpecifier(request.source) : undefined
     if (spec === undefined || !sink.moduleRequest(request, spec, 'import', names)) visit(d.init)
-  }
-
-  /** The types `emitDecoratorMetadata` turns into values for a class's decorated parts. */
-  function classMetadata(node: Node): void {
-    const members: Node[] = node.body.body
-    const ctor = members.find(m => m.kind === 'constructor')
-    const paramsDecorated = (fn: Node): boolean => !!fn?.params?.some((p: Node) => p.decorators?.length > 0)
-    if (node.decorators?.length > 0 || paramsDecorated(ctor?.value)) sink.metadata('class', (ctor?.value.params ?? []).map(paramType))
-    for (const m of members) {
-      const name = m.key ? (keyName(m.key, m.computed) ?? '?') : '?'
-      if (m.type === 'MethodDefinition' && m.kind !== 'constructor' && (m.decorators?.length > 0 || paramsDecorated(m.value))) {
-        sink.metadata(`method ${name}`, [...m.value.params.map(paramType), metaType(m.value.returnType?.typeAnnotation)])
-      } else if ((m.type === 'PropertyDefinition' || m.type === 'AccessorProperty') && m.decorators?.length > 0) {
-        sink.metadata(`property ${name}`, [metaType(m.typeAnnotation?.typeAnnotation)])
-      }
-    }
   }
 
   function callSite(node: Node, isNew: boolean): void {
@@ -921,113 +650,6 @@ export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
     for (const k of plan.children) visit(node[k])
     push(null, T.Close)
   }
-}
-
-/** The binding a JSX element name refers to (`Foo` in `<Foo>`, `icons` in `<icons.Star>`); none for `<div>`. */
-function jsxRoot(name: Node): Root | undefined {
-  let n = name
-  while (n.type === 'JSXMemberExpression') n = n.object
-  if (n.type !== 'JSXIdentifier' || n.name === 'this') return undefined
-  if (n === name && !/^[A-Z_$]/.test(n.name)) return undefined
-  return { ident: n }
-}
-
-function paramType(p: Node): MetaType {
-  const param = p.type === 'TSParameterProperty' ? p.parameter : p
-  const target = param.type === 'AssignmentPattern' ? param.left : param
-  return metaType(target.typeAnnotation?.typeAnnotation)
-}
-
-const KEYWORD_TYPES: Record<string, string> = {
-  TSStringKeyword: 'String',
-  TSNumberKeyword: 'Number',
-  TSBooleanKeyword: 'Boolean',
-  TSBigIntKeyword: 'BigInt',
-  TSSymbolKeyword: 'Symbol',
-  TSVoidKeyword: 'void',
-  TSUndefinedKeyword: 'void',
-  TSNeverKeyword: 'void',
-  TSArrayType: 'Array',
-  TSTupleType: 'Array',
-  TSFunctionType: 'Function',
-  TSConstructorType: 'Function',
-}
-
-/** A type as TypeScript's decorator metadata serializes it (its rules, simplified where it only gives `Object`). */
-function metaType(t: Node): MetaType {
-  if (!t) return 'Object'
-  if (Object.hasOwn(KEYWORD_TYPES, t.type)) return KEYWORD_TYPES[t.type]!
-  switch (t.type) {
-    case 'TSParenthesizedType':
-      return metaType(t.typeAnnotation)
-    case 'TSLiteralType': {
-      const v = t.literal?.value
-      return typeof v === 'string' ? 'String' : typeof v === 'number' ? 'Number' : typeof v === 'boolean' ? 'Boolean' : 'Object'
-    }
-    case 'TSTypeReference': {
-      let n = t.typeName
-      const path: string[] = []
-      while (n.type === 'TSQualifiedName') {
-        path.unshift(n.right.name)
-        n = n.left
-      }
-      return n.type === 'Identifier' ? { ref: n, path: path.join('.') } : 'Object'
-    }
-    case 'TSUnionType': {
-      const parts = t.types.filter((x: Node) => x.type !== 'TSNullKeyword' && x.type !== 'TSUndefinedKeyword').map(metaType)
-      return parts.length > 0 && parts.every((x: MetaType) => typeof x === 'string' && x === parts[0]) ? (parts[0] as string) : 'Object'
-    }
-  }
-  return 'Object'
-}
-
-/** The keys of an object pattern, when all are static and there is no rest element. */
-function destructuredNames(id: Node): string[] | undefined {
-  if (id?.type !== 'ObjectPattern') return undefined
-  const names: string[] = []
-  for (const p of id.properties) {
-    if (p.type !== 'Property') return undefined
-    const k = staticKey(p.key, p.computed)
-    if (k === undefined) return undefined
-    names.push(k)
-  }
-  return names
-}
-
-/** Names a binding pattern declares, in source order (iterative). */
-export function patternNames(pattern: Node): string[] {
-  const names: string[] = []
-  const stack: Node[] = [pattern]
-  while (stack.length > 0) {
-    const n = stack.pop()
-    if (!n) continue
-    switch (n.type) {
-      case 'Identifier':
-        names.push(n.name)
-        break
-      case 'ObjectPattern':
-        for (let i = n.properties.length - 1; i >= 0; i--)
-          stack.push(n.properties[i].type === 'RestElement' ? n.properties[i] : n.properties[i].value)
-        break
-      case 'ArrayPattern':
-        for (let i = n.elements.length - 1; i >= 0; i--) stack.push(n.elements[i])
-        break
-      case 'RestElement':
-        stack.push(n.argument)
-        break
-      case 'AssignmentPattern':
-        stack.push(n.left)
-        break
-    }
-  }
-  return names
-}
-
-/** `A` for `namespace A {}`, `A.B` for `namespace A.B {}`, the string of `declare module 'x'`. */
-export function moduleDeclarationName(id: Node): string {
-  if (id.type === 'Identifier') return id.name
-  if (id.type === 'TSQualifiedName') return `${moduleDeclarationName(id.left)}.${id.right.name}`
-  return staticKey(id, false) ?? ''
 }
 
 function reverse(a: unknown[], from: number): void {
