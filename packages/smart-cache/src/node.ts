@@ -1,11 +1,9 @@
 import { Buffer } from 'node:buffer'
 import { setBytesToKey } from './core/args.ts'
-import { setBlake3Loader } from './core/blake3.ts'
-import { loadBlake3Wasm } from './core/blake3-wasm.ts'
-import { createStorage } from 'unstorage'
-import { setDefaultStorageProvider, setDriverStorage } from './core/defaults.ts'
+import { setDefaultStorageProvider } from './core/defaults.ts'
 import { addSyncReader } from './core/sync-read.ts'
 import { fsSyncReader } from './drivers/fs-read-sync.ts'
+import { installNodePlatform } from './node-platform.ts'
 import { createDefaultStorage, describeDefaultStorage } from './storage/node.ts'
 
 let lastArrayBuffer: ArrayBufferLike | undefined
@@ -19,8 +17,7 @@ setBytesToKey((bytes, length) => {
   return lastBuffer!.toString('latin1', bytes.byteOffset, bytes.byteOffset + length)
 })
 
-setBlake3Loader(loadBlake3Wasm)
-setDriverStorage(driver => createStorage({ driver }))
+installNodePlatform()
 setDefaultStorageProvider({ create: () => createDefaultStorage(), describe: describeDefaultStorage })
 addSyncReader(fsSyncReader)
 

@@ -1,19 +1,16 @@
 import type { Driver, Storage } from 'unstorage'
 import { toStorage } from './core/config.ts'
-import { setDriverStorage } from './core/defaults.ts'
-import { setBlake3Loader } from './core/blake3.ts'
-import { loadBlake3Wasm } from './core/blake3-wasm.ts'
-import { createStorage } from 'unstorage'
 import { DEFAULT_MAX_ENTRY_SIZE, checkMaxEntrySize } from './core/limits.ts'
 import { createSigner } from './core/mac.ts'
 import { envSecret } from './core/security.ts'
 import type { TempFiles } from './drivers/fs-litter.ts'
+import { installNodePlatform } from './node-platform.ts'
 import { createDefaultStorage, findCacheDir } from './storage/node.ts'
 import { readAllEntries } from './store-read.ts'
 import { tempFilesOf } from './store-temps.ts'
 
-setBlake3Loader(loadBlake3Wasm) // large entries are verified by the WebAssembly BLAKE3
-setDriverStorage(driver => createStorage({ driver }))
+installNodePlatform() // WebAssembly BLAKE3 for large entries, createStorage for a driver, Redis bounded reads
+
 export type { TempFiles } from './drivers/fs-litter.ts'
 
 /** Contract 4: read-only views and deletions over the runtime's store, for the CLI. */

@@ -1,7 +1,6 @@
 import type { Driver, Storage } from 'unstorage'
-import { storageOfDriver } from './defaults.ts'
+import { adoptStorage, storageOfDriver } from './defaults.ts'
 import { didYouMean } from './did-you-mean.ts'
-import { quietRedisErrors } from './quiet-redis.ts'
 import type { SecurityOptions } from './security.ts'
 
 /** `SMART_CACHE` / `options.mode`: `off` bypasses the cache, `readonly` never writes, `refresh` recomputes and overwrites. */
@@ -128,11 +127,11 @@ function checkMode(mode: CacheMode, where: string): CacheMode {
   return mode
 }
 
-/** Accepts an unstorage instance or a bare driver (a Redis client gets a silent 'error' listener: failures are reported once by the runtime). */
+/** Accepts an unstorage instance or a bare driver (in Node a Redis client gets a silent 'error' listener: failures are reported once by the runtime). */
 export function toStorage(storage: Storage | Driver): Storage {
   const instance =
     typeof (storage as Storage).getItemRaw === 'function' && typeof (storage as Storage).mount === 'function'
       ? (storage as Storage)
       : storageOfDriver(storage as Driver)
-  return quietRedisErrors(instance)
+  return adoptStorage(instance)
 }

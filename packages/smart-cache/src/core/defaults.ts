@@ -41,6 +41,18 @@ export function storageOfDriver(driver: Driver): Storage {
   return fromDriver(driver)
 }
 
+let adopt: (storage: Storage) => Storage = storage => storage
+
+/** Called with every storage given as an option (the Node entries quiet a Redis client's error events there). */
+export function setStorageHook(hook: (storage: Storage) => Storage): void {
+  adopt = hook
+}
+
+/** `storage`, seen by the hook of {@link setStorageHook}. */
+export function adoptStorage(storage: Storage): Storage {
+  return adopt(storage)
+}
+
 /** Test helper: drop the default instance so the next call re-reads SMART_CACHE_DIR. */
 export function resetDefaultStorage(): void {
   instance = undefined
