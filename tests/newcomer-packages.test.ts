@@ -5,7 +5,7 @@
 // Packing and installing are done once (beforeAll) and shared by every test. Slow by nature
 // (npm install from the registry): bounded by work, with generous timeouts.
 import { execFile } from 'node:child_process'
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import { gzipSync } from 'node:zlib'
@@ -175,38 +175,48 @@ describe('from tarballs, outside the workspace, the README as printed', { timeou
     expect(await sh('node dist-bundled/main.mjs', dir)).toMatch(/ primes, hit in /)
   })
 
-  // Issue 17, item 4: the budget. Today the runtime adds ~38 kB gzip (its own code ~44 kB minified,
-  // hash-wasm's BLAKE3 WebAssembly ~10 kB gzip, lru-cache, devalue, unstorage): over budget until the
-  // smaller runtime of issue 18 lands. `it.fails` keeps CI green and trips when the budget is met:
-  // then make it `it`.
+  // Issue 17, item 4: the browser budget. The browser build has no WebAssembly (BLAKE3 in JavaScript),
+  // no lru-cache and no unstorage createStorage: +19.0 kB gzip (was +38.4). The rest is the runtime's
+  // own code (~15.5 kB gzip alone) and devalue (~3.6 kB), so 15 kB needs a smaller runtime core:
+  // the ceiling below catches regressions; `it.fails` trips when 15 kB is met (then make it `it`).
+  let measured: Promise<{ gzip: number; raw: number; text: string }> | undefined
+  /** Gzip and raw bytes a smartCache call adds to a near-empty Vite app (every .js/.wasm file of dist), and the added code. */
+  const browserRuntime = () => (measured ??= measureBrowserRuntime())
+
+  it('the browser runtime adds at most 20 kB gzip to a near-empty Vite app, with no WebAssembly', async () => {
+    const { gzip, text } = await browserRuntime()
+    expect(text).not.toContain('WebAssembly')
+    expect(gzip).toBeLessThanOrEqual(20_000)
+  })
+
   it.fails('the browser runtime adds at most 15 kB gzip to a near-empty Vite app', async () => {
-    const html = '<!doctype html><html><body><script type="module" src="/src/main.ts"></script></body></html>\n'
-    const config = snippet('vite.config.ts')
-    const empty = app('vite-empty', {
-      'index.html': html,
-      'vite.config.ts': config,
-      'src/main.ts': `document.body.textContent = String(2 + 1)\n`,
-    })
-    const cached = app('vite-cached', {
-      'index.html': html,
-      'vite.config.ts': config,
-      'src/main.ts': `import { smartCache } from 'smart-cache'\n\nconst add = smartCache(async (a: number, b: number) => a + b)\nadd(2, 1).then((n) => { document.body.textContent = String(n) })\n`,
-    })
-    const gzipOf = (dir: string) =>
-      readdirSync(join(dir, 'dist'), { recursive: true })
-        .map(String)
-        .filter(f => /\.(m?js|wasm)$/.test(f))
-        .reduce((sum, f) => sum + gzipSync(readFileSync(join(dir, 'dist', f))).length, 0)
-    for (const dir of [empty, cached]) await sh(`${bin('vite')} build`, dir)
-    const added = gzipOf(cached) - gzipOf(empty)
-    const raw = (dir: string) =>
-      readdirSync(join(dir, 'dist'), { recursive: true })
-        .map(String)
-        .filter(f => /\.(m?js|wasm)$/.test(f))
-        .reduce((s, f) => s + statSync(join(dir, 'dist', f)).size, 0)
-    console.log(
-      `[smart-cache] browser runtime in a Vite app: +${(added / 1000).toFixed(1)} kB gzip (+${((raw(cached) - raw(empty)) / 1000).toFixed(1)} kB raw)`,
-    )
-    expect(added).toBeLessThanOrEqual(15_000)
+    expect((await browserRuntime()).gzip).toBeLessThanOrEqual(15_000)
   })
 })
+
+async function measureBrowserRuntime(): Promise<{ gzip: number; raw: number; text: string }> {
+  const html = '<!doctype html><html><body><script type="module" src="/src/main.ts"></script></body></html>\n'
+  const config = snippet('vite.config.ts')
+  const empty = app('vite-empty', {
+    'index.html': html,
+    'vite.config.ts': config,
+    'src/main.ts': `document.body.textContent = String(2 + 1)\n`,
+  })
+  const cached = app('vite-cached', {
+    'index.html': html,
+    'vite.config.ts': config,
+    'src/main.ts': `import { smartCache } from 'smart-cache'\n\nconst add = smartCache(async (a: number, b: number) => a + b)\nadd(2, 1).then((n) => { document.body.textContent = String(n) })\n`,
+  })
+  const files = (dir: string) =>
+    readdirSync(join(dir, 'dist'), { recursive: true })
+      .map(String)
+      .filter(f => /\.(m?js|wasm)$/.test(f))
+      .map(f => readFileSync(join(dir, 'dist', f)))
+  for (const dir of [empty, cached]) await sh(`${bin('vite')} build`, dir)
+  const gzipOf = (dir: string) => files(dir).reduce((sum, b) => sum + gzipSync(b).length, 0)
+  const rawOf = (dir: string) => files(dir).reduce((sum, b) => sum + b.length, 0)
+  const gzip = gzipOf(cached) - gzipOf(empty)
+  const raw = rawOf(cached) - rawOf(empty)
+  console.log(`[smart-cache] browser runtime in a Vite app: +${(gzip / 1000).toFixed(1)} kB gzip (+${(raw / 1000).toFixed(1)} kB raw)`)
+  return { gzip, raw, text: files(cached).map(String).join('\n') }
+}
