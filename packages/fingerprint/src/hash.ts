@@ -1,3 +1,5 @@
+// The engine's one adapter over hash-wasm: BLAKE3 from its per-algorithm build (a file inside its
+// dist folder, hence the exact version in package.json), loaded once.
 import { createRequire } from 'node:module'
 import type { IHasher } from 'hash-wasm'
 
@@ -8,7 +10,8 @@ let loading: Promise<void> | undefined
 
 /**
  * hash-wasm's BLAKE3 alone: its package index loads every algorithm (~25 ms), its per-algorithm
- * build ~3 ms. The package has no `exports` map, so the file is reachable and stable.
+ * build ~3 ms. The package has no `exports` map, so the file is reachable, but its path is not
+ * API: package.json pins hash-wasm to one exact version, and a new one is taken by hand.
  */
 function loadCreateBlake3(): CreateBlake3 {
   const require = createRequire(import.meta.url)

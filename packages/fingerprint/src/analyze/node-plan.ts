@@ -2,7 +2,7 @@
 // scalars and which are visited as children (oxc's visitor keys, less positions, raw text and
 // TypeScript-only information). Planned once per node type.
 
-import { visitorKeys } from 'oxc-parser'
+import { visitorKeys } from './oxc-adapter.ts'
 
 type Node = any
 

@@ -1,5 +1,6 @@
 // Subpaths that oxc-parser's package.json exports but does not type: the native binding and the
 // JSON-to-AST step of its `parseSync`, used to skip converting comments the engine never reads.
+// Imported by oxc-adapter.ts only.
 declare module 'oxc-parser/src-js/bindings' {
   export interface NativeParseResult {
     readonly program: string
