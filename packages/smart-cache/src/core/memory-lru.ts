@@ -2,11 +2,22 @@
  * The memory tier's least-recently-used map (issue 17: lru-cache was 19.6 kB of the browser
  * bundle, for the few operations used here): at most `max` values and `maxBytes` bytes of them,
  * each sized once when set; a value over `maxEntry` bytes is not kept (and drops the key's older
- * value). A Map keeps insertion order, so re-inserting a key on `get` makes its first key the
- * least recently used.
+ * value). Slots live in arrays linked from the least to the most recently used, found by key in a
+ * Map, as lru-cache does: a hit moves one slot, it does not delete and re-insert the Map entry
+ * (which costs V8 a rehash of the table every few hundred hits).
  */
 export class MemoryLru<V> {
-  private readonly map = new Map<string, { value: V; size: number }>()
+  private readonly index = new Map<string, number>()
+  private keys: (string | undefined)[] = []
+  private values: (V | undefined)[] = []
+  private sizes: number[] = []
+  private prev: number[] = []
+  private next: number[] = []
+  private free: number[] = []
+  /** Least recently used slot, or -1. */
+  private head = -1
+  /** Most recently used slot, or -1. */
+  private tail = -1
   private bytes = 0
 
   constructor(
@@ -17,16 +28,18 @@ export class MemoryLru<V> {
   ) {}
 
   get size(): number {
-    return this.map.size
+    return this.index.size
   }
 
   /** The value of `key`, now the most recently used; undefined if absent. */
   get(key: string): V | undefined {
-    const slot = this.map.get(key)
+    const slot = this.index.get(key)
     if (slot === undefined) return undefined
-    this.map.delete(key)
-    this.map.set(key, slot)
-    return slot.value
+    if (slot !== this.tail) {
+      this.unlink(slot)
+      this.append(slot)
+    }
+    return this.values[slot]
   }
 
   /** Keeps `value` as the most recently used, evicting the least recently used beyond the bounds. */
@@ -34,21 +47,54 @@ export class MemoryLru<V> {
     this.delete(key)
     const size = this.sizeOf(value)
     if (size > this.maxEntry) return
-    this.map.set(key, { value, size })
+    const slot = this.free.pop() ?? this.keys.length
+    this.keys[slot] = key
+    this.values[slot] = value
+    this.sizes[slot] = size
+    this.index.set(key, slot)
+    this.append(slot)
     this.bytes += size
-    while (this.map.size > this.max || this.bytes > this.maxBytes) this.delete(this.map.keys().next().value!)
+    while (this.index.size > this.max || this.bytes > this.maxBytes) this.delete(this.keys[this.head]!)
   }
 
   delete(key: string): boolean {
-    const slot = this.map.get(key)
+    const slot = this.index.get(key)
     if (slot === undefined) return false
-    this.map.delete(key)
-    this.bytes -= slot.size
+    this.index.delete(key)
+    this.unlink(slot)
+    this.bytes -= this.sizes[slot]!
+    this.keys[slot] = undefined
+    this.values[slot] = undefined
+    this.free.push(slot)
     return true
   }
 
   clear(): void {
-    this.map.clear()
+    this.index.clear()
+    this.keys = []
+    this.values = []
+    this.sizes = []
+    this.prev = []
+    this.next = []
+    this.free = []
+    this.head = this.tail = -1
     this.bytes = 0
+  }
+
+  private unlink(slot: number): void {
+    const before = this.prev[slot]!
+    const after = this.next[slot]!
+    if (before === -1) this.head = after
+    else this.next[before] = after
+    if (after === -1) this.tail = before
+    else this.prev[after] = before
+  }
+
+  private append(slot: number): void {
+    this.prev[slot] = this.tail
+    this.next[slot] = -1
+    if (this.tail === -1) this.head = slot
+    else this.next[this.tail] = slot
+    this.tail = slot
   }
 }
