@@ -1,10 +1,24 @@
 import type { Blake3Module } from './blake3.ts'
+import { warnOnce } from './warn.ts'
 
 /**
  * hash-wasm's BLAKE3 module alone (a CommonJS bundle: its exports are the default export under
  * Node), for `setBlake3Loader`: only the Node entries import this module, so the browser bundle
- * holds no WebAssembly.
+ * holds no WebAssembly. If the module or its WebAssembly cannot load (a CSP without
+ * 'wasm-unsafe-eval'), it warns once and rejects: BLAKE3 in JavaScript goes on serving.
  */
 export function loadBlake3Wasm(): Promise<Blake3Module> {
-  return import('hash-wasm/dist/blake3.umd.min.js').then(m => ((m as { default?: Blake3Module }).default ?? m) as Blake3Module)
+  return import('hash-wasm/dist/blake3.umd.min.js').then(m => {
+    const module = ((m as { default?: Blake3Module }).default ?? m) as Blake3Module
+    return { createBLAKE3: (bits, key) => module.createBLAKE3(bits, key).catch(failed) }
+  }, failed)
+}
+
+function failed(error: unknown): never {
+  warnOnce(
+    'no-blake3',
+    `[smart-cache] BLAKE3 (WebAssembly, hash-wasm) failed to load (${error instanceof Error ? error.message : String(error)}); ` +
+      "BLAKE3 in JavaScript is used instead (same keys, slower for large arguments and entries). Fix: allow WebAssembly (CSP 'wasm-unsafe-eval').",
+  )
+  throw error
 }

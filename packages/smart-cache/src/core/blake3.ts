@@ -1,6 +1,5 @@
 import { Blake3Js, type Blake3Hasher } from './blake3-js.ts'
 import { blake3Small, SMALL_MAX } from './blake3-small.ts'
-import { warnOnce } from './warn.ts'
 
 /**
  * BLAKE3 for the runtime (issue 18): BLAKE3 in JavaScript, and in Node one WebAssembly instance
@@ -35,7 +34,7 @@ let blake3Mod: Promise<Blake3Module> | undefined
 const js = new Blake3Js()
 let jsInUse = false
 
-/** Installed by the Node entry: loads hash-wasm's BLAKE3 (see `blake3-wasm.ts`). Without one, BLAKE3 is JavaScript only. */
+/** Installed by the Node entries: loads hash-wasm's BLAKE3, and warns once if it cannot (see `blake3-wasm.ts`). Without one, BLAKE3 is JavaScript only. */
 export function setBlake3Loader(load: () => Promise<Blake3Module>): void {
   loader = load
 }
@@ -46,7 +45,7 @@ export async function keyedHasher(key: Uint8Array): Promise<Blake3Hasher> {
     blake3Mod ??= loader()
     try {
       return await (await blake3Mod).createBLAKE3(256, key)
-    } catch {} // no WebAssembly (loadHashers warns): the same MACs in JavaScript
+    } catch {} // no WebAssembly (the loader warned): the same MACs in JavaScript
   }
   return new Blake3Js(key)
 }
@@ -61,13 +60,8 @@ export function loadHashers(): Promise<void> {
       hasher => {
         wasm = hasher
       },
-      (error: unknown) => {
-        failed = true
-        warnOnce(
-          'no-blake3',
-          `[smart-cache] BLAKE3 (WebAssembly, hash-wasm) failed to load (${error instanceof Error ? error.message : String(error)}); ` +
-            "BLAKE3 in JavaScript is used instead (same keys, slower for large arguments and entries). Fix: allow WebAssembly (CSP 'wasm-unsafe-eval').",
-        )
+      () => {
+        failed = true // warned by the loader
       },
     )
   return pending
