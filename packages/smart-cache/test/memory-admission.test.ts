@@ -1,0 +1,73 @@
+// Issue 18: a result read from the store enters the memory tier on its second read in a process,
+// not its first (a value read once is not retained); computed results enter it at once.
+import { createStorage } from 'unstorage'
+import memoryDriver from 'unstorage/drivers/memory'
+import { describe, expect, it } from 'vitest'
+import { settled, smartCache } from '../src/node.ts'
+import { FP, isolate, meta } from './helpers.ts'
+
+/** A memory store that counts raw reads. */
+function countingStore() {
+  const driver = memoryDriver()
+  const counted = { ...driver, reads: 0 }
+  const getItemRaw = driver.getItemRaw!.bind(driver)
+  counted.getItemRaw = (key: string, opts: object) => {
+    counted.reads++
+    return getItemRaw(key, opts)
+  }
+  return { storage: createStorage({ driver: counted }), counted }
+}
+
+describe('memory tier admission of stored results', () => {
+  isolate()
+
+  it('keeps a stored result in memory from its second read on', async () => {
+    const { storage, counted } = countingStore()
+    const m = meta('src/m.ts#load', FP('a'))
+    const writer = smartCache(async (i: number) => ({ i, rows: [i, i + 1] }), { storage }, m)
+    for (let i = 0; i < 3; i++) await writer(i)
+    await settled()
+    let calls = 0
+    const reader = smartCache(
+      async (i: number) => {
+        calls++
+        return { i, rows: [i, i + 1] }
+      },
+      { storage },
+      m,
+    )
+    const before = counted.reads
+    expect(await reader(0)).toEqual({ i: 0, rows: [0, 1] })
+    expect(counted.reads - before).toBe(1)
+    expect(await reader(0)).toEqual({ i: 0, rows: [0, 1] }) // read again, now kept
+    expect(counted.reads - before).toBe(2)
+    const kept = await reader(0)
+    expect(await reader(0)).toBe(kept) // memory hits: no more reads, the same object
+    expect(counted.reads - before).toBe(2)
+    expect(calls).toBe(0)
+    expect(reader.stats).toMatchObject({ hits: 4, misses: 0, errors: 0 })
+  })
+
+  it('keeps a computed result in memory at once', async () => {
+    const { storage, counted } = countingStore()
+    const f = smartCache(async (i: number) => ({ i }), { storage }, meta('src/m.ts#compute', FP('b')))
+    const first = await f(1)
+    const before = counted.reads
+    expect(await f(1)).toBe(first)
+    expect(counted.reads).toBe(before)
+  })
+
+  it('a synchronous function admits the same way', async () => {
+    const { storage, counted } = countingStore()
+    const m = meta('src/m.ts#sync', FP('c'))
+    smartCache((i: number) => [i], { storage }, m)(7)
+    await settled()
+    const reader = smartCache((i: number) => [i], { storage }, m)
+    const before = counted.reads
+    reader(7)
+    reader(7)
+    const kept = reader(7)
+    expect(reader(7)).toBe(kept)
+    expect(counted.reads - before).toBe(2)
+  })
+})
