@@ -1,9 +1,10 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { createStorage } from 'unstorage'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { atomicFsDriver } from '../src/drivers/fs.ts'
+import { fsSyncReader } from '../src/drivers/fs-read-sync.ts'
 import { defaultCacheDir, findCacheDir } from '../src/storage/node.ts'
 import { tempDir } from './helpers.ts'
 
@@ -63,5 +64,29 @@ describe('atomicFsDriver', () => {
     expect(findCacheDir(bare, {}).rule).toMatch(/user cache folder/)
     expect(findCacheDir(join(import.meta.dirname, 'x'), {}).rule).toBe(`nearest package.json: ${join(import.meta.dirname, '..')}`)
     expect(existsSync(join(bare, 'node_modules'))).toBe(false)
+  })
+})
+
+describe('reads record the access time', () => {
+  const dir = tempDir()
+
+  it('a read, synchronous or not, sets an mtime older than touchAfter to now, and leaves a recent one', async () => {
+    const driver = atomicFsDriver({ base: dir, touchAfter: 60_000 })
+    const s = createStorage({ driver })
+    await s.setItemRaw('sc1:a:1', new Uint8Array([1]))
+    await s.setItemRaw('sc1:a:2', new Uint8Array([2]))
+    const file = (n: number) => join(dir, 'sc1', 'a', String(n))
+    const old = new Date(Date.now() - 3_600_000)
+    const recent = new Date(Date.now() - 30_000)
+    utimesSync(file(1), old, old)
+    utimesSync(file(2), recent, recent)
+    const read = fsSyncReader(driver)!
+    expect(read('sc1:a:1', 100)).toMatchObject({ size: 1 })
+    expect(read('sc1:a:2', 100)).toMatchObject({ size: 1 })
+    expect(Date.now() - statSync(file(1)).mtimeMs).toBeLessThan(60_000)
+    expect(Math.abs(statSync(file(2)).mtimeMs - recent.getTime())).toBeLessThan(1000)
+    utimesSync(file(1), old, old)
+    expect([...(await s.getItemRaw('sc1:a:1'))]).toEqual([1])
+    await vi.waitFor(() => expect(Date.now() - statSync(file(1)).mtimeMs).toBeLessThan(60_000)) // in the background
   })
 })

@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, openSync, promises as fsp, readSync } from 'node:fs'
+import { closeSync, constants, fstatSync, futimesSync, openSync, promises as fsp, readSync } from 'node:fs'
 import type { Driver } from 'unstorage'
 import type { BoundedItem } from '../core/bounded-read.ts'
 import { MAX_READ_SIZE } from '../core/limits.ts'
@@ -44,12 +44,24 @@ function readEntryFileSync(path: string, max: number, touchAfter: number | false
       if (read === 0) break
       offset += read
     }
-    if (touchAfter !== false && Date.now() - stat.mtimeMs > touchAfter) {
-      const now = new Date()
-      fsp.lutimes(path, now, now).catch(() => {})
-    }
+    if (touchAfter !== false && Date.now() - stat.mtimeMs > touchAfter) touchOpen(fd, path)
     return { raw: offset === bytes.length ? bytes : bytes.subarray(0, offset), size: offset }
   } finally {
     closeSync(fd)
+  }
+}
+
+/**
+ * Records the read in the mtime through the open descriptor: one system call, where `lutimes` by
+ * path cost a thread-pool round trip per hit (13% of the CPU of 1,000 hits of 20 KB older than a
+ * minute, issue 18). Where the descriptor cannot (Windows: opened without write-attribute access),
+ * by path in the background as before; failures are ignored.
+ */
+function touchOpen(fd: number, path: string): void {
+  const now = new Date()
+  try {
+    futimesSync(fd, now, now)
+  } catch {
+    fsp.lutimes(path, now, now).catch(() => {})
   }
 }
