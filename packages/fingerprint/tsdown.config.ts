@@ -2,7 +2,7 @@ import { defineConfig } from 'tsdown'
 
 export default defineConfig({
   // The worker is its own entry: the engine starts it from `dist/worker.mjs`.
-  entry: { index: 'src/index.ts', worker: 'src/analyze/worker.ts' },
+  entry: { index: 'src/index.ts', worker: 'src/analyze/parser-thread.ts' },
   format: 'esm',
   platform: 'node',
   dts: true,

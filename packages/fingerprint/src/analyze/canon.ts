@@ -1,10 +1,10 @@
 import { blake3 } from '../hash.ts'
 import { globalCall, isReadOnlyMethod, isWriteOnlyGlobal, LOCATION_GLOBALS, MODULE_WRAPPER_GLOBALS } from './globals.ts'
 import type { LineIndex } from './lines.ts'
-import type { AnalysisWarning, Effects, ImportInfo, LoadRequest, Ref } from './types.ts'
+import type { AnalysisWarning, Effects, ImportInfo, LoadRequest, Ref } from './analysis-types.ts'
 import type { CallSite, IdentKind, MetaType, Root, Sink } from './sink.ts'
 import { patternNames } from './static-syntax.ts'
-import { walk } from './walk.ts'
+import { walk } from './canonical-walk.ts'
 
 type Node = any
 

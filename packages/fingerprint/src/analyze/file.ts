@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs'
 import { blake3 } from '../hash.ts'
 import { contentKey } from '../version.ts'
-import { analyzeSource } from './parse.ts'
-import type { SyntaxErrorInfo } from './types.ts'
+import { analyzeSource } from './analyze-source.ts'
+import type { SyntaxErrorInfo } from './analysis-types.ts'
 
 export interface FileRequest {
   id: number

@@ -13,7 +13,7 @@ import {
   type LoadRequest,
   type NameInfo,
   type Ref,
-} from './types.ts'
+} from './analysis-types.ts'
 import { isDeferredValue, moduleDeclarationName, patternNames, staticKey } from './static-syntax.ts'
 import { isErased, unwrap } from './ts-erasure.ts'
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { Worker } from 'node:worker_threads'
 import type { FileResult } from '../analyze/file.ts'
-import type { FileAnalysis, SyntaxErrorInfo } from '../analyze/types.ts'
+import type { FileAnalysis, SyntaxErrorInfo } from '../analyze/analysis-types.ts'
 import { initHash } from '../hash.ts'
 
 /**

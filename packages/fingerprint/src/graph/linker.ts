@@ -1,6 +1,6 @@
 import { dirname, relative } from 'node:path'
 import { getTsconfig, type TsConfigResult } from 'get-tsconfig'
-import { DEFAULT_LOCAL, type Effects, type FileAnalysis, type LoadKind, type Ref } from '../analyze/types.ts'
+import { DEFAULT_LOCAL, type Effects, type FileAnalysis, type LoadKind, type Ref } from '../analyze/analysis-types.ts'
 import { FingerprintError } from '../errors.ts'
 import { hashBytes, readText } from '../store/files.ts'
 import { blake3 } from '../hash.ts'

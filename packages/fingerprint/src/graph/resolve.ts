@@ -3,7 +3,7 @@ import { isBuiltin } from 'node:module'
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path'
 import type { Facts } from '../store/answers.ts'
 import { pathStates, rawPathState } from '../store/facts.ts'
-import type { LoadKind } from '../analyze/types.ts'
+import type { LoadKind } from '../analyze/analysis-types.ts'
 import { createResolverFactory, type Resolution } from './resolver-options.ts'
 
 /** Where an import specifier leads. */

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module'
 import type { NapiResolveOptions, ResolverFactory } from 'oxc-resolver'
-import type { LoadKind } from '../analyze/types.ts'
+import type { LoadKind } from '../analyze/analysis-types.ts'
 
 /** How the engine resolves (TypeScript and Node rules); the answer cache re-resolves with the same. */
 export const RESOLVER_OPTIONS: NapiResolveOptions = {

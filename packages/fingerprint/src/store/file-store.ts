@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { extname, relative } from 'node:path'
-import type { FileAnalysis } from '../analyze/types.ts'
+import type { FileAnalysis } from '../analyze/analysis-types.ts'
 import { FingerprintError } from '../errors.ts'
 import { blake3 } from '../hash.ts'
 import type { Facts } from './answers.ts'

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
-import type { FileAnalysis } from '../analyze/types.ts'
+import type { FileAnalysis } from '../analyze/analysis-types.ts'
 import { saveBeforeExit } from './exit-save.ts'
 import { sameStamp, type Stamp } from './facts.ts'
 import { writeAtomic } from './write-atomic.ts'

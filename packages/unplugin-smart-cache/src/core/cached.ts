@@ -2,12 +2,12 @@ import type { BuildCache } from './build-cache.js'
 import type { Diagnostic } from './diagnostics.js'
 import type { Engine } from './engine.js'
 import type { ResolvedOptions } from './options.js'
-import type { TransformOutput } from './output.js'
+import type { TransformOutput } from './transform-output.js'
 import { digest } from './build-cache.js'
 import { findingsKey, fingerprintOf } from './fingerprints.js'
 import { relativeId, fileOfId } from './ids.js'
 import { diagnosesFunction } from './options.js'
-import { newOutput } from './output.js'
+import { newOutput } from './transform-output.js'
 
 /** What the cached path needs: no parser, no magic-string. */
 export interface CachedEnv {

@@ -1,7 +1,7 @@
 import type { CachedEnv } from '../core/cached.js'
 import type { Diagnostic } from '../core/diagnostics.js'
 import type { Engine } from '../core/engine.js'
-import type { TransformOutput } from '../core/output.js'
+import type { TransformOutput } from '../core/transform-output.js'
 import type { TransformEnv } from '../core/transform.js'
 import type { WarmRewrite } from './warm.js'
 import { readFileSync } from 'node:fs'

@@ -2,7 +2,7 @@ import { decodeSource } from '../store/files.ts'
 import { LineIndex } from './lines.ts'
 import { analyzeProgram } from './module.ts'
 import { parseProgram } from './oxc-adapter.ts'
-import type { AnalyzeResult } from './types.ts'
+import type { AnalyzeResult } from './analysis-types.ts'
 
 /** `sourceType` by extension: `.cjs`/`.cts` are CommonJS, `.js`/`.jsx` may be either. */
 function sourceTypeOf(filename: string): 'module' | 'commonjs' | 'unambiguous' {
