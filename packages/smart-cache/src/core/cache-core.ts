@@ -115,6 +115,17 @@ export class CacheCore {
     }
     const running = this.inflight.get(key.memory)
     if (running) return running
+    if (r.readNow && r.mode !== 'refresh' && hashersSettled()) {
+      // A local store is read at once: a hit costs no promise chain (issue 18: most of a small LMDB hit).
+      key.hash() // now, before `fn` can mutate its arguments
+      const found = this.readSync(r, key)
+      if (found && !this.expired(found, r)) {
+        this.stats.hits++
+        this.admit(r, key, found)
+        return deliver(found)
+      }
+      return this.track(key.memory, this.notFresh(r, thisArg, key, args, found))
+    }
     return this.track(key.memory, this.miss(r, thisArg, key, args))
   }
 
@@ -364,23 +375,23 @@ export class CacheCore {
 
   private async miss(r: Resolved, thisArg: unknown, key: ArgsKey, args: unknown[]): Promise<unknown> {
     key.hash() // now, before `fn` can mutate its arguments
-    if (r.mode !== 'refresh') {
-      const found = await this.read(r, key)
-      if (found && !this.expired(found, r)) {
-        this.stats.hits++
-        this.admit(r, key, found)
-        return deliver(found)
-      }
-      if (found && r.swr) {
-        this.stats.stale++
-        void this.compute(r, thisArg, key, args).catch(error =>
-          warnOnce(
-            `swr:${this.id}`,
-            `[smart-cache] background refresh of ${this.id} failed: ${message(error)}. The stale value was served.`,
-          ),
-        )
-        return deliver(found)
-      }
+    const found = r.mode === 'refresh' ? undefined : await this.read(r, key)
+    if (found && !this.expired(found, r)) {
+      this.stats.hits++
+      this.admit(r, key, found)
+      return deliver(found)
+    }
+    return this.notFresh(r, thisArg, key, args, found)
+  }
+
+  /** No fresh entry: a stale one is served while it is recomputed (`swr`), else the result is computed. */
+  private async notFresh(r: Resolved, thisArg: unknown, key: ArgsKey, args: unknown[], found: Found | undefined): Promise<unknown> {
+    if (found && r.swr) {
+      this.stats.stale++
+      void this.compute(r, thisArg, key, args).catch(error =>
+        warnOnce(`swr:${this.id}`, `[smart-cache] background refresh of ${this.id} failed: ${message(error)}. The stale value was served.`),
+      )
+      return deliver(found)
     }
     return this.compute(r, thisArg, key, args)
   }

@@ -1,4 +1,5 @@
 import { blake3Bytes } from './blake3.ts'
+import { blake3Small, SMALL_MAX } from './blake3-small.ts'
 import { equalBytes, type Signer } from './mac.ts'
 
 /**
@@ -167,14 +168,36 @@ function covered(bytes: Uint8Array): Uint8Array[] {
   return [bytes.subarray(0, 24), bytes.subarray(FIXED)]
 }
 
+/** The last header parsed and its bytes: the entries a process reads mostly share one (one function's). */
+let lastHeaderBytes = new Uint8Array(0)
+let lastHeader: EnvelopeHeader | undefined
+
 function parseHeader(bytes: Uint8Array): EnvelopeHeader {
+  if (lastHeader && equalBytes(bytes, lastHeaderBytes)) return { ...lastHeader }
   const header = JSON.parse(fromUtf8.decode(bytes)) as Partial<EnvelopeHeader>
   if (typeof header.id !== 'string' || typeof header.fingerprint !== 'string') throw new CorruptEntryError('bad header')
-  return { id: header.id, fingerprint: header.fingerprint }
+  lastHeader = { id: header.id, fingerprint: header.fingerprint }
+  lastHeaderBytes = bytes.slice()
+  return { ...lastHeader }
 }
 
-/** Unkeyed BLAKE3-256 over the same input as the MAC: `u32le(len(key)) || key || covered bytes`. */
+const scratch = new Uint8Array(SMALL_MAX)
+const scratchView = new DataView(scratch.buffer)
+
+/**
+ * Unkeyed BLAKE3-256 over the same input as the MAC: `u32le(len(key)) || key || covered bytes`.
+ * A small entry's input is laid out in one reused buffer (no allocation: issue 18, a small hit's
+ * checksum allocated five arrays); the result may be that reused digest: use it at once.
+ */
 function checksum(key: string, bytes: Uint8Array): Uint8Array {
+  const bodyLength = 24 + bytes.length - FIXED
+  if (4 + key.length * 3 + bodyLength <= SMALL_MAX) {
+    const { written } = utf8.encodeInto(key, scratch.subarray(4))
+    scratchView.setUint32(0, written, true)
+    scratch.set(bytes.subarray(0, 24), 4 + written)
+    scratch.set(bytes.subarray(FIXED), 28 + written)
+    return blake3Small(scratch.subarray(0, 4 + written + bodyLength))
+  }
   const keyBytes = utf8.encode(key)
   const length = new Uint8Array(4)
   new DataView(length.buffer).setUint32(0, keyBytes.length, true)
