@@ -115,8 +115,9 @@ export class CacheCore {
     }
     const running = this.inflight.get(key.memory)
     if (running) return running
-    if (r.readNow && r.mode !== 'refresh' && hashersSettled()) {
+    if (r.readNow && r.mode !== 'refresh') {
       // A local store is read at once: a hit costs no promise chain (issue 18: most of a small LMDB hit).
+      // A large entry read before the WebAssembly BLAKE3 is loaded is checked in JavaScript (2 MB: ~10 ms, less than the load).
       key.hash() // now, before `fn` can mutate its arguments
       const found = this.readSync(r, key)
       if (found && !this.expired(found, r)) {
