@@ -8,6 +8,7 @@ export {
   type SmartCacheOptions,
   type SmartCacheDecorator,
 } from './core/smart-cache.ts'
+export { cacheOf } from './core/cache-of.ts'
 export { configure, type SharedOptions, type CacheMode } from './core/config.ts'
 export { cacheKey, hashArgs, KeyError } from './core/args.ts'
 export { isCacheMeta, type CacheMeta, type Captures } from './core/meta.ts'

@@ -1,4 +1,5 @@
 import { hashersSettled, loadHashers } from './blake3.ts'
+import { markCached, probe } from './cache-of.ts'
 import { CacheCore, type CoreOptions } from './cache-core.ts'
 export { settled, SyncStoreError } from './cache-core.ts'
 import { noteUnkeyedClosure } from './closures.ts'
@@ -111,8 +112,9 @@ function wrap<F extends AnyFunction>(fn: F, options: SmartCacheOptions, meta: Ca
  */
 function entry(lazy: LazyCore, fn: AnyFunction, meta: CacheMeta | undefined, keyThis: boolean): AnyFunction {
   if (meta?.async ?? isAsyncFunction(fn)) {
-    return function (this: unknown, ...args: unknown[]) {
+    const cached = function (this: unknown, ...args: unknown[]) {
       if (new.target) throw notConstructor(lazy.id)
+      if (this === probe) return void (probe.found = cached) // cacheOf: hand over this function, compute nothing
       const self = keyThis ? this : undefined
       const core = lazy.core
       return core
@@ -122,11 +124,14 @@ function entry(lazy: LazyCore, fn: AnyFunction, meta: CacheMeta | undefined, key
             e => uncached(lazy, e, fn, this, args),
           )
     }
+    return cached
   }
-  return function (this: unknown, ...args: unknown[]) {
+  const cached = function (this: unknown, ...args: unknown[]) {
     if (new.target) throw notConstructor(lazy.id)
+    if (this === probe) return void (probe.found = cached)
     return lazy.sync().callSync(this, keyThis ? this : undefined, args)
   }
+  return cached
 }
 
 function isAsyncFunction(fn: AnyFunction): boolean {
@@ -217,6 +222,7 @@ class LazyCore {
 
 /** The members of a cached function, and the `length` and `name` of the function it caches. */
 function attach(target: AnyFunction, lazy: LazyCore, keyThis: boolean, fn: AnyFunction, meta: CacheMeta | undefined) {
+  markCached(target)
   Object.defineProperties(target, {
     length: { value: fn.length, configurable: true },
     name: { value: fn.name || meta?.name || '', configurable: true },

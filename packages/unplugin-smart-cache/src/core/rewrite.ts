@@ -206,6 +206,17 @@ export function replaceBody(
   ctx.s.overwrite(fn.body.start, fn.body.start + 1, `{ return (${slot} || (${slot} = ${head}${kw} ${params} {`)
   ctx.s.appendLeft(fn.body.end, `${tail})).apply(this, arguments) }`)
   if (!moduleLevel) ctx.s.appendLeft(fn.end, ` var ${slot};`)
+  else if (fn.type === 'FunctionDeclaration' && fn.id) ctx.s.appendLeft(fn.end, registerDirective(fn.id.name as string))
+}
+
+/**
+ * After a top-level declaration marked with the directive: registers it for the runtime's
+ * `cacheOf(fn)` (its `.stats`, `.fingerprint`, `.clear()`…), in a WeakSet on `globalThis`, so the
+ * module needs no import for it (one that is not yet initialized in a circular import would throw).
+ */
+function registerDirective(name: string): string {
+  const set = `globalThis[Symbol.for('smart-cache.directives')]`
+  return `;typeof ${name} === 'function' && (${set} || (${set} = new WeakSet())).add(${name});`
 }
 
 /** Object method with the directive: `k(a) {…}` → `k: smartCache(function (a) {…}, undefined, META)`. */
