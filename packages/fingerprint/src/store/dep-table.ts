@@ -134,19 +134,13 @@ function tableOf(rows: unknown): DependencyInfo[] {
 /** One list from its runs, checked against the table. */
 function listOf(table: DependencyInfo[], runs: unknown, n: number): DependencyInfo[] {
   if (!Array.isArray(runs) || runs.length % 2 !== 0) throw new Error(`dep list ${n} is not [start, length…] runs`)
-  let total = 0
+  const list: DependencyInfo[] = []
   for (let r = 0; r < runs.length; r += 2) {
     const start = runs[r] as number
     const length = runs[r + 1] as number
     if (!Number.isInteger(start) || !Number.isInteger(length) || start < 0 || length < 1 || start + length > table.length)
       throw new Error(`dep list ${n} has a run outside the table`)
-    total += length
-  }
-  const list = new Array<DependencyInfo>(total)
-  let at = 0
-  for (let r = 0; r < runs.length; r += 2) {
-    const start = runs[r] as number
-    for (let i = start, end = start + (runs[r + 1] as number); i < end; i++) list[at++] = table[i]!
+    for (let i = start; i < start + length; i++) list.push(table[i]!)
   }
   return list
 }
