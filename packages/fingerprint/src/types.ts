@@ -94,6 +94,12 @@ export interface Fingerprinter {
   invalidate: (absFile: string) => void
   /** Warnings collected so far, deduplicated. */
   readonly warnings: readonly EngineWarning[]
+  /**
+   * Saves the snapshot of the files read and the answers given, when new, without stopping
+   * anything: for long-lived callers (a dev server) whose process may be killed before it runs
+   * out of work (Ctrl-C). Also done by `close()`, and when the process runs out of work.
+   */
+  save: () => Promise<void>
   /** Stops the parser threads (they never keep the process alive on their own; they restart on demand) and saves the snapshot of the files read (also saved when the process runs out of work). */
   close: () => Promise<void>
 }

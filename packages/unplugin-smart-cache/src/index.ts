@@ -11,6 +11,7 @@ import { BuildCache, buildCacheFile } from './core/build-cache.js'
 import { transformFromCache } from './core/cached.js'
 import { createEngine, warningText } from './core/engine.js'
 import { relativeId, RUNTIME, fileOfId } from './core/ids.js'
+import { idleSaver } from './core/idle-save.js'
 import { FunctionRegistry, manifestJson } from './core/manifest.js'
 import { cachedManifestFile, esbuildOutDir, writeManifestFile } from './core/manifest-writer.js'
 import { resolveOptions } from './core/options.js'
@@ -82,6 +83,13 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
     })()
     return full
   }
+
+  /** Long-lived builds (dev, watch): the engine's and the build cache's new entries, saved while idle. */
+  const saveSoon = idleSaver(async () => {
+    const b = base && (await base.catch(() => undefined))
+    b?.cache.save()
+    await b?.engine.save?.()
+  })
 
   const prewarm = (): void => {
     getBase().catch(() => {}) // a failure surfaces, with its message, in the first transform
@@ -167,6 +175,7 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
         // A one-off Rollup/Vite/Rolldown build watches nothing: skip thousands of calls.
         if (!isOneOffBuild(this)) {
           for (const f of result.watchFiles) this.addWatchFile(f)
+          saveSoon()
         }
         for (const w of result.warnings) this.warn(w.message)
         const errors =
@@ -184,6 +193,7 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
       const e = base && (await base.catch(() => undefined))
       e?.cache.save()
       if (isOneOffBuild(this) && e) await e.engine.close?.()
+      else await e?.engine.save?.() // a dev server closed on SIGTERM exits right after
       // Rollup, Rolldown and Vite write the manifest with the bundle (generateBundle, writeBundle).
       if (!options.manifest || !['webpack', 'rspack', 'esbuild'].includes(meta.framework)) return
       const json = manifest()

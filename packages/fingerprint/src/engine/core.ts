@@ -90,6 +90,11 @@ export class Core {
     await Promise.all([this.pool.close(), this.store.flush()])
   }
 
+  /** Saves the snapshot of the files read, when new (atomically; the threads keep running). */
+  flush(): Promise<void> {
+    return this.store.flush()
+  }
+
   fingerprint(file: string, name: string): Promise<BindingFingerprint> {
     return this.call(async () => {
       const abs = this.abs(file)

@@ -97,12 +97,16 @@ class Engine implements Fingerprinter {
     await this.save()
   }
 
-  /** Saves the answers. Also run when the process runs out of work, if `close()` was not called. */
+  /** Saves the snapshot and the answers, when new. Also run when the process runs out of work, if `close()` was not called. */
   async save(): Promise<void> {
     const core = this.core
-    if (!core || !this.unsaved) return
-    this.unsaved = false
-    await this.answers.save(core.answers(), core.facts(), core.resolutions(), this.warningList)
+    if (!core) return
+    const snapshot = core.flush()
+    if (this.unsaved) {
+      this.unsaved = false
+      await this.answers.save(core.answers(), core.facts(), core.resolutions(), this.warningList)
+    }
+    await snapshot
   }
 
   /** A stored answer, when every fact behind the stored answers still holds. */

@@ -14,6 +14,8 @@ export interface Engine {
   fingerprint: (file: string, name: string) => Promise<BindingFingerprint>
   invalidate: (absFile: string) => void
   warnings: readonly unknown[]
+  /** Saves what the engine computed, keeping it running (a dev server saves while idle). */
+  save?: () => Promise<void> | void
   close?: () => Promise<void> | void
 }
 
