@@ -91,7 +91,7 @@ export function smartCache(...input: unknown[]): unknown {
   }
 }
 
-/** Resolves when the WebAssembly BLAKE3 is loaded (so `.fingerprint` is readable without a call). */
+/** Resolves when hashing is ready: in Node once the WebAssembly BLAKE3 has loaded (or failed to), in browsers at once (BLAKE3 in JavaScript). `.fingerprint` is readable without it. */
 export async function ready(): Promise<void> {
   await loadHashers()
 }
