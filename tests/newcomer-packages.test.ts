@@ -1,38 +1,39 @@
 // Issue 17: a newcomer's first hour, outside the workspace. The packages are packed into
 // tarballs with the README's command, installed with npm into a new folder under the OS temp
-// folder with the README's commands, and the README's first app is built with the README's
-// Vite, esbuild and webpack configs exactly as printed, then run twice (a hit the second time).
+// folder with the README's commands, and the README's first app is built with each bundler
+// config of the README exactly as printed, then run twice (a hit the second time); the other
+// code blocks (the first example, the Node loader's commands, Redis, the CLI's table) run too.
+// tests/helpers/readme-snippets.ts lists every README block and the test here that runs it.
 // Packing and installing are done once (beforeAll) and shared by every test. Slow by nature
 // (npm install from the registry): bounded by work, with generous timeouts.
 import { execFile } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { dirname, join } from 'node:path'
 import { promisify } from 'node:util'
 import { gzipSync } from 'node:zlib'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { nodeBinary } from './helpers/node-binaries.ts'
+import { block, readme, repo, shellLines, snippet } from './helpers/readme-snippets.ts'
+import { startRedis, type RedisServer } from './helpers/redis.ts'
 import { createTempDir } from './helpers/temp-project.ts'
 
 const run = promisify(execFile)
-const repo = resolve(import.meta.dirname, '..')
-const readme = readFileSync(join(repo, 'README.md'), 'utf8')
 
-/** The README's code blocks of a language, in order. */
-function blocks(lang: string): string[] {
-  return [...readme.matchAll(new RegExp(`\`\`\`${lang}\\n([\\s\\S]*?)\`\`\``, 'g'))].map(m => m[1]!)
+/** The packages a README block tells to install in a comment (`// npm i -D name…`, `(npm i -D name)`). */
+function installsNamedIn(key: string): string[] {
+  return [...block(key).text.matchAll(/npm i (?:-D )?([@\w./ -]+)/g)].flatMap(m => m[1]!.trim().split(/\s+/))
 }
 
-/** The README's code block whose first line is `// <file>`, as printed. */
-function snippet(file: string): string {
-  const found = [...blocks('ts'), ...blocks('js')].filter(b => b.startsWith(`// ${file}\n`))
-  expect(found, `exactly one README snippet starting with "// ${file}"`).toHaveLength(1)
-  return found[0]!
-}
-
-/** The README's shell block containing `text`, line by line. */
-function shellLines(text: string): string[] {
-  const block = blocks('sh').find(b => b.includes(text))
-  if (block === undefined) throw new Error(`[smart-cache] no README sh block contains ${text}`)
-  return block.trim().split('\n')
+/** The first inline command after the README block `key` (`npx rollup -c && node dist/main.js`), with `npx x` run from the install. */
+function commandAfter(key: string): string {
+  const b = block(key)
+  const after = readme
+    .split('\n')
+    .slice(b.line + b.text.split('\n').length)
+    .join('\n')
+  const command = /`((?:npx|node) [^`]+)`/.exec(after)?.[1]
+  if (command === undefined) throw new Error(`[smart-cache] no inline command follows the README block ${key}`)
+  return command.replace(/\bnpx (\S+)/g, (_, name: string) => bin(name))
 }
 
 const work = createTempDir('smart-cache-newcomer')
@@ -103,7 +104,7 @@ async function expectRunsTwice(dir: string, output: string): Promise<void> {
 
 beforeAll(async () => {
   // The README's pack command, from the clone (the packages are built by `pnpm test`).
-  const pack = shellLines('pnpm pack')
+  const pack = shellLines('pnpm pack --pack-destination')
   if (pack.length !== 1) throw new Error(`[smart-cache] the README's pack block has ${pack.length} lines, expected 1`)
   rmSync('/tmp/smart-cache-tgz', { recursive: true, force: true })
   await sh(pack[0]!, repo)
@@ -118,8 +119,15 @@ beforeAll(async () => {
   writeFileSync(join(home, 'package.json'), JSON.stringify({ name: 'your-app', private: true, type: 'module' }))
   // The README's install commands, then the bundlers the apps use.
   for (const line of shellLines('npm i /tmp/smart-cache-tgz')) await sh(line, home)
+  // One more install, for every test: the bundlers (the workspace's versions) and what the README's blocks say to install.
   const versions = JSON.parse(readFileSync(join(repo, 'tests/package.json'), 'utf8')).devDependencies as Record<string, string>
-  await sh(`npm i -D vite@${versions.vite} esbuild@${versions.esbuild} webpack@${versions.webpack} esbuild-loader`, home)
+  const named = ['// webpack.config.mjs', '// rollup.config.mjs', '// src/cache-store.ts'].flatMap(installsNamedIn)
+  if (named.join(' ') !== 'esbuild-loader rollup-plugin-esbuild unstorage ioredis')
+    throw new Error(
+      `[smart-cache] the README's blocks name these installs: ${named.join(' ')}. Fix: update this list and the tests that need them.`,
+    )
+  const extra = new Set(['vite', 'esbuild', 'webpack', 'rollup', 'rolldown', '@rspack/core', 'tsx', ...named])
+  await sh(`npm i -D ${[...extra].map(name => (versions[name] ? `${name}@${versions[name]}` : name)).join(' ')}`, home)
 }, 900_000)
 
 describe('from tarballs, outside the workspace, the README as printed', { timeout: 300_000 }, () => {
@@ -166,13 +174,170 @@ describe('from tarballs, outside the workspace, the README as printed', { timeou
       'webpack.config.mjs': snippet('webpack.config.mjs'),
       // `npx webpack` without webpack-cli: the same config through webpack's Node API.
       // `BUNDLED=1`: the runtime bundled too (externals removed), into dist-bundled/.
-      'run-webpack.mjs': `import webpack from 'webpack'\nimport config from './webpack.config.mjs'\nif (process.env.BUNDLED) { delete config.externals; config.output.path = new URL('dist-bundled', import.meta.url).pathname }\nwebpack(config, (error, stats) => {\n  if (error || stats.hasErrors()) { console.error(error ?? stats.toString('errors-only')); process.exit(1) }\n  if (stats.hasWarnings()) { console.log(stats.toString('errors-warnings')); process.exit(2) }\n})\n`,
+      'run-webpack.mjs': runThroughApi('webpack', 'webpack.config.mjs'),
     })
     await sh('node run-webpack.mjs', dir)
     await expectRunsTwice(dir, 'dist/main.mjs')
     // Issue 17, item 9: bundling the runtime gives no "Critical dependency" warning (empathic is bundled, tree-shaken).
     await sh('BUNDLED=1 node run-webpack.mjs', dir)
     expect(await sh('node dist-bundled/main.mjs', dir)).toMatch(/ primes, hit in /)
+  })
+
+  it('Rollup: rollup.config.mjs (with the TypeScript plugin it names) builds with its command, and its output runs and hits', async () => {
+    const dir = app('rollup-app', { 'rollup.config.mjs': snippet('rollup.config.mjs') })
+    const command = commandAfter('// rollup.config.mjs')
+    expect(command).toMatch(/ && node dist\/main\.js$/)
+    await sh(command.replace(/ && node dist\/main\.js$/, ''), dir)
+    await expectRunsTwice(dir, 'dist/main.js')
+  })
+
+  it('Rolldown: rolldown.config.mjs builds with its command, and its output runs and hits', async () => {
+    const dir = app('rolldown-app', { 'rolldown.config.mjs': snippet('rolldown.config.mjs') })
+    const command = commandAfter('// rolldown.config.mjs')
+    expect(command).toMatch(/ && node dist\/main\.js$/)
+    await sh(command.replace(/ && node dist\/main\.js$/, ''), dir)
+    await expectRunsTwice(dir, 'dist/main.js')
+  })
+
+  it('Rspack: rspack.config.mjs (TypeScript entry) builds, and its output runs and hits', async () => {
+    // `npx rspack build` without @rspack/cli: the same config through Rspack's Node API.
+    const dir = app('rspack-app', {
+      'rspack.config.mjs': snippet('rspack.config.mjs'),
+      'run-rspack.mjs': runThroughApi('rspack', 'rspack.config.mjs'),
+    })
+    await sh('node run-rspack.mjs', dir)
+    await expectRunsTwice(dir, 'dist/main.mjs')
+  })
+
+  it('src/report.ts (the first example) runs twice: computed, then hits in memory and in the next process; an edit of parseLog recomputes', async () => {
+    // The README does not print ./parse: a parseLog that says when it runs.
+    const parse = (split: string) =>
+      `export function parseLog(text: string): { day: string }[] {\n  console.log('parseLog ran')\n  return text.trim().split('\\n').map(line => ({ day: ${split} }))\n}\n`
+    const dir = app('report-app', {
+      'vite.config.ts': snippet('vite.config.ts'),
+      'src/report.ts': snippet('src/report.ts'),
+      'src/parse.ts': parse('line.slice(0, 10)'),
+      'access.log': '2026-11-25 GET /\n2026-11-25 GET /a\n2026-11-24 GET /b\n',
+    })
+    const build = () => sh(`${bin('vite')} build --ssr src/report.ts`, dir)
+    await build()
+    expect(await sh('node dist/report.js', dir)).toBe('parseLog ran\n') // computes, then a memory hit
+    expect(await sh('node dist/report.js', dir)).toBe('') // the next process: two hits from disk
+    writeFileSync(join(dir, 'src/parse.ts'), parse("line.split(' ')[0]!"))
+    await build()
+    expect(await sh('node dist/report.js', dir)).toBe('parseLog ran\n')
+  })
+
+  it('Node loader: every command of the README, each run as printed with the Node it names', async () => {
+    const dir = app('loader-app', {
+      'package.json': JSON.stringify({ name: 'loader-app', private: true, type: 'module', scripts: { start: 'node src/main.js' } }),
+      // Node resolves no extensionless imports: the first app with `./compute.ts`, and as JavaScript.
+      'src/main.ts': snippet('src/main.ts').replace(`from './compute'`, `from './compute.ts'`),
+      'src/main.js': snippet('src/main.ts').replace(`from './compute'`, `from './compute.js'`),
+      'src/compute.js': snippet('src/compute.ts').replace('(n: number)', '(n)'),
+    })
+    const lines = shellLines('node --import smart-cache/register --import tsx')
+    expect(lines[0]).toMatch(/^# /)
+    const commands = lines.slice(1)
+    expect(commands).toHaveLength(5)
+    // The Node each line says it needs (Node 23.6+ → 24, 22.6+ → 22), first on PATH; the rest on this Node 20.
+    const majors = await Promise.all(
+      commands.map(line => (/Node 23\.6\+/.test(line) ? 24 : /Node 22\.6\+/.test(line) ? 22 : 20)).map(nodeBinary),
+    )
+    const outputs: string[] = []
+    for (const [i, line] of commands.entries()) {
+      const out = await sh(`PATH=${dirname(majors[i]!)}:$PATH ${line}`, dir)
+      outputs.push(
+        out
+          .split('\n')
+          .filter(l => l.includes(' primes, '))
+          .join('\n'),
+      )
+    }
+    // main.js computes, main.ts (another module, another id) computes once, then every loader hits the same entries.
+    expect(outputs.map(o => /^25997 primes, (computed|hit) in [\d.]+ ms$/.exec(o)?.[1])).toEqual([
+      'computed',
+      'computed',
+      'hit',
+      'hit',
+      'hit',
+    ])
+  })
+
+  it('Redis: src/cache-store.ts keeps the entries in a real redis-server, and a second process hits', async () => {
+    let redis: RedisServer | undefined
+    try {
+      redis = await startRedis()
+      const dir = app('redis-app', {
+        'vite.config.ts': snippet('vite.config.ts'),
+        'src/cache-store.ts': snippet('src/cache-store.ts'),
+        // The first app's main.ts, as a script that ends as the README says (settled, then dispose).
+        'src/main.ts': [
+          `import './cache-store'`,
+          `import { storage } from './cache-store'`,
+          `import { settled } from 'smart-cache'`,
+          `import { countPrimes } from './compute'`,
+          ``,
+          `const started = performance.now()`,
+          `const count = await countPrimes(300_000)`,
+          `const how = countPrimes.stats.hits > 0 ? 'hit' : 'computed'`,
+          'console.log(`${count} primes, ${how} in ${(performance.now() - started).toFixed(1)} ms`)',
+          `await settled()`,
+          `await storage.dispose()`,
+          ``,
+        ].join('\n'),
+      })
+      expect(readme.replace(/\s+/g, ' ')).toContain(
+        'a script ends with `await settled()` (from `smart-cache`) then `await storage.dispose()`',
+      )
+      await sh(`${bin('vite')} build --ssr src/main.ts`, dir)
+      const withRedis = `REDIS_URL=${redis.url} node dist/main.js`
+      expect(await sh(withRedis, dir)).toMatch(new RegExp(`^${PRIMES} primes, computed in `))
+      expect(await sh(withRedis, dir)).toMatch(new RegExp(`^${PRIMES} primes, hit in `))
+      expect(existsSync(join(dir, 'node_modules/.cache/smart-cache/values'))).toBe(false) // nothing in the local files
+    } finally {
+      await redis?.stop()
+    }
+  })
+
+  it('CLI: each command of the README table runs as its synopsis says, every option in it', async () => {
+    const dir = app('cli-app', { 'vite.config.ts': snippet('vite.config.ts') })
+    await sh(`${bin('vite')} build --ssr src/main.ts`, dir)
+    await sh('node dist/main.js', dir)
+    const manifest = 'node_modules/.cache/smart-cache/manifests/dist.json'
+    const values: Record<string, string> = {
+      'TARGET...': 'src/compute.ts#countPrimes',
+      'FILE#EXPORT': 'src/compute.ts#countPrimes',
+      ID: 'src/compute.ts#countPrimes',
+      'ID...': 'src/compute.ts#countPrimes',
+      DIR: '.',
+      OLD_MANIFEST: manifest,
+      NEW: manifest,
+      D: '30d',
+      S: '500MB',
+    }
+    const rows = [...readme.matchAll(/^\| `(smart-cache [^`]+)` \|/gm)].map(m => m[1]!)
+    expect(rows.map(r => r.split(' ')[1])).toEqual(['fingerprint', 'explain', 'explain', 'ls', 'stats', 'prune', 'clear'])
+    const outputs: string[] = []
+    for (const synopsis of rows) {
+      // Every optional part included, every placeholder given a value of this app.
+      const line = synopsis
+        .replace(/[[\]]/g, '')
+        .split(' ')
+        .map(word => values[word] ?? word)
+        .join(' ')
+      expect(line, `${synopsis}: a placeholder without a value`).not.toMatch(/(^| )[A-Z][A-Z_#.]*( |$)/)
+      outputs.push(await sh(line.replace(/^smart-cache/, bin('smart-cache')), dir))
+    }
+    const id = 'src/compute.ts#countPrimes'
+    expect(JSON.parse(outputs[0]!)).toEqual({ [id]: expect.stringMatching(/^[0-9a-f]{64}$/) })
+    expect(outputs[1]).toMatch(/^src\/compute\.ts#countPrimes {2}hash [0-9a-f]{16} /)
+    expect(outputs[2]).toMatch(/^src\/compute\.ts#countPrimes: unchanged\n/)
+    expect(JSON.parse(outputs[3]!).functions.map((f: { id: string; entries: number }) => [f.id, f.entries])).toEqual([[id, 1]])
+    expect(outputs[4]).toMatch(/found by: nearest package\.json: [^\n]*cli-app\n[\s\S]*\ntotal +1 entry /)
+    expect(outputs[5]).toMatch(/would delete 0 entries[\s\S]*kept 1 entry/)
+    expect(outputs[6]).toBe(`${id}: deleted 1 entry\n`)
+    expect(JSON.parse(await sh(`${bin('smart-cache')} ls --json`, dir)).functions).toEqual([])
   })
 
   // Issue 17, item 4: the browser budget. The browser build has no WebAssembly (BLAKE3 in JavaScript),
@@ -193,6 +358,12 @@ describe('from tarballs, outside the workspace, the README as printed', { timeou
     expect((await browserRuntime()).gzip).toBeLessThanOrEqual(15_000)
   })
 })
+
+/** A script that builds with `config` through the Node API of webpack or Rspack, failing on errors and warnings. */
+function runThroughApi(bundler: 'webpack' | 'rspack', config: string): string {
+  const load = bundler === 'webpack' ? `import webpack from 'webpack'` : `import { rspack as webpack } from '@rspack/core'`
+  return `${load}\nimport config from './${config}'\nif (process.env.BUNDLED) { delete config.externals; config.output.path = new URL('dist-bundled', import.meta.url).pathname }\nwebpack(config, (error, stats) => {\n  if (error || stats.hasErrors()) { console.error(error ?? stats.toString('errors-only')); process.exit(1) }\n  if (stats.hasWarnings()) { console.log(stats.toString('errors-warnings')); process.exit(2) }\n})\n`
+}
 
 async function measureBrowserRuntime(): Promise<{ gzip: number; raw: number; text: string }> {
   const html = '<!doctype html><html><body><script type="module" src="/src/main.ts"></script></body></html>\n'
