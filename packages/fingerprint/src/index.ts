@@ -2,4 +2,5 @@ export { type DepRow, packDeps, type PackedDeps, unpackDeps } from './store/dep-
 export { createFingerprinter } from './engine/facade.ts'
 export { FingerprintError } from './errors.ts'
 export { ENGINE_VERSION } from './version.ts'
+export { writeAtomic } from './store/write-atomic.ts'
 export type { BindingFingerprint, DependencyInfo, EngineWarning, ExplainNode, Fingerprinter, FingerprinterOptions } from './types.ts'

@@ -87,7 +87,7 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
   /** Long-lived builds (dev, watch): the engine's and the build cache's new entries, saved while idle. */
   const saveSoon = idleSaver(async () => {
     const b = base && (await base.catch(() => undefined))
-    b?.cache.save()
+    await b?.cache.save()
     await b?.engine.save?.()
   })
 
@@ -191,7 +191,7 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
       // A one-off build is done with the engine: save its snapshot (the next build starts warm)
       // and stop its parser threads. It stays usable: threads restart on demand.
       const e = base && (await base.catch(() => undefined))
-      e?.cache.save()
+      await e?.cache.save()
       if (isOneOffBuild(this) && e) await e.engine.close?.()
       else await e?.engine.save?.() // a dev server closed on SIGTERM exits right after
       // Rollup, Rolldown and Vite write the manifest with the bundle (generateBundle, writeBundle).

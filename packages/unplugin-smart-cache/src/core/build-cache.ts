@@ -1,7 +1,8 @@
 import type { Diagnostic } from './diagnostics.js'
 import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { writeAtomic } from '@smart-cache/fingerprint'
 
 /**
  * Bumped when the rewrite changes what it outputs for the same input; with the package's
@@ -102,16 +103,11 @@ export class BuildCache {
     this.dirty = true
   }
 
-  /** Writes the cache when something changed (atomically). */
-  save(): void {
+  /** Writes the cache when something changed (atomically; an unwritable cache only means a slower next build). */
+  async save(): Promise<void> {
     if (!this.file || !this.dirty) return
     this.dirty = false
-    const tmp = `${this.file}.${process.pid}.tmp`
-    try {
-      mkdirSync(dirname(this.file), { recursive: true })
-      writeFileSync(tmp, JSON.stringify(this.data))
-      renameSync(tmp, this.file)
-    } catch {}
+    await writeAtomic(this.file, JSON.stringify(this.data)).catch(() => {})
   }
 
   private load(): Stored {

@@ -158,7 +158,7 @@ export class LoaderSession {
   private async save(): Promise<void> {
     const b = this.base && (await this.base.catch(() => undefined))
     if (!b) return
-    b.cache.save()
+    await b.cache.save()
     await b.engine.close?.()
   }
 
