@@ -76,6 +76,15 @@ function app(name: string, files: Record<string, string>): string {
 }
 
 const bin = (name: string) => join(home, 'node_modules', '.bin', name)
+
+/** Runs the build of the README's command after block `key` (`<build> && node <output>`) in `dir`; the output it runs. */
+async function buildWithCommandAfter(key: string, dir: string): Promise<string> {
+  const [, build, output] = /^(.+) && node (dist\/main\.m?js)$/.exec(commandAfter(key)) ?? []
+  if (build === undefined)
+    throw new Error(`[smart-cache] the command after the README block ${key} is not "<build> && node dist/main.js": ${commandAfter(key)}`)
+  await sh(build, dir)
+  return output!
+}
 const PRIMES = 25997
 
 /** Runs the built app twice: computed, then a hit in a new process; and once from a folder below it with no package.json. */
@@ -137,16 +146,14 @@ describe('from tarballs, outside the workspace, the README as printed', { timeou
     expect((await sh(`${bin('smart-cache')} --version`, home)).trim()).toMatch(/^smart-cache\/0\.1\.0 /)
   })
 
-  it('Vite: vite.config.ts, built with `vite build --ssr src/main.ts`, runs and hits', async () => {
+  it('Vite: vite.config.ts, built with the command after it (`npx vite build --ssr src/main.ts`), runs and hits', async () => {
     const dir = app('vite-app', { 'vite.config.ts': snippet('vite.config.ts') })
-    await sh(`${bin('vite')} build --ssr src/main.ts`, dir)
-    await expectRunsTwice(dir, 'dist/main.js')
+    await expectRunsTwice(dir, await buildWithCommandAfter('// vite.config.ts', dir))
   })
 
-  it('esbuild: build.mjs runs, and its output runs and hits', async () => {
+  it('esbuild: build.mjs runs with the command after it, and its output runs and hits', async () => {
     const dir = app('esbuild-app', { 'build.mjs': snippet('build.mjs') })
-    await sh('node build.mjs', dir)
-    await expectRunsTwice(dir, 'dist/main.mjs')
+    await expectRunsTwice(dir, await buildWithCommandAfter('// build.mjs', dir))
   })
 
   it('esbuild: the directive and decorator snippets (src/fib.ts, src/geometry.ts) build with build.mjs and cache', async () => {
@@ -185,18 +192,12 @@ describe('from tarballs, outside the workspace, the README as printed', { timeou
 
   it('Rollup: rollup.config.mjs (with the TypeScript plugin it names) builds with its command, and its output runs and hits', async () => {
     const dir = app('rollup-app', { 'rollup.config.mjs': snippet('rollup.config.mjs') })
-    const command = commandAfter('// rollup.config.mjs')
-    expect(command).toMatch(/ && node dist\/main\.js$/)
-    await sh(command.replace(/ && node dist\/main\.js$/, ''), dir)
-    await expectRunsTwice(dir, 'dist/main.js')
+    await expectRunsTwice(dir, await buildWithCommandAfter('// rollup.config.mjs', dir))
   })
 
   it('Rolldown: rolldown.config.mjs builds with its command, and its output runs and hits', async () => {
     const dir = app('rolldown-app', { 'rolldown.config.mjs': snippet('rolldown.config.mjs') })
-    const command = commandAfter('// rolldown.config.mjs')
-    expect(command).toMatch(/ && node dist\/main\.js$/)
-    await sh(command.replace(/ && node dist\/main\.js$/, ''), dir)
-    await expectRunsTwice(dir, 'dist/main.js')
+    await expectRunsTwice(dir, await buildWithCommandAfter('// rolldown.config.mjs', dir))
   })
 
   it('Rspack: rspack.config.mjs (TypeScript entry) builds, and its output runs and hits', async () => {
@@ -337,6 +338,13 @@ describe('from tarballs, outside the workspace, the README as printed', { timeou
     expect(outputs[4]).toMatch(/found by: nearest package\.json: [^\n]*cli-app\n[\s\S]*\ntotal +1 entry /)
     expect(outputs[5]).toMatch(/would delete 0 entries[\s\S]*kept 1 entry/)
     expect(outputs[6]).toBe(`${id}: deleted 1 entry\n`)
+    expect(JSON.parse(await sh(`${bin('smart-cache')} ls --json`, dir)).functions).toEqual([])
+    // The app's own view of its store (the README's inspectCache line, as printed), in Node.
+    const inspect = /`(const c = await inspectCache\(\);[^`]+)`/.exec(readme)?.[1]
+    expect(inspect).toBeDefined()
+    writeFileSync(join(dir, 'inspect.mjs'), `import { inspectCache } from 'smart-cache'\n${inspect}\n`)
+    await sh('node dist/main.js', dir)
+    expect(await sh('node inspect.mjs', dir)).toContain(id)
     expect(JSON.parse(await sh(`${bin('smart-cache')} ls --json`, dir)).functions).toEqual([])
   })
 
