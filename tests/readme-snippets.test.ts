@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { block, claims, codeBlocks, repo, SNIPPETS } from './helpers/readme-snippets.ts'
+import { block, claims, codeBlocks, readme, repo, SNIPPETS } from './helpers/readme-snippets.ts'
 
 describe('README code blocks', () => {
   it('finds the blocks of a Markdown text, with their language and line', () => {
@@ -20,6 +20,11 @@ describe('README code blocks', () => {
       .map(c => `README.md:${c.block.line} (${c.block.text.split('\n')[0]}): ${c.by.length} entries`)
     expect(wrong, 'add the block to SNIPPETS in tests/helpers/readme-snippets.ts, or fix its first line').toEqual([])
     for (const s of SNIPPETS) expect(() => block(s.key), s.key).not.toThrow()
+  })
+
+  it('a block added to the README without an entry is caught', () => {
+    const added = claims(`${readme}\n\`\`\`ts\n// src/new.ts\nexport const x = 1\n\`\`\`\n`).at(-1)!
+    expect([added.block.text.split('\n')[0], added.by]).toEqual(['// src/new.ts', []])
   })
 
   it('each block marked run names a test of tests/newcomer-packages.test.ts', () => {

@@ -102,6 +102,6 @@ export function shellLines(key: string): string[] {
 }
 
 /** For each README block, the SNIPPETS entries matching it (tests/readme-snippets.test.ts wants exactly one each). */
-export function claims(): { block: Block; by: Snippet[] }[] {
-  return codeBlocks().map(b => ({ block: b, by: SNIPPETS.filter(s => matches(s, b)) }))
+export function claims(markdown = readme): { block: Block; by: Snippet[] }[] {
+  return codeBlocks(markdown).map(b => ({ block: b, by: SNIPPETS.filter(s => matches(s, b)) }))
 }
