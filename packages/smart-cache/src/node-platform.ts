@@ -8,7 +8,7 @@ import { redisRangeReader } from './core/redis-read.ts'
 
 /**
  * What the Node entries (`smart-cache` in Node, `smart-cache/store`) add to the platform-neutral
- * core, and the browser build leaves out (issue 17): hash-wasm's WebAssembly BLAKE3, unstorage's
+ * core, and the browser build leaves out to stay small: hash-wasm's WebAssembly BLAKE3, unstorage's
  * `createStorage` for a driver passed as `storage`, and the Redis pieces (bounded reads with
  * GETRANGE, a silent 'error' listener on its client).
  */

@@ -65,7 +65,7 @@ export interface StoreEntry {
   corrupt: boolean
   /** Larger than the store's `maxEntrySize`: not read, so neither verified nor identified (`id` is `''`); prune removes them. */
   oversized: boolean
-  /** Carries a keyed-BLAKE3 MAC (issue 6); verified only when the store has the secret. */
+  /** Carries a keyed-BLAKE3 MAC; verified only when the store has the secret. */
   signed: boolean
 }
 

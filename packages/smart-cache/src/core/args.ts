@@ -149,7 +149,7 @@ class Encoder {
   depth = 0
   /**
    * Track the path of each value (a try/catch per value), to name a failure. The first pass does
-   * not (issue 18: it is the hot loop); when it throws, the arguments are encoded again with it.
+   * not (it is the hot loop); when it throws, the arguments are encoded again with it.
    */
   paths = false
 

@@ -3,9 +3,9 @@ import { CHUNK_END, CHUNK_START, compress, IV, KEYED_HASH, loadWords, PARENT, RO
 /**
  * BLAKE3-256 (any length, streaming, unkeyed or keyed) in plain JavaScript, after the
  * specification's reference implementation, over the compression function of
- * `blake3-compress.ts`. It is the only BLAKE3 of the browser build (no WebAssembly there: issue
- * 17), and in Node it serves the calls made before hash-wasm's WebAssembly has loaded, so that a
- * synchronous cached function can read its entry on its first call (issue 13). Equality with
+ * `blake3-compress.ts`. It is the only BLAKE3 of the browser build (no WebAssembly there, to keep
+ * the bundle small), and in Node it serves the calls made before hash-wasm's WebAssembly has
+ * loaded, so that a synchronous cached function can read its entry on its first call. Equality with
  * hash-wasm is tested (test/blake3-js.test.ts).
  */
 

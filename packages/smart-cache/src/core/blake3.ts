@@ -2,11 +2,11 @@ import { Blake3Js, type Blake3Hasher } from './blake3-js.ts'
 import { blake3Small, SMALL_MAX } from './blake3-small.ts'
 
 /**
- * BLAKE3 for the runtime (issue 18): BLAKE3 in JavaScript, and in Node one WebAssembly instance
+ * BLAKE3 for the runtime: BLAKE3 in JavaScript, and in Node one WebAssembly instance
  * of hash-wasm's BLAKE3, loaded lazily (same digests).
  *
  * - The WebAssembly comes from a loader the Node entry installs ({@link setBlake3Loader}): the
- *   browser build has no loader, so no WebAssembly in its bundle (issue 17: 21 kB; BLAKE3 in
+ *   browser build has no loader, so no WebAssembly in its bundle (it would add 21 kB; BLAKE3 in
  *   JavaScript hashes 1 MiB in a few milliseconds, `pnpm bench blake3`).
  * - Only hash-wasm's BLAKE3 module is imported (its index pulls every algorithm of the package
  *   into a bundle), and only when an input is larger than {@link SMALL_MAX}: small keys and

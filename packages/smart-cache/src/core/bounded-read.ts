@@ -2,7 +2,7 @@ import type { Storage } from 'unstorage'
 import { MAX_READ_SIZE, rawSize, tooLargeSize } from './limits.ts'
 
 /**
- * Reading a stored entry without loading more than `maxEntrySize` bytes (issue 12): a 1 GB entry
+ * Reading a stored entry without loading more than `maxEntrySize` bytes: a 1 GB entry
  * must not cost 1 GB of memory just to find out that it is too large.
  *
  * - smart-cache's filesystem driver checks the file's size (fstat) before reading it;

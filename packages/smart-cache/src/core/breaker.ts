@@ -1,7 +1,7 @@
 import type { Storage } from 'unstorage'
 
 /**
- * A circuit breaker per storage (issue 12, outages): after a storage call fails or times out, the
+ * A circuit breaker per storage, for outages: after a storage call fails or times out, the
  * storage is skipped (reads are misses, writes are dropped) until a background probe succeeds, so
  * a store that is down costs callers one failure, not a timeout per call. The probe (a `hasItem`,
  * bounded by the timeout, on an unref'd timer: it never keeps a process alive) runs after

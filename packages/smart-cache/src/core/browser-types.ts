@@ -4,7 +4,7 @@ import type { CachedMembers, SmartCacheOptions } from './smart-cache.ts'
 type AnyFunction = (...args: any[]) => any
 
 /**
- * What `smartCache(fn)` returns in browsers (issue 13): a function returning a Promise of `fn`'s
+ * What `smartCache(fn)` returns in browsers: a function returning a Promise of `fn`'s
  * result. The browser store (IndexedDB) is read asynchronously only, so a synchronous `fn` cannot
  * stay synchronous there: the plugin fails the build, and the runtime's first call throws
  * `SyncStoreError` (unless `options.storage` is unstorage's memory driver). Make such functions `async`.

@@ -56,7 +56,7 @@ interface Found {
 }
 
 /**
- * Envelope flag bit 2 (issue 13): the function returned a Promise that resolved to the stored
+ * Envelope flag bit 2: the function returned a Promise that resolved to the stored
  * value, so a call of the non-`async` wrapper that reads it returns a Promise too.
  */
 const FLAG_PROMISE = 4
@@ -116,7 +116,7 @@ export class CacheCore {
     const running = this.inflight.get(key.memory)
     if (running) return running
     if (r.readNow && r.mode !== 'refresh') {
-      // A local store is read at once: a hit costs no promise chain (issue 18: most of a small LMDB hit).
+      // A local store is read at once: a hit costs no promise chain (which was most of the cost of a small LMDB hit).
       // A large entry read before the WebAssembly BLAKE3 is loaded is checked in JavaScript (2 MB: ~10 ms, less than the load).
       key.hash() // now, before `fn` can mutate its arguments
       const found = this.readSync(r, key)
@@ -131,7 +131,7 @@ export class CacheCore {
   }
 
   /**
-   * Runs a call of a function that is not `async` without leaving the caller's turn (issue 13):
+   * Runs a call of a function that is not `async` without leaving the caller's turn:
    * memory, then a synchronous read of the entry, else `fn` itself; the entry is written after the
    * result is returned. A `fn` that returns a Promise gets a Promise back, on hits too (the entry
    * says so). Throws {@link SyncStoreError} when the store can only be read asynchronously.
@@ -238,7 +238,7 @@ export class CacheCore {
    * A result read from the store enters the memory tier on its second read in this process, not
    * its first (a doorkeeper, as in TinyLFU): a value read once, the common case of a new process,
    * is not retained, and retaining it doubled the cost of a hit (the garbage collector copies
-   * every retained value out of the young generation: 1,000 hits of 20 KB, issue 18).
+   * every retained value out of the young generation; measured on 1,000 hits of 20 KB).
    */
   private admit(r: Resolved, key: ArgsKey, found: Found): void {
     if (!r.memory) return
@@ -414,7 +414,7 @@ export class CacheCore {
 
   /**
    * Encodes now (memory tier, unstorable values), writes in the background: the caller never
-   * waits for the store (issue 12, item 8). The write is tracked for {@link settled}.
+   * waits for the store. The write is tracked for {@link settled}.
    */
   private store(r: Resolved, key: ArgsKey, value: unknown, error: boolean, promised = false): Promise<void> {
     let write: Promise<void> | undefined
@@ -485,7 +485,7 @@ export class CacheCore {
   /**
    * A store read synchronously (local files, LMDB, unstorage's memory driver): no thread-pool round
    * trips (open, fstat, read and close of a small entry file cost 4-7x more through the pool than
-   * synchronously: issue 18), and a local read cannot hang. Undefined when it failed (warned).
+   * synchronously), and a local read cannot hang. Undefined when it failed (warned).
    */
   private readLocal(r: Resolved, storeKey: string): BoundedItem | undefined {
     try {
@@ -623,7 +623,7 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   )
 }
 
-/** A synchronous function cached on a store that can only be read asynchronously (issue 13). */
+/** A synchronous function cached on a store that can only be read asynchronously. */
 export class SyncStoreError extends TypeError {
   constructor(id: string, driver: string) {
     super(

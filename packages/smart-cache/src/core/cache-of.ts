@@ -4,7 +4,7 @@ import type { CachedMembers } from './smart-cache.ts'
 type AnyFunction = (...args: any[]) => any
 
 /**
- * `cacheOf(fn)` (issue 17, item 7): the members of a cached function, also for a declaration
+ * `cacheOf(fn)`: the members of a cached function, also for a declaration
  * marked `'use smart-cache'`, which stays the user's own function (the plugin replaces its body
  * with a call of the cached function, created on first call).
  *

@@ -5,7 +5,7 @@ const lastWrapped = new Map<string, { source: string; fn: WeakRef<Function> }>()
 
 /**
  * Without the plugin the runtime cannot see the variables a function reads from enclosing
- * functions (issue 13): closures made by one function have the same source, hence the same
+ * functions: closures made by one function have the same source, hence the same
  * fallback fingerprint and id, and would share entries. Warns once per id when a second, different
  * function object with the same source is wrapped under the same id.
  */

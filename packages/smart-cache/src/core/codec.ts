@@ -1,7 +1,7 @@
 import { parse, stringify } from 'devalue'
 
 /**
- * Value codec (issue 18). Two payload forms, told apart by the first byte:
+ * Value codec. Two payload forms, told apart by the first byte:
  *
  * - **JSON data** (`0x01` then UTF-8 JSON): values that JSON round-trips exactly, checked by one
  *   walk before encoding: plain objects and arrays (no holes, no `undefined`, no shared or cyclic

@@ -30,7 +30,7 @@ let fromDriver: (driver: Driver) => Storage = driverStorage
 /**
  * How a driver passed as `storage` becomes a storage: the Node entries install unstorage's
  * `createStorage`; elsewhere (browsers) {@link driverStorage}, which keeps unstorage's
- * `createStorage` out of the bundle (issue 17).
+ * `createStorage` out of the browser bundle.
  */
 export function setDriverStorage(next: (driver: Driver) => Storage): void {
   fromDriver = next

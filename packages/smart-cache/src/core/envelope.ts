@@ -9,7 +9,7 @@ import { equalBytes, type Signer } from './mac.ts'
  * | --- | --- | --- |
  * | 0 | 4 | magic `SCE1` |
  * | 4 | 1 | format version (4) |
- * | 5 | 1 | flags: bit 0 = the payload is a thrown error, bit 1 = `mac` is a keyed BLAKE3 MAC (issue 6) |
+ * | 5 | 1 | flags: bit 0 = the payload is a thrown error, bit 1 = `mac` is a keyed BLAKE3 MAC |
  * | 6 | 2 | reserved, 0 |
  * | 8 | 4 | header length H |
  * | 12 | 4 | payload length P |
@@ -23,11 +23,11 @@ import { equalBytes, type Signer } from './mac.ts'
  *
  * Every entry, signed or not, binds its full storage key (`sc1:<fingerprint>:<argsHash>`, so the
  * layout version, the fingerprint and the arguments' hash) and the format version: an entry
- * swapped with another's, or copied under another key, fails its checksum (issue 12). Version 1
+ * swapped with another's, or copied under another key, fails its checksum. Version 1
  * did not cover the key in the unsigned checksum; its entries are {@link OutdatedEntryError}s.
- * Version 3 (issue 12, item 7): arrays with named properties got their own argument encoding,
+ * Version 3: arrays with named properties got their own argument encoding,
  * so an entry written for one under the plain array's key is never served; older ones are misses.
- * Version 4 (issue 18): the payload may be in the value codec's JSON form (`core/codec.ts`).
+ * Version 4: the payload may be in the value codec's JSON form (`core/codec.ts`).
  */
 export const FORMAT_VERSION = 4
 export const FLAG_ERROR = 1
@@ -186,8 +186,8 @@ const scratchView = new DataView(scratch.buffer)
 
 /**
  * Unkeyed BLAKE3-256 over the same input as the MAC: `u32le(len(key)) || key || covered bytes`.
- * A small entry's input is laid out in one reused buffer (no allocation: issue 18, a small hit's
- * checksum allocated five arrays); the result may be that reused digest: use it at once.
+ * A small entry's input is laid out in one reused buffer (no allocation: a small hit's
+ * checksum used to allocate five arrays); the result may be that reused digest: use it at once.
  */
 function checksum(key: string, bytes: Uint8Array): Uint8Array {
   const bodyLength = 24 + bytes.length - FIXED

@@ -1,4 +1,4 @@
-/** Size limits for stored entries (issue 6). */
+/** Size limits for stored entries: a reader never loads, nor a writer stores, more than these. */
 
 /** `maxEntrySize` default: 16 MiB, far above typical results, well below Redis' 512 MB value cap. */
 export const DEFAULT_MAX_ENTRY_SIZE = 16 * 1024 * 1024

@@ -2,7 +2,7 @@ import { keyedHasher } from './blake3.ts'
 import { Blake3Js, type Blake3Hasher } from './blake3-js.ts'
 
 /**
- * Entry signing (issue 6): a keyed BLAKE3-256 MAC that lets readers of a shared store reject
+ * Entry signing: a keyed BLAKE3-256 MAC that lets readers of a shared store reject
  * entries written by anyone who does not hold the secret.
  *
  * - The 32-byte BLAKE3 key is derived from the secret as

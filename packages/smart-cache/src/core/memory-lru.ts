@@ -1,5 +1,5 @@
 /**
- * The memory tier's least-recently-used map (issue 17: lru-cache was 19.6 kB of the browser
+ * The memory tier's least-recently-used map (not lru-cache: it was 19.6 kB of the browser
  * bundle, for the few operations used here): at most `max` values and `maxBytes` bytes of them,
  * each sized once when set; a value over `maxEntry` bytes is not kept (and drops the key's older
  * value). Slots live in arrays linked from the least to the most recently used, found by key in a

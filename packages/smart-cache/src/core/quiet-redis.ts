@@ -2,7 +2,7 @@ import type { Storage } from 'unstorage'
 
 /**
  * ioredis prints "[ioredis] Unhandled error event" for every failed (re)connection of a client that
- * has no 'error' listener: 23 lines during one Redis outage (issue 12). The runtime reports storage
+ * has no 'error' listener: 23 lines during one Redis outage. The runtime reports storage
  * failures itself (one warning, then `.stats.errors`), so it gives the Redis client of a storage it
  * uses a silent listener. Listeners of the application still receive every event.
  */

@@ -3,7 +3,7 @@ import type { BoundedItem, RangeReader } from './bounded-read.ts'
 import { rawSize } from './limits.ts'
 
 /**
- * Bounded reads from unstorage's Redis driver (issue 12), which stores raw items as `base64:…`
+ * Bounded reads from unstorage's Redis driver, which stores raw items as `base64:…`
  * strings: `GETRANGE` reads at most the encoded length of the limit, and `STRLEN` tells the size
  * of a larger one. Node only (installed by the Node entries with `addRangeReader`).
  */

@@ -27,7 +27,7 @@ export interface SmartCacheOptions<A extends unknown[] = any[]> extends SharedOp
 
 /** What `smartCache(fn)` returns. */
 /**
- * What `smartCache(fn)` returns in Node: a function with `fn`'s signature (issue 13). A function
+ * What `smartCache(fn)` returns in Node: a function with `fn`'s signature. A function
  * that is not `async` stays synchronous: it returns its value (read from memory or, synchronously,
  * from the filesystem store), or throws `SyncStoreError` on a store read only asynchronously.
  */
@@ -105,7 +105,7 @@ function wrap<F extends AnyFunction>(fn: F, options: SmartCacheOptions, meta: Ca
 }
 
 /**
- * The function callers get (issue 13): for an `async` function (or one the plugin saw declared
+ * The function callers get: for an `async` function (or one the plugin saw declared
  * `async`), a Promise of the cached result, with in-flight de-duplication; for any other
  * function, the result as `fn` gives it (a value, or a Promise if it returns one), read
  * synchronously from memory or the store. `keyThis`: `this` is part of the key.
@@ -202,8 +202,8 @@ class LazyCore {
   ) {}
 
   /**
-   * The core, without waiting for the WebAssembly BLAKE3 (issue 18: small keys and entries are
-   * hashed in JavaScript) unless an argument is a large binary value, which it hashes far faster.
+   * The core, without waiting for the WebAssembly BLAKE3 (small keys and entries are hashed in
+   * JavaScript, faster for them) unless an argument is a large binary value, which it hashes far faster.
    */
   load(args?: readonly unknown[]): Promise<CacheCore> {
     if (this.core) return Promise.resolve(this.core)

@@ -3,7 +3,7 @@ import type { BoundedItem } from './bounded-read.ts'
 import { rawSize, tooLargeSize } from './limits.ts'
 
 /**
- * Synchronous reads of stored entries (issue 13): a function that is not `async` stays synchronous
+ * Synchronous reads of stored entries: a function that is not `async` stays synchronous
  * when its store can be read without waiting. The Node entry adds the filesystem driver; unstorage's
  * memory driver is synchronous everywhere. Other stores (IndexedDB, Redis, HTTP…) cannot be read
  * synchronously.

@@ -4,7 +4,7 @@ import { LAYOUT_PREFIX, parseEntryKey } from '../core/layout.ts'
 import { removeFile, walk } from './fs-tree.ts'
 
 /**
- * A run-time disk budget for the filesystem store (issue 12, `maxStoreSize`): between `prune` runs
+ * A run-time disk budget for the filesystem store (`maxStoreSize`): between `prune` runs
  * a store could grow without bound. After a write, a pass runs in the background (never awaited
  * by the write; at most one at a time and one per {@link BUDGET_INTERVAL_MS} per process): when the
  * cache entries total more than the budget, the least recently used ones (mtime: writes, and reads

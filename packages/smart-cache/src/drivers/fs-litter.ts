@@ -4,7 +4,7 @@ import { isStale } from './fs-temp.ts'
 import { removeFile, walk } from './fs-tree.ts'
 
 /**
- * Temp files of interrupted writes anywhere under a store folder (issue 12): a writer killed
+ * Temp files of interrupted writes anywhere under a store folder: a writer killed
  * mid-write leaves one, and the next writer sweeps only the folder it writes to. `smart-cache ls`
  * and `stats` count them; `prune` and `clear` remove the stale ones (their writer is gone, or they
  * are older than 10 minutes); a live writer's temp file is left to become its entry.

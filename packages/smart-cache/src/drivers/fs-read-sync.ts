@@ -8,7 +8,7 @@ import { kindOf, NotRegularFileError } from './fs-read.ts'
 import { TMP_SUFFIX } from './fs-temp.ts'
 
 /**
- * The synchronous read of an entry file by a synchronous cached function (issue 13), with the
+ * The synchronous read of an entry file by a synchronous cached function, with the
  * safety of `readEntryFile`: opened with `O_NONBLOCK | O_NOFOLLOW`, regular files only, the size
  * checked with `fstat` before reading.
  */
@@ -54,7 +54,7 @@ function readEntryFileSync(path: string, max: number, touchAfter: number | false
 /**
  * Records the read in the mtime through the open descriptor: one system call, where `lutimes` by
  * path cost a thread-pool round trip per hit (13% of the CPU of 1,000 hits of 20 KB older than a
- * minute, issue 18). Where the descriptor cannot (Windows: opened without write-attribute access),
+ * minute). Where the descriptor cannot (Windows: opened without write-attribute access),
  * by path in the background as before; failures are ignored.
  */
 function touchOpen(fd: number, path: string): void {

@@ -3,7 +3,7 @@ import type { FileHandle } from 'node:fs/promises'
 import { EntryTooLargeError, MAX_READ_SIZE } from '../core/limits.ts'
 
 /**
- * How the filesystem driver reads an entry file (issue 12):
+ * How the filesystem driver reads an entry file:
  * - opened with `O_NONBLOCK`, so a FIFO planted at an entry path cannot block a libuv thread (and
  *   with it every later `fs` call of the process), and with `O_NOFOLLOW`, so an entry that is a
  *   symbolic link is not followed;

@@ -3,7 +3,7 @@ import { dirname, join, relative, sep } from 'node:path'
 import { TMP_SUFFIX } from './fs-temp.ts'
 
 /**
- * Listing and deleting inside the driver's folder without ever following a symbolic link (issue 12):
+ * Listing and deleting inside the driver's folder without ever following a symbolic link:
  * a folder of the layout replaced by a link to somewhere else (a home folder, `/`) is neither
  * listed nor deleted through. `base` itself may be a link (it is the user's choice); every folder
  * below it must be a real folder. Node has no `openat`/`unlinkat`, so each check is an `lstat` made

@@ -4,7 +4,7 @@ import { createStorage, defineDriver, type Storage } from 'unstorage'
 import { addSyncReader, type SyncReader } from '../core/sync-read.ts'
 
 /**
- * An opt-in packed store (issue 18): every entry in one LMDB environment (the `lmdb` package, the
+ * An opt-in packed store: every entry in one LMDB environment (the `lmdb` package, the
  * store Parcel keeps its cache in; prebuilt binaries ship in its registry packages) instead of one
  * file per entry, which is the cost when entries are many and small (thousands of tiny files are
  * slow on most filesystems, worst on Windows and network folders).

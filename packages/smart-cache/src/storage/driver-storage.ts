@@ -3,7 +3,7 @@ import type { Driver, Storage, StorageValue } from 'unstorage'
 /**
  * One unstorage driver as the runtime's storage, without unstorage's `createStorage` (mounts,
  * watchers, snapshots, meta items: 8 kB of a browser bundle, for the few methods the runtime
- * calls; issue 17). The browser build uses it for its default IndexedDB store and for a driver
+ * calls). The browser build uses it for its default IndexedDB store and for a driver
  * passed as `storage`; an unstorage instance is used as given.
  *
  * Items are read and written exactly as `createStorage({ driver })` would (the same keys, the

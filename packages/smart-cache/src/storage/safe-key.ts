@@ -2,7 +2,7 @@ import { mkdir, realpath } from 'node:fs/promises'
 import { isAbsolute, join, relative } from 'node:path'
 
 /**
- * Key safety for filesystem drivers (issue 6): a key `a:b:c` becomes `<base>/a/b/c`, and no key
+ * Key safety for filesystem drivers: a key `a:b:c` becomes `<base>/a/b/c`, and no key
  * may name anything outside `base`. unstorage already turns `/` and `\` into `:`; this module
  * also guards drivers called directly.
  */
