@@ -6,6 +6,10 @@ import { warnOnce } from './warn.ts'
  * Node), for `setBlake3Loader`: only the Node entries import this module, so the browser bundle
  * holds no WebAssembly. If the module or its WebAssembly cannot load (a CSP without
  * 'wasm-unsafe-eval'), it warns once and rejects: BLAKE3 in JavaScript goes on serving.
+ *
+ * The runtime's one import of hash-wasm: its package index loads every algorithm, so this reaches
+ * into its per-algorithm build. That file is reachable (the package has no `exports` map) but its
+ * path is not API: package.json pins hash-wasm to one exact version, and a new one is taken by hand.
  */
 export function loadBlake3Wasm(): Promise<Blake3Module> {
   return import('hash-wasm/dist/blake3.umd.min.js').then(m => {
