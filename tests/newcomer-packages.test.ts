@@ -135,7 +135,7 @@ beforeAll(async () => {
     throw new Error(
       `[smart-cache] the README's blocks name these installs: ${named.join(' ')}. Fix: update this list and the tests that need them.`,
     )
-  const extra = new Set(['vite', 'esbuild', 'webpack', 'rollup', 'rolldown', '@rspack/core', 'tsx', ...named])
+  const extra = new Set(['vite', 'esbuild', 'webpack', 'rollup', 'rolldown', '@rspack/core', 'webpack-cli', '@rspack/cli', 'tsx', ...named])
   await sh(`npm i -D ${[...extra].map(name => (versions[name] ? `${name}@${versions[name]}` : name)).join(' ')}`, home)
 }, 900_000)
 
@@ -176,17 +176,17 @@ describe('from tarballs, outside the workspace, the README as printed', { timeou
     expect(JSON.parse(await sh('node dist/main.mjs', dir))).toEqual({ fib: 102334155, areaHits: 1 })
   })
 
-  it('webpack: webpack.config.mjs (TypeScript entry) builds, and its output runs and hits', async () => {
+  it('webpack: webpack.config.mjs (TypeScript entry) builds with the command after it, without a warning, and its output runs and hits', async () => {
     const dir = app('webpack-app', {
       'webpack.config.mjs': snippet('webpack.config.mjs'),
-      // `npx webpack` without webpack-cli: the same config through webpack's Node API.
-      // `BUNDLED=1`: the runtime bundled too (externals removed), into dist-bundled/.
-      'run-webpack.mjs': runThroughApi('webpack', 'webpack.config.mjs'),
+      // The same config through webpack's Node API, with the runtime bundled too (externals removed), into dist-bundled/.
+      'run-webpack.mjs': runWebpackBundled,
     })
-    await sh('node run-webpack.mjs', dir)
+    expect(commandAfter('// webpack.config.mjs')).toBe(bin('webpack'))
+    expect(await sh(commandAfter('// webpack.config.mjs'), dir)).toMatch(/ compiled successfully in /)
     await expectRunsTwice(dir, 'dist/main.mjs')
     // Issue 17, item 9: bundling the runtime gives no "Critical dependency" warning (empathic is bundled, tree-shaken).
-    await sh('BUNDLED=1 node run-webpack.mjs', dir)
+    await sh('node run-webpack.mjs', dir)
     expect(await sh('node dist-bundled/main.mjs', dir)).toMatch(/ primes, hit in /)
   })
 
@@ -200,13 +200,10 @@ describe('from tarballs, outside the workspace, the README as printed', { timeou
     await expectRunsTwice(dir, await buildWithCommandAfter('// rolldown.config.mjs', dir))
   })
 
-  it('Rspack: rspack.config.mjs (TypeScript entry) builds, and its output runs and hits', async () => {
-    // `npx rspack build` without @rspack/cli: the same config through Rspack's Node API.
-    const dir = app('rspack-app', {
-      'rspack.config.mjs': snippet('rspack.config.mjs'),
-      'run-rspack.mjs': runThroughApi('rspack', 'rspack.config.mjs'),
-    })
-    await sh('node run-rspack.mjs', dir)
+  it('Rspack: rspack.config.mjs (TypeScript entry) builds with the command after it, without a warning, and its output runs and hits', async () => {
+    const dir = app('rspack-app', { 'rspack.config.mjs': snippet('rspack.config.mjs') })
+    expect(commandAfter('// rspack.config.mjs')).toBe(`${bin('rspack')} build`)
+    expect(await sh(commandAfter('// rspack.config.mjs'), dir)).toMatch(/^Rspack compiled successfully in /m)
     await expectRunsTwice(dir, 'dist/main.mjs')
   })
 
@@ -367,11 +364,8 @@ describe('from tarballs, outside the workspace, the README as printed', { timeou
   })
 })
 
-/** A script that builds with `config` through the Node API of webpack or Rspack, failing on errors and warnings. */
-function runThroughApi(bundler: 'webpack' | 'rspack', config: string): string {
-  const load = bundler === 'webpack' ? `import webpack from 'webpack'` : `import { rspack as webpack } from '@rspack/core'`
-  return `${load}\nimport config from './${config}'\nif (process.env.BUNDLED) { delete config.externals; config.output.path = new URL('dist-bundled', import.meta.url).pathname }\nwebpack(config, (error, stats) => {\n  if (error || stats.hasErrors()) { console.error(error ?? stats.toString('errors-only')); process.exit(1) }\n  if (stats.hasWarnings()) { console.log(stats.toString('errors-warnings')); process.exit(2) }\n})\n`
-}
+/** webpack.config.mjs through webpack's Node API, the runtime bundled too (externals removed) into dist-bundled/, failing on errors and warnings. */
+const runWebpackBundled = `import webpack from 'webpack'\nimport config from './webpack.config.mjs'\ndelete config.externals\nconfig.output.path = new URL('dist-bundled', import.meta.url).pathname\nwebpack(config, (error, stats) => {\n  if (error || stats.hasErrors()) { console.error(error ?? stats.toString('errors-only')); process.exit(1) }\n  if (stats.hasWarnings()) { console.log(stats.toString('errors-warnings')); process.exit(2) }\n})\n`
 
 async function measureBrowserRuntime(): Promise<{ gzip: number; raw: number; text: string }> {
   const html = '<!doctype html><html><body><script type="module" src="/src/main.ts"></script></body></html>\n'
