@@ -1,5 +1,5 @@
 import { Buffer } from 'node:buffer'
-import { setBytesToKey } from './core/args.ts'
+import { setBytesToKey } from './core/arg-keys.ts'
 import { setDefaultStorageProvider } from './core/defaults.ts'
 import { addSyncReader } from './core/sync-read.ts'
 import { fsSyncReader } from './drivers/fs-read-sync.ts'

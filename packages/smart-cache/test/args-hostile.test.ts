@@ -1,7 +1,9 @@
 // Issue 12, item 7: arguments that used to break hashing with a bare engine error, or were keyed
 // wrongly. Each is a `[smart-cache]` KeyError naming the argument path, or a correct key.
 import { beforeAll, describe, expect, it } from 'vitest'
-import { cacheKey, encoderBufferBytes, hashArgs, KeyError, keyArgs, MAX_ARG_DEPTH } from '../src/core/args.ts'
+import { cacheKey, encoderBufferBytes, MAX_ARG_DEPTH } from '../src/core/arg-encoder.ts'
+import { hashArgs, keyArgs } from '../src/core/arg-keys.ts'
+import { KeyError } from '../src/core/key-error.ts'
 import { loadHashers } from '../src/core/blake3.ts'
 
 beforeAll(() => loadHashers())

@@ -1,6 +1,8 @@
 import fc from 'fast-check'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { cacheKey, hashArgs, KeyError, keyArgs, primitiveKey } from '../src/core/args.ts'
+import { cacheKey } from '../src/core/arg-encoder.ts'
+import { hashArgs, keyArgs, primitiveKey } from '../src/core/arg-keys.ts'
+import { KeyError } from '../src/core/key-error.ts'
 import { loadHashers } from '../src/core/blake3.ts'
 
 beforeAll(() => loadHashers())

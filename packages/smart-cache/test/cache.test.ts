@@ -319,7 +319,7 @@ describe('SMART_CACHE environment variable', () => {
 
 describe('memory keys with the Node converter (Buffer latin1)', () => {
   it('are distinct for distinct values and rebuild the exact bytes for hashing', async () => {
-    const { keyArgs, hashArgs } = await import('../src/core/args.ts')
+    const { keyArgs, hashArgs } = await import('../src/core/arg-keys.ts')
     const values: unknown[] = [
       { a: 'é' },
       { a: 'e\u0301' },

@@ -1,4 +1,5 @@
 import { CHUNK_END, CHUNK_START, compress, IV, KEYED_HASH, loadWords, PARENT, ROOT } from './blake3-compress.ts'
+import { toHex } from './hex.ts'
 
 /**
  * BLAKE3-256 (any length, streaming, unkeyed or keyed) in plain JavaScript, after the
@@ -87,10 +88,7 @@ export class Blake3Js implements Blake3Hasher {
     const words = this.rootWords()
     const out = new Uint8Array(32)
     for (let i = 0; i < 32; i++) out[i] = (words[i >> 2]! >>> (8 * (i & 3))) & 0xff
-    if (format === 'binary') return out
-    let hex = ''
-    for (const b of out) hex += b.toString(16).padStart(2, '0')
-    return hex
+    return format === 'binary' ? out : toHex(out)
   }
 
   private flags(): number {

@@ -1,5 +1,6 @@
 import { Blake3Js, type Blake3Hasher } from './blake3-js.ts'
 import { blake3Small, SMALL_MAX } from './blake3-small.ts'
+import { toHex } from './hex.ts'
 
 /**
  * BLAKE3 for the runtime: BLAKE3 in JavaScript, and in Node one WebAssembly instance
@@ -127,8 +128,5 @@ const utf8 = new TextEncoder()
 
 /** BLAKE3-256 of a UTF-8 string, as 64 hex chars. */
 export function blake3Hex(text: string): string {
-  const digest = blake3Bytes([utf8.encode(text)])
-  let out = ''
-  for (const b of digest) out += b.toString(16).padStart(2, '0')
-  return out
+  return toHex(blake3Bytes([utf8.encode(text)]))
 }

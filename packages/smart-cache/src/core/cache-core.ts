@@ -1,5 +1,6 @@
 import type { Storage } from 'unstorage'
-import { keyArgs, primitiveKey, type ArgsKey, type CapturedValues } from './args.ts'
+import type { CapturedValues } from './arg-encoder.ts'
+import { keyArgs, primitiveKey, type ArgsKey } from './arg-keys.ts'
 import { hashersSettled, loadHashers } from './blake3.ts'
 import { SMALL_MAX } from './blake3-small.ts'
 import { checkErrorRecord, decodeValue, encodeValue, fromErrorRecord, toErrorRecord, type ErrorRecord } from './codec.ts'

@@ -1,5 +1,6 @@
 import { keyedHasher } from './blake3.ts'
 import { Blake3Js, type Blake3Hasher } from './blake3-js.ts'
+import { toHex } from './hex.ts'
 
 /**
  * Entry signing: a keyed BLAKE3-256 MAC that lets readers of a shared store reject
@@ -66,10 +67,4 @@ export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   let diff = 0
   for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!
   return diff === 0
-}
-
-function toHex(bytes: Uint8Array): string {
-  let out = ''
-  for (const b of bytes) out += b.toString(16).padStart(2, '0')
-  return out
 }
