@@ -89,7 +89,10 @@ function measure(label, root, targets, { floor: withFloor = true } = {}) {
   console.log(`  targets: ${targets}`)
 }
 
-console.log(`node ${process.version}, oxc-parser ${rawTransferSupported() ? 'raw' : 'JSON'} transfer`)
+const raw = rawTransferSupported() && process.env.SMART_CACHE_OXC_RAW_TRANSFER === '1'
+console.log(
+  `node ${process.version}, the engine's oxc-parser transfer: ${raw ? 'raw' : 'JSON'} (SMART_CACHE_OXC_RAW_TRANSFER=1 for raw, Node 22+)`,
+)
 if (APPS.includes('a'))
   measure('(a) date-fns, 20 cached functions', dateFnsApp(), 'cold <= 1.2x, warm within 3% of the do-nothing plugin, RSS <= 1.3x', {
     floor: false,

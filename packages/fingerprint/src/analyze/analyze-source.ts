@@ -18,7 +18,7 @@ function hasModuleSyntax(program: any): boolean {
 
 /**
  * Parses and analyzes one file. `filename` only picks the language (its extension); it never
- * enters the result. Uses oxc-parser's raw transfer where the platform supports it.
+ * enters the result.
  */
 export function analyzeSource(filename: string, bytes: Uint8Array): AnalyzeResult {
   const decoded = decodeSource(bytes)

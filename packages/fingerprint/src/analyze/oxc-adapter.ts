@@ -10,14 +10,21 @@ import { jsonParseAst } from 'oxc-parser/src-js/wrap'
 export type { OxcError, ParserOptions }
 export { visitorKeys }
 
-const raw = rawTransferSupported()
+/**
+ * Raw transfer (Node 22+) is opt-in: measured on Node 22.23 with oxc-parser 0.159.0, the engine's
+ * cold run over a 5,000-module app took 15-25% longer with it (4.3-5.3 s against 5.0-6.5 s in
+ * alternating runs; a cold `vite build` 5.1-5.8 s against 6.0-6.8 s): its parser threads spent
+ * 2.5x the time in garbage collection, and it also builds the comments and the module record the
+ * engine never reads. `SMART_CACHE_OXC_RAW_TRANSFER=1` turns it on, to measure it again
+ * (`node bench/engine-cold.mjs`) when oxc-parser is updated. The AST is the same either way.
+ */
+const raw = process.env.SMART_CACHE_OXC_RAW_TRANSFER === '1' && rawTransferSupported()
 
 /**
  * Parses `source` (`filename` picks the language) into oxc's ESTree AST, without comments; the
- * program is built on first use. Uses raw transfer where the platform supports it. Elsewhere,
- * oxc-parser's `parseSync` also converts every comment and the module record into JS objects;
- * the engine reads neither, so it calls the native binding and the same JSON-to-AST step
- * directly. The AST is the same.
+ * program is built on first use. oxc-parser's `parseSync` also converts every comment and the
+ * module record into JS objects; the engine reads neither, so it calls the native binding and
+ * the same JSON-to-AST step directly. The AST is the same.
  */
 export function parseProgram(
   filename: string,
