@@ -19,7 +19,18 @@ const here = dirname(fileURLToPath(import.meta.url))
 const ROUNDS = Number(process.argv[2] ?? 7)
 const APPS = process.argv[3] ?? 'abc'
 
+/**
+ * Writes the page cache out before a timed run: otherwise a build pays for the writeback of the
+ * one before it (a cold build leaves ~10 MB of caches and output dirty), and whichever mode
+ * follows a heavy writer in the round comes out slower (the no-plugin build, first in a round,
+ * followed the previous round's warm build and engine runs). Linux and macOS have `sync`.
+ */
+function flushWrites() {
+  if (process.platform !== 'win32') execFileSync('sync')
+}
+
 function run(script, args) {
+  flushWrites()
   try {
     const out = execFileSync(process.execPath, [join(here, script), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
     return JSON.parse(out.trim().split('\n').pop())
@@ -54,6 +65,9 @@ function measure(label, root, targets, { floor: withFloor = true } = {}) {
   const floor = []
   const moved = []
   for (let i = 0; i < ROUNDS; i++) {
+    // The first build of a round runs up to 2x slower whatever its mode (seen with the modes in
+    // either order; not the page cache, flushed before each run): an untimed build takes that place.
+    build('null-unplugin')
     for (const mode of modes) {
       if (mode === 'cold') rmSync(engineCache, { recursive: true, force: true })
       const r = build(mode === 'cold' || mode === 'warm' ? 'plugin' : mode)
