@@ -88,8 +88,11 @@ export class CacheCore {
   private resolved: Resolved | undefined
   /** A synchronous call got a Promise from `fn`: identical calls in flight share it. */
   private returnsPromise = false
-  /** Memory keys of results read from the store once in this process (see {@link admit}). */
-  private readOnce = new Set<string>()
+  /**
+   * Memory keys of results read from the store once in this process, with a weak reference to the
+   * value read (see {@link admit}).
+   */
+  private readOnce = new Map<string, WeakRef<object> | undefined>()
 
   constructor(
     readonly id: string,
@@ -123,8 +126,7 @@ export class CacheCore {
       const found = this.readSync(r, key)
       if (found && !this.expired(found, r)) {
         this.stats.hits++
-        this.admit(r, key, found)
-        return deliver(found)
+        return deliver(this.admit(r, key, found))
       }
       return this.track(key.memory, this.notFresh(r, thisArg, key, args, found))
     }
@@ -156,8 +158,7 @@ export class CacheCore {
       const found = this.readSync(r, key)
       if (found && !this.expired(found, r)) {
         this.stats.hits++
-        this.admit(r, key, found)
-        return deliverAs(found)
+        return deliverAs(this.admit(r, key, found))
       }
       if (found && r.swr) {
         this.stats.stale++
@@ -241,11 +242,21 @@ export class CacheCore {
    * is not retained, and retaining it doubled the cost of a hit (the garbage collector copies
    * every retained value out of the young generation; measured on 1,000 hits of 20 KB).
    */
-  private admit(r: Resolved, key: ArgsKey, found: Found): void {
-    if (!r.memory) return
-    if (this.readOnce.delete(key.memory)) return void r.memory.set(key.memory, found)
-    if (this.readOnce.size >= READ_ONCE_MAX) this.readOnce = new Set()
-    this.readOnce.add(key.memory)
+  private admit(r: Resolved, key: ArgsKey, found: Found): Found {
+    if (!r.memory) return found
+    if (this.readOnce.has(key.memory)) {
+      // The value of the first read, while someone still holds it: identical calls of one turn
+      // (or while the first caller keeps its result) get the very same object, as from memory.
+      const first = this.readOnce.get(key.memory)?.deref()
+      this.readOnce.delete(key.memory)
+      const admitted = first === undefined ? found : { ...found, value: first }
+      r.memory.set(key.memory, admitted)
+      return admitted
+    }
+    if (this.readOnce.size >= READ_ONCE_MAX) this.readOnce = new Map()
+    const value = found.value
+    this.readOnce.set(key.memory, typeof value === 'object' && value !== null ? new WeakRef(value) : undefined)
+    return found
   }
 
   /** The cached value if present and fresh, without computing. Cached errors read as undefined. */
@@ -380,8 +391,7 @@ export class CacheCore {
     const found = r.mode === 'refresh' ? undefined : await this.read(r, key)
     if (found && !this.expired(found, r)) {
       this.stats.hits++
-      this.admit(r, key, found)
-      return deliver(found)
+      return deliver(this.admit(r, key, found))
     }
     return this.notFresh(r, thisArg, key, args, found)
   }
