@@ -121,6 +121,35 @@ describe('smart-cache explain', () => {
     expect(lines[0]).toContain(fp.slice(0, 16))
   })
 
+  it("a declaration whose initializer runs code (the README's smartCache(…) form) is not its own child", () => {
+    // Its initializer counts as module setup for the target itself; the tree listed the target
+    // again under itself, with the hash of its node alone, marked "(see above)".
+    const dir = project({
+      'package.json': JSON.stringify({ name: 'demo', type: 'module' }),
+      'node_modules/memo-lib/package.json': JSON.stringify({ name: 'memo-lib', version: '1.0.0', type: 'module', main: 'index.js' }),
+      'node_modules/memo-lib/index.js': 'export const memo = fn => fn\n',
+      'src/compute.ts': `import { memo } from 'memo-lib'\nimport { add } from './helpers.js'\n\nexport const total = memo(async (n: number) => add(n, 1))\n`,
+      'src/helpers.ts': files['src/helpers.ts'],
+    })
+    const r = run(dir, 'explain', 'src/compute.ts#total')
+    expect(r.code).toBe(0)
+    const lines = r.stdout.trimEnd().split('\n')
+    expect(lines).toHaveLength(3)
+    expect(lines[0]).toMatch(/^src\/compute\.ts#total {2}hash [0-9a-f]{16} /)
+    expect(
+      lines
+        .slice(1)
+        .map(l => l.split('  ')[0])
+        .sort(),
+    ).toEqual(['├─ memo-lib@1.0.0#memo', '└─ src/helpers.ts#add'].sort())
+    expect(r.stdout).not.toContain('(see above)')
+    // The fingerprint is unchanged: the root's hash is the fingerprint's.
+    const fp = JSON.parse(run(dir, 'fingerprint', '--json', 'src/compute.ts#total').stdout)['src/compute.ts#total']
+    expect(lines[0]).toContain(`hash ${fp.slice(0, 16)}`)
+    const tree = JSON.parse(run(dir, 'explain', '--json', 'src/compute.ts#total').stdout)
+    expect(tree.children.map((c: { id: string }) => c.id)).not.toContain('src/compute.ts#total')
+  })
+
   it('--json prints the tree', () => {
     const dir = project(files)
     const tree = JSON.parse(run(dir, 'explain', '--json', 'src/math.ts#default').stdout)
