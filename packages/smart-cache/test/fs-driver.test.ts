@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { createStorage } from 'unstorage'
@@ -43,6 +43,18 @@ describe('atomicFsDriver', () => {
     expect(final.length).toBe(1 << 20)
     expect(new Set(final).size).toBe(1)
     expect(readdirSync(join(dir, 'k'))).toEqual(['v'])
+  })
+
+  it('a folder removed between two writes (clear, prune, another process) is created again', async () => {
+    const s = createStorage({ driver: atomicFsDriver({ base: dir }) })
+    await s.setItemRaw('sc1:f:1', new Uint8Array([1]))
+    rmSync(join(dir, 'sc1'), { recursive: true })
+    await s.setItemRaw('sc1:f:2', new Uint8Array([2]))
+    expect(readdirSync(join(dir, 'sc1', 'f'))).toEqual(['2'])
+    rmSync(dir, { recursive: true }) // the base folder itself
+    await s.setItemRaw('sc1:f:3', new Uint8Array([3]))
+    expect([...(await s.getItemRaw('sc1:f:3'))]).toEqual([3])
+    expect(readdirSync(join(dir, 'sc1', 'f'))).toEqual(['3'])
   })
 
   it('refuses keys that would escape the folder', async () => {

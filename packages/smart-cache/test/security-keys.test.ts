@@ -152,6 +152,26 @@ describe('keys cannot escape the cache folder (real fs driver)', () => {
     expect(filesUnder(join(shared, 'sc1', 'ok'))).toEqual(['k'])
   })
 
+  it('every write checks its folder: a link planted after the folder was checked and written to is refused too', async () => {
+    const victim = join(outer, 'victim-later')
+    mkdirSync(victim)
+    const shared = join(outer, 'inner', 'later')
+    const storage = createStorage({ driver: atomicFsDriver({ base: shared }) })
+    await storage.setItemRaw(`sc1:${FP('8')}:a`, new Uint8Array([1])) // the folder is created, checked and written to
+    expect(filesUnder(join(shared, 'sc1', FP('8')))).toEqual(['a'])
+    rmSync(join(shared, 'sc1', FP('8')), { recursive: true })
+    symlinkSync(victim, join(shared, 'sc1', FP('8')))
+    await expect(storage.setItemRaw(`sc1:${FP('8')}:b`, new Uint8Array([2]))).rejects.toThrow(
+      /refused to write in .* \(a symbolic link\?\)/,
+    )
+    rmSync(join(shared, 'sc1'), { recursive: true })
+    symlinkSync(victim, join(shared, 'sc1')) // a link higher up, under the same base
+    await expect(storage.setItemRaw(`sc1:${FP('8')}:c`, new Uint8Array([3]))).rejects.toThrow(
+      /refused to write in .* \(a symbolic link\?\)/,
+    )
+    expect(readdirSync(victim)).toEqual([])
+  })
+
   it('a plugin meta with a path-like fingerprint is refused before any storage access', () => {
     expect(() => smartCache((x: number) => x, undefined, { __smartCache: 1, id: 'a', fingerprint: '../../x' } as never)).toThrow(
       /^\[smart-cache\] invalid CacheMeta/,

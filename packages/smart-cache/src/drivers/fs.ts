@@ -116,10 +116,25 @@ async function lstatOrNull(path: string) {
 /**
  * Writes a unique temp file (created exclusively: a planted link or file at its name is never
  * written through) and renames it over `path`. A failed write (full disk) removes its temp file;
- * the folder's orphaned temp files are swept after every attempt, failed or not.
+ * the folder's orphaned temp files are swept after every attempt, failed or not. A folder removed
+ * between its check and the write (a `clear` or `prune` in another process) is checked, created
+ * and written again, once.
  */
 async function writeAtomic(base: string, path: string, data: string | Uint8Array): Promise<void> {
-  await ensureDirInside(base, dirname(path))
+  const dir = dirname(path)
+  try {
+    await ensureDirInside(base, dir)
+    await writeThenRename(path, data).catch(async (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error
+      await ensureDirInside(base, dir)
+      await writeThenRename(path, data)
+    })
+  } finally {
+    await sweepTempFiles(dir)
+  }
+}
+
+async function writeThenRename(path: string, data: string | Uint8Array): Promise<void> {
   const tmp = tempPathFor(path)
   try {
     await fsp.writeFile(tmp, data, { flag: 'wx' })
@@ -127,8 +142,6 @@ async function writeAtomic(base: string, path: string, data: string | Uint8Array
   } catch (error) {
     await fsp.rm(tmp, { force: true }).catch(() => {})
     throw error
-  } finally {
-    await sweepTempFiles(dirname(path))
   }
 }
 
