@@ -1,4 +1,4 @@
-import { parse, stringify } from 'devalue'
+import * as compact from './devalue-compact.ts'
 
 /**
  * Value codec. Two payload forms, told apart by the first byte:
@@ -10,7 +10,9 @@ import { parse, stringify } from 'devalue'
  *   them (measured against devalue, msgpackr, cbor-x and `v8.serialize`: bench/codec.mjs), and
  *   `JSON.parse` never evaluates code nor assigns prototypes; a payload naming `"__proto__"` is
  *   refused all the same, as devalue refuses it.
- * - **devalue** (sveltejs/devalue, the payload is its text: `[` or `-` first) for everything else.
+ * - **devalue's format** (sveltejs/devalue, the payload is its text: `[` or `-` first) for everything else:
+ *   written and read by devalue itself in Node (installed by `node-platform.ts`, see {@link setStructuredCodec}),
+ *   by `devalue-compact.ts` in the browser build (the same bytes; 2.0 kB gzip in a bundle, devalue 3.4 kB).
  *   It round-trips the structured-clone set (undefined, NaN, -0, BigInt, Date, RegExp, Map, Set,
  *   typed arrays, ArrayBuffer, DataView, sparse arrays, cycles and shared references), never
  *   evaluates code when parsing (JSON.parse plus a table walk), rejects `__proto__` keys instead
@@ -24,6 +26,19 @@ const encoder = new TextEncoder()
 const decoder = new TextDecoder('utf-8', { fatal: true })
 const JSON_FORM = 0x01
 
+/** devalue's `stringify` and `parse`. */
+export interface StructuredCodec {
+  stringify(value: unknown): string
+  parse(text: string): unknown
+}
+
+let structured: StructuredCodec = compact
+
+/** Installed by the Node entries: devalue itself (the compact implementation writes the same bytes). */
+export function setStructuredCodec(codec: StructuredCodec): void {
+  structured = codec
+}
+
 /** The reason a value cannot be stored (class instance, function…), with its path. */
 export interface Unstorable {
   unstorable: string
@@ -34,7 +49,7 @@ export function encodeValue(value: unknown): Uint8Array | Unstorable {
   const text = isJsonData(value) ? jsonText(value) : undefined
   if (text !== undefined) return withForm(text)
   try {
-    return encoder.encode(stringify(value))
+    return encoder.encode(structured.stringify(value))
   } catch (error) {
     const path = (error as { path?: string }).path
     return { unstorable: `${(error as Error).message}${path ? ` at result${path}` : ''}` }
@@ -43,7 +58,7 @@ export function encodeValue(value: unknown): Uint8Array | Unstorable {
 
 /** Decodes bytes made by {@link encodeValue}; throws on anything else. */
 export function decodeValue(bytes: Uint8Array): unknown {
-  if (bytes[0] !== JSON_FORM) return parse(decoder.decode(bytes))
+  if (bytes[0] !== JSON_FORM) return structured.parse(decoder.decode(bytes))
   const text = decoder.decode(bytes.subarray(1))
   if (text.includes('"__proto__"')) throw new TypeError('[smart-cache] a JSON payload names "__proto__": refused')
   return JSON.parse(text)
