@@ -1,6 +1,15 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { loadHashers } from '../src/core/blake3.ts'
-import { CorruptEntryError, FLAG_ERROR, FORMAT_VERSION, OutdatedEntryError, openEnvelope, sealEnvelope } from '../src/core/envelope.ts'
+import { encodeValue } from '../src/core/codec.ts'
+import {
+  CorruptEntryError,
+  envelopeRoom,
+  FLAG_ERROR,
+  FORMAT_VERSION,
+  OutdatedEntryError,
+  openEnvelope,
+  sealEnvelope,
+} from '../src/core/envelope.ts'
 
 beforeAll(() => loadHashers())
 const header = { id: 'src/a.ts#f', fingerprint: 'a'.repeat(64) }
@@ -55,5 +64,26 @@ describe('envelope', () => {
     expect(openEnvelope(bytes.slice().buffer, at).header).toEqual(header)
     expect(openEnvelope(`base64:${Buffer.from(bytes).toString('base64')}`, at).header).toEqual(header)
     expect(() => openEnvelope({}, at)).toThrow(CorruptEntryError)
+  })
+
+  it("built in the payload's own buffer (inPlace), an entry has the very bytes of a copied one; other payloads are copied", () => {
+    const big = Array.from({ length: 3000 }, (_, i) => ({ i, s: `row ${i}` })) // over the small-hash size
+    for (const value of [{ a: 1 }, big, 'é\u{1F600}']) {
+      const copied = sealEnvelope(header, encodeValue(value) as Uint8Array, { ...at, createdAt: 5 })
+      const payload = encodeValue(value, envelopeRoom(header)) as Uint8Array
+      expect(payload.byteOffset).toBe(envelopeRoom(header))
+      const built = sealEnvelope(header, payload, { ...at, createdAt: 5, inPlace: true })
+      expect(built.buffer).toBe(payload.buffer)
+      expect(Buffer.from(built).equals(Buffer.from(copied))).toBe(true)
+      expect(openEnvelope(built, at).createdAt).toBe(5)
+    }
+    // A payload inside a larger shared buffer is never written around, even when asked to.
+    const pool = new Uint8Array(envelopeRoom(header) + payload.length + 8).fill(7)
+    pool.set(payload, envelopeRoom(header))
+    const inside = pool.subarray(envelopeRoom(header), envelopeRoom(header) + payload.length)
+    const sealed = sealEnvelope(header, inside, { ...at, inPlace: true })
+    expect(sealed.buffer).not.toBe(pool.buffer)
+    expect(pool.subarray(0, envelopeRoom(header)).every(b => b === 7)).toBe(true)
+    expect([...openEnvelope(sealed, at).payload]).toEqual([...payload])
   })
 })

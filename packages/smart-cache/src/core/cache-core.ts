@@ -6,7 +6,7 @@ import { SMALL_MAX } from './blake3-small.ts'
 import { checkErrorRecord, decodeValue, encodeValue, fromErrorRecord, toErrorRecord, type ErrorRecord } from './codec.ts'
 import { envMode, getGlobalOptions, toStorage, type CacheMode, type SharedOptions } from './config.ts'
 import { describeDefaultStorage, getDefaultStorage } from './defaults.ts'
-import { FLAG_ERROR, OutdatedEntryError, SignatureError, openEnvelope, sealEnvelope, sealedSize } from './envelope.ts'
+import { envelopeRoom, FLAG_ERROR, OutdatedEntryError, SignatureError, openEnvelope, sealEnvelope, sealedSize } from './envelope.ts'
 import { checkMaxEntrySize, DEFAULT_MAX_ENTRY_SIZE, memoryBytes, oversizedMessage, quickSize } from './limits.ts'
 import { readBounded, type BoundedItem } from './bounded-read.ts'
 import { breakerOf } from './breaker.ts'
@@ -442,7 +442,8 @@ export class CacheCore {
 
   /** The memory tier now; the storage write, if any, as a promise that never rejects. */
   private sealed(r: Resolved, key: ArgsKey, value: unknown, error: boolean, promised: boolean): Promise<void> | undefined {
-    const payload = encodeValue(value)
+    const header = { id: this.id, fingerprint: this.fingerprint }
+    const payload = encodeValue(value, r.storage && r.mode !== 'readonly' ? envelopeRoom(header) : 0) // room for the envelope: sealed without a copy
     if (!(payload instanceof Uint8Array)) {
       r.memory?.delete(key.memory) // a synchronous call put it there before knowing
       warnOnce(
@@ -457,7 +458,6 @@ export class CacheCore {
     const breaker = breakerOf(r.storage, r.timeout)
     if (breaker.open) return undefined // the store failed lately: skipped until a background probe succeeds
     const storeKey = entryKey(this.fingerprint, key.hash())
-    const header = { id: this.id, fingerprint: this.fingerprint }
     const size = sealedSize(header, payload.length)
     if (size > r.security.maxEntrySize) return this.oversized('write', storeKey, size, r)
     const seal = () =>
@@ -466,6 +466,7 @@ export class CacheCore {
         signer: r.security.signer,
         flags: (error ? FLAG_ERROR : 0) | (promised ? FLAG_PROMISE : 0),
         createdAt,
+        inPlace: true,
       })
     // A large entry's checksum waits for the WebAssembly BLAKE3 (once per process): far faster than JavaScript's.
     const early = payload.length > SMALL_MAX && !hashersSettled() ? undefined : seal()

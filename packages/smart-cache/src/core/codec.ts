@@ -44,10 +44,14 @@ export interface Unstorable {
   unstorable: string
 }
 
-/** Encodes a result, or explains why it cannot be stored. */
-export function encodeValue(value: unknown): Uint8Array | Unstorable {
+/**
+ * Encodes a result, or explains why it cannot be stored. With `room`, a JSON-form payload is the
+ * tail of a buffer with `room` free bytes before it (its `byteOffset`), so that the envelope can be
+ * built around it without copying it (see `sealEnvelope`).
+ */
+export function encodeValue(value: unknown, room = 0): Uint8Array | Unstorable {
   const text = isJsonData(value) ? jsonText(value) : undefined
-  if (text !== undefined) return withForm(text)
+  if (text !== undefined) return withForm(text, room)
   try {
     return encoder.encode(structured.stringify(value))
   } catch (error) {
@@ -74,16 +78,19 @@ function jsonText(value: unknown): string | undefined {
   }
 }
 
-/** `0x01` + UTF-8 of `json`: encoded in place when it is ASCII (one allocation, no copy), else encoded and copied. */
-function withForm(json: string): Uint8Array {
-  const out = new Uint8Array(json.length + 1)
-  out[0] = JSON_FORM
-  if (encoder.encodeInto(json, out.subarray(1)).read === json.length) return out
+/**
+ * `0x01` + UTF-8 of `json`, after `room` free bytes: encoded in place when it is ASCII (one
+ * allocation, no copy), else encoded and copied.
+ */
+function withForm(json: string, room: number): Uint8Array {
+  const out = new Uint8Array(room + json.length + 1)
+  out[room] = JSON_FORM
+  if (encoder.encodeInto(json, out.subarray(room + 1)).read === json.length) return out.subarray(room)
   const bytes = encoder.encode(json)
-  const wide = new Uint8Array(bytes.length + 1)
-  wide[0] = JSON_FORM
-  wide.set(bytes, 1)
-  return wide
+  const wide = new Uint8Array(room + bytes.length + 1)
+  wide[room] = JSON_FORM
+  wide.set(bytes, room + 1)
+  return wide.subarray(room)
 }
 
 /**

@@ -65,6 +65,13 @@ export interface SealOptions extends Omit<Signing, 'acceptUnverified'> {
   flags?: number
   /** ms since epoch. @default Date.now() */
   createdAt?: number
+  /**
+   * The payload is the tail of a buffer of its own with exactly {@link envelopeRoom} bytes before it
+   * (`encodeValue(value, room)`): the entry is built in that buffer, which it then shares, without
+   * copying the payload (2 MB: one allocation and copy less). Other payloads are copied.
+   * @default false
+   */
+  inPlace?: boolean
 }
 
 const utf8 = new TextEncoder()
@@ -72,26 +79,39 @@ const fromUtf8 = new TextDecoder('utf-8', { fatal: true })
 
 /** The length {@link sealEnvelope} gives, without hashing. */
 export function sealedSize(header: EnvelopeHeader, payloadLength: number): number {
-  return FIXED + utf8.encode(JSON.stringify({ id: header.id, fingerprint: header.fingerprint })).length + payloadLength
+  return envelopeRoom(header) + payloadLength
 }
 
-/** Builds the bytes of one entry, bound to `options.key`. */
+/** The bytes an entry of `header` holds before its payload: the fixed fields and the header. */
+export function envelopeRoom(header: EnvelopeHeader): number {
+  return FIXED + headerBytes(header).length
+}
+
+/** Builds the bytes of one entry, bound to `options.key` (in the payload's buffer with `options.inPlace`). */
 export function sealEnvelope(header: EnvelopeHeader, payload: Uint8Array, options: SealOptions): Uint8Array {
   const { key, signer, createdAt = Date.now() } = options
   const flags = signer ? (options.flags ?? 0) | FLAG_MAC : (options.flags ?? 0) & ~FLAG_MAC
-  const head = utf8.encode(JSON.stringify({ id: header.id, fingerprint: header.fingerprint }))
-  const out = new Uint8Array(FIXED + head.length + payload.length)
+  const head = headerBytes(header)
+  const room = FIXED + head.length
+  const inPlace = options.inPlace === true && payload.byteOffset === room && payload.buffer.byteLength === room + payload.length
+  const out = inPlace ? new Uint8Array(payload.buffer) : new Uint8Array(room + payload.length)
   const view = new DataView(out.buffer)
   out.set(MAGIC, 0)
   out[4] = FORMAT_VERSION
   out[5] = flags
+  out[6] = 0
+  out[7] = 0
   view.setUint32(8, head.length, true)
   view.setUint32(12, payload.length, true)
   view.setFloat64(16, createdAt, true)
   out.set(head, FIXED)
-  out.set(payload, FIXED + head.length)
+  if (!inPlace) out.set(payload, room)
   out.set(signer ? signer.mac(key, covered(out)) : checksum(key, out), 24)
   return out
+}
+
+function headerBytes(header: EnvelopeHeader): Uint8Array {
+  return utf8.encode(JSON.stringify({ id: header.id, fingerprint: header.fingerprint }))
 }
 
 /** Why an entry was rejected. */
