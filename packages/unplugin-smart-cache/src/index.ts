@@ -7,8 +7,9 @@ import type { TransformEnv } from './core/transform.js'
 import { dirname, resolve } from 'node:path'
 import process from 'node:process'
 import { createUnplugin } from 'unplugin'
-import { BuildCache, buildCacheFile } from './core/build-cache.js'
+import { BuildCache, buildCacheFile, digest } from './core/build-cache.js'
 import { transformFromCache } from './core/cached.js'
+import { DeferredFingerprints, FINGERPRINTS_MODULE, fingerprintsModule, fingerprintsSource } from './core/deferred.js'
 import { createEngine, warningText } from './core/engine.js'
 import { relativeId, RUNTIME, fileOfId } from './core/ids.js'
 import { idleSaver } from './core/idle-save.js'
@@ -18,6 +19,9 @@ import { resolveOptions } from './core/options.js'
 import { RuntimeFiles } from './core/runtime-dir.js'
 
 type TransformModule = (typeof import('./core/transform.js'))['transformModule']
+type RewriteDeferred = (typeof import('./core/transform.js'))['rewriteDeferred']
+/** A module rewritten before its fingerprints are known (see core/deferred.ts). */
+type EarlyRewrite = { code: string; map: object | string; ids: string[] }
 
 export type { DiagnosticsLevel, DiagnosticsOptions, Options } from './core/options.js'
 
@@ -47,11 +51,24 @@ function isOneOffBuild(context: unknown): boolean {
   return (context as { meta?: { watchMode?: boolean } }).meta?.watchMode === false
 }
 
+/** The warning of a rewrite that failed unexpectedly. */
+function internalError(e: CachedEnv, id: string, error: unknown, outcome = 'The module is left unchanged'): string {
+  return `[smart-cache] internal error while rewriting ${relativeId(e.root, id)}: ${(error as Error).message}. ${outcome}; please report this.`
+}
+
+/** The hooks' context, as far as {@link report} uses it. */
+interface ReportContext {
+  warn: (message: string | { message: string; id: string }) => void
+  error: (message: string | { message: string; id: string }) => void
+  /** The module the messages are about, when it is not the hook's own. */
+  about?: string
+}
+
 export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (rawOptions, meta) => {
   const options = resolveOptions(rawOptions)
   let root = options.root
   let base: Promise<CachedEnv & { runtime: RuntimeFiles }> | undefined
-  let full: Promise<{ env: TransformEnv; transformModule: TransformModule }> | undefined
+  let full: Promise<{ env: TransformEnv; transformModule: TransformModule; rewriteDeferred: RewriteDeferred }> | undefined
   let warned = 0
   const registry = new FunctionRegistry()
   /** Where the output runs, when the bundler says (esbuild `platform`, webpack `target`); Vite says it per module. */
@@ -72,14 +89,15 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
   }
 
   /** The parser, magic-string and the purity scan, loaded by the first module the cache cannot serve. */
-  const getFull = (): Promise<{ env: TransformEnv; transformModule: TransformModule }> => {
+  const getFull = (): Promise<{ env: TransformEnv; transformModule: TransformModule; rewriteDeferred: RewriteDeferred }> => {
     full ??= (async () => {
       const [b, transform, { DiagnosticsCollector }] = await Promise.all([
         getBase(),
         import('./core/transform.js'),
         import('./core/diagnostics.js'),
       ])
-      return { env: { ...b, diagnostics: new DiagnosticsCollector(b.root) }, transformModule: transform.transformModule }
+      const env = { ...b, diagnostics: new DiagnosticsCollector(b.root) }
+      return { env, transformModule: transform.transformModule, rewriteDeferred: transform.rewriteDeferred }
     })()
     return full
   }
@@ -95,12 +113,48 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
     getBase().catch(() => {}) // a failure surfaces, with its message, in the first transform
   }
 
-  /** The module rewritten from the build cache, or in full. */
-  const rewrite = async (code: string, id: string, b: CachedEnv): Promise<TransformOutput | null> => {
+  const deferred = new DeferredFingerprints()
+
+  /**
+   * The module rewritten from the build cache, or in full; in a one-off build (`defer`), a module
+   * the cache cannot serve is rewritten at once, its fingerprints left to a module of ours that
+   * the bundler loads while it goes on with the rest of the app (see core/deferred.ts).
+   */
+  const rewrite = async (code: string, id: string, b: CachedEnv, defer: boolean): Promise<TransformOutput | EarlyRewrite | null> => {
+    // A module transformed again while its fingerprints are pending (two Vite environments at once) waits for them.
+    const source = defer && !deferred.has(fingerprintsSource(b.root, id)) ? fingerprintsSource(b.root, id) : undefined
     const cached = await transformFromCache(code, id, b)
-    if (cached !== undefined) return cached
+    if (cached !== undefined) {
+      const early = source && cached?.deferred?.source === source ? cached.deferred : undefined
+      if (!early || !source) return cached
+      deferred.set(source, { moduleId: id, ids: early.ids, full: Promise.resolve(cached) })
+      return early
+    }
     const f = await getFull()
-    return f.transformModule(code, id, f.env)
+    const rewritten = f.transformModule(code, id, f.env)
+    const early = source ? f.rewriteDeferred(code, id, f.env, source) : undefined
+    if (!early || !source) return rewritten
+    const full = rewritten.then(out => {
+      // Kept beside the full rewrite (only if that one was kept): a warm build gives the same output.
+      if (out)
+        b.cache.setDeferred(relativeId(b.root, id), digest(code), { source, code: early.code, map: early.map.toString(), ids: early.ids })
+      return out
+    })
+    deferred.set(source, { moduleId: id, ids: early.ids, full })
+    return early
+  }
+
+  /** What a module's rewrite tells the build: the engine's new warnings, the rewrite's warnings and errors, its manifest entries. */
+  function report(ctx: ReportContext, e: CachedEnv, id: string, result: TransformOutput | null, consumer: Platform | undefined): void {
+    for (const w of e.engine.warnings.slice(warned)) ctx.warn(`[smart-cache] ${warningText(w).replace(/^\[smart-cache\]\s*/, '')}`)
+    warned = e.engine.warnings.length
+    registry.set(id, result?.functions ?? new Map())
+    if (!result) return
+    // From `load` of the fingerprints module, messages name the rewritten module, as from its `transform`.
+    const about = (message: string) => (ctx.about ? { message, id: ctx.about } : message)
+    for (const w of result.warnings) ctx.warn(about(w.message))
+    const errors = consumer === 'browser' || platform === 'browser' ? [...result.errors, ...result.syncMarks] : result.errors
+    if (errors.length > 0) ctx.error(about(errors.map(x => x.message).join('\n\n')))
   }
 
   /** A file changed (watch, dev): the engine and the purity scan forget it. */
@@ -159,29 +213,50 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
         const e = await getBase()
         // The runtime's own modules (a workspace link, outside node_modules) hold no marks.
         if (e.runtime.owns(fileOfId(id))) return null
+        // A one-off Rollup/Vite/Rolldown build watches nothing: skip thousands of calls.
+        const oneOff = isOneOffBuild(this)
         let result
         try {
-          result = await rewrite(code, id, e)
+          result = await rewrite(code, id, e, oneOff)
         } catch (error) {
-          this.warn(
-            `[smart-cache] internal error while rewriting ${relativeId(e.root, id)}: ${(error as Error).message}. The module is left unchanged; please report this.`,
-          )
+          this.warn(internalError(e, id, error))
           return null
         }
-        for (const w of e.engine.warnings.slice(warned)) this.warn(`[smart-cache] ${warningText(w).replace(/^\[smart-cache\]\s*/, '')}`)
-        warned = e.engine.warnings.length
-        registry.set(id, result?.functions ?? new Map())
-        if (!result) return null
-        // A one-off Rollup/Vite/Rolldown build watches nothing: skip thousands of calls.
-        if (!isOneOffBuild(this)) {
+        if (result && 'ids' in result) return { code: result.code, map: result.map as any }
+        if (result && !oneOff) {
           for (const f of result.watchFiles) this.addWatchFile(f)
           saveSoon()
         }
-        for (const w of result.warnings) this.warn(w.message)
-        const errors =
-          viteConsumer(this, rest[0]) === 'browser' || platform === 'browser' ? [...result.errors, ...result.syncMarks] : result.errors
-        if (errors.length > 0) this.error(errors.map(x => x.message).join('\n\n'))
-        return { code: result.code, map: result.map as any }
+        report(this, e, id, result, viteConsumer(this, rest[0]))
+        return result && { code: result.code, map: result.map as any }
+      },
+    },
+    resolveId: {
+      filter: { id: FINGERPRINTS_MODULE },
+      handler(source) {
+        return deferred.has(source) ? source : null
+      },
+    },
+    load: {
+      filter: { id: FINGERPRINTS_MODULE },
+      async handler(source, ...rest: unknown[]) {
+        const pending = deferred.take(source)
+        if (!pending) return null
+        const e = await getBase()
+        let result: TransformOutput | null = null
+        try {
+          result = await pending.full
+        } catch (error) {
+          this.warn(internalError(e, pending.moduleId, error, "Its cached functions are left to the runtime's fallback"))
+        }
+        report(
+          { warn: m => this.warn(m), error: m => this.error(m), about: pending.moduleId },
+          e,
+          pending.moduleId,
+          result,
+          viteConsumer(this, rest[0]),
+        )
+        return fingerprintsModule(pending.ids, result)
       },
     },
     async watchChange(id) {

@@ -91,3 +91,19 @@ export async function runModule(root: string, file: string, code: string): Promi
   writeFileSync(path, code)
   return import(`${pathToFileURL(path).href}?t=${Date.now()}${Math.random()}`)
 }
+
+/**
+ * The fingerprint a bundle gives the cached function `id`: written in its meta
+ * (`fingerprint: "<hex>"`), or, from a one-off build, read from a constant of the fingerprints
+ * module (`fingerprint: f0` and `const f0 = "<hex>"`); `undefined` when there is none.
+ */
+export function bundledFingerprint(code: string, id: string): string | undefined {
+  const meta = new RegExp(`id: ${JSON.stringify(id).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, fingerprint: ("[0-9a-f]{64}"|[\\w$]+)`).exec(
+    code,
+  )
+  if (!meta) return undefined
+  const value = meta[1]!
+  if (value.startsWith('"')) return JSON.parse(value) as string
+  const constant = new RegExp(`const ${value.replace(/\$/g, '\\$')} = ("[0-9a-f]{64}"|undefined);`).exec(code)
+  return constant && constant[1] !== 'undefined' ? (JSON.parse(constant[1]!) as string) : undefined
+}

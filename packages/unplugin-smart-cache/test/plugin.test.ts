@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { cachedManifestFile } from '../src/core/manifest-writer.js'
 import { withEngine } from '../src/core/options.js'
 import plugin from '../src/rollup.js'
-import { fakeEngine, hashOf, tmpProject } from './helpers.js'
+import { bundledFingerprint, fakeEngine, hashOf, runModule, runtimeLog, tmpProject } from './helpers.js'
 
 function project(files: Record<string, string>): string {
   const root = tmpProject()
@@ -31,11 +31,76 @@ async function build(root: string, options: object = {}, engine: ReturnType<type
 
 const MAIN = `import { smartCache } from 'smart-cache'\nexport const f = smartCache(async (x) => x + 1)\n`
 
+describe('a one-off build does not wait for the engine (fingerprints in a module of their own)', () => {
+  const DEP = `export const dep = (x) => x * 2\n`
+  const USES_DEP = `import { smartCache } from 'smart-cache'\nimport { dep } from './dep.js'\nexport const f = smartCache(async (x) => dep(x))\n`
+
+  it('the bundler loads the modules a marked module imports before the engine has answered', async () => {
+    const root = project({ 'src/main.js': USES_DEP, 'src/dep.js': DEP })
+    const order: string[] = []
+    let depLoaded!: () => void
+    const loaded = new Promise<void>(resolve => (depLoaded = resolve))
+    const engine = fakeEngine()
+    const answer = engine.fingerprint.bind(engine)
+    // The engine answers once the bundler has loaded dep.js. Were the bundler held until the
+    // answer (the rewrite of main.js waiting for it), the timer alone would release it: a
+    // bound on a failure, not on the time a pass takes.
+    engine.fingerprint = async (file, name) => {
+      const timer = new Promise<void>(resolve => setTimeout(resolve, 10_000).unref())
+      await Promise.race([loaded, timer])
+      order.push('fingerprint')
+      return answer(file, name)
+    }
+    const spy = {
+      name: 'spy',
+      load(id: string) {
+        if (id.endsWith('dep.js')) {
+          order.push('dep.js loaded')
+          depLoaded()
+        }
+        return null
+      },
+    }
+    const bundle = await rollup({
+      input: join(root, 'src/main.js'),
+      external: ['smart-cache'],
+      plugins: [plugin(withEngine({ root, cacheDir: false }, engine)), spy],
+    })
+    const { output } = await bundle.generate({ format: 'es' })
+    await bundle.close()
+    expect(order).toEqual(['dep.js loaded', 'fingerprint'])
+    expect(bundledFingerprint(output[0].code, 'src/main.js#f')).toBe(hashOf('src/main.js#f'))
+  })
+
+  it('a function the engine fails on is left to the runtime (no meta), with the same warning as a blocking rewrite', async () => {
+    const root = project({
+      'src/main.js': `import { smartCache } from 'smart-cache'\nexport const f = smartCache(async (x) => x + 1)\nexport const g = smartCache(async (x) => x + 2)\n`,
+    })
+    const { code, warnings } = await build(root, {}, fakeEngine({}, ['src/main.js#g']))
+    expect(bundledFingerprint(code, 'src/main.js#f')).toBe(hashOf('src/main.js#f'))
+    expect(bundledFingerprint(code, 'src/main.js#g')).toBeUndefined()
+    expect(warnings.filter(w => w.includes('the fingerprint engine failed for src/main.js#g'))).toHaveLength(1)
+    const mod = await runModule(root, 'dist/run.mjs', code)
+    expect(await mod.f(1)).toBe(2)
+    expect(await mod.g(1)).toBe(3)
+    // The runtime got f's meta and none for g: g is cached as without the plugin.
+    expect((await runtimeLog(root)).map(m => m?.id)).toEqual(['src/main.js#f', undefined])
+  })
+
+  it('a warm one-off build serves the same output as the cold one, from the build cache', async () => {
+    const root = project({ 'src/main.js': USES_DEP, 'src/dep.js': DEP })
+    const cold = await build(root, { cacheDir: join(root, '.cache') })
+    const warm = await build(root, { cacheDir: join(root, '.cache') })
+    expect(cold.code).toMatch(/const f0 = "[0-9a-f]{64}";/) // the deferred form…
+    expect(warm.code).toBe(cold.code) // …served again
+  })
+})
+
 describe('the plugin in a real Rollup build (fake engine)', () => {
   it('rewrites, and writes the manifest outside the deployed output, beside the engine cache (issue 17)', async () => {
     const root = project({ 'src/main.js': MAIN })
     const { code } = await build(root)
-    expect(code).toContain(`fingerprint: "${hashOf('src/main.js#f')}"`)
+    expect(bundledFingerprint(code, 'src/main.js#f')).toBe(hashOf('src/main.js#f'))
     const manifest = JSON.parse(readFileSync(join(root, 'node_modules/.cache/smart-cache/manifests/dist.json'), 'utf8'))
     expect(manifest.functions['src/main.js#f'].fingerprint).toBe(hashOf('src/main.js#f'))
     expect(readdirSync(join(root, 'dist'))).toEqual(['main.js'])
@@ -76,7 +141,7 @@ describe('the plugin in a real Rollup build (fake engine)', () => {
       'src/main.js': `import { smartCache } from 'smart-cache'\nimport { spook } from 'ghost-package'\nexport const f = smartCache(async (x) => spook(x))\n`,
     })
     const { warnings, code } = await build(root, {}, null)
-    expect(code).toMatch(/fingerprint: "[0-9a-f]{64}"/)
+    expect(bundledFingerprint(code, 'src/main.js#f')).toMatch(/^[0-9a-f]{64}$/)
     expect(warnings.some(w => w.includes('[smart-cache]') && w.includes('ghost-package'))).toBe(true)
   })
 

@@ -8,7 +8,7 @@ import { writeAtomic } from '@smart-cache/fingerprint'
  * Bumped when the rewrite changes what it outputs for the same input; with the package's
  * version, part of the cache file's validity.
  */
-const REWRITE_VERSION = 3
+const REWRITE_VERSION = 4
 
 /** A module's rewrite as the last build made it. */
 export interface CachedModule {
@@ -23,6 +23,16 @@ export interface CachedModule {
   notes: Diagnostic[]
   /** Errors of browser builds: synchronous functions marked (see `TransformOutput.syncMarks`). */
   syncMarks: Diagnostic[]
+  /** The rewrite of a one-off build, whose fingerprints are imported (see core/deferred.ts), when it was made. */
+  deferred?: CachedDeferred
+}
+
+/** A rewrite whose fingerprints are the exports of `source`, in `ids` order. */
+export interface CachedDeferred {
+  source: string
+  code: string
+  map: string
+  ids: string[]
 }
 
 interface Stored {
@@ -93,6 +103,14 @@ export class BuildCache {
     this.dirty = true
   }
 
+  /** Keeps the deferred rewrite of module `rel` beside its full rewrite of the same code (none: nothing is kept). */
+  setDeferred(rel: string, codeDigest: string, deferred: CachedDeferred): void {
+    const m = this.load().modules[rel]
+    if (m?.digest !== codeDigest || m.code === null) return
+    m.deferred = deferred
+    this.dirty = true
+  }
+
   diagnostics(id: string, key: string): Diagnostic[] | undefined {
     const e = this.load().diagnostics[id]
     return e?.key === key && isDiagnostics(e.found) ? e.found : undefined
@@ -141,8 +159,13 @@ function isModule(m: CachedModule): boolean {
     Array.isArray(m.plan) &&
     m.plan.every(p => Array.isArray(p) && p.length === 3 && p.every(isText)) &&
     isDiagnostics(m.notes) &&
-    isDiagnostics(m.syncMarks)
+    isDiagnostics(m.syncMarks) &&
+    (m.deferred === undefined || isDeferred(m.deferred))
   )
+}
+
+function isDeferred(d: CachedDeferred): boolean {
+  return isRecord(d) && isText(d.source) && isText(d.code) && isText(d.map) && Array.isArray(d.ids) && d.ids.every(isText)
 }
 
 function isDiagnostics(x: unknown): x is Diagnostic[] {

@@ -34,6 +34,7 @@ export async function transformFromCache(code: string, id: string, env: CachedEn
   out.map = entry.map ?? ''
   out.warnings.push(...entry.notes)
   out.syncMarks.push(...entry.syncMarks)
+  if (entry.deferred) out.deferred = entry.deferred
   for (const [i, [, fnId, fingerprint]] of entry.plan.entries()) {
     const fp = fps[i]
     if (!fp || fp.hash !== fingerprint) return undefined

@@ -3,7 +3,7 @@ import type { Mark } from './marks.js'
 import type { AstNode } from './walk.js'
 import { capturesSource } from './captures.js'
 import { isFunction } from './walk.js'
-import { metaSource } from './rewrite.js'
+import { metaSource, type Fingerprint } from './rewrite.js'
 
 /** The function a mark caches (the expression passed to `smartCache` for a call) and its ancestors, Program first. */
 export function markTarget(mark: Mark): { target: AstNode; ancestors: readonly AstNode[] } {
@@ -27,7 +27,13 @@ export interface MarkMeta {
  * the variables of enclosing functions it reads (whose values the runtime keys), whether the
  * source declares it `async`, and the name the rewrite would take from it.
  */
-export function markMeta(mark: Mark, id: string, fingerprint: string, finder: CaptureFinder, at: (offset: number) => string): MarkMeta {
+export function markMeta(
+  mark: Mark,
+  id: string,
+  fingerprint: Fingerprint,
+  finder: CaptureFinder,
+  at: (offset: number) => string,
+): MarkMeta {
   const { target, ancestors } = markTarget(mark)
   const { captures, problems } = finder.find(target, ancestors)
   const extra: Record<string, string> = {}

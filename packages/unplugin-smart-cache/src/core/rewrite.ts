@@ -3,12 +3,19 @@ import type { AstNode } from './walk.js'
 import { walk } from './walk.js'
 
 /** Contract 2 meta object, as source text; `extra` holds further members as source text (`captures`…). */
-export function metaSource(id: string, fingerprint: string, extra: Record<string, string> = {}): string {
+export function metaSource(id: string, fingerprint: Fingerprint, extra: Record<string, string> = {}): string {
   const more = Object.entries(extra)
     .map(([k, v]) => `, ${k}: ${v}`)
     .join('')
-  return `{ __smartCache: 1, id: ${JSON.stringify(id)}, fingerprint: ${JSON.stringify(fingerprint)}${more} }`
+  if (typeof fingerprint === 'string')
+    return `{ __smartCache: 1, id: ${JSON.stringify(id)}, fingerprint: ${JSON.stringify(fingerprint)}${more} }`
+  // No meta when the engine gave no fingerprint: the runtime then caches as without the plugin.
+  const name = fingerprint.binding
+  return `(${name} && { __smartCache: 1, id: ${JSON.stringify(id)}, fingerprint: ${name}${more} })`
 }
+
+/** A fingerprint in the rewritten code: its hex digest, or a binding imported from a module that holds it (or `undefined`). */
+export type Fingerprint = string | { binding: string }
 
 /** Skips whitespace and comments forward from `pos`. */
 export function skipTrivia(code: string, pos: number): number {

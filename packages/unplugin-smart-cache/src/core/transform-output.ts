@@ -1,3 +1,4 @@
+import type { CachedDeferred } from './build-cache.js'
 import type { Diagnostic } from './diagnostics.js'
 import type { ManifestEntry } from './manifest.js'
 import { resolve } from 'node:path'
@@ -17,6 +18,8 @@ export interface TransformOutput {
    * (IndexedDB) can only be read asynchronously; nothing in Node builds.
    */
   syncMarks: Diagnostic[]
+  /** From the build cache: the module as a one-off build rewrote it, fingerprints imported (see core/deferred.ts). */
+  deferred?: CachedDeferred
 }
 
 /** An empty output for module `file`; `watchFiles` follows the functions added to it. */

@@ -128,7 +128,18 @@ export async function transformModule(code: string, id: string, env: TransformEn
   return rewriteModule(code, file, parsed, marks, env)
 }
 
-async function rewriteModule(code: string, file: string, parsed: Parsed, marks: Mark[], env: TransformEnv): Promise<TransformOutput> {
+/** What rewriting one parsed module needs, shared by the full and the deferred rewrite. */
+interface Rewriting {
+  rel: string
+  self: ReturnType<typeof sourceModule>
+  loc: Located
+  s: MagicString
+  ctx: RewriteContext
+  vars: string[]
+  finder: CaptureFinder
+}
+
+function startRewrite(code: string, file: string, parsed: Parsed, env: TransformEnv): Rewriting {
   const rel = relativeId(env.root, file)
   const self = sourceModule(file, code, parsed)
   const loc: Located = {
@@ -140,8 +151,19 @@ async function rewriteModule(code: string, file: string, parsed: Parsed, marks: 
   const s = new MagicString(code)
   const fresh = freshNames(code)
   const vars: string[] = []
-  const importName = fresh('smartCache')
-  const ctx: RewriteContext = { s, code, importName, fresh, declareVar: name => vars.push(name) }
+  const ctx: RewriteContext = { s, code, importName: fresh('smartCache'), fresh, declareVar: name => vars.push(name) }
+  return { rel, self, loc, s, ctx, vars, finder: new CaptureFinder(parsed.program, cacheCallTest(parsed)) }
+}
+
+/** The rewritten code (with the module-level `var`s the rewrite declared) and its source map. */
+function finishRewrite(r: Rewriting, file: string): { code: string; map: ReturnType<MagicString['generateMap']> } {
+  if (r.vars.length > 0) r.s.append(`\nvar ${r.vars.join(', ')};`)
+  return { code: r.s.toString(), map: r.s.generateMap({ source: file, includeContent: true, hires: 'boundary' }) }
+}
+
+async function rewriteModule(code: string, file: string, parsed: Parsed, marks: Mark[], env: TransformEnv): Promise<TransformOutput> {
+  const r = startRewrite(code, file, parsed, env)
+  const { rel, self, loc, ctx, finder } = r
   const out = newOutput(code, file, env.root)
   const codeDigest = digest(code)
   /** Warnings of the rewrite itself (the same for the same code): kept in the build cache. */
@@ -151,7 +173,6 @@ async function rewriteModule(code: string, file: string, parsed: Parsed, marks: 
     return { file: rel, line: p.line, column: p.column, message: `[smart-cache] ${loc.at(offset)}: ${message}` }
   }
   const warn = (offset: number, message: string) => void notes.push(located(offset, message))
-  const finder = new CaptureFinder(parsed.program, cacheCallTest(parsed))
   const plan: Array<[string, string, string]> = []
   let cacheable = true
   let usesImport = false
@@ -174,10 +195,7 @@ async function rewriteModule(code: string, file: string, parsed: Parsed, marks: 
       cacheable = false // the build fails: nothing to serve next time
     }
     if (!rewriteMark(ctx, mark, meta.source)) {
-      warn(
-        markStart(mark),
-        'expected smartCache(fn) or smartCache(fn, options) (no spread); the call is left unchanged, so the runtime fingerprints the source text only. Fix: pass the function and at most an options object.',
-      )
+      warn(markStart(mark), NOT_REWRITTEN)
       continue
     }
     if (mark.kind === 'directive') usesImport = true
@@ -185,10 +203,9 @@ async function rewriteModule(code: string, file: string, parsed: Parsed, marks: 
     plan.push([engineName, id, fp.hash])
     diagnose(env, out, self, codeDigest, rel, mark, id, engineName, fp)
   }
-  if (usesImport) prependImport(s, code, importName)
-  if (vars.length > 0) s.append(`\nvar ${vars.join(', ')};`)
-  out.code = s.toString()
-  const map = s.generateMap({ source: file, includeContent: true, hires: 'boundary' })
+  if (usesImport) prependImport(r.s, code, `{ smartCache as ${ctx.importName} }`, RUNTIME)
+  const { code: rewritten, map } = finishRewrite(r, file)
+  out.code = rewritten
   out.map = map
   out.warnings.unshift(...notes)
   if (cacheable)
@@ -196,8 +213,50 @@ async function rewriteModule(code: string, file: string, parsed: Parsed, marks: 
   return out
 }
 
-function prependImport(s: MagicString, code: string, importName: string): void {
-  const stmt = `import { smartCache as ${importName} } from ${JSON.stringify(RUNTIME)};`
+const NOT_REWRITTEN =
+  'expected smartCache(fn) or smartCache(fn, options) (no spread); the call is left unchanged, so the runtime fingerprints the source text only. Fix: pass the function and at most an options object.'
+
+/** A module rewritten before its fingerprints are known: they are the exports of `source`, in `ids` order. */
+export interface DeferredRewrite {
+  code: string
+  map: ReturnType<MagicString['generateMap']>
+  /** Ids of the cached functions whose fingerprint `source` exports as `f0`, `f1`… */
+  ids: string[]
+}
+
+/**
+ * Rewrites a module's `smartCache(fn)` calls without waiting for the engine: each meta reads its
+ * fingerprint from an import of `source`, a module the plugin loads once the engine has answered
+ * (`undefined` there, for a function the engine failed on, leaves it to the runtime's fallback,
+ * as the full rewrite does). The bundler goes on with the module's imports meanwhile.
+ * `undefined` when the module cannot be rewritten this way: no mark, a syntax error, a directive
+ * or decorator (left uncached or rewritten differently when the engine fails), or a capture
+ * problem (the full rewrite reports it).
+ */
+export function rewriteDeferred(code: string, id: string, env: TransformEnv, source: string): DeferredRewrite | undefined {
+  if (!mayHaveMarks(code)) return undefined
+  const file = fileOfId(id)
+  const parsed = parseModule(file, code)
+  const marks = parsed ? findMarks(parsed) : []
+  if (!parsed || marks.length === 0 || marks.some(m => m.kind !== 'call')) return undefined
+  const r = startRewrite(code, file, parsed, env)
+  const imported: string[] = []
+  const ids: string[] = []
+  for (const { mark, id: fnId } of planMarks(marks, r.rel, () => {})) {
+    const binding = r.ctx.fresh('fingerprint')
+    const meta = markMeta(mark, fnId, { binding }, r.finder, r.loc.at)
+    if (meta.problems.length > 0) return undefined
+    if (!rewriteMark(r.ctx, mark, meta.source)) continue
+    imported.push(`f${ids.length} as ${binding}`)
+    ids.push(fnId)
+  }
+  if (ids.length === 0) return undefined
+  prependImport(r.s, code, `{ ${imported.join(', ')} }`, source)
+  return { ...finishRewrite(r, file), ids }
+}
+
+function prependImport(s: MagicString, code: string, clause: string, from: string): void {
+  const stmt = `import ${clause} from ${JSON.stringify(from)};`
   if (code.startsWith('#!')) {
     const nl = code.indexOf('\n')
     s.appendLeft(nl === -1 ? code.length : nl + 1, stmt)
