@@ -400,9 +400,7 @@ export class CacheCore {
   private async notFresh(r: Resolved, thisArg: unknown, key: ArgsKey, args: unknown[], found: Found | undefined): Promise<unknown> {
     if (found && r.swr) {
       this.stats.stale++
-      void this.compute(r, thisArg, key, args).catch(error =>
-        warnOnce(`swr:${this.id}`, `[smart-cache] background refresh of ${this.id} failed: ${message(error)}. The stale value was served.`),
-      )
+      void this.compute(r, thisArg, key, args).catch(error => this.swrFailed(error))
       return deliver(found)
     }
     return this.compute(r, thisArg, key, args)
