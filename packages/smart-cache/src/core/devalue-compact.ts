@@ -8,6 +8,8 @@
  * fixed list of constructors, and never allocates for a sparse array's declared length.
  */
 
+import { base64ToBytes, bytesToBase64 } from './base64.ts'
+
 const UNDEFINED = -1
 const HOLE = -2
 const NAN = -3
@@ -107,7 +109,7 @@ export function stringify(value: unknown): string {
           s += ']'
           break
         case 'ArrayBuffer':
-          s = `["ArrayBuffer","${toBase64(new Uint8Array(thing))}"]`
+          s = `["ArrayBuffer","${bytesToBase64(new Uint8Array(thing))}"]`
           break
         default:
           if (VIEWS.test(tag)) {
@@ -278,7 +280,7 @@ export function parse(serialized: string): unknown {
       }
       case 'ArrayBuffer':
         if (typeof arg !== 'string') invalid()
-        return (hydrated[i] = fromBase64(arg).buffer)
+        return (hydrated[i] = base64ToBytes(arg).buffer)
       case 'URL':
         return (hydrated[i] = new URL(arg))
       case 'URLSearchParams':
@@ -303,17 +305,4 @@ export function parse(serialized: string): unknown {
 function safeKey(key: string): string {
   if (key === '__proto__') throw new Error('Cannot parse an object with a `__proto__` property')
   return key
-}
-
-function toBase64(bytes: Uint8Array): string {
-  let binary = ''
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000))
-  return btoa(binary)
-}
-
-function fromBase64(base64: string): Uint8Array {
-  const binary = atob(base64)
-  const bytes = new Uint8Array(binary.length)
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i)
-  return bytes
 }

@@ -1,3 +1,4 @@
+import { base64ToBytes } from './base64.ts'
 import { blake3Bytes } from './blake3.ts'
 import { blake3Small, SMALL_MAX } from './blake3-small.ts'
 import { equalBytes, type Signer } from './mac.ts'
@@ -231,11 +232,4 @@ export function toBytes(raw: unknown): Uint8Array {
   if (ArrayBuffer.isView(raw)) return new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength)
   if (typeof raw === 'string') return base64ToBytes(raw.startsWith('base64:') ? raw.slice(7) : raw)
   throw new CorruptEntryError(`unexpected stored type ${raw === null ? 'null' : typeof raw}`)
-}
-
-function base64ToBytes(text: string): Uint8Array {
-  const binary = atob(text)
-  const out = new Uint8Array(binary.length)
-  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i)
-  return out
 }

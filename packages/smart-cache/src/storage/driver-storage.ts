@@ -1,4 +1,5 @@
 import type { Driver, Storage, StorageValue } from 'unstorage'
+import { base64ToBytes, bytesToBase64 } from '../core/base64.ts'
 
 /**
  * One unstorage driver as the runtime's storage, without unstorage's `createStorage` (mounts,
@@ -67,14 +68,11 @@ const BASE64 = 'base64:'
 /** unstorage's `serializeRaw`, for drivers without raw methods. */
 function toRaw(value: unknown): StorageValue {
   if (typeof value === 'string') return value
-  const bytes = value instanceof Uint8Array ? value : new Uint8Array(value as ArrayBuffer)
-  let binary = ''
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000))
-  return BASE64 + btoa(binary)
+  return BASE64 + bytesToBase64(value instanceof Uint8Array ? value : new Uint8Array(value as ArrayBuffer))
 }
 
 /** unstorage's `deserializeRaw`. */
 function fromRaw(value: unknown): unknown {
   if (typeof value !== 'string' || !value.startsWith(BASE64)) return value
-  return Uint8Array.from(atob(value.slice(BASE64.length)), c => c.charCodeAt(0))
+  return base64ToBytes(value.slice(BASE64.length))
 }
