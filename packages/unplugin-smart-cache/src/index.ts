@@ -199,6 +199,42 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
     writeOutsideOutput(outputOptions.dir ?? (outputOptions.file && dirname(outputOptions.file)))
   }
 
+  /**
+   * Rollup, Rolldown and Vite only (see core/deferred.ts): the module that holds a rewritten
+   * module's fingerprints. Given to other bundlers, resolveId and load hooks would run in
+   * JavaScript for every import (esbuild, webpack), for nothing: they never defer.
+   */
+  const fingerprintHooks = {
+    resolveId: {
+      filter: { id: FINGERPRINTS_MODULE },
+      handler(source: string) {
+        return deferred.has(source) ? source : null
+      },
+    },
+    load: {
+      filter: { id: FINGERPRINTS_MODULE },
+      async handler(this: ReportContext, source: string, ...rest: unknown[]) {
+        const pending = deferred.take(source)
+        if (!pending) return null
+        const e = await getBase()
+        let result: TransformOutput | null = null
+        try {
+          result = await pending.full
+        } catch (error) {
+          this.warn(internalError(e, pending.moduleId, error, "Its cached functions are left to the runtime's fallback"))
+        }
+        report(
+          { warn: m => this.warn(m), error: m => this.error(m), about: pending.moduleId },
+          e,
+          pending.moduleId,
+          result,
+          viteConsumer(this, rest[0]),
+        )
+        return fingerprintsModule(pending.ids, result)
+      },
+    },
+  }
+
   return {
     name: NAME,
     enforce: 'pre',
@@ -231,34 +267,6 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
         return result && { code: result.code, map: result.map as any }
       },
     },
-    resolveId: {
-      filter: { id: FINGERPRINTS_MODULE },
-      handler(source) {
-        return deferred.has(source) ? source : null
-      },
-    },
-    load: {
-      filter: { id: FINGERPRINTS_MODULE },
-      async handler(source, ...rest: unknown[]) {
-        const pending = deferred.take(source)
-        if (!pending) return null
-        const e = await getBase()
-        let result: TransformOutput | null = null
-        try {
-          result = await pending.full
-        } catch (error) {
-          this.warn(internalError(e, pending.moduleId, error, "Its cached functions are left to the runtime's fallback"))
-        }
-        report(
-          { warn: m => this.warn(m), error: m => this.error(m), about: pending.moduleId },
-          e,
-          pending.moduleId,
-          result,
-          viteConsumer(this, rest[0]),
-        )
-        return fingerprintsModule(pending.ids, result)
-      },
-    },
     async watchChange(id) {
       await invalidate(id)
     },
@@ -284,9 +292,10 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
         else writeOutsideOutput(dir)
       }
     },
-    rollup: { generateBundle: emitManifest, writeBundle: writeDefaultManifest },
-    rolldown: { generateBundle: emitManifest, writeBundle: writeDefaultManifest },
+    rollup: { generateBundle: emitManifest, writeBundle: writeDefaultManifest, ...fingerprintHooks },
+    rolldown: { generateBundle: emitManifest, writeBundle: writeDefaultManifest, ...fingerprintHooks },
     vite: {
+      ...fingerprintHooks,
       configResolved(config) {
         root ??= config.root
         prewarm()

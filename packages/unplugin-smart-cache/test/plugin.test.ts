@@ -4,6 +4,7 @@ import { rollup } from 'rollup'
 import { describe, expect, it } from 'vitest'
 import { cachedManifestFile } from '../src/core/manifest-writer.js'
 import { withEngine } from '../src/core/options.js'
+import { unpluginFactory } from '../src/index.js'
 import plugin from '../src/rollup.js'
 import { bundledFingerprint, fakeEngine, hashOf, runModule, runtimeLog, tmpProject } from './helpers.js'
 
@@ -85,6 +86,13 @@ describe('a one-off build does not wait for the engine (fingerprints in a module
     expect(await mod.g(1)).toBe(3)
     // The runtime got f's meta and none for g: g is cached as without the plugin.
     expect((await runtimeLog(root)).map(m => m?.id)).toEqual(['src/main.js#f', undefined])
+  })
+
+  it('only Rollup, Rolldown and Vite get the fingerprints module hooks (esbuild and webpack would call them for every import)', () => {
+    const hooks = unpluginFactory(undefined, { framework: 'esbuild', versions: {} }) as Record<string, any>
+    expect(hooks.resolveId).toBeUndefined()
+    expect(hooks.load).toBeUndefined()
+    for (const key of ['rollup', 'rolldown', 'vite']) expect(Object.keys(hooks[key])).toEqual(expect.arrayContaining(['resolveId', 'load']))
   })
 
   it('a warm one-off build serves the same output as the cold one, from the build cache', async () => {
