@@ -331,6 +331,8 @@ describe('from tarballs, outside the workspace, the README as printed', { timeou
     const id = 'src/compute.ts#countPrimes'
     expect(JSON.parse(outputs[0]!)).toEqual({ [id]: expect.stringMatching(/^[0-9a-f]{64}$/) })
     expect(outputs[1]).toMatch(/^src\/compute\.ts#countPrimes {2}hash [0-9a-f]{16} /)
+    // The function is the root of its tree, not also its own child (its declaration's smartCache(…) call is module setup).
+    expect(outputs[1]!.trimEnd().split('\n').slice(1)).toEqual([expect.stringMatching(/^└─ smart-cache@[\d.]+#smartCache /)])
     expect(outputs[2]).toMatch(/^src\/compute\.ts#countPrimes: unchanged\n/)
     expect(JSON.parse(outputs[3]!).functions.map((f: { id: string; entries: number }) => [f.id, f.entries])).toEqual([[id, 1]])
     expect(outputs[4]).toMatch(/found by: nearest package\.json: [^\n]*cli-app\n[\s\S]*\ntotal +1 entry /)
