@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { checkFactsFile, checkFactsFileInBackground, type Facts, factsText, readFacts } from './facts-file.ts'
 import type { Resolution } from '../graph/resolver-options.ts'
 import { type DepRow, packDeps, unpackDeps } from './dep-table.ts'
@@ -40,9 +40,6 @@ interface Loaded {
 
 const answerKey = (file: string, name: string): string => `${file}\0${name}`
 
-/** Above this size, the facts are checked in the background from the engine's creation. */
-const AHEAD_MIN_BYTES = 64 * 1024
-
 /**
  * The answers of the last engine for this root, with every fact they were computed from: the
  * stamps of the files read and of the folders where imports were resolved (a new file there
@@ -71,12 +68,17 @@ export class AnswerCache {
   }
 
   /**
-   * Starts checking the facts now, in slices between the caller's own work, when there are many
-   * (they are then checked once, from this moment, not by the first call).
+   * Starts checking the facts now, in slices between the caller's own work (they are then checked
+   * once, from this moment, not by the first call), and reads the answers in a later turn when
+   * they hold. A build creates the engine before its first module: the check and the read fill
+   * the time the bundler spends in its own threads instead of holding up the first marked module.
    */
   checkAhead(): void {
-    const size = this.factsFile ? (statSync(this.factsFile, { throwIfNoEntry: false })?.size ?? 0) : 0
-    if (size >= AHEAD_MIN_BYTES) this.early = checkFactsFileInBackground(this.factsFile as string, this.root).then(token => token ?? null)
+    if (!this.factsFile) return
+    this.early = checkFactsFileInBackground(this.factsFile, this.root).then(token => {
+      if (token) setImmediate(() => void this.load()).unref()
+      return token ?? null
+    })
   }
 
   /**
