@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { cacheKey } from '../src/core/arg-encoder.ts'
-import { hashArgs, keyArgs, primitiveKey } from '../src/core/arg-keys.ts'
+import { hashArgs, hashCall, keyArgs, primitiveKey } from '../src/core/arg-keys.ts'
 import { KeyError } from '../src/core/key-error.ts'
 import { loadHashers } from '../src/core/blake3.ts'
 
@@ -82,6 +82,12 @@ describe('canonical argument keys', () => {
     expect(new Set(memoryKeys).size).toBe(values.length)
     // a memory key rebuilt later hashes exactly like the bytes did
     for (const v of values) expect(keyArgs('ns', [v], 'x').hash()).toBe(hashArgs([v], 'ns'))
+    // hashed straight from the encoder, with this and captured values too, as the memory key's hash()
+    const captured = { names: ['k'], at: ['src/a.ts:1'], values: [{ k: 1 }] }
+    for (const v of values) {
+      expect(hashCall('ns', [v, 2], 'x')).toBe(keyArgs('ns', [v, 2], 'x').hash())
+      expect(hashCall('ns', [v], 'x', { self: 1 }, captured)).toBe(keyArgs('ns', [v], 'x', { self: 1 }, captured).hash())
+    }
   })
 
   it('is stable for equal values, sorts plain-object keys, keeps Map/Set insertion order', () => {

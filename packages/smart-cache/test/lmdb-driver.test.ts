@@ -1,6 +1,7 @@
 // The opt-in LMDB store (issue 18): same envelopes and Storage interface as the filesystem store,
 // shared by many processes. Real LMDB environments in temp folders; the processes run the built runtime.
 import { execFile } from 'node:child_process'
+import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { describe, expect, it } from 'vitest'
@@ -100,6 +101,19 @@ describe('LMDB store', () => {
       (await run(process.execPath, ['--input-type=module', '-e', worker(0)], { timeout: 60_000 })).stdout.trim().split('\n').pop()!,
     )
     expect(after).toMatchObject({ wrong: 0, hits: 60, misses: 0, errors: 0 })
+  })
+
+  it('a folder whose name has a dot (cache.v2) is a folder too, not a file', async () => {
+    const path = join(dir, 'cache.v2')
+    const f = smartCache(async (n: number) => n + 1, { storage: lmdbStorage({ path }), memory: false }, meta('src/dot.ts#f', FP('4')))
+    expect(await f(1)).toBe(2)
+    const { settled } = await import('../src/core/cache-core.ts')
+    await settled()
+    expect(f.stats.errors).toBe(0)
+    expect(readdirSync(path)).toContain('data.mdb')
+    const again = smartCache(async (n: number) => n + 1, { storage: lmdbStorage({ path }), memory: false }, meta('src/dot.ts#f', FP('4')))
+    expect(await again(1)).toBe(2)
+    expect(again.stats).toMatchObject({ hits: 1, errors: 0 })
   })
 
   it('a missing path is a [smart-cache] error naming the fix', () => {

@@ -37,6 +37,14 @@ export function hashArgs(args: readonly unknown[], namespace = ''): string {
   return encodeCall(namespace, args, 'hashArgs()', undefined, digestNow)
 }
 
+/**
+ * The BLAKE3-256 hex of `(namespace, thisValue?, captured?, args)`, as `keyArgs(...).hash()` gives,
+ * hashed straight from the encoder's bytes (no memory key is made).
+ */
+export function hashCall(namespace: string, args: readonly unknown[], where: string, self?: unknown, captured?: CapturedValues): string {
+  return encodeCall(namespace, args, where, self, digestNow, captured)
+}
+
 /** Longest primitive-only memory key before falling back to the byte encoding. */
 const PRIMITIVE_KEY_MAX = 512
 

@@ -1,6 +1,6 @@
 import type { Storage } from 'unstorage'
 import type { CapturedValues } from './arg-encoder.ts'
-import { keyArgs, primitiveKey, type ArgsKey } from './arg-keys.ts'
+import { hashCall, keyArgs, primitiveKey, type ArgsKey } from './arg-keys.ts'
 import { hashersSettled, loadHashers } from './blake3.ts'
 import { SMALL_MAX } from './blake3-small.ts'
 import { checkErrorRecord, decodeValue, encodeValue, fromErrorRecord, toErrorRecord, type ErrorRecord } from './codec.ts'
@@ -594,7 +594,7 @@ class PrimitiveKey implements ArgsKey {
   ) {}
 
   hash(): string {
-    this.hex ??= keyArgs(this.id, this.args, this.id, undefined, this.captured).hash()
+    this.hex ??= hashCall(this.id, this.args, this.id, undefined, this.captured)
     return this.hex
   }
 }
