@@ -40,4 +40,34 @@ describe('effects of top-level code', () => {
     const edited = { ...files, 'configure.ts': `export function configure(l) { l.max = 20 }` }
     expect(await fingerprintOf(edited)).not.toBe(await fingerprintOf(files))
   })
+
+  /** The runtime, installed as a package (as users get it), and a module with two cached functions. */
+  const runtime = {
+    'node_modules/smart-cache/package.json': JSON.stringify({
+      name: 'smart-cache',
+      version: '1.0.0',
+      type: 'module',
+      exports: './index.js',
+    }),
+    'node_modules/smart-cache/index.js': `export const registry = []\nexport function smartCache(fn) { registry.push(fn); return fn }\nexport function configure(o) { registry.push(o) }`,
+  }
+  const two = (g: string) => ({
+    ...runtime,
+    'main.ts': `import { smartCache } from 'smart-cache'\nexport const f = smartCache(async (x) => x + 1)\nexport const g = smartCache(async (x) => ${g})`,
+  })
+
+  it("editing one cached function does not change another's fingerprint: the runtime's calls are no module setup", async () => {
+    expect(await fingerprintOf(two('x * 2'))).toBe(await fingerprintOf(two('x * 3')))
+    // …and the edited one does change (the rule reaches only what other functions compute).
+    expect(await fingerprintOf(two('x * 2'), 'main.ts#g')).not.toBe(await fingerprintOf(two('x * 3'), 'main.ts#g'))
+  })
+
+  it('a call into any other package at load still counts as setup of the functions reaching that package', async () => {
+    const lib = (n: number) => ({
+      'node_modules/lib/package.json': JSON.stringify({ name: 'lib', version: '1.0.0', type: 'module', exports: './index.js' }),
+      'node_modules/lib/index.js': `export const state = { n: 0 }\nexport function setN(n) { state.n = n }\nexport function read() { return state.n }`,
+      'main.ts': `import { setN, read } from 'lib'\nsetN(${n})\nexport function f(x) { return x + read() }`,
+    })
+    expect(await fingerprintOf(lib(1))).not.toBe(await fingerprintOf(lib(2)))
+  })
 })

@@ -474,5 +474,14 @@ export class EffectAnalysis {
 /** A package, built-in or unresolved import may change itself when called. */
 function writesItself(key: string): boolean {
   const kind = key[0]
-  return kind === 'p' || kind === 'B' || kind === 'u'
+  return (kind === 'p' && !key.startsWith(RUNTIME_PACKAGE)) || kind === 'B' || kind === 'u'
 }
+
+/**
+ * The smart-cache runtime (installed as a package): what its calls change at load (a cached
+ * function's wrapper, its stats, where results are stored) is never what another function
+ * computes. Counted as a package that may change itself, each `export const f = smartCache(…)`
+ * was module setup for every other cached function of its module and of the modules importing
+ * it: editing one cached function recomputed them all.
+ */
+const RUNTIME_PACKAGE = 'p\0smart-cache@'
