@@ -48,6 +48,27 @@ describe('memory tier admission of stored results', () => {
     expect(reader.stats).toMatchObject({ hits: 4, misses: 0, errors: 0 })
   })
 
+  it('identical calls fired together, interleaved with others, get the very same object; far apart, equal ones', async () => {
+    const { storage } = countingStore()
+    const m = meta('src/m.ts#together', FP('c'))
+    const value = (i: number) => ({ i, rows: [i, i + 1] })
+    const writer = smartCache(async (i: number) => value(i), { storage }, m)
+    for (let i = 0; i < 50; i++) await writer(i)
+    await settled()
+    const reader = smartCache(async (i: number) => value(i), { storage }, m)
+    const together = await Promise.all(Array.from({ length: 8 * 5 }, (_, n) => reader(n % 8))) // 8 keys, 5 calls each, interleaved
+    together.forEach((v, n) => expect(v, `call ${n}`).toBe(together[n % 8]))
+    // Key 8 read once, then 41 other first reads (more than are held), then key 8 again: an equal copy
+    // (a value read once is not retained for long), kept from then on.
+    const first = await reader(8)
+    for (let i = 9; i < 50; i++) await reader(i)
+    const second = await reader(8)
+    expect(second).toEqual(first)
+    expect(second).not.toBe(first)
+    expect(await reader(8)).toBe(second)
+    expect(reader.stats).toMatchObject({ misses: 0, errors: 0 })
+  })
+
   it('keeps a computed result in memory at once', async () => {
     const { storage, counted } = countingStore()
     const f = smartCache(async (i: number) => ({ i }), { storage }, meta('src/m.ts#compute', FP('b')))
