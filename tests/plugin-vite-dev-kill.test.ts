@@ -4,6 +4,7 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { ENGINE_VERSION } from '@smart-cache/fingerprint'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createTempProject } from './helpers/temp-project.ts'
 
@@ -40,7 +41,7 @@ function stop(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
   })
 }
 
-const engineDir = (dir: string) => join(dir, 'node_modules/.cache/smart-cache/engine/fp-6')
+const engineDir = (dir: string) => join(dir, 'node_modules/.cache/smart-cache/engine', ENGINE_VERSION)
 const engineFiles = (dir: string) => (existsSync(engineDir(dir)) ? readdirSync(engineDir(dir)).sort() : [])
 const answersToken = (dir: string) => {
   const file = engineFiles(dir).find(f => f.startsWith('answers-'))
