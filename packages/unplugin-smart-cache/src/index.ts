@@ -114,6 +114,13 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
   }
 
   const deferred = new DeferredFingerprints()
+  /** The caches' save and the engine's close of a one-off build, started by buildEnd, awaited by closeBundle. */
+  let closing: Promise<void> | undefined
+  async function awaitClosing(): Promise<void> {
+    const pending = closing
+    closing = undefined
+    await pending
+  }
 
   /**
    * The module rewritten from the build cache, or in full; in a one-off build (`defer`), a module
@@ -274,9 +281,14 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
       // A one-off build is done with the engine: save its snapshot (the next build starts warm)
       // and stop its parser threads. It stays usable: threads restart on demand.
       const e = base && (await base.catch(() => undefined))
+      if (isOneOffBuild(this) && e) {
+        // Rollup, Rolldown and Vite render and write the bundle meanwhile; closeBundle waits for it.
+        closing = Promise.all([e.cache.save(), e.engine.close?.()]).then(() => {})
+        closing.catch(() => {}) // reported by closeBundle; a build that never closes still saves
+        return
+      }
       await e?.cache.save()
-      if (isOneOffBuild(this) && e) await e.engine.close?.()
-      else await e?.engine.save?.() // a dev server closed on SIGTERM exits right after
+      await e?.engine.save?.() // a dev server closed on SIGTERM exits right after
       // Rollup, Rolldown and Vite write the manifest with the bundle (generateBundle, writeBundle).
       if (!options.manifest || !['webpack', 'rspack', 'esbuild'].includes(meta.framework)) return
       const json = manifest()
@@ -292,10 +304,11 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
         else writeOutsideOutput(dir)
       }
     },
-    rollup: { generateBundle: emitManifest, writeBundle: writeDefaultManifest, ...fingerprintHooks },
-    rolldown: { generateBundle: emitManifest, writeBundle: writeDefaultManifest, ...fingerprintHooks },
+    rollup: { generateBundle: emitManifest, writeBundle: writeDefaultManifest, closeBundle: awaitClosing, ...fingerprintHooks },
+    rolldown: { generateBundle: emitManifest, writeBundle: writeDefaultManifest, closeBundle: awaitClosing, ...fingerprintHooks },
     vite: {
       ...fingerprintHooks,
+      closeBundle: awaitClosing,
       configResolved(config) {
         root ??= config.root
         prewarm()

@@ -125,6 +125,31 @@ describe('the plugin in a real Rollup build (fake engine)', () => {
     expect(closed).toBe(1)
   })
 
+  it('a one-off build saves while the bundle is rendered: closeBundle waits for the save', async () => {
+    const root = project({ 'src/main.js': MAIN })
+    const steps: string[] = []
+    let release!: () => void
+    const gate = new Promise<void>(resolve => (release = resolve))
+    const engine = Object.assign(fakeEngine(), {
+      // The save ends only once the test says so: were buildEnd waiting for it, rollup() would never resolve.
+      close: async () => {
+        await gate
+        steps.push('saved')
+      },
+    })
+    const bundle = await rollup({
+      input: join(root, 'src/main.js'),
+      external: ['smart-cache'],
+      plugins: [plugin(withEngine({ root, cacheDir: false }, engine))],
+    })
+    steps.push('build done')
+    await bundle.generate({ format: 'es' })
+    const closed = bundle.close().then(() => steps.push('closed'))
+    release()
+    await closed
+    expect(steps).toEqual(['build done', 'saved', 'closed'])
+  })
+
   it('honours manifest: false and a custom manifest name (opt-in: beside the output)', async () => {
     const off = project({ 'src/main.js': MAIN })
     await build(off, { manifest: false })
