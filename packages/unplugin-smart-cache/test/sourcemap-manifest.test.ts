@@ -3,7 +3,7 @@ import { originalPositionFor, TraceMap } from '@jridgewell/trace-mapping'
 import { describe, expect, it } from 'vitest'
 import { unpackDeps } from '@smart-cache/fingerprint'
 import { manifestJson } from '../src/core/manifest.js'
-import { transformModule } from '../src/core/transform.js'
+import { rewriteDeferred, transformModule } from '../src/core/transform.js'
 import { env, fakeEngine, tmpProject } from './helpers.js'
 
 function locate(code: string, needle: string): { line: number; column: number } {
@@ -30,6 +30,26 @@ export const o = { async c(n) { 'use smart-cache'; return markerC(n) } }
     for (const marker of ['markerA', 'markerB', 'markerC']) {
       const generated = locate(out!.code, marker)
       const original = originalPositionFor(map, generated)
+      expect(original, marker).toMatchObject({ ...locate(code, marker), source: expect.stringMatching(/src\/m\.js$/) })
+    }
+  })
+})
+
+describe('sourcemaps of the deferred rewrite (one-off builds)', () => {
+  it('map the rewritten calls back to the original lines and columns, after the fingerprints import', () => {
+    const root = tmpProject()
+    const code = `import { smartCache } from 'smart-cache'
+export const a = smartCache(async (n) => {
+  return markerA(n)
+})
+export const b = smartCache(async function b(n) { return markerB(n) }, { maxAge: 1 })
+`
+    const out = rewriteDeferred(code, join(root, 'src/m.js'), env(root, fakeEngine()), '\0smart-cache-fingerprints:src/m.js')
+    expect(out!.ids).toEqual(['src/m.js#a', 'src/m.js#b'])
+    expect(out!.code.startsWith('import { f0 as ')).toBe(true)
+    const map = new TraceMap(out!.map as any)
+    for (const marker of ['markerA', 'markerB']) {
+      const original = originalPositionFor(map, locate(out!.code, marker))
       expect(original, marker).toMatchObject({ ...locate(code, marker), source: expect.stringMatching(/src\/m\.js$/) })
     }
   })
