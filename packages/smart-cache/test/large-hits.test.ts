@@ -39,7 +39,7 @@ describe('large hits in a new process', () => {
     for (const file of files) {
       const bytes = readFileSync(file)
       expect(bytes.length).toBeGreaterThan(64 * 1024)
-      bytes[bytes.length - 10] ^= 1
+      bytes[bytes.length - 10]! ^= 1
       writeFileSync(file, bytes)
     }
     expect(await child()).toMatchObject({ wrong: 0, computed: 6, hits: 0, corrupt: 6 })
