@@ -311,7 +311,16 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
         else writeOutsideOutput(dir)
       }
     },
-    rollup: { generateBundle: emitManifest, writeBundle: writeDefaultManifest, closeBundle: awaitClosing, ...fingerprintHooks },
+    rollup: {
+      generateBundle: emitManifest,
+      writeBundle: writeDefaultManifest,
+      closeBundle: awaitClosing,
+      ...fingerprintHooks,
+      // Rollup's `cache` (the JavaScript API's option, watch mode) reuses a module's transform while its
+      // code is the same; a marked module's fingerprints depend on other files too: always rewrite it
+      // (from the build cache when nothing changed).
+      shouldTransformCachedModule: ({ code }: { code: string }) => code.includes(RUNTIME),
+    },
     rolldown: { generateBundle: emitManifest, writeBundle: writeDefaultManifest, closeBundle: awaitClosing, ...fingerprintHooks },
     vite: {
       ...fingerprintHooks,

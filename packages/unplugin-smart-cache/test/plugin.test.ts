@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { rollup } from 'rollup'
+import { rollup, type RollupCache } from 'rollup'
 import { describe, expect, it } from 'vitest'
 import { cachedManifestFile } from '../src/core/manifest-writer.js'
 import { withEngine } from '../src/core/options.js'
@@ -93,6 +93,26 @@ describe('a one-off build does not wait for the engine (fingerprints in a module
     expect(hooks.resolveId).toBeUndefined()
     expect(hooks.load).toBeUndefined()
     for (const key of ['rollup', 'rolldown', 'vite']) expect(Object.keys(hooks[key])).toEqual(expect.arrayContaining(['resolveId', 'load']))
+  })
+
+  it("Rollup's cache (the JavaScript API's `cache` option) never keeps a marked module's old rewrite", async () => {
+    const root = project({ 'src/main.js': USES_DEP, 'src/dep.js': DEP })
+    const options = (cache?: RollupCache) => ({
+      input: join(root, 'src/main.js'),
+      external: ['smart-cache'],
+      cache,
+      plugins: [plugin({ root, cacheDir: join(root, '.cache') })],
+    })
+    const first = await rollup(options())
+    const before = bundledFingerprint((await first.generate({ format: 'es' })).output[0].code, 'src/main.js#f')
+    await first.close()
+    writeFileSync(join(root, 'src/dep.js'), `export const dep = (x) => x * 3\n`)
+    const second = await rollup(options(first.cache))
+    const after = bundledFingerprint((await second.generate({ format: 'es' })).output[0].code, 'src/main.js#f')
+    await second.close()
+    expect(before).toMatch(/^[0-9a-f]{64}$/)
+    expect(after).toMatch(/^[0-9a-f]{64}$/)
+    expect(after).not.toBe(before)
   })
 
   it('a warm one-off build serves the same output as the cold one, from the build cache', async () => {
