@@ -51,6 +51,19 @@ function isOneOffBuild(context: unknown): boolean {
   return (context as { meta?: { watchMode?: boolean } }).meta?.watchMode === false
 }
 
+/**
+ * webpack and Rspack keep a module's build between runs (`cache: { type: 'filesystem' }`) while
+ * the files it depends on are unchanged, but a fingerprint also depends on the versions of the
+ * packages reached and on how imports resolve: a marked module is rebuilt every time (from the
+ * build cache when nothing changed), or a package update would keep its old fingerprint.
+ */
+function rebuildEveryTime(ctx: { getNativeBuildContext?: () => unknown }): void {
+  const native = ctx.getNativeBuildContext?.() as
+    | { framework?: string; loaderContext?: { cacheable?: (flag: boolean) => void } }
+    | undefined
+  if (native?.framework === 'webpack' || native?.framework === 'rspack') native.loaderContext?.cacheable?.(false)
+}
+
 /** The warning of a rewrite that failed unexpectedly. */
 function internalError(e: CachedEnv, id: string, error: unknown, outcome = 'The module is left unchanged'): string {
   return `[smart-cache] internal error while rewriting ${relativeId(e.root, id)}: ${(error as Error).message}. ${outcome}; please report this.`
@@ -266,6 +279,7 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
           return null
         }
         if (result && 'ids' in result) return { code: result.code, map: result.map as any }
+        if (result) rebuildEveryTime(this)
         if (result && !oneOff) {
           for (const f of result.watchFiles) this.addWatchFile(f)
           saveSoon()

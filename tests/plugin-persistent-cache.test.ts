@@ -1,0 +1,63 @@
+// webpack's persistent cache (`cache: { type: 'filesystem' }`) restores a module's build while the
+// files it depends on are unchanged. A fingerprint also depends on the versions of the packages a
+// cached function reaches: after a package update, the bundle must carry the new fingerprint,
+// the one a build without the cache gives, or the runtime would serve results of the old code.
+import { readFileSync, rmSync } from 'node:fs'
+import { afterAll, describe, expect, it } from 'vitest'
+import { createTempProject } from './helpers/temp-project.ts'
+
+const project = createTempProject('plugin-persistent-cache', {
+  files: {
+    'src/main.js': `import { smartCache } from 'smart-cache'\nimport { helper } from './helper.js'\nimport { lib } from 'lib'\nexport const f = smartCache(async (x) => helper(x) + lib(x))\n`,
+    'src/helper.js': 'export const helper = (x) => x * 2\n',
+  },
+})
+afterAll(() => project.remove())
+
+function installLib(version: string, body: string): void {
+  project.write({
+    'node_modules/lib/package.json': JSON.stringify({ name: 'lib', version, type: 'module', exports: './index.js' }),
+    'node_modules/lib/index.js': `export const lib = (x) => ${body}\n`,
+  })
+}
+
+/** A production webpack build with the persistent cache in `.webpack-cache`; the fingerprint the bundle gives `src/main.js#f`. */
+async function build(): Promise<string> {
+  const webpack: any = (await import('webpack')).default
+  const { default: plugin } = await import('unplugin-smart-cache/webpack')
+  const compiler = webpack({
+    mode: 'production',
+    context: project.dir,
+    target: 'node20',
+    entry: './src/main.js',
+    cache: { type: 'filesystem', cacheDirectory: project.path('.webpack-cache') },
+    output: { path: project.path('dist'), filename: 'main.mjs', module: true, chunkFormat: 'module', library: { type: 'module' } },
+    experiments: { outputModule: true },
+    externalsType: 'module',
+    externals: { 'smart-cache': 'smart-cache' },
+    optimization: { minimize: false },
+    plugins: [plugin()],
+  })
+  const stats: any = await new Promise((resolve, reject) =>
+    compiler.run((error: Error | null, s: unknown) => (error ? reject(error) : resolve(s))),
+  )
+  await new Promise(resolve => compiler.close(resolve)) // writes the persistent cache
+  if (stats.hasErrors()) throw new Error(stats.toString('errors-only'))
+  const found = /id: "src\/main\.js#f",\s*fingerprint: "([0-9a-f]{64})"/.exec(readFileSync(project.path('dist/main.mjs'), 'utf8'))
+  expect(found, 'the bundle carries a fingerprint').not.toBeNull()
+  return found![1]!
+}
+
+describe('webpack with its persistent cache', () => {
+  it('a package update changes the fingerprint in the next build, as a build without the cache gives it', async () => {
+    installLib('1.0.0', 'x + 1')
+    const first = await build()
+    expect(await build()).toBe(first) // served from webpack's cache, same fingerprint
+    installLib('1.0.1', 'x + 2')
+    const afterUpdate = await build()
+    expect(afterUpdate).not.toBe(first)
+    rmSync(project.path('.webpack-cache'), { recursive: true, force: true })
+    rmSync(project.path('node_modules/.cache'), { recursive: true, force: true })
+    expect(await build()).toBe(afterUpdate)
+  })
+})
