@@ -92,6 +92,12 @@ export interface Fingerprinter {
   explain: (file: string, name: string) => Promise<ExplainNode>
   /** Forgets what is known about one file (watch mode); content is re-checked on every call anyway. */
   invalidate: (absFile: string) => void
+  /**
+   * Checks every file and folder known again at the next call, as a new engine would (with
+   * `recheck: 'after-invalidate'`, for a rebuild whose changed files are not reported, like
+   * esbuild's `context().rebuild()`).
+   */
+  recheck: () => void
   /** Warnings collected so far, deduplicated. */
   readonly warnings: readonly EngineWarning[]
   /**

@@ -312,6 +312,30 @@ describe('stored answers (a new engine answers without loading the full engine)'
     }
   })
 
+  it(`8b. recheck 'after-invalidate': recheck() makes the next call see an edit nobody reported, from stored answers or from the full engine`, async () => {
+    const { dir, cache } = await setup(chain)
+    const first = (await run(dir, cache)).hash
+    tamper(cache)
+    const engine = createFingerprinter({ root: dir, cacheDir: cache, recheck: 'after-invalidate' })
+    try {
+      expect((await engine.fingerprint('main.ts', 'f')).hash).toBe(TAMPERED)
+      writeFiles(dir, { 'b.ts': `export const b = () => 3` })
+      await nextTurn()
+      engine.recheck() // an esbuild rebuild: no file named
+      const after = (await engine.fingerprint('main.ts', 'f')).hash
+      expect(after).not.toBe(first)
+      expect(after).toBe(await freshHash(dir))
+      // The full engine answers now: the next unreported edit is seen after recheck() too.
+      writeFiles(dir, { 'b.ts': `export const b = () => 1` })
+      await nextTurn()
+      expect((await engine.fingerprint('main.ts', 'f')).hash).toBe(after)
+      engine.recheck()
+      expect((await engine.fingerprint('main.ts', 'f')).hash).toBe(first)
+    } finally {
+      await engine.close()
+    }
+  })
+
   it(`9. recheck 'every-call': a long-lived engine serving stored answers sees an edit on its next call`, async () => {
     const { dir, cache } = await setup(chain)
     const first = (await run(dir, cache)).hash

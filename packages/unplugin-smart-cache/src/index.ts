@@ -127,6 +127,8 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
   }
 
   const deferred = new DeferredFingerprints()
+  /** Builds started by this plugin instance (an esbuild context rebuilds with the same one). */
+  let builds = 0
   /** The caches' save and the engine's close of a one-off build, started by buildEnd, awaited by closeBundle. */
   let closing: Promise<void> | undefined
   async function awaitClosing(): Promise<void> {
@@ -260,7 +262,13 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
     enforce: 'pre',
     // Start the engine (and its check of stored answers) now, without holding the build up:
     // it is awaited by the first module that has a mark.
-    buildStart() {
+    async buildStart() {
+      // esbuild reports no changed files (no watchChange): each rebuild of a context
+      // (`rebuild()`, `watch()`, `serve()`) checks every file the engine knows again.
+      if (meta.framework === 'esbuild' && builds++ > 0) {
+        const b = base && (await base.catch(() => undefined))
+        b?.engine.recheck?.()
+      }
       prewarm()
     },
     transform: {

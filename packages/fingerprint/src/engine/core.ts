@@ -76,6 +76,13 @@ export class Core {
     )
   }
 
+  /** Revalidates every known file and resolution at the start of the next generation. */
+  recheck(): void {
+    this.recheckOnce = true
+  }
+
+  private recheckOnce = false
+
   invalidate(absFile: string): void {
     const abs = resolve(this.root, absFile)
     // A known file that still exists changed in place; anything else (added, removed) can change
@@ -158,7 +165,7 @@ export class Core {
    */
   private async call<T>(fn: () => Promise<T>): Promise<T> {
     await initHash()
-    if (this.active === 0 || this.resetAll || this.pendingChanges.size > 0) {
+    if (this.active === 0 || this.resetAll || this.pendingChanges.size > 0 || this.recheckOnce) {
       while (this.active > 0) await this.idle
       this.begin()
     }
@@ -174,9 +181,11 @@ export class Core {
     this.idle = new Promise(resolve => {
       this.wake = resolve
     })
-    const { changed, removed } = this.recheckEveryCall ? this.store.revalidate() : { changed: [], removed: false }
+    const full = this.recheckEveryCall || this.recheckOnce
+    this.recheckOnce = false
+    const { changed, removed } = full ? this.store.revalidate() : { changed: [], removed: false }
     // A folder where imports were resolved changed (a file added, a link re-pointed): resolve again.
-    if (this.recheckEveryCall && this.resolver.changed()) this.resetAll = true
+    if (full && this.resolver.changed()) this.resetAll = true
     if (removed || this.resetAll || changed.length > 0 || this.pendingChanges.size > 0) {
       this.answered.clear()
       this.effects.clear()

@@ -90,6 +90,14 @@ class Engine implements Fingerprinter {
     this.core?.invalidate(absFile)
   }
 
+  recheck(): void {
+    this.checkAgain = true
+    this.core?.recheck()
+  }
+
+  /** Set by `recheck()`: the next call checks the stored answers' facts again. */
+  private checkAgain = false
+
   /** Stops the parser threads (restarted on demand) and saves the snapshot and the answers. */
   async close(): Promise<void> {
     if (!this.core) return
@@ -112,8 +120,10 @@ class Engine implements Fingerprinter {
   /** A stored answer, when every fact behind the stored answers still holds. */
   private async stored(file: string, name: string): Promise<BindingFingerprint | undefined> {
     // One check shared by the calls of a turn of the event loop ('every-call'), or by all ('after-invalidate').
-    if (!this.checking || (this.recheckEveryCall && !this.checkedThisTurn)) {
-      this.checking = this.answers.check(this.recheckEveryCall).then(replay => {
+    if (!this.checking || this.checkAgain || (this.recheckEveryCall && !this.checkedThisTurn)) {
+      const force = this.recheckEveryCall || this.checkAgain
+      this.checkAgain = false
+      this.checking = this.answers.check(force).then(replay => {
         for (const w of replay ?? []) this.warn(w.code, w.message.replace(/^\[smart-cache\] /, ''), w.file, w.line, w.column)
       })
       if (this.recheckEveryCall) {

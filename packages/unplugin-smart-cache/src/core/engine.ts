@@ -13,6 +13,8 @@ export type BindingFingerprint = Omit<EngineFingerprint, 'sourceHash'> & {
 export interface Engine {
   fingerprint: (file: string, name: string) => Promise<BindingFingerprint>
   invalidate: (absFile: string) => void
+  /** Checks every known file again at the next call (a rebuild whose changed files are not reported). */
+  recheck?: () => void
   warnings: readonly unknown[]
   /** Saves what the engine computed, keeping it running (a dev server saves while idle). */
   save?: () => Promise<void> | void

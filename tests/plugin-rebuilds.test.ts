@@ -1,8 +1,9 @@
-// webpack's persistent cache (`cache: { type: 'filesystem' }`) restores a module's build while the
-// files it depends on are unchanged. A fingerprint also depends on the versions of the packages a
-// cached function reaches: after a package update, the bundle must carry the new fingerprint,
-// the one a build without the cache gives, or the runtime would serve results of the old code.
-import { readFileSync, rmSync } from 'node:fs'
+// Bundlers that build again without starting over: webpack's persistent cache (`cache: { type:
+// 'filesystem' }`) restores a module's build while the files it depends on are unchanged, and an
+// esbuild context rebuilds without saying which files changed. A fingerprint also depends on
+// files other than the module's own (helpers, package versions): after a change, the bundle must
+// carry the fingerprint a build from nothing gives, or the runtime would serve results of the old code.
+import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createTempProject } from './helpers/temp-project.ts'
 
@@ -59,5 +60,52 @@ describe('webpack with its persistent cache', () => {
     rmSync(project.path('.webpack-cache'), { recursive: true, force: true })
     rmSync(project.path('node_modules/.cache'), { recursive: true, force: true })
     expect(await build()).toBe(afterUpdate)
+  })
+})
+
+describe('an esbuild context', () => {
+  const app = createTempProject('plugin-esbuild-rebuild', {
+    files: {
+      'src/main.js': `import { smartCache } from 'smart-cache'\nimport { helper } from './helper.js'\nexport const f = smartCache(async (x) => helper(x))\n`,
+      'src/helper.js': 'export const helper = (x) => x * 2\n',
+    },
+  })
+  afterAll(() => app.remove())
+
+  const fingerprintIn = (file: string) => /fingerprint: "([0-9a-f]{64})"/.exec(readFileSync(app.path(file), 'utf8'))![1]!
+
+  async function options(outfile: string) {
+    const { default: plugin } = await import('unplugin-smart-cache/esbuild')
+    return {
+      absWorkingDir: app.dir,
+      entryPoints: ['src/main.js'],
+      bundle: true,
+      format: 'esm' as const,
+      platform: 'node' as const,
+      outfile,
+      external: ['smart-cache'],
+      plugins: [plugin()],
+      logLevel: 'silent' as const,
+    }
+  }
+
+  it('rebuilds with the new fingerprint after a helper is edited, the one a build from nothing gives', async () => {
+    const esbuild = await import('esbuild')
+    const context = await esbuild.context(await options('dist/main.mjs'))
+    try {
+      await context.rebuild()
+      const first = fingerprintIn('dist/main.mjs')
+      await context.rebuild()
+      expect(fingerprintIn('dist/main.mjs')).toBe(first)
+      writeFileSync(app.path('src/helper.js'), 'export const helper = (x) => x * 3\n')
+      await context.rebuild()
+      const edited = fingerprintIn('dist/main.mjs')
+      expect(edited).not.toBe(first)
+      rmSync(app.path('node_modules/.cache'), { recursive: true, force: true })
+      await esbuild.build(await options('dist/fresh.mjs'))
+      expect(fingerprintIn('dist/fresh.mjs')).toBe(edited)
+    } finally {
+      await context.dispose()
+    }
   })
 })
