@@ -109,3 +109,81 @@ describe('an esbuild context', () => {
     }
   })
 })
+
+describe('Rollup watch mode', () => {
+  const app = createTempProject('plugin-watch-package', {
+    files: {
+      'src/main.js': `import { smartCache } from 'smart-cache'\nimport { lib } from 'lib'\nimport { note } from './note.js'\nexport const f = smartCache(async (x) => lib(x))\nexport const g = () => note\n`,
+      'src/note.js': `export const note = 'first'\n`,
+      'node_modules/lib/package.json': JSON.stringify({ name: 'lib', version: '1.0.0', type: 'module', exports: './index.js' }),
+      'node_modules/lib/index.js': 'export const lib = (x) => x + 1\n',
+    },
+  })
+  afterAll(() => app.remove())
+
+  it('a package updated while watching: the next rebuild carries the fingerprint a build from nothing gives', async () => {
+    const { watch } = await import('rollup')
+    const { default: plugin } = await import('unplugin-smart-cache/rollup')
+    const outputs: string[] = []
+    let wake: (() => void) | undefined
+    const watcher = watch({
+      input: app.path('src/main.js'),
+      external: ['smart-cache'],
+      plugins: [plugin({ root: app.dir })],
+      output: { file: app.path('dist/main.mjs'), format: 'es' },
+      watch: { buildDelay: 50 },
+    })
+    watcher.on('event', event => {
+      if (event.code === 'BUNDLE_END') void event.result.close()
+      if (event.code === 'END' || event.code === 'ERROR') {
+        outputs.push(event.code === 'END' ? readFileSync(app.path('dist/main.mjs'), 'utf8') : `error ${String(event.error)}`)
+        wake?.()
+      }
+    })
+    /** The next build's output; a rebuild is asked for again every 2 s (a watcher may miss a write while settling), 15 times at most. */
+    async function nextBuild(touch?: () => void): Promise<string> {
+      const count = outputs.length
+      for (let i = 0; outputs.length === count; i++) {
+        if (i > 15) throw new Error('no rebuild')
+        touch?.()
+        await new Promise<void>(resolve => {
+          wake = resolve
+          setTimeout(resolve, 2_000).unref()
+        })
+      }
+      expect(outputs.at(-1)).not.toMatch(/^error/)
+      return outputs.at(-1)!
+    }
+    const fingerprint = (code: string) => /fingerprint: (?:"([0-9a-f]{64})"|(\w+))/.exec(code)
+    const fingerprintOf = (code: string) => {
+      const m = fingerprint(code)!
+      return m[1] ?? new RegExp(`const ${m[2]} = "([0-9a-f]{64})"`).exec(code)![1]!
+    }
+    try {
+      const first = fingerprintOf(await nextBuild())
+      // npm update: node_modules is not watched; the next rebuild comes from an edit elsewhere.
+      app.write({
+        'node_modules/lib/package.json': JSON.stringify({ name: 'lib', version: '1.0.1', type: 'module', exports: './index.js' }),
+        'node_modules/lib/index.js': 'export const lib = (x) => x + 2\n',
+      })
+      let n = 0
+      const rebuilt = await nextBuild(() => writeFileSync(app.path('src/note.js'), `export const note = 'edit ${n++}'\n`))
+      // lib is an external here (no resolve plugin), loaded at run time: the new code runs next.
+      const updated = fingerprintOf(rebuilt)
+      expect(updated).not.toBe(first)
+      const { rollup } = await import('rollup')
+      rmSync(app.path('node_modules/.cache'), { recursive: true, force: true })
+      const fresh = await rollup({
+        input: app.path('src/main.js'),
+        external: ['smart-cache'],
+        plugins: [plugin({ root: app.dir })],
+        onwarn: () => {},
+      })
+      const { output } = await fresh.generate({ format: 'es' })
+      await fresh.close()
+      expect(fingerprintOf(output[0].code)).toBe(updated)
+    } finally {
+      await watcher.close()
+    }
+  })
+})

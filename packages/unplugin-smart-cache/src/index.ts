@@ -127,7 +127,7 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
   }
 
   const deferred = new DeferredFingerprints()
-  /** Builds started by this plugin instance (an esbuild context rebuilds with the same one). */
+  /** Builds started by this plugin instance (watch mode and esbuild contexts rebuild with the same one). */
   let builds = 0
   /** The caches' save and the engine's close of a one-off build, started by buildEnd, awaited by closeBundle. */
   let closing: Promise<void> | undefined
@@ -263,9 +263,11 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
     // Start the engine (and its check of stored answers) now, without holding the build up:
     // it is awaited by the first module that has a mark.
     async buildStart() {
-      // esbuild reports no changed files (no watchChange): each rebuild of a context
-      // (`rebuild()`, `watch()`, `serve()`) checks every file the engine knows again.
-      if (meta.framework === 'esbuild' && builds++ > 0) {
+      // Each rebuild (watch mode; an esbuild context's rebuild()/watch()/serve(), which report no
+      // changed files at all) checks every file and folder the engine knows again, as the bundler
+      // reads its modules again: a watcher does not report everything a fingerprint depends on (a
+      // package updated in node_modules, bundled again or loaded at run time as an external).
+      if (builds++ > 0) {
         const b = base && (await base.catch(() => undefined))
         b?.engine.recheck?.()
       }
