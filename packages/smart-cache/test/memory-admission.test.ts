@@ -69,6 +69,21 @@ describe('memory tier admission of stored results', () => {
     expect(reader.stats).toMatchObject({ misses: 0, errors: 0 })
   })
 
+  it('a large value read once is not held for a second read: equal copies, then kept', async () => {
+    const { storage } = countingStore()
+    const m = meta('src/m.ts#large', FP('d'))
+    const value = (i: number) => ({ i, text: 'x'.repeat(300_000) }) // over the 256 KiB held for second reads
+    const writer = smartCache(async (i: number) => value(i), { storage, memoryBytes: 64 * 1024 ** 2 }, m)
+    await writer(1)
+    await settled()
+    const reader = smartCache(async (i: number) => value(i), { storage, memoryBytes: 64 * 1024 ** 2 }, m)
+    const [a, b, c] = await Promise.all([reader(1), reader(1), reader(1)])
+    expect(a).toEqual(value(1))
+    expect(b).not.toBe(a)
+    expect(c).toBe(b) // the second read entered the memory tier
+    expect(reader.stats).toMatchObject({ hits: 3, misses: 0, errors: 0 })
+  })
+
   it('keeps a computed result in memory at once', async () => {
     const { storage, counted } = countingStore()
     const f = smartCache(async (i: number) => ({ i }), { storage }, meta('src/m.ts#compute', FP('b')))

@@ -65,8 +65,10 @@ const FLAG_PROMISE = 4
 /** Keys remembered by the memory tier's doorkeeper (`CacheCore.admit`); forgotten all at once past this. */
 const READ_ONCE_MAX = 4096
 
-/** Values of first reads held for a second identical read (`CacheCore.admit`): few, so that they stay cheap for the GC. */
+/** Values of first reads held for a second identical read (`CacheCore.admit`): few and small, so that they stay cheap for the GC. */
 const RECENT_FIRST_READS = 32
+/** At most this many encoded bytes of them in all: a larger value read once is not held. */
+const RECENT_FIRST_READ_BYTES = 256 * 1024
 
 interface Resolved {
   mode: CacheMode
@@ -93,8 +95,9 @@ export class CacheCore {
   private returnsPromise = false
   /** Memory keys of results read from the store once in this process (see {@link admit}). */
   private readOnce = new Set<string>()
-  /** The values of the last {@link RECENT_FIRST_READS} first reads, oldest first (see {@link admit}). */
-  private readonly recentReads = new Map<string, object>()
+  /** The values of the last {@link RECENT_FIRST_READS} first reads, oldest first, with their sizes (see {@link admit}). */
+  private readonly recentReads = new Map<string, { value: object; size: number }>()
+  private recentBytes = 0
 
   constructor(
     readonly id: string,
@@ -271,21 +274,35 @@ export class CacheCore {
       // call, interleaved with up to RECENT_FIRST_READS others) get the very same object, as from memory.
       const first = this.recentReads.get(memoryKey)
       this.readOnce.delete(memoryKey)
-      this.recentReads.delete(memoryKey)
-      const admitted = first === undefined ? found : { ...found, value: first }
+      if (first) this.forgetRecent(memoryKey, first.size)
+      const admitted = first === undefined ? found : { ...found, value: first.value }
       r.memory.set(memoryKey, admitted)
       return admitted
     }
-    if (this.readOnce.size >= READ_ONCE_MAX) this.readOnce = new Set()
+    if (this.readOnce.size >= READ_ONCE_MAX) {
+      this.readOnce = new Set()
+      this.recentReads.clear()
+      this.recentBytes = 0
+    }
     this.readOnce.add(memoryKey)
     const value = found.value
-    if (typeof value === 'object' && value !== null) {
-      // Strong and few: a WeakRef keeps its target alive to the end of the current job, which for a
-      // loop of awaited hits is the whole loop (1,000 hits of 20 KB: 2.0x the floor instead of 1.1x).
-      this.recentReads.set(memoryKey, value)
-      if (this.recentReads.size > RECENT_FIRST_READS) this.recentReads.delete(this.recentReads.keys().next().value!)
+    const size = found.size ?? 0
+    if (typeof value === 'object' && value !== null && size <= RECENT_FIRST_READ_BYTES) {
+      // Strong, few and small: a WeakRef keeps its target alive to the end of the current job, which for
+      // a loop of awaited hits is the whole loop (1,000 hits of 20 KB: 2.0x the floor instead of 1.1x).
+      this.recentReads.set(memoryKey, { value, size })
+      this.recentBytes += size
+      for (const [oldest, held] of this.recentReads) {
+        if (this.recentReads.size <= RECENT_FIRST_READS && this.recentBytes <= RECENT_FIRST_READ_BYTES) break
+        this.forgetRecent(oldest, held.size)
+      }
     }
     return found
+  }
+
+  private forgetRecent(memoryKey: string, size: number): void {
+    this.recentReads.delete(memoryKey)
+    this.recentBytes -= size
   }
 
   /** The cached value if present and fresh, without computing. Cached errors read as undefined. */
