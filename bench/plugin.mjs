@@ -68,7 +68,10 @@ function measure(label, root, targets, { floor: withFloor = true } = {}) {
     // The first build of a round runs up to 2x slower whatever its mode (seen with the modes in
     // either order; not the page cache, flushed before each run): an untimed build takes that place.
     build('null-unplugin')
-    for (const mode of modes) {
+    // Builds still run faster or slower by their place in a round: odd rounds run the modes in the
+    // reverse order (warm stays right after the cold build whose caches it uses).
+    const order = i % 2 === 0 ? modes : ['cold', 'warm', 'null-unplugin', 'baseline']
+    for (const mode of order) {
       if (mode === 'cold') rmSync(engineCache, { recursive: true, force: true })
       const r = build(mode === 'cold' || mode === 'warm' ? 'plugin' : mode)
       t[mode].push(r.ms)
