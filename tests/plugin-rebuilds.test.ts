@@ -1,5 +1,5 @@
-// Bundlers that build again without starting over: webpack's persistent cache (`cache: { type:
-// 'filesystem' }`) restores a module's build while the files it depends on are unchanged, and an
+// Bundlers that build again without starting over: webpack's and Rspack's persistent caches
+// (`cache: { type: 'filesystem' }`, `{ type: 'persistent' }`) restore a module's build while the files it depends on are unchanged, and an
 // esbuild context rebuilds without saying which files changed. A fingerprint also depends on
 // files other than the module's own (helpers, package versions): after a change, the bundle must
 // carry the fingerprint a build from nothing gives, or the runtime would serve results of the old code.
@@ -22,18 +22,31 @@ function installLib(version: string, body: string): void {
   })
 }
 
-/** A production webpack build with the persistent cache in `.webpack-cache`; the fingerprint the bundle gives `src/main.js#f`. */
-async function build(): Promise<string> {
-  const webpack: any = (await import('webpack')).default
-  const { default: plugin } = await import('unplugin-smart-cache/webpack')
-  const compiler = webpack({
+type Packer = 'webpack' | 'rspack'
+
+/** A production build with the bundler's persistent cache in `.<bundler>-cache`; the fingerprint the bundle gives `src/main.js#f`. */
+async function build(bundler: Packer): Promise<string> {
+  const create: any = bundler === 'webpack' ? (await import('webpack')).default : (await import('@rspack/core')).rspack
+  const { default: plugin } =
+    bundler === 'webpack' ? await import('unplugin-smart-cache/webpack') : await import('unplugin-smart-cache/rspack')
+  const cacheDir = project.path(`.${bundler}-cache`)
+  const compiler = create({
     mode: 'production',
     context: project.dir,
     target: 'node20',
     entry: './src/main.js',
-    cache: { type: 'filesystem', cacheDirectory: project.path('.webpack-cache') },
-    output: { path: project.path('dist'), filename: 'main.mjs', module: true, chunkFormat: 'module', library: { type: 'module' } },
-    experiments: { outputModule: true },
+    cache:
+      bundler === 'webpack'
+        ? { type: 'filesystem', cacheDirectory: cacheDir }
+        : { type: 'persistent', storage: { type: 'filesystem', directory: cacheDir } },
+    output: {
+      path: project.path(`dist-${bundler}`),
+      filename: 'main.mjs',
+      module: true,
+      chunkFormat: 'module',
+      library: { type: 'module' },
+    },
+    ...(bundler === 'webpack' ? { experiments: { outputModule: true } } : {}),
     externalsType: 'module',
     externals: { 'smart-cache': 'smart-cache' },
     optimization: { minimize: false },
@@ -44,22 +57,23 @@ async function build(): Promise<string> {
   )
   await new Promise(resolve => compiler.close(resolve)) // writes the persistent cache
   if (stats.hasErrors()) throw new Error(stats.toString('errors-only'))
-  const found = /id: "src\/main\.js#f",\s*fingerprint: "([0-9a-f]{64})"/.exec(readFileSync(project.path('dist/main.mjs'), 'utf8'))
+  const code = readFileSync(project.path(`dist-${bundler}/main.mjs`), 'utf8')
+  const found = /id: "src\/main\.js#f",\s*fingerprint: "([0-9a-f]{64})"/.exec(code)
   expect(found, 'the bundle carries a fingerprint').not.toBeNull()
   return found![1]!
 }
 
-describe('webpack with its persistent cache', () => {
+describe.each<Packer>(['webpack', 'rspack'])('%s with its persistent cache', bundler => {
   it('a package update changes the fingerprint in the next build, as a build without the cache gives it', async () => {
     installLib('1.0.0', 'x + 1')
-    const first = await build()
-    expect(await build()).toBe(first) // served from webpack's cache, same fingerprint
+    const first = await build(bundler)
+    expect(await build(bundler)).toBe(first) // served from the persistent cache, same fingerprint
     installLib('1.0.1', 'x + 2')
-    const afterUpdate = await build()
+    const afterUpdate = await build(bundler)
     expect(afterUpdate).not.toBe(first)
-    rmSync(project.path('.webpack-cache'), { recursive: true, force: true })
+    rmSync(project.path(`.${bundler}-cache`), { recursive: true, force: true })
     rmSync(project.path('node_modules/.cache'), { recursive: true, force: true })
-    expect(await build()).toBe(afterUpdate)
+    expect(await build(bundler)).toBe(afterUpdate)
   })
 })
 
