@@ -144,7 +144,8 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
    */
   const rewrite = async (code: string, id: string, b: CachedEnv, defer: boolean): Promise<TransformOutput | EarlyRewrite | null> => {
     // A module transformed again while its fingerprints are pending (two Vite environments at once) waits for them.
-    const source = defer && !deferred.has(fingerprintsSource(b.root, id)) ? fingerprintsSource(b.root, id) : undefined
+    const named = defer ? fingerprintsSource(b.root, id) : undefined
+    const source = named && !deferred.has(named) ? named : undefined
     const cached = await transformFromCache(code, id, b)
     if (cached !== undefined) {
       const early = source && cached?.deferred?.source === source ? cached.deferred : undefined

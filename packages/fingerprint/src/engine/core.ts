@@ -282,11 +282,11 @@ export class Core {
     const root = make(rootKey)
     const shown = new Set([rootKey])
     const stack: Array<[string, ExplainNode]> = [[rootKey, root]]
+    // The root's children end with the top-level code whose effects count for it, but for the root's
+    // own declaration when its initializer runs code (`export const f = smartCache(…)`): that is the root itself.
+    const effects = extras.filter(e => e !== rootKey)
     while (stack.length > 0) {
       const [k, out] = stack.pop()!
-      // The root's children end with the top-level code whose effects count for it, but for the root's
-      // own declaration when its initializer runs code (`export const f = smartCache(…)`): that is the root itself.
-      const effects = extras.filter(e => e !== rootKey)
       for (const t of k === rootKey ? [...this.graph.get(k).targets, ...effects] : this.graph.get(k).targets) {
         const child = make(t)
         out.children.push(child)

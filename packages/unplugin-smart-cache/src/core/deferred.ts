@@ -6,7 +6,7 @@ import { fileOfId, relativeId } from './ids.js'
  * builds). A cold build used to hold each marked module in `transform` until the engine had
  * fingerprinted everything its cached functions reach, so the bundler could not see the module's
  * imports, and most of the app waited for the engine. Now `transform` rewrites the marked calls
- * at once, each meta reading its fingerprint from a small module of ours (`\0smart-cache-fingerprints:N`),
+ * at once, each meta reading its fingerprint from a small module of ours (`\0smart-cache-fingerprints:<path>`),
  * and that module's `load` waits for the engine: the bundler parses and links the app meanwhile.
  */
 export const FINGERPRINTS_MODULE = /^\0smart-cache-fingerprints:/
