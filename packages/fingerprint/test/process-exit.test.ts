@@ -34,3 +34,37 @@ describe('the engine does not keep the process alive', () => {
     expect(readdirSync(dir).filter(f => f.endsWith('.snapshot'))).toHaveLength(1)
   })
 })
+
+// `node --max-old-space-size=8192 node_modules/vite/bin/vite.js build` is how large apps build: Node
+// refuses a worker given V8 heap flags or --input-type, so the parser threads must not inherit them.
+describe('parser threads start whatever flags the process has', () => {
+  const wide = mkdtempSync(join(tmpdir(), 'sc-flags-'))
+  const parts = Array.from({ length: 24 }, (_, i) => `p${i}`)
+  writeFileSync(join(wide, 'package.json'), '{"name":"flags-check","type":"module"}')
+  // One file importing 24: a batch larger than the main thread parses inline, so threads start.
+  writeFileSync(
+    join(wide, 'main.ts'),
+    `${parts.map(p => `import { ${p} } from './${p}'`).join('\n')}\nexport const all = (n: number) => ${parts.map(p => `${p}(n)`).join(' + ')}\n`,
+  )
+  for (const [i, p] of parts.entries()) writeFileSync(join(wide, `${p}.ts`), `export function ${p}(n: number) { return n * ${i} }\n`)
+  afterAll(() => rmSync(wide, { recursive: true, force: true }))
+  const once = `
+const { createFingerprinter } = await import(${JSON.stringify(new URL(`file://${dist}`).href)})
+const engine = createFingerprinter({ root: process.argv[1], cacheDir: false })
+const fp = await engine.fingerprint('main.ts', 'all')
+await engine.close()
+console.log(fp.hash, fp.deps.length)
+`
+
+  it('fingerprints under V8 heap flags and --input-type as without them', async () => {
+    const plain = await run(process.execPath, ['--input-type=module', '-e', once, wide], { timeout: 30_000 })
+    const flagged = await run(
+      process.execPath,
+      ['--max-old-space-size=2048', '--max-semi-space-size=16', '--stack-size=900', '--input-type=module', '-e', once, wide],
+      { timeout: 30_000 },
+    )
+    expect(plain.stdout.trim()).toMatch(/^[0-9a-f]{64} 24$/)
+    expect(flagged.stdout.trim()).toBe(plain.stdout.trim())
+    expect(flagged.stderr).toBe('')
+  })
+})

@@ -20,12 +20,12 @@ const SHARE_LOAD = 64 * 1024
 const HEAP_MB = 4096
 
 /**
- * The parent's Node flags minus `--input-type`, which a worker started from a file rejects (the
- * parent may be `node --input-type=module -e …`).
+ * Node flags of a parser thread: none. The thread runs only the engine's own code, and Node refuses
+ * to start a worker given many of the parent's flags: V8 heap flags (`node --max-old-space-size=8192
+ * node_modules/vite/bin/vite.js build`, common for large apps), `--input-type` (`node -e`), options
+ * of the whole process. Inheriting them failed every fingerprint of such a build.
  */
-function workerExecArgv(): string[] {
-  return process.execArgv.filter(arg => !arg.startsWith('--input-type'))
-}
+const WORKER_EXEC_ARGV: string[] = []
 
 /** An analysis with its JSON text as the worker sent it, the content hash and cache key, or why there is none. */
 export type Analyzed = { ok: true; analysis: FileAnalysis; json: string; hash: string; key: string } | { ok: false; error: SyntaxErrorInfo }
@@ -231,7 +231,7 @@ export class AnalyzerPool {
 
   private start(i: number): ParserThread {
     const worker = new Worker(this.workerUrl, {
-      execArgv: workerExecArgv(),
+      execArgv: WORKER_EXEC_ARGV,
       resourceLimits: { stackSizeMb: STACK_MB, maxOldGenerationSizeMb: HEAP_MB },
     })
     const thread = new ParserThread(worker, () => {
