@@ -1,6 +1,6 @@
 import { createStorage, defineDriver } from 'unstorage'
 import memoryDriver from 'unstorage/drivers/memory'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { configure, hashArgs, smartCache } from '../src/node.ts'
 import { FP, isolate, meta } from './helpers.ts'
 
@@ -59,6 +59,30 @@ describe('smartCache()', () => {
     expect(f1.fingerprint).toMatch(/^[0-9a-f]{64}$/)
     expect(f1.fingerprint).not.toBe(f2.fingerprint)
     expect(warnings().filter(w => w.includes('not invalidate'))).toHaveLength(1)
+  })
+
+  it('a meta without fingerprint (the build failed to make one) runs uncached in every mode, warns once', async () => {
+    const storage = createStorage({ driver: memoryDriver() })
+    warnings()
+    const f = counter((x: number) => x * 2)
+    const failed = { __smartCache: 1 as const, id: 'src/m.ts#failed', fingerprint: null }
+    for (const mode of ['on', 'refresh', 'readonly'] as const) {
+      const cached = smartCache(f, { storage, mode }, failed)
+      expect(await cached(2)).toBe(4)
+      expect(await cached(2)).toBe(4)
+      expect(cached.fingerprint).toBe('')
+      await cached.clear()
+    }
+    vi.stubEnv('SMART_CACHE', 'refresh')
+    try {
+      expect(await smartCache(f, { storage }, failed)(2)).toBe(4)
+    } finally {
+      vi.unstubAllEnvs()
+    }
+    expect(f.calls).toBe(7)
+    expect(await storage.getKeys()).toEqual([])
+    expect(warnings().filter(w => w.includes('src/m.ts#failed') && w.includes('runs uncached'))).toHaveLength(1)
+    expect(warnings().filter(w => w.includes('not invalidate'))).toHaveLength(0)
   })
 
   it('de-duplicates concurrent identical calls', async () => {

@@ -244,7 +244,7 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
         try {
           result = await pending.full
         } catch (error) {
-          this.warn(internalError(e, pending.moduleId, error, "Its cached functions are left to the runtime's fallback"))
+          this.warn(internalError(e, pending.moduleId, error, 'Its cached functions run uncached (every call computes)'))
         }
         report(
           { warn: m => this.warn(m), error: m => this.error(m), about: pending.moduleId },

@@ -95,15 +95,18 @@ export async function runModule(root: string, file: string, code: string): Promi
 /**
  * The fingerprint a bundle gives the cached function `id`: written in its meta
  * (`fingerprint: "<hex>"`), or, from a one-off build, read from a constant of the fingerprints
- * module (`fingerprint: f0` and `const f0 = "<hex>"`); `undefined` when there is none.
+ * module (`fingerprint: f0 ?? null` and `const f0 = "<hex>"`); `null` when the meta says the engine
+ * gave none (`fingerprint: null`, or the constant is `undefined`); `undefined` when there is no meta.
  */
-export function bundledFingerprint(code: string, id: string): string | undefined {
+export function bundledFingerprint(code: string, id: string): string | null | undefined {
   const meta = new RegExp(`id: ${JSON.stringify(id).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, fingerprint: ("[0-9a-f]{64}"|[\\w$]+)`).exec(
     code,
   )
   if (!meta) return undefined
   const value = meta[1]!
+  if (value === 'null') return null
   if (value.startsWith('"')) return JSON.parse(value) as string
   const constant = new RegExp(`const ${value.replace(/\$/g, '\\$')} = ("[0-9a-f]{64}"|undefined);`).exec(code)
-  return constant && constant[1] !== 'undefined' ? (JSON.parse(constant[1]!) as string) : undefined
+  if (!constant) return undefined
+  return constant[1] === 'undefined' ? null : (JSON.parse(constant[1]!) as string)
 }

@@ -73,19 +73,24 @@ describe('a one-off build does not wait for the engine (fingerprints in a module
     expect(bundledFingerprint(output[0].code, 'src/main.js#f')).toBe(hashOf('src/main.js#f'))
   })
 
-  it('a function the engine fails on is left to the runtime (no meta), with the same warning as a blocking rewrite', async () => {
+  it('a function the engine fails on gets `fingerprint: null` (the runtime runs it uncached), with the same warning as a blocking rewrite', async () => {
     const root = project({
       'src/main.js': `import { smartCache } from 'smart-cache'\nexport const f = smartCache(async (x) => x + 1)\nexport const g = smartCache(async (x) => x + 2)\n`,
     })
     const { code, warnings } = await build(root, {}, fakeEngine({}, ['src/main.js#g']))
     expect(bundledFingerprint(code, 'src/main.js#f')).toBe(hashOf('src/main.js#f'))
-    expect(bundledFingerprint(code, 'src/main.js#g')).toBeUndefined()
-    expect(warnings.filter(w => w.includes('the fingerprint engine failed for src/main.js#g'))).toHaveLength(1)
+    expect(bundledFingerprint(code, 'src/main.js#g')).toBeNull()
+    expect(warnings.filter(w => w.includes('the fingerprint engine failed for src/main.js#g') && w.includes('runs uncached'))).toHaveLength(
+      1,
+    )
     const mod = await runModule(root, 'dist/run.mjs', code)
     expect(await mod.f(1)).toBe(2)
     expect(await mod.g(1)).toBe(3)
-    // The runtime got f's meta and none for g: g is cached as without the plugin.
-    expect((await runtimeLog(root)).map(m => m?.id)).toEqual(['src/main.js#f', undefined])
+    // The runtime got both metas, g's without a fingerprint: never cached on its own source.
+    expect((await runtimeLog(root)).map(m => [m?.id, m?.fingerprint])).toEqual([
+      ['src/main.js#f', hashOf('src/main.js#f')],
+      ['src/main.js#g', null],
+    ])
   })
 
   it('only Rollup, Rolldown and Vite get the fingerprints module hooks (esbuild and webpack would call them for every import)', () => {

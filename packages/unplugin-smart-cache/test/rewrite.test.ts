@@ -93,13 +93,16 @@ export class Geo {
     expect(out).toBeNull()
   })
 
-  it('warns and leaves the call when the engine fails', async () => {
+  it('warns and writes `fingerprint: null` (run uncached) when the engine fails', async () => {
     const root = tmpProject()
     const engine = fakeEngine({}, ['src/mod.js#f'])
     const code = `import { smartCache } from 'smart-cache'\nexport const f = smartCache(async a => a)\n`
     const out = await transformModule(code, join(root, 'src/mod.js'), env(root, engine))
-    expect(out!.code).toBe(code)
+    expect(out!.code).toContain(
+      'smartCache(async a => a, undefined, { __smartCache: 1, id: "src/mod.js#f", fingerprint: null, async: true })',
+    )
     expect(out!.warnings[0]!.message).toContain('fingerprint engine failed for src/mod.js#f')
+    expect(out!.functions.has('src/mod.js#f')).toBe(false)
   })
 })
 

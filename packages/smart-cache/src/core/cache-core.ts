@@ -13,6 +13,7 @@ import { breakerOf } from './breaker.ts'
 import { MemoryLru } from './memory-lru.ts'
 import { envSecret, resolveSecurity, type Security } from './security.ts'
 import { driverName, syncReaderOf, type SyncReader } from './sync-read.ts'
+import { NO_FINGERPRINT } from './fingerprint.ts'
 import { entryKey, fingerprintBase, parseEntryKey } from './layout.ts'
 import type { Captures } from './meta.ts'
 import { createStats, type CacheStats } from './stats.ts'
@@ -372,7 +373,8 @@ export class CacheCore {
     const size = o.memory === undefined ? 1000 : o.memory
     const storage = this.openStorage(o.storage)
     return {
-      mode: safeEnvMode() ?? o.mode ?? 'on',
+      // Without a fingerprint (the build failed to make one) nothing is read or written, whatever the mode.
+      mode: this.fingerprint === NO_FINGERPRINT ? 'off' : (safeEnvMode() ?? o.mode ?? 'on'),
       storage,
       memory:
         size === false || !(size >= 1)

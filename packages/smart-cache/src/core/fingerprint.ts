@@ -15,3 +15,20 @@ export function sourceFingerprint(fn: Function, id: string): string {
   const source = Function.prototype.toString.call(fn).replace(/\r\n?/g, '\n').trim()
   return blake3Hex(`smart-cache/source-fingerprint\n${source}`)
 }
+
+/** The fingerprint of a function the build could not fingerprint: none, and its calls are never cached. */
+export const NO_FINGERPRINT = ''
+
+/**
+ * For a meta whose fingerprint is `null` (the plugin's engine failed on the function): caching it on
+ * its own source, as without the plugin, could serve results of old code after a change in what it
+ * calls, so it runs uncached, and says so once.
+ */
+export function unfingerprinted(id: string): string {
+  warnOnce(
+    `unfingerprinted:${id}`,
+    `[smart-cache] ${id}: the build could not fingerprint this function (unplugin-smart-cache warned why), so it runs uncached: ` +
+      'every call computes. Fix: the cause in that build warning, then rebuild.',
+  )
+  return NO_FINGERPRINT
+}

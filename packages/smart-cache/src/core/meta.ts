@@ -3,8 +3,11 @@ export interface CacheMeta {
   __smartCache: 1
   /** Stable id: `<root-relative file>#<binding>`. */
   id: string
-  /** 64 hex chars (BLAKE3-256) covering the function and everything it calls. */
-  fingerprint: string
+  /**
+   * 64 hex chars (BLAKE3-256) covering the function and everything it calls; `null` when the
+   * build could not fingerprint it (the plugin printed why): the function then runs uncached.
+   */
+  fingerprint: string | null
   /**
    * Variables of enclosing functions the function reads (parameters, locals, `this`, `arguments`):
    * data, not code, so their values at each call are hashed into the key like arguments.
@@ -45,13 +48,13 @@ export function extractMeta(args: readonly unknown[]): { meta: CacheMeta | undef
 function validateMeta(meta: CacheMeta): CacheMeta {
   if (
     typeof meta.id !== 'string' ||
-    !/^[0-9a-f]{64}$/.test(String(meta.fingerprint)) ||
+    (meta.fingerprint !== null && !/^[0-9a-f]{64}$/.test(String(meta.fingerprint))) ||
     !validCaptures(meta.captures) ||
     !optional(meta.async, 'boolean') ||
     !optional(meta.name, 'string')
   ) {
     throw new TypeError(
-      `[smart-cache] invalid CacheMeta ${JSON.stringify(meta)}: expected { __smartCache: 1, id: string, fingerprint: <64 hex>, captures?: { names, at, values } }. ` +
+      `[smart-cache] invalid CacheMeta ${JSON.stringify(meta)}: expected { __smartCache: 1, id: string, fingerprint: <64 hex> | null, captures?: { names, at, values } }. ` +
         'Fix: rebuild with a matching unplugin-smart-cache version.',
     )
   }

@@ -4,7 +4,7 @@ import { CacheCore, type CoreOptions } from './cache-core.ts'
 export { settled, SyncStoreError } from './cache-core.ts'
 import { noteUnkeyedClosure } from './closures.ts'
 import { checkOptionNames, describeValue, SHARED_OPTION_NAMES, type SharedOptions } from './config.ts'
-import { sourceFingerprint } from './fingerprint.ts'
+import { sourceFingerprint, unfingerprinted } from './fingerprint.ts'
 import { extractMeta, type CacheMeta } from './meta.ts'
 import { createStats, type CacheStats } from './stats.ts'
 import { warnOnce } from './warn.ts'
@@ -214,7 +214,7 @@ class LazyCore {
   /** The core now; throws a clear error if BLAKE3 is still loading (see {@link ready}). */
   sync(): CacheCore {
     if (this.core) return this.core
-    const fingerprint = this.meta?.fingerprint ?? sourceFingerprint(this.fn, this.id)
+    const fingerprint = this.meta ? (this.meta.fingerprint ?? unfingerprinted(this.id)) : sourceFingerprint(this.fn, this.id)
     this.core = new CacheCore(this.id, fingerprint, this.fn, this.options as CoreOptions, this.stats, this.meta?.captures)
     return this.core
   }

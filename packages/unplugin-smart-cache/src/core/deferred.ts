@@ -49,7 +49,7 @@ export class DeferredFingerprints {
 
 /**
  * The fingerprints module's code: `export const f0 = "<hex>"` for each function, `undefined` for one
- * the full rewrite did not give a fingerprint (the engine failed: the runtime's fallback, as without deferral).
+ * the full rewrite did not give a fingerprint (the engine failed: the meta reads `null`, and the runtime runs it uncached).
  */
 export function fingerprintsModule(ids: string[], full: TransformOutput | null): string {
   return ids.map((id, i) => `export const f${i} = ${JSON.stringify(full?.functions.get(id)?.fingerprint) ?? 'undefined'};\n`).join('')

@@ -2,20 +2,25 @@ import type MagicString from 'magic-string'
 import type { AstNode } from './walk.js'
 import { walk } from './walk.js'
 
-/** Contract 2 meta object, as source text; `extra` holds further members as source text (`captures`…). */
+/**
+ * Contract 2 meta object, as source text; `extra` holds further members as source text (`captures`…).
+ * A function the engine gave no fingerprint gets `fingerprint: null`: the runtime runs it uncached
+ * (caching it on its own source, as without the plugin, could serve results of old code).
+ */
 export function metaSource(id: string, fingerprint: Fingerprint, extra: Record<string, string> = {}): string {
   const more = Object.entries(extra)
     .map(([k, v]) => `, ${k}: ${v}`)
     .join('')
-  if (typeof fingerprint === 'string')
-    return `{ __smartCache: 1, id: ${JSON.stringify(id)}, fingerprint: ${JSON.stringify(fingerprint)}${more} }`
-  // No meta when the engine gave no fingerprint: the runtime then caches as without the plugin.
-  const name = fingerprint.binding
-  return `(${name} && { __smartCache: 1, id: ${JSON.stringify(id)}, fingerprint: ${name}${more} })`
+  const value =
+    fingerprint === null ? 'null' : typeof fingerprint === 'string' ? JSON.stringify(fingerprint) : `${fingerprint.binding} ?? null`
+  return `{ __smartCache: 1, id: ${JSON.stringify(id)}, fingerprint: ${value}${more} }`
 }
 
-/** A fingerprint in the rewritten code: its hex digest, or a binding imported from a module that holds it (or `undefined`). */
-export type Fingerprint = string | { binding: string }
+/**
+ * A fingerprint in the rewritten code: its hex digest, a binding imported from a module that holds
+ * it (`undefined` there when the engine failed), or `null` when the engine failed.
+ */
+export type Fingerprint = string | { binding: string } | null
 
 /** Skips whitespace and comments forward from `pos`. */
 export function skipTrivia(code: string, pos: number): number {

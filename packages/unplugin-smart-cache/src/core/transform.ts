@@ -179,16 +179,16 @@ async function rewriteModule(code: string, file: string, parsed: Parsed, marks: 
   const planned = planMarks(marks, rel, warn)
   const fps = await Promise.all(planned.map(p => fingerprintOf(env.engine, rel, p.engineName).catch((e: unknown) => e as Error)))
   for (const [i, { mark, id, engineName }] of planned.entries()) {
-    const fp = fps[i]!
-    if (fp instanceof Error || typeof (fp as BindingFingerprint).hash !== 'string') {
+    const result = fps[i]!
+    const fp = result instanceof Error || typeof result.hash !== 'string' ? undefined : result
+    if (!fp) {
       cacheable = false
       warn(
         markStart(mark),
-        `the fingerprint engine failed for ${rel}#${engineName} (${fp instanceof Error ? fp.message : 'no hash'}); the function is left to the runtime's fallback.`,
+        `the fingerprint engine failed for ${rel}#${engineName} (${result instanceof Error ? result.message : 'no hash'}); the function runs uncached (every call computes) until a build fingerprints it.`,
       )
-      continue
     }
-    const meta = markMeta(mark, id, fp.hash, finder, loc.at)
+    const meta = markMeta(mark, id, fp?.hash ?? null, finder, loc.at)
     if (meta.sync) out.syncMarks.push(located(markStart(mark), syncMessage(meta.sync)))
     for (const p of meta.problems) {
       out.errors.push(located(p.at, p.message))
@@ -199,6 +199,7 @@ async function rewriteModule(code: string, file: string, parsed: Parsed, marks: 
       continue
     }
     if (mark.kind === 'directive') usesImport = true
+    if (!fp) continue
     out.functions.set(id, { fingerprint: fp.hash, deps: fp.deps })
     plan.push([engineName, id, fp.hash])
     diagnose(env, out, self, codeDigest, rel, mark, id, engineName, fp)
@@ -227,8 +228,8 @@ export interface DeferredRewrite {
 /**
  * Rewrites a module's `smartCache(fn)` calls without waiting for the engine: each meta reads its
  * fingerprint from an import of `source`, a module the plugin loads once the engine has answered
- * (`undefined` there, for a function the engine failed on, leaves it to the runtime's fallback,
- * as the full rewrite does). The bundler goes on with the module's imports meanwhile.
+ * (`undefined` there, for a function the engine failed on: the meta says `fingerprint: null`
+ * and the runtime runs it uncached, as after the full rewrite). The bundler goes on with the module's imports meanwhile.
  * `undefined` when the module cannot be rewritten this way: no mark, a syntax error, a directive
  * or decorator (left uncached or rewritten differently when the engine fails), or a capture
  * problem (the full rewrite reports it).
