@@ -12,6 +12,11 @@ import { createFingerprinter } from '@smart-cache/fingerprint'
 import { parseSync } from 'oxc-parser'
 
 const [root, mode] = process.argv.slice(2)
+/** CPU time of every thread of the process (user + system) since `from`, in ms. */
+const cpuMs = from => {
+  const { user, system } = process.cpuUsage(from)
+  return (user + system) / 1000
+}
 const cached = JSON.parse(readFileSync(join(root, 'targets.json'), 'utf8')).map(([file, name]) => [join(root, file), name])
 
 if (mode === 'engine' || mode === 'moved') {
@@ -26,18 +31,26 @@ if (mode === 'engine' || mode === 'moved') {
   }
   const at = mode === 'engine' ? root : moved
   const start = performance.now()
-  const engine = createFingerprinter({ root: at, cacheDir, recheck: 'after-invalidate' })
+  const engine = createFingerprinter({
+    root: at,
+    cacheDir,
+    recheck: 'after-invalidate',
+    parserThreads: Number(process.env.THREADS) || undefined,
+  })
   const answers = await Promise.all(cached.map(([file, name]) => engine.fingerprint(file.replace(root, at), name)))
   for (const a of answers) void (a.deps.length + a.sourceHash.length) // what the plugin reads
   await engine.close()
-  console.log(JSON.stringify({ ms: performance.now() - start, files: new Set(answers.flatMap(a => a.deps.map(d => d.file))).size }))
+  console.log(
+    JSON.stringify({ ms: performance.now() - start, cpu: cpuMs(), files: new Set(answers.flatMap(a => a.deps.map(d => d.file))).size }),
+  )
 } else {
   // The files the engine reaches, found by an engine run before the clock starts.
   const engine = createFingerprinter({ root, cacheDir: false })
   const answers = await Promise.all(cached.map(([file, name]) => engine.fingerprint(file, name)))
   const files = [...new Set([...cached.map(([f]) => f), ...answers.flatMap(a => a.deps.map(d => join(root, d.file)))])]
   await engine.close()
+  const cpuStart = process.cpuUsage()
   const start = performance.now()
   for (const f of files) parseSync(f, readFileSync(f, 'utf8'))
-  console.log(JSON.stringify({ ms: performance.now() - start, files: files.length }))
+  console.log(JSON.stringify({ ms: performance.now() - start, cpu: cpuMs(cpuStart), files: files.length }))
 }
