@@ -38,3 +38,11 @@ describe('browser entry default storage (fake-indexeddb)', () => {
     expect(String(keys[0])).toMatch(new RegExp(`^sc1:${FP('e')}:[0-9a-f]{64}$`))
   })
 })
+
+describe('browser entry option checks', () => {
+  it('an unknown option names every known option; the "did you mean" is Node-only (it stays out of the browser build)', () => {
+    expect(() => smartCache(async (x: number) => x, { maxage: 10 } as never)).toThrow(
+      /^\[smart-cache\] smartCache\(fn, options\): unknown option "maxage"\. Known options: storage, maxAge, .*, key, name\.$/,
+    )
+  })
+})

@@ -1,6 +1,5 @@
 import type { Driver, Storage } from 'unstorage'
 import { adoptStorage, storageOfDriver } from './defaults.ts'
-import { didYouMean } from './did-you-mean.ts'
 import type { SecurityOptions } from './security.ts'
 
 /** `SMART_CACHE` / `options.mode`: `off` bypasses the cache, `readonly` never writes, `refresh` recomputes and overwrites. */
@@ -69,9 +68,22 @@ export const SHARED_OPTION_NAMES = [
   'maxEntrySize',
 ] as const
 
+/** A misspelt option name's ` Did you mean "maxAge"?`, else `''` (see {@link setOptionSuggester}). */
+export type OptionSuggester = (name: string, known: readonly string[]) => string
+
+let suggest: OptionSuggester = () => ''
+
+/**
+ * Installed by the Node entries (`did-you-mean.ts`). The browser build leaves it out to stay small:
+ * its message for an unknown option names every known option instead of the closest one.
+ */
+export function setOptionSuggester(next: OptionSuggester): void {
+  suggest = next
+}
+
 /**
  * `options` must be a plain object whose keys are all in `known`: anything else is a `[smart-cache]`
- * TypeError naming `where`, what was passed and, for a misspelt key, the closest name.
+ * TypeError naming `where`, what was passed, the known names and, in Node, the closest one to a misspelt key.
  */
 export function checkOptionNames(options: unknown, known: readonly string[], where: string): void {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
@@ -81,7 +93,7 @@ export function checkOptionNames(options: unknown, known: readonly string[], whe
   }
   for (const name of Object.keys(options)) {
     if (!known.includes(name)) {
-      throw new TypeError(`[smart-cache] ${where}: unknown option "${name}".${didYouMean(name, known)} Known options: ${known.join(', ')}.`)
+      throw new TypeError(`[smart-cache] ${where}: unknown option "${name}".${suggest(name, known)} Known options: ${known.join(', ')}.`)
     }
   }
 }
