@@ -128,6 +128,20 @@ describe('canonical argument keys', () => {
     )
   })
 
+  it('keys the memory tier by the encoding itself up to 64 KiB, injectively, with the same hash as the bytes', () => {
+    const rows = (n: number, flip = -1) => Array.from({ length: n }, (_, i) => ({ id: i, name: `n${i}`, ok: i === flip }))
+    const key = keyArgs('ns', [rows(1000)], 'x')
+    expect(key.memory.startsWith('#')).toBe(false)
+    expect(key.memory.length).toBeGreaterThan(1024)
+    expect(key.memory.length).toBeLessThanOrEqual(64 * 1024)
+    expect(key.hash()).toBe(hashCall('ns', [rows(1000)], 'x'))
+    expect(keyArgs('ns', [rows(1000)], 'x').memory).toBe(key.memory)
+    expect(keyArgs('ns', [rows(1000, 999)], 'x').memory).not.toBe(key.memory)
+    const row = { id: 1 }
+    expect(keyArgs('ns', [[...rows(999), row, row]], 'x').memory).not.toBe(keyArgs('ns', [[...rows(999), row, { ...row }]], 'x').memory)
+    expect(keyArgs('ns', [rows(5000)], 'x').memory.startsWith('#')).toBe(true)
+  })
+
   it('hashes typed arrays as raw bytes, streaming large ones with the same result', () => {
     const big = new Float64Array(1 << 17).map((_, i) => i * 1.5)
     const copy = new Float64Array(big)

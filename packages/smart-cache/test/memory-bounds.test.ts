@@ -52,6 +52,24 @@ describe('memory tier byte budget', () => {
     await big(1)
     await big(1)
     expect(big.inner.calls).toBe(2)
+    // Keys count too: an argument encoded in ~47 KB is its own memory key.
+    const rows = (n: number) => Array.from({ length: 1000 }, (_, i) => ({ id: n * 1000 + i, name: `n${i}`, ok: true }))
+    const keyed = Object.assign(
+      smartCache(
+        async (r: unknown[]) => {
+          keyed.calls++
+          return r.length
+        },
+        { mode: 'readonly', memoryBytes: 64 * 1024 },
+        meta('src/m.ts#k', FP('9')),
+      ),
+      { calls: 0 },
+    )
+    await keyed(rows(1))
+    await keyed(rows(2)) // two keys of ~47 KB do not fit in 64 KiB: evicts 1
+    await keyed(rows(2))
+    await keyed(rows(1))
+    expect(keyed.calls).toBe(3)
     await expect(make({ memoryBytes: 0 }, 1)(1)).rejects.toThrow(
       /^\[smart-cache\] src\/m.ts#m: options.memoryBytes must be a positive integer/,
     )

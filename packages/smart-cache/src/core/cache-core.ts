@@ -661,9 +661,12 @@ function waitForHashers(item: Exclude<BoundedItem, null>): boolean {
   return largeChecksInJs++ > 0
 }
 
-/** The memory tier: at most `max` results and `bytes` bytes of them; a result over `bytes` or `maxEntry` is not kept. */
+/**
+ * The memory tier: at most `max` results and `bytes` bytes of them and their keys (an argument
+ * encoding of up to 64 KiB is its own key); a result over `bytes` or `maxEntry` is not kept.
+ */
 function memoryTier(max: number, bytes: number, maxEntry: number): MemoryLru<Found> {
-  return new MemoryLru<Found>(max, bytes, Math.min(bytes, maxEntry), f => Math.max(1, f.size ?? 1))
+  return new MemoryLru<Found>(max, bytes, Math.min(bytes, maxEntry), (f, key) => Math.max(1, f.size ?? 1) + key.length)
 }
 
 /** A mistyped `SMART_CACHE` must not take the program down: warn once and run uncached. */

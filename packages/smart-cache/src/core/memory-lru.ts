@@ -24,7 +24,7 @@ export class MemoryLru<V> {
     private readonly max: number,
     private readonly maxBytes: number,
     private readonly maxEntry: number,
-    private readonly sizeOf: (value: V) => number,
+    private readonly sizeOf: (value: V, key: string) => number,
   ) {}
 
   get size(): number {
@@ -45,7 +45,7 @@ export class MemoryLru<V> {
   /** Keeps `value` as the most recently used, evicting the least recently used beyond the bounds. */
   set(key: string, value: V): void {
     this.delete(key)
-    const size = this.sizeOf(value)
+    const size = this.sizeOf(value, key)
     if (size > this.maxEntry) return
     const slot = this.free.pop() ?? this.keys.length
     this.keys[slot] = key
