@@ -11,8 +11,9 @@ export interface FingerprinterOptions {
   cacheDir?: string | false
   /**
    * Worker threads that parse and analyze files (each has a large native stack, so deep code
-   * cannot overflow the parser). Started on first use, never keeping the process alive.
-   * @default Math.min(2, os.availableParallelism())
+   * cannot overflow the parser). Started on first use, never keeping the process alive. One core
+   * is left to the thread that links and hashes (and to the bundler's own JavaScript).
+   * @default Math.max(1, Math.min(2, os.availableParallelism() - 1))
    */
   parserThreads?: number
   /**

@@ -57,7 +57,7 @@ export class Core {
     this.root = resolve(options.root)
     this.recheckEveryCall = options.recheck !== 'after-invalidate'
     this.resolver = new Resolver(this.root)
-    const threads = options.parserThreads ?? Math.min(2, availableParallelism())
+    const threads = options.parserThreads ?? defaultParserThreads()
     // Parser threads start when enough files need parsing: a warm start may need none, a small cold one parses inline.
     this.pool = new AnalyzerPool(new URL('./worker.mjs', import.meta.url), threads)
     const snapshot = new Snapshot(snapshotFile)
@@ -299,4 +299,14 @@ export class Core {
     }
     return root
   }
+}
+
+/**
+ * Parser threads when not set: one core stays with the main thread, which links, hashes and runs
+ * the bundler's JavaScript and was the busier side of a cold start. On two cores one parser thread
+ * was faster than two (`THREADS=1|2 node bench/engine-cold.mjs <app> engine`: 2.7 s against 3.0 s
+ * for 5,000 modules, the same CPU time); at most two, as before (each thread has its own heap).
+ */
+function defaultParserThreads(): number {
+  return Math.max(1, Math.min(2, availableParallelism() - 1))
 }

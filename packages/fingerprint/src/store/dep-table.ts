@@ -53,7 +53,7 @@ function packEntries(lists: DependencyInfo[][]): PackedDeps {
   const sorted = [...byText.values()].sort(byContent)
   const index = new Map(sorted.map((d, i) => [d, i]))
   for (const [d, row] of canonical) if (d !== row) index.set(d, index.get(row)!)
-  return { rows: sorted.map(toRow), lists: lists.map(list => runsOf(list.map(d => index.get(d)!))) }
+  return { rows: sorted.map(toRow), lists: lists.map(list => runsOf(list, index)) }
 }
 
 /**
@@ -94,10 +94,10 @@ function appendRun(runs: number[], start: number, length: number): void {
   else runs.push(start, length)
 }
 
-/** `[start, length…]` runs of consecutive indices. */
-function runsOf(indices: number[]): number[] {
+/** `[start, length…]` runs of the consecutive row indices of a list's entries. */
+function runsOf(list: DependencyInfo[], index: Map<DependencyInfo, number>): number[] {
   const runs: number[] = []
-  for (const i of indices) appendRun(runs, i, 1)
+  for (let i = 0; i < list.length; i++) appendRun(runs, index.get(list[i]!)!, 1)
   return runs
 }
 
