@@ -134,6 +134,25 @@ describe('build cache (real Rollup builds, real engine, cache files on disk)', (
     expect(third.manifest).toEqual(first.manifest)
   })
 
+  it('an unchanged build keeps the manifest as written; lines moved in a reached file (same fingerprint) rewrite it', async () => {
+    const root = project({ 'src/main.js': MAIN, 'src/helper.js': HELPER })
+    const file = join(root, 'node_modules/.cache/smart-cache/manifests/dist.json')
+    await build(root)
+    const written = readFileSync(file, 'utf8')
+    expect(written).toMatch(/^\{\n {2}"version": 2,\n {2}"digest": "[0-9a-f]{64}",\n {2}"createdAt"/)
+    await build(root)
+    expect(readFileSync(file, 'utf8')).toBe(written) // not made again: same createdAt
+
+    // A comment line above the helper: the fingerprint stays, the helper's line in the deps moves.
+    writeFileSync(join(root, 'src/helper.js'), `// scales\n${HELPER}`)
+    const moved = await build(root)
+    const rewritten = readFileSync(file, 'utf8')
+    expect(rewritten).not.toBe(written)
+    expect(moved.manifest.functions['src/main.js#total'].fingerprint).toBe(JSON.parse(written).functions['src/main.js#total'].fingerprint)
+    const line = (text: string) => JSON.parse(text).deps.find((row: unknown[]) => row[0] === 'src/helper.js')[3]
+    expect(line(rewritten)).toBe(line(written) + 1)
+  })
+
   // With diagnostics off no findings are looked up, so only the code digest can refuse the entry.
   it.each(['warn', 'off'])(
     'an edit of the module itself (even outside the cached function) is not served the cached rewrite (diagnostics %s)',

@@ -1,8 +1,10 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { originalPositionFor, TraceMap } from '@jridgewell/trace-mapping'
 import { describe, expect, it } from 'vitest'
 import { unpackDeps } from '@smart-cache/fingerprint'
-import { manifestJson } from '../src/core/manifest.js'
+import { manifestDigest, manifestJson, writtenManifestDigest } from '../src/core/manifest.js'
 import { rewriteDeferred, transformModule } from '../src/core/transform.js'
 import { env, fakeEngine, tmpProject } from './helpers.js'
 
@@ -85,5 +87,30 @@ describe('manifest', () => {
         ids.map(id => m.functions[id].deps),
       ),
     ).toEqual([[dep, other], [other], []])
+  })
+
+  it('a digest of (id, fingerprint, sourceHash) per function: order-free, changed by any of them, none without sourceHash', () => {
+    const entry = (fingerprint: string, sourceHash?: string) => ({ fingerprint, sourceHash, deps: [] })
+    const a: [string, ReturnType<typeof entry>] = ['src/a.js#a', entry('a'.repeat(64), '1'.repeat(64))]
+    const b: [string, ReturnType<typeof entry>] = ['src/b.js#b', entry('b'.repeat(64), '2'.repeat(64))]
+    const digest = manifestDigest([a, b])!
+    expect(digest).toMatch(/^[0-9a-f]{64}$/)
+    expect(manifestDigest([b, a])).toBe(digest)
+    expect(manifestDigest([a, ['src/b.js#b', entry('b'.repeat(64), '3'.repeat(64))]])).not.toBe(digest)
+    expect(manifestDigest([a, ['src/b.js#b', entry('c'.repeat(64), '2'.repeat(64))]])).not.toBe(digest)
+    expect(manifestDigest([a])).not.toBe(digest)
+    expect(manifestDigest([a, ['src/b.js#b', entry('b'.repeat(64))]])).toBeUndefined()
+    const dir = mkdtempSync(join(tmpdir(), 'sc-manifest-'))
+    try {
+      const file = join(dir, 'dist.json')
+      writeFileSync(file, manifestJson([a, b], new Date(), digest))
+      expect(writtenManifestDigest(file)).toBe(digest)
+      expect(JSON.parse(readFileSync(file, 'utf8')).digest).toBe(digest)
+      writeFileSync(file, manifestJson([a, b], new Date()))
+      expect(writtenManifestDigest(file)).toBeUndefined()
+      expect(writtenManifestDigest(join(dir, 'missing.json'))).toBeUndefined()
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { checkFactsFile, checkFactsFileInBackground, type Facts, factsText, readFacts } from './facts-file.ts'
 import type { Resolution } from '../graph/resolver-options.ts'
-import { type DepRow, packDeps, unpackDeps } from './dep-table.ts'
+import { type DepRow, packDeps, unpackDepsLazily } from './dep-table.ts'
 import type { BindingFingerprint, DependencyInfo, EngineWarning } from '../types.ts'
 import { writeAtomic } from './write-atomic.ts'
 
@@ -105,8 +105,11 @@ export class AnswerCache {
   get(file: string, name: string): BindingFingerprint | undefined {
     if (!this.checked || !this.data) return undefined
     const a = this.data.answers.get(answerKey(file, name))
-    // The stored list itself, frozen when loaded: fifty answers of a large app list ten thousand deps each.
-    return a && { id: `${file}#${name}`, hash: a.hash, sourceHash: a.sourceHash, deps: a.deps }
+    if (!a) return undefined
+    // The stored list itself (frozen), made when first read: fifty answers of a large app list ten thousand deps each.
+    const out = { id: `${file}#${name}`, hash: a.hash, sourceHash: a.sourceHash } as BindingFingerprint
+    Object.defineProperty(out, 'deps', { enumerable: true, get: () => a.deps })
+    return out
   }
 
   /** Never answers again (files changed under a long-lived engine). */
@@ -171,14 +174,16 @@ export class AnswerCache {
     try {
       const raw = JSON.parse(readFileSync(this.file, 'utf8')) as AnswersFile
       if (raw.format !== FORMAT) throw new Error('another format')
-      const lists = unpackDeps(
+      const lists = unpackDepsLazily(
         raw.deps,
         raw.answers.map(a => a[4]),
       )
       const answers = new Map<string, AnswerRecord>()
       for (const [i, [file, name, hash, sourceHash]] of raw.answers.entries()) {
-        const list = Object.freeze(lists[i]!) as DependencyInfo[]
-        answers.set(answerKey(file, name), { file, name, hash, sourceHash, deps: list })
+        const record = { file, name, hash, sourceHash } as AnswerRecord
+        const list = lists[i]!
+        Object.defineProperty(record, 'deps', { enumerable: true, get: () => Object.freeze(list()) as DependencyInfo[] })
+        answers.set(answerKey(file, name), record)
       }
       if (typeof raw.token !== 'string') throw new Error('corrupt')
       // Replayed by the engine outside this try: a malformed list must fail here, not there.

@@ -106,12 +106,26 @@ function runsOf(list: DependencyInfo[], index: Map<DependencyInfo, number>): num
  * Throws a plain `Error` naming what is malformed; callers add the file and the fix.
  */
 export function unpackDeps(rows: unknown, lists: unknown[]): DependencyInfo[][] {
+  return unpackDepsLazily(rows, lists).map(list => list())
+}
+
+/**
+ * `unpackDeps`, each list made when first asked for: a warm build whose manifest did not change
+ * never needs the lists (fifty of twenty thousand entries each). The table and every run are
+ * checked now, so a malformed list throws here, not later.
+ */
+export function unpackDepsLazily(rows: unknown, lists: unknown[]): Array<() => DependencyInfo[]> {
   const table = tableOf(rows)
   const canonicalTable = table.every((d, i) => i === 0 || byContent(table[i - 1]!, d) < 0)
   return lists.map((runs, n) => {
-    const list = listOf(table, runs, n)
-    if (canonicalTable) origins.set(list, { table, runs: runs as number[] })
-    return list
+    const length = checkRuns(table, runs, n)
+    let list: DependencyInfo[] | undefined
+    return () => {
+      if (list) return list
+      list = listOf(table, runs as number[], length)
+      if (canonicalTable) origins.set(list, { table, runs: runs as number[] })
+      return list
+    }
   })
 }
 
@@ -131,16 +145,27 @@ function tableOf(rows: unknown): DependencyInfo[] {
   })
 }
 
-/** One list from its runs, checked against the table. */
-function listOf(table: DependencyInfo[], runs: unknown, n: number): DependencyInfo[] {
+/** Checks one list's runs against the table; returns how many entries they hold. */
+function checkRuns(table: DependencyInfo[], runs: unknown, n: number): number {
   if (!Array.isArray(runs) || runs.length % 2 !== 0) throw new Error(`dep list ${n} is not [start, length…] runs`)
-  const list: DependencyInfo[] = []
+  let total = 0
   for (let r = 0; r < runs.length; r += 2) {
     const start = runs[r] as number
     const length = runs[r + 1] as number
     if (!Number.isInteger(start) || !Number.isInteger(length) || start < 0 || length < 1 || start + length > table.length)
       throw new Error(`dep list ${n} has a run outside the table`)
-    for (let i = start; i < start + length; i++) list.push(table[i]!)
+    total += length
+  }
+  return total
+}
+
+/** One list from its checked runs. */
+function listOf(table: DependencyInfo[], runs: number[], length: number): DependencyInfo[] {
+  const list = Array.from<DependencyInfo>({ length })
+  let at = 0
+  for (let r = 0; r < runs.length; r += 2) {
+    const end = runs[r]! + runs[r + 1]!
+    for (let i = runs[r]!; i < end; i++) list[at++] = table[i]!
   }
   return list
 }

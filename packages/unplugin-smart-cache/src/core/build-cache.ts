@@ -57,7 +57,7 @@ export function buildCacheFile(root: string, cacheDir: string | false | undefine
  * The package's version, read once (`unknown` when its package.json cannot be read): the nearest
  * package.json of this package from `dist/` (bundled) or `src/core/` (sources, tests).
  */
-function pluginVersion(): string {
+export function pluginVersion(): string {
   for (const up of ['../package.json', '../../package.json']) {
     try {
       const pkg = JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as { name?: string; version?: string }

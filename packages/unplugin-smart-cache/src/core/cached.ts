@@ -5,6 +5,7 @@ import type { ResolvedOptions } from './options.js'
 import type { TransformOutput } from './transform-output.js'
 import { digest } from './build-cache.js'
 import { findingsKey, fingerprintOf } from './fingerprints.js'
+import { manifestEntry } from './manifest.js'
 import { relativeId, fileOfId } from './ids.js'
 import { diagnosesFunction } from './options.js'
 import { newOutput } from './transform-output.js'
@@ -41,7 +42,7 @@ export async function transformFromCache(code: string, id: string, env: CachedEn
     const found = findings(env, fnId, findingsKey(fp, codeDigest))
     if (!found) return undefined
     ;(env.options.diagnostics.level === 'error' ? out.errors : out.warnings).push(...found)
-    out.functions.set(fnId, { fingerprint: fp.hash, deps: fp.deps })
+    out.functions.set(fnId, manifestEntry(fp))
   }
   return out
 }

@@ -1,11 +1,17 @@
 import type { BindingFingerprint, Engine } from './engine.js'
 
 /**
- * Reads a fingerprint at once: the engine computes `deps` lazily, from the graph as it is when
- * read. The list is the engine's own (never changed after it is returned): not copied.
+ * A fingerprint whose `deps` are read when first needed and then kept: a warm one-off build whose
+ * manifest did not change never reads them (the engine makes each list, twenty thousand entries in
+ * a large app, on first read). The engine computes `deps` from the graph as it is when read, which
+ * changes only when a file changes: long-lived builds read them in the same transform (watch
+ * files), one-off builds have no file changes. The list is the engine's own (never changed): not copied.
  */
 function snapshot(fp: BindingFingerprint): BindingFingerprint {
-  return { hash: fp.hash, id: fp.id, deps: fp.deps, sourceHash: fp.sourceHash }
+  let deps: BindingFingerprint['deps'] | undefined
+  const out = { hash: fp.hash, id: fp.id, sourceHash: fp.sourceHash } as BindingFingerprint
+  Object.defineProperty(out, 'deps', { enumerable: true, get: () => (deps ??= fp.deps) })
+  return out
 }
 
 /** Fingerprint of `name`; a member the engine does not know falls back to its enclosing binding. */

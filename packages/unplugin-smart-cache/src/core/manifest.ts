@@ -1,9 +1,52 @@
+import { closeSync, openSync, readSync } from 'node:fs'
 import { packDeps } from '@smart-cache/fingerprint'
+import { digest, pluginVersion } from './build-cache.js'
 import type { DepFingerprint } from './engine.js'
 
 export interface ManifestEntry {
   fingerprint: string
+  /** The engine's hash of the exact bytes the function reaches (see {@link manifestDigest}); absent from injected engines. */
+  sourceHash?: string
   deps: DepFingerprint[]
+}
+
+/** The manifest entry of a fingerprint; its `deps` are read only if the manifest is made. */
+export function manifestEntry(fp: { hash: string; sourceHash?: string; deps: DepFingerprint[] }): ManifestEntry {
+  return {
+    fingerprint: fp.hash,
+    sourceHash: fp.sourceHash,
+    get deps() {
+      return fp.deps
+    },
+  }
+}
+
+/**
+ * What a manifest's content is a function of: each function's id, fingerprint and `sourceHash`
+ * (which covers the exact bytes of every file it reaches, so its deps rows follow from it) and
+ * the plugin version. A build whose digest is the written manifest's skips making it again.
+ * `undefined` when an entry has no `sourceHash`: nothing then proves the deps unchanged.
+ */
+export function manifestDigest(entries: Iterable<[string, ManifestEntry]>): string | undefined {
+  const all = [...entries]
+  if (all.some(([, e]) => e.sourceHash === undefined)) return undefined
+  const lines = all.map(([id, e]) => `${id}\0${e.fingerprint}\0${e.sourceHash}`).sort()
+  return digest(`manifest 2\n${pluginVersion()}\n${lines.join('\n')}`)
+}
+
+/** The `digest` a manifest file was written with (read from its first bytes), if any. */
+export function writtenManifestDigest(file: string): string | undefined {
+  let fd: number | undefined
+  try {
+    fd = openSync(file, 'r')
+    const head = Buffer.alloc(256)
+    const n = readSync(fd, head, 0, head.length, 0)
+    return /^\{\n {2}"version": 2,\n {2}"digest": "([0-9a-f]{64})"/.exec(head.toString('utf8', 0, n))?.[1]
+  } catch {
+    return undefined
+  } finally {
+    if (fd !== undefined) closeSync(fd)
+  }
 }
 
 /**
@@ -12,7 +55,7 @@ export interface ManifestEntry {
  * function's deps as `[start, length…]` runs of rows: fifty functions of a large app reach the
  * same ten thousand bindings, which version 1 repeated fifty times (a 100 MB file).
  */
-export function manifestJson(entries: Iterable<[string, ManifestEntry]>, now = new Date()): string {
+export function manifestJson(entries: Iterable<[string, ManifestEntry]>, now = new Date(), contentDigest?: string): string {
   const sorted = [...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
   const { rows, lists } = packDeps(sorted.map(([, e]) => e.deps))
   // Indented like JSON.stringify(…, null, 2) down to the functions; one row or function a line.
@@ -21,7 +64,8 @@ export function manifestJson(entries: Iterable<[string, ManifestEntry]>, now = n
   )
   const table = rows.length === 0 ? '[]' : `[\n${rows.map(r => `    ${JSON.stringify(r)}`).join(',\n')}\n  ]`
   const body = functions.length === 0 ? '{}' : `{\n${functions.join(',\n')}\n  }`
-  return `{\n  "version": 2,\n  "createdAt": ${JSON.stringify(now.toISOString())},\n  "deps": ${table},\n  "functions": ${body}\n}\n`
+  const digestLine = contentDigest ? `\n  "digest": ${JSON.stringify(contentDigest)},` : ''
+  return `{\n  "version": 2,${digestLine}\n  "createdAt": ${JSON.stringify(now.toISOString())},\n  "deps": ${table},\n  "functions": ${body}\n}\n`
 }
 
 /** Cached functions per module id, kept current across watch rebuilds. */

@@ -11,6 +11,7 @@ import { digest } from './build-cache.js'
 import { position, sourceModule } from './diagnostics.js'
 import { relativeId, fileOfId } from './ids.js'
 import { findingsKey, fingerprintOf } from './fingerprints.js'
+import { manifestEntry } from './manifest.js'
 import { diagnosesFunction } from './options.js'
 import { newOutput, type TransformOutput } from './transform-output.js'
 import { CaptureFinder } from './captures.js'
@@ -200,7 +201,7 @@ async function rewriteModule(code: string, file: string, parsed: Parsed, marks: 
     }
     if (mark.kind === 'directive') usesImport = true
     if (!fp) continue
-    out.functions.set(id, { fingerprint: fp.hash, deps: fp.deps })
+    out.functions.set(id, manifestEntry(fp))
     plan.push([engineName, id, fp.hash])
     diagnose(env, out, self, codeDigest, rel, mark, id, engineName, fp)
   }
