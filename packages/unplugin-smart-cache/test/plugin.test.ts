@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { rollup, type RollupCache } from 'rollup'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { cachedManifestFile } from '../src/core/manifest-writer.js'
 import { withEngine } from '../src/core/options.js'
 import { unpluginFactory } from '../src/index.js'
@@ -140,6 +140,27 @@ describe('the plugin in a real Rollup build (fake engine)', () => {
     expect(cachedManifestFile(root, join(root, 'dist/server'))).toBe(
       join(root, 'node_modules/.cache/smart-cache/manifests/dist__server.json'),
     )
+  })
+
+  it('a default manifest that cannot be written warns once and never fails the build (read-only cache folder)', async () => {
+    const root = project({ 'src/main.js': MAIN })
+    // What a read-only node_modules/.cache does to the write (EACCES), also as root: the file is a folder (EISDIR).
+    mkdirSync(join(root, 'node_modules/.cache/smart-cache/manifests/dist.json'), { recursive: true })
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    try {
+      const { code } = await build(root)
+      expect(bundledFingerprint(code, 'src/main.js#f')).toBe(hashOf('src/main.js#f'))
+      await build(root)
+      const said = warn.mock.calls.map(args => String(args[0])).filter(m => m.includes('cannot write the build manifest'))
+      expect(said).toHaveLength(1)
+      expect(said[0]).toMatch(/^\[smart-cache\] .*EISDIR.*Fix: .*`manifest: false`/)
+    } finally {
+      warn.mockRestore()
+    }
+    // A manifest asked for beside the output is an output file: a failure there still fails the build.
+    const named = project({ 'src/main.js': MAIN })
+    mkdirSync(join(named, 'dist/meta.json'), { recursive: true })
+    await expect(build(named, { manifest: 'meta.json' })).rejects.toThrow()
   })
 
   it('closes the engine at the end of a one-off build (which saves its snapshot)', async () => {

@@ -9,10 +9,35 @@ export function esbuildOutDir(options: { outdir?: string; outfile?: string; writ
   return options.outfile ? dirname(resolve(base, options.outfile)) : undefined
 }
 
+/** The default manifests whose write failed in this process: each is reported once (watch mode rebuilds). */
+const unwritable = new Set<string>()
+
+/**
+ * Writes a manifest. One asked for beside the output fails the build like any output file; the
+ * default one, in the cache folder (`manifest: true`), only warns when it cannot be written (a
+ * read-only `node_modules`, a CI cache restored with another owner): it serves the CLI, and the
+ * cache must never fail a build that would work without it.
+ */
 export function writeManifestFile(dir: string, fileName: string, json: string): void {
   const path = resolve(dir, fileName)
-  mkdirSync(dirname(path), { recursive: true })
-  writeFileSync(path, json)
+  try {
+    mkdirSync(dirname(path), { recursive: true })
+    writeFileSync(path, json)
+  } catch (error) {
+    if (!isDefaultManifest(path)) throw error
+    if (unwritable.has(path)) return
+    unwritable.add(path)
+    console.warn(
+      `[smart-cache] cannot write the build manifest ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}). The build and its cached values are ` +
+        'not affected, but the CLI (ls, stats, prune) reads an older manifest or none. Fix: make that folder writable, or set the ' +
+        'plugin option `manifest: false`.',
+    )
+  }
+}
+
+/** Whether `path` is a default manifest (under `<root>/node_modules/.cache/smart-cache/manifests/`). */
+function isDefaultManifest(path: string): boolean {
+  return dirname(path).replaceAll('\\', '/').endsWith(`/${MANIFESTS_DIR}`)
 }
 
 /** Where manifests go by default: beside the engine's cache, never into the deployed output. */
