@@ -34,14 +34,16 @@ function edit(file: string, from: string, to: string): void {
   writeFileSync(file, code.replace(from, to))
 }
 
-async function devServer(root: string, middlewareMode: boolean): Promise<ViteDevServer> {
+async function devServer(root: string, middlewareMode: boolean, hmr = true): Promise<ViteDevServer> {
   const server = await createServer({
     root,
     configFile: false,
     logLevel: 'silent',
     plugins: [plugin()],
     optimizeDeps: { noDiscovery: true, include: [] },
-    server: middlewareMode ? { middlewareMode: true, ws: false } : { host: '127.0.0.1', port: 0, strictPort: false },
+    server: middlewareMode
+      ? { middlewareMode: true, ws: false, ...(hmr ? {} : { hmr: false }) }
+      : { host: '127.0.0.1', port: 0, strictPort: false },
     appType: middlewareMode ? 'custom' : 'spa',
   })
   if (!middlewareMode) await server.listen()
@@ -78,6 +80,40 @@ describe('vite dev: SSR', () => {
     edit(deep, 'return b + a', '// a comment only\n  return b + a')
     const commented = await until(load, v => v.mod !== edited.mod, 'math.js to be re-evaluated after the comment edit', deep)
     expect(commented.fingerprint).toBe(edited.fingerprint)
+  })
+})
+
+// KNOWN BUG (stale value), kept as `it.fails` until the plugin handles it; make it `it` then.
+// With `server.hmr: false` (SSR servers in middleware mode) Vite calls no `hotUpdate` hook, where
+// the plugin hard-invalidates the modules whose cached functions reach the edited file. Vite only
+// soft-invalidates the direct importers of that file: math.js runs again with its old transform,
+// so fib keeps the fingerprint of the old sum.js and serves the results computed with it. (An
+// edit of deep.js, which math.js does not import, does give a new fingerprint.)
+describe('vite dev: SSR with server.hmr: false', () => {
+  const project = createTempProject('plugin-vite-ssr-nohmr', { fixture: 'plugin-app' })
+  const sum = project.path('src/helpers/sum.js')
+  let server: ViteDevServer
+  beforeAll(async () => {
+    process.env.SMART_CACHE_DIR = project.path('.values')
+    server = await devServer(project.dir, true, false)
+  })
+  afterAll(async () => {
+    await server?.close()
+    project.remove()
+  })
+
+  it.fails('math.js runs again after an edit of the helper it imports, with a new fingerprint', async () => {
+    const load = async () => {
+      const mod = await server.ssrLoadModule('/src/math.js')
+      return { mod, fingerprint: mod.fib.fingerprint as string, value: (await mod.fib(10)) as number }
+    }
+    const first = await load()
+    expect(first.fingerprint).toMatch(/^[0-9a-f]{64}$/)
+    expect(first.value).toBe(55)
+    edit(sum, 'return plus(a, b)', 'return plus(a, b) * 2')
+    const edited = await until(load, v => v.mod !== first.mod, 'math.js to be re-evaluated after editing sum.js', sum)
+    expect(edited.fingerprint).not.toBe(first.fingerprint)
+    expect(edited.value).toBe(6688) // f(n) = 2 (f(n-1) + f(n-2)), f(0) = 0, f(1) = 1; not the stale 55
   })
 })
 
