@@ -1,10 +1,12 @@
 // Bundler aliases (Vite `resolve.alias`, esbuild `alias`): the bundler resolves `~lib/helper`, the
-// engine does not (it reads tsconfig `paths`, not bundler options). KNOWN BUG (stale value), kept
+// engine does not (it reads tsconfig `paths`, not bundler options). Custom export conditions of a
+// linked workspace package (`"source": "./src/index.ts"`, Vite `ssr.resolve.conditions`) are the
+// same case, silently: the engine resolves `default` (a built dist/) while the bundle holds src/. KNOWN BUG (stale value), kept
 // as `it.fails` until fixed, then make them `it`: the engine warns "cannot resolve" and hashes the
 // specifier alone, so the function stays cached and an edit of the helper behind the alias keeps
 // its fingerprint: the next run serves the value computed with the old helper. The relative
 // import (control) shows the same build and edit do change the fingerprint.
-import { readFileSync } from 'node:fs'
+import { readFileSync, symlinkSync } from 'node:fs'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createTempProject, type TempProject } from './helpers/temp-project.ts'
 
@@ -79,5 +81,45 @@ describe.each(['vite', 'esbuild'] as const)('%s: a helper behind a bundler alias
     const [before, after] = await beforeAndAfterEdit(bundler, project)
     // Uncached (a null fingerprint, as for a function the engine fails on) is sound too.
     expect({ before, after, sound: after === null || after !== before }).toMatchObject({ sound: true })
+  })
+})
+
+describe('vite: a linked workspace package read through a custom export condition', () => {
+  it.fails('an edit of its source (its dist/ not rebuilt) changes the fingerprint', async () => {
+    const pkg = createTempProject('plugin-alias-pkg', {
+      files: {
+        'package.json': JSON.stringify({
+          name: '@ws/util',
+          version: '1.0.0',
+          type: 'module',
+          exports: { '.': { source: './src/index.ts', default: './dist/index.js' } },
+        }),
+        'src/index.ts': 'export const scale = (n: number) => n * 2\n',
+        'dist/index.js': 'export const scale = (n) => n * 2\n',
+      },
+    })
+    const project = app('plugin-alias-conditions', '@ws/util')
+    projects.push(pkg, project)
+    project.write({ 'node_modules/@ws/.keep': '' })
+    symlinkSync(pkg.dir, project.path('node_modules/@ws/util'), 'dir')
+    const { build: viteBuild, defaultServerConditions } = await import('vite')
+    const { default: plugin } = await import('unplugin-smart-cache/vite')
+    const fingerprint = async (): Promise<{ fp: string | null; bundled: string }> => {
+      await viteBuild({
+        root: project.dir,
+        configFile: false,
+        logLevel: 'silent',
+        ssr: { resolve: { conditions: ['source', ...defaultServerConditions] } },
+        build: { ssr: 'src/main.ts', outDir: 'dist' },
+        plugins: [plugin()],
+      })
+      const manifest = JSON.parse(readFileSync(project.path('node_modules/.cache/smart-cache/manifests/dist.json'), 'utf8'))
+      return { fp: manifest.functions['src/main.ts#f'].fingerprint, bundled: readFileSync(project.path('dist/main.js'), 'utf8') }
+    }
+    const before = await fingerprint()
+    pkg.write({ 'src/index.ts': 'export const scale = (n: number) => n * 3\n' })
+    const after = await fingerprint()
+    expect(after.bundled).toContain('n * 3') // the bundle runs the edited source…
+    expect({ before: before.fp, after: after.fp, sound: after.fp === null || after.fp !== before.fp }).toMatchObject({ sound: true })
   })
 })
