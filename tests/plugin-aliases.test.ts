@@ -123,3 +123,37 @@ describe('vite: a linked workspace package read through a custom export conditio
     expect({ before: before.fp, after: after.fp, sound: after.fp === null || after.fp !== before.fp }).toMatchObject({ sound: true })
   })
 })
+
+// The same mismatch without any option: `import './lib/helper.js'` from a JavaScript module, with
+// helper.ts beside helper.js (tsc emitting in place). Vite and Node load helper.js; the engine's
+// extensionAlias tries .ts first and fingerprints helper.ts: an edit of helper.js keeps the old value.
+describe('vite: a .js import with a .ts file of the same name beside it', () => {
+  it.fails('an edit of the .js file the bundle holds changes the fingerprint', async () => {
+    const project = createTempProject('plugin-alias-pair', {
+      files: {
+        'src/main.js': `import { smartCache } from 'smart-cache'\nimport { scale } from './lib/helper.js'\nexport const f = smartCache(async (n) => scale(n) + 1)\n`,
+        'src/lib/helper.js': 'export const scale = (n) => n * 2\n',
+        'src/lib/helper.ts': 'export const scale = (n: number) => n * 2\n',
+      },
+    })
+    projects.push(project)
+    const { build: viteBuild } = await import('vite')
+    const { default: plugin } = await import('unplugin-smart-cache/vite')
+    const fingerprint = async (): Promise<{ fp: string | null; bundled: string }> => {
+      await viteBuild({
+        root: project.dir,
+        configFile: false,
+        logLevel: 'silent',
+        build: { ssr: 'src/main.js', outDir: 'dist' },
+        plugins: [plugin()],
+      })
+      const manifest = JSON.parse(readFileSync(project.path('node_modules/.cache/smart-cache/manifests/dist.json'), 'utf8'))
+      return { fp: manifest.functions['src/main.js#f'].fingerprint, bundled: readFileSync(project.path('dist/main.js'), 'utf8') }
+    }
+    const before = await fingerprint()
+    project.write({ 'src/lib/helper.js': 'export const scale = (n) => n * 3\n' })
+    const after = await fingerprint()
+    expect(after.bundled).toContain('n * 3')
+    expect({ before: before.fp, after: after.fp, sound: after.fp === null || after.fp !== before.fp }).toMatchObject({ sound: true })
+  })
+})
