@@ -22,7 +22,7 @@ if (mode === 'null-unplugin') {
 await build({
   root,
   configFile: false,
-  logLevel: process.env.LOGLEVEL || 'silent',
+  logLevel: 'silent',
   plugins,
   build: { outDir: `dist-${mode}`, emptyOutDir: true },
 })
