@@ -83,12 +83,10 @@ describe('vite dev: SSR', () => {
   })
 })
 
-// KNOWN BUG (stale value), kept as `it.fails` until the plugin handles it; make it `it` then.
-// With `server.hmr: false` (SSR servers in middleware mode) Vite calls no `hotUpdate` hook, where
-// the plugin hard-invalidates the modules whose cached functions reach the edited file. Vite only
-// soft-invalidates the direct importers of that file: math.js runs again with its old transform,
-// so fib keeps the fingerprint of the old sum.js and serves the results computed with it. (An
-// edit of deep.js, which math.js does not import, does give a new fingerprint.)
+// With `server.hmr: false` (SSR servers in middleware mode) Vite calls no `hotUpdate` hook and only
+// soft-invalidates the direct importers of an edited file: math.js ran again with its old transform,
+// so fib kept the fingerprint of the old sum.js and served the results computed with it. The
+// plugin's Vite `watchChange` now hard-invalidates the modules whose cached functions reach the file.
 describe('vite dev: SSR with server.hmr: false', () => {
   const project = createTempProject('plugin-vite-ssr-nohmr', { fixture: 'plugin-app' })
   const sum = project.path('src/helpers/sum.js')
@@ -102,7 +100,7 @@ describe('vite dev: SSR with server.hmr: false', () => {
     project.remove()
   })
 
-  it.fails('math.js runs again after an edit of the helper it imports, with a new fingerprint', async () => {
+  it('math.js runs again after an edit of the helper it imports, with a new fingerprint', async () => {
     const load = async () => {
       const mod = await server.ssrLoadModule('/src/math.js')
       return { mod, fingerprint: mod.fib.fingerprint as string, value: (await mod.fib(10)) as number }

@@ -69,6 +69,12 @@ function internalError(e: CachedEnv, id: string, error: unknown, outcome = 'The 
   return `[smart-cache] internal error while rewriting ${relativeId(e.root, id)}: ${(error as Error).message}. ${outcome}; please report this.`
 }
 
+/** What the plugin uses of a Vite dev environment's module graph. */
+interface ModuleGraphLike {
+  getModulesByFile(file: string): Set<object> | undefined
+  invalidateModule(mod: object, seen: Set<object>, timestamp: number, isHmr: boolean): void
+}
+
 /** The hooks' context, as far as {@link report} uses it. */
 interface ReportContext {
   warn: (message: string | { message: string; id: string }) => void
@@ -194,6 +200,15 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
     if (contentDigest?.version !== registry.version)
       contentDigest = { version: registry.version, digest: manifestDigest(registry.entries()) }
     return contentDigest.digest
+  }
+
+  /** Vite dev: the server's environments (client, ssr…), whose module graphs `watchChange` invalidates. */
+  let devEnvironments: Record<string, { moduleGraph?: ModuleGraphLike }> | undefined
+
+  /** Modules of a Vite dev environment holding cached functions that reach `file`. */
+  function dependentModules<M>(graph: { getModulesByFile(file: string): Set<M> | undefined }, file: string): M[] {
+    if (!root) return []
+    return registry.dependents(relativeId(root, file)).flatMap(id => [...(graph.getModulesByFile(fileOfId(id)) ?? [])])
   }
 
   /** The manifest's text, made once per state of the registry (a build asks for it in several hooks). */
@@ -397,14 +412,23 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
         const json = manifest()
         if (json && dir) writeManifestFile(dir, besideOutput, json)
       },
+      // Also without HMR (`server.hmr: false`, SSR servers in middleware mode), where Vite calls no
+      // `hotUpdate`: the modules whose cached functions reach the file are rewritten at their next load.
+      // Vite calls it once (in the client environment): every environment's modules are invalidated.
+      async watchChange(id) {
+        await invalidate(id)
+        for (const env of Object.values(devEnvironments ?? {})) {
+          const graph = env.moduleGraph
+          if (graph) for (const mod of dependentModules(graph, id)) graph.invalidateModule(mod, new Set(), Date.now(), true)
+        }
+      },
+      configureServer(server) {
+        devEnvironments = server.environments as unknown as Record<string, { moduleGraph?: ModuleGraphLike }>
+      },
       async hotUpdate({ file, modules, timestamp }) {
         await invalidate(file)
-        if (!root) return
         const graph = this.environment.moduleGraph
-        const extra = registry
-          .dependents(relativeId(root, file))
-          .flatMap(id => [...(graph.getModulesByFile(fileOfId(id)) ?? [])])
-          .filter(mod => !modules.includes(mod))
+        const extra = dependentModules(graph, file).filter(mod => !modules.includes(mod))
         if (extra.length === 0) return
         for (const mod of extra) graph.invalidateModule(mod, new Set(), timestamp, true)
         return [...modules, ...extra]
