@@ -21,37 +21,51 @@ function app(prefix: string, specifier: string): TempProject {
   })
 }
 
+/** The fingerprint the default manifest of `dist/` gives the function `id`. */
+function manifestFingerprint(project: TempProject, id: string): string | null {
+  const manifest = JSON.parse(readFileSync(project.path('node_modules/.cache/smart-cache/manifests/dist.json'), 'utf8'))
+  return manifest.functions[id].fingerprint as string | null
+}
+
+/** A Vite SSR build of `entry` into `dist/` with the plugin and `config`; the fingerprint of `id` and the bundle. */
+async function viteSsrBuild(
+  project: TempProject,
+  entry: string,
+  id: string,
+  config: object = {},
+): Promise<{ fp: string | null; bundled: string }> {
+  const { build: viteBuild } = await import('vite')
+  const { default: plugin } = await import('unplugin-smart-cache/vite')
+  await viteBuild({
+    root: project.dir,
+    configFile: false,
+    logLevel: 'silent',
+    ...config,
+    build: { ssr: entry, outDir: 'dist' },
+    plugins: [plugin()],
+  })
+  return { fp: manifestFingerprint(project, id), bundled: readFileSync(project.path('dist/main.js'), 'utf8') }
+}
+
 /** Builds `src/main.ts` of `project` with `~lib` aliased to `src/lib`; the fingerprint the manifest gives `src/main.ts#f`. */
 async function build(bundler: Bundler, project: TempProject): Promise<string | null> {
-  if (bundler === 'vite') {
-    const { build: viteBuild } = await import('vite')
-    const { default: plugin } = await import('unplugin-smart-cache/vite')
-    await viteBuild({
-      root: project.dir,
-      configFile: false,
-      logLevel: 'silent',
-      resolve: { alias: { '~lib': project.path('src/lib') } },
-      build: { ssr: 'src/main.ts', outDir: 'dist' },
-      plugins: [plugin()],
-    })
-  } else {
-    const { build: esbuild } = await import('esbuild')
-    const { default: plugin } = await import('unplugin-smart-cache/esbuild')
-    await esbuild({
-      absWorkingDir: project.dir,
-      entryPoints: ['src/main.ts'],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      outdir: 'dist',
-      external: ['smart-cache'],
-      alias: { '~lib': './src/lib' },
-      logLevel: 'silent',
-      plugins: [plugin()],
-    })
-  }
-  const manifest = JSON.parse(readFileSync(project.path('node_modules/.cache/smart-cache/manifests/dist.json'), 'utf8'))
-  return manifest.functions['src/main.ts#f'].fingerprint as string | null
+  if (bundler === 'vite')
+    return (await viteSsrBuild(project, 'src/main.ts', 'src/main.ts#f', { resolve: { alias: { '~lib': project.path('src/lib') } } })).fp
+  const { build: esbuild } = await import('esbuild')
+  const { default: plugin } = await import('unplugin-smart-cache/esbuild')
+  await esbuild({
+    absWorkingDir: project.dir,
+    entryPoints: ['src/main.ts'],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    outdir: 'dist',
+    external: ['smart-cache'],
+    alias: { '~lib': './src/lib' },
+    logLevel: 'silent',
+    plugins: [plugin()],
+  })
+  return manifestFingerprint(project, 'src/main.ts#f')
 }
 
 /** The fingerprints before and after an edit of the helper, each from a build of its own. */
@@ -102,20 +116,9 @@ describe('vite: a linked workspace package read through a custom export conditio
     projects.push(pkg, project)
     project.write({ 'node_modules/@ws/.keep': '' })
     symlinkSync(pkg.dir, project.path('node_modules/@ws/util'), 'dir')
-    const { build: viteBuild, defaultServerConditions } = await import('vite')
-    const { default: plugin } = await import('unplugin-smart-cache/vite')
-    const fingerprint = async (): Promise<{ fp: string | null; bundled: string }> => {
-      await viteBuild({
-        root: project.dir,
-        configFile: false,
-        logLevel: 'silent',
-        ssr: { resolve: { conditions: ['source', ...defaultServerConditions] } },
-        build: { ssr: 'src/main.ts', outDir: 'dist' },
-        plugins: [plugin()],
-      })
-      const manifest = JSON.parse(readFileSync(project.path('node_modules/.cache/smart-cache/manifests/dist.json'), 'utf8'))
-      return { fp: manifest.functions['src/main.ts#f'].fingerprint, bundled: readFileSync(project.path('dist/main.js'), 'utf8') }
-    }
+    const { defaultServerConditions } = await import('vite')
+    const fingerprint = () =>
+      viteSsrBuild(project, 'src/main.ts', 'src/main.ts#f', { ssr: { resolve: { conditions: ['source', ...defaultServerConditions] } } })
     const before = await fingerprint()
     pkg.write({ 'src/index.ts': 'export const scale = (n: number) => n * 3\n' })
     const after = await fingerprint()
@@ -137,19 +140,7 @@ describe('vite: a .js import with a .ts file of the same name beside it', () => 
       },
     })
     projects.push(project)
-    const { build: viteBuild } = await import('vite')
-    const { default: plugin } = await import('unplugin-smart-cache/vite')
-    const fingerprint = async (): Promise<{ fp: string | null; bundled: string }> => {
-      await viteBuild({
-        root: project.dir,
-        configFile: false,
-        logLevel: 'silent',
-        build: { ssr: 'src/main.js', outDir: 'dist' },
-        plugins: [plugin()],
-      })
-      const manifest = JSON.parse(readFileSync(project.path('node_modules/.cache/smart-cache/manifests/dist.json'), 'utf8'))
-      return { fp: manifest.functions['src/main.js#f'].fingerprint, bundled: readFileSync(project.path('dist/main.js'), 'utf8') }
-    }
+    const fingerprint = () => viteSsrBuild(project, 'src/main.js', 'src/main.js#f')
     const before = await fingerprint()
     project.write({ 'src/lib/helper.js': 'export const scale = (n) => n * 3\n' })
     const after = await fingerprint()
