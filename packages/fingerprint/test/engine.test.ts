@@ -107,6 +107,36 @@ describe('dependencies across modules', () => {
     expect(await hashOf(join(dir, 'app'), 'main.ts', 'f')).not.toBe(a)
   })
 
+  // pnpm reads patchedDependencies at the workspace root only; a build rooted in apps/web runs the
+  // patched package. Before: the engine looked for patches in its root alone, so a new patch kept
+  // the fingerprint and served the results of the old patched code.
+  it.each(['pnpm-workspace.yaml', 'package.json'])(
+    'a patch declared in the workspace root (%s) counts for an app of the workspace',
+    async where => {
+      const patched = { 'dep@1.0.0': 'patches/dep@1.0.0.patch' }
+      const dir = project({
+        'pnpm-workspace.yaml': `packages:\n  - apps/*\n${where === 'pnpm-workspace.yaml' ? 'patchedDependencies:\n  dep@1.0.0: patches/dep@1.0.0.patch\n' : ''}`,
+        'package.json': JSON.stringify({
+          name: 'ws',
+          private: true,
+          ...(where === 'package.json' ? { pnpm: { patchedDependencies: patched } } : {}),
+        }),
+        'patches/dep@1.0.0.patch': '-n * 1\n+n * 2\n',
+        'apps/web/package.json': JSON.stringify({ name: 'web', type: 'module', dependencies: { dep: '1.0.0' } }),
+        'apps/web/src/main.ts': `import { scale } from 'dep'\nexport const f = (n: number) => scale(n)`,
+        'node_modules/.pnpm/dep@1.0.0_patch_hash=a/node_modules/dep/package.json': JSON.stringify({ name: 'dep', version: '1.0.0' }),
+        'node_modules/.pnpm/dep@1.0.0_patch_hash=a/node_modules/dep/index.js': 'exports.scale = n => n * 2',
+      })
+      const { symlinkSync, mkdirSync } = await import('node:fs')
+      mkdirSync(join(dir, 'apps/web/node_modules'), { recursive: true })
+      symlinkSync(join(dir, 'node_modules/.pnpm/dep@1.0.0_patch_hash=a/node_modules/dep'), join(dir, 'apps/web/node_modules/dep'), 'dir')
+      const app = join(dir, 'apps/web')
+      const a = await hashOf(app, 'src/main.ts', 'f')
+      writeFileSync(join(dir, 'patches/dep@1.0.0.patch'), '-n * 1\n+n * 3\n')
+      expect(await hashOf(app, 'src/main.ts', 'f')).not.toBe(a)
+    },
+  )
+
   it('node built-ins count by name', async () => {
     const a = await fingerprintOf({ 'main.ts': `import { join } from 'node:path'\nexport const f = () => join('a')` })
     expect(await fingerprintOf({ 'main.ts': `import { join } from 'path'\nexport const f = () => join('a')` })).toBe(a)

@@ -124,20 +124,54 @@ function findPackage(dir: string, name: string): { linked: string; real: string 
   }
 }
 
-/** Patch files by `name@version` (or `name`): `patches/*.patch` of patch-package, and pnpm's `patchedDependencies`. */
+/**
+ * Patch files by `name@version` (or `name`): `patches/*.patch` of patch-package, and pnpm's
+ * `patchedDependencies`, read in the root and in each folder above it up to the workspace root (the
+ * only place pnpm reads them: a build rooted in `apps/web` runs the packages patched there).
+ * The nearest folder wins.
+ */
 function findPatches(root: string): Map<string, string> {
   const out = new Map<string, string>()
-  const dir = join(root, 'patches')
+  for (const dir of patchFolders(root).reverse()) {
+    for (const [spec, file] of folderPatches(dir)) out.set(spec, file)
+  }
+  return out
+}
+
+/** `root`, then each folder above it up to the workspace root; `root` alone when no workspace root is above it. */
+function patchFolders(root: string): string[] {
+  const chain: string[] = []
+  for (let d = root; ; d = dirname(d)) {
+    chain.push(d)
+    if (isWorkspaceRoot(d)) return chain
+    if (dirname(d) === d) return [root]
+  }
+}
+
+/** A pnpm workspace (pnpm-workspace.yaml) or an npm/yarn/bun one (`workspaces` in package.json). */
+function isWorkspaceRoot(dir: string): boolean {
+  if (existsSync(join(dir, 'pnpm-workspace.yaml'))) return true
   try {
-    for (const f of readdirSafe(dir)) {
-      // patch-package: `@scope+name+1.2.3.patch`, `name+1.2.3.patch`.
-      const m = /^(.+)\+([^+]+)\.patch$/.exec(f)
-      if (m) out.set(`${m[1]!.replaceAll('+', '/')}@${m[2]}`, join(dir, f))
-    }
-    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { pnpm?: { patchedDependencies?: Record<string, string> } }
-    for (const [spec, file] of Object.entries(pkg.pnpm?.patchedDependencies ?? {})) out.set(spec, join(root, file))
+    return (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { workspaces?: unknown }).workspaces !== undefined
+  } catch {
+    return false
+  }
+}
+
+/** The patches declared in one folder, as [spec, absolute patch file]. */
+function folderPatches(dir: string): Array<[string, string]> {
+  const out: Array<[string, string]> = []
+  const patches = join(dir, 'patches')
+  for (const f of readdirSafe(patches)) {
+    // patch-package: `@scope+name+1.2.3.patch`, `name+1.2.3.patch`.
+    const m = /^(.+)\+([^+]+)\.patch$/.exec(f)
+    if (m) out.push([`${m[1]!.replaceAll('+', '/')}@${m[2]}`, join(patches, f)])
+  }
+  try {
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { pnpm?: { patchedDependencies?: Record<string, string> } }
+    for (const [spec, file] of Object.entries(pkg.pnpm?.patchedDependencies ?? {})) out.push([spec, join(dir, file)])
   } catch {}
-  for (const [spec, file] of workspacePatches(root)) out.set(spec, join(root, file))
+  for (const [spec, file] of workspacePatches(dir)) out.push([spec, join(dir, file)])
   return out
 }
 
