@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { resolve } from 'node:path'
-import type { AnswerRecord, Facts } from '../store/answers.ts'
+import type { AnswerRecord, Contents, Facts } from '../store/answers.ts'
+import { consultedContent } from '../store/content.ts'
 import { DepLists } from '../graph/dep-lists.ts'
 import { EffectAnalysis } from '../graph/effects.ts'
 import { Graph } from '../graph/graph.ts'
@@ -129,6 +130,22 @@ export class Core {
   /** The state of every file read and folder consulted, before it was read. */
   facts(): Facts {
     return new Map([...this.store.facts(), ...this.resolver.facts()])
+  }
+
+  /**
+   * What was read at each path of `facts()`, where known for sure: the content hash of each file
+   * read (the bytes analyzed), and of each path a resolution consulted that provably did not
+   * change since (see `consultedContent`); a path both read and consulted keeps its content only
+   * when the two agree.
+   */
+  contents(): Contents {
+    const out = this.store.contents()
+    for (const [abs, state] of this.resolver.facts()) {
+      const content = consultedContent(abs, state)
+      if (content === undefined || (out.has(abs) && out.get(abs) !== content)) out.delete(abs)
+      else out.set(abs, content)
+    }
+    return out
   }
 
   fingerprintFile(file: string): Promise<Record<string, BindingFingerprint>> {

@@ -100,9 +100,11 @@ class Engine implements Fingerprinter {
 
   /** Stops the parser threads (restarted on demand) and saves the snapshot and the answers. */
   async close(): Promise<void> {
-    if (!this.core) return
-    await this.core.close()
-    await this.save()
+    if (this.core) {
+      await this.core.close()
+      await this.save()
+    }
+    await this.answers.flush()
   }
 
   /** Saves the snapshot and the answers, when new. Also run when the process runs out of work, if `close()` was not called. */
@@ -112,7 +114,7 @@ class Engine implements Fingerprinter {
     const snapshot = core.flush()
     if (this.unsaved) {
       this.unsaved = false
-      await this.answers.save(core.answers(), core.facts(), core.resolutions(), this.warningList)
+      await this.answers.save(core.answers(), core.facts(), core.resolutions(), this.warningList, core.contents())
     }
     await snapshot
   }

@@ -1,11 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs'
-import { checkFactsFile, checkFactsFileInBackground, type Facts, factsText, readFacts } from './facts-file.ts'
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { basename, dirname, join } from 'node:path'
+import { checkFactsFile, checkFactsFileInBackground, type Contents, type Facts, factsText, type LoadedFacts } from './facts-file.ts'
 import type { Resolution } from '../graph/resolver-options.ts'
 import { type DepRow, packDeps, unpackDepsLazily } from './dep-table.ts'
 import type { BindingFingerprint, DependencyInfo, EngineWarning } from '../types.ts'
 import { writeAtomic } from './write-atomic.ts'
 
-export type { Facts }
+export type { Contents, Facts }
 
 /** One answer of `fingerprint()` as it is stored. */
 export interface AnswerRecord {
@@ -40,31 +41,46 @@ interface Loaded {
 
 const answerKey = (file: string, name: string): string => `${file}\0${name}`
 
+/** Where the stored answers are read from: this root's files, or another root's (`moved`). */
+interface Source {
+  answers: string
+  facts: string
+  moved: boolean
+}
+
 /**
  * The answers of the last engine for this root, with every fact they were computed from: the
- * stamps of the files read and of the folders where imports were resolved (a new file there
- * could change a resolution). When all facts still hold, a new engine answers from here without
- * loading the parser, the resolver or the per-file snapshot: a warm rebuild costs one stat per
- * file reached. Any fact that changed (or was recorded within the racy window) sends every call
- * to the full engine, which still reuses unchanged files' analyses. A missing or corrupt file
- * only means a slower start.
+ * stamps and contents of the files read and of the folders where imports were resolved (a new
+ * file there could change a resolution). When all facts still hold, a new engine answers from here
+ * without loading the parser, the resolver or the per-file snapshot: a warm rebuild costs one stat
+ * per file reached. A stamp that changed with the content it vouched for unchanged (a fresh
+ * checkout, a restored cache) costs a read and a hash, once: the stamps are then written again.
+ * Without answers of its own, a root takes the newest other root's from the same cache folder (the
+ * same project checked out elsewhere), checked by content alone. Any fact that changed (or was
+ * recorded within the racy window, its content unknown) sends every call to the full engine, which
+ * still reuses unchanged files' analyses. A missing or corrupt file only means a slower start.
  */
 export class AnswerCache {
   private data: Loaded | null | undefined
   private checked = false
   private served = false
   private dropped = false
-  /** The token the facts vouched for when checked ahead (`null`: they did not). */
-  private early: Promise<string | null> | undefined
+  /** The facts that vouched for `data` when checked (refreshed), kept when new answers are saved. */
+  private valid: LoadedFacts | undefined
+  /** The facts that held when checked ahead (`null`: they did not). */
+  private early: Promise<LoadedFacts | null> | undefined
+  private source: Source | undefined
+  /** Writes of refreshed facts, then of new answers, in order. */
+  private writing: Promise<void> = Promise.resolve()
   constructor(
     private file: string | false,
     private factsFile: string | false,
     private root: string,
   ) {}
 
-  /** Whether answers were stored for this root (a cold start has none). */
+  /** Whether answers were stored for this root or for another one (a cold start has none). */
   exists(): boolean {
-    return this.file !== false && existsSync(this.file)
+    return this.sourceFiles() !== undefined
   }
 
   /**
@@ -74,10 +90,11 @@ export class AnswerCache {
    * the time the bundler spends in its own threads instead of holding up the first marked module.
    */
   checkAhead(): void {
-    if (!this.factsFile) return
-    this.early = checkFactsFileInBackground(this.factsFile, this.root).then(token => {
-      if (token) setImmediate(() => void this.load()).unref()
-      return token ?? null
+    const source = this.sourceFiles()
+    if (!source) return
+    this.early = checkFactsFileInBackground(source.facts, this.root, source.moved).then(facts => {
+      if (facts) setImmediate(() => void this.load()).unref()
+      return facts ?? null
     })
   }
 
@@ -88,17 +105,25 @@ export class AnswerCache {
    */
   async check(force: boolean): Promise<EngineWarning[] | undefined> {
     if (this.checked && !force) return undefined
-    const token = !force && this.early ? await this.early : this.factsFile && checkFactsFile(this.factsFile, this.root)
+    const facts = !force && this.early ? await this.early : await this.checkNow()
     if (this.dropped) return undefined
     this.checked = true
-    const data = token ? this.load() : null
-    if (!data || data.token !== token) {
+    const data = facts ? this.load() : null
+    if (!facts || !data || data.token !== facts.token) {
       this.data = null
+      this.valid = undefined
       return undefined
     }
+    this.valid = facts
+    if (facts.moved || facts.refreshed) this.persist(facts)
     if (this.served) return undefined
     this.served = true
     return data.warnings
+  }
+
+  /** Waits for the writes started (refreshed facts, new answers). */
+  flush(): Promise<void> {
+    return this.writing
   }
 
   /** The stored answer for `file#name` (file root-relative), if the last check found every fact unchanged. */
@@ -115,6 +140,7 @@ export class AnswerCache {
   /** Never answers again (files changed under a long-lived engine). */
   drop(): void {
     this.data = null
+    this.valid = undefined
     this.checked = true
     this.dropped = true
   }
@@ -123,36 +149,81 @@ export class AnswerCache {
    * Writes the answers computed now, with the still-valid stored ones, atomically. A stored fact
    * contradicted by a new one (the file changed since it was checked) drops the stored answers.
    */
-  async save(records: AnswerRecord[], facts: Facts, resolutions: Resolution[], warnings: readonly EngineWarning[]): Promise<void> {
-    if (!this.file || !this.factsFile || records.length === 0) return
+  save(
+    records: AnswerRecord[],
+    facts: Facts,
+    resolutions: Resolution[],
+    warnings: readonly EngineWarning[],
+    contents: Contents = new Map(),
+  ): Promise<void> {
+    if (!this.file || !this.factsFile || records.length === 0) return this.writing
     const allFacts = new Map(facts)
+    const allContents = new Map(contents)
     const repeat = new Map(resolutions.map(r => [`${r[0]}\0${r[1]}\0${r[3] ?? 'i'}`, r]))
     const answers = new Map(records.map(r => [answerKey(r.file, r.name), r]))
-    const kept = this.checked && this.data ? this.keptFacts(this.data.token) : undefined
-    const agrees = (k: ReturnType<typeof readFacts>): boolean =>
-      [...k.facts].every(([p, s]) => (allFacts.get(p) ?? s) === s) &&
-      k.resolutions.every(r => (repeat.get(`${r[0]}\0${r[1]}\0${r[3] ?? 'i'}`)?.[2] ?? r[2]) === r[2])
+    const kept = this.checked && this.data ? this.valid : undefined
+    // A path read by both: the same state, or the same content (a stamp refreshed by one side only).
+    const agrees = (k: LoadedFacts): boolean =>
+      [...k.facts].every(([p, s]) => {
+        const mine = allFacts.get(p)
+        return mine === undefined || mine === s || (allContents.has(p) && allContents.get(p) === k.contents.get(p))
+      }) && k.resolutions.every(r => (repeat.get(`${r[0]}\0${r[1]}\0${r[3] ?? 'i'}`)?.[2] ?? r[2]) === r[2])
     if (kept && agrees(kept)) {
-      for (const [p, s] of kept.facts) allFacts.set(p, s)
+      for (const [p, s] of kept.facts) if (!allFacts.has(p)) allFacts.set(p, s)
+      for (const [p, c] of kept.contents) if (!allContents.has(p) && allFacts.get(p) === kept.facts.get(p)) allContents.set(p, c)
       for (const r of kept.resolutions) repeat.set(`${r[0]}\0${r[1]}\0${r[3] ?? 'i'}`, r)
       for (const [k, a] of this.data!.answers) if (!answers.has(k)) answers.set(k, a)
     }
     const token = `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`
-    try {
+    const factsFile = this.factsFile
+    const file = this.file
+    return this.enqueue(async () => {
       // Facts first: answers never appear without the facts that vouch for them.
-      await writeAtomic(this.factsFile, factsText(this.root, token, allFacts, [...repeat.values()]))
-      await writeAtomic(this.file, JSON.stringify(this.serialize(token, answers, warnings)))
-    } catch {} // an unwritable cache only means a slower next start
+      await writeAtomic(factsFile, factsText(this.root, token, allFacts, [...repeat.values()], allContents))
+      await writeAtomic(file, JSON.stringify(this.serialize(token, answers, warnings)))
+    })
   }
 
-  /** The facts of the stored answers being served (they are kept when new answers are saved). */
-  private keptFacts(token: string): ReturnType<typeof readFacts> | undefined {
-    try {
-      const facts = readFacts(this.factsFile as string, this.root)
-      return facts.token === token ? facts : undefined
-    } catch {
-      return undefined
+  /** Runs a write after the ones before it; a failed write only means a slower next start. */
+  private enqueue(write: () => Promise<void>): Promise<void> {
+    this.writing = this.writing.then(write).catch(() => {})
+    return this.writing
+  }
+
+  /**
+   * Writes the facts again with the stamps taken when their content was found unchanged (and,
+   * for another root's answers, the answers under this root's name), so that the next start
+   * checks stamps instead of reading every file.
+   */
+  private persist(facts: LoadedFacts): void {
+    const source = this.source
+    const factsFile = this.factsFile
+    const file = this.file
+    if (!source || !factsFile || !file) return
+    const text = factsText(this.root, facts.token, facts.facts, facts.resolutions, facts.contents)
+    void this.enqueue(async () => {
+      const answers = facts.moved ? readFileSync(source.answers, 'utf8') : undefined
+      await writeAtomic(factsFile, text)
+      if (answers !== undefined) await writeAtomic(file, answers)
+    })
+  }
+
+  /** Checks the facts of the answers to serve now. */
+  private async checkNow(): Promise<LoadedFacts | undefined> {
+    this.source = undefined // a moved source may have been written under this root's name since
+    const source = this.sourceFiles()
+    return source && (await checkFactsFile(source.facts, this.root, source.moved))
+  }
+
+  /** This root's files when it has a facts file, else the newest other root's pair in the same folder. */
+  private sourceFiles(): Source | undefined {
+    if (this.source || !this.file || !this.factsFile) return this.source
+    if (existsSync(this.factsFile)) this.source = { answers: this.file, facts: this.factsFile, moved: false }
+    else {
+      const facts = newestSibling(this.factsFile)
+      if (facts) this.source = { answers: join(dirname(facts), basename(facts).replace(/^facts-/, 'answers-')), facts, moved: true }
     }
+    return this.source
   }
 
   private serialize(token: string, answers: Map<string, AnswerRecord>, warnings: readonly EngineWarning[]): AnswersFile {
@@ -170,9 +241,10 @@ export class AnswerCache {
   private load(): Loaded | null {
     if (this.data !== undefined) return this.data
     this.data = null
-    if (!this.file) return null
+    const source = this.sourceFiles()
+    if (!source) return null
     try {
-      const raw = JSON.parse(readFileSync(this.file, 'utf8')) as AnswersFile
+      const raw = JSON.parse(readFileSync(source.answers, 'utf8')) as AnswersFile
       if (raw.format !== FORMAT) throw new Error('another format')
       const lists = unpackDepsLazily(
         raw.deps,
@@ -193,5 +265,23 @@ export class AnswerCache {
       this.data = { token: raw.token, answers, warnings }
     } catch {} // missing or unreadable: the full engine answers
     return this.data
+  }
+}
+
+/** The newest facts file of another root in the same folder whose answers file is there too. */
+function newestSibling(factsFile: string): string | undefined {
+  try {
+    const dir = dirname(factsFile)
+    const own = basename(factsFile)
+    let best: { path: string; mtime: number } | undefined
+    for (const name of readdirSync(dir)) {
+      if (name === own || !/^facts-.*\.json$/.test(name) || !existsSync(join(dir, name.replace(/^facts-/, 'answers-')))) continue
+      const path = join(dir, name)
+      const mtime = statSync(path).mtimeMs
+      if (!best || mtime > best.mtime) best = { path, mtime }
+    }
+    return best?.path
+  } catch {
+    return undefined
   }
 }

@@ -1,61 +1,115 @@
 import { readFileSync } from 'node:fs'
-import { dirname, relative, resolve, sep } from 'node:path'
-import { type PathState, stillHolds } from './facts.ts'
+import { basename, dirname, relative, resolve, sep } from 'node:path'
+import { initHash } from '../hash.ts'
+import { type Content, contentNow } from './content.ts'
+import { type PathState, pathStates } from './facts.ts'
 import { createResolverFactory, type Resolution } from '../graph/resolver-options.ts'
 
 /** What stored answers were computed from: absolute path → its state before it was read. */
 export type Facts = Map<string, PathState>
 
+/** What was at a path when it was read (see content.ts), for the facts whose content is known. */
+export type Contents = Map<string, Content>
+
+/** Bumped when the file's shape or meaning changes: a facts file of another version vouches for nothing. */
+const VERSION = 2
+
 /**
- * The facts file beside the stored answers: states grouped by folder (root-relative), the
- * resolutions to repeat, and the token of the answers file written with it.
+ * The facts file beside the stored answers: states grouped by folder (root-relative), each with
+ * the content seen there when known, the resolutions to repeat, the token of the answers file
+ * written with it, and how many folders lie above the root (a depth, not a path: it says which
+ * relative folder was the file system's root, see `readFacts`).
  */
 interface FactsFile {
+  v: number
   token: string
-  folders: Record<string, Array<[name: string, state: PathState]>>
+  up: number
+  folders: Record<string, Array<[name: string, state: PathState, content?: Content]>>
   resolutions: Resolution[]
 }
+
+/** One fact to check: a path, its state when read, and its content then (when known). */
+type Check = [abs: string, state: PathState, content: Content | undefined]
 
 /** Facts and resolutions, as read back. */
 export interface LoadedFacts {
   token: string
   facts: Facts
+  contents: Contents
   resolutions: Resolution[]
+  /** Every fact to check, in file order (a moved file may map two facts to one path: both must hold). */
+  checks: Check[]
+  /** Written for another root (the same project in another folder): stamps there prove nothing. */
+  moved: boolean
+  /** Set by a check that accepted a fact by its content: the states are new, the file is worth writing again. */
+  refreshed?: boolean
 }
 
 const toRel = (root: string, abs: string): string => relative(root, abs).replaceAll('\\', '/')
 
+/** How many folders lie above `dir` (0 for the file system's root). */
+function depth(dir: string): number {
+  let n = 0
+  for (let d = dir; dirname(d) !== d; d = dirname(d)) n++
+  return n
+}
+
 /** The JSON text of a facts file (paths relative to `root`). */
-export function factsText(root: string, token: string, facts: Facts, resolutions: Resolution[]): string {
+export function factsText(root: string, token: string, facts: Facts, resolutions: Resolution[], contents: Contents = new Map()): string {
   const folders: FactsFile['folders'] = {}
   for (const [abs, state] of facts) {
-    const dir = toRel(root, dirname(abs))
-    ;(folders[dir] ??= []).push([abs.slice(dirname(abs).length + 1), state])
+    const content = contents.get(abs)
+    const entry: FactsFile['folders'][string][number] = content === undefined ? [basename(abs), state] : [basename(abs), state, content]
+    ;(folders[toRel(root, dirname(abs))] ??= []).push(entry)
   }
   const repeat = resolutions.map(([from, spec, result, kind]): Resolution =>
     withKind([toRel(root, from), spec, result === '' ? '' : toRel(root, result)], kind),
   )
-  return JSON.stringify({ token, folders, resolutions: repeat } satisfies FactsFile)
+  return JSON.stringify({ v: VERSION, token, up: depth(root), folders, resolutions: repeat } satisfies FactsFile)
 }
 
-/** Reads a facts file; throws when it is missing or malformed. */
-export function readFacts(file: string, root: string): LoadedFacts {
+/**
+ * Reads a facts file; throws when it is missing, malformed or of another version. `moved`: it was
+ * written for another root, whose relative paths are read against this one. The facts of the file
+ * system's root (the ancestors' node_modules, package.json and tsconfig.json that a bare import
+ * looks for) are then also checked at each folder this root has above the old depth: a deeper
+ * checkout has more ancestors where a resolution could find something.
+ */
+export function readFacts(file: string, root: string, moved = false): LoadedFacts {
   const raw = JSON.parse(readFileSync(file, 'utf8')) as FactsFile
-  if (typeof raw.token !== 'string' || !Array.isArray(raw.resolutions)) throw new Error('corrupt')
-  const facts: Facts = new Map()
+  if (raw.v !== VERSION || typeof raw.token !== 'string' || !Array.isArray(raw.resolutions) || typeof raw.up !== 'number')
+    throw new Error('corrupt')
+  const checks: Check[] = []
+  const fsRoot = Array.from({ length: raw.up }, () => '..').join('/')
+  const extra = moved && raw.up > 0 ? depth(root) - raw.up : 0
   for (const [dir, entries] of Object.entries(raw.folders)) {
-    const base = resolve(root, dir)
-    const prefix = base.endsWith(sep) ? base : base + sep
-    for (const [name, state] of entries) facts.set(prefix + name, state)
+    const dirs = [dir]
+    if (dir === fsRoot) for (let k = 1; k <= extra; k++) dirs.push(`${fsRoot}/${Array.from({ length: k }, () => '..').join('/')}`)
+    for (const d of dirs) {
+      const base = resolve(root, d)
+      const prefix = base.endsWith(sep) ? base : base + sep
+      for (const [name, state, content] of entries) checks.push([name === '' ? base : prefix + name, state, content])
+    }
   }
   const resolutions = raw.resolutions.map(([from, spec, result, kind]): Resolution =>
     withKind([resolve(root, from), spec, result === '' ? '' : resolve(root, result)], kind),
   )
-  return { token: raw.token, facts, resolutions }
+  return { token: raw.token, ...factsOf(checks), resolutions, checks, moved }
 }
 
-/** Facts checked between two yields to the event loop when checking in the background. */
+function factsOf(checks: Check[]): { facts: Facts; contents: Contents } {
+  const facts: Facts = new Map()
+  const contents: Contents = new Map()
+  for (const [abs, state, content] of checks) {
+    facts.set(abs, state)
+    if (content !== undefined) contents.set(abs, content)
+  }
+  return { facts, contents }
+}
+
+/** Work units between two yields to the event loop when checking in the background (a stat is one, a read and hash eight). */
 const SLICE = 256
+const CONTENT_COST = 8
 
 /** Whether every repeated resolution gives the result recorded. */
 function resolutionsAgree(resolutions: Resolution[]): boolean {
@@ -65,40 +119,53 @@ function resolutionsAgree(resolutions: Resolution[]): boolean {
 }
 
 /**
- * Whether every fact still holds and every repeated resolution gives the same result. With
- * `pause`, gives the event loop a turn after each slice (a check running in the background of a
- * build fills the main thread's idle time instead of holding up the bundler's hooks).
+ * The facts, refreshed, if every one still holds and every repeated resolution gives the same
+ * result; `undefined` otherwise. A fact holds when its path is still absent (`-`), when its stamp
+ * is unchanged (an old stamp, never `?`, and never for a moved file), or else when the content
+ * there now is the content recorded: the stamp is then taken again, before the read, for the next
+ * check (a fresh checkout of the same commit, a restored cache: one read and hash per file, then
+ * stamps again). With `pause`, gives the event loop a turn after each slice of work (a check
+ * running in the background of a build fills the main thread's idle time).
  */
-async function factsHold({ facts, resolutions }: LoadedFacts, pause?: () => Promise<void>): Promise<boolean> {
-  let n = 0
-  for (const [abs, state] of facts) {
-    if (!stillHolds(abs, state, Date.now())) return false
-    if (pause && ++n % SLICE === 0) await pause()
+async function factsHold(loaded: LoadedFacts, pause?: () => Promise<void>): Promise<LoadedFacts | undefined> {
+  let work = 0
+  let refreshed = false
+  const checks: Check[] = []
+  for (const [abs, state, content] of loaded.checks) {
+    const now = pathStates(abs)
+    work++
+    if (state === '-' ? now.state === '-' : !loaded.moved && state !== '?' && now.state === state) checks.push([abs, state, content])
+    else {
+      const kind = now.raw[0]
+      if (content === undefined || state === '-' || (kind !== 'f' && kind !== 'd')) return undefined
+      await initHash()
+      if (contentNow(abs, kind) !== content) return undefined
+      work += CONTENT_COST
+      refreshed ||= now.state !== state
+      checks.push([abs, now.state, content])
+    }
+    if (pause && work >= SLICE) {
+      work = 0
+      await pause()
+    }
   }
-  return resolutionsAgree(resolutions)
+  if (!resolutionsAgree(loaded.resolutions)) return undefined
+  return refreshed ? { ...loaded, ...factsOf(checks), checks, refreshed } : loaded
 }
 
-function factsHoldNow({ facts, resolutions }: LoadedFacts): boolean {
-  const now = Date.now()
-  for (const [abs, state] of facts) if (!stillHolds(abs, state, now)) return false
-  return resolutionsAgree(resolutions)
-}
-
-/** The token of the answers the facts file vouches for, if all its facts hold now; `undefined` otherwise. */
-export function checkFactsFile(file: string, root: string): string | undefined {
+/** The facts of a facts file (refreshed, see `factsHold`), if all hold now; `undefined` otherwise. */
+export async function checkFactsFile(file: string, root: string, moved = false): Promise<LoadedFacts | undefined> {
   try {
-    const loaded = readFacts(file, root)
-    return factsHoldNow(loaded) ? loaded.token : undefined
+    return await factsHold(readFacts(file, root, moved))
   } catch {
     return undefined
   }
 }
 
 /** `checkFactsFile` in slices, yielding to the event loop between them. */
-export async function checkFactsFileInBackground(file: string, root: string): Promise<string | undefined> {
+export async function checkFactsFileInBackground(file: string, root: string, moved = false): Promise<LoadedFacts | undefined> {
   try {
-    const loaded = readFacts(file, root)
-    return (await factsHold(loaded, () => new Promise(resolve => setImmediate(resolve)))) ? loaded.token : undefined
+    return await factsHold(readFacts(file, root, moved), () => new Promise(resolve => setImmediate(resolve)))
   } catch {
     return undefined
   }

@@ -3,7 +3,7 @@ import { extname, relative } from 'node:path'
 import type { FileAnalysis } from '../analyze/analysis-types.ts'
 import { FingerprintError } from '../errors.ts'
 import { blake3 } from '../hash.ts'
-import type { Facts } from './answers.ts'
+import type { Contents, Facts } from './answers.ts'
 import { fileState, sameStamp, type Stamp, stampOf } from './facts.ts'
 import { hashBytes } from './files.ts'
 import type { AnalyzerPool } from '../engine/pool.ts'
@@ -80,6 +80,14 @@ export class FileStore {
     for (const map of [this.sources, this.side] as Array<Map<string, SourceRecord | SideRecord>>) {
       for (const [abs, rec] of map) out.set(abs, rec.state)
     }
+    return out
+  }
+
+  /** The content hash of every known file that exists, as read (for the answer cache's content facts). */
+  contents(): Contents {
+    const out: Contents = new Map()
+    for (const [abs, rec] of this.sources) out.set(abs, rec.hash)
+    for (const [abs, rec] of this.side) if (rec.stamp && rec.hash !== 'missing') out.set(abs, rec.hash)
     return out
   }
 
