@@ -372,3 +372,46 @@ describe('sourceHash: the exact bytes of everything reached', () => {
     expect(await sources({ 'other.ts': `export const unrelated = 2` })).toEqual(base)
   })
 })
+
+// import.meta.glob (Vite) and require.context (webpack) load modules chosen by a pattern. Before,
+// the call was hashed as text: an edit of a matched module (or a new match) kept the fingerprint,
+// and the bundle served the value computed with the old module. What reaches one now has no
+// fingerprint (the plugin then runs the function uncached, with the engine's message as warning).
+describe('modules chosen by a pattern (import.meta.glob, require.context)', () => {
+  const failure = (files: Record<string, string>, name: string): Promise<unknown> =>
+    withEngine(project(files), e => e.fingerprint('main.ts', name)).then(
+      () => undefined,
+      (e: Error) => e.message,
+    )
+
+  it('a function reading what import.meta.glob loads is not fingerprinted; the error names the place and the fix', async () => {
+    const files = {
+      'main.ts': `const rates = import.meta.glob('./rates/*.ts', { import: 'rate' })\nexport const f = () => Object.keys(rates)\nexport const g = () => 1`,
+      'rates/a.ts': 'export const rate = 2',
+    }
+    expect(await failure(files, 'f')).toMatch(
+      /^\[smart-cache\] cannot fingerprint main\.ts#f: main\.ts:1:15: import\.meta\.glob\(\) loads .*Fix: import those modules/,
+    )
+    // A lazy glob runs nothing at load: another function of the module keeps its fingerprint.
+    expect(await failure(files, 'g')).toBeUndefined()
+  })
+
+  it('require.context and import.meta.webpackContext too, reached through another module', async () => {
+    for (const call of [`require.context('./rates', false, /\\.js$/)`, `import.meta.webpackContext('./rates')`]) {
+      const files = { 'main.ts': `import { ctx } from './ctx'\nexport const f = () => ctx.keys()`, 'ctx.ts': `export const ctx = ${call}` }
+      expect(await failure(files, 'f')).toMatch(/ctx\.ts:1:20: .*(require\.context|import\.meta\.webpackContext)\(\) loads/)
+    }
+  })
+
+  it('an eager glob of code runs those modules at load: it counts for every function of its module, unlike one of data files', async () => {
+    const eager = (pattern: string, options: string) => ({
+      'main.ts': `const mods = import.meta.glob(${pattern}, ${options})\nexport const g = () => 1`,
+    })
+    expect(await failure(eager(`'./plugins/*.ts'`, '{ eager: true }'), 'g')).toMatch(/main\.ts:1:14: import\.meta\.glob\(\)/)
+    expect(await failure(eager(`['./a/*.ts', './b/*.js']`, '{ eager: true, import: "setup" }'), 'g')).toMatch(/import\.meta\.glob/)
+    expect(await failure(eager(`'./locales/*.json'`, '{ eager: true }'), 'g')).toBeUndefined()
+    expect(await failure(eager(`'./content/*.md'`, "{ eager: true, query: '?raw' }"), 'g')).toBeUndefined()
+    expect(await failure(eager(`'./views/*.ts'`, "{ eager: true, query: '?raw' }"), 'g')).toBeUndefined()
+    expect(await failure(eager(`'./plugins/*.ts'`, '{ eager: false }'), 'g')).toBeUndefined()
+  })
+})

@@ -59,6 +59,11 @@ export interface NameInfo {
   returnsFn?: string[]
   /** What `emitDecoratorMetadata` would add: counted where the file's tsconfig enables it. */
   meta?: { hash: string; slots: Ref[] }
+  /**
+   * It loads modules chosen by a pattern (`import.meta.glob`, `require.context`): `[what, line,
+   * column]` of the first. They are not followed, so what reaches this has no fingerprint.
+   */
+  pattern?: [string, number, number]
 }
 
 /** A value import: `[specifier, importedName, line, column, kind]`. */

@@ -40,6 +40,8 @@ export interface Canon {
   location: boolean
   /** It has JSX: 1 elements, 2 fragments too. */
   jsx: number
+  /** It loads modules chosen by a pattern (not followed): `[what, line, column]` of the first. */
+  pattern?: [string, number, number]
   /** `require('x')` / `import('x')` run when the unit is evaluated. */
   requests: LoadRequest[]
   /** Decorator metadata: its text and the references it names, apart from the code's slots. */
@@ -92,6 +94,8 @@ class CanonPass implements Sink {
   private writtenLocals = new Set<string>()
   readsLocation = false
   jsxUse = 0
+  /** The first load of modules chosen by a pattern: `[what, line, column]`. */
+  firstPatternLoad?: [string, number, number]
 
   constructor(
     private module: ModuleScope,
@@ -225,6 +229,17 @@ class CanonPass implements Sink {
 
   mayRequire(name: string): boolean {
     return name === 'require' || this.module.requires.has(name)
+  }
+
+  patternLoad(node: Node, what: string, eager: boolean): void {
+    // Modules run at load that are not followed may change anything: like a write to a global.
+    if (eager) {
+      this.global = true
+      if (this.load) this.loadGlobal = true
+    }
+    if (this.firstPatternLoad) return
+    const { line, column } = this.lines.position(node.start)
+    this.firstPatternLoad = [what, line, column]
   }
 
   untracked(node: Node, what: string): void {
@@ -486,6 +501,7 @@ export function canonicalize(
     location: pass.readsLocation,
     jsx: pass.jsxUse,
     requests: pass.requests,
+    ...(pass.firstPatternLoad ? { pattern: pass.firstPatternLoad } : {}),
     ...(pass.meta.length > 0 ? { metadata: { hash: blake3(`metadata\n${pass.meta.join('\n')}`), slots: pass.metaSlots } } : {}),
   }
 }

@@ -84,6 +84,7 @@ interface Part {
   jsx?: number
   alias?: boolean
   metadata?: { hash: string; slots: Ref[] }
+  pattern?: [string, number, number]
 }
 
 /** An object for names from source code: no prototype, so `toString` is just a name. */
@@ -441,6 +442,7 @@ function combine(parts: Part[], line: number): NameInfo {
     for (const s of p.slots) info.slots.push(s)
     if (p.location) info.loc = 1
     if (p.jsx) info.jsx = (info.jsx ?? 0) | p.jsx
+    if (p.pattern && !info.pattern) info.pattern = p.pattern
     if (p.metadata)
       info.meta = info.meta
         ? { hash: blake3(`${info.meta.hash}\n${p.metadata.hash}`), slots: [...info.meta.slots, ...p.metadata.slots] }
@@ -526,6 +528,7 @@ export function analyzeProgram(program: Node, lines: LineIndex, esm: boolean, so
       jsx: canon.jsx,
       alias: unit.alias,
       metadata: canon.metadata,
+      pattern: canon.pattern,
     }
     if (canon.patternNames.length === 0) {
       for (const name of unit.names) add(name, part, unit.start)
@@ -540,7 +543,14 @@ export function analyzeProgram(program: Node, lines: LineIndex, esm: boolean, so
     const canon = canonicalize(stmt, 'stmt', 'effect', scope, lines, warnings)
     // `require('x')` on its own runs a module for its effects.
     for (const r of canon.requests) loads.push(isBareRequire(stmt) && r[0] === bareRequireSpecifier(stmt) ? [r[0], r[1], r[2], r[3], 1] : r)
-    const part: Part = { hash: canon.hash, slots: canon.slots, effects: statementEffects(canon), location: canon.location, jsx: canon.jsx }
+    const part: Part = {
+      hash: canon.hash,
+      slots: canon.slots,
+      effects: statementEffects(canon),
+      location: canon.location,
+      jsx: canon.jsx,
+      pattern: canon.pattern,
+    }
     warnCrossModuleWrites(stmt, canon, lines, warnings)
     effectParts.push(part)
     effectUnits.push(combine([part], lines.position(stmt.start).line))

@@ -46,6 +46,11 @@ export interface Sink {
   mayRequire: (name: string) => boolean
   /** A dynamic `import()` / `require()` whose specifier is not a literal. */
   untracked: (node: Node, what: string) => void
+  /**
+   * A load of the modules a pattern matches (`import.meta.glob(…)`, `require.context(…)`), which is
+   * not followed; `eager` when it runs them at once (`{ eager: true }`).
+   */
+  patternLoad: (node: Node, what: string, eager: boolean) => void
   /** The binding `root` starts from may be changed here (`a.b = 1`, `a.push(x)`, `delete a.b`). */
   mutate: (root: Root) => void
   /** A call or `new` (effects: what it may change). */

@@ -5,6 +5,7 @@ import type { AnswerRecord, Contents, Facts } from '../store/answers.ts'
 import { consultedContent } from '../store/content.ts'
 import { DepLists } from '../graph/dep-lists.ts'
 import { EffectAnalysis } from '../graph/effects.ts'
+import { FingerprintError } from '../errors.ts'
 import { Graph } from '../graph/graph.ts'
 import { blake3, initHash } from '../hash.ts'
 import { Linker } from '../graph/linker.ts'
@@ -269,6 +270,9 @@ export class Core {
     let deps: DependencyInfo[] | undefined
     let sourceHash: string | undefined
     const rel = this.linker.rel(abs)
+    // What it reaches loads modules the fingerprint does not follow: no fingerprint, rather than a stale one.
+    const stop = [key, ...extras].map(k => this.graph.stop(k)).find(s => s !== undefined)
+    if (stop !== undefined) throw new FingerprintError(`cannot fingerprint ${rel}#${name}: ${stop}`)
     const out = { id: `${rel}#${name}`, hash: this.hashOf(key, extras) } as BindingFingerprint
     Object.defineProperty(out, 'deps', {
       enumerable: true,

@@ -10,6 +10,8 @@ import { hashReachable } from './scc.ts'
 export class Graph {
   private nodes = new Map<string, GraphNode>()
   private full = new Map<string, string>()
+  /** Why a hashed key has no fingerprint (it reaches a node with a `stop`); most keys have none. */
+  private stops = new Map<string, string>()
   private parents = new Map<string, Set<string>>()
   private readers = new Map<string, Set<string>>()
   /** Keys built whose targets are queued too. */
@@ -33,6 +35,11 @@ export class Graph {
     return this.full.get(key)!
   }
 
+  /** Why the hashed `key` has no fingerprint, if it reaches a node that stops fingerprinting. */
+  stop(key: string): string | undefined {
+    return this.stops.get(key)
+  }
+
   /** Builds and hashes everything reachable from `roots`; rejects if a file on the way fails. */
   async ensure(roots: string[]): Promise<void> {
     for (;;) {
@@ -49,7 +56,7 @@ export class Graph {
     for (const root of roots) {
       if (this.full.has(root)) continue
       this.throwIfFailed(root)
-      hashReachable(root, source, this.full)
+      hashReachable(root, source, this.full, this.stops)
     }
   }
 
@@ -65,6 +72,7 @@ export class Graph {
     while (stack.length > 0) {
       const k = stack.pop()!
       this.full.delete(k)
+      this.stops.delete(k)
       this.expanded.delete(k)
       for (const p of this.parents.get(k) ?? []) {
         if (!seen.has(p)) {
@@ -84,6 +92,7 @@ export class Graph {
   clear(): void {
     this.nodes.clear()
     this.full.clear()
+    this.stops.clear()
     this.parents.clear()
     this.readers.clear()
     this.expanded.clear()

@@ -36,6 +36,8 @@ export interface GraphNode {
   madeBy?: string
   /** A function returning functions only: directly (empty), or what these keys return. */
   returnsFn?: string[]
+  /** Why what reaches this node has no fingerprint (it loads modules chosen by a pattern). */
+  stop?: string
 }
 
 /** Files whose content a node was computed from; a change to any of them invalidates it. */
@@ -304,6 +306,7 @@ export class Linker {
     const fx = nodeEffects(info.fx, targets)
     if (fx) node.fx = fx
     if (info.alias) node.alias = true
+    if (info.pattern) node.stop = patternStop(this.rel(abs), info.pattern)
     if (info.madeBy !== undefined) node.madeBy = await this.moduleNameTarget(abs, a, info.madeBy, reads)
     if (info.returnsFn) {
       const keys = await Promise.all(info.returnsFn.map(n => this.moduleNameTarget(abs, a, n, reads)))
@@ -498,6 +501,15 @@ export class Linker {
 }
 
 /** A unit's effects with slot indices turned into the graph keys its slots lead to. */
+/** Why a unit that loads the modules a pattern matches (`import.meta.glob('./x/*.ts')`) stops fingerprinting. */
+function patternStop(rel: string, [what, line, column]: [string, number, number]): string {
+  return (
+    `${rel}:${line}:${column}: ${what} loads the modules a pattern matches, which the fingerprint does not follow ` +
+    `(an edit of one, or a new match, would not change it), so what reaches it is not fingerprinted and runs uncached. ` +
+    `Fix: import those modules with string literal specifiers, or pass what they hold as an argument.`
+  )
+}
+
 function nodeEffects(fx: Effects | undefined, targets: string[]): NodeEffects | undefined {
   if (!fx) return undefined
   const keys = (a?: number[]): string[] | undefined => (a && a.length > 0 ? [...new Set(a.map(i => targets[i]!))] : undefined)

@@ -4,6 +4,8 @@ import { blake3 } from '../hash.ts'
 export interface HashNode {
   own: string
   targets: string[]
+  /** Why nothing that reaches this node has a fingerprint. */
+  stop?: string
 }
 
 /** Looks nodes up by key. */
@@ -14,9 +16,10 @@ export interface NodeSource {
 /**
  * Full hashes of every node reachable from `root`, written into `full`. Nodes already in `full`
  * are treated as done. Strongly connected components are found with an iterative Tarjan (no
- * recursion, so a 5,000-module chain is fine) and are hashed as a whole.
+ * recursion, so a 5,000-module chain is fine) and are hashed as a whole. `stops`, when given,
+ * receives for each node hashed that reaches a node with a `stop` that reason.
  */
-export function hashReachable(root: string, nodes: NodeSource, full: Map<string, string>): void {
+export function hashReachable(root: string, nodes: NodeSource, full: Map<string, string>, stops?: Map<string, string>): void {
   if (full.has(root)) return
   const index = new Map<string, number>()
   const low = new Map<string, number>()
@@ -60,8 +63,22 @@ export function hashReachable(root: string, nodes: NodeSource, full: Map<string,
         members.push(k)
       } while (k !== frame.key)
       hashComponent(members, nodes, full)
+      if (stops) markStops(members, nodes, stops)
     }
   }
+}
+
+/** Records, for every member of a component, the first stop it reaches (targets outside are done). */
+function markStops(members: string[], nodes: NodeSource, stops: Map<string, string>): void {
+  let stop: string | undefined
+  for (const k of members) {
+    const n = nodes.get(k)!
+    stop = n.stop
+    // Most graphs have no stop at all: then no target is looked up.
+    for (let i = 0; stop === undefined && stops.size > 0 && i < n.targets.length; i++) stop = stops.get(n.targets[i]!)
+    if (stop !== undefined) break
+  }
+  if (stop !== undefined) for (const k of members) stops.set(k, stop)
 }
 
 /**
