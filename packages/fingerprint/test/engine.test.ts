@@ -137,6 +137,26 @@ describe('dependencies across modules', () => {
     },
   )
 
+  // pnpm installs "lib": "file:../lib" as hard links in .pnpm/lib@file+..+lib: editing ../lib edits
+  // the installed package, same version. Before: counted as lib@1.0.0 alone, the old value stayed.
+  it('a pnpm file: folder dependency (a hard-linked copy under .pnpm) counts by its content', async () => {
+    const copy = 'app/node_modules/.pnpm/lib@file+..+lib/node_modules/lib'
+    const dir = project({
+      'app/package.json': JSON.stringify({ name: 'app', type: 'module', dependencies: { lib: 'file:../lib' } }),
+      'app/src/main.ts': `import { scale } from 'lib'\nexport const f = (n: number) => scale(n)`,
+      [`${copy}/package.json`]: JSON.stringify({ name: 'lib', version: '1.0.0', type: 'module', exports: './index.js' }),
+      [`${copy}/index.js`]: `export { scale } from './src/scale.js'`,
+      [`${copy}/src/scale.js`]: 'export const scale = n => n * 2',
+    })
+    const { symlinkSync } = await import('node:fs')
+    symlinkSync(join(dir, copy), join(dir, 'app/node_modules/lib'), 'dir')
+    const app = join(dir, 'app')
+    const a = await hashOf(app, 'src/main.ts', 'f')
+    expect(await hashOf(app, 'src/main.ts', 'f')).toBe(a)
+    writeFileSync(join(dir, copy, 'src/scale.js'), 'export const scale = n => n * 3')
+    expect(await hashOf(app, 'src/main.ts', 'f')).not.toBe(a)
+  })
+
   it('node built-ins count by name', async () => {
     const a = await fingerprintOf({ 'main.ts': `import { join } from 'node:path'\nexport const f = () => join('a')` })
     expect(await fingerprintOf({ 'main.ts': `import { join } from 'path'\nexport const f = () => join('a')` })).toBe(a)
