@@ -435,3 +435,30 @@ describe('modules chosen by a pattern (import.meta.glob, require.context)', () =
     expect(await failure(eager(`'./plugins/*.ts'`, '{ eager: false }'), 'g')).toBeUndefined()
   })
 })
+
+// tsconfig decides what a class compiles to: fields defined (useDefineForClassFields, whose default
+// follows target) or assigned, and legacy (experimentalDecorators) or standard decorators. Before,
+// flipping one kept every fingerprint: a Vite build then ran `x!: number` as undefined (defined) and
+// the cache served the old '5' (assigned by the base class).
+describe('tsconfig options that change what a class compiles to', () => {
+  const files = (compilerOptions: object) => ({
+    'tsconfig.json': JSON.stringify({ compilerOptions }),
+    'main.ts': `class B { x = 5 }\nclass C extends B { x!: number }\nexport const f = () => new C().x\nexport const g = () => 5`,
+  })
+
+  it.each([
+    [{ useDefineForClassFields: false }, { useDefineForClassFields: true }],
+    [{ target: 'ES2020' }, { target: 'ES2022' }],
+    [{ experimentalDecorators: true }, { experimentalDecorators: false }],
+    [{}, { useDefineForClassFields: true }],
+  ])('%j -> %j changes a function reaching a class, not one reaching none', async (before, after) => {
+    expect(await fingerprintOf(files(after), 'main.ts#f')).not.toBe(await fingerprintOf(files(before), 'main.ts#f'))
+    expect(await fingerprintOf(files(after), 'main.ts#g')).toBe(await fingerprintOf(files(before), 'main.ts#g'))
+  })
+
+  it('other options (strict) change nothing', async () => {
+    expect(await fingerprintOf(files({ target: 'ES2022', strict: true }), 'main.ts#f')).toBe(
+      await fingerprintOf(files({ target: 'ES2022' }), 'main.ts#f'),
+    )
+  })
+})

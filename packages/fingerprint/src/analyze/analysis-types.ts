@@ -60,6 +60,11 @@ export interface NameInfo {
   /** What `emitDecoratorMetadata` would add: counted where the file's tsconfig enables it. */
   meta?: { hash: string; slots: Ref[] }
   /**
+   * It defines a class: tsconfig's `useDefineForClassFields`, `experimentalDecorators` and `target`
+   * decide what its fields and decorators do once compiled.
+   */
+  cls?: 1
+  /**
    * It loads modules chosen by a pattern (`import.meta.glob`, `require.context`): `[what, line,
    * column]` of the first. They are not followed, so what reaches this has no fingerprint.
    */

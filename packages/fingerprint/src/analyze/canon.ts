@@ -40,6 +40,8 @@ export interface Canon {
   location: boolean
   /** It has JSX: 1 elements, 2 fragments too. */
   jsx: number
+  /** It defines a class. */
+  cls: boolean
   /** It loads modules chosen by a pattern (not followed): `[what, line, column]` of the first. */
   pattern?: [string, number, number]
   /** `require('x')` / `import('x')` run when the unit is evaluated. */
@@ -94,6 +96,7 @@ class CanonPass implements Sink {
   private writtenLocals = new Set<string>()
   readsLocation = false
   jsxUse = 0
+  definesClass = false
   /** The first load of modules chosen by a pattern: `[what, line, column]`. */
   firstPatternLoad?: [string, number, number]
 
@@ -146,6 +149,9 @@ class CanonPass implements Sink {
   }
   location(): void {
     this.readsLocation = true
+  }
+  classBody(): void {
+    this.definesClass = true
   }
   jsx(fragment: boolean): void {
     this.jsxUse |= fragment ? 3 : 1
@@ -500,6 +506,7 @@ export function canonicalize(
     effects: pass.effects(),
     location: pass.readsLocation,
     jsx: pass.jsxUse,
+    cls: pass.definesClass,
     requests: pass.requests,
     ...(pass.firstPatternLoad ? { pattern: pass.firstPatternLoad } : {}),
     ...(pass.meta.length > 0 ? { metadata: { hash: blake3(`metadata\n${pass.meta.join('\n')}`), slots: pass.metaSlots } } : {}),

@@ -297,6 +297,7 @@ export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
   }
 
   function cls(node: Node, type: string, role: Role): void {
+    sink.classBody()
     sink.open(type)
     if (node.id && (role === Role.Root || type === 'ClassExpression')) sink.scalar(`name:${node.id.name}`)
     listOf(node.decorators ?? [])

@@ -85,6 +85,7 @@ interface Part {
   alias?: boolean
   metadata?: { hash: string; slots: Ref[] }
   pattern?: [string, number, number]
+  cls?: boolean
 }
 
 /** An object for names from source code: no prototype, so `toString` is just a name. */
@@ -443,6 +444,7 @@ function combine(parts: Part[], line: number): NameInfo {
     if (p.location) info.loc = 1
     if (p.jsx) info.jsx = (info.jsx ?? 0) | p.jsx
     if (p.pattern && !info.pattern) info.pattern = p.pattern
+    if (p.cls) info.cls = 1
     if (p.metadata)
       info.meta = info.meta
         ? { hash: blake3(`${info.meta.hash}\n${p.metadata.hash}`), slots: [...info.meta.slots, ...p.metadata.slots] }
@@ -529,6 +531,7 @@ export function analyzeProgram(program: Node, lines: LineIndex, esm: boolean, so
       alias: unit.alias,
       metadata: canon.metadata,
       pattern: canon.pattern,
+      cls: canon.cls,
     }
     if (canon.patternNames.length === 0) {
       for (const name of unit.names) add(name, part, unit.start)
@@ -550,6 +553,7 @@ export function analyzeProgram(program: Node, lines: LineIndex, esm: boolean, so
       location: canon.location,
       jsx: canon.jsx,
       pattern: canon.pattern,
+      cls: canon.cls,
     }
     warnCrossModuleWrites(stmt, canon, lines, warnings)
     effectParts.push(part)

@@ -57,6 +57,8 @@ export interface Sink {
   call: (site: CallSite) => void
   /** Entering (+1) or leaving (-1) code that does not run when its unit is evaluated (a function body). */
   defer: (delta: number) => void
+  /** The unit defines a class (its compiled fields and decorators depend on tsconfig options). */
+  classBody: () => void
   /** The unit reads where its module is (`import.meta.url`, `import.meta.dirname`…). */
   location: () => void
   /** A `let` or `const` declaration of local names: its kind is decided once writes are known. */

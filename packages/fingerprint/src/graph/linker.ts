@@ -283,6 +283,11 @@ export class Linker {
     let ownHash = info.own
     // A unit that reads `import.meta.url` or `__dirname` behaves differently when its file moves.
     if (info.loc) ownHash = blake3(`${ownHash}\nlocation ${this.rel(abs)}`)
+    if (info.cls) {
+      // Whether fields are defined or assigned, and which decorators run, is decided by tsconfig.
+      const emit = this.classEmitOptions(abs, reads)
+      if (emit) ownHash = blake3(`${ownHash}\nclass-emit ${emit}`)
+    }
     if (info.meta && this.emitsDecoratorMetadata(abs, reads)) {
       // `design:paramtypes` and friends: the types of decorated parts are values at run time.
       ownHash = blake3(`${ownHash}\n${info.meta.hash}`)
@@ -335,6 +340,17 @@ export class Linker {
       reads.add(found.path)
     }
     return found
+  }
+
+  /**
+   * The tsconfig options that change what a class compiles to, as set for the file ('' when none
+   * is): `useDefineForClassFields` (fields defined or assigned; its default follows `target`) and
+   * `experimentalDecorators` (legacy or standard decorators).
+   */
+  private classEmitOptions(abs: string, reads: Reads): string {
+    const options = (this.tsconfigOf(abs, reads)?.config.compilerOptions ?? {}) as Record<string, unknown>
+    const set = CLASS_EMIT_OPTIONS.filter(k => options[k] !== undefined)
+    return set.map(k => `${k}=${JSON.stringify(typeof options[k] === 'string' ? options[k].toLowerCase() : options[k])}`).join(';')
   }
 
   /** Whether the file's tsconfig has TypeScript emit decorator metadata (legacy decorators). */
@@ -501,6 +517,9 @@ export class Linker {
 }
 
 /** A unit's effects with slot indices turned into the graph keys its slots lead to. */
+/** tsconfig compiler options that change what a class compiles to. */
+const CLASS_EMIT_OPTIONS = ['useDefineForClassFields', 'experimentalDecorators', 'target'] as const
+
 /** Why a unit that loads the modules a pattern matches (`import.meta.glob('./x/*.ts')`) stops fingerprinting. */
 function patternStop(rel: string, [what, line, column]: [string, number, number]): string {
   return (
