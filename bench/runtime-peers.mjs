@@ -3,12 +3,15 @@
 //   pnpm --filter smart-cache build && node bench/runtime-peers.mjs [store] [miss] [memory] [first] [lmdb] [--rounds=7]
 // Store rows: each measurement is a new Node process that reads (or stores) N distinct entries;
 // the systems take turns round by round (interleaved: the machine is shared, load drifts).
-// `--sizes=small,mid,big` picks the value sizes. Printed: each system's median time as a ratio to the floor's median, and the range of the
+// `--sizes=small,mid,big` picks the value sizes. `--base=DIR` adds "smart-cache base": another build of the runtime (DIR holds its
+// package.json, dist/ and node_modules, e.g. a copy of the package before a change), in the same rounds, with "now / base" per round;
+// `--systems=floor,smart-cache,smart-cache base` picks the store systems. Printed: each system's median time as a ratio to the floor's median, and the range of the
 // per-round ratios (each round's time over that round's floor).
 import { execFileSync } from 'node:child_process'
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, symlinkSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import memoize from 'memoizee'
 import pMemoize from 'p-memoize'
 import { ready, smartCache } from 'smart-cache'
@@ -18,6 +21,7 @@ const args = process.argv.slice(2)
 const ROUNDS = Number(args.find(a => a.startsWith('--rounds='))?.slice(9) ?? 7)
 const only = new Set(args.filter(a => !a.startsWith('--')))
 const want = s => only.size === 0 || only.has(s)
+const BASE = args.find(a => a.startsWith('--base='))?.slice(7)
 const SIZES = new Set((args.find(a => a.startsWith('--sizes='))?.slice(8) ?? 'small,mid,big').split(','))
 
 /** A value of about `size` bytes as JSON, distinct per `i`. */
@@ -51,6 +55,14 @@ const SYSTEMS = {
   },
   'smart-cache': {
     setup: `const { smartCache, settled } = await import('smart-cache'); const load = smartCache(async (i) => value(SIZE, i), { timeout: 120_000 }, ${META})`,
+    hit: `await load(i)`,
+    miss: `await load(i)`,
+    done: `await settled(); if (load.stats.errors) throw new Error('errors ' + JSON.stringify(load.stats))`,
+    env: dir => ({ SMART_CACHE_DIR: dir }),
+  },
+  'smart-cache base': {
+    setup: `const { smartCache, settled } = await import(${JSON.stringify(BASE && pathToFileURL(resolve(BASE, 'dist/node.mjs')).href)})
+      const load = smartCache(async (i) => value(SIZE, i), { timeout: 120_000 }, ${META})`,
     hit: `await load(i)`,
     miss: `await load(i)`,
     done: `await settled(); if (load.stats.errors) throw new Error('errors ' + JSON.stringify(load.stats))`,
@@ -181,14 +193,16 @@ function ratioRow(name, times, floor, unit = 'ms') {
     const ratios = ts.map((t, i) => t / times[floor][i])
     row[s] = `${(median(ts) / base).toFixed(2)} (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})`
   }
-  const lmdb = times['smart-cache lmdb']
-  const fs = times['smart-cache']
-  if (lmdb && fs) {
-    const ratios = lmdb.map((t, i) => t / fs[i])
-    row['lmdb / fs store'] =
-      `${(median(lmdb) / median(fs)).toFixed(2)} (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})`
-  }
+  pairRatio(row, 'lmdb / fs store', times['smart-cache lmdb'], times['smart-cache'])
+  pairRatio(row, 'now / base', times['smart-cache'], times['smart-cache base'])
   return row
+}
+
+/** `a` over `b`: the ratio of the medians, and the range of the per-round ratios. */
+function pairRatio(row, name, a, b) {
+  if (!a || !b) return
+  const ratios = a.map((t, i) => t / b[i])
+  row[name] = `${(median(a) / median(b)).toFixed(2)} (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})`
 }
 
 /** Memory hits in this process: ns per call, interleaved rounds. */
@@ -284,13 +298,19 @@ function firstHitRow() {
 const stores = [
   'floor',
   'smart-cache',
+  ...(BASE ? ['smart-cache base'] : []),
   ...(available('smart-cache lmdb') ? ['smart-cache lmdb'] : []),
   'node-persist',
   'unstorage fs',
   'cacache',
 ]
-if (want('store')) console.table(storeRows(WORKLOADS, 'hit', only.has('lmdb') ? ['floor', 'smart-cache', 'smart-cache lmdb'] : stores))
-if (want('miss')) console.table(storeRows(MISSES, 'miss', stores))
+const picked = args
+  .find(a => a.startsWith('--systems='))
+  ?.slice(10)
+  .split(',')
+if (want('store'))
+  console.table(storeRows(WORKLOADS, 'hit', picked ?? (only.has('lmdb') ? ['floor', 'smart-cache', 'smart-cache lmdb'] : stores)))
+if (want('miss')) console.table(storeRows(MISSES, 'miss', picked ?? stores))
 if (want('memory')) console.table(await memoryRows())
 if (want('first')) console.table([firstHitRow()])
 console.log(

@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { createStorage, defineDriver } from 'unstorage'
 import memoryDriver from 'unstorage/drivers/memory'
 import { describe, expect, it } from 'vitest'
-import { MAX_PENDING_WRITES } from '../src/core/cache-core.ts'
+import { MAX_PENDING_BYTES, MAX_PENDING_WRITES } from '../src/core/cache-core.ts'
 import { ready, settled, smartCache } from '../src/node.ts'
 import { FP, isolate, meta, tempDir } from './helpers.ts'
 
@@ -121,6 +121,39 @@ describe('writes never delay the result (issue 12, item 8)', { timeout: 60_000 }
     await settled()
     expect(landed).toBe(calls)
     expect(twice.stats.errors).toBe(0)
+    expect(warnings()).toEqual([])
+  })
+
+  it('large results: the bytes of writes in flight stay under MAX_PENDING_BYTES (plus one entry), not 64 entries', async () => {
+    warnings()
+    let inFlight = 0
+    let most = 0
+    const inner = memoryDriver()
+    const driver = defineDriver(() => ({
+      ...inner,
+      name: 'io-like',
+      async setItemRaw(key: string, value: Uint8Array) {
+        inFlight += value.length
+        most = Math.max(most, inFlight)
+        await new Promise(resolve => setImmediate(resolve))
+        inFlight -= value.length
+        return inner.setItemRaw!(key, value, {})
+      },
+    }))
+    const storage = createStorage({ driver: driver(undefined) })
+    const entry = 2 * 1024 * 1024
+    const big = smartCache(
+      async (n: number) => `${n}`.padEnd(entry, '.'),
+      { storage, memory: false, timeout: 10_000 },
+      meta('src/big.ts#big', FP('f')),
+    )
+    const calls = 40 // 80 MB of entries; without the byte bound, all 40 were in flight at once
+    for (let i = 0; i < calls; i++) expect((await big(i)).length).toBe(entry)
+    await settled()
+    expect(most).toBeGreaterThan(entry) // writes did overlap
+    expect(most).toBeLessThanOrEqual(MAX_PENDING_BYTES + 2 * (entry + 1024))
+    expect(most).toBeLessThan((calls / 2) * entry) // without the bound: all 40 at once
+    expect(big.stats).toMatchObject({ misses: calls, errors: 0 })
     expect(warnings()).toEqual([])
   })
 

@@ -64,15 +64,23 @@ export function encodeValue(value: unknown, room = 0): Uint8Array | Unstorable {
 export function decodeValue(bytes: Uint8Array): unknown {
   if (bytes[0] !== JSON_FORM) return structured.parse(decoder.decode(bytes))
   const text = decoder.decode(bytes.subarray(1))
-  if (text.includes('"__proto__"')) throw new TypeError('[smart-cache] a JSON payload names "__proto__": refused')
+  if (namesProto(text)) throw new TypeError('[smart-cache] a JSON payload names "__proto__": refused')
   return JSON.parse(text)
+}
+
+/**
+ * Whether JSON text holds the string `"__proto__"`. Searched as `__proto__` first: V8 looks for a
+ * pattern by its first character, and `"` is everywhere in JSON (2 MB: 0.6 ms against 0.04 ms).
+ */
+function namesProto(text: string): boolean {
+  return text.includes('__proto__') && text.includes('"__proto__"')
 }
 
 /** The JSON of checked data, unless it names `__proto__` or is nested too deep for `JSON.stringify`. */
 function jsonText(value: unknown): string | undefined {
   try {
     const text = JSON.stringify(value)
-    return text.includes('"__proto__"') ? undefined : text
+    return namesProto(text) ? undefined : text
   } catch {
     return undefined
   }
