@@ -5,7 +5,7 @@
 // after the other on this thread (what any AST-based engine pays). `moved`: the app copied to a new
 // folder whose engine finds the first folder's cache in the same cache folder (a CI job restoring
 // node_modules/.cache into a new checkout path); run after `engine`. `checkout`: a CI job at a fixed
-// path (GitHub Actions' /home/runner/work/<repo>/<repo>): the app copied afresh to `<root>-ci` (new
+// path (GitHub Actions' /home/runner/work/<repo>/<repo>): the app copied afresh to `<root>-ci-engine` (new
 // files, new stamps, same content) with the cache folder the job before it saved (at first, the
 // first folder's cache), the cache then saved for the next job; run after `engine`.
 // Usage: node bench/engine-cold.mjs <app root> <engine|warm|floor|moved|checkout> (the app's targets.json lists [file, name] of its cached functions)
@@ -40,8 +40,8 @@ if (mode === 'engine' || mode === 'warm' || mode === 'moved' || mode === 'checko
     checkout(at)
     symlinkSync(join(root, 'node_modules'), join(at, 'node_modules'), 'dir')
   } else if (mode === 'checkout') {
-    at = `${root}-ci`
-    const saved = `${root}-ci-cache`
+    at = `${root}-ci-engine`
+    const saved = `${root}-ci-engine-cache`
     checkout(at)
     cpSync(join(root, 'node_modules'), join(at, 'node_modules'), {
       recursive: true,
@@ -63,8 +63,8 @@ if (mode === 'engine' || mode === 'warm' || mode === 'moved' || mode === 'checko
   await engine.close()
   const ms = performance.now() - start
   if (mode === 'checkout') {
-    rmSync(`${root}-ci-cache`, { recursive: true, force: true })
-    cpSync(cacheDir, `${root}-ci-cache`, { recursive: true })
+    rmSync(`${root}-ci-engine-cache`, { recursive: true, force: true })
+    cpSync(cacheDir, `${root}-ci-engine-cache`, { recursive: true })
   }
   console.log(JSON.stringify({ ms, cpu: cpuMs(), files: new Set(answers.flatMap(a => a.deps.map(d => d.file))).size }))
 } else {

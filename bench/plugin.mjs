@@ -2,6 +2,8 @@
 // warm (the caches of the build before), against no plugin and against an unplugin plugin that does
 // nothing (same hooks and filter, returns null), each build in a new Node process, modes alternating
 // within each round; and the engine's cold work against the parse floor of the same files.
+// `restored`: a fresh checkout at a fixed path (new files, same content) with the cache folder the
+// job before it saved, as a CI cache step restores it; printed against warm and cold side by side.
 // Apps: (a) date-fns with 20 cached functions, (b) a random import DAG of 5,000 modules and (c) of
 // 8,000, 50 cached functions reaching nearly every module (bench/plugin-apps.mjs).
 // Ratios are medians of each round's ratio (the machine drifts more than the plugin costs), with the
@@ -9,7 +11,7 @@
 // package counts by name@version): its parse floor is printed for (b) and (c) only.
 // Usage: pnpm build && node bench/plugin.mjs [rounds=7] [apps=abc]
 import { execFileSync } from 'node:child_process'
-import { rmSync } from 'node:fs'
+import { cpSync, rmSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { rawTransferSupported } from 'oxc-parser'
@@ -46,6 +48,29 @@ function run(script, args) {
   }
 }
 
+/**
+ * A fresh checkout of the app at `<root>-ci` (a CI job at a fixed path): new files, the same
+ * content, node_modules as installed, and the engine's cache folder restored from `cache`.
+ */
+function restoredCheckout(root, cache) {
+  const ci = `${root}-ci`
+  rmSync(ci, { recursive: true, force: true })
+  for (const f of ['src', 'index.html', 'package.json']) cpSync(join(root, f), join(ci, f), { recursive: true })
+  cpSync(join(root, 'node_modules'), join(ci, 'node_modules'), {
+    recursive: true,
+    verbatimSymlinks: true,
+    filter: f => !f.includes('.cache'),
+  })
+  cpSync(cache, join(ci, 'node_modules/.cache/smart-cache'), { recursive: true })
+  return ci
+}
+
+/** What a CI cache step saves at the end of the job: the cache folder of `<root>-ci`, for the next job. */
+function saveCache(root, ci) {
+  rmSync(`${root}-ci-cache`, { recursive: true, force: true })
+  cpSync(join(ci, 'node_modules/.cache/smart-cache'), `${root}-ci-cache`, { recursive: true })
+}
+
 const median = xs => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 const range = xs => `${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)}`
 const sleepSync = ms => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms)
@@ -58,27 +83,39 @@ function measure(label, root, targets, { floor: withFloor = true } = {}) {
   build('baseline')
   build('plugin')
   sleepSync(3100)
-  const modes = ['baseline', 'null-unplugin', 'cold', 'warm']
+  // The restored-cache job's first cache: the warm one of the app's folder, taken by a first job at the CI path.
+  const ci = restoredCheckout(root, engineCache)
+  run('plugin-build.mjs', [ci, 'plugin'])
+  saveCache(root, ci)
+  const modes = ['baseline', 'null-unplugin', 'cold', 'warm', 'restored']
   const t = Object.fromEntries(modes.map(m => [m, []]))
   const rss = Object.fromEntries(modes.map(m => [m, []]))
   const engine = []
   const floor = []
   const moved = []
+  const engineWarm = []
+  const checkout = []
   for (let i = 0; i < ROUNDS; i++) {
     // The first build of a round runs up to 2x slower whatever its mode (seen with the modes in
     // either order; not the page cache, flushed before each run): an untimed build takes that place.
     build('null-unplugin')
     // Builds still run faster or slower by their place in a round: odd rounds run the modes in the
     // reverse order (warm stays right after the cold build whose caches it uses).
-    const order = i % 2 === 0 ? modes : ['cold', 'warm', 'null-unplugin', 'baseline']
+    const order = i % 2 === 0 ? modes : ['cold', 'warm', 'restored', 'null-unplugin', 'baseline']
     for (const mode of order) {
       if (mode === 'cold') rmSync(engineCache, { recursive: true, force: true })
-      const r = build(mode === 'cold' || mode === 'warm' ? 'plugin' : mode)
+      const r =
+        mode === 'restored'
+          ? run('plugin-build.mjs', [restoredCheckout(root, `${root}-ci-cache`), 'plugin'])
+          : build(mode === 'cold' || mode === 'warm' ? 'plugin' : mode)
+      if (mode === 'restored') saveCache(root, `${root}-ci`)
       t[mode].push(r.ms)
       rss[mode].push(r.rssKb)
     }
     if (withFloor) {
       engine.push(run('engine-cold.mjs', [root, 'engine']).ms)
+      engineWarm.push(run('engine-cold.mjs', [root, 'warm']).ms)
+      checkout.push(run('engine-cold.mjs', [root, 'checkout']).ms)
       moved.push(run('engine-cold.mjs', [root, 'moved']).ms)
       floor.push(run('engine-cold.mjs', [root, 'floor']).ms)
     }
@@ -94,6 +131,11 @@ function measure(label, root, targets, { floor: withFloor = true } = {}) {
   const warmToNull = ratio('warm', 'null-unplugin')
   const engineRatio = engine.map((x, i) => x / floor[i])
   console.log(`  warm vs do-nothing plugin ${median(warmToNull).toFixed(3)}x (${range(warmToNull)})`)
+  const restoredToWarm = ratio('restored', 'warm')
+  const restoredToCold = ratio('restored', 'cold')
+  console.log(
+    `  restored cache in a fresh checkout: ${median(restoredToWarm).toFixed(3)}x warm (${range(restoredToWarm)}), ${median(restoredToCold).toFixed(3)}x cold (${range(restoredToCold)})`,
+  )
   if (withFloor) {
     const movedRatio = moved.map((x, i) => x / floor[i])
     console.log(
@@ -101,6 +143,14 @@ function measure(label, root, targets, { floor: withFloor = true } = {}) {
     )
     console.log(
       `  engine cold in a new folder, the first folder's cache restored: ${median(moved).toFixed(0)} ms, ${median(movedRatio).toFixed(2)}x the floor (${range(movedRatio)})`,
+    )
+    const side = (xs, label) => {
+      const toWarm = xs.map((x, i) => x / engineWarm[i])
+      const toCold = xs.map((x, i) => x / engine[i])
+      return `${label} ${median(xs).toFixed(0)} ms: ${median(toWarm).toFixed(2)}x warm (${range(toWarm)}), ${median(toCold).toFixed(2)}x cold (${range(toCold)})`
+    }
+    console.log(
+      `  engine warm ${median(engineWarm).toFixed(0)} ms; restored cache, ${side(checkout, 'fresh checkout at the same path')}; ${side(moved, 'in a new folder')}`,
     )
   }
   console.log(`  targets: ${targets}`)

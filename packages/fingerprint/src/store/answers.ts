@@ -1,6 +1,14 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
-import { checkFactsFile, checkFactsFileInBackground, type Contents, type Facts, factsText, type LoadedFacts } from './facts-file.ts'
+import {
+  checkFactsFile,
+  checkFactsFileInBackground,
+  type Contents,
+  type Facts,
+  factMaps,
+  factsText,
+  type LoadedFacts,
+} from './facts-file.ts'
 import type { Resolution } from '../graph/resolver-options.ts'
 import { type DepRow, packDeps, unpackDepsLazily } from './dep-table.ts'
 import type { BindingFingerprint, DependencyInfo, EngineWarning } from '../types.ts'
@@ -163,14 +171,19 @@ export class AnswerCache {
     const answers = new Map(records.map(r => [answerKey(r.file, r.name), r]))
     const kept = this.checked && this.data ? this.valid : undefined
     // A path read by both: the same state, or the same content (a stamp refreshed by one side only).
-    const agrees = (k: LoadedFacts): boolean =>
-      [...k.facts].every(([p, s]) => {
-        const mine = allFacts.get(p)
-        return mine === undefined || mine === s || (allContents.has(p) && allContents.get(p) === k.contents.get(p))
-      }) && k.resolutions.every(r => (repeat.get(`${r[0]}\0${r[1]}\0${r[3] ?? 'i'}`)?.[2] ?? r[2]) === r[2])
+    const agrees = (k: LoadedFacts): boolean => {
+      const { facts: theirs, contents: theirContents } = factMaps(k)
+      return (
+        [...theirs].every(([p, s]) => {
+          const mine = allFacts.get(p)
+          return mine === undefined || mine === s || (allContents.has(p) && allContents.get(p) === theirContents.get(p))
+        }) && k.resolutions.every(r => (repeat.get(`${r[0]}\0${r[1]}\0${r[3] ?? 'i'}`)?.[2] ?? r[2]) === r[2])
+      )
+    }
     if (kept && agrees(kept)) {
-      for (const [p, s] of kept.facts) if (!allFacts.has(p)) allFacts.set(p, s)
-      for (const [p, c] of kept.contents) if (!allContents.has(p) && allFacts.get(p) === kept.facts.get(p)) allContents.set(p, c)
+      const { facts: keptFacts, contents: keptContents } = factMaps(kept)
+      for (const [p, s] of keptFacts) if (!allFacts.has(p)) allFacts.set(p, s)
+      for (const [p, c] of keptContents) if (!allContents.has(p) && allFacts.get(p) === keptFacts.get(p)) allContents.set(p, c)
       for (const r of kept.resolutions) repeat.set(`${r[0]}\0${r[1]}\0${r[3] ?? 'i'}`, r)
       for (const [k, a] of this.data!.answers) if (!answers.has(k)) answers.set(k, a)
     }
@@ -200,7 +213,8 @@ export class AnswerCache {
     const factsFile = this.factsFile
     const file = this.file
     if (!source || !factsFile || !file) return
-    const text = factsText(this.root, facts.token, facts.facts, facts.resolutions, facts.contents)
+    const { facts: states, contents } = factMaps(facts)
+    const text = factsText(this.root, facts.token, states, facts.resolutions, contents)
     void this.enqueue(async () => {
       const answers = facts.moved ? readFileSync(source.answers, 'utf8') : undefined
       await writeAtomic(factsFile, text)

@@ -34,8 +34,6 @@ type Check = [abs: string, state: PathState, content: Content | undefined]
 /** Facts and resolutions, as read back. */
 export interface LoadedFacts {
   token: string
-  facts: Facts
-  contents: Contents
   resolutions: Resolution[]
   /** Every fact to check, in file order (a moved file may map two facts to one path: both must hold). */
   checks: Check[]
@@ -94,17 +92,23 @@ export function readFacts(file: string, root: string, moved = false): LoadedFact
   const resolutions = raw.resolutions.map(([from, spec, result, kind]): Resolution =>
     withKind([resolve(root, from), spec, result === '' ? '' : resolve(root, result)], kind),
   )
-  return { token: raw.token, ...factsOf(checks), resolutions, checks, moved }
+  return { token: raw.token, resolutions, checks, moved }
 }
 
-function factsOf(checks: Check[]): { facts: Facts; contents: Contents } {
-  const facts: Facts = new Map()
-  const contents: Contents = new Map()
-  for (const [abs, state, content] of checks) {
-    facts.set(abs, state)
-    if (content !== undefined) contents.set(abs, content)
+const maps = new WeakMap<LoadedFacts, { facts: Facts; contents: Contents }>()
+
+/** The facts and contents of loaded facts by path, made when first asked for (a warm check needs only the list). */
+export function factMaps(loaded: LoadedFacts): { facts: Facts; contents: Contents } {
+  let m = maps.get(loaded)
+  if (!m) {
+    m = { facts: new Map(), contents: new Map() }
+    for (const [abs, state, content] of loaded.checks) {
+      m.facts.set(abs, state)
+      if (content !== undefined) m.contents.set(abs, content)
+    }
+    maps.set(loaded, m)
   }
-  return { facts, contents }
+  return m
 }
 
 /** Work units between two yields to the event loop when checking in the background (a stat is one, a read and hash eight). */
@@ -150,7 +154,7 @@ async function factsHold(loaded: LoadedFacts, pause?: () => Promise<void>): Prom
     }
   }
   if (!resolutionsAgree(loaded.resolutions)) return undefined
-  return refreshed ? { ...loaded, ...factsOf(checks), checks, refreshed } : loaded
+  return refreshed ? { ...loaded, checks, refreshed } : loaded
 }
 
 /** The facts of a facts file (refreshed, see `factsHold`), if all hold now; `undefined` otherwise. */
