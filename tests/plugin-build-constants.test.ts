@@ -1,13 +1,14 @@
 // What a Vite build puts into a cached function besides the files it imports: `define` constants,
-// `import.meta.env` (from `.env` files and the mode), the modules `import.meta.glob` expands to,
-// and a virtual module a plugin's `load` hook makes. Each case builds an SSR bundle, runs it
-// (the first run stores f(5)), changes only that input, builds and runs again: the second run must
-// print what the new build computes. KNOWN BUGS (stale values), kept as `it.fails` until fixed, then
-// make them `it`: the engine fingerprints the source files alone (it hashes `__RATE__` and
-// `import.meta.env.VITE_RATE` as text and a virtual id as its specifier), so the fingerprint stays
-// and the second run serves the value of the first build. `import.meta.glob` was one of them: the
-// engine now gives no fingerprint to what reaches it, so the function runs uncached. The control
-// (a JSON file read the same way) shows that the same flow does recompute.
+// `import.meta.env` (from `.env` files and the mode), the modules `import.meta.glob` expands to, a
+// virtual module a plugin's `load` hook makes, and an import an auto-import plugin injects. Each
+// case builds an SSR bundle, runs it (the first run stores f(5)), changes only that input, builds
+// and runs again: the second run must print what the new build computes. KNOWN BUGS (stale
+// values), kept as `it.fails` until fixed, then make them `it`: the engine fingerprints the source
+// files alone (it hashes `__RATE__` and `import.meta.env.VITE_RATE` as text, a virtual id as its
+// specifier and an auto-imported helper as a global name), so the fingerprint stays and the second
+// run serves the value of the first build. `import.meta.glob` was one of them: the engine now gives
+// no fingerprint to what reaches it, so the function runs uncached. The control (a JSON file read
+// the same way) shows that the same flow does recompute.
 import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -74,6 +75,14 @@ const virtualRate = (source: string): Plugin => ({
   load: id => (id === '\0virtual:rate' ? source : null),
 })
 
+/** An auto-import plugin (unplugin-auto-import style): `rateOf(…)` used without an import gets one from src/utils/rate.ts. */
+const autoImport: Plugin = {
+  name: 'auto-import',
+  enforce: 'pre',
+  transform: (code, id) =>
+    id.endsWith('/src/main.ts') && code.includes('rateOf(') ? `import { rateOf } from '/src/utils/rate.ts'\n${code}` : undefined,
+}
+
 describe('vite: inputs of a cached function that are not source files it imports', () => {
   it('control: an edit of a JSON file it imports changes the fingerprint and the value', async () => {
     const project = app('json', `import data from './rate.json'\nconst rate = data.rate`, { 'src/rate.json': '{ "rate": 2 }' })
@@ -121,5 +130,13 @@ describe('vite: inputs of a cached function that are not source files it imports
     const before = await buildAndRun(project, { plugins: [virtualRate('export const rate = 2')] })
     const after = await buildAndRun(project, { plugins: [virtualRate('export const rate = 3')] })
     await expectSecondRunSeesChange(before, after, 'n * 3')
+  })
+
+  it.fails('a helper an auto-import plugin injects, edited, changes the value (stale: the engine sees a global name, no warning)', async () => {
+    const project = app('auto-import', 'const rate = rateOf()', { 'src/utils/rate.ts': 'export const rateOf = () => 2\n' })
+    const before = await buildAndRun(project, { plugins: [autoImport] })
+    project.write({ 'src/utils/rate.ts': 'export const rateOf = () => 3\n' })
+    const after = await buildAndRun(project, { plugins: [autoImport] })
+    await expectSecondRunSeesChange(before, after, '=> 3')
   })
 })
