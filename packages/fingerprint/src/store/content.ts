@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs'
+import { type Dirent, readdir, readdirSync, readFile, readFileSync, readlink, readlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import { blake3 } from '../hash.ts'
 import { pathStates, type PathState } from './facts.ts'
@@ -21,13 +21,37 @@ export function contentNow(abs: string, kind: 'f' | 'd'): Content | undefined {
   }
 }
 
+/**
+ * `contentNow`, with the reads made off this thread (libuv's pool, several at once): only the
+ * hashing stays here. A check of thousands of files then leaves the main thread to the bundler.
+ */
+export async function contentLater(abs: string, kind: 'f' | 'd'): Promise<Content | undefined> {
+  try {
+    if (kind === 'f') return blake3(await new Promise<Buffer>((ok, fail) => readFile(abs, (e, b) => (e ? fail(e) : ok(b)))))
+    const entries = await new Promise<Dirent[]>((ok, fail) => readdir(abs, { withFileTypes: true }, (e, l) => (e ? fail(e) : ok(l))))
+    const links = await Promise.all(
+      entries.map(e =>
+        e.isSymbolicLink()
+          ? new Promise<string>((ok, fail) => readlink(join(abs, e.name), (err, t) => (err ? fail(err) : ok(t))))
+          : undefined,
+      ),
+    )
+    return `d:${blake3(listingOf(entries, i => links[i]!))}`
+  } catch {
+    return undefined
+  }
+}
+
 /** A folder's entries, sorted: `name type [target]` per line (the same bytes on every platform). */
 function listing(dir: string): string {
-  const lines: string[] = []
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const type = e.isSymbolicLink() ? `l ${readlinkSync(join(dir, e.name))}` : e.isDirectory() ? 'd' : e.isFile() ? 'f' : 'o'
-    lines.push(`${e.name}\0${type}`)
-  }
+  return listingOf(readdirSync(dir, { withFileTypes: true }), (_, e) => readlinkSync(join(dir, e.name)))
+}
+
+function listingOf(entries: Dirent[], target: (i: number, e: Dirent) => string): string {
+  const lines = entries.map((e, i) => {
+    const type = e.isSymbolicLink() ? `l ${target(i, e)}` : e.isDirectory() ? 'd' : e.isFile() ? 'f' : 'o'
+    return `${e.name}\0${type}`
+  })
   return lines.sort().join('\n')
 }
 

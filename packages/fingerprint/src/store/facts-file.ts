@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { basename, dirname, relative, resolve, sep } from 'node:path'
 import { initHash } from '../hash.ts'
-import { type Content, contentNow } from './content.ts'
+import { type Content, contentLater } from './content.ts'
 import { type PathState, pathStates } from './facts.ts'
 import { createResolverFactory, type Resolution } from '../graph/resolver-options.ts'
 
@@ -111,9 +111,8 @@ export function factMaps(loaded: LoadedFacts): { facts: Facts; contents: Content
   return m
 }
 
-/** Work units between two yields to the event loop when checking in the background (a stat is one, a read and hash eight). */
+/** Stats between two yields to the event loop when checking in the background. */
 const SLICE = 256
-const CONTENT_COST = 8
 
 /** Whether every repeated resolution gives the result recorded. */
 function resolutionsAgree(resolutions: Resolution[]): boolean {
@@ -126,35 +125,50 @@ function resolutionsAgree(resolutions: Resolution[]): boolean {
  * The facts, refreshed, if every one still holds and every repeated resolution gives the same
  * result; `undefined` otherwise. A fact holds when its path is still absent (`-`), when its stamp
  * is unchanged (an old stamp, never `?`, and never for a moved file), or else when the content
- * there now is the content recorded: the stamp is then taken again, before the read, for the next
- * check (a fresh checkout of the same commit, a restored cache: one read and hash per file, then
- * stamps again). With `pause`, gives the event loop a turn after each slice of work (a check
+ * there now is the content recorded: the stamp, taken before the read, is then the fact's new
+ * state (a fresh checkout of the same commit, a restored cache: one read and hash per file, then
+ * stamps again). With `pause`, gives the event loop a turn after each slice of stats (a check
  * running in the background of a build fills the main thread's idle time).
  */
 async function factsHold(loaded: LoadedFacts, pause?: () => Promise<void>): Promise<LoadedFacts | undefined> {
   let work = 0
-  let refreshed = false
   const checks: Check[] = []
+  /** Indices of the facts to check by content, whose stamps (taken first) are in `checks`. */
+  const reread: number[] = []
   for (const [abs, state, content] of loaded.checks) {
     const now = pathStates(abs)
-    work++
     if (state === '-' ? now.state === '-' : !loaded.moved && state !== '?' && now.state === state) checks.push([abs, state, content])
+    else if (content === undefined || state === '-' || now.raw[0] !== kindOf(content)) return undefined
     else {
-      const kind = now.raw[0]
-      if (content === undefined || state === '-' || (kind !== 'f' && kind !== 'd')) return undefined
-      await initHash()
-      if (contentNow(abs, kind) !== content) return undefined
-      work += CONTENT_COST
-      refreshed ||= now.state !== state
+      reread.push(checks.length)
       checks.push([abs, now.state, content])
     }
-    if (pause && work >= SLICE) {
+    if (pause && ++work >= SLICE) {
       work = 0
       await pause()
     }
   }
+  if (reread.length > 0 && !(await contentsHold(checks, reread))) return undefined
   if (!resolutionsAgree(loaded.resolutions)) return undefined
-  return refreshed ? { ...loaded, checks, refreshed } : loaded
+  if (reread.length === 0) return loaded
+  return { ...loaded, checks, refreshed: reread.some(i => checks[i]![1] !== loaded.checks[i]![1]) }
+}
+
+/** `f` for a file's content, `d` for a folder's. */
+const kindOf = (content: Content): 'f' | 'd' => (content.startsWith('d:') ? 'd' : 'f')
+
+/** Reads at once while checking by content. */
+const BATCH = 64
+
+/** Whether the content at each `checks[i]` (for `i` in `reread`) is the one recorded; stops at the first that is not. */
+async function contentsHold(checks: Check[], reread: number[]): Promise<boolean> {
+  await initHash()
+  for (let at = 0; at < reread.length; at += BATCH) {
+    const batch = reread.slice(at, at + BATCH).map(i => checks[i]!)
+    const now = await Promise.all(batch.map(([abs, , content]) => contentLater(abs, kindOf(content!))))
+    if (now.some((c, i) => c !== batch[i]![2])) return false
+  }
+  return true
 }
 
 /** The facts of a facts file (refreshed, see `factsHold`), if all hold now; `undefined` otherwise. */
