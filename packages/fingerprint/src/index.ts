@@ -3,4 +3,14 @@ export { createFingerprinter } from './engine/facade.ts'
 export { FingerprintError } from './errors.ts'
 export { ENGINE_VERSION } from './version.ts'
 export { writeAtomic } from './store/write-atomic.ts'
-export type { BindingFingerprint, DependencyInfo, EngineWarning, ExplainNode, Fingerprinter, FingerprinterOptions } from './types.ts'
+export type {
+  AliasEntry,
+  BindingFingerprint,
+  DependencyInfo,
+  EngineWarning,
+  ExplainNode,
+  Fingerprinter,
+  FingerprinterOptions,
+  ResolveEnvironment,
+  ResolveOptions,
+} from './types.ts'

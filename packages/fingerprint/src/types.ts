@@ -24,6 +24,56 @@ export interface FingerprinterOptions {
    * @default 'every-call'
    */
   recheck?: 'every-call' | 'after-invalidate'
+  /**
+   * How imports resolve in the bundle, when not as Node and TypeScript do: the bundler's aliases,
+   * export conditions and main fields (a bundler plugin passes its bundler's). The engine must read
+   * the files the bundle runs, or an edit of one would keep an old fingerprint.
+   * @default Node's rules with the `node`, `import`/`require`, `module` and `default` conditions, tsconfig `paths`
+   */
+  resolve?: ResolveOptions
+}
+
+/** How the bundle resolves imports (see `FingerprinterOptions.resolve`). */
+export interface ResolveOptions {
+  /**
+   * Aliases tried in order before resolving, the first that matches applies (the rules of Vite's
+   * `resolve.alias` and `@rollup/plugin-alias`): a string `find` matches the specifier itself and
+   * the specifiers under it (`find/…`), a RegExp is matched and replaced with `String#replace`
+   * (`$1`). A replacement that is a relative path resolves from the importing file. An entry with
+   * `replacement: null` stands for an alias whose target the engine cannot know (a custom resolver,
+   * alternatives): a function reaching a specifier it matches gets no fingerprint (`uncacheable`).
+   * @default []
+   */
+  alias?: readonly AliasEntry[]
+  /**
+   * The export conditions and `package.json` main fields of each environment the code is bundled
+   * for (a Vite dev server: client and ssr). `import`/`require` and `default` are added by kind of
+   * load. With several, an import that leads to different files of the project under them leaves
+   * the function uncacheable (its fingerprint would hold for one of them only); imports of
+   * installed packages count by version, whichever file they lead to.
+   * @default [{ conditions: ['node', 'module'], mainFields: ['module', 'main'] }]
+   */
+  environments?: readonly ResolveEnvironment[]
+  /**
+   * Extensions tried in place of a specifier's own, in order (webpack's `resolve.extensionAlias`).
+   * @default the file itself first, then TypeScript's: `.js` → `.js`, `.ts`, `.tsx`, `.jsx` (as Vite, esbuild and Node load it)
+   */
+  extensionAlias?: Readonly<Record<string, readonly string[]>>
+}
+
+/** One alias of `ResolveOptions.alias`. */
+export interface AliasEntry {
+  find: string | RegExp
+  /** What replaces the match; `null` when the engine cannot know (a custom resolver, several alternatives). */
+  replacement: string | null
+}
+
+/** One environment of `ResolveOptions.environments`. */
+export interface ResolveEnvironment {
+  /** Export conditions besides `import`/`require` and `default`. */
+  conditions: readonly string[]
+  /** `package.json` fields for a package without `exports`, in order. @default ['module', 'main'] */
+  mainFields?: readonly string[]
 }
 
 /** One binding a fingerprint is made of. */
@@ -52,6 +102,13 @@ export interface BindingFingerprint {
    * results derived from source text (diagnostics with line numbers).
    */
   sourceHash: string
+  /**
+   * Set when the function's results must not be cached, with the reason: it reaches code the engine
+   * cannot see (an import it cannot resolve, an alias whose target it cannot know, an import that
+   * resolves differently in two environments). `hash` is still given (coarser: it cannot see changes
+   * behind that import).
+   */
+  uncacheable?: string
 }
 
 /** A node of `explain()`'s dependency tree. */

@@ -36,7 +36,14 @@ async function run(dir: string, cacheDir: string | false, target = 'main.ts#f'):
   try {
     const [file, name] = target.split('#') as [string, string]
     const fp = await engine.fingerprint(file, name)
-    return { id: fp.id, hash: fp.hash, sourceHash: fp.sourceHash, deps: fp.deps, warnings: [...engine.warnings] }
+    return {
+      id: fp.id,
+      hash: fp.hash,
+      sourceHash: fp.sourceHash,
+      deps: fp.deps,
+      uncacheable: fp.uncacheable,
+      warnings: [...engine.warnings],
+    }
   } finally {
     await engine.close()
   }
@@ -267,28 +274,37 @@ describe('stored answers (a new engine answers without loading the full engine)'
 
   it('7. warnings: an engine serving stored answers reports the warnings of the engine that stored them', async () => {
     const { dir, cache } = await setup({
-      'main.ts': `import { m } from './missing'\nimport { a } from './a'\nexport const f = () => m() + a()`,
+      'main.ts': `import { m } from './missing'\nimport { a } from './a'\nexport const f = () => m() + a()\nexport const g = () => a()`,
       'a.ts': `export const a = () => 1`,
     })
-    const first = await run(dir, cache)
-    expect(first.warnings.map(w => w.code)).toEqual(['unresolved-import'])
-    expect(first.warnings[0]!.message).toMatch(/^\[smart-cache\] main\.ts:1:\d+: cannot resolve '\.\/missing'/)
+    const engine = createFingerprinter({ root: dir, cacheDir: cache })
+    const first = await engine.fingerprint('main.ts', 'f')
+    await engine.fingerprint('main.ts', 'g')
+    const warnings = [...engine.warnings]
+    await engine.close()
+    expect(warnings.map(w => w.code)).toEqual(['unresolved-import'])
+    expect(warnings[0]!.message).toMatch(/^\[smart-cache\] main\.ts:1:\d+: cannot resolve '\.\/missing'/)
+    // f reaches code the engine cannot see: it is uncacheable, and never stored (each engine computes it again).
+    expect(first.uncacheable).toMatch(/'\.\/missing' at main\.ts:1:\d+ cannot be resolved/)
+    expect(readAnswers(cache).answers.map(r => r[1])).toEqual(['g'])
     tamper(cache)
-    const second = await run(dir, cache)
+    const second = await run(dir, cache, 'main.ts#g')
     expect(second.hash).toBe(TAMPERED)
-    expect(second.warnings).toEqual(first.warnings)
+    expect(second.warnings).toEqual(warnings)
   })
 
-  it('7b. adding the missing file of an unresolved import: not served, correct hash, no warning', async () => {
+  it('7b. adding the missing file of an unresolved import: not served, correct hash, cacheable, no warning', async () => {
     const { dir, cache } = await setup({
       'main.ts': `import { m } from './missing'\nexport const f = () => m()`,
     })
-    const first = (await run(dir, cache)).hash
+    const first = await run(dir, cache)
+    expect(first.uncacheable).toBeDefined()
+    expect(() => answersPath(cache)).toThrow('no answers file written') // nothing cacheable was answered: nothing stored
     writeFiles(dir, { 'missing.ts': `export const m = () => 1` })
-    tamper(cache)
     const second = await run(dir, cache)
     expect(second.hash).toBe(await freshHash(dir))
-    expect(second.hash).not.toBe(first)
+    expect(second.hash).not.toBe(first.hash)
+    expect(second.uncacheable).toBeUndefined()
     expect(second.warnings).toEqual([])
   })
 

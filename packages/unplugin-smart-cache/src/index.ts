@@ -1,5 +1,6 @@
 import type { UnpluginFactory, UnpluginInstance } from 'unplugin'
 import type { Engine } from './core/engine.js'
+import type { ResolveOptions } from '@smart-cache/fingerprint'
 import type { Options } from './core/options.js'
 import type { CachedEnv } from './core/cached.js'
 import type { TransformOutput } from './core/transform-output.js'
@@ -11,6 +12,7 @@ import { BuildCache, buildCacheFile, digest } from './core/build-cache.js'
 import { transformFromCache } from './core/cached.js'
 import { DeferredFingerprints, FINGERPRINTS_MODULE, fingerprintsModule, fingerprintsSource } from './core/deferred.js'
 import { createEngine, warningText } from './core/engine.js'
+import { esbuildResolve, viteResolve, webpackResolve, type WebpackResolveConfig } from './core/bundler-resolve.js'
 import { relativeId, RUNTIME, fileOfId } from './core/ids.js'
 import { idleSaver } from './core/idle-save.js'
 import { FunctionRegistry, manifestDigest, manifestJson, writtenManifestDigest } from './core/manifest.js'
@@ -20,6 +22,14 @@ import { RuntimeFiles } from './core/runtime-dir.js'
 
 type TransformModule = (typeof import('./core/transform.js'))['transformModule']
 type RewriteDeferred = (typeof import('./core/transform.js'))['rewriteDeferred']
+/** What every environment's rewrite shares. */
+type Shared = Omit<CachedEnv, 'engine'> & { runtime: RuntimeFiles }
+/** An environment's engine with the shared parts: enough for a module the last build rewrote the same way. */
+type Base = CachedEnv & { runtime: RuntimeFiles }
+/** The transform code, loaded once. */
+type TransformCode = { diagnostics: TransformEnv['diagnostics']; transformModule: TransformModule; rewriteDeferred: RewriteDeferred }
+/** An environment's full rewrite. */
+type Full = { env: TransformEnv; transformModule: TransformModule; rewriteDeferred: RewriteDeferred }
 /** A module rewritten before its fingerprints are known (see core/deferred.ts). */
 type EarlyRewrite = { code: string; map: object | string; ids: string[] }
 
@@ -38,12 +48,33 @@ function viteConsumer(context: unknown, options: unknown): Platform | undefined 
   return ssr === undefined ? undefined : ssr ? 'node' : 'browser'
 }
 
+/** Vite: the environment a hook runs for (`this.environment`, Vite 6+), else `ssr` or `client` from the hook's `ssr` flag. */
+function viteEnvironmentName(context: unknown, options: unknown): string {
+  const name = (context as { environment?: { name?: string } }).environment?.name
+  if (name) return name
+  return (options as { ssr?: boolean } | undefined)?.ssr ? 'ssr' : 'client'
+}
+
 /** webpack and Rspack `target`: `web`, `webworker` and `browserslist` are browsers; `node…`, `electron-main` are not. */
 function webpackPlatform(target: unknown): Platform | undefined {
   const targets = (Array.isArray(target) ? target : [target]).filter((t): t is string => typeof t === 'string')
   if (targets.length === 0 || targets.some(t => /^(?:node|async-node|electron-main|electron-preload|nwjs)/.test(t)))
     return targets.length === 0 ? 'browser' : 'node'
   return targets.some(t => /^(?:web|webworker|browserslist|electron-renderer|es\d)/.test(t)) ? 'browser' : undefined
+}
+
+/** What the plugin reads of a webpack or Rspack compiler's options. */
+interface WebpackLikeOptions {
+  context?: string
+  mode?: string
+  target?: unknown
+  resolve?: WebpackResolveConfig
+}
+
+/** webpack's and Rspack's resolution, with the target's and mode's defaults. */
+function webpackCompilerResolve(options: WebpackLikeOptions): ResolveOptions {
+  const browser = webpackPlatform(options.target) === 'browser'
+  return webpackResolve(options.resolve, { browser, mode: options.mode, bundler: 'webpack' }, options.context ?? process.cwd())
 }
 
 /** A one-off Rollup/Vite/Rolldown build (not watch mode): nothing is watched, the engine can close. */
@@ -86,50 +117,90 @@ interface ReportContext {
 export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (rawOptions, meta) => {
   const options = resolveOptions(rawOptions)
   let root = options.root
-  let base: Promise<CachedEnv & { runtime: RuntimeFiles }> | undefined
-  let full: Promise<{ env: TransformEnv; transformModule: TransformModule; rewriteDeferred: RewriteDeferred }> | undefined
-  let warned = 0
+  let shared: Promise<Shared> | undefined
+  /** Per environment (Vite: client, ssr…; '' elsewhere): its engine, which resolves imports with that environment's conditions. */
+  const bases = new Map<string, Promise<Base>>()
+  const fulls = new Map<string, Promise<Full>>()
+  let transformCode: Promise<TransformCode> | undefined
+  /** Each engine's warnings reported so far. */
+  const warned = new WeakMap<Engine, number>()
   const registry = new FunctionRegistry()
   /** Where the output runs, when the bundler says (esbuild `platform`, webpack `target`); Vite says it per module. */
   let platform: Platform | undefined
+  /** How the bundler resolves imports in an environment (its aliases and conditions), read when its engine starts; Rollup has none. */
+  let bundlerResolve: ((environment: string) => ResolveOptions) | undefined
+  /** The environment a hook runs for (Vite's `this.environment`, or its `ssr` flag); '' for other bundlers. */
+  const environmentOf = (context: unknown, hookOptions?: unknown): string =>
+    meta.framework === 'vite' ? viteEnvironmentName(context, hookOptions) : ''
 
-  /** The engine and the build cache: enough for a module the last build rewrote the same way. */
-  const getBase = (): Promise<CachedEnv & { runtime: RuntimeFiles }> => {
-    base ??= (async () => {
+  /** What every environment shares: the root, the build cache, the runtime's files. */
+  const getShared = (): Promise<Shared> => {
+    shared ??= (async () => {
       root ??= process.cwd()
       const cache = new BuildCache(buildCacheFile(root, options.cacheDir))
       // A cold build rewrites every marked module: load the parser and magic-string now, while
       // the bundler starts, not when the first marked module waits for them.
-      if (!cache.exists()) queueMicrotask(() => void getFull().catch(() => {})) // once `base` is set: getFull awaits it
-      const engine: Engine = await createEngine(root, options.cacheDir, options.engine)
-      return { root, engine, options, cache, runtime: new RuntimeFiles(root) }
+      if (!cache.exists()) queueMicrotask(() => void loadTransform().catch(() => {})) // once `shared` is set: it awaits it
+      return { root, options, cache, runtime: new RuntimeFiles(root) }
     })()
+    return shared
+  }
+
+  /** The engine and the build cache: enough for a module the last build rewrote the same way. */
+  const getBase = (environment: string): Promise<Base> => {
+    let base = bases.get(environment)
+    if (!base) {
+      base = (async () => {
+        const s = await getShared()
+        const engine: Engine = await createEngine(s.root, options.cacheDir, options.engine, bundlerResolve?.(environment))
+        return { ...s, engine }
+      })()
+      bases.set(environment, base)
+    }
     return base
   }
 
-  /** The parser, magic-string and the purity scan, loaded by the first module the cache cannot serve. */
-  const getFull = (): Promise<{ env: TransformEnv; transformModule: TransformModule; rewriteDeferred: RewriteDeferred }> => {
-    full ??= (async () => {
-      const [b, transform, { DiagnosticsCollector }] = await Promise.all([
-        getBase(),
+  /** The engines started so far (those that failed to start left out). */
+  const startedBases = async (): Promise<Base[]> =>
+    (await Promise.all([...bases.values()].map(b => b.catch(() => undefined)))).filter((b): b is Base => b !== undefined)
+
+  /** The parser, magic-string and the purity scan, loaded once by the first module the cache cannot serve. */
+  const loadTransform = (): Promise<TransformCode> => {
+    transformCode ??= (async () => {
+      const [s, transform, { DiagnosticsCollector }] = await Promise.all([
+        getShared(),
         import('./core/transform.js'),
         import('./core/diagnostics.js'),
       ])
-      const env = { ...b, diagnostics: new DiagnosticsCollector(b.root) }
-      return { env, transformModule: transform.transformModule, rewriteDeferred: transform.rewriteDeferred }
+      const diagnostics = new DiagnosticsCollector(s.root)
+      return { diagnostics, transformModule: transform.transformModule, rewriteDeferred: transform.rewriteDeferred }
     })()
+    return transformCode
+  }
+
+  /** An environment's engine with the transform code. */
+  const getFull = (environment: string): Promise<Full> => {
+    let full = fulls.get(environment)
+    if (!full) {
+      full = Promise.all([getBase(environment), loadTransform()]).then(([b, t]) => ({
+        env: { ...b, diagnostics: t.diagnostics },
+        transformModule: t.transformModule,
+        rewriteDeferred: t.rewriteDeferred,
+      }))
+      fulls.set(environment, full)
+    }
     return full
   }
 
-  /** Long-lived builds (dev, watch): the engine's and the build cache's new entries, saved while idle. */
+  /** Long-lived builds (dev, watch): the engines' and the build cache's new entries, saved while idle. */
   const saveSoon = idleSaver(async () => {
-    const b = base && (await base.catch(() => undefined))
-    await b?.cache.save()
-    await b?.engine.save?.()
+    const started = await startedBases()
+    await started[0]?.cache.save()
+    for (const b of started) await b.engine.save?.()
   })
 
-  const prewarm = (): void => {
-    getBase().catch(() => {}) // a failure surfaces, with its message, in the first transform
+  const prewarm = (environment: string): void => {
+    getBase(environment).catch(() => {}) // a failure surfaces, with its message, in the first transform
   }
 
   const deferred = new DeferredFingerprints()
@@ -148,7 +219,13 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
    * the cache cannot serve is rewritten at once, its fingerprints left to a module of ours that
    * the bundler loads while it goes on with the rest of the app (see core/deferred.ts).
    */
-  const rewrite = async (code: string, id: string, b: CachedEnv, defer: boolean): Promise<TransformOutput | EarlyRewrite | null> => {
+  const rewrite = async (
+    code: string,
+    id: string,
+    b: CachedEnv,
+    defer: boolean,
+    environment: string,
+  ): Promise<TransformOutput | EarlyRewrite | null> => {
     // A module transformed again while its fingerprints are pending (two Vite environments at once) waits for them.
     const named = defer ? fingerprintsSource(b.root, id) : undefined
     const source = named && !deferred.has(named) ? named : undefined
@@ -159,7 +236,7 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
       deferred.set(source, { moduleId: id, ids: early.ids, full: Promise.resolve(cached) })
       return early
     }
-    const f = await getFull()
+    const f = await getFull(environment)
     const rewritten = f.transformModule(code, id, f.env)
     const early = source ? f.rewriteDeferred(code, id, f.env, source) : undefined
     if (!early || !source) return rewritten
@@ -175,8 +252,9 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
 
   /** What a module's rewrite tells the build: the engine's new warnings, the rewrite's warnings and errors, its manifest entries. */
   function report(ctx: ReportContext, e: CachedEnv, id: string, result: TransformOutput | null, consumer: Platform | undefined): void {
-    for (const w of e.engine.warnings.slice(warned)) ctx.warn(`[smart-cache] ${warningText(w).replace(/^\[smart-cache\]\s*/, '')}`)
-    warned = e.engine.warnings.length
+    for (const w of e.engine.warnings.slice(warned.get(e.engine) ?? 0))
+      ctx.warn(`[smart-cache] ${warningText(w).replace(/^\[smart-cache\]\s*/, '')}`)
+    warned.set(e.engine, e.engine.warnings.length)
     registry.set(id, result?.functions ?? new Map())
     if (!result) return
     // From `load` of the fingerprints module, messages name the rewritten module, as from its `transform`.
@@ -188,10 +266,9 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
 
   /** A file changed (watch, dev): the engine and the purity scan forget it. */
   const invalidate = async (file: string): Promise<void> => {
-    const b = base && (await base.catch(() => undefined))
-    b?.engine.invalidate(file)
-    const f = full && (await full.catch(() => undefined))
-    f?.env.diagnostics.invalidate(file)
+    for (const b of await startedBases()) b.engine.invalidate(file)
+    const t = transformCode && (await transformCode.catch(() => undefined))
+    t?.diagnostics.invalidate(file)
   }
 
   /** What the manifest's content follows from, once per state of the registry (see `manifestDigest`). */
@@ -288,7 +365,7 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
       async handler(this: ReportContext, source: string, ...rest: unknown[]) {
         const pending = deferred.take(source)
         if (!pending) return null
-        const e = await getBase()
+        const e = await getBase(environmentOf(this, rest[0]))
         let result: TransformOutput | null = null
         try {
           result = await pending.full
@@ -317,23 +394,21 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
       // changed files at all) checks every file and folder the engine knows again, as the bundler
       // reads its modules again: a watcher does not report everything a fingerprint depends on (a
       // package updated in node_modules, bundled again or loaded at run time as an external).
-      if (builds++ > 0) {
-        const b = base && (await base.catch(() => undefined))
-        b?.engine.recheck?.()
-      }
-      prewarm()
+      if (builds++ > 0) for (const b of await startedBases()) b.engine.recheck?.()
+      prewarm(environmentOf(this))
     },
     transform: {
       filter: { id: { include: options.include, exclude: options.exclude }, code: RUNTIME },
       async handler(code, id, ...rest: unknown[]) {
-        const e = await getBase()
+        const environment = environmentOf(this, rest[0])
+        const e = await getBase(environment)
         // The runtime's own modules (a workspace link, outside node_modules) hold no marks.
         if (e.runtime.owns(fileOfId(id))) return null
         // A one-off Rollup/Vite/Rolldown build watches nothing: skip thousands of calls.
         const oneOff = isOneOffBuild(this)
         let result
         try {
-          result = await rewrite(code, id, e, oneOff)
+          result = await rewrite(code, id, e, oneOff, environment)
         } catch (error) {
           this.warn(internalError(e, id, error))
           return null
@@ -354,15 +429,16 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
     async buildEnd() {
       // A one-off build is done with the engine: save its snapshot (the next build starts warm)
       // and stop its parser threads. It stays usable: threads restart on demand.
-      const e = base && (await base.catch(() => undefined))
-      if (isOneOffBuild(this) && e) {
+      const started = await startedBases()
+      const cache = started[0]?.cache
+      if (isOneOffBuild(this) && cache) {
         // Rollup, Rolldown and Vite render and write the bundle meanwhile; closeBundle waits for it.
-        closing = Promise.all([e.cache.save(), e.engine.close?.()]).then(() => {})
+        closing = Promise.all([cache.save(), ...started.map(b => b.engine.close?.())]).then(() => {})
         closing.catch(() => {}) // reported by closeBundle; a build that never closes still saves
         return
       }
-      await e?.cache.save()
-      await e?.engine.save?.() // a dev server closed on SIGTERM exits right after
+      await cache?.save()
+      for (const b of started) await b.engine.save?.() // a dev server closed on SIGTERM exits right after
       // Rollup, Rolldown and Vite write the manifest with the bundle (generateBundle, writeBundle).
       if (!options.manifest || !['webpack', 'rspack', 'esbuild'].includes(meta.framework)) return
       const json = manifest()
@@ -390,6 +466,16 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
       shouldTransformCachedModule: ({ code }: { code: string }) => code.includes(RUNTIME),
     },
     rolldown: {
+      options(inputOptions: { resolve?: WebpackResolveConfig; platform?: string; cwd?: string }) {
+        root ??= inputOptions.cwd
+        bundlerResolve ??= () =>
+          webpackResolve(
+            inputOptions.resolve,
+            { browser: inputOptions.platform !== 'node' && inputOptions.platform !== 'neutral', bundler: 'rolldown' },
+            inputOptions.cwd ?? process.cwd(),
+          )
+        return null
+      },
       renderStart: prepareManifest,
       generateBundle: emitManifest,
       writeBundle: writeDefaultManifest,
@@ -402,7 +488,9 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
       closeBundle: awaitClosing,
       configResolved(config) {
         root ??= config.root
-        prewarm()
+        bundlerResolve ??= environment => viteResolve(config, environment)
+        // The environment `vite build` builds (an app build builds the others after it), or the client of a dev server.
+        prewarm(config.command === 'build' && config.build.ssr ? 'ssr' : 'client')
       },
       // Vite drops emitted assets of SSR builds (`build.ssrEmitAssets`): write beside the output.
       writeBundle(outputOptions, bundle) {
@@ -437,14 +525,18 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
     webpack(compiler) {
       root ??= compiler.options.context
       platform ??= webpackPlatform(compiler.options.target)
+      // Read when the build starts: webpack applies its defaults after the plugins.
+      bundlerResolve ??= () => webpackCompilerResolve(compiler.options)
     },
     rspack(compiler) {
       root ??= compiler.options.context
       platform ??= webpackPlatform(compiler.options.target)
+      bundlerResolve ??= () => webpackCompilerResolve(compiler.options as WebpackLikeOptions)
     },
     esbuild: {
       config(esbuildOptions) {
         root ??= esbuildOptions.absWorkingDir
+        bundlerResolve ??= () => esbuildResolve(esbuildOptions, process.cwd())
         // esbuild's default platform is the browser
         platform ??= esbuildOptions.platform === 'node' ? 'node' : esbuildOptions.platform === 'neutral' ? undefined : 'browser'
       },

@@ -58,7 +58,7 @@ export class Core {
   ) {
     this.root = resolve(options.root)
     this.recheckEveryCall = options.recheck !== 'after-invalidate'
-    this.resolver = new Resolver(this.root)
+    this.resolver = new Resolver(this.root, options.resolve)
     const threads = options.parserThreads ?? defaultParserThreads()
     // Parser threads start when enough files need parsing: a warm start may need none, a small cold one parses inline.
     this.pool = new AnalyzerPool(new URL('./worker.mjs', import.meta.url), threads)
@@ -117,10 +117,14 @@ export class Core {
 
   /** The answers of `fingerprint()` computed from the graph as it is, for the answer cache. */
   answers(): AnswerRecord[] {
-    return [...this.answered].map(([k, fp]) => {
-      const [file, name] = k.split('\0') as [string, string]
-      return { file, name, hash: fp.hash, sourceHash: fp.sourceHash, deps: fp.deps }
-    })
+    // An uncacheable answer is computed again by each engine: its warning is given again, and the
+    // answer cache never has to store what it is.
+    return [...this.answered]
+      .filter(([, fp]) => fp.uncacheable === undefined)
+      .map(([k, fp]) => {
+        const [file, name] = k.split('\0') as [string, string]
+        return { file, name, hash: fp.hash, sourceHash: fp.sourceHash, deps: fp.deps }
+      })
   }
 
   /** Resolutions the answer cache repeats before trusting its answers. */
@@ -274,6 +278,8 @@ export class Core {
     const stop = [key, ...extras].map(k => this.graph.stop(k)).find(s => s !== undefined)
     if (stop !== undefined) throw new FingerprintError(`cannot fingerprint ${rel}#${name}: ${stop}`)
     const out = { id: `${rel}#${name}`, hash: this.hashOf(key, extras) } as BindingFingerprint
+    const unknown = this.unknownReached(key, extras)
+    if (unknown) out.uncacheable = `it reaches ${unknown}`
     Object.defineProperty(out, 'deps', {
       enumerable: true,
       get: () => (deps ??= this.depLists.collect(key, extras)),
@@ -283,6 +289,22 @@ export class Core {
       get: () => (sourceHash ??= this.sourceHashes.of(rel, key, extras)),
     })
     return out
+  }
+
+  /** Why `key` (with `extras`) cannot be fingerprinted soundly: the first unresolved import it reaches, if any. */
+  private unknownReached(key: string, extras: string[]): string | undefined {
+    if (!this.linker.hasUnknownLeaves()) return undefined
+    const seen = new Set<string>()
+    const stack = [key, ...extras]
+    while (stack.length > 0) {
+      const k = stack.pop()!
+      if (seen.has(k)) continue
+      seen.add(k)
+      const n = this.graph.tryGet(k)
+      if (n?.unknown) return n.unknown
+      if (n) for (const t of n.targets) stack.push(t)
+    }
+    return undefined
   }
 
   /** The explain tree, built without recursion; a node shown before is marked `repeated`. */

@@ -6,6 +6,7 @@ import { FingerprintError } from '../errors.ts'
 import { saveBeforeExit } from '../store/exit-save.ts'
 import type { BindingFingerprint, EngineWarning, ExplainNode, Fingerprinter, FingerprinterOptions } from '../types.ts'
 import { ENGINE_VERSION } from '../version.ts'
+import { resolveOptionsKey } from '../graph/resolver-options.ts'
 
 /** Creates a fingerprint engine for one project root. */
 export function createFingerprinter(options: FingerprinterOptions): Fingerprinter {
@@ -13,12 +14,15 @@ export function createFingerprinter(options: FingerprinterOptions): Fingerprinte
 }
 
 /** The engine's files for one root (paths in them are root-relative); their names are not part of any hash. */
-function cacheFiles(root: string, cacheDir: string | false | undefined): Record<'snapshot' | 'answers' | 'facts', string | false> {
-  const dir = cacheDir ?? join(root, 'node_modules', '.cache', 'smart-cache', 'engine')
+function cacheFiles(options: FingerprinterOptions, root: string): Record<'snapshot' | 'answers' | 'facts', string | false> {
+  const dir = options.cacheDir ?? join(root, 'node_modules', '.cache', 'smart-cache', 'engine')
   if (dir === false) return { snapshot: false, answers: false, facts: false }
   const id = createHash('sha256').update(root).digest('hex').slice(0, 16)
+  // Answers given with other resolve options (a client and an SSR build) are kept apart.
+  const key = resolveOptionsKey(options.resolve)
+  const answersId = key ? `${id}-${createHash('sha256').update(key).digest('hex').slice(0, 8)}` : id
   const at = (name: string): string => join(dir, ENGINE_VERSION, name)
-  return { snapshot: at(`files-${id}.snapshot`), answers: at(`answers-${id}.json`), facts: at(`facts-${id}.json`) }
+  return { snapshot: at(`files-${id}.snapshot`), answers: at(`answers-${answersId}.json`), facts: at(`facts-${answersId}.json`) }
 }
 
 /**
@@ -56,9 +60,9 @@ class Engine implements Fingerprinter {
     }
     this.root = resolve(options.root)
     this.recheckEveryCall = options.recheck !== 'after-invalidate'
-    const files = cacheFiles(this.root, options.cacheDir)
+    const files = cacheFiles(options, this.root)
     this.snapshotFile = files.snapshot
-    this.answers = new AnswerCache(files.answers, files.facts, this.root)
+    this.answers = new AnswerCache(files.answers, files.facts, this.root, options.resolve)
     // Nothing stored (a cold start): the full engine loads at once. Otherwise, when checked once,
     // the facts are checked from now, in slices between the caller's own work.
     if (!this.answers.exists()) void this.loadCore().catch(() => {})

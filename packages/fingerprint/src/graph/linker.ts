@@ -5,6 +5,7 @@ import { FingerprintError } from '../errors.ts'
 import { hashBytes, readText } from '../store/files.ts'
 import { blake3 } from '../hash.ts'
 import type { Resolved, Resolver } from './resolve.ts'
+import { isRuntime } from './resolver-options.ts'
 import type { FileStore } from '../store/file-store.ts'
 import { PackageTrees } from './package-tree.ts'
 
@@ -29,6 +30,8 @@ export interface GraphNode {
   line: number
   resolvedFrom: string
   leafId?: string
+  /** Set on an unresolved import's leaf: where it is, what failed (functions reaching it are uncacheable). */
+  unknown?: string
   fx?: NodeEffects
   /** Data that may point at other objects: a write through it reaches its targets. */
   alias?: true
@@ -95,6 +98,15 @@ export class Linker {
   private starFiles = new Map<string, string[]>()
   /** Leaf nodes, built on the fly. */
   readonly leaves = new Map<string, { node: GraphNode; reads: string[] }>()
+  /** Keys of the unresolved imports' leaves made (some may have been dropped from `leaves` since). */
+  private unknownKeys = new Set<string>()
+
+  /** Whether an unresolved import's leaf exists (most graphs have none: nothing to look for). */
+  hasUnknownLeaves(): boolean {
+    for (const k of this.unknownKeys) if (this.leaves.has(k)) return true
+    this.unknownKeys.clear()
+    return false
+  }
 
   constructor(
     private root: string,
@@ -422,6 +434,7 @@ export class Linker {
     if (!made) {
       made = this.makeLeaf(key, r, spec, imported, from, line, column)
       this.leaves.set(key, made)
+      if (made.node.unknown) this.unknownKeys.add(key)
     } else if (r.kind === 'unresolved') {
       this.warnUnresolved(r.error, spec, from, line, column)
     }
@@ -432,7 +445,7 @@ export class Linker {
   private warnUnresolved(error: string, spec: string, from: string, line: number, column: number): void {
     this.warn(
       'unresolved-import',
-      `${this.rel(from)}:${line}:${column}: cannot resolve '${spec}' (${error}). The fingerprint uses the specifier only, so changes behind it are not seen; fix the path or install the package.`,
+      `${this.rel(from)}:${line}:${column}: cannot resolve '${spec}' (${error}). Changes behind it cannot be seen, so cached functions that reach it run uncached; fix the path, install the package, or declare the alias in tsconfig.json \`paths\` (a bundler's own aliases and conditions are read by its plugin).`,
       this.rel(from),
       line,
       column,
@@ -509,6 +522,8 @@ export class Linker {
             binding: imported,
             resolvedFrom: `unresolved '${spec}'`,
             leafId: `${spec}#${imported}`,
+            // smart-cache's own runtime (the caching, not the computation) may be external and not installed here.
+            ...(isRuntime(spec) ? {} : { unknown: `'${spec}' at ${this.rel(from)}:${line}:${column} cannot be resolved (${r.error})` }),
           },
           reads: [],
         }

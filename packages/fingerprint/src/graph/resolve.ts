@@ -4,7 +4,8 @@ import { dirname, isAbsolute, join, relative, resolve } from 'node:path'
 import type { Facts } from '../store/answers.ts'
 import { pathStates, rawPathState } from '../store/facts.ts'
 import type { LoadKind } from '../analyze/analysis-types.ts'
-import { createResolverFactory, type Resolution } from './resolver-options.ts'
+import type { ResolveOptions } from '../types.ts'
+import { createResolverFactory, isRuntime, type Resolution, type ResolverPair } from './resolver-options.ts'
 
 /** Where an import specifier leads. */
 export type Resolved =
@@ -19,16 +20,22 @@ const SOURCE = /\.(?:[cm]?[jt]sx?)$/
 const DTS = /\.d\.[cm]?ts$/
 
 /**
- * Resolves like TypeScript and Node do (relative paths, index files, `./x.js` meaning `./x.ts`,
- * package `exports`, tsconfig `paths`) with oxc-resolver, and classifies the result. Results are
+ * Resolves like the bundle does (relative paths, index files, `./x.js` meaning `./x.ts` when there
+ * is no x.js, package `exports`, tsconfig `paths`, the bundler's aliases and conditions when given)
+ * with oxc-resolver, and classifies the result. Results are
  * memoized until `clear()`.
  */
 export class Resolver {
-  private factory = createResolverFactory()
+  private factory: ResolverPair
 
   private memo = new Map<string, Resolved>()
 
-  constructor(private root: string) {}
+  constructor(
+    private root: string,
+    options?: ResolveOptions,
+  ) {
+    this.factory = createResolverFactory(options)
+  }
 
   private packages = new Map<string, { name: string; version: string } | undefined>()
 
@@ -84,7 +91,7 @@ export class Resolver {
     // The path itself: a file there is stamped by the store before it is read; anything else
     // (a folder's index or package.json, nothing) is recorded here.
     if (isRelative) this.noteUnlessTarget(resolve(dirname(fromFile), specifier), abs)
-    const pkg = abs ? this.packageOf(abs) : undefined
+    const pkg = abs ? (this.packageOf(abs) ?? (isRuntime(specifier) ? this.linkedPackageOf(abs) : undefined)) : undefined
     if (!isRelative && (!pkg || specifier.startsWith('#') || this.underTsconfig.has(dirname(fromFile))))
       this.repeat.push(kind === 'i' ? [fromFile, specifier, abs ?? ''] : [fromFile, specifier, abs ?? '', kind])
     if (!abs) return { kind: 'unresolved', error: res.error ?? 'not found' }
@@ -160,6 +167,20 @@ export class Resolver {
       this.chains.add(`target\0${d}`)
       this.note(d)
     }
+  }
+
+  /**
+   * The package holding `abs` outside node_modules (a workspace link), found by its nearest
+   * package.json: the runtime counts as its package, linked or installed, whichever build of it
+   * the conditions pick.
+   */
+  private linkedPackageOf(abs: string): { name: string; version: string; dir: string } | undefined {
+    for (let dir = dirname(abs); dirname(dir) !== dir; dir = dirname(dir)) {
+      if (!this.packages.has(dir)) this.packages.set(dir, readPackage(dir))
+      const pkg = this.packages.get(dir)
+      if (pkg) return { dir, ...pkg }
+    }
+    return undefined
   }
 
   /** name@version of the installed package holding `abs`, when it lies under node_modules. */

@@ -1,44 +1,153 @@
 import { createRequire } from 'node:module'
-import type { NapiResolveOptions, ResolverFactory } from 'oxc-resolver'
+import type { NapiResolveOptions, ResolveResult, ResolverFactory } from 'oxc-resolver'
 import type { LoadKind } from '../analyze/analysis-types.ts'
+import type { AliasEntry, ResolveEnvironment, ResolveOptions } from '../types.ts'
 
-/** How the engine resolves (TypeScript and Node rules); the answer cache re-resolves with the same. */
-export const RESOLVER_OPTIONS: NapiResolveOptions = {
-  tsconfig: 'auto',
-  extensions: ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs', '.json'],
-  extensionAlias: { '.js': ['.ts', '.tsx', '.js', '.jsx'], '.jsx': ['.tsx', '.jsx'], '.mjs': ['.mts', '.mjs'], '.cjs': ['.cts', '.cjs'] },
-  conditionNames: ['node', 'import', 'module', 'default'],
-  mainFields: ['module', 'main'],
-  builtinModules: true,
-  // Bundlers ignore NODE_PATH, and package managers' script shims set it: honouring it would
-  // make a fingerprint depend on how the process was started.
-  nodePath: false,
+/** Node's environment, when the caller names none. */
+const NODE_ENVIRONMENT: ResolveEnvironment = { conditions: ['node', 'module'], mainFields: ['module', 'main'] }
+
+/**
+ * `./x.js` is the file itself when it exists (as Vite, esbuild, Rollup and Node load it), else
+ * the TypeScript source it stands for.
+ */
+const EXTENSION_ALIAS: Record<string, string[]> = {
+  '.js': ['.js', '.ts', '.tsx', '.jsx'],
+  '.jsx': ['.jsx', '.tsx'],
+  '.mjs': ['.mjs', '.mts'],
+  '.cjs': ['.cjs', '.cts'],
 }
 
-/** `require()` resolves package `exports` and `imports` with the `require` condition, not `import`. */
-export const REQUIRE_CONDITIONS = ['node', 'require', 'default']
+/** How the engine resolves (TypeScript and Node rules, or the bundler's as given); the answer cache re-resolves with the same. */
+function napiOptions(options: ResolveOptions, env: ResolveEnvironment, kind: LoadKind): NapiResolveOptions {
+  return {
+    tsconfig: 'auto',
+    extensions: ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs', '.json'],
+    extensionAlias: Object.fromEntries(Object.entries(options.extensionAlias ?? EXTENSION_ALIAS).map(([k, v]) => [k, [...v]])),
+    // `require()` resolves package `exports` and `imports` with the `require` condition, not `import`.
+    conditionNames: [...env.conditions, kind === 'i' ? 'import' : 'require', 'default'],
+    mainFields: [...(env.mainFields ?? NODE_ENVIRONMENT.mainFields!)],
+    builtinModules: true,
+    // Bundlers ignore NODE_PATH, and package managers' script shims set it: honouring it would
+    // make a fingerprint depend on how the process was started.
+    nodePath: false,
+  }
+}
 
-/** Resolvers with the engine's options, one per kind of load, loaded on first use (the answer cache rarely needs one). */
+/** A resolution's outcome: oxc-resolver's, or an error of the engine's (an alias it cannot follow, environments that disagree). */
+export type ResolveOutcome = Pick<ResolveResult, 'path' | 'error' | 'builtin'>
+
+/** Resolves as the bundle does, aliases and every environment included; resolvers are made on first use. */
 export interface ResolverPair {
-  resolveFileSync: (from: string, specifier: string, kind?: LoadKind) => ReturnType<ResolverFactory['resolveFileSync']>
+  resolveFileSync: (from: string, specifier: string, kind?: LoadKind) => ResolveOutcome
   clearCache: () => void
 }
 
-export function createResolverFactory(): ResolverPair {
+export function createResolverFactory(options: ResolveOptions = {}): ResolverPair {
   const { ResolverFactory: Factory } = createRequire(import.meta.url)('oxc-resolver') as typeof import('oxc-resolver')
-  const forImport = new Factory(RESOLVER_OPTIONS)
-  let forRequire: ResolverFactory | undefined
+  const environments = options.environments?.length ? options.environments : [NODE_ENVIRONMENT]
+  const alias = options.alias ?? []
+  let first: ResolverFactory | undefined
+  const made = new Map<string, ResolverFactory>()
+  const resolverFor = (env: number, kind: LoadKind): ResolverFactory => {
+    const key = `${env}\0${kind}`
+    let r = made.get(key)
+    if (!r) {
+      const napi = napiOptions(options, environments[env]!, kind)
+      // Clones share the first resolver's cache of the file system.
+      r = first ? first.cloneWithOptions(napi) : (first = new Factory(napi))
+      made.set(key, r)
+    }
+    return r
+  }
   return {
     resolveFileSync: (from, specifier, kind = 'i') => {
-      if (kind === 'i') return forImport.resolveFileSync(from, specifier)
-      forRequire ??= forImport.cloneWithOptions({ ...RESOLVER_OPTIONS, conditionNames: REQUIRE_CONDITIONS })
-      return forRequire.resolveFileSync(from, specifier)
+      const target = applyAlias(alias, specifier)
+      if (target === null)
+        return { error: `an alias matches '${specifier}' whose target the engine cannot know (a custom resolver, or alternatives)` }
+      const spec = target ?? specifier
+      const result = resolverFor(0, kind).resolveFileSync(from, spec)
+      if (environments.length === 1 || isPath(spec) || isRuntime(spec)) return result
+      return agreement(result, spec, environments, e => resolverFor(e, kind).resolveFileSync(from, spec))
     },
-    clearCache: () => {
-      forImport.clearCache()
-      forRequire?.clearCache()
-    },
+    clearCache: () => first?.clearCache(),
   }
+}
+
+/**
+ * smart-cache's own runtime (`smart-cache`, `smart-cache/…`): the caching, not the computation. It
+ * counts as its package, whichever of its builds an environment loads and even when linked from
+ * a workspace (see `Resolver`).
+ */
+export function isRuntime(specifier: string): boolean {
+  return specifier === 'smart-cache' || specifier.startsWith('smart-cache/')
+}
+
+/** The first alias that matches `specifier`: the new specifier, `null` for an alias the engine cannot follow, or `undefined`. */
+export function applyAlias(alias: readonly AliasEntry[], specifier: string): string | null | undefined {
+  for (const { find, replacement } of alias) {
+    if (typeof find === 'string' ? specifier === find || specifier.startsWith(`${find}/`) : regexTest(find, specifier)) {
+      if (replacement === null) return null
+      return typeof find === 'string' ? replacement + specifier.slice(find.length) : specifier.replace(find, replacement)
+    }
+  }
+  return undefined
+}
+
+/** `RegExp#test` without the `lastIndex` state of a global or sticky pattern. */
+function regexTest(find: RegExp, specifier: string): boolean {
+  find.lastIndex = 0
+  const hit = find.test(specifier)
+  find.lastIndex = 0
+  return hit
+}
+
+function isPath(specifier: string): boolean {
+  return specifier.startsWith('.') || specifier.startsWith('/') || /^[A-Za-z]:[\\/]/.test(specifier)
+}
+
+/**
+ * The first environment's result when every environment leads to the same file (or into the same
+ * installed package, which counts by version whatever file it leads to); otherwise an error naming both.
+ */
+function agreement(
+  result: ResolveOutcome,
+  specifier: string,
+  environments: readonly ResolveEnvironment[],
+  resolveIn: (env: number) => ResolveOutcome,
+): ResolveOutcome {
+  for (let e = 1; e < environments.length; e++) {
+    const other = resolveIn(e)
+    if (other.path === result.path || (other.builtin && result.builtin) || samePackage(other.path, result.path)) continue
+    const where = (r: ResolveOutcome) => r.path ?? 'nothing'
+    return {
+      error: `'${specifier}' leads to ${where(result)} with the conditions [${environments[0]!.conditions.join(', ')}] and to ${where(other)} with [${environments[e]!.conditions.join(', ')}]`,
+    }
+  }
+  return result
+}
+
+/** Whether two resolved files lie in the same installed package (under the same `node_modules/<name>`). */
+function samePackage(a: string | undefined, b: string | undefined): boolean {
+  if (!a || !b) return false
+  const dir = (p: string): string | undefined => {
+    const norm = p.replaceAll('\\', '/')
+    const at = norm.lastIndexOf('/node_modules/')
+    if (at === -1) return undefined
+    const rest = norm.slice(at + 14).split('/')
+    return norm.slice(0, at + 14) + rest.slice(0, rest[0]!.startsWith('@') ? 2 : 1).join('/')
+  }
+  const da = dir(a)
+  return da !== undefined && da === dir(b)
+}
+
+/** A stable text of the options (the name of the engine's stored files depends on it: other options, other answers). */
+export function resolveOptionsKey(options: ResolveOptions | undefined): string {
+  if (!options) return ''
+  return JSON.stringify([
+    (options.alias ?? []).map(a => [typeof a.find === 'string' ? a.find : `/${a.find.source}/${a.find.flags}`, a.replacement]),
+    options.environments ?? null,
+    options.extensionAlias ?? null,
+  ])
 }
 
 /**

@@ -11,7 +11,7 @@ import {
 } from './facts-file.ts'
 import type { Resolution } from '../graph/resolver-options.ts'
 import { type DepRow, packDeps, unpackDepsLazily } from './dep-table.ts'
-import type { BindingFingerprint, DependencyInfo, EngineWarning } from '../types.ts'
+import type { BindingFingerprint, DependencyInfo, EngineWarning, ResolveOptions } from '../types.ts'
 import { writeAtomic } from './write-atomic.ts'
 
 export type { Contents, Facts }
@@ -84,6 +84,8 @@ export class AnswerCache {
     private file: string | false,
     private factsFile: string | false,
     private root: string,
+    /** The resolve options the answers were given with (stored resolutions are repeated with them). */
+    private resolve?: ResolveOptions,
   ) {}
 
   /** Whether answers were stored for this root or for another one (a cold start has none). */
@@ -100,7 +102,7 @@ export class AnswerCache {
   checkAhead(): void {
     const source = this.sourceFiles()
     if (!source) return
-    this.early = checkFactsFileInBackground(source.facts, this.root, source.moved).then(facts => {
+    this.early = checkFactsFileInBackground(source.facts, this.root, source.moved, this.resolve).then(facts => {
       if (facts) setImmediate(() => void this.load()).unref()
       return facts ?? null
     })
@@ -226,7 +228,7 @@ export class AnswerCache {
   private async checkNow(): Promise<LoadedFacts | undefined> {
     this.source = undefined // a moved source may have been written under this root's name since
     const source = this.sourceFiles()
-    return source && (await checkFactsFile(source.facts, this.root, source.moved))
+    return source && (await checkFactsFile(source.facts, this.root, source.moved, this.resolve))
   }
 
   /** This root's files when it has a facts file, else the newest other root's pair in the same folder. */
@@ -282,14 +284,19 @@ export class AnswerCache {
   }
 }
 
-/** The newest facts file of another root in the same folder whose answers file is there too. */
+/** `facts-<root id>[-<resolve options id>].json`: answers given with other resolve options are never taken. */
+const FACTS_NAME = /^facts-[0-9a-f]+(-[0-9a-f]+)?\.json$/
+
+/** The newest facts file of another root in the same folder, given with the same resolve options, whose answers file is there too. */
 function newestSibling(factsFile: string): string | undefined {
   try {
     const dir = dirname(factsFile)
     const own = basename(factsFile)
+    const options = FACTS_NAME.exec(own)?.[1] ?? ''
     let best: { path: string; mtime: number } | undefined
     for (const name of readdirSync(dir)) {
-      if (name === own || !/^facts-.*\.json$/.test(name) || !existsSync(join(dir, name.replace(/^facts-/, 'answers-')))) continue
+      const match = FACTS_NAME.exec(name)
+      if (name === own || !match || (match[1] ?? '') !== options || !existsSync(join(dir, name.replace(/^facts-/, 'answers-')))) continue
       const path = join(dir, name)
       const mtime = statSync(path).mtimeMs
       if (!best || mtime > best.mtime) best = { path, mtime }

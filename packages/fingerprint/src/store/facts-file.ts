@@ -4,6 +4,7 @@ import { initHash } from '../hash.ts'
 import { type Content, contentLater } from './content.ts'
 import { type PathState, pathStates } from './facts.ts'
 import { createResolverFactory, type Resolution } from '../graph/resolver-options.ts'
+import type { ResolveOptions } from '../types.ts'
 
 /** What stored answers were computed from: absolute path → its state before it was read. */
 export type Facts = Map<string, PathState>
@@ -115,9 +116,9 @@ export function factMaps(loaded: LoadedFacts): { facts: Facts; contents: Content
 const SLICE = 256
 
 /** Whether every repeated resolution gives the result recorded. */
-function resolutionsAgree(resolutions: Resolution[]): boolean {
+function resolutionsAgree(resolutions: Resolution[], options: ResolveOptions | undefined): boolean {
   if (resolutions.length === 0) return true
-  const resolver = createResolverFactory()
+  const resolver = createResolverFactory(options)
   return resolutions.every(([from, specifier, result, kind]) => (resolver.resolveFileSync(from, specifier, kind).path ?? '') === result)
 }
 
@@ -130,7 +131,11 @@ function resolutionsAgree(resolutions: Resolution[]): boolean {
  * stamps again). With `pause`, gives the event loop a turn after each slice of stats (a check
  * running in the background of a build fills the main thread's idle time).
  */
-async function factsHold(loaded: LoadedFacts, pause?: () => Promise<void>): Promise<LoadedFacts | undefined> {
+async function factsHold(
+  loaded: LoadedFacts,
+  options: ResolveOptions | undefined,
+  pause?: () => Promise<void>,
+): Promise<LoadedFacts | undefined> {
   let work = 0
   const checks: Check[] = []
   /** Indices of the facts to check by content, whose stamps (taken first) are in `checks`. */
@@ -149,7 +154,7 @@ async function factsHold(loaded: LoadedFacts, pause?: () => Promise<void>): Prom
     }
   }
   if (reread.length > 0 && !(await contentsHold(checks, reread))) return undefined
-  if (!resolutionsAgree(loaded.resolutions)) return undefined
+  if (!resolutionsAgree(loaded.resolutions, options)) return undefined
   if (reread.length === 0) return loaded
   return { ...loaded, checks, refreshed: reread.some(i => checks[i]![1] !== loaded.checks[i]![1]) }
 }
@@ -172,18 +177,28 @@ async function contentsHold(checks: Check[], reread: number[]): Promise<boolean>
 }
 
 /** The facts of a facts file (refreshed, see `factsHold`), if all hold now; `undefined` otherwise. */
-export async function checkFactsFile(file: string, root: string, moved = false): Promise<LoadedFacts | undefined> {
+export async function checkFactsFile(
+  file: string,
+  root: string,
+  moved = false,
+  options?: ResolveOptions,
+): Promise<LoadedFacts | undefined> {
   try {
-    return await factsHold(readFacts(file, root, moved))
+    return await factsHold(readFacts(file, root, moved), options)
   } catch {
     return undefined
   }
 }
 
 /** `checkFactsFile` in slices, yielding to the event loop between them. */
-export async function checkFactsFileInBackground(file: string, root: string, moved = false): Promise<LoadedFacts | undefined> {
+export async function checkFactsFileInBackground(
+  file: string,
+  root: string,
+  moved = false,
+  options?: ResolveOptions,
+): Promise<LoadedFacts | undefined> {
   try {
-    return await factsHold(readFacts(file, root, moved), () => new Promise(resolve => setImmediate(resolve)))
+    return await factsHold(readFacts(file, root, moved), options, () => new Promise(resolve => setImmediate(resolve)))
   } catch {
     return undefined
   }

@@ -38,7 +38,7 @@ export async function transformFromCache(code: string, id: string, env: CachedEn
   if (entry.deferred) out.deferred = entry.deferred
   for (const [i, [, fnId, fingerprint]] of entry.plan.entries()) {
     const fp = fps[i]
-    if (!fp || fp.hash !== fingerprint) return undefined
+    if (!fp || fp.uncacheable || fp.hash !== fingerprint) return undefined
     const found = findings(env, fnId, findingsKey(fp, codeDigest))
     if (!found) return undefined
     ;(env.options.diagnostics.level === 'error' ? out.errors : out.warnings).push(...found)

@@ -1,4 +1,4 @@
-import type { BindingFingerprint as EngineFingerprint, DependencyInfo } from '@smart-cache/fingerprint'
+import type { BindingFingerprint as EngineFingerprint, DependencyInfo, ResolveOptions } from '@smart-cache/fingerprint'
 
 /** One reached binding, as Contract 1 of docs/architecture.md describes it (the engine's own type). */
 export type DepFingerprint = DependencyInfo
@@ -25,7 +25,12 @@ export interface Engine {
 export type EngineOverride = Engine | ((root: string) => Engine)
 
 /** Creates the real engine, or the injected one (tests). */
-export async function createEngine(root: string, cacheDir: string | false | undefined, injected?: EngineOverride): Promise<Engine> {
+export async function createEngine(
+  root: string,
+  cacheDir: string | false | undefined,
+  injected?: EngineOverride,
+  resolve?: ResolveOptions,
+): Promise<Engine> {
   if (injected) return typeof injected === 'function' ? injected(root) : injected
   const mod: Partial<typeof import('@smart-cache/fingerprint')> = await import('@smart-cache/fingerprint')
   if (typeof mod.createFingerprinter !== 'function')
@@ -34,7 +39,12 @@ export async function createEngine(root: string, cacheDir: string | false | unde
     )
   // The plugin reports every change it sees (watchChange, hotUpdate): the engine checks the
   // files it knows once, not again on every call.
-  return mod.createFingerprinter({ root, recheck: 'after-invalidate', ...(cacheDir === undefined ? {} : { cacheDir }) })
+  return mod.createFingerprinter({
+    root,
+    recheck: 'after-invalidate',
+    ...(cacheDir === undefined ? {} : { cacheDir }),
+    ...(resolve ? { resolve } : {}),
+  })
 }
 
 /** Text of one engine warning, whatever its shape. */

@@ -10,6 +10,7 @@ import type { BindingFingerprint, Engine } from './engine.js'
 function snapshot(fp: BindingFingerprint): BindingFingerprint {
   let deps: BindingFingerprint['deps'] | undefined
   const out = { hash: fp.hash, id: fp.id, sourceHash: fp.sourceHash } as BindingFingerprint
+  if (fp.uncacheable) out.uncacheable = fp.uncacheable
   Object.defineProperty(out, 'deps', { enumerable: true, get: () => (deps ??= fp.deps) })
   return out
 }

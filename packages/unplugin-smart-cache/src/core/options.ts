@@ -35,7 +35,7 @@ export interface Options {
   exclude?: FilterPattern
   /**
    * Project root: ids and manifest paths are relative to it. Relative values resolve from `process.cwd()`.
-   * @default the bundler's root (Vite `root`, webpack `context`, esbuild `absWorkingDir`), else `process.cwd()`
+   * @default the bundler's root (Vite `root`, webpack `context`, esbuild `absWorkingDir`, Rolldown `cwd`), else `process.cwd()`
    */
   root?: string
   /**

@@ -47,6 +47,14 @@ function unsupported(mark: Extract<Mark, { kind: 'directive' }>): string | undef
   return undefined
 }
 
+/** Why a function gets no fingerprint (the engine failed, or it reaches code the engine cannot see): it runs uncached. */
+function unfingerprinted(id: string, result: Error | BindingFingerprint): string {
+  if (!(result instanceof Error) && result.uncacheable)
+    return `${id} runs uncached (every call computes): ${result.uncacheable}, so an edit there could not invalidate its results.`
+  const why = result instanceof Error ? result.message : 'no hash'
+  return `the fingerprint engine failed for ${id} (${why}); the function runs uncached (every call computes) until a build fingerprints it.`
+}
+
 function markStart(mark: Mark): number {
   return mark.kind === 'call' ? mark.node.start : mark.kind === 'decorator' ? mark.node.start : mark.fn.start
 }
@@ -181,13 +189,10 @@ async function rewriteModule(code: string, file: string, parsed: Parsed, marks: 
   const fps = await Promise.all(planned.map(p => fingerprintOf(env.engine, rel, p.engineName).catch((e: unknown) => e as Error)))
   for (const [i, { mark, id, engineName }] of planned.entries()) {
     const result = fps[i]!
-    const fp = result instanceof Error || typeof result.hash !== 'string' ? undefined : result
+    const fp = result instanceof Error || typeof result.hash !== 'string' || result.uncacheable ? undefined : result
     if (!fp) {
       cacheable = false
-      warn(
-        markStart(mark),
-        `the fingerprint engine failed for ${rel}#${engineName} (${result instanceof Error ? result.message : 'no hash'}); the function runs uncached (every call computes) until a build fingerprints it.`,
-      )
+      warn(markStart(mark), unfingerprinted(`${rel}#${engineName}`, result))
     }
     const meta = markMeta(mark, id, fp?.hash ?? null, finder, loc.at)
     if (meta.sync) out.syncMarks.push(located(markStart(mark), syncMessage(meta.sync)))

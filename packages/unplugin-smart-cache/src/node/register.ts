@@ -4,6 +4,7 @@ import * as nodeModule from 'node:module'
 import { dirname, join, resolve } from 'node:path'
 import process from 'node:process'
 import { buildCacheFile } from '../core/build-cache.js'
+import { nodeResolve } from '../core/bundler-resolve.js'
 import { hookCommonJs } from './cjs.js'
 import { LOADER_THREAD_ENV } from './scope.js'
 import { registerSyncHooks } from './sync-hooks.js'
@@ -74,7 +75,13 @@ export async function register(options: RegisterOptions = {}): Promise<void> {
   const root = options.root === undefined ? findRoot() : resolve(options.root)
   const cacheDir = options.cacheDir === undefined || options.cacheDir === false ? options.cacheDir : resolve(options.cacheDir)
   const cacheFile = buildCacheFile(root, cacheDir)
-  const data: LoaderData = { root, cacheDir, diagnostics: options.diagnostics, warmStart: cacheFile !== false && existsSync(cacheFile) }
+  const data: LoaderData = {
+    root,
+    cacheDir,
+    diagnostics: options.diagnostics,
+    warmStart: cacheFile !== false && existsSync(cacheFile),
+    resolve: nodeResolve(process.execArgv, process.env.NODE_OPTIONS, process.features.require_module === true),
+  }
   data.warm = await warmRewrites(data)
   const transformer = new SyncTransformer(data, { [LOADER_THREAD_ENV]: '1' })
   hookCommonJs(data.root, transformer)

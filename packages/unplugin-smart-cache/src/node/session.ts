@@ -4,6 +4,7 @@ import type { Engine } from '../core/engine.js'
 import type { TransformOutput } from '../core/transform-output.js'
 import type { TransformEnv } from '../core/transform.js'
 import type { WarmRewrite } from './warm.js'
+import type { ResolveOptions } from '@smart-cache/fingerprint'
 import { readFileSync } from 'node:fs'
 import { BuildCache, buildCacheFile } from '../core/build-cache.js'
 import { transformFromCache } from '../core/cached.js'
@@ -29,6 +30,8 @@ export interface LoaderData {
   warmStart?: boolean
   /** Modules whose last rewrite was checked before the program started (see warm.ts). */
   warm?: Record<string, WarmRewrite>
+  /** How Node resolves imports in this process (its conditions), for the engine. */
+  resolve?: ResolveOptions
 }
 
 /** How Node evaluates the module (`load` hook formats). */
@@ -166,7 +169,7 @@ export class LoaderSession {
     this.base ??= (async () => {
       const { root, cacheDir, diagnostics } = this.data
       const options = resolveOptions({ root, cacheDir, diagnostics })
-      const engine = await createEngine(root, options.cacheDir)
+      const engine = await createEngine(root, options.cacheDir, undefined, this.data.resolve)
       return { root, engine, options, cache: new BuildCache(buildCacheFile(root, options.cacheDir)), runtime: new RuntimeFiles(root) }
     })()
     return this.base
