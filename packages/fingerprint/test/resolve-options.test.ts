@@ -2,8 +2,9 @@
 // environment, extension order. The engine must read the files the bundle runs, or an edit of
 // one keeps an old fingerprint (a stale cached value); where it cannot know, the answer says
 // `uncacheable` instead of hashing a specifier.
-import { readdirSync, symlinkSync } from 'node:fs'
+import { readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { describe, expect, it } from 'vitest'
 import { createFingerprinter, type ResolveOptions } from '@smart-cache/fingerprint'
 import { project, tempDir, writeFiles } from './helpers.ts'
@@ -172,5 +173,24 @@ describe('stored answers', () => {
     expect(answers).toHaveLength(1)
     expect((await answer(dir, undefined, 'main.ts#f', cache)).uncacheable).toBeDefined()
     expect((await answer(dir, resolve, 'main.ts#f', cache)).uncacheable).toBeUndefined()
+  })
+
+  it('another folder with the same project and its aliases into it takes them; other conditions never do', async () => {
+    const cache = tempDir('fp-resolve-moved-')
+    const first = project(aliased)
+    const aliasInto = (dir: string) => [{ find: '~lib', replacement: join(dir, 'src/lib') }]
+    await sleep(3100) // stamps newer than the racy window are never trusted
+    await answer(first, { alias: aliasInto(first) }, 'main.ts#f', cache)
+    const [version] = readdirSync(cache)
+    const [stored] = readdirSync(join(cache, version!)).filter(f => f.startsWith('answers-'))
+    const file = join(cache, version!, stored!)
+    const data = JSON.parse(readFileSync(file, 'utf8')) as { answers: Array<[string, string, string]> }
+    for (const row of data.answers) row[2] = 'e'.repeat(64) // served answers come back tampered
+    writeFileSync(file, JSON.stringify(data))
+    const moved = project(aliased)
+    expect((await answer(moved, { alias: aliasInto(moved) }, 'main.ts#f', cache)).hash).toBe('e'.repeat(64))
+    const other = project(aliased)
+    const withConditions = { alias: aliasInto(other), environments: [{ conditions: ['browser'] }] }
+    expect((await answer(other, withConditions, 'main.ts#f', cache)).hash).not.toBe('e'.repeat(64))
   })
 })

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module'
+import { sep } from 'node:path'
 import type { NapiResolveOptions, ResolveResult, ResolverFactory } from 'oxc-resolver'
 import type { LoadKind } from '../analyze/analysis-types.ts'
 import type { AliasEntry, ResolveEnvironment, ResolveOptions } from '../types.ts'
@@ -140,11 +141,17 @@ function samePackage(a: string | undefined, b: string | undefined): boolean {
   return da !== undefined && da === dir(b)
 }
 
-/** A stable text of the options (the name of the engine's stored files depends on it: other options, other answers). */
-export function resolveOptionsKey(options: ResolveOptions | undefined): string {
+/**
+ * A stable text of the options (the name of the engine's stored answers depends on it: other
+ * options, other answers), with paths under the root relative to it: the same project checked
+ * out in another folder, its aliases pointing into it, takes the answers stored in the first.
+ */
+export function resolveOptionsKey(options: ResolveOptions | undefined, root: string): string {
   if (!options) return ''
+  const inRoot = (p: string | null): string | null =>
+    p !== null && (p === root || p.startsWith(root + sep)) ? `<root>${p.slice(root.length).replaceAll(sep, '/')}` : p
   return JSON.stringify([
-    (options.alias ?? []).map(a => [typeof a.find === 'string' ? a.find : `/${a.find.source}/${a.find.flags}`, a.replacement]),
+    (options.alias ?? []).map(a => [typeof a.find === 'string' ? a.find : `/${a.find.source}/${a.find.flags}`, inRoot(a.replacement)]),
     options.environments ?? null,
     options.extensionAlias ?? null,
   ])
