@@ -70,7 +70,7 @@ describe('vite dev, killed', () => {
     expect(code).toMatch(/[0-9a-f]{64}/)
     await untilSaved(project.dir)
     await stop(child, 'SIGINT')
-    expect(engineFiles(project.dir).map(f => f.replace(/-[0-9a-f]+\./, '.'))).toEqual(['answers.json', 'facts.json', 'files.snapshot'])
+    expect(engineFiles(project.dir).map(f => f.replace(/-[0-9a-f-]+\./, '.'))).toEqual(['answers.json', 'facts.json', 'files.snapshot'])
   })
 
   it('the next start serves the stored answers (no new save), and SIGTERM right after a response keeps them', async () => {
