@@ -462,3 +462,26 @@ describe('tsconfig options that change what a class compiles to', () => {
     )
   })
 })
+
+// Vite's `./t.txt?raw` resolved to a path keeping the query: reading it failed with a bare ENOENT
+// (an absolute path, no [smart-cache] prefix) and the function ran uncached.
+describe('bundler queries on imports (?raw, ?url, ?worker)', () => {
+  const main = (spec: string) => ({ 'main.ts': `import v from '${spec}'\nexport const f = () => v`, 't.txt': 'hello', 'w.ts': 'export {}' })
+
+  it('?raw and ?url count by the bytes of the file and the query', async () => {
+    const raw = await fingerprintOf(main('./t.txt?raw'), 'main.ts#f')
+    expect(await fingerprintOf({ ...main('./t.txt?raw'), 't.txt': 'bye' }, 'main.ts#f')).not.toBe(raw)
+    expect(await fingerprintOf(main('./t.txt?url'), 'main.ts#f')).not.toBe(raw)
+    expect(await fingerprintOf(main('./w.ts?raw'), 'main.ts#f')).not.toBe(
+      await fingerprintOf({ ...main('./w.ts?raw'), 'w.ts': 'export {} ' }, 'main.ts#f'),
+    )
+  })
+
+  it('?worker (bundled with its imports) has no fingerprint, with the place and the fix', async () => {
+    const error = await withEngine(project(main('./w.ts?worker')), e => e.fingerprint('main.ts', 'f')).then(
+      () => undefined,
+      (e: Error) => e.message,
+    )
+    expect(error).toMatch(/^\[smart-cache\] main\.ts:1:1: '\.\/w\.ts\?worker' loads a file through the bundler query '\?worker'.*Fix: /)
+  })
+})

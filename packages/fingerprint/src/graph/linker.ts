@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import { dirname, relative } from 'node:path'
 import { getTsconfig, type TsConfigResult } from 'get-tsconfig'
 import { DEFAULT_LOCAL, type Effects, type FileAnalysis, type LoadKind, type Ref } from '../analyze/analysis-types.ts'
@@ -365,6 +366,25 @@ export class Linker {
     return set.map(k => `${k}=${JSON.stringify(typeof options[k] === 'string' ? options[k].toLowerCase() : options[k])}`).join(';')
   }
 
+  /**
+   * The file an asset import reads, and its bundler query: `./t.txt?raw` (Vite) resolves to a path
+   * that keeps the query. A query that gives the file's bytes (`raw`, `url`, `inline`, `init`)
+   * counts by them and the query; any other (`?worker` bundles the module with its imports) has
+   * no fingerprint.
+   */
+  private assetFile(resolved: string, spec: string, from: string, line: number, column: number): { abs: string; query: string } {
+    const at = resolved.indexOf('?', resolved.lastIndexOf('/') + 1)
+    if (at === -1 || existsSync(resolved)) return { abs: resolved, query: '' }
+    const query = resolved.slice(at + 1)
+    const keys = [...new URLSearchParams(query).keys()]
+    if (keys.length > 0 && keys.every(k => BYTE_QUERIES.has(k))) return { abs: resolved.slice(0, at), query }
+    throw new FingerprintError(
+      `${this.rel(from)}:${line}:${column}: '${spec}' loads a file through the bundler query '?${query}', which the fingerprint ` +
+        `does not follow (a worker is bundled with its imports), so what reaches it is not fingerprinted and runs uncached. ` +
+        `Fix: import the module without the query, or pass what it gives as an argument.`,
+    )
+  }
+
   /** Whether the file's tsconfig has TypeScript emit decorator metadata (legacy decorators). */
   private emitsDecoratorMetadata(abs: string, reads: Reads): boolean {
     const options = (this.tsconfigOf(abs, reads)?.config.compilerOptions ?? {}) as Record<string, unknown>
@@ -506,12 +526,12 @@ export class Linker {
           reads: [r.abs],
         }
       }
-      case 'asset':
-        this.store.watch(r.abs)
-        return {
-          node: { ...base, own: blake3(`asset\n${hashBytes(r.abs)}`), file: this.rel(r.abs), binding: '*', resolvedFrom: this.rel(r.abs) },
-          reads: [r.abs],
-        }
+      case 'asset': {
+        const { abs, query } = this.assetFile(r.abs, spec, from, line, column)
+        this.store.watch(abs)
+        const own = blake3(`asset\n${query === '' ? '' : `${query}\n`}${hashBytes(abs)}`)
+        return { node: { ...base, own, file: this.rel(abs), binding: '*', resolvedFrom: this.rel(abs) }, reads: [abs] }
+      }
       case 'unresolved':
         this.warnUnresolved(r.error, spec, from, line, column)
         return {
@@ -532,6 +552,9 @@ export class Linker {
 }
 
 /** A unit's effects with slot indices turned into the graph keys its slots lead to. */
+/** Bundler queries whose import gives the file's bytes (as text, a URL, inlined or a WebAssembly init). */
+const BYTE_QUERIES = new Set(['raw', 'url', 'inline', 'no-inline', 'init'])
+
 /** tsconfig compiler options that change what a class compiles to. */
 const CLASS_EMIT_OPTIONS = ['useDefineForClassFields', 'experimentalDecorators', 'target'] as const
 
