@@ -395,23 +395,18 @@ describe('sourceHash: the exact bytes of everything reached', () => {
 
 // import.meta.glob (Vite) and require.context (webpack) load modules chosen by a pattern. Before,
 // the call was hashed as text: an edit of a matched module (or a new match) kept the fingerprint,
-// and the bundle served the value computed with the old module. What reaches one now has no
-// fingerprint (the plugin then runs the function uncached, with the engine's message as warning).
+// and the bundle served the value computed with the old module. What reaches one is now
+// uncacheable (the plugin then runs the function uncached, with the reason as warning).
 describe('modules chosen by a pattern (import.meta.glob, require.context)', () => {
-  const failure = (files: Record<string, string>, name: string): Promise<unknown> =>
-    withEngine(project(files), e => e.fingerprint('main.ts', name)).then(
-      () => undefined,
-      (e: Error) => e.message,
-    )
+  const failure = (files: Record<string, string>, name: string): Promise<string | undefined> =>
+    withEngine(project(files), async e => (await e.fingerprint('main.ts', name)).uncacheable)
 
-  it('a function reading what import.meta.glob loads is not fingerprinted; the error names the place and the fix', async () => {
+  it('a function reading what import.meta.glob loads is uncacheable; the reason names the place and the fix', async () => {
     const files = {
       'main.ts': `const rates = import.meta.glob('./rates/*.ts', { import: 'rate' })\nexport const f = () => Object.keys(rates)\nexport const g = () => 1`,
       'rates/a.ts': 'export const rate = 2',
     }
-    expect(await failure(files, 'f')).toMatch(
-      /^\[smart-cache\] cannot fingerprint main\.ts#f: main\.ts:1:15: import\.meta\.glob\(\) loads .*Fix: import those modules/,
-    )
+    expect(await failure(files, 'f')).toMatch(/^it reaches import\.meta\.glob\(\) at main\.ts:1:15, which loads .*import those modules/)
     // A lazy glob runs nothing at load: another function of the module keeps its fingerprint.
     expect(await failure(files, 'g')).toBeUndefined()
   })
@@ -419,7 +414,7 @@ describe('modules chosen by a pattern (import.meta.glob, require.context)', () =
   it('require.context and import.meta.webpackContext too, reached through another module', async () => {
     for (const call of [`require.context('./rates', false, /\\.js$/)`, `import.meta.webpackContext('./rates')`]) {
       const files = { 'main.ts': `import { ctx } from './ctx'\nexport const f = () => ctx.keys()`, 'ctx.ts': `export const ctx = ${call}` }
-      expect(await failure(files, 'f')).toMatch(/ctx\.ts:1:20: .*(require\.context|import\.meta\.webpackContext)\(\) loads/)
+      expect(await failure(files, 'f')).toMatch(/(require\.context|import\.meta\.webpackContext)\(\) at ctx\.ts:1:20, which loads/)
     }
   })
 
@@ -427,7 +422,7 @@ describe('modules chosen by a pattern (import.meta.glob, require.context)', () =
     const eager = (pattern: string, options: string) => ({
       'main.ts': `const mods = import.meta.glob(${pattern}, ${options})\nexport const g = () => 1`,
     })
-    expect(await failure(eager(`'./plugins/*.ts'`, '{ eager: true }'), 'g')).toMatch(/main\.ts:1:14: import\.meta\.glob\(\)/)
+    expect(await failure(eager(`'./plugins/*.ts'`, '{ eager: true }'), 'g')).toMatch(/import\.meta\.glob\(\) at main\.ts:1:14/)
     expect(await failure(eager(`['./a/*.ts', './b/*.js']`, '{ eager: true, import: "setup" }'), 'g')).toMatch(/import\.meta\.glob/)
     expect(await failure(eager(`'./locales/*.json'`, '{ eager: true }'), 'g')).toBeUndefined()
     expect(await failure(eager(`'./content/*.md'`, "{ eager: true, query: '?raw' }"), 'g')).toBeUndefined()
@@ -477,11 +472,8 @@ describe('bundler queries on imports (?raw, ?url, ?worker)', () => {
     )
   })
 
-  it('?worker (bundled with its imports) has no fingerprint, with the place and the fix', async () => {
-    const error = await withEngine(project(main('./w.ts?worker')), e => e.fingerprint('main.ts', 'f')).then(
-      () => undefined,
-      (e: Error) => e.message,
-    )
-    expect(error).toMatch(/^\[smart-cache\] main\.ts:1:1: '\.\/w\.ts\?worker' loads a file through the bundler query '\?worker'.*Fix: /)
+  it('?worker (bundled with its imports) makes what reaches it uncacheable, with the place', async () => {
+    const fp = await withEngine(project(main('./w.ts?worker')), e => e.fingerprint('main.ts', 'f'))
+    expect(fp.uncacheable).toMatch(/^it reaches '\.\/w\.ts\?worker' at main\.ts:1:1, loaded through the bundler query '\?worker'/)
   })
 })

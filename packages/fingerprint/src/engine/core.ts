@@ -5,7 +5,6 @@ import type { AnswerRecord, Contents, Facts } from '../store/answers.ts'
 import { consultedContent } from '../store/content.ts'
 import { DepLists } from '../graph/dep-lists.ts'
 import { EffectAnalysis } from '../graph/effects.ts'
-import { FingerprintError } from '../errors.ts'
 import { Graph } from '../graph/graph.ts'
 import { blake3, initHash } from '../hash.ts'
 import { Linker } from '../graph/linker.ts'
@@ -274,11 +273,9 @@ export class Core {
     let deps: DependencyInfo[] | undefined
     let sourceHash: string | undefined
     const rel = this.linker.rel(abs)
-    // What it reaches loads modules the fingerprint does not follow: no fingerprint, rather than a stale one.
-    const stop = [key, ...extras].map(k => this.graph.stop(k)).find(s => s !== undefined)
-    if (stop !== undefined) throw new FingerprintError(`cannot fingerprint ${rel}#${name}: ${stop}`)
     const out = { id: `${rel}#${name}`, hash: this.hashOf(key, extras) } as BindingFingerprint
-    const unknown = this.unknownReached(key, extras)
+    // A load of modules chosen by a pattern (marked while hashing), or an import the engine cannot resolve.
+    const unknown = [key, ...extras].map(k => this.graph.stop(k)).find(s => s !== undefined) ?? this.unknownReached(key, extras)
     if (unknown) out.uncacheable = `it reaches ${unknown}`
     Object.defineProperty(out, 'deps', {
       enumerable: true,

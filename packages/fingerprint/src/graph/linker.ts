@@ -40,7 +40,7 @@ export interface GraphNode {
   madeBy?: string
   /** A function returning functions only: directly (empty), or what these keys return. */
   returnsFn?: string[]
-  /** Why what reaches this node has no fingerprint (it loads modules chosen by a pattern). */
+  /** Why what reaches this node is uncacheable (it loads modules chosen by a pattern). */
   stop?: string
 }
 
@@ -369,20 +369,24 @@ export class Linker {
   /**
    * The file an asset import reads, and its bundler query: `./t.txt?raw` (Vite) resolves to a path
    * that keeps the query. A query that gives the file's bytes (`raw`, `url`, `inline`, `init`)
-   * counts by them and the query; any other (`?worker` bundles the module with its imports) has
-   * no fingerprint.
+   * counts by them and the query; any other (`?worker` bundles the module with its imports) makes
+   * what reaches it uncacheable (`unknown`).
    */
-  private assetFile(resolved: string, spec: string, from: string, line: number, column: number): { abs: string; query: string } {
+  private assetFile(
+    resolved: string,
+    spec: string,
+    from: string,
+    line: number,
+    column: number,
+  ): { abs: string; query: string; unknown?: string } {
     const at = resolved.indexOf('?', resolved.lastIndexOf('/') + 1)
     if (at === -1 || existsSync(resolved)) return { abs: resolved, query: '' }
     const query = resolved.slice(at + 1)
+    const abs = resolved.slice(0, at)
     const keys = [...new URLSearchParams(query).keys()]
-    if (keys.length > 0 && keys.every(k => BYTE_QUERIES.has(k))) return { abs: resolved.slice(0, at), query }
-    throw new FingerprintError(
-      `${this.rel(from)}:${line}:${column}: '${spec}' loads a file through the bundler query '?${query}', which the fingerprint ` +
-        `does not follow (a worker is bundled with its imports), so what reaches it is not fingerprinted and runs uncached. ` +
-        `Fix: import the module without the query, or pass what it gives as an argument.`,
-    )
+    if (keys.length > 0 && keys.every(k => BYTE_QUERIES.has(k))) return { abs, query }
+    const unknown = `'${spec}' at ${this.rel(from)}:${line}:${column}, loaded through the bundler query '?${query}' (a worker is bundled with its imports, which are not followed)`
+    return { abs, query, unknown }
   }
 
   /** Whether the file's tsconfig has TypeScript emit decorator metadata (legacy decorators). */
@@ -527,10 +531,12 @@ export class Linker {
         }
       }
       case 'asset': {
-        const { abs, query } = this.assetFile(r.abs, spec, from, line, column)
+        const { abs, query, unknown } = this.assetFile(r.abs, spec, from, line, column)
         this.store.watch(abs)
         const own = blake3(`asset\n${query === '' ? '' : `${query}\n`}${hashBytes(abs)}`)
-        return { node: { ...base, own, file: this.rel(abs), binding: '*', resolvedFrom: this.rel(abs) }, reads: [abs] }
+        const node: GraphNode = { ...base, own, file: this.rel(abs), binding: '*', resolvedFrom: this.rel(abs) }
+        if (unknown) node.unknown = unknown
+        return { node, reads: [abs] }
       }
       case 'unresolved':
         this.warnUnresolved(r.error, spec, from, line, column)
@@ -551,22 +557,21 @@ export class Linker {
   }
 }
 
-/** A unit's effects with slot indices turned into the graph keys its slots lead to. */
 /** Bundler queries whose import gives the file's bytes (as text, a URL, inlined or a WebAssembly init). */
 const BYTE_QUERIES = new Set(['raw', 'url', 'inline', 'no-inline', 'init'])
 
 /** tsconfig compiler options that change what a class compiles to. */
 const CLASS_EMIT_OPTIONS = ['useDefineForClassFields', 'experimentalDecorators', 'target'] as const
 
-/** Why a unit that loads the modules a pattern matches (`import.meta.glob('./x/*.ts')`) stops fingerprinting. */
+/** What a function reaching a load of the modules a pattern matches (`import.meta.glob('./x/*.ts')`) reaches: why it is uncacheable. */
 function patternStop(rel: string, [what, line, column]: [string, number, number]): string {
   return (
-    `${rel}:${line}:${column}: ${what} loads the modules a pattern matches, which the fingerprint does not follow ` +
-    `(an edit of one, or a new match, would not change it), so what reaches it is not fingerprinted and runs uncached. ` +
-    `Fix: import those modules with string literal specifiers, or pass what they hold as an argument.`
+    `${what} at ${rel}:${line}:${column}, which loads the modules a pattern matches: an edit of one, or a new match, ` +
+    `cannot be seen (import those modules with string literal specifiers, or pass what they hold as an argument)`
   )
 }
 
+/** A unit's effects with slot indices turned into the graph keys its slots lead to. */
 function nodeEffects(fx: Effects | undefined, targets: string[]): NodeEffects | undefined {
   if (!fx) return undefined
   const keys = (a?: number[]): string[] | undefined => (a && a.length > 0 ? [...new Set(a.map(i => targets[i]!))] : undefined)
