@@ -136,6 +136,19 @@ describe('a restored cache in a fresh checkout (content facts)', () => {
     expect((await run(dir, cache)).hash).not.toBe(TAMPERED)
   })
 
+  it('answers stored while a folder they resolved in was racy (changed within 3 s) are not served by content', async () => {
+    const dir = project(chain)
+    const cache = tempDir('fp-restored-cache-')
+    await run(dir, cache) // at once: lib/ was just made
+    const facts = readFacts(cacheFile(cache, dir, 'facts'))
+    expect(facts.folders['']).toContainEqual(['lib', '?']) // no content: what the resolution saw is unknown
+    checkout(dir, chain)
+    tamper(cache, dir)
+    const second = await run(dir, cache)
+    expect(second.hash).not.toBe(TAMPERED)
+    expect(second.hash).toBe((await run(dir, false)).hash)
+  })
+
   it('another folder, the same cache folder: served by content with the fingerprint a memory-only engine computes there; its own answers are then written', async () => {
     const { dir, cache, first } = await firstRun(chain)
     const moved = join(tempDir('fp-moved-'), 'app')
