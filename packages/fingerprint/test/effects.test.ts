@@ -70,4 +70,34 @@ describe('effects of top-level code', () => {
     })
     expect(await fingerprintOf(lib(1))).not.toBe(await fingerprintOf(lib(2)))
   })
+
+  // Module state reached through a function that returns it (a store accessor, Pinia's useStore()):
+  // before, writes through the call's result were no writes at all, so the setup below was ignored
+  // and the target kept its fingerprint (and the old value) when it changed.
+  describe('writes through what a call returns', () => {
+    const state = { 'state.ts': `const state = { k: 1, items: [1] }\nexport const getState = () => state` }
+    const main = {
+      'main.ts': `import { getState } from './state'\nimport './setup'\nexport function f(n) { return n * getState().k + getState().items.length }`,
+    }
+    it.each([
+      ['getState().k = 2', 'getState().k = 3'],
+      ['getState().items.push(2)', 'getState().items.push(2, 3)'],
+      ['Object.assign(getState(), { k: 2 })', 'Object.assign(getState(), { k: 3 })'],
+      ['const s = getState()\ns.k = 2', 'const s = getState()\ns.k = 3'],
+    ])('%s -> %s changes the target', async (before, after) => {
+      const setup = (code: string) => ({ 'setup.ts': `import { getState } from './state'\n${code}` })
+      expect(await fingerprintOf({ ...state, ...main, ...setup(after) })).not.toBe(
+        await fingerprintOf({ ...state, ...main, ...setup(before) }),
+      )
+    })
+
+    it('what a global call returns is no module state: a DOM write at load stays out', async () => {
+      const files = {
+        'boot.ts': `document.querySelector('#app').textContent = 'a'`,
+        'main.ts': `import './boot'\nexport function f(n) { return n * 2 }`,
+      }
+      const edited = { ...files, 'boot.ts': `document.querySelector('#app').textContent = 'b'` }
+      expect(await fingerprintOf(edited)).toBe(await fingerprintOf(files))
+    })
+  })
 })

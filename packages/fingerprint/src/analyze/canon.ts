@@ -391,6 +391,8 @@ class CanonPass implements Sink {
 
   private fillMutate(root: Root, scope: Scope, load: boolean): void {
     const t = this.resolveRoot(root, scope)
+    // What a global's call returns (`document.querySelector(…)`) is no module state.
+    if (t.global !== undefined && root.called) return
     if (t.global !== undefined && isWriteOnlyGlobal(t.global, root.property)) return
     this.noteWrite(t, load, false)
   }
@@ -401,6 +403,7 @@ class CanonPass implements Sink {
    */
   private fillCall(site: CallSite, scope: Scope, load: boolean): void {
     const callee = site.callee ? this.resolveRoot(site.callee, scope) : {}
+    if (callee.global !== undefined && site.callee?.called) return this.noteRun(callee, load)
     this.noteRun(callee, load)
     if (site.render) return
     for (const a of site.args) this.noteRun(this.resolveRoot(a, scope), load)
@@ -417,7 +420,8 @@ class CanonPass implements Sink {
       else if (kind === 'global') this.noteWrite(callee, load, false)
       if (kind === 'arguments') {
         // `Object.assign(target, …)`, `Object.defineProperty(String.prototype, …)`: the first argument is changed.
-        if (site.args[0]) this.noteWrite(this.resolveRoot(site.args[0], scope), load, false)
+        const first = site.args[0] && this.resolveRoot(site.args[0], scope)
+        if (first && !(first.global !== undefined && site.args[0]!.called)) this.noteWrite(first, load, false)
         return
       }
     } else if (site.method !== undefined) {
@@ -429,7 +433,10 @@ class CanonPass implements Sink {
     // A binding passed to a call may be changed by it; a global passed along is not counted (`f(process.argv)`).
     for (const a of site.args) {
       const t = this.resolveRoot(a, scope)
-      if (t.global === undefined) this.noteArgument(t, load)
+      // A call's result passed along (`Object.assign(getState(), …)`) may be the callee's state: a write to it.
+      if (t.global !== undefined) continue
+      if (a.called) this.noteWrite(t, load, false)
+      else this.noteArgument(t, load)
     }
   }
 

@@ -10,6 +10,8 @@ export type IdentKind = 'ref' | 'write' | 'var' | 'let' | 'param' | 'root' | 'en
 export interface Root {
   ident: Node
   property?: string
+  /** Reached through a call's result (`getState().k`, `useStore().items.push(…)`): what the call returns. */
+  called?: true
 }
 
 /** A call or `new`, as the effect analysis needs it. */

@@ -39,6 +39,7 @@ export function staticSpecifier(node: Node): string | undefined {
 export function rootOf(node: Node): Root | undefined {
   let n = node
   let property: string | undefined
+  let called: true | undefined
   while (n) {
     if (TS_TRANSPARENT.has(n.type)) {
       n = n.expression
@@ -48,12 +49,18 @@ export function rootOf(node: Node): Root | undefined {
       const inner = unwrap(n.object)
       if (inner.type === 'Identifier') {
         property = n.property.type === 'PrivateIdentifier' ? undefined : staticKey(n.property, n.computed)
-        return { ident: inner, property }
+        return called ? { ident: inner, called } : { ident: inner, property }
       }
       n = inner
       continue
     }
-    if (n.type === 'Identifier') return { ident: n }
+    // `getState().k = 1`, `useStore().items.push(x)`: what the call returns may be module state.
+    if (n.type === 'CallExpression') {
+      called = true
+      n = unwrap(n.callee)
+      continue
+    }
+    if (n.type === 'Identifier') return called ? { ident: n, called } : { ident: n }
     if (n.type === 'SpreadElement') {
       n = n.argument
       continue

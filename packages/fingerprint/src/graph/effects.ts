@@ -269,7 +269,11 @@ export class EffectAnalysis {
     return this.expandWrites(keys)
   }
 
-  /** A write through data that points at other objects (`const lib = require('./lib')`) reaches them too. */
+  /**
+   * A write through data that points at other objects (`const lib = require('./lib')`) reaches them
+   * too; through a value a call made (`const store = useStore()`), what that function may return:
+   * it counts as a write to the function, as `useStore().k = 1` does.
+   */
   private expandWrites(keys: Iterable<string>): Set<string> {
     const out = new Set<string>()
     const stack = [...keys]
@@ -278,7 +282,9 @@ export class EffectAnalysis {
       if (out.has(k)) continue
       out.add(k)
       const n = this.graph.tryGet(k)
-      if (n?.alias) for (const t of n.targets) if (this.isData(t)) stack.push(t)
+      if (!n?.alias) continue
+      for (const t of n.targets) if (this.isData(t)) stack.push(t)
+      if (n.madeBy !== undefined) stack.push(n.madeBy)
     }
     return out
   }
