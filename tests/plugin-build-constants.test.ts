@@ -2,14 +2,13 @@
 // `import.meta.env` (from `.env` files and the mode), the modules `import.meta.glob` expands to, a
 // virtual module a plugin's `load` hook makes, and an import an auto-import plugin injects. Each
 // case builds an SSR bundle, runs it (the first run stores f(5)), changes only that input, builds
-// and runs again: the second run must print what the new build computes. KNOWN BUGS (stale
-// values), kept as `it.fails` until fixed, then make them `it`: the engine fingerprints the source
-// files alone (it hashes `__RATE__` and `import.meta.env.VITE_RATE` as text, a virtual id as its
-// specifier and an auto-imported helper as a global name), so the fingerprint stays and the second
-// run serves the value of the first build. `import.meta.glob` and the virtual module were among
-// them: the engine now gives no fingerprint to what reaches a glob or an import it cannot resolve,
-// so the function runs uncached. The control (a JSON file read
-// the same way) shows that the same flow does recompute.
+// and runs again: the second run must print what the new build computes. Each was a stale value:
+// the engine fingerprinted the source files alone (`__RATE__` and `import.meta.env.VITE_RATE` as
+// text, a virtual id as its specifier). Now the plugin gives the engine the build's `define` and
+// `import.meta.env` values (they count for the functions reading them), and a glob or an import
+// the engine cannot resolve leaves the function uncached. KNOWN BUG still, kept as `it.fails`: an
+// auto-imported helper is a global name to the engine. The control (a JSON file read the same
+// way) shows that the same flow does recompute.
 import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -94,18 +93,23 @@ describe('vite: inputs of a cached function that are not source files it imports
     await expectSecondRunSeesChange(before, after, 'rate: 3')
   })
 
-  it.fails('a `define` constant it reads, changed between builds, changes the value (stale: the fingerprint stays)', async () => {
+  it('a `define` constant it reads, changed between builds, changes the fingerprint and the value', async () => {
     const project = app('define', 'declare const __RATE__: number\nconst rate = __RATE__')
     const before = await buildAndRun(project, { define: { __RATE__: '2' } })
     const after = await buildAndRun(project, { define: { __RATE__: '3' } })
+    expect(before.fp).toMatch(/^[0-9a-f]{64}$/)
+    expect(after.fp).toMatch(/^[0-9a-f]{64}$/)
+    expect(after.fp).not.toBe(before.fp)
     await expectSecondRunSeesChange(before, after, 'var rate = 3')
   })
 
-  it.fails('an `import.meta.env.VITE_*` value it reads, changed in .env, changes the value (stale: the fingerprint stays)', async () => {
+  it('an `import.meta.env.VITE_*` value it reads, changed in .env, changes the fingerprint and the value', async () => {
     const project = app('env', 'const rate = Number(import.meta.env.VITE_RATE)', { '.env': 'VITE_RATE=2\n' })
     const before = await buildAndRun(project)
     project.write({ '.env': 'VITE_RATE=3\n' })
     const after = await buildAndRun(project)
+    expect(before.fp).toMatch(/^[0-9a-f]{64}$/)
+    expect(after.fp).not.toBe(before.fp)
     await expectSecondRunSeesChange(before, after, 'var rate = 3')
   })
 

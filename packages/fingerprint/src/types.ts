@@ -31,6 +31,14 @@ export interface FingerprinterOptions {
    * @default Node's rules with the `node`, `import`/`require`, `module` and `default` conditions, tsconfig `paths`
    */
   resolve?: ResolveOptions
+  /**
+   * What the bundler replaces at build time, and with what code (Vite and esbuild `define`,
+   * webpack's DefinePlugin, `import.meta.env.X` with its value): a function that reads one of these
+   * globals (`__API_URL__`, `process.env.X`, `import.meta.env.X`) depends on its value. Keys are
+   * matched by the global they start from (`process`, `import.meta.env`).
+   * @default {}
+   */
+  defines?: Readonly<Record<string, string>>
 }
 
 /** How the bundle resolves imports (see `FingerprinterOptions.resolve`). */

@@ -1,5 +1,5 @@
 import type { UnpluginFactory, UnpluginInstance } from 'unplugin'
-import type { Engine } from './core/engine.js'
+import type { BundlerOptions, Engine } from './core/engine.js'
 import type { ResolveOptions } from '@smart-cache/fingerprint'
 import type { Options } from './core/options.js'
 import type { CachedEnv } from './core/cached.js'
@@ -13,6 +13,7 @@ import { transformFromCache } from './core/cached.js'
 import { DeferredFingerprints, FINGERPRINTS_MODULE, fingerprintsModule, fingerprintsSource } from './core/deferred.js'
 import { createEngine, warningText } from './core/engine.js'
 import { esbuildResolve, viteResolve, webpackResolve, type WebpackResolveConfig } from './core/bundler-resolve.js'
+import { viteDefines, webpackDefines } from './core/bundler-defines.js'
 import { relativeId, RUNTIME, fileOfId } from './core/ids.js'
 import { idleSaver } from './core/idle-save.js'
 import { FunctionRegistry, manifestDigest, manifestJson, writtenManifestDigest } from './core/manifest.js'
@@ -65,6 +66,8 @@ function webpackPlatform(target: unknown): Platform | undefined {
 
 /** What the plugin reads of a webpack or Rspack compiler's options. */
 interface WebpackLikeOptions {
+  plugins?: unknown[]
+  optimization?: { nodeEnv?: string | false }
   context?: string
   mode?: string
   target?: unknown
@@ -127,8 +130,8 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
   const registry = new FunctionRegistry()
   /** Where the output runs, when the bundler says (esbuild `platform`, webpack `target`); Vite says it per module. */
   let platform: Platform | undefined
-  /** How the bundler resolves imports in an environment (its aliases and conditions), read when its engine starts; Rollup has none. */
-  let bundlerResolve: ((environment: string) => ResolveOptions) | undefined
+  /** How the bundler resolves imports in an environment (its aliases and conditions) and what it replaces at build time, read when its engine starts; Rollup has neither. */
+  let bundlerOptions: ((environment: string) => BundlerOptions) | undefined
   /** The environment a hook runs for (Vite's `this.environment`, or its `ssr` flag); '' for other bundlers. */
   const environmentOf = (context: unknown, hookOptions?: unknown): string =>
     meta.framework === 'vite' ? viteEnvironmentName(context, hookOptions) : ''
@@ -152,7 +155,7 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
     if (!base) {
       base = (async () => {
         const s = await getShared()
-        const engine: Engine = await createEngine(s.root, options.cacheDir, options.engine, bundlerResolve?.(environment))
+        const engine: Engine = await createEngine(s.root, options.cacheDir, options.engine, bundlerOptions?.(environment))
         return { ...s, engine }
       })()
       bases.set(environment, base)
@@ -466,14 +469,21 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
       shouldTransformCachedModule: ({ code }: { code: string }) => code.includes(RUNTIME),
     },
     rolldown: {
-      options(inputOptions: { resolve?: WebpackResolveConfig; platform?: string; cwd?: string }) {
+      options(inputOptions: {
+        resolve?: WebpackResolveConfig
+        platform?: string
+        cwd?: string
+        transform?: { define?: Record<string, string> }
+      }) {
         root ??= inputOptions.cwd
-        bundlerResolve ??= () =>
-          webpackResolve(
+        bundlerOptions ??= () => ({
+          resolve: webpackResolve(
             inputOptions.resolve,
             { browser: inputOptions.platform !== 'node' && inputOptions.platform !== 'neutral', bundler: 'rolldown' },
             inputOptions.cwd ?? process.cwd(),
-          )
+          ),
+          defines: { ...inputOptions.transform?.define },
+        })
         return null
       },
       renderStart: prepareManifest,
@@ -488,7 +498,7 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
       closeBundle: awaitClosing,
       configResolved(config) {
         root ??= config.root
-        bundlerResolve ??= environment => viteResolve(config, environment)
+        bundlerOptions ??= environment => ({ resolve: viteResolve(config, environment), defines: viteDefines(config, environment) })
         // The environment `vite build` builds (an app build builds the others after it), or the client of a dev server.
         prewarm(config.command === 'build' && config.build.ssr ? 'ssr' : 'client')
       },
@@ -526,17 +536,20 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
       root ??= compiler.options.context
       platform ??= webpackPlatform(compiler.options.target)
       // Read when the build starts: webpack applies its defaults after the plugins.
-      bundlerResolve ??= () => webpackCompilerResolve(compiler.options)
+      bundlerOptions ??= () => ({ resolve: webpackCompilerResolve(compiler.options), defines: webpackDefines(compiler.options) })
     },
     rspack(compiler) {
       root ??= compiler.options.context
       platform ??= webpackPlatform(compiler.options.target)
-      bundlerResolve ??= () => webpackCompilerResolve(compiler.options as WebpackLikeOptions)
+      bundlerOptions ??= () => ({
+        resolve: webpackCompilerResolve(compiler.options as WebpackLikeOptions),
+        defines: webpackDefines(compiler.options as WebpackLikeOptions),
+      })
     },
     esbuild: {
       config(esbuildOptions) {
         root ??= esbuildOptions.absWorkingDir
-        bundlerResolve ??= () => esbuildResolve(esbuildOptions, process.cwd())
+        bundlerOptions ??= () => ({ resolve: esbuildResolve(esbuildOptions, process.cwd()), defines: { ...esbuildOptions.define } })
         // esbuild's default platform is the browser
         platform ??= esbuildOptions.platform === 'node' ? 'node' : esbuildOptions.platform === 'neutral' ? undefined : 'browser'
       },

@@ -65,6 +65,11 @@ export interface NameInfo {
    */
   cls?: 1
   /**
+   * Global names it reads and `import.meta.env`, sorted: a bundler may replace them at build time
+   * (`define`), and their values then count (the engine's `defines` option).
+   */
+  free?: string[]
+  /**
    * It loads modules chosen by a pattern (`import.meta.glob`, `require.context`): `[what, line,
    * column]` of the first. They are not followed, so what reaches this has no fingerprint.
    */

@@ -42,6 +42,8 @@ export interface Canon {
   jsx: number
   /** It defines a class. */
   cls: boolean
+  /** Global names it reads and `import.meta.env`, sorted (a bundler's `define` replaces them). */
+  free: string[]
   /** It loads modules chosen by a pattern (not followed): `[what, line, column]` of the first. */
   pattern?: [string, number, number]
   /** `require('x')` / `import('x')` run when the unit is evaluated. */
@@ -95,6 +97,8 @@ class CanonPass implements Sink {
   private loadGlobal = false
   private writtenLocals = new Set<string>()
   readsLocation = false
+  /** Global names the unit reads, and `import.meta.env`: a bundler's `define` may replace them. */
+  readonly free = new Set<string>()
   jsxUse = 0
   definesClass = false
   /** The first load of modules chosen by a pattern: `[what, line, column]`. */
@@ -149,6 +153,9 @@ class CanonPass implements Sink {
   }
   location(): void {
     this.readsLocation = true
+  }
+  metaEnv(): void {
+    this.free.add('import.meta.env')
   }
   classBody(): void {
     this.definesClass = true
@@ -305,6 +312,7 @@ class CanonPass implements Sink {
       this.evalSeen = true
     }
     if (typeof r === 'string' && LOCATION_GLOBALS.has(r)) this.readsLocation = true
+    if (typeof r === 'string' && r.startsWith('G:')) this.free.add(r.slice(2))
     if (d.kind === 'ref') {
       if (d.write) this.noteWrite(this.targetOf(r), d.load, true)
       return typeof r === 'string' ? r : this.slotToken(r.ref)
@@ -514,6 +522,7 @@ export function canonicalize(
     location: pass.readsLocation,
     jsx: pass.jsxUse,
     cls: pass.definesClass,
+    free: [...pass.free].sort(),
     requests: pass.requests,
     ...(pass.firstPatternLoad ? { pattern: pass.firstPatternLoad } : {}),
     ...(pass.meta.length > 0 ? { metadata: { hash: blake3(`metadata\n${pass.meta.join('\n')}`), slots: pass.metaSlots } } : {}),

@@ -135,6 +135,8 @@ export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
   /** Private names of the enclosing class bodies, innermost last: each its number of declaration. */
   const privates: Array<Map<string, string>> = []
   let privateCounter = 0
+  /** Set from `import.meta.<key>` (a key other than `env`) until its `import.meta`, expanded next, is seen. */
+  let metaIsObject = false
   const begin = (): void => {
     mark = ns.length
   }
@@ -359,7 +361,12 @@ export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
         sink.scalar(type)
         return
       case 'MetaProperty':
-        if (node.meta.name === 'import') sink.location()
+        if (node.meta.name === 'import') {
+          sink.location()
+          // `import.meta` itself, not `import.meta.<key>`: its `env` may be read through it.
+          if (!metaIsObject) sink.metaEnv()
+          metaIsObject = false
+        }
         sink.scalar(`meta:${node.meta.name}.${node.property.name}`)
         return
       case 'TemplateLiteral':
@@ -386,6 +393,7 @@ export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
         const name = keyName(node.property, node.computed)
         const object = unwrap(node.object)
         if (object.type === 'MetaProperty' && name !== undefined && META_NOT_LOCATION.has(name)) {
+          if (name === 'env') sink.metaEnv()
           sink.open(type)
           sink.scalar(node.optional ? '?.' : '.')
           sink.scalar(`meta:${object.meta.name}.${object.property.name}`)
@@ -396,6 +404,8 @@ export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
         if (name !== undefined && object.type === 'Identifier' && sink.staticMember(node, object, name)) return
         sink.open(type)
         sink.scalar(node.optional ? '?.' : '.')
+        // `import.meta.url` and the like: a key other than `env` (counted above) is read from it.
+        metaIsObject = object.type === 'MetaProperty' && name !== undefined
         visit(node.object)
         key(node.property, node.computed)
         push(null, T.Close)

@@ -86,6 +86,7 @@ interface Part {
   metadata?: { hash: string; slots: Ref[] }
   pattern?: [string, number, number]
   cls?: boolean
+  free?: string[]
 }
 
 /** An object for names from source code: no prototype, so `toString` is just a name. */
@@ -445,6 +446,7 @@ function combine(parts: Part[], line: number): NameInfo {
     if (p.jsx) info.jsx = (info.jsx ?? 0) | p.jsx
     if (p.pattern && !info.pattern) info.pattern = p.pattern
     if (p.cls) info.cls = 1
+    if (p.free && p.free.length > 0) info.free = info.free ? [...new Set([...info.free, ...p.free])].sort() : p.free
     if (p.metadata)
       info.meta = info.meta
         ? { hash: blake3(`${info.meta.hash}\n${p.metadata.hash}`), slots: [...info.meta.slots, ...p.metadata.slots] }
@@ -532,6 +534,7 @@ export function analyzeProgram(program: Node, lines: LineIndex, esm: boolean, so
       metadata: canon.metadata,
       pattern: canon.pattern,
       cls: canon.cls,
+      free: canon.free,
     }
     if (canon.patternNames.length === 0) {
       for (const name of unit.names) add(name, part, unit.start)
@@ -554,6 +557,7 @@ export function analyzeProgram(program: Node, lines: LineIndex, esm: boolean, so
       jsx: canon.jsx,
       pattern: canon.pattern,
       cls: canon.cls,
+      free: canon.free,
     }
     warnCrossModuleWrites(stmt, canon, lines, warnings)
     effectParts.push(part)

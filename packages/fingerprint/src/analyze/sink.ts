@@ -63,6 +63,8 @@ export interface Sink {
   classBody: () => void
   /** The unit reads where its module is (`import.meta.url`, `import.meta.dirname`…). */
   location: () => void
+  /** The unit reads `import.meta.env` (or `import.meta` whole): a bundler replaces it with build-time values. */
+  metaEnv: () => void
   /** A `let` or `const` declaration of local names: its kind is decided once writes are known. */
   lexical: (kind: string, names: Node[]) => void
   /** JSX: the factory (classic) or runtime (automatic) is a dependency. */

@@ -19,7 +19,9 @@ function cacheFiles(options: FingerprinterOptions, root: string): Record<'snapsh
   if (dir === false) return { snapshot: false, answers: false, facts: false }
   const id = createHash('sha256').update(root).digest('hex').slice(0, 16)
   // Answers given with other resolve options (a client and an SSR build) are kept apart.
-  const key = resolveOptionsKey(options.resolve, root)
+  // Answers given with other build-time replacements are kept apart too.
+  const defines = options.defines && Object.keys(options.defines).length > 0 ? options.defines : undefined
+  const key = resolveOptionsKey(options.resolve, root) + (defines ? JSON.stringify(Object.entries(defines).sort()) : '')
   const answersId = key ? `${id}-${createHash('sha256').update(key).digest('hex').slice(0, 8)}` : id
   const at = (name: string): string => join(dir, ENGINE_VERSION, name)
   return { snapshot: at(`files-${id}.snapshot`), answers: at(`answers-${answersId}.json`), facts: at(`facts-${answersId}.json`) }

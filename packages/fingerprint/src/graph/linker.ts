@@ -57,6 +57,21 @@ export const effectKey = (abs: string, index: number): string => `e\0${abs}\0${i
 export const namespaceKey = (abs: string): string => `n\0${abs}`
 const display = (name: string): string => (name === DEFAULT_LOCAL ? 'default' : name)
 
+/**
+ * `define` entries grouped by what they start from: `__RATE__` by itself, `process.env.X` by
+ * `process`, `import.meta.env.X` by `import.meta.env`; each as `key=value`, sorted.
+ */
+function definesByRoot(defines: Readonly<Record<string, string>>): Map<string, string[]> {
+  const byRoot = new Map<string, string[]>()
+  for (const key of Object.keys(defines).sort()) {
+    const root = key.startsWith('import.meta') ? 'import.meta.env' : key.split('.')[0]!
+    const list = byRoot.get(root) ?? []
+    list.push(`${key}=${defines[key]}`)
+    byRoot.set(root, list)
+  }
+  return byRoot
+}
+
 /** A value of a map keyed by names from source code (`toString` is a name, not a method). */
 export function own<T>(map: Record<string, T>, name: string): T | undefined {
   return Object.hasOwn(map, name) ? map[name] : undefined
@@ -109,12 +124,17 @@ export class Linker {
     return false
   }
 
+  /** The bundler's build-time replacements, by the global name (or `import.meta.env`) they start from. */
+  private definesByRoot: Map<string, string[]>
+
   constructor(
     private root: string,
     private store: FileStore,
     private resolver: Resolver,
     private warn: Warn,
+    defines: Readonly<Record<string, string>> = {},
   ) {
+    this.definesByRoot = definesByRoot(defines)
     this.trees = new PackageTrees(root)
   }
 
@@ -296,6 +316,11 @@ export class Linker {
     let ownHash = info.own
     // A unit that reads `import.meta.url` or `__dirname` behaves differently when its file moves.
     if (info.loc) ownHash = blake3(`${ownHash}\nlocation ${this.rel(abs)}`)
+    if (info.free && this.definesByRoot.size > 0) {
+      // A global a bundler replaces at build time (`define`, `import.meta.env`): its value is code.
+      const values = info.free.flatMap(name => this.definesByRoot.get(name) ?? [])
+      if (values.length > 0) ownHash = blake3(`${ownHash}\ndefines\n${values.join('\n')}`)
+    }
     if (info.cls) {
       // Whether fields are defined or assigned, and which decorators run, is decided by tsconfig.
       const emit = this.classEmitOptions(abs, reads)

@@ -21,6 +21,12 @@ export interface Engine {
   close?: () => Promise<void> | void
 }
 
+/** What the engine must know of the bundler: how it resolves imports, and what it replaces at build time. */
+export interface BundlerOptions {
+  resolve?: ResolveOptions
+  defines?: Record<string, string>
+}
+
 /** An engine used instead of `@smart-cache/fingerprint`, or a factory of one given the root (tests: `withEngine` in options.ts). */
 export type EngineOverride = Engine | ((root: string) => Engine)
 
@@ -29,7 +35,7 @@ export async function createEngine(
   root: string,
   cacheDir: string | false | undefined,
   injected?: EngineOverride,
-  resolve?: ResolveOptions,
+  bundler: BundlerOptions = {},
 ): Promise<Engine> {
   if (injected) return typeof injected === 'function' ? injected(root) : injected
   const mod: Partial<typeof import('@smart-cache/fingerprint')> = await import('@smart-cache/fingerprint')
@@ -43,7 +49,8 @@ export async function createEngine(
     root,
     recheck: 'after-invalidate',
     ...(cacheDir === undefined ? {} : { cacheDir }),
-    ...(resolve ? { resolve } : {}),
+    ...(bundler.resolve ? { resolve: bundler.resolve } : {}),
+    ...(bundler.defines && Object.keys(bundler.defines).length > 0 ? { defines: bundler.defines } : {}),
   })
 }
 

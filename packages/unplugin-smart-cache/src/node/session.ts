@@ -169,7 +169,7 @@ export class LoaderSession {
     this.base ??= (async () => {
       const { root, cacheDir, diagnostics } = this.data
       const options = resolveOptions({ root, cacheDir, diagnostics })
-      const engine = await createEngine(root, options.cacheDir, undefined, this.data.resolve)
+      const engine = await createEngine(root, options.cacheDir, undefined, { resolve: this.data.resolve })
       return { root, engine, options, cache: new BuildCache(buildCacheFile(root, options.cacheDir)), runtime: new RuntimeFiles(root) }
     })()
     return this.base
