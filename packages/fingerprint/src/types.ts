@@ -63,6 +63,12 @@ export interface ResolveOptions {
    */
   environments?: readonly ResolveEnvironment[]
   /**
+   * Extensions tried, in order, for a specifier without one (`./helper` with helper.js and helper.ts
+   * beside each other: the first wins). Vite `resolve.extensions`, esbuild `resolveExtensions`.
+   * @default ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs', '.json'] (TypeScript's order)
+   */
+  extensions?: readonly string[]
+  /**
    * Extensions tried in place of a specifier's own, in order (webpack's `resolve.extensionAlias`).
    * @default the file itself first, then TypeScript's: `.js` → `.js`, `.ts`, `.tsx`, `.jsx` (as Vite, esbuild and Node load it)
    */

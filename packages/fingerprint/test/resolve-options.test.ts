@@ -154,6 +154,12 @@ describe('a .js import with a .ts file of the same name beside it', () => {
     expect((await answer(dir)).deps).toEqual(['lib/helper.ts'])
   })
 
+  it('an extensionless import follows the extension order given (Vite: .js before .ts; the default: TypeScript first)', async () => {
+    const dir = project({ ...files, 'main.js': `import { scale } from './lib/helper'\nexport const f = n => scale(n)` })
+    expect((await answer(dir, undefined, 'main.js#f')).deps).toEqual(['lib/helper.ts'])
+    expect((await answer(dir, { extensions: ['.mjs', '.js', '.mts', '.ts'] }, 'main.js#f')).deps).toEqual(['lib/helper.js'])
+  })
+
   it("webpack's extensionAlias order is followed when given (TypeScript first)", async () => {
     const a = await answer(project(files), { extensionAlias: { '.js': ['.ts', '.js'] } }, 'main.js#f')
     expect(a.deps).toEqual(['lib/helper.ts'])

@@ -22,7 +22,7 @@ const EXTENSION_ALIAS: Record<string, string[]> = {
 function napiOptions(options: ResolveOptions, env: ResolveEnvironment, kind: LoadKind): NapiResolveOptions {
   return {
     tsconfig: 'auto',
-    extensions: ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs', '.json'],
+    extensions: [...(options.extensions ?? ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs', '.json'])],
     extensionAlias: Object.fromEntries(Object.entries(options.extensionAlias ?? EXTENSION_ALIAS).map(([k, v]) => [k, [...v]])),
     // `require()` resolves package `exports` and `imports` with the `require` condition, not `import`.
     conditionNames: [...env.conditions, kind === 'i' ? 'import' : 'require', 'default'],
@@ -154,6 +154,7 @@ export function resolveOptionsKey(options: ResolveOptions | undefined, root: str
     (options.alias ?? []).map(a => [typeof a.find === 'string' ? a.find : `/${a.find.source}/${a.find.flags}`, inRoot(a.replacement)]),
     options.environments ?? null,
     options.extensionAlias ?? null,
+    options.extensions ?? null,
   ])
 }
 

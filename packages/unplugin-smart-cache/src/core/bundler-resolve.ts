@@ -19,6 +19,7 @@ interface ViteEnvironmentResolve {
 export interface ViteResolveConfig {
   isProduction?: boolean
   resolve?: ViteEnvironmentResolve & {
+    extensions?: readonly string[]
     alias?: ReadonlyArray<{ find: string | RegExp; replacement: string; customResolver?: unknown }>
   }
   ssr?: { resolve?: ViteEnvironmentResolve }
@@ -38,7 +39,12 @@ export function viteResolve(config: ViteResolveConfig, environment: string): Res
     replacement: a.customResolver ? null : a.replacement,
   }))
   const conditions = (env.conditions ?? []).map(c => (c === 'development|production' ? mode : c))
-  return { alias, environments: [{ conditions, mainFields: withMain(env.mainFields ?? ['module']) }] }
+  const extensions = config.resolve?.extensions
+  return {
+    alias,
+    environments: [{ conditions, mainFields: withMain(env.mainFields ?? ['module']) }],
+    ...(extensions ? { extensions: [...extensions] } : {}),
+  }
 }
 
 /** What the plugin reads of esbuild's build options. */
@@ -48,6 +54,7 @@ export interface EsbuildResolveConfig {
   alias?: Record<string, string>
   conditions?: string[]
   mainFields?: string[]
+  resolveExtensions?: string[]
 }
 
 /**
@@ -64,7 +71,9 @@ export function esbuildResolve(options: EsbuildResolveConfig, cwd: string): Reso
   const conditions = [...(options.conditions ?? ['module']), ...(platform === 'neutral' ? [] : [platform])]
   const mainFields =
     options.mainFields ?? (platform === 'browser' ? ['browser', 'module', 'main'] : platform === 'node' ? ['main', 'module'] : [])
-  return { alias, environments: [{ conditions, mainFields }] }
+  // esbuild's default order: TypeScript first.
+  const extensions = options.resolveExtensions ?? ['.tsx', '.ts', '.jsx', '.js', '.css', '.json']
+  return { alias, environments: [{ conditions, mainFields }], extensions }
 }
 
 /** What the plugin reads of webpack's and Rspack's `resolve` option (and Rolldown's, which has the same shape). */
@@ -72,6 +81,7 @@ export interface WebpackResolveConfig {
   alias?: Record<string, string | false | string[]> | Array<{ name: string; alias: string | false | string[]; onlyModule?: boolean }>
   conditionNames?: string[]
   mainFields?: Array<string | string[]>
+  extensions?: string[]
   extensionAlias?: Record<string, string | string[]>
 }
 
@@ -100,6 +110,7 @@ export function webpackResolve(
     alias: webpackAlias(config?.alias, context),
     environments: [{ conditions, mainFields }],
     ...(extensionAlias ? { extensionAlias } : {}),
+    ...(config?.extensions ? { extensions: config.extensions.filter(e => e !== '...') } : {}),
   }
 }
 
