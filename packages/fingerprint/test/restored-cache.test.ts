@@ -136,17 +136,31 @@ describe('a restored cache in a fresh checkout (content facts)', () => {
     expect((await run(dir, cache)).hash).not.toBe(TAMPERED)
   })
 
-  it('answers stored while a folder they resolved in was racy (changed within 3 s) are not served by content', async () => {
+  it('a folder racy when resolved in (changed within 3 s: a build right after the checkout) is checked by the listing taken before the resolution', async () => {
     const dir = project(chain)
     const cache = tempDir('fp-restored-cache-')
     await run(dir, cache) // at once: lib/ was just made
     const facts = readFacts(cacheFile(cache, dir, 'facts'))
-    expect(facts.folders['']).toContainEqual(['lib', '?']) // no content: what the resolution saw is unknown
+    const lib = facts.folders['']!.find(e => e[0] === 'lib')!
+    expect(lib.slice(0, 2)).toEqual(['lib', '?']) // its stamp proves nothing…
+    expect(lib[2]).toMatch(/^d:[0-9a-f]{64}$/) // …its listing, the same before the resolution and at the save, does
     checkout(dir, chain)
     tamper(cache, dir)
-    const second = await run(dir, cache)
-    expect(second.hash).not.toBe(TAMPERED)
-    expect(second.hash).toBe((await run(dir, false)).hash)
+    expect((await run(dir, cache)).hash).toBe(TAMPERED) // served by content
+  })
+
+  it('a racy folder whose listing changed between the resolution and the save gets no content: its answers are not served by content', async () => {
+    const dir = project(chain)
+    const cache = tempDir('fp-restored-cache-')
+    const engine = createFingerprinter({ root: dir, cacheDir: cache })
+    await engine.fingerprint('main.ts', 'f')
+    writeFiles(dir, { 'lib/c.ts': 'export const c = 1' }) // lib/ changes after the resolution, before the save
+    await engine.close()
+    const lib = readFacts(cacheFile(cache, dir, 'facts')).folders['']!.find(e => e[0] === 'lib')!
+    expect(lib).toEqual(['lib', '?'])
+    checkout(dir, { ...chain, 'lib/c.ts': 'export const c = 1' })
+    tamper(cache, dir)
+    expect((await run(dir, cache)).hash).not.toBe(TAMPERED)
   })
 
   it('another folder, the same cache folder: served by content with the fingerprint a memory-only engine computes there; its own answers are then written', async () => {

@@ -2,7 +2,11 @@ import { readFileSync } from 'node:fs'
 import { isBuiltin } from 'node:module'
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path'
 import type { Facts } from '../store/answers.ts'
+import { type Content, contentNow } from '../store/content.ts'
 import { pathStates, rawPathState } from '../store/facts.ts'
+
+/** The state of a path changed within the racy window (see store/facts.ts). */
+const RACY = '?'
 import type { LoadKind } from '../analyze/analysis-types.ts'
 import type { ResolveOptions } from '../types.ts'
 import { createResolverFactory, isRuntime, type Resolution, type ResolverPair } from './resolver-options.ts'
@@ -64,6 +68,7 @@ export class Resolver {
     this.seen.clear()
     this.packages.clear()
     this.consulted.clear()
+    this.racyListings.clear()
     this.chains.clear()
     this.underTsconfig.clear()
     this.repeat = []
@@ -110,8 +115,26 @@ export class Resolver {
       const states = pathStates(abs)
       this.consulted.set(abs, (state = states.state))
       this.seen.set(abs, states.raw)
+      // A folder changed within the racy window (a checkout or an install just made it): its
+      // stamp proves nothing, so its listing is taken now, before the resolution reads it.
+      if (state === RACY && states.raw[0] === 'd') {
+        const listing = contentNow(abs, 'd')
+        if (listing !== undefined) this.racyListings.set(abs, listing)
+      }
     }
     return state
+  }
+
+  /** Listings of the racy folders consulted, taken before any resolution read them. */
+  private racyListings = new Map<string, Content>()
+
+  /**
+   * The listing a racy folder had before the resolutions that consulted it, when it still has it
+   * (so they saw it, and a later job may check it by content); `undefined` otherwise.
+   */
+  racyListing(abs: string): Content | undefined {
+    const before = this.racyListings.get(abs)
+    return before !== undefined && contentNow(abs, 'd') === before ? before : undefined
   }
 
   /** Each consulted path's state when consulted, racy or not (for `changed()`). */
