@@ -149,6 +149,24 @@ describe('a restored cache in a fresh checkout (content facts)', () => {
     expect((await run(dir, cache)).hash).toBe(TAMPERED) // served by content
   })
 
+  it('a file a resolution consulted while racy (package.json of a project built right after its checkout) is checked by its bytes', async () => {
+    const files = {
+      'package.json': '{ "name": "app", "type": "module" }',
+      'main.ts': `import { x } from 'lib'\nexport const f = () => x + 1`,
+      'node_modules/lib/package.json': '{ "name": "lib", "version": "1.0.0", "main": "index.js" }',
+      'node_modules/lib/index.js': 'export const x = 1',
+    }
+    const dir = project(files)
+    const cache = tempDir('fp-restored-cache-')
+    await run(dir, cache) // at once: package.json was just written
+    const pkg = readFacts(cacheFile(cache, dir, 'facts')).folders['']!.find(e => e[0] === 'package.json')!
+    expect(pkg.slice(0, 2)).toEqual(['package.json', '?'])
+    expect(pkg[2]).toMatch(/^[0-9a-f]{64}$/) // the bytes it had before the resolution, the same at the save
+    checkout(dir, files)
+    tamper(cache, dir)
+    expect((await run(dir, cache)).hash).toBe(TAMPERED) // served by content
+  })
+
   it('a racy folder whose listing changed between the resolution and the save gets no content: its answers are not served by content', async () => {
     const dir = project(chain)
     const cache = tempDir('fp-restored-cache-')

@@ -145,7 +145,7 @@ export class Core {
   contents(): Contents {
     const out = this.store.contents()
     for (const [abs, state] of this.resolver.facts()) {
-      const content = state === '?' ? this.resolver.racyListing(abs) : consultedContent(abs, state)
+      const content = state === '?' ? this.resolver.racyContent(abs) : consultedContent(abs, state)
       if (content === undefined || (out.has(abs) && out.get(abs) !== content)) out.delete(abs)
       else out.set(abs, content)
     }

@@ -68,7 +68,7 @@ export class Resolver {
     this.seen.clear()
     this.packages.clear()
     this.consulted.clear()
-    this.racyListings.clear()
+    this.racyContents.clear()
     this.chains.clear()
     this.underTsconfig.clear()
     this.repeat = []
@@ -115,26 +115,27 @@ export class Resolver {
       const states = pathStates(abs)
       this.consulted.set(abs, (state = states.state))
       this.seen.set(abs, states.raw)
-      // A folder changed within the racy window (a checkout or an install just made it): its
-      // stamp proves nothing, so its listing is taken now, before the resolution reads it.
-      if (state === RACY && states.raw[0] === 'd') {
-        const listing = contentNow(abs, 'd')
-        if (listing !== undefined) this.racyListings.set(abs, listing)
+      // A folder or file changed within the racy window (a checkout or an install just made it):
+      // its stamp proves nothing, so its listing or bytes are taken now, before the resolution reads it.
+      const kind = states.raw[0]
+      if (state === RACY && (kind === 'd' || kind === 'f')) {
+        const content = contentNow(abs, kind)
+        if (content !== undefined) this.racyContents.set(abs, content)
       }
     }
     return state
   }
 
-  /** Listings of the racy folders consulted, taken before any resolution read them. */
-  private racyListings = new Map<string, Content>()
+  /** Contents of the racy folders and files consulted (a listing, bytes), taken before any resolution read them. */
+  private racyContents = new Map<string, Content>()
 
   /**
-   * The listing a racy folder had before the resolutions that consulted it, when it still has it
+   * The content a racy path had before the resolutions that consulted it, when it still has it
    * (so they saw it, and a later job may check it by content); `undefined` otherwise.
    */
-  racyListing(abs: string): Content | undefined {
-    const before = this.racyListings.get(abs)
-    return before !== undefined && contentNow(abs, 'd') === before ? before : undefined
+  racyContent(abs: string): Content | undefined {
+    const before = this.racyContents.get(abs)
+    return before !== undefined && contentNow(abs, before.startsWith('d:') ? 'd' : 'f') === before ? before : undefined
   }
 
   /** Each consulted path's state when consulted, racy or not (for `changed()`). */
