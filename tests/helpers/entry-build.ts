@@ -106,7 +106,11 @@ const webpack: Builder = async (b, outDir, warnings) => {
         experiments: { outputModule: true },
         externalsType: 'module',
         externals: [({ request }, cb) => (request && request !== entry && isExternal(b, request) ? cb(undefined, request) : cb())],
-        optimization: { minimize: false },
+        // As a TypeScript project configures webpack (its defaults, .js .json .wasm, resolve no
+        // extensionless TypeScript import: the engine, told them, could not either). No
+        // process.env.NODE_ENV define: fingerprints are compared with an engine given none.
+        resolve: { extensions: ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs', '.json'] },
+        optimization: { minimize: false, nodeEnv: false },
         plugins: [plugin({ cacheDir: b.cacheDir })],
       },
       (err, s) => (err ? reject(err) : resolve(s)),
