@@ -91,18 +91,6 @@ export const f = smartCache(async (x) => {
     ])
   })
 
-  // Vite replaces import.meta.env.VITE_* at build time from .env files: a change there kept the
-  // fingerprint and served the old value (tests/plugin-build-constants.test.ts), without a word.
-  it('warns about import.meta.env read by the function', async () => {
-    const code = `import { smartCache } from 'smart-cache'
-export const f = smartCache(async (x) => x * Number(import.meta.env.VITE_RATE))
-`
-    const out = await run(code, [])
-    expect(out!.warnings.map(w => w.message.split('\n')[0]!.replace(/;.*/, ''))).toEqual([
-      '[smart-cache] cached function src/main.js#f reads import.meta.env (set at build time from .env files and the mode) at src/main.js:2:53',
-    ])
-  })
-
   it('is silenced by a comment, by diagnostics.allow and by level off', async () => {
     expect((await run(MAIN, [{ binding: 'quiet' }]))!.warnings).toEqual([])
     const silenced = `import { smartCache } from 'smart-cache'

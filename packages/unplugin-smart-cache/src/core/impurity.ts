@@ -32,7 +32,7 @@ export const ALLOW_COMMENT = '@smart-cache-allow-impure'
  * not parsed (keep in step with the lists above and the checks below).
  */
 export const IMPURITY_HINT =
-  /\b(?:Date|Math|crypto|fetch|process|performance|XMLHttpRequest|WebSocket|EventSource|localStorage|sessionStorage|indexedDB|require|let|var)\b|\bimport\.meta\.env\b|['"](?:node:)?(?:fs|https?|http2|net|tls|dgram|dns|child_process|readline|worker_threads)\b/
+  /\b(?:Date|Math|crypto|fetch|process|performance|XMLHttpRequest|WebSocket|EventSource|localStorage|sessionStorage|indexedDB|require|let|var)\b|['"](?:node:)?(?:fs|https?|http2|net|tls|dgram|dns|child_process|readline|worker_threads)\b/
 
 export interface ModuleFacts {
   /** Local names bound to file or network I/O modules → the module they come from. */
@@ -111,16 +111,7 @@ function isReference(node: AstNode, parent: AstNode | undefined): boolean {
   )
 }
 
-/** `import.meta.env`: the bundler replaces it at build time (.env files, the mode), which no fingerprint follows. */
-function isImportMetaEnv(node: AstNode): boolean {
-  const o = node.object
-  return (
-    !node.computed && node.property.name === 'env' && o.type === 'MetaProperty' && o.meta.name === 'import' && o.property.name === 'meta'
-  )
-}
-
 function checkMember(node: AstNode, facts: ModuleFacts): string | undefined {
-  if (isImportMetaEnv(node)) return 'import.meta.env (set at build time from .env files and the mode)'
   const [obj, prop] = memberName(node)
   if (obj === 'Date' && prop === 'now') return 'Date.now()'
   if (obj === 'Math' && prop === 'random') return 'Math.random()'
