@@ -6,8 +6,9 @@
 // the engine fingerprinted the source files alone (`__RATE__` and `import.meta.env.VITE_RATE` as
 // text, a virtual id as its specifier). Now the plugin gives the engine the build's `define` and
 // `import.meta.env` values (they count for the functions reading them), and a glob or an import
-// the engine cannot resolve leaves the function uncached. KNOWN BUG still, kept as `it.fails`: an
-// auto-imported helper is a global name to the engine. The control (a JSON file read the same
+// the engine cannot resolve leaves the function uncached, and the globals an auto-import plugin
+// declares in its generated auto-imports.d.ts count as imports. KNOWN BUG still, kept as
+// `it.fails`: an auto-imported helper with no such declarations is a global name to the engine. The control (a JSON file read the same
 // way) shows that the same flow does recompute.
 import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
@@ -139,7 +140,21 @@ describe('vite: inputs of a cached function that are not source files it imports
     await expectSecondRunSeesChange(before, after, 'n * 3')
   })
 
-  it.fails('a helper an auto-import plugin injects, edited, changes the value (stale: the engine sees a global name, no warning)', async () => {
+  it('a helper an auto-import plugin injects, with the declarations it generates (auto-imports.d.ts), edited, changes the fingerprint and the value', async () => {
+    const project = app('auto-import-dts', 'const rate = rateOf()', {
+      'src/utils/rate.ts': 'export const rateOf = () => 2\n',
+      // What unplugin-auto-import writes (its `dts` option, on by default with TypeScript).
+      'auto-imports.d.ts': `export {}\ndeclare global {\n  const rateOf: typeof import('./src/utils/rate')['rateOf']\n}\n`,
+    })
+    const before = await buildAndRun(project, { plugins: [autoImport] })
+    project.write({ 'src/utils/rate.ts': 'export const rateOf = () => 3\n' })
+    const after = await buildAndRun(project, { plugins: [autoImport] })
+    expect(before.fp).toMatch(/^[0-9a-f]{64}$/)
+    expect(after.fp).not.toBe(before.fp)
+    await expectSecondRunSeesChange(before, after, '=> 3')
+  })
+
+  it.fails('a helper an auto-import plugin injects without declarations, edited, changes the value (stale: the engine sees a global name, no warning)', async () => {
     const project = app('auto-import', 'const rate = rateOf()', { 'src/utils/rate.ts': 'export const rateOf = () => 2\n' })
     const before = await buildAndRun(project, { plugins: [autoImport] })
     project.write({ 'src/utils/rate.ts': 'export const rateOf = () => 3\n' })

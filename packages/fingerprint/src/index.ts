@@ -11,6 +11,7 @@ export type {
   ExplainNode,
   Fingerprinter,
   FingerprinterOptions,
+  GlobalImport,
   ResolveEnvironment,
   ResolveOptions,
 } from './types.ts'

@@ -39,6 +39,22 @@ export interface FingerprinterOptions {
    * @default {}
    */
   defines?: Readonly<Record<string, string>>
+  /**
+   * Globals a build turns into imports (an auto-import plugin: unplugin-auto-import, Nuxt): by
+   * global name, the module and export it stands for, resolved from `from` (the declaration file
+   * that lists it). A unit reading one of these names depends on that export, as on an import.
+   * @default {}
+   */
+  globals?: Readonly<Record<string, GlobalImport>>
+}
+
+/** One entry of `FingerprinterOptions.globals`. */
+export interface GlobalImport {
+  /** Absolute path of the file the specifier resolves from (the generated `.d.ts`). */
+  from: string
+  specifier: string
+  /** The export it stands for (`default` for a default export). */
+  name: string
 }
 
 /** How the bundle resolves imports (see `FingerprinterOptions.resolve`). */

@@ -4,7 +4,8 @@
 // nothing else.
 import { describe, expect, it } from 'vitest'
 import { createFingerprinter } from '@smart-cache/fingerprint'
-import { project } from './helpers.ts'
+import { join } from 'node:path'
+import { project, writeFiles } from './helpers.ts'
 
 async function hashOf(root: string, defines: Record<string, string> | undefined, target = 'main.ts#f'): Promise<string> {
   const engine = createFingerprinter({ root, cacheDir: false, ...(defines ? { defines } : {}) })
@@ -59,5 +60,30 @@ describe('defines', () => {
     const env = (v: string) => ({ 'import.meta.env.VITE_X': v })
     expect(await hashOf(dir, env('"a"'), 'main.ts#url')).toBe(await hashOf(dir, env('"b"'), 'main.ts#url'))
     expect(await hashOf(dir, env('"a"'), 'main.ts#whole')).not.toBe(await hashOf(dir, env('"b"'), 'main.ts#whole'))
+  })
+})
+
+describe('globals (an auto-import plugin turns a global name into an import)', () => {
+  it('a unit reading the global depends on the export it stands for; without the mapping it does not', async () => {
+    const dir = project({
+      'main.ts': `declare const rateOf: () => number\nexport const f = (n: number) => n * rateOf()`,
+      'src/utils/rate.ts': 'export const rateOf = () => 2',
+    })
+    const globals = { rateOf: { from: join(dir, 'auto-imports.d.ts'), specifier: './src/utils/rate', name: 'rateOf' } }
+    const hash = async (withGlobals: boolean) => {
+      const engine = createFingerprinter({ root: dir, cacheDir: false, ...(withGlobals ? { globals } : {}) })
+      try {
+        const fp = await engine.fingerprint('main.ts', 'f')
+        return { hash: fp.hash, deps: fp.deps.map(d => `${d.file}#${d.binding}`) }
+      } finally {
+        await engine.close()
+      }
+    }
+    const before = await hash(true)
+    expect(before.deps).toEqual(['src/utils/rate.ts#rateOf'])
+    const plain = await hash(false)
+    writeFiles(dir, { 'src/utils/rate.ts': 'export const rateOf = () => 3' })
+    expect((await hash(true)).hash).not.toBe(before.hash)
+    expect((await hash(false)).hash).toBe(plain.hash) // the engine alone cannot know what the name is
   })
 })

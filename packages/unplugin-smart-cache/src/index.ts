@@ -14,6 +14,7 @@ import { DeferredFingerprints, FINGERPRINTS_MODULE, fingerprintsModule, fingerpr
 import { createEngine, warningText } from './core/engine.js'
 import { esbuildResolve, viteResolve, webpackResolve, type WebpackResolveConfig } from './core/bundler-resolve.js'
 import { viteDefines, webpackDefines } from './core/bundler-defines.js'
+import { autoImportGlobals } from './core/auto-imports.js'
 import { relativeId, RUNTIME, fileOfId } from './core/ids.js'
 import { idleSaver } from './core/idle-save.js'
 import { FunctionRegistry, manifestDigest, manifestJson, writtenManifestDigest } from './core/manifest.js'
@@ -155,7 +156,8 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
     if (!base) {
       base = (async () => {
         const s = await getShared()
-        const engine: Engine = await createEngine(s.root, options.cacheDir, options.engine, bundlerOptions?.(environment))
+        const bundler = { ...bundlerOptions?.(environment), globals: autoImportGlobals(s.root) }
+        const engine: Engine = await createEngine(s.root, options.cacheDir, options.engine, bundler)
         return { ...s, engine }
       })()
       bases.set(environment, base)

@@ -21,7 +21,17 @@ function cacheFiles(options: FingerprinterOptions, root: string): Record<'snapsh
   // Answers given with other resolve options (a client and an SSR build) are kept apart.
   // Answers given with other build-time replacements are kept apart too.
   const defines = options.defines && Object.keys(options.defines).length > 0 ? options.defines : undefined
-  const key = resolveOptionsKey(options.resolve, root) + (defines ? JSON.stringify(Object.entries(defines).sort()) : '')
+  const globals = options.globals && Object.keys(options.globals).length > 0 ? options.globals : undefined
+  const key =
+    resolveOptionsKey(options.resolve, root) +
+    (defines ? JSON.stringify(Object.entries(defines).sort()) : '') +
+    (globals
+      ? JSON.stringify(
+          Object.entries(globals)
+            .sort()
+            .map(([k, g]) => [k, relative(root, g.from), g.specifier, g.name]),
+        )
+      : '')
   const answersId = key ? `${id}-${createHash('sha256').update(key).digest('hex').slice(0, 8)}` : id
   const at = (name: string): string => join(dir, ENGINE_VERSION, name)
   return { snapshot: at(`files-${id}.snapshot`), answers: at(`answers-${answersId}.json`), facts: at(`facts-${answersId}.json`) }

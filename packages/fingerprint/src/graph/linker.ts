@@ -8,6 +8,7 @@ import { blake3 } from '../hash.ts'
 import type { Resolved, Resolver } from './resolve.ts'
 import { isRuntime } from './resolver-options.ts'
 import type { FileStore } from '../store/file-store.ts'
+import type { GlobalImport } from '../types.ts'
 import { PackageTrees } from './package-tree.ts'
 
 /** What a node may change and run, as graph keys (see `Effects`). */
@@ -133,6 +134,7 @@ export class Linker {
     private resolver: Resolver,
     private warn: Warn,
     defines: Readonly<Record<string, string>> = {},
+    private globals: Readonly<Record<string, GlobalImport>> = {},
   ) {
     this.definesByRoot = definesByRoot(defines)
     this.trees = new PackageTrees(root)
@@ -316,6 +318,13 @@ export class Linker {
     let ownHash = info.own
     // A unit that reads `import.meta.url` or `__dirname` behaves differently when its file moves.
     if (info.loc) ownHash = blake3(`${ownHash}\nlocation ${this.rel(abs)}`)
+    for (const name of info.free ?? []) {
+      // A global an auto-import plugin turns into an import: it depends on that export.
+      const g = Object.hasOwn(this.globals, name) ? this.globals[name] : undefined
+      if (!g) continue
+      ownHash = blake3(`${ownHash}\nglobal-import ${name} ${g.specifier} ${g.name}`)
+      targets.push(await this.refTarget(g.from, ['x', g.specifier, g.name, 1, 1, null, 'i'], reads))
+    }
     if (info.free && this.definesByRoot.size > 0) {
       // A global a bundler replaces at build time (`define`, `import.meta.env`): its value is code.
       const values = info.free.flatMap(name => this.definesByRoot.get(name) ?? [])

@@ -1,4 +1,4 @@
-import type { BindingFingerprint as EngineFingerprint, DependencyInfo, ResolveOptions } from '@smart-cache/fingerprint'
+import type { BindingFingerprint as EngineFingerprint, DependencyInfo, GlobalImport, ResolveOptions } from '@smart-cache/fingerprint'
 
 /** One reached binding, as Contract 1 of docs/architecture.md describes it (the engine's own type). */
 export type DepFingerprint = DependencyInfo
@@ -25,6 +25,7 @@ export interface Engine {
 export interface BundlerOptions {
   resolve?: ResolveOptions
   defines?: Record<string, string>
+  globals?: Record<string, GlobalImport>
 }
 
 /** An engine used instead of `@smart-cache/fingerprint`, or a factory of one given the root (tests: `withEngine` in options.ts). */
@@ -51,6 +52,7 @@ export async function createEngine(
     ...(cacheDir === undefined ? {} : { cacheDir }),
     ...(bundler.resolve ? { resolve: bundler.resolve } : {}),
     ...(bundler.defines && Object.keys(bundler.defines).length > 0 ? { defines: bundler.defines } : {}),
+    ...(bundler.globals && Object.keys(bundler.globals).length > 0 ? { globals: bundler.globals } : {}),
   })
 }
 
