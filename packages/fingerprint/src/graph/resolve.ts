@@ -9,7 +9,7 @@ import { pathStates, rawPathState } from '../store/facts.ts'
 const RACY = '?'
 import type { LoadKind } from '../analyze/analysis-types.ts'
 import type { ResolveOptions } from '../types.ts'
-import { createResolverFactory, isRuntime, type Resolution, type ResolverPair } from './resolver-options.ts'
+import { createBundleResolver, isRuntime, type Resolution, type BundleResolver } from './resolver-options.ts'
 
 /** Where an import specifier leads. */
 export type Resolved =
@@ -30,7 +30,7 @@ const DTS = /\.d\.[cm]?ts$/
  * memoized until `clear()`.
  */
 export class Resolver {
-  private factory: ResolverPair
+  private bundle: BundleResolver
 
   private memo = new Map<string, Resolved>()
 
@@ -38,7 +38,7 @@ export class Resolver {
     private root: string,
     options?: ResolveOptions,
   ) {
-    this.factory = createResolverFactory(options)
+    this.bundle = createBundleResolver(options)
   }
 
   private packages = new Map<string, { name: string; version: string } | undefined>()
@@ -72,7 +72,7 @@ export class Resolver {
     this.chains.clear()
     this.underTsconfig.clear()
     this.repeat = []
-    this.factory.clearCache()
+    this.bundle.clearCache()
   }
 
   /** The resolutions to repeat before trusting stored answers. */
@@ -90,7 +90,7 @@ export class Resolver {
     const isRelative = specifier.startsWith('.') || isAbsolute(specifier)
     this.noteBefore(fromFile, specifier, isRelative)
     // resolveFileSync (not sync(dir)) so that `tsconfig: 'auto'` finds the file's tsconfig.json.
-    const res = this.factory.resolveFileSync(fromFile, specifier, kind)
+    const res = this.bundle.resolveFileSync(fromFile, specifier, kind)
     if (res.builtin) return { kind: 'builtin', name: res.builtin.resolved.replace(/^node:/, '') }
     const abs = res.path
     // The path itself: a file there is stamped by the store before it is read; anything else

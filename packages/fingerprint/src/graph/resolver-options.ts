@@ -38,12 +38,12 @@ function napiOptions(options: ResolveOptions, env: ResolveEnvironment, kind: Loa
 export type ResolveOutcome = Pick<ResolveResult, 'path' | 'error' | 'builtin'>
 
 /** Resolves as the bundle does, aliases and every environment included; resolvers are made on first use. */
-export interface ResolverPair {
+export interface BundleResolver {
   resolveFileSync: (from: string, specifier: string, kind?: LoadKind) => ResolveOutcome
   clearCache: () => void
 }
 
-export function createResolverFactory(options: ResolveOptions = {}): ResolverPair {
+export function createBundleResolver(options: ResolveOptions = {}): BundleResolver {
   const { ResolverFactory: Factory } = createRequire(import.meta.url)('oxc-resolver') as typeof import('oxc-resolver')
   const environments = options.environments?.length ? options.environments : [NODE_ENVIRONMENT]
   const alias = options.alias ?? []

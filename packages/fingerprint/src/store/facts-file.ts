@@ -3,7 +3,7 @@ import { basename, dirname, relative, resolve, sep } from 'node:path'
 import { initHash } from '../hash.ts'
 import { type Content, contentLater } from './content.ts'
 import { type PathState, pathStates } from './facts.ts'
-import { createResolverFactory, type Resolution } from '../graph/resolver-options.ts'
+import { createBundleResolver, type Resolution } from '../graph/resolver-options.ts'
 import type { ResolveOptions } from '../types.ts'
 
 /** What stored answers were computed from: absolute path → its state before it was read. */
@@ -118,7 +118,7 @@ const SLICE = 256
 /** Whether every repeated resolution gives the result recorded. */
 function resolutionsAgree(resolutions: Resolution[], options: ResolveOptions | undefined): boolean {
   if (resolutions.length === 0) return true
-  const resolver = createResolverFactory(options)
+  const resolver = createBundleResolver(options)
   return resolutions.every(([from, specifier, result, kind]) => (resolver.resolveFileSync(from, specifier, kind).path ?? '') === result)
 }
 
