@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import {
   checkFactsFile,
@@ -12,6 +12,7 @@ import {
 import type { Resolution } from '../graph/resolver-options.ts'
 import { type DepRow, packDeps, unpackDepsLazily } from './dep-table.ts'
 import type { BindingFingerprint, DependencyInfo, EngineWarning, ResolveOptions } from '../types.ts'
+import { newestSibling } from './siblings.ts'
 import { writeAtomic } from './write-atomic.ts'
 
 export type { Contents, Facts }
@@ -236,7 +237,7 @@ export class AnswerCache {
     if (this.source || !this.file || !this.factsFile) return this.source
     if (existsSync(this.factsFile)) this.source = { answers: this.file, facts: this.factsFile, moved: false }
     else {
-      const facts = newestSibling(this.factsFile)
+      const facts = newestFactsSibling(this.factsFile)
       if (facts) this.source = { answers: join(dirname(facts), basename(facts).replace(/^facts-/, 'answers-')), facts, moved: true }
     }
     return this.source
@@ -288,21 +289,10 @@ export class AnswerCache {
 const FACTS_NAME = /^facts-[0-9a-f]+(-[0-9a-f]+)?\.json$/
 
 /** The newest facts file of another root in the same folder, given with the same resolve options, whose answers file is there too. */
-function newestSibling(factsFile: string): string | undefined {
-  try {
-    const dir = dirname(factsFile)
-    const own = basename(factsFile)
-    const options = FACTS_NAME.exec(own)?.[1] ?? ''
-    let best: { path: string; mtime: number } | undefined
-    for (const name of readdirSync(dir)) {
-      const match = FACTS_NAME.exec(name)
-      if (name === own || !match || (match[1] ?? '') !== options || !existsSync(join(dir, name.replace(/^facts-/, 'answers-')))) continue
-      const path = join(dir, name)
-      const mtime = statSync(path).mtimeMs
-      if (!best || mtime > best.mtime) best = { path, mtime }
-    }
-    return best?.path
-  } catch {
-    return undefined
-  }
+function newestFactsSibling(factsFile: string): string | undefined {
+  const options = FACTS_NAME.exec(basename(factsFile))?.[1] ?? ''
+  return newestSibling(factsFile, (name, dir) => {
+    const match = FACTS_NAME.exec(name)
+    return match !== null && (match[1] ?? '') === options && existsSync(join(dir, name.replace(/^facts-/, 'answers-')))
+  })
 }

@@ -1,8 +1,8 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
-import { basename, dirname, join } from 'node:path'
+import { existsSync, readFileSync } from 'node:fs'
 import type { FileAnalysis } from '../analyze/analysis-types.ts'
 import { saveBeforeExit } from './exit-save.ts'
 import { sameStamp, type Stamp } from './facts.ts'
+import { newestSibling } from './siblings.ts'
 import { writeAtomic } from './write-atomic.ts'
 
 /** `[size, mtimeMs, ctimeMs, ino, content hash, analysis key]` of one root-relative file. */
@@ -101,7 +101,10 @@ export class Snapshot {
     if (this.loaded || !this.file) return
     this.loaded = true
     const own = existsSync(this.file)
-    const file = own ? this.file : newestSibling(this.file)
+    // Else the newest snapshot of another root in the same cache folder: the same project checked out
+    // in another folder (a CI job restoring node_modules/.cache, a second worktree). Its analyses are
+    // keyed by content: a file whose bytes hash the same is not parsed again.
+    const file = own ? this.file : newestSibling(this.file, name => name.startsWith('files-') && name.endsWith('.snapshot'))
     if (!file) return
     try {
       const data = JSON.parse(readFileSync(file, 'utf8')) as SnapshotFile
@@ -134,27 +137,5 @@ export class Snapshot {
       analyses.push(`${JSON.stringify(key)}:${text}`)
     }
     return `{"files":{${files.join(',')}},"analyses":{${analyses.join(',')}}}`
-  }
-}
-
-/**
- * The newest snapshot of another root in the same cache folder: the same project checked out in
- * another folder (a CI job restoring `node_modules/.cache`, a second worktree). Its analyses are
- * keyed by content: a file whose bytes hash the same is not parsed again.
- */
-function newestSibling(file: string): string | undefined {
-  try {
-    const dir = dirname(file)
-    const own = basename(file)
-    let best: { path: string; mtime: number } | undefined
-    for (const name of readdirSync(dir)) {
-      if (name === own || !name.startsWith('files-') || !name.endsWith('.snapshot')) continue
-      const path = join(dir, name)
-      const mtime = statSync(path).mtimeMs
-      if (!best || mtime > best.mtime) best = { path, mtime }
-    }
-    return best?.path
-  } catch {
-    return undefined
   }
 }
