@@ -5,9 +5,11 @@
 // an edit of the file the bundle holds kept the old fingerprint and the next run served the value
 // computed with the old helper. The plugin now passes each bundler's aliases, conditions and main
 // fields to the engine (one engine per Vite environment); the relative import is the control.
-import { readFileSync, symlinkSync } from 'node:fs'
+import { symlinkSync } from 'node:fs'
 import { afterAll, describe, expect, it } from 'vitest'
+import { readBuildManifest } from './helpers/manifest.ts'
 import { createTempProject, type TempProject } from './helpers/temp-project.ts'
+import { viteSsrBuild } from './helpers/vite-build.ts'
 
 type Bundler = 'vite' | 'esbuild' | 'webpack' | 'rolldown' | 'rollup'
 
@@ -23,34 +25,12 @@ function app(prefix: string, specifier: string): TempProject {
 
 /** The fingerprint the default manifest of `dist/` gives the function `id`. */
 function manifestFingerprint(project: TempProject, id: string): string | null {
-  const manifest = JSON.parse(readFileSync(project.path('node_modules/.cache/smart-cache/manifests/dist.json'), 'utf8'))
-  return manifest.functions[id].fingerprint as string | null
-}
-
-/** A Vite SSR build of `entry` into `dist/` with the plugin and `config`; the fingerprint of `id` and the bundle. */
-async function viteSsrBuild(
-  project: TempProject,
-  entry: string,
-  id: string,
-  config: object = {},
-): Promise<{ fp: string | null; bundled: string }> {
-  const { build: viteBuild } = await import('vite')
-  const { default: plugin } = await import('unplugin-smart-cache/vite')
-  await viteBuild({
-    root: project.dir,
-    configFile: false,
-    logLevel: 'silent',
-    ...config,
-    build: { ssr: entry, outDir: 'dist' },
-    plugins: [plugin()],
-  })
-  return { fp: manifestFingerprint(project, id), bundled: readFileSync(project.path('dist/main.js'), 'utf8') }
+  return readBuildManifest(project.dir, 'dist').functions[id].fingerprint as string | null
 }
 
 /** Builds `src/main.ts` of `project` with `~lib` aliased to `src/lib`; the fingerprint the manifest gives `src/main.ts#f`. */
 async function build(bundler: Bundler, project: TempProject): Promise<string | null> {
-  if (bundler === 'vite')
-    return (await viteSsrBuild(project, 'src/main.ts', 'src/main.ts#f', { resolve: { alias: { '~lib': project.path('src/lib') } } })).fp
+  if (bundler === 'vite') return (await viteSsrBuild(project, { config: { resolve: { alias: { '~lib': project.path('src/lib') } } } })).fp
   if (bundler === 'webpack') return webpackBuild(project)
   if (bundler === 'rolldown' || bundler === 'rollup') return rollupLikeBuild(bundler, project)
   const { build: esbuild } = await import('esbuild')
@@ -180,7 +160,7 @@ describe('vite: a linked workspace package read through a custom export conditio
     symlinkSync(pkg.dir, project.path('node_modules/@ws/util'), 'dir')
     const { defaultServerConditions } = await import('vite')
     const fingerprint = () =>
-      viteSsrBuild(project, 'src/main.ts', 'src/main.ts#f', { ssr: { resolve: { conditions: ['source', ...defaultServerConditions] } } })
+      viteSsrBuild(project, { config: { ssr: { resolve: { conditions: ['source', ...defaultServerConditions] } } } })
     const before = await fingerprint()
     pkg.write({ 'src/index.ts': 'export const scale = (n: number) => n * 3\n' })
     const after = await fingerprint()
@@ -204,7 +184,7 @@ describe('vite: a .js import with a .ts file of the same name beside it', () => 
       },
     })
     projects.push(project)
-    const fingerprint = () => viteSsrBuild(project, 'src/main.js', 'src/main.js#f')
+    const fingerprint = () => viteSsrBuild(project, { entry: 'src/main.js' })
     const before = await fingerprint()
     project.write({ 'src/lib/helper.js': 'export const scale = (n) => n * 3\n' })
     const after = await fingerprint()

@@ -11,11 +11,10 @@
 // `it.fails`: an auto-imported helper with no such declarations is a global name to the engine. The control (a JSON file read the same
 // way) shows that the same flow does recompute.
 import { execFileSync } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { InlineConfig, Plugin } from 'vite'
 import { createTempProject, type TempProject } from './helpers/temp-project.ts'
-import { manifestFileFor, readBuildManifest } from './helpers/manifest.ts'
+import { viteSsrBuild, type ViteSsrBuilt } from './helpers/vite-build.ts'
 
 const projects: TempProject[] = []
 afterAll(() => projects.forEach(p => p.remove()))
@@ -33,33 +32,14 @@ function app(prefix: string, body: string, files: Record<string, string> = {}): 
 }
 
 /** A Vite SSR build of `src/main.ts` with the plugin and `config`, then a run of it: f's fingerprint, the bundle, what the run printed. */
-async function buildAndRun(
-  project: TempProject,
-  config: InlineConfig = {},
-): Promise<{ fp: string | null; bundled: string; printed: number }> {
-  const { build } = await import('vite')
-  const { default: plugin } = await import('unplugin-smart-cache/vite')
-  await build({
-    root: project.dir,
-    configFile: false,
-    logLevel: 'silent',
-    ...config,
-    build: { ssr: 'src/main.ts', outDir: 'dist' },
-    plugins: [plugin(), ...(config.plugins ?? [])],
-  })
+async function buildAndRun(project: TempProject, config: InlineConfig = {}): Promise<ViteSsrBuilt & { printed: number }> {
+  const built = await viteSsrBuild(project, { config })
   const out = execFileSync(process.execPath, ['dist/main.js'], {
     cwd: project.dir,
     env: { ...process.env, SMART_CACHE_DIR: project.path('.values') },
     encoding: 'utf8',
   })
-  return {
-    // A function the engine cannot fingerprint is in no manifest (there may then be none).
-    fp: existsSync(manifestFileFor(project.dir, 'dist'))
-      ? (readBuildManifest(project.dir, 'dist').functions['src/main.ts#f']?.fingerprint ?? null)
-      : null,
-    bundled: readFileSync(project.path('dist/main.js'), 'utf8'),
-    printed: JSON.parse(out.trim().split('\n').pop()!),
-  }
+  return { ...built, printed: JSON.parse(out.trim().split('\n').pop()!) }
 }
 
 /** The run of each build: the first computes with rate 2, the second must print the new rate's result. */

@@ -4,30 +4,12 @@
 // the function kept its fingerprint and served the value computed with the old helper.js, with no
 // warning. The plugin now passes the bundler's extension order (Vite resolve.extensions, esbuild
 // resolveExtensions, webpack resolve.extensions) to the engine.
-import { readFileSync } from 'node:fs'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createTempProject, type TempProject } from './helpers/temp-project.ts'
-import { readBuildManifest } from './helpers/manifest.ts'
+import { viteSsrBuild } from './helpers/vite-build.ts'
 
 const projects: TempProject[] = []
 afterAll(() => projects.forEach(p => p.remove()))
-
-/** A Vite SSR build of src/main.ts: f's fingerprint and the bundle. */
-async function ssrBuild(project: TempProject): Promise<{ fp: string | null; bundled: string }> {
-  const { build } = await import('vite')
-  const { default: plugin } = await import('unplugin-smart-cache/vite')
-  await build({
-    root: project.dir,
-    configFile: false,
-    logLevel: 'silent',
-    plugins: [plugin()],
-    build: { ssr: 'src/main.ts', outDir: 'dist' },
-  })
-  return {
-    fp: readBuildManifest(project.dir, 'dist').functions['src/main.ts#f']?.fingerprint ?? null,
-    bundled: readFileSync(project.path('dist/main.js'), 'utf8'),
-  }
-}
 
 describe('vite: an extensionless import with a .js and a .ts file of the same name', () => {
   it('an edit of the .js file the bundle holds changes the fingerprint', async () => {
@@ -39,9 +21,9 @@ describe('vite: an extensionless import with a .js and a .ts file of the same na
       },
     })
     projects.push(project)
-    const before = await ssrBuild(project)
+    const before = await viteSsrBuild(project)
     project.write({ 'src/lib/helper.js': 'export const scale = n => n * 37\n' })
-    const after = await ssrBuild(project)
+    const after = await viteSsrBuild(project)
     expect(after.bundled).toContain('n * 37') // the bundle holds helper.js…
     expect(before.fp).toMatch(/^[0-9a-f]{64}$/)
     expect(after.fp).toMatch(/^[0-9a-f]{64}$/)
