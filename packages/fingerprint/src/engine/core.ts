@@ -275,7 +275,7 @@ export class Core {
     const rel = this.linker.rel(abs)
     const out = { id: `${rel}#${name}`, hash: this.hashOf(key, extras) } as BindingFingerprint
     // A load of modules chosen by a pattern (marked while hashing), or an import the engine cannot resolve.
-    const unknown = [key, ...extras].map(k => this.graph.stop(k)).find(s => s !== undefined) ?? this.unknownReached(key, extras)
+    const unknown = [key, ...extras].map(k => this.graph.stop(k)).find(s => s !== undefined)
     if (unknown) out.uncacheable = `it reaches ${unknown}`
     Object.defineProperty(out, 'deps', {
       enumerable: true,
@@ -286,22 +286,6 @@ export class Core {
       get: () => (sourceHash ??= this.sourceHashes.of(rel, key, extras)),
     })
     return out
-  }
-
-  /** Why `key` (with `extras`) cannot be fingerprinted soundly: the first unresolved import it reaches, if any. */
-  private unknownReached(key: string, extras: string[]): string | undefined {
-    if (!this.linker.hasUnknownLeaves()) return undefined
-    const seen = new Set<string>()
-    const stack = [key, ...extras]
-    while (stack.length > 0) {
-      const k = stack.pop()!
-      if (seen.has(k)) continue
-      seen.add(k)
-      const n = this.graph.tryGet(k)
-      if (n?.unknown) return n.unknown
-      if (n) for (const t of n.targets) stack.push(t)
-    }
-    return undefined
   }
 
   /** The explain tree, built without recursion; a node shown before is marked `repeated`. */

@@ -32,8 +32,6 @@ export interface GraphNode {
   line: number
   resolvedFrom: string
   leafId?: string
-  /** Set on an unresolved import's leaf: where it is, what failed (functions reaching it are uncacheable). */
-  unknown?: string
   fx?: NodeEffects
   /** Data that may point at other objects: a write through it reaches its targets. */
   alias?: true
@@ -41,7 +39,10 @@ export interface GraphNode {
   madeBy?: string
   /** A function returning functions only: directly (empty), or what these keys return. */
   returnsFn?: string[]
-  /** Why what reaches this node is uncacheable (it loads modules chosen by a pattern). */
+  /**
+   * Why what reaches this node is uncacheable: it loads modules chosen by a pattern, or it is an
+   * import the engine cannot resolve or follow (its code cannot be seen).
+   */
   stop?: string
 }
 
@@ -115,16 +116,6 @@ export class Linker {
   private starFiles = new Map<string, string[]>()
   /** Leaf nodes, built on the fly. */
   readonly leaves = new Map<string, { node: GraphNode; reads: string[] }>()
-  /** Keys of the unresolved imports' leaves made (some may have been dropped from `leaves` since). */
-  private unknownKeys = new Set<string>()
-
-  /** Whether an unresolved import's leaf exists (most graphs have none: nothing to look for). */
-  hasUnknownLeaves(): boolean {
-    for (const k of this.unknownKeys) if (this.leaves.has(k)) return true
-    this.unknownKeys.clear()
-    return false
-  }
-
   /** The bundler's build-time replacements, by the global name (or `import.meta.env`) they start from. */
   private definesByRoot: Map<string, string[]>
 
@@ -492,7 +483,6 @@ export class Linker {
     if (!made) {
       made = this.makeLeaf(key, r, spec, imported, from, line, column)
       this.leaves.set(key, made)
-      if (made.node.unknown) this.unknownKeys.add(key)
     } else if (r.kind === 'unresolved') {
       this.warnUnresolved(r.error, spec, from, line, column)
     }
@@ -569,7 +559,7 @@ export class Linker {
         this.store.watch(abs)
         const own = blake3(`asset\n${query === '' ? '' : `${query}\n`}${hashBytes(abs)}`)
         const node: GraphNode = { ...base, own, file: this.rel(abs), binding: '*', resolvedFrom: this.rel(abs) }
-        if (unknown) node.unknown = unknown
+        if (unknown) node.stop = unknown
         return { node, reads: [abs] }
       }
       case 'unresolved':
@@ -583,7 +573,7 @@ export class Linker {
             resolvedFrom: `unresolved '${spec}'`,
             leafId: `${spec}#${imported}`,
             // smart-cache's own runtime (the caching, not the computation) may be external and not installed here.
-            ...(isRuntime(spec) ? {} : { unknown: `'${spec}' at ${this.rel(from)}:${line}:${column} cannot be resolved (${r.error})` }),
+            ...(isRuntime(spec) ? {} : { stop: `'${spec}' at ${this.rel(from)}:${line}:${column} cannot be resolved (${r.error})` }),
           },
           reads: [],
         }
