@@ -35,10 +35,12 @@ export interface FingerprinterOptions {
    * What the bundler replaces at build time, and with what code (Vite and esbuild `define`,
    * webpack's DefinePlugin, `import.meta.env.X` with its value): a function that reads one of these
    * globals (`__API_URL__`, `process.env.X`, `import.meta.env.X`) depends on its value. Keys are
-   * matched by the global they start from (`process`, `import.meta.env`).
+   * matched by the global they start from (`process`, `import.meta.env`). A value may be given as
+   * its digest (`{ digest: defineDigest(code) }`, as a recorded build keeps it): the fingerprint is
+   * the same, and the value itself need not be copied around.
    * @default {}
    */
-  defines?: Readonly<Record<string, string>>
+  defines?: Readonly<Record<string, string | DefineDigest>>
   /**
    * Globals a build turns into imports (an auto-import plugin: unplugin-auto-import, Nuxt): by
    * global name, the module and export it stands for, resolved from `from` (the declaration file
@@ -46,6 +48,11 @@ export interface FingerprinterOptions {
    * @default {}
    */
   globals?: Readonly<Record<string, GlobalImport>>
+}
+
+/** A `defines` value given by its digest (`defineDigest(code)`), as the plugin records it for the CLI. */
+export interface DefineDigest {
+  digest: string
 }
 
 /** One entry of `FingerprinterOptions.globals`. */

@@ -7,6 +7,7 @@ import { saveBeforeExit } from '../store/exit-save.ts'
 import type { BindingFingerprint, EngineWarning, ExplainNode, Fingerprinter, FingerprinterOptions } from '../types.ts'
 import { ENGINE_VERSION } from '../version.ts'
 import { resolveOptionsKey } from '../graph/resolver-options.ts'
+import { digestOfDefine } from '../define-digest.ts'
 
 /** Creates a fingerprint engine for one project root. */
 export function createFingerprinter(options: FingerprinterOptions): Fingerprinter {
@@ -24,7 +25,13 @@ function cacheFiles(options: FingerprinterOptions, root: string): Record<'snapsh
   const globals = options.globals && Object.keys(options.globals).length > 0 ? options.globals : undefined
   const key =
     resolveOptionsKey(options.resolve, root) +
-    (defines ? JSON.stringify(Object.entries(defines).sort()) : '') +
+    (defines
+      ? JSON.stringify(
+          Object.entries(defines)
+            .map(([k, v]) => [k, digestOfDefine(v)])
+            .sort(),
+        )
+      : '') +
     (globals
       ? JSON.stringify(
           Object.entries(globals)

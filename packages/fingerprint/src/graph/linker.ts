@@ -8,7 +8,8 @@ import { blake3 } from '../hash.ts'
 import type { Resolved, Resolver } from './resolve.ts'
 import { isRuntime } from './resolver-options.ts'
 import type { FileStore } from '../store/file-store.ts'
-import type { GlobalImport } from '../types.ts'
+import type { DefineDigest, GlobalImport } from '../types.ts'
+import { digestOfDefine } from '../define-digest.ts'
 import { PackageTrees } from './package-tree.ts'
 
 /** What a node may change and run, as graph keys (see `Effects`). */
@@ -61,14 +62,15 @@ const display = (name: string): string => (name === DEFAULT_LOCAL ? 'default' : 
 
 /**
  * `define` entries grouped by what they start from: `__RATE__` by itself, `process.env.X` by
- * `process`, `import.meta.env.X` by `import.meta.env`; each as `key=value`, sorted.
+ * `process`, `import.meta.env.X` by `import.meta.env`; each as `key=<digest of the value>`, sorted
+ * (a value given as its digest counts the same).
  */
-function definesByRoot(defines: Readonly<Record<string, string>>): Map<string, string[]> {
+function definesByRoot(defines: Readonly<Record<string, string | DefineDigest>>): Map<string, string[]> {
   const byRoot = new Map<string, string[]>()
   for (const key of Object.keys(defines).sort()) {
     const root = key.startsWith('import.meta') ? 'import.meta.env' : key.split('.')[0]!
     const list = byRoot.get(root) ?? []
-    list.push(`${key}=${defines[key]}`)
+    list.push(`${key}=${digestOfDefine(defines[key]!)}`)
     byRoot.set(root, list)
   }
   return byRoot
@@ -124,7 +126,7 @@ export class Linker {
     private store: FileStore,
     private resolver: Resolver,
     private warn: Warn,
-    defines: Readonly<Record<string, string>> = {},
+    defines: Readonly<Record<string, string | DefineDigest>> = {},
     private globals: Readonly<Record<string, GlobalImport>> = {},
   ) {
     this.definesByRoot = definesByRoot(defines)
