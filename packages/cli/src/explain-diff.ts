@@ -1,5 +1,6 @@
 import { join } from 'node:path'
 import { createFingerprinter, type ExplainNode, type Fingerprinter } from '@smart-cache/fingerprint'
+import { chooseOptions, optionsJson, optionsLine } from './engine-options.ts'
 import { CliError } from './errors.ts'
 import { attachPaths, diffFunction, formatDiff, type DiffSide } from './manifest-diff.ts'
 import { displayPath, readManifest, type FoundManifest } from './manifests.ts'
@@ -12,6 +13,9 @@ export interface ExplainDiffOptions {
   to?: string
   root?: string
   json?: boolean
+  /** Where the current sources' engine options are read (default: the manifests under the root; NEW when given). */
+  manifest?: string
+  environment?: string
 }
 
 /**
@@ -23,16 +27,24 @@ export async function explainDiff(id: string, options: ExplainDiffOptions): Prom
   const root = findRoot(options.root)
   const old = readManifest(String(options.from))
   const from = sideOf(old, id, root, '--from')
-  const engine = createFingerprinter({ root })
+  // The current sources are fingerprinted with the options of the build NEW (or the newest one) recorded.
+  const chosen = await chooseOptions(root, { manifest: options.to ?? options.manifest, environment: options.environment }, [
+    join(root, split(id).file),
+  ])
+  const engine = createFingerprinter({ root, ...chosen.options })
   try {
     const to = options.to === undefined ? await currentSide(engine, id, root) : sideOf(readManifest(String(options.to)), id, root, '--to')
     const tree = await treeIfCurrent(engine, id, root, to.fingerprint)
     const diff = diffFunction(id, from, to)
     const result = tree ? attachPaths(diff, tree) : diff
-    if (options.json) process.stdout.write(`${JSON.stringify({ ...result, line: tree?.resolvedFrom ?? null }, null, 2)}\n`)
+    if (options.json)
+      process.stdout.write(
+        `${JSON.stringify({ ...result, line: tree?.resolvedFrom ?? null, engineOptions: optionsJson(chosen) }, null, 2)}\n`,
+      )
     else
       process.stdout.write(
-        formatDiff(result, tree?.resolvedFrom) +
+        `${optionsLine(chosen)}\n` +
+          formatDiff(result, tree?.resolvedFrom) +
           (tree || !result.changed
             ? ''
             : 'paths: not shown, the current sources differ from NEW (run this where NEW was built, after building).\n'),

@@ -11,7 +11,13 @@ export type ManifestDep = DependencyInfo
 export interface Manifest {
   version: 1 | 2
   createdAt: string
-  functions: Record<string, { fingerprint: string; deps: ManifestDep[] }>
+  /**
+   * The engine options of each environment of the build (the plugin's portable form, checked when
+   * used: see engine-options.ts); absent from manifests of older plugins.
+   */
+  engine?: Record<string, unknown>
+  /** `environment`: which of `engine`'s fingerprinted the function, when it records several. */
+  functions: Record<string, { fingerprint: string; deps: ManifestDep[]; environment?: string }>
 }
 
 /** A manifest read from disk. */
@@ -64,8 +70,17 @@ function checkManifest(data: unknown, file: string): Manifest {
     if (typeof fn?.fingerprint !== 'string' || !Array.isArray(fn.deps))
       throw new CliError(`${file}: functions["${id}"] has no fingerprint/deps. Fix: rebuild to rewrite the manifest.`)
   }
+  if (m.engine !== undefined && !isRecordOfObjects(m.engine))
+    throw new CliError(
+      `${file}: "engine" must map each environment to its engine options ({ "client": {…} }). Fix: rebuild with the plugin to rewrite the manifest.`,
+    )
   if (m.version === 2) expandDeps(m, file)
   return m
+}
+
+function isRecordOfObjects(value: unknown): value is Record<string, object> {
+  const isObject = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v)
+  return isObject(value) && Object.values(value as object).every(isObject)
 }
 
 /** Version 2: each function's `deps` are runs of rows of the shared `deps` table. */

@@ -113,7 +113,11 @@ describe('smart-cache explain', () => {
     const dir = project(files)
     const r = run(dir, 'explain', 'src/math.ts#fib')
     expect(r.code).toBe(0)
-    const lines = r.stdout.trimEnd().split('\n')
+    const [header, ...lines] = r.stdout.trimEnd().split('\n')
+    // No build recorded its engine options: the header says the fingerprints are Node's resolution's.
+    expect(header).toMatch(
+      /^engine options: none recorded \(no build manifest found\): resolved as Node, without the bundler's aliases, defines/,
+    )
     expect(lines[0]).toMatch(/^src\/math\.ts#fib {2}hash [0-9a-f]{16} {2}own [0-9a-f]{16} {2}src\/math\.ts:3$/)
     expect(lines[1]).toMatch(/^├─ src\/helpers\.ts#add {2}hash [0-9a-f]{16} {2}own [0-9a-f]{16} {2}src\/helpers\.ts:1$/)
     expect(lines[2]).toMatch(/^└─ src\/math\.ts#fib .* \(see above\)$/)
@@ -133,7 +137,7 @@ describe('smart-cache explain', () => {
     })
     const r = run(dir, 'explain', 'src/compute.ts#total')
     expect(r.code).toBe(0)
-    const lines = r.stdout.trimEnd().split('\n')
+    const lines = r.stdout.trimEnd().split('\n').slice(1)
     expect(lines).toHaveLength(3)
     expect(lines[0]).toMatch(/^src\/compute\.ts#total {2}hash [0-9a-f]{16} /)
     expect(
@@ -153,6 +157,7 @@ describe('smart-cache explain', () => {
   it('--json prints the tree', () => {
     const dir = project(files)
     const tree = JSON.parse(run(dir, 'explain', '--json', 'src/math.ts#default').stdout)
+    expect(tree.engineOptions).toEqual({ manifest: null, missing: 'no-manifest' })
     expect(tree).toMatchObject({ id: 'src/math.ts#default', file: 'src/math.ts', binding: 'default', resolvedFrom: 'src/math.ts:7' })
     expect(tree.hash).toMatch(HEX)
     expect(tree.children[0]).toMatchObject({ id: 'src/helpers.ts#add', resolvedFrom: 'src/helpers.ts:1', children: [] })

@@ -11,7 +11,8 @@ import { createUnplugin } from 'unplugin'
 import { BuildCache, buildCacheFile, digest } from './core/build-cache.js'
 import { transformFromCache } from './core/cached.js'
 import { DeferredFingerprints, FINGERPRINTS_MODULE, fingerprintsModule, fingerprintsSource } from './core/deferred.js'
-import { createEngine, warningText } from './core/engine.js'
+import { createEngine, fingerprintingOptions, warningText } from './core/engine.js'
+import { EngineRecord } from './core/engine-record.js'
 import { esbuildResolve, viteResolve, webpackResolve, type WebpackResolveConfig } from './core/bundler-resolve.js'
 import { viteDefines, webpackDefines } from './core/bundler-defines.js'
 import { autoImportGlobals } from './core/auto-imports.js'
@@ -27,7 +28,7 @@ type RewriteDeferred = (typeof import('./core/transform.js'))['rewriteDeferred']
 /** What every environment's rewrite shares. */
 type Shared = Omit<CachedEnv, 'engine'> & { runtime: RuntimeFiles }
 /** An environment's engine with the shared parts: enough for a module the last build rewrote the same way. */
-type Base = CachedEnv & { runtime: RuntimeFiles }
+type Base = CachedEnv & { runtime: RuntimeFiles; environment: string }
 /** The transform code, loaded once. */
 type TransformCode = { diagnostics: TransformEnv['diagnostics']; transformModule: TransformModule; rewriteDeferred: RewriteDeferred }
 /** An environment's full rewrite. */
@@ -129,6 +130,8 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
   /** Each engine's warnings reported so far. */
   const warned = new WeakMap<Engine, number>()
   const registry = new FunctionRegistry()
+  /** The options each environment's engine was created with, recorded in the manifest for the CLI. */
+  const engineRecord = new EngineRecord()
   /** Where the output runs, when the bundler says (esbuild `platform`, webpack `target`); Vite says it per module. */
   let platform: Platform | undefined
   /** How the bundler resolves imports in an environment (its aliases and conditions) and what it replaces at build time, read when its engine starts; Rollup has neither. */
@@ -157,8 +160,9 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
       base = (async () => {
         const s = await getShared()
         const bundler = { ...bundlerOptions?.(environment), globals: autoImportGlobals(s.root) }
+        engineRecord.set(environment, fingerprintingOptions(bundler))
         const engine: Engine = await createEngine(s.root, options.cacheDir, options.engine, bundler)
-        return { ...s, engine }
+        return { ...s, engine, environment }
       })()
       bases.set(environment, base)
     }
@@ -256,11 +260,11 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
   }
 
   /** What a module's rewrite tells the build: the engine's new warnings, the rewrite's warnings and errors, its manifest entries. */
-  function report(ctx: ReportContext, e: CachedEnv, id: string, result: TransformOutput | null, consumer: Platform | undefined): void {
+  function report(ctx: ReportContext, e: Base, id: string, result: TransformOutput | null, consumer: Platform | undefined): void {
     for (const w of e.engine.warnings.slice(warned.get(e.engine) ?? 0))
       ctx.warn(`[smart-cache] ${warningText(w).replace(/^\[smart-cache\]\s*/, '')}`)
     warned.set(e.engine, e.engine.warnings.length)
-    registry.set(id, result?.functions ?? new Map())
+    registry.set(id, result?.functions ?? new Map(), e.environment)
     if (!result) return
     // From `load` of the fingerprints module, messages name the rewritten module, as from its `transform`.
     const about = (message: string) => (ctx.about ? { message, id: ctx.about } : message)
@@ -276,11 +280,14 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
     t?.diagnostics.invalidate(file)
   }
 
+  /** The engine options of the environments whose functions the manifest holds. */
+  const recorded = () => engineRecord.json(root ?? process.cwd(), registry.environments())
+
   /** What the manifest's content follows from, once per state of the registry (see `manifestDigest`). */
   let contentDigest: { version: number; digest: string | undefined } | undefined
   const currentDigest = (): string | undefined => {
     if (contentDigest?.version !== registry.version)
-      contentDigest = { version: registry.version, digest: manifestDigest(registry.entries()) }
+      contentDigest = { version: registry.version, digest: manifestDigest(registry.entries(), recorded()) }
     return contentDigest.digest
   }
 
@@ -299,7 +306,7 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
     if (manifestText?.version !== registry.version)
       manifestText = {
         version: registry.version,
-        json: options.manifest && registry.size > 0 ? manifestJson(registry.entries(), new Date(), currentDigest()) : undefined,
+        json: options.manifest && registry.size > 0 ? manifestJson(registry.entries(), new Date(), currentDigest(), recorded()) : undefined,
       }
     return manifestText.json
   }

@@ -1,5 +1,6 @@
 import { createFingerprinter, type ExplainNode } from '@smart-cache/fingerprint'
 import type { CAC } from 'cac'
+import { chooseOptions, type OptionFlags, optionsJson, optionsLine, withOptionFlags } from '../engine-options.ts'
 import { CliError } from '../errors.ts'
 import { stringifyDeep } from '../json.ts'
 import { explainDiff } from '../explain-diff.ts'
@@ -7,7 +8,7 @@ import { findRoot } from '../root.ts'
 import { parseTarget } from '../targets.ts'
 import { printWarnings } from '../warnings.ts'
 
-interface Options {
+interface Options extends OptionFlags {
   root?: string
   json?: boolean
   from?: string
@@ -16,12 +17,14 @@ interface Options {
 
 /** `smart-cache explain [--root DIR] [--json] FILE#EXPORT`, or `explain ID --from OLD_MANIFEST [--to NEW_MANIFEST]` */
 export function registerExplain(cli: CAC): void {
-  cli
-    .command('explain <target>', 'Show what the fingerprint of FILE#EXPORT is made of; with --from, why it changed since a manifest')
-    .option('--root <dir>', 'Project root (default: nearest folder with a package.json)')
-    .option('--json', 'Print the tree (or the comparison) as JSON')
-    .option('--from <manifest>', 'Compare: the manifest of an older build; TARGET is then a function id')
-    .option('--to <manifest>', 'Compare with this newer manifest (default: the current sources, fingerprinted now)')
+  withOptionFlags(
+    cli
+      .command('explain <target>', 'Show what the fingerprint of FILE#EXPORT is made of; with --from, why it changed since a manifest')
+      .option('--root <dir>', 'Project root (default: nearest folder with a package.json)')
+      .option('--json', 'Print the tree (or the comparison) as JSON, with `engineOptions`: the manifest and environment used')
+      .option('--from <manifest>', 'Compare: the manifest of an older build; TARGET is then a function id')
+      .option('--to <manifest>', 'Compare with this newer manifest (default: the current sources, fingerprinted now)'),
+  )
     .example('smart-cache explain src/math.ts#fib')
     .example('smart-cache explain src/math.ts#fib --from old-manifest.json --to node_modules/.cache/smart-cache/manifests/dist.json')
     .action(async (target: string, options: Options) => {
@@ -30,10 +33,16 @@ export function registerExplain(cli: CAC): void {
       if (options.from !== undefined) return explainDiff(String(target), { ...options, from: options.from })
       const { file, name } = parseTarget(target)
       if (name === undefined) throw new CliError(`explain needs FILE#EXPORT, got '${target}' (use #default for a default export).`)
-      const engine = createFingerprinter({ root: findRoot(options.root) })
+      const root = findRoot(options.root)
+      const chosen = await chooseOptions(root, options, [file])
+      const engine = createFingerprinter({ root, ...chosen.options })
       try {
         const tree = await engine.explain(file, name)
-        process.stdout.write(options.json ? `${stringifyDeep(tree)}\n` : formatTree(tree))
+        process.stdout.write(
+          options.json
+            ? `${stringifyDeep({ engineOptions: optionsJson(chosen), ...tree })}\n`
+            : `${optionsLine(chosen)}\n${formatTree(tree)}`,
+        )
         printWarnings(engine)
       } finally {
         await engine.close()

@@ -1,4 +1,10 @@
-import type { BindingFingerprint as EngineFingerprint, DependencyInfo, GlobalImport, ResolveOptions } from '@smart-cache/fingerprint'
+import type {
+  BindingFingerprint as EngineFingerprint,
+  DependencyInfo,
+  FingerprintingOptions,
+  GlobalImport,
+  ResolveOptions,
+} from '@smart-cache/fingerprint'
 
 /** One reached binding, as Contract 1 of docs/architecture.md describes it (the engine's own type). */
 export type DepFingerprint = DependencyInfo
@@ -50,10 +56,17 @@ export async function createEngine(
     root,
     recheck: 'after-invalidate',
     ...(cacheDir === undefined ? {} : { cacheDir }),
+    ...fingerprintingOptions(bundler),
+  })
+}
+
+/** The engine options that decide fingerprints (empty ones left out): what the engine is given, and what the manifest records for the CLI. */
+export function fingerprintingOptions(bundler: BundlerOptions): FingerprintingOptions {
+  return {
     ...(bundler.resolve ? { resolve: bundler.resolve } : {}),
     ...(bundler.defines && Object.keys(bundler.defines).length > 0 ? { defines: bundler.defines } : {}),
     ...(bundler.globals && Object.keys(bundler.globals).length > 0 ? { globals: bundler.globals } : {}),
-  })
+  }
 }
 
 /** Text of one engine warning, whatever its shape. */
