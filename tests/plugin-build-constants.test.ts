@@ -7,12 +7,14 @@
 // text, a virtual id as its specifier). Now the plugin gives the engine the build's `define` and
 // `import.meta.env` values (they count for the functions reading them), and a glob or an import
 // the engine cannot resolve leaves the function uncached, and the globals an auto-import plugin
-// declares in its generated auto-imports.d.ts count as imports. KNOWN BUG still, kept as
-// `it.fails`: an auto-imported helper with no such declarations is a global name to the engine. The control (a JSON file read the same
-// way) shows that the same flow does recompute.
+// declares in its generated auto-imports.d.ts count as imports. An auto-imported helper with no
+// such declarations (`dts: false`, a first build) was a global name to the engine, and stale:
+// with an auto-import plugin in the build, a global name nothing defines now leaves the function
+// uncached, with a warning. The control (a JSON file read the same way) shows that the same flow
+// does recompute.
 import { execFileSync } from 'node:child_process'
 import { afterAll, describe, expect, it } from 'vitest'
-import type { InlineConfig, Plugin } from 'vite'
+import { createLogger, type InlineConfig, type Plugin } from 'vite'
 import { createTempProject, type TempProject } from './helpers/temp-project.ts'
 import { viteSsrBuild, type ViteSsrBuilt } from './helpers/vite-build.ts'
 
@@ -56,9 +58,9 @@ const virtualRate = (source: string): Plugin => ({
   load: id => (id === '\0virtual:rate' ? source : null),
 })
 
-/** An auto-import plugin (unplugin-auto-import style): `rateOf(…)` used without an import gets one from src/utils/rate.ts. */
+/** An auto-import plugin (as unplugin-auto-import, by its name): `rateOf(…)` used without an import gets one from src/utils/rate.ts. */
 const autoImport: Plugin = {
-  name: 'auto-import',
+  name: 'unplugin-auto-import',
   enforce: 'pre',
   transform: (code, id) =>
     id.endsWith('/src/main.ts') && code.includes('rateOf(') ? `import { rateOf } from '/src/utils/rate.ts'\n${code}` : undefined,
@@ -134,11 +136,33 @@ describe('vite: inputs of a cached function that are not source files it imports
     await expectSecondRunSeesChange(before, after, '=> 3')
   })
 
-  it.fails('a helper an auto-import plugin injects without declarations, edited, changes the value (stale: the engine sees a global name, no warning)', async () => {
+  it('a helper an auto-import plugin injects without declarations, edited, changes the value (the function runs uncached, with one warning naming the global and the fix)', async () => {
     const project = app('auto-import', 'const rate = rateOf()', { 'src/utils/rate.ts': 'export const rateOf = () => 2\n' })
-    const before = await buildAndRun(project, { plugins: [autoImport] })
+    const warnings: string[] = []
+    const customLogger = {
+      ...createLogger('silent'),
+      warn: (m: string) => void warnings.push(m),
+      warnOnce: (m: string) => void warnings.push(m),
+    }
+    const before = await buildAndRun(project, { plugins: [autoImport], customLogger })
     project.write({ 'src/utils/rate.ts': 'export const rateOf = () => 3\n' })
-    const after = await buildAndRun(project, { plugins: [autoImport] })
+    const after = await buildAndRun(project, { plugins: [autoImport], customLogger })
+    // Stale before: one fingerprint for both builds, and the second run printed 10.
+    expect([before.fp, after.fp]).toEqual([null, null])
+    expect(after.bundled).toMatch(/id: "src\/main\.ts#f",\s+fingerprint: null/)
     await expectSecondRunSeesChange(before, after, '=> 3')
+    const named = warnings.filter(w => w.includes("the global 'rateOf' at src/main.ts:2:14"))
+    expect(named).toHaveLength(2) // one per build
+    expect(named[0]).toMatch(/src\/main\.ts#f runs uncached.*'unplugin-auto-import'.*enable its `dts` option/s)
+  })
+
+  it('an auto-import plugin in the build leaves functions reading only built-in globals and defines fingerprinted', async () => {
+    const project = app(
+      'auto-import-plain',
+      'declare const __RATE__: number\nconst rate = Math.max(__RATE__, Number(globalThis.process ? 2 : 0))',
+    )
+    const built = await buildAndRun(project, { plugins: [autoImport], define: { __RATE__: '2' } })
+    expect(built.fp).toMatch(/^[0-9a-f]{64}$/)
+    expect(built.printed).toBe(10)
   })
 })

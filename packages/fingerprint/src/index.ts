@@ -1,7 +1,13 @@
 export { type DepRow, packDeps, type PackedDeps, unpackDeps } from './store/dep-table.ts'
 export { createFingerprinter } from './engine/facade.ts'
 export { defineDigest } from './define-digest.ts'
-export { type FingerprintingOptions, fromPortableOptions, type PortableOptions, toPortableOptions } from './portable-options.ts'
+export {
+  type FingerprintingOptions,
+  fromPortableOptions,
+  type PortableGlobal,
+  type PortableOptions,
+  toPortableOptions,
+} from './portable-options.ts'
 export { FingerprintError } from './errors.ts'
 export { ENGINE_VERSION } from './version.ts'
 export { writeAtomic } from './store/write-atomic.ts'

@@ -33,7 +33,16 @@ export interface PortableOptions {
     extensionAlias?: Record<string, string[]>
   }
   defines?: Record<string, { digest: string }>
-  globals?: Record<string, { from: string; specifier: string; name: string }>
+  globals?: Record<string, PortableGlobal | PortableGlobal[]>
+  undeclaredGlobals?: string
+}
+
+/** `FingerprinterOptions.globals` entry as JSON: `from` relative to the root (absent: the reading file). */
+export interface PortableGlobal {
+  from?: string
+  specifier: string
+  name: string
+  members?: string[]
 }
 
 /** Each option's way to JSON and back; a new engine option that decides fingerprints must get one here (the type says so). */
@@ -71,17 +80,40 @@ const CODECS: Codecs = {
   },
   globals: {
     write: (globals, root) =>
-      Object.fromEntries(Object.entries(globals).map(([k, g]) => [k, { from: toRel(g.from, root), specifier: g.specifier, name: g.name }])),
+      Object.fromEntries(
+        Object.entries(globals).map(([k, g]) => [
+          k,
+          Array.isArray(g) ? g.map(e => writeGlobal(e, root)) : writeGlobal(g as GlobalImport, root),
+        ]),
+      ),
     read: (value, root, at) =>
-      mapRecord(value, at, (v, where): GlobalImport => {
-        const o = object(v, where, ['from', 'specifier', 'name'])
-        return {
-          from: fromRel(string(o.from, `${where}.from`), root),
-          specifier: string(o.specifier, `${where}.specifier`),
-          name: string(o.name, `${where}.name`),
-        }
-      }),
+      mapRecord(value, at, (v, where) =>
+        Array.isArray(v) ? list(v, where, (e, w) => readGlobal(e, root, w)) : readGlobal(v, root, where),
+      ),
   },
+  undeclaredGlobals: {
+    write: why => why,
+    read: (value, _root, at) => string(value, at),
+  },
+}
+
+function writeGlobal(g: GlobalImport, root: string): PortableGlobal {
+  return {
+    ...(g.from === undefined ? {} : { from: toRel(g.from, root) }),
+    specifier: g.specifier,
+    name: g.name,
+    ...(g.members && g.members.length > 0 ? { members: [...g.members] } : {}),
+  }
+}
+
+function readGlobal(value: unknown, root: string, where: string): GlobalImport {
+  const o = object(value, where, ['from', 'specifier', 'name', 'members'])
+  return {
+    ...(o.from === undefined ? {} : { from: fromRel(string(o.from, `${where}.from`), root) }),
+    specifier: string(o.specifier, `${where}.specifier`),
+    name: string(o.name, `${where}.name`),
+    ...(o.members === undefined ? {} : { members: strings(o.members, `${where}.members`) }),
+  }
 }
 
 /** The options that decide fingerprints, as JSON with no absolute path (empty ones left out). */

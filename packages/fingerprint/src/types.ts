@@ -42,12 +42,24 @@ export interface FingerprinterOptions {
    */
   defines?: Readonly<Record<string, string | DefineDigest>>
   /**
-   * Globals a build turns into imports (an auto-import plugin: unplugin-auto-import, Nuxt): by
-   * global name, the module and export it stands for, resolved from `from` (the declaration file
-   * that lists it). A unit reading one of these names depends on that export, as on an import.
+   * Globals a build turns into imports (an auto-import plugin: unplugin-auto-import, Nuxt;
+   * esbuild's `inject`; webpack's and Rspack's `ProvidePlugin`): by global name, the module and
+   * export it stands for. A dotted key (`process.cwd`, `window.jQuery`) is matched by the global
+   * it starts from. A unit reading one of these names depends on that export (on each, given
+   * several), as on an import.
    * @default {}
    */
-  globals?: Readonly<Record<string, GlobalImport>>
+  globals?: Readonly<Record<string, GlobalImport | readonly GlobalImport[]>>
+  /**
+   * Set when the build may turn global names into imports that `globals` does not list (an
+   * auto-import plugin whose declarations are not written, an esbuild `inject` file whose exports
+   * cannot be listed): a unit reading a global name that no JavaScript platform defines (built-ins,
+   * browsers, workers, Node, Deno, Bun), that `globals` does not list and that no `defines` key
+   * starts from has no fingerprint, and nothing that reaches it: its edit could not be seen. The
+   * text says which part of the build and the fix; it ends the reason (`uncacheable`).
+   * @default undefined (such names are read as globals)
+   */
+  undeclaredGlobals?: string
 }
 
 /** A `defines` value given by its digest (`defineDigest(code)`), as the plugin records it for the CLI. */
@@ -57,11 +69,21 @@ export interface DefineDigest {
 
 /** One entry of `FingerprinterOptions.globals`. */
 export interface GlobalImport {
-  /** Absolute path of the file the specifier resolves from (the generated `.d.ts`). */
-  from: string
+  /**
+   * Absolute path of the file the specifier resolves from (the generated `.d.ts`, the inject
+   * file). Omitted: from the file that reads the global, as webpack's `ProvidePlugin` resolves it.
+   * @default the file that reads the global
+   */
+  from?: string
   specifier: string
-  /** The export it stands for (`default` for a default export). */
+  /** The export it stands for (`default` for a default export, `*` for the namespace). */
   name: string
+  /**
+   * Properties read from that export (`ProvidePlugin`'s `['m', 'a', 'b']`: export `a`, then its
+   * `b`): the whole export counts, the path is part of the hash.
+   * @default []
+   */
+  members?: readonly string[]
 }
 
 /** How the bundle resolves imports (see `FingerprinterOptions.resolve`). */

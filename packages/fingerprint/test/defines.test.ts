@@ -87,3 +87,69 @@ describe('globals (an auto-import plugin turns a global name into an import)', (
     expect((await hash(false)).hash).toBe(plain.hash) // the engine alone cannot know what the name is
   })
 })
+
+describe('globals from the reading file, member paths, several per name (ProvidePlugin, esbuild inject)', () => {
+  it('without `from` the specifier resolves from the file that reads the global; members and each entry count', async () => {
+    const dir = project({
+      'src/main.ts': `declare const helper: () => number\ndeclare const process: { cwd(): string }\nexport const f = (n: number) => n * helper() + process.cwd().length`,
+      'src/helper.ts': 'export const helper = () => 2\nexport const other = { a: { b: 1 } }',
+      'shims.ts': 'const cwd = () => "/x"\nconst env = {}\nexport { cwd as "process.cwd", env as "process.env" }',
+    })
+    const fp = async (globals: Record<string, unknown>) => {
+      const engine = createFingerprinter({ root: dir, cacheDir: false, globals: globals as never })
+      try {
+        const r = await engine.fingerprint('src/main.ts', 'f')
+        return { hash: r.hash, deps: r.deps.map(d => `${d.file}#${d.binding}`).sort() }
+      } finally {
+        await engine.close()
+      }
+    }
+    const shim = join(dir, 'shims.ts')
+    const process = {
+      'process.cwd': { from: shim, specifier: './shims.ts', name: 'process.cwd' },
+      'process.env': [{ from: shim, specifier: './shims.ts', name: 'process.env' }],
+    }
+    const base = await fp({ helper: { specifier: './helper', name: 'helper' }, ...process })
+    expect(base.deps).toEqual(['shims.ts#cwd', 'shims.ts#env', 'src/helper.ts#helper'])
+    const members = await fp({ helper: { specifier: './helper', name: 'other', members: ['a', 'b'] }, ...process })
+    const otherMembers = await fp({ helper: { specifier: './helper', name: 'other', members: ['a', 'c'] }, ...process })
+    expect(members.deps).toContain('src/helper.ts#other')
+    expect(otherMembers.hash).not.toBe(members.hash) // the path read is part of the hash
+    const renamed = await fp({ helper: { specifier: './helper', name: 'helper' }, 'process.cwd': process['process.cwd'] })
+    expect(renamed.hash).not.toBe(base.hash) // which members of the global are replaced counts
+    writeFiles(dir, { 'shims.ts': 'const cwd = () => "/y"\nconst env = {}\nexport { cwd as "process.cwd", env as "process.env" }' })
+    expect((await fp({ helper: { specifier: './helper', name: 'helper' }, ...process })).hash).not.toBe(base.hash)
+  })
+})
+
+describe('undeclaredGlobals (a build may inject names it does not list)', () => {
+  const fingerprintOf = async (
+    root: string,
+    options: { undeclaredGlobals?: string; defines?: Record<string, string>; globals?: never },
+  ) => {
+    const engine = createFingerprinter({ root, cacheDir: false, ...options })
+    try {
+      return await engine.fingerprint('main.ts', 'f')
+    } finally {
+      await engine.close()
+    }
+  }
+  const dir = () =>
+    project({
+      'main.ts': `declare const rateOf: () => number\ndeclare const __X__: number\nconst g = (n: number) => n * rateOf()\nexport const f = (n: number) => g(n) + Math.max(n, __X__) + (globalThis.document ? 1 : 0)\nexport const plain = (n: number) => JSON.stringify([n, new URL('a:b'), process.env.X])`,
+    })
+  it('a unit reaching a global no platform defines is uncacheable, naming it and where it is read', async () => {
+    const root = dir()
+    const why = 'an auto-import plugin may turn into an import: enable its `dts` option'
+    const fp = await fingerprintOf(root, { undeclaredGlobals: why, defines: { __X__: '1' } })
+    expect(fp.uncacheable).toBe(`it reaches the global 'rateOf' at main.ts:3:30, which ${why}`)
+    expect((await fingerprintOf(root, {})).uncacheable).toBeUndefined()
+  })
+  it('built-in globals, defines and listed globals do not stop it', async () => {
+    const root = dir()
+    const globals = { rateOf: { from: join(root, 'x.d.ts'), specifier: './main', name: 'f' } } as never
+    expect((await fingerprintOf(root, { undeclaredGlobals: 'x', defines: { __X__: '1' }, globals })).uncacheable).toBeUndefined()
+    const withoutDefine = await fingerprintOf(root, { undeclaredGlobals: 'x', globals })
+    expect(withoutDefine.uncacheable).toMatch(/^it reaches the global '__X__' at main\.ts:4:/)
+  })
+})

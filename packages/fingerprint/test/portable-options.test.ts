@@ -97,6 +97,26 @@ describe('portable engine options', () => {
     expect(await hash({ __R__: { digest: defineDigest('3') } })).not.toBe(byValue)
   })
 
+  it('globals without `from` (ProvidePlugin), with members, several per key, and undeclaredGlobals read back as given', () => {
+    const root = project(files)
+    const options: FingerprintingOptions = {
+      globals: {
+        helper: [
+          { specifier: './helper', name: 'a', members: ['b'] },
+          { from: join(root, 'shims.ts'), specifier: './shims.ts', name: 'helper' },
+        ],
+        'process.cwd': { from: join(root, 'shims.ts'), specifier: './shims.ts', name: 'process.cwd' },
+      },
+      undeclaredGlobals: 'the auto-import plugin may inject it',
+    }
+    const record = JSON.parse(JSON.stringify(toPortableOptions(options, root)))
+    expect(JSON.stringify(record)).not.toContain(root)
+    expect(fromPortableOptions(record, root)).toEqual(options)
+    expect(() => fromPortableOptions({ globals: { x: [{ specifier: 'a', name: 'b', members: 'c' }] } }, root)).toThrow(
+      /^globals\["x"\]\[0\]\.members must be an array$/,
+    )
+  })
+
   it('an empty option is left out; every part read back is checked, and the error names the part', () => {
     const root = project(files)
     expect(toPortableOptions({ defines: {}, globals: {} }, root)).toEqual({})

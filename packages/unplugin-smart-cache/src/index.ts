@@ -15,7 +15,9 @@ import { createEngine, fingerprintingOptions, warningText } from './core/engine.
 import { EngineRecord } from './core/engine-record.js'
 import { esbuildResolve, viteResolve, webpackResolve, type WebpackResolveConfig } from './core/bundler-resolve.js'
 import { viteDefines, webpackDefines } from './core/bundler-defines.js'
-import { autoImportGlobals } from './core/auto-imports.js'
+import { autoImportGlobals, autoImportUndeclared, mergeGlobals, pluginNames, tappedNames } from './core/auto-imports.js'
+import { esbuildInjectGlobals } from './core/esbuild-inject.js'
+import { providedGlobals } from './core/provide-plugin.js'
 import { relativeId, RUNTIME, fileOfId } from './core/ids.js'
 import { idleSaver } from './core/idle-save.js'
 import { FunctionRegistry, manifestDigest, manifestJson, writtenManifestDigest } from './core/manifest.js'
@@ -74,6 +76,16 @@ interface WebpackLikeOptions {
   mode?: string
   target?: unknown
   resolve?: WebpackResolveConfig
+}
+
+/** webpack and Rspack: resolution, defines, what `ProvidePlugin` and an auto-import plugin turn into imports. */
+function webpackBundlerOptions(compiler: { options: WebpackLikeOptions; hooks?: unknown }): BundlerOptions {
+  return {
+    resolve: webpackCompilerResolve(compiler.options),
+    defines: webpackDefines(compiler.options),
+    globals: providedGlobals(compiler.options.plugins),
+    undeclaredGlobals: autoImportUndeclared(tappedNames(compiler.hooks)),
+  }
 }
 
 /** webpack's and Rspack's resolution, with the target's and mode's defaults. */
@@ -159,7 +171,8 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
     if (!base) {
       base = (async () => {
         const s = await getShared()
-        const bundler = { ...bundlerOptions?.(environment), globals: autoImportGlobals(s.root) }
+        const fromBundler = bundlerOptions?.(environment)
+        const bundler = { ...fromBundler, globals: mergeGlobals(autoImportGlobals(s.root), fromBundler?.globals) }
         engineRecord.set(environment, fingerprintingOptions(bundler))
         const engine: Engine = await createEngine(s.root, options.cacheDir, options.engine, bundler)
         return { ...s, engine, environment }
@@ -467,6 +480,11 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
       }
     },
     rollup: {
+      // Rollup resolves as Node does (no options of its own); an auto-import plugin among its plugins is read.
+      options(inputOptions: { plugins?: unknown }) {
+        bundlerOptions ??= () => ({ undeclaredGlobals: autoImportUndeclared(pluginNames(inputOptions.plugins)) })
+        return null
+      },
       renderStart: prepareManifest,
       generateBundle: emitManifest,
       writeBundle: writeDefaultManifest,
@@ -483,6 +501,7 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
         platform?: string
         cwd?: string
         transform?: { define?: Record<string, string> }
+        plugins?: unknown
       }) {
         root ??= inputOptions.cwd
         bundlerOptions ??= () => ({
@@ -492,6 +511,7 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
             inputOptions.cwd ?? process.cwd(),
           ),
           defines: { ...inputOptions.transform?.define },
+          undeclaredGlobals: autoImportUndeclared(pluginNames(inputOptions.plugins)),
         })
         return null
       },
@@ -507,7 +527,11 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
       closeBundle: awaitClosing,
       configResolved(config) {
         root ??= config.root
-        bundlerOptions ??= environment => ({ resolve: viteResolve(config, environment), defines: viteDefines(config, environment) })
+        bundlerOptions ??= environment => ({
+          resolve: viteResolve(config, environment),
+          defines: viteDefines(config, environment),
+          undeclaredGlobals: autoImportUndeclared(pluginNames(config.plugins)),
+        })
         // The environment `vite build` builds (an app build builds the others after it), or the client of a dev server.
         prewarm(config.command === 'build' && config.build.ssr ? 'ssr' : 'client')
       },
@@ -545,20 +569,25 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
       root ??= compiler.options.context
       platform ??= webpackPlatform(compiler.options.target)
       // Read when the build starts: webpack applies its defaults after the plugins.
-      bundlerOptions ??= () => ({ resolve: webpackCompilerResolve(compiler.options), defines: webpackDefines(compiler.options) })
+      bundlerOptions ??= () => webpackBundlerOptions(compiler)
     },
     rspack(compiler) {
       root ??= compiler.options.context
       platform ??= webpackPlatform(compiler.options.target)
-      bundlerOptions ??= () => ({
-        resolve: webpackCompilerResolve(compiler.options as WebpackLikeOptions),
-        defines: webpackDefines(compiler.options as WebpackLikeOptions),
-      })
+      bundlerOptions ??= () => webpackBundlerOptions(compiler as unknown as { options: WebpackLikeOptions; hooks: unknown })
     },
     esbuild: {
       config(esbuildOptions) {
         root ??= esbuildOptions.absWorkingDir
-        bundlerOptions ??= () => ({ resolve: esbuildResolve(esbuildOptions, process.cwd()), defines: { ...esbuildOptions.define } })
+        bundlerOptions ??= () => {
+          const injected = esbuildInjectGlobals(esbuildOptions, process.cwd())
+          return {
+            resolve: esbuildResolve(esbuildOptions, process.cwd()),
+            defines: { ...esbuildOptions.define },
+            globals: injected.globals,
+            undeclaredGlobals: injected.undeclared ?? autoImportUndeclared(pluginNames(esbuildOptions.plugins)),
+          }
+        }
         // esbuild's default platform is the browser
         platform ??= esbuildOptions.platform === 'node' ? 'node' : esbuildOptions.platform === 'neutral' ? undefined : 'browser'
       },

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { autoImportGlobals } from '../src/core/auto-imports.js'
+import { autoImportGlobals, autoImportUndeclared, mergeGlobals, pluginNames, tappedNames } from '../src/core/auto-imports.js'
 
 const root = mkdtempSync(join(tmpdir(), 'sc-auto-imports-'))
 afterAll(() => rmSync(root, { recursive: true, force: true }))
@@ -31,5 +31,25 @@ describe('autoImportGlobals', () => {
 
   it('no declaration files: no globals', () => {
     expect(Object.keys(autoImportGlobals(join(root, 'nothing-here')))).toEqual([])
+  })
+})
+
+describe('autoImportUndeclared, pluginNames, tappedNames', () => {
+  it('an auto-import plugin among the plugins (nested, falsy entries, webpack taps) gives the reason and the fix', () => {
+    const names = pluginNames([[{ name: 'vite:x' }, null, false], [{ name: 'unplugin-auto-import' }]])
+    expect(names).toEqual(['vite:x', 'unplugin-auto-import'])
+    expect(autoImportUndeclared(names)).toMatch(
+      /^the auto-import plugin 'unplugin-auto-import' may turn into an import .*enable its `dts` option/,
+    )
+    expect(autoImportUndeclared(tappedNames({ make: { taps: [{ name: 'unimport' }] }, done: { taps: [] } }))).toMatch(/'unimport'/)
+    expect(autoImportUndeclared(['vite:x', 'auto-import'])).toBeUndefined()
+  })
+})
+
+describe('mergeGlobals', () => {
+  it('a name in both sources stands for both entries', () => {
+    const a = { x: { specifier: 'a', name: 'x' } }
+    const b = { x: [{ specifier: 'b', name: 'x' }], y: { specifier: 'b', name: 'y' } }
+    expect({ ...mergeGlobals(a, b) }).toEqual({ x: [a.x, b.x[0]], y: b.y })
   })
 })

@@ -70,6 +70,12 @@ export interface NameInfo {
    */
   free?: string[]
   /**
+   * Of those, the names no JavaScript platform defines (see `known-globals.ts`), with where each is
+   * first read: `[name, line, column]`. Something else defines them (a build may turn one into an
+   * import), so the engine's `undeclaredGlobals` option stops at them.
+   */
+  undeclared?: Array<[string, number, number]>
+  /**
    * It loads modules chosen by a pattern (`import.meta.glob`, `require.context`): `[what, line,
    * column]` of the first. They are not followed, so what reaches this has no fingerprint.
    */

@@ -1,4 +1,5 @@
 import { blake3 } from '../hash.ts'
+import { isBuiltinGlobal } from './known-globals.ts'
 import { globalCall, isReadOnlyMethod, isWriteOnlyGlobal, LOCATION_GLOBALS, MODULE_WRAPPER_GLOBALS } from './globals.ts'
 import type { LineIndex } from './lines.ts'
 import type { AnalysisWarning, Effects, ImportInfo, LoadRequest, Ref } from './analysis-types.ts'
@@ -44,6 +45,8 @@ export interface Canon {
   cls: boolean
   /** Global names it reads and `import.meta.env`, sorted (a bundler's `define` replaces them). */
   free: string[]
+  /** Of those, the names no JavaScript platform defines (built-ins, browsers, workers, Node): `[name, line, column]` of the first read of each. */
+  undeclared?: Array<[string, number, number]>
   /** It loads modules chosen by a pattern (not followed): `[what, line, column]` of the first. */
   pattern?: [string, number, number]
   /** `require('x')` / `import('x')` run when the unit is evaluated. */
@@ -54,8 +57,8 @@ export interface Canon {
 
 /** A token whose text is only known once every declaration has been seen (hoisting). */
 type Deferred =
-  | { at: number; kind: 'ref'; name: string; scope: Scope; load: boolean; write: boolean }
-  | { at: number; kind: 'member'; name: string; scope: Scope; property: string; optional: boolean }
+  | { at: number; kind: 'ref'; name: string; scope: Scope; load: boolean; write: boolean; start: number }
+  | { at: number; kind: 'member'; name: string; scope: Scope; property: string; optional: boolean; start: number }
   | { at: number; kind: 'require'; name: string; scope: Scope; specifier: string; ref: Ref }
   | { at: number; kind: 'slot'; ref: Ref }
   | { at: -1; kind: 'mutate'; root: Root; scope: Scope; load: boolean }
@@ -99,6 +102,8 @@ class CanonPass implements Sink {
   readsLocation = false
   /** Global names the unit reads, and `import.meta.env`: a bundler's `define` may replace them. */
   readonly free = new Set<string>()
+  /** Of those, the names no JavaScript platform defines, with where each is first read. */
+  readonly undeclared = new Map<string, [number, number]>()
   jsxUse = 0
   definesClass = false
   /** The first load of modules chosen by a pattern: `[what, line, column]`. */
@@ -175,6 +180,7 @@ class CanonPass implements Sink {
           scope: this.scope,
           load: this.load,
           write: kind === 'write',
+          start: node.start,
         })
         this.out.push('')
         return
@@ -209,6 +215,7 @@ class CanonPass implements Sink {
       scope: this.scope,
       property,
       optional: member.optional === true,
+      start: object.start,
     })
     this.out.push('')
     return true
@@ -304,6 +311,14 @@ class CanonPass implements Sink {
     for (const name of Object.keys(this.module.imports).sort()) this.slot(['x', ...this.module.imports[name]!])
   }
 
+  /** A global name read: a platform's own, or one that something else must define (a bundler may inject it). */
+  private freeName(name: string, d: Deferred): void {
+    this.free.add(name)
+    if (isBuiltinGlobal(name) || this.undeclared.has(name) || !('start' in d)) return
+    const { line, column } = this.lines.position(d.start)
+    this.undeclared.set(name, [line, column])
+  }
+
   private fill(d: Exclude<Deferred, { kind: 'mutate' | 'call' | 'lexical' }>): string {
     if (d.kind === 'slot') return this.slotToken(d.ref)
     const r = this.lookup(d.name, d.scope)
@@ -312,7 +327,7 @@ class CanonPass implements Sink {
       this.evalSeen = true
     }
     if (typeof r === 'string' && LOCATION_GLOBALS.has(r)) this.readsLocation = true
-    if (typeof r === 'string' && r.startsWith('G:')) this.free.add(r.slice(2))
+    if (typeof r === 'string' && r.startsWith('G:')) this.freeName(r.slice(2), d)
     if (d.kind === 'ref') {
       if (d.write) this.noteWrite(this.targetOf(r), d.load, true)
       return typeof r === 'string' ? r : this.slotToken(r.ref)
@@ -523,6 +538,7 @@ export function canonicalize(
     jsx: pass.jsxUse,
     cls: pass.definesClass,
     free: [...pass.free].sort(),
+    ...(pass.undeclared.size > 0 ? { undeclared: [...pass.undeclared].map(([name, [line, column]]) => [name, line, column]) } : {}),
     requests: pass.requests,
     ...(pass.firstPatternLoad ? { pattern: pass.firstPatternLoad } : {}),
     ...(pass.meta.length > 0 ? { metadata: { hash: blake3(`metadata\n${pass.meta.join('\n')}`), slots: pass.metaSlots } } : {}),

@@ -87,6 +87,7 @@ interface Part {
   pattern?: [string, number, number]
   cls?: boolean
   free?: string[]
+  undeclared?: Array<[string, number, number]>
 }
 
 /** An object for names from source code: no prototype, so `toString` is just a name. */
@@ -447,6 +448,7 @@ function combine(parts: Part[], line: number): NameInfo {
     if (p.pattern && !info.pattern) info.pattern = p.pattern
     if (p.cls) info.cls = 1
     if (p.free && p.free.length > 0) info.free = info.free ? [...new Set([...info.free, ...p.free])].sort() : p.free
+    for (const u of p.undeclared ?? []) if (!info.undeclared?.some(v => v[0] === u[0])) (info.undeclared ??= []).push(u)
     if (p.metadata)
       info.meta = info.meta
         ? { hash: blake3(`${info.meta.hash}\n${p.metadata.hash}`), slots: [...info.meta.slots, ...p.metadata.slots] }
@@ -535,6 +537,7 @@ export function analyzeProgram(program: Node, lines: LineIndex, esm: boolean, so
       pattern: canon.pattern,
       cls: canon.cls,
       free: canon.free,
+      undeclared: canon.undeclared,
     }
     if (canon.patternNames.length === 0) {
       for (const name of unit.names) add(name, part, unit.start)
@@ -558,6 +561,7 @@ export function analyzeProgram(program: Node, lines: LineIndex, esm: boolean, so
       pattern: canon.pattern,
       cls: canon.cls,
       free: canon.free,
+      undeclared: canon.undeclared,
     }
     warnCrossModuleWrites(stmt, canon, lines, warnings)
     effectParts.push(part)

@@ -67,7 +67,7 @@ export class Core {
       for (const w of a.warnings)
         this.warn(w.code ?? 'untracked-dynamic-import', `${rel}:${w.line}:${w.column}: ${w.message}`, rel, w.line, w.column)
     })
-    this.linker = new Linker(this.root, this.store, this.resolver, this.warn, options.defines, options.globals)
+    this.linker = new Linker(this.root, this.store, this.resolver, this.warn, options.defines, options.globals, options.undeclaredGlobals)
     this.graph = new Graph(this.linker)
     this.effects = new EffectAnalysis(this.linker, this.graph, this.resolver, this.store)
     this.depLists = new DepLists(k => this.graph.tryGet(k))

@@ -4,7 +4,7 @@ import { AnswerCache } from '../store/answers.ts'
 import type { Core } from './core.ts'
 import { FingerprintError } from '../errors.ts'
 import { saveBeforeExit } from '../store/exit-save.ts'
-import type { BindingFingerprint, EngineWarning, ExplainNode, Fingerprinter, FingerprinterOptions } from '../types.ts'
+import type { BindingFingerprint, EngineWarning, ExplainNode, Fingerprinter, FingerprinterOptions, GlobalImport } from '../types.ts'
 import { ENGINE_VERSION } from '../version.ts'
 import { resolveOptionsKey } from '../graph/resolver-options.ts'
 import { digestOfDefine } from '../define-digest.ts'
@@ -32,16 +32,26 @@ function cacheFiles(options: FingerprinterOptions, root: string): Record<'snapsh
             .sort(),
         )
       : '') +
-    (globals
-      ? JSON.stringify(
-          Object.entries(globals)
-            .sort()
-            .map(([k, g]) => [k, relative(root, g.from), g.specifier, g.name]),
-        )
-      : '')
+    (globals ? JSON.stringify(globalsKey(globals, root)) : '') +
+    (options.undeclaredGlobals === undefined ? '' : `\nundeclared ${options.undeclaredGlobals}`)
   const answersId = key ? `${id}-${createHash('sha256').update(key).digest('hex').slice(0, 8)}` : id
   const at = (name: string): string => join(dir, ENGINE_VERSION, name)
   return { snapshot: at(`files-${id}.snapshot`), answers: at(`answers-${answersId}.json`), facts: at(`facts-${answersId}.json`) }
+}
+
+/** The `globals` option as part of the answers' key: root-relative, in a stable order. */
+function globalsKey(globals: NonNullable<FingerprinterOptions['globals']>, root: string): unknown[] {
+  return Object.entries(globals)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([k, entry]) => [
+      k,
+      ...(Array.isArray(entry) ? entry : [entry as GlobalImport]).map(g => [
+        g.from === undefined ? null : relative(root, g.from),
+        g.specifier,
+        g.name,
+        g.members ?? [],
+      ]),
+    ])
 }
 
 /**

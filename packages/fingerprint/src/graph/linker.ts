@@ -76,6 +76,20 @@ function definesByRoot(defines: Readonly<Record<string, string | DefineDigest>>)
   return byRoot
 }
 
+/** `FingerprinterOptions.globals` by the global name each key starts from, each key with its entries, in key order. */
+function globalsByRoot(
+  globals: Readonly<Record<string, GlobalImport | readonly GlobalImport[]>>,
+): Map<string, Array<[string, GlobalImport]>> {
+  const byRoot = new Map<string, Array<[string, GlobalImport]>>()
+  for (const key of Object.keys(globals).sort()) {
+    const entry = globals[key]!
+    const list = byRoot.get(key.split('.')[0]!) ?? []
+    for (const g of Array.isArray(entry) ? entry : [entry as GlobalImport]) list.push([key, g])
+    byRoot.set(key.split('.')[0]!, list)
+  }
+  return byRoot
+}
+
 /** A value of a map keyed by names from source code (`toString` is a name, not a method). */
 export function own<T>(map: Record<string, T>, name: string): T | undefined {
   return Object.hasOwn(map, name) ? map[name] : undefined
@@ -120,6 +134,8 @@ export class Linker {
   readonly leaves = new Map<string, { node: GraphNode; reads: string[] }>()
   /** The bundler's build-time replacements, by the global name (or `import.meta.env`) they start from. */
   private definesByRoot: Map<string, string[]>
+  /** The globals the build turns into imports, by the global name they start from (`process` for `process.cwd`). */
+  private globalsByRoot: Map<string, Array<[string, GlobalImport]>>
 
   constructor(
     private root: string,
@@ -127,9 +143,12 @@ export class Linker {
     private resolver: Resolver,
     private warn: Warn,
     defines: Readonly<Record<string, string | DefineDigest>> = {},
-    private globals: Readonly<Record<string, GlobalImport>> = {},
+    globals: Readonly<Record<string, GlobalImport | readonly GlobalImport[]>> = {},
+    /** Why a global name nothing defines stops fingerprinting (`FingerprinterOptions.undeclaredGlobals`). */
+    private undeclaredGlobals?: string,
   ) {
     this.definesByRoot = definesByRoot(defines)
+    this.globalsByRoot = globalsByRoot(globals)
     this.trees = new PackageTrees(root)
   }
 
@@ -312,11 +331,12 @@ export class Linker {
     // A unit that reads `import.meta.url` or `__dirname` behaves differently when its file moves.
     if (info.loc) ownHash = blake3(`${ownHash}\nlocation ${this.rel(abs)}`)
     for (const name of info.free ?? []) {
-      // A global an auto-import plugin turns into an import: it depends on that export.
-      const g = Object.hasOwn(this.globals, name) ? this.globals[name] : undefined
-      if (!g) continue
-      ownHash = blake3(`${ownHash}\nglobal-import ${name} ${g.specifier} ${g.name}`)
-      targets.push(await this.refTarget(g.from, ['x', g.specifier, g.name, 1, 1, null, 'i'], reads))
+      // A global the build turns into an import (auto-imports, `inject`, `ProvidePlugin`): it depends on that export.
+      for (const [key, g] of this.globalsByRoot.get(name) ?? []) {
+        const members = g.members && g.members.length > 0 ? ` .${g.members.join('.')}` : ''
+        ownHash = blake3(`${ownHash}\nglobal-import ${key} ${g.specifier} ${g.name}${members}${g.from ? '' : ' (from the reader)'}`)
+        targets.push(await this.refTarget(g.from ?? abs, ['x', g.specifier, g.name, 1, 1, null, 'i'], reads))
+      }
     }
     if (info.free && this.definesByRoot.size > 0) {
       // A global a bundler replaces at build time (`define`, `import.meta.env`): its value is code.
@@ -352,6 +372,10 @@ export class Linker {
     if (fx) node.fx = fx
     if (info.alias) node.alias = true
     if (info.pattern) node.stop = patternStop(this.rel(abs), info.pattern)
+    else if (info.undeclared && this.undeclaredGlobals !== undefined) {
+      const u = info.undeclared.find(([name]) => !this.globalsByRoot.has(name) && !this.definesByRoot.has(name))
+      if (u) node.stop = `the global '${u[0]}' at ${this.rel(abs)}:${u[1]}:${u[2]}, which ${this.undeclaredGlobals}`
+    }
     if (info.madeBy !== undefined) node.madeBy = await this.moduleNameTarget(abs, a, info.madeBy, reads)
     if (info.returnsFn) {
       const keys = await Promise.all(info.returnsFn.map(n => this.moduleNameTarget(abs, a, n, reads)))

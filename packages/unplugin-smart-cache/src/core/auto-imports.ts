@@ -34,3 +34,54 @@ export function autoImportGlobals(root: string): Record<string, GlobalImport> {
   }
   return globals
 }
+
+/** Auto-import plugins, by the name they give the bundler: unplugin-auto-import, unimport, Nuxt's imports. */
+const AUTO_IMPORT_PLUGINS = new Set(['unplugin-auto-import', 'unimport', 'nuxt:imports-transform'])
+
+/**
+ * The engine's `undeclaredGlobals` when the build has an auto-import plugin (given the names of
+ * its plugins): without its declarations (`dts: false`, a first build, a `dts` path elsewhere,
+ * a name first used in this build), a global name it turns into an import is not known, and a
+ * function reading one must not get a fingerprint.
+ */
+export function autoImportUndeclared(pluginNames: Iterable<unknown>): string | undefined {
+  for (const name of pluginNames)
+    if (typeof name === 'string' && AUTO_IMPORT_PLUGINS.has(name))
+      return (
+        `the auto-import plugin '${name}' may turn into an import it has not declared: enable its \`dts\` option ` +
+        `(at auto-imports.d.ts or src/auto-imports.d.ts: smart-cache follows the imports declared there from the next build on), or import the name`
+      )
+  return undefined
+}
+
+/** The names of a list of plugins (Vite, Rollup, Rolldown, esbuild: nested arrays and falsy entries allowed). */
+export function pluginNames(plugins: unknown): string[] {
+  if (Array.isArray(plugins)) return plugins.flatMap(pluginNames)
+  const name = (plugins as { name?: unknown } | null | undefined)?.name
+  return typeof name === 'string' ? [name] : []
+}
+
+/** The names that tapped a webpack or Rspack compiler's hooks (unplugin's webpack plugins have no name of their own, their taps do). */
+export function tappedNames(hooks: unknown): string[] {
+  const names: string[] = []
+  for (const hook of Object.values((hooks ?? {}) as Record<string, { taps?: Array<{ name?: unknown }> }>))
+    for (const tap of hook?.taps ?? []) if (typeof tap.name === 'string') names.push(tap.name)
+  return names
+}
+
+/** Globals of two sources by name; a name in both stands for both (a unit reading it depends on each). */
+export function mergeGlobals(
+  a: Readonly<Record<string, GlobalImport | readonly GlobalImport[]>>,
+  b: Readonly<Record<string, GlobalImport | readonly GlobalImport[]>> = {},
+): Record<string, GlobalImport | readonly GlobalImport[]> {
+  const out: Record<string, GlobalImport | readonly GlobalImport[]> = Object.assign(Object.create(null), a)
+  for (const [name, entry] of Object.entries(b)) {
+    const before = out[name]
+    out[name] = before === undefined ? entry : [...toList(before), ...toList(entry)]
+  }
+  return out
+}
+
+function toList(entry: GlobalImport | readonly GlobalImport[]): readonly GlobalImport[] {
+  return Array.isArray(entry) ? entry : [entry as GlobalImport]
+}

@@ -31,7 +31,9 @@ export interface Engine {
 export interface BundlerOptions {
   resolve?: ResolveOptions
   defines?: Record<string, string>
-  globals?: Record<string, GlobalImport>
+  globals?: Record<string, GlobalImport | readonly GlobalImport[]>
+  /** Why the build may turn global names into imports that `globals` does not list (see the engine's option). */
+  undeclaredGlobals?: string
 }
 
 /** An engine used instead of `@smart-cache/fingerprint`, or a factory of one given the root (tests: `withEngine` in options.ts). */
@@ -66,6 +68,7 @@ export function fingerprintingOptions(bundler: BundlerOptions): FingerprintingOp
     ...(bundler.resolve ? { resolve: bundler.resolve } : {}),
     ...(bundler.defines && Object.keys(bundler.defines).length > 0 ? { defines: bundler.defines } : {}),
     ...(bundler.globals && Object.keys(bundler.globals).length > 0 ? { globals: bundler.globals } : {}),
+    ...(bundler.undeclaredGlobals === undefined ? {} : { undeclaredGlobals: bundler.undeclaredGlobals }),
   }
 }
 
