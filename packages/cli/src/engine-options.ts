@@ -42,8 +42,8 @@ export async function chooseOptions(root: string, flags: OptionFlags, files: rea
   if (manifests.length === 0) return { options: {}, from: null, missing: 'no-manifest' }
   const rels = new Set(files.map(f => relative(root, f).split('\\').join('/')))
   const named = manifests.find(m => Object.keys(m.manifest.functions).some(id => rels.has(fileOf(id))))
-  // The newest build of the file predates the record (an older plugin): not another build's options.
-  if (named && !named.manifest.engine) return { options: {}, from: null, missing: 'not-recorded' }
+  // The newest build of the file predates the record (an older plugin): not another build's options, unless named.
+  if (named && !named.manifest.engine && flags.environment === undefined) return { options: {}, from: null, missing: 'not-recorded' }
   let candidates = manifests.flatMap(candidatesOf)
   if (flags.environment !== undefined) {
     const wanted = String(flags.environment)

@@ -60,6 +60,8 @@ describe('chooseOptions', () => {
       other: { ids: ['src/b.ts#g'], engine: { ssr }, createdAt: '2026-01-01T00:00:00.000Z' },
     })
     expect(await chooseOptions(p.dir, {}, [join(p.dir, 'src/a.ts')])).toEqual({ options: {}, from: null, missing: 'not-recorded' })
+    // Unless --environment names a build that recorded them.
+    expect((await chooseOptions(p.dir, { environment: 'ssr' }, [join(p.dir, 'src/a.ts')])).from?.environment).toBe('ssr')
   })
 
   it('a malformed record is an error naming the manifest and the fix', async () => {
