@@ -89,6 +89,41 @@ async function webpackRun(project: TempProject, bundler: 'webpack' | 'rspack', p
   return run(project, { bundled: readFileSync(project.path('dist/main.mjs'), 'utf8'), warnings }, 'src/main.js#f')
 }
 
+async function rolldownRun(project: TempProject, inject: Record<string, string | [string, string]>): Promise<Run> {
+  const { rolldown } = await import('rolldown')
+  const { default: plugin } = await import('unplugin-smart-cache/rolldown')
+  const warnings: string[] = []
+  const out = await rolldown({
+    input: project.path('src/main.ts'),
+    cwd: project.dir,
+    platform: 'node',
+    external: ['smart-cache'],
+    transform: { inject },
+    plugins: [plugin({ manifest: true })],
+    onLog: (_level, log) => void warnings.push(log.message),
+  })
+  await out.write({ dir: project.path('dist'), format: 'esm', entryFileNames: 'main.mjs' })
+  await out.close()
+  return run(project, { bundled: readFileSync(project.path('dist/main.mjs'), 'utf8'), warnings })
+}
+
+async function viteRun(project: TempProject, inject: Record<string, string | [string, string]>): Promise<Run> {
+  const { build } = await import('vite')
+  const { default: plugin } = await import('unplugin-smart-cache/vite')
+  await build({
+    root: project.dir,
+    configFile: false,
+    logLevel: 'silent',
+    plugins: [plugin({ manifest: true })],
+    build: {
+      ssr: 'src/main.ts',
+      outDir: 'dist',
+      rolldownOptions: { external: ['smart-cache'], transform: { inject }, output: { entryFileNames: 'main.mjs' } },
+    },
+  })
+  return run(project, { bundled: readFileSync(project.path('dist/main.mjs'), 'utf8'), warnings: [] })
+}
+
 /** The first run computes with rate 2; the second, after the helper's edit, must print the new build's result and have a new fingerprint. */
 function expectSecondRunSeesChange(before: Run, after: Run, marker: string): void {
   expect(before.printed).toBe(10)
@@ -160,5 +195,23 @@ describe.each(['webpack', 'rspack'] as const)('%s `ProvidePlugin`: a free use of
     project.write({ 'src/rates.js': 'export const table = { base: { value: 3 } }\n' })
     const after = await webpackRun(project, bundler, provide)
     expectSecondRunSeesChange(before, after, 'value: 3')
+  })
+})
+
+describe.each([
+  ['rolldown', rolldownRun],
+  ['vite', viteRun],
+] as const)('%s `transform.inject` (the API of @rollup/plugin-inject): a free use of a key gets an import', (name, build) => {
+  it('a default export (a relative specifier, resolved from the module that uses it) and a named one, edited, change the fingerprint and the value', async () => {
+    const project = app(`${name}-inject`, '(rateOf() + half.value)', {
+      'src/globals.d.ts': 'declare const rateOf: () => number\ndeclare const half: { value: number }\n',
+      'src/rate.ts': 'export default () => 1.5\n',
+      'src/half.ts': 'export const half = { value: 0.5 }\n',
+    })
+    const inject = { rateOf: './rate.ts', half: ['./half.ts', 'half'] as [string, string] }
+    const before = await build(project, inject)
+    project.write({ 'src/rate.ts': 'export default () => 2.5\n' })
+    const after = await build(project, inject)
+    expectSecondRunSeesChange(before, after, '=> 2.5')
   })
 })

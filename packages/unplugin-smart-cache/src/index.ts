@@ -18,6 +18,7 @@ import { viteDefines, webpackDefines } from './core/bundler-defines.js'
 import { autoImportGlobals, autoImportUndeclared, mergeGlobals, pluginNames, tappedNames } from './core/auto-imports.js'
 import { esbuildInjectGlobals } from './core/esbuild-inject.js'
 import { providedGlobals } from './core/provide-plugin.js'
+import { injectOptionGlobals } from './core/inject-option.js'
 import { relativeId, RUNTIME, fileOfId } from './core/ids.js'
 import { idleSaver } from './core/idle-save.js'
 import { FunctionRegistry, manifestDigest, manifestJson, writtenManifestDigest } from './core/manifest.js'
@@ -76,6 +77,13 @@ interface WebpackLikeOptions {
   mode?: string
   target?: unknown
   resolve?: WebpackResolveConfig
+}
+
+/** Vite 8: the environment's `build.rolldownOptions.transform.inject` (Rolldown's), if any. */
+function viteInject(config: { build?: unknown; environments?: Record<string, { build?: unknown }> }, environment: string) {
+  type Build = { rolldownOptions?: { transform?: { inject?: Record<string, unknown> } } } | undefined
+  const build = (config.environments?.[environment]?.build ?? config.build) as Build
+  return build?.rolldownOptions?.transform?.inject
 }
 
 /** webpack and Rspack: resolution, defines, what `ProvidePlugin` and an auto-import plugin turn into imports. */
@@ -500,7 +508,7 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
         resolve?: WebpackResolveConfig
         platform?: string
         cwd?: string
-        transform?: { define?: Record<string, string> }
+        transform?: { define?: Record<string, string>; inject?: Record<string, unknown> }
         plugins?: unknown
       }) {
         root ??= inputOptions.cwd
@@ -511,6 +519,7 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
             inputOptions.cwd ?? process.cwd(),
           ),
           defines: { ...inputOptions.transform?.define },
+          globals: injectOptionGlobals(inputOptions.transform?.inject),
           undeclaredGlobals: autoImportUndeclared(pluginNames(inputOptions.plugins)),
         })
         return null
@@ -530,6 +539,7 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
         bundlerOptions ??= environment => ({
           resolve: viteResolve(config, environment),
           defines: viteDefines(config, environment),
+          globals: injectOptionGlobals(viteInject(config, environment)),
           undeclaredGlobals: autoImportUndeclared(pluginNames(config.plugins)),
         })
         // The environment `vite build` builds (an app build builds the others after it), or the client of a dev server.

@@ -43,6 +43,7 @@ describe('autoImportUndeclared, pluginNames, tappedNames', () => {
     )
     expect(autoImportUndeclared(tappedNames({ make: { taps: [{ name: 'unimport' }] }, done: { taps: [] } }))).toMatch(/'unimport'/)
     expect(autoImportUndeclared(['vite:x', 'auto-import'])).toBeUndefined()
+    expect(autoImportUndeclared(['inject'])).toMatch(/^@rollup\/plugin-inject may turn into an import .*`transform\.inject`/)
   })
 })
 

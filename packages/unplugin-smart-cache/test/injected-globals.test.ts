@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import webpack from 'webpack'
 import { esbuildInjectGlobals } from '../src/core/esbuild-inject.js'
+import { injectOptionGlobals } from '../src/core/inject-option.js'
 import { providedGlobals } from '../src/core/provide-plugin.js'
 
 const root = mkdtempSync(join(tmpdir(), 'sc-injected-'))
@@ -59,5 +60,17 @@ describe('providedGlobals', () => {
   it("reads Rspack's (a built-in plugin named ProvidePlugin, its definitions as the first argument)", () => {
     const rspackLike = { name: 'ProvidePlugin', _args: [{ $: ['jquery'] }] }
     expect({ ...providedGlobals([rspackLike, undefined, {}]) }).toEqual({ $: [{ specifier: 'jquery', name: '*' }] })
+  })
+})
+
+describe('injectOptionGlobals', () => {
+  it("reads Rolldown's `transform.inject`: a string is the default export, a pair an export or the namespace; resolved from the reading file", () => {
+    const inject = { $: 'jquery', P: ['es6-promise', 'Promise'], fs: ['node:fs', '*'], 'Object.assign': '/abs/assign.js', bad: [1] }
+    expect({ ...injectOptionGlobals(inject) }).toEqual({
+      $: { specifier: 'jquery', name: 'default' },
+      P: { specifier: 'es6-promise', name: 'Promise' },
+      fs: { specifier: 'node:fs', name: '*' },
+      'Object.assign': { specifier: '/abs/assign.js', name: 'default' },
+    })
   })
 })

@@ -35,7 +35,7 @@ export function autoImportGlobals(root: string): Record<string, GlobalImport> {
   return globals
 }
 
-/** Auto-import plugins, by the name they give the bundler: unplugin-auto-import, unimport, Nuxt's imports. */
+/** Auto-import plugins, by the name they give the bundler: unplugin-auto-import, unimport, Nuxt's imports (and `inject`: @rollup/plugin-inject). */
 const AUTO_IMPORT_PLUGINS = new Set(['unplugin-auto-import', 'unimport', 'nuxt:imports-transform'])
 
 /**
@@ -45,12 +45,19 @@ const AUTO_IMPORT_PLUGINS = new Set(['unplugin-auto-import', 'unimport', 'nuxt:i
  * function reading one must not get a fingerprint.
  */
 export function autoImportUndeclared(pluginNames: Iterable<unknown>): string | undefined {
-  for (const name of pluginNames)
+  for (const name of pluginNames) {
+    // @rollup/plugin-inject keeps its map to itself: Rolldown's and Vite's `transform.inject` is read.
+    if (name === 'inject')
+      return (
+        `@rollup/plugin-inject may turn into an import that smart-cache cannot read: give the map to Rolldown's \`transform.inject\` ` +
+        `option instead (smart-cache follows it), or import the name`
+      )
     if (typeof name === 'string' && AUTO_IMPORT_PLUGINS.has(name))
       return (
         `the auto-import plugin '${name}' may turn into an import it has not declared: enable its \`dts\` option ` +
         `(at auto-imports.d.ts or src/auto-imports.d.ts: smart-cache follows the imports declared there from the next build on), or import the name`
       )
+  }
   return undefined
 }
 
