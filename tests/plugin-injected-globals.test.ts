@@ -67,7 +67,12 @@ async function esbuildRun(project: TempProject, inject: string[]): Promise<Run> 
   return run(project, { bundled: readFileSync(project.path('dist/main.mjs'), 'utf8'), warnings: result.warnings.map(w => w.text) })
 }
 
-async function webpackRun(project: TempProject, bundler: 'webpack' | 'rspack', provide: Record<string, string | string[]>): Promise<Run> {
+async function webpackRun(
+  project: TempProject,
+  bundler: 'webpack' | 'rspack',
+  provide: Record<string, string | string[]>,
+  extra: { plugins?: unknown[]; rules?: unknown[] } = {},
+): Promise<Run> {
   const { default: plugin } =
     bundler === 'webpack' ? await import('unplugin-smart-cache/webpack') : await import('unplugin-smart-cache/rspack')
   const lib: any = bundler === 'webpack' ? (await import('webpack')).default : (await import('@rspack/core')).rspack
@@ -81,7 +86,8 @@ async function webpackRun(project: TempProject, bundler: 'webpack' | 'rspack', p
     externalsType: 'module',
     externals: { 'smart-cache': 'smart-cache' },
     optimization: { minimize: false },
-    plugins: [plugin({ manifest: true }), new lib.ProvidePlugin(provide)],
+    module: { rules: extra.rules ?? [] },
+    plugins: [plugin({ manifest: true }), new lib.ProvidePlugin(provide), ...(extra.plugins ?? [])],
   }
   const stats = await new Promise<any>((resolve, reject) => lib(config, (err: Error | null, s: any) => (err ? reject(err) : resolve(s))))
   if (stats.hasErrors()) throw new Error(stats.toString('errors-only'))
@@ -195,6 +201,28 @@ describe.each(['webpack', 'rspack'] as const)('%s `ProvidePlugin`: a free use of
     project.write({ 'src/rates.js': 'export const table = { base: { value: 3 } }\n' })
     const after = await webpackRun(project, bundler, provide)
     expectSecondRunSeesChange(before, after, 'value: 3')
+  })
+})
+
+describe.each(['webpack', 'rspack'] as const)('%s with an auto-import plugin and no declarations', bundler => {
+  it('a helper it injects, edited, changes the value: f runs uncached, with a warning naming the global', async () => {
+    const project = app(`${bundler}-auto-import`, 'rateOf()', { 'src/utils/rate.js': 'export const rateOf = () => 2\n' }, 'src/main.js')
+    // What unplugin makes of an auto-import plugin there: a loader that adds the import, and hooks tapped under its name.
+    project.write({
+      'auto-import-loader.cjs': `module.exports = code => code.includes('rateOf(') ? "import { rateOf } from './utils/rate.js'\\n" + code : code\n`,
+    })
+    const extra = {
+      plugins: [{ apply: (compiler: any) => compiler.hooks.make.tap('unplugin-auto-import', () => {}) }],
+      rules: [{ test: /main\.js$/, use: [{ loader: project.path('auto-import-loader.cjs') }] }],
+    }
+    const before = await webpackRun(project, bundler, {}, extra)
+    project.write({ 'src/utils/rate.js': 'export const rateOf = () => 3\n' })
+    const after = await webpackRun(project, bundler, {}, extra)
+    expect([before.fp, after.fp]).toEqual([null, null])
+    expect([before.printed, after.printed]).toEqual([10, 15])
+    expect(after.warnings.join('\n')).toMatch(
+      /the global 'rateOf' at src\/main\.js:2:\d+, which the auto-import plugin 'unplugin-auto-import'/,
+    )
   })
 })
 
