@@ -129,6 +129,27 @@ describe('vite: the CLI fingerprints with the options the build recorded', () =>
   })
 })
 
+describe('explain --from: what changed in the build, not in the code', () => {
+  it('names the define whose value changed between the two builds', async () => {
+    const project = createTempProject('cli-options-diff', { files: appFiles })
+    projects.push(project)
+    const config = (key: string) => ({
+      resolve: { alias: { '@lib': project.path('src/lib') } },
+      define: { __KEY__: JSON.stringify(key) },
+      plugins: [autoImport],
+    })
+    await viteSsrBuild(project, { config: config('first-key') })
+    writeFileSync(project.path('old.json'), readFileSync(manifestFileFor(project.dir, 'dist')))
+    await viteSsrBuild(project, { config: config('second-key') })
+    const r = await cli(project.dir, 'explain', 'src/main.ts#f', '--from', 'old.json')
+    expect(r.stdout).toContain('src/main.ts#f: fingerprint changed')
+    expect(r.stdout).toContain("the build's engine options differ too: defines.__KEY__\n")
+    const json = JSON.parse((await cli(project.dir, 'explain', 'src/main.ts#f', '--from', 'old.json', '--json')).stdout)
+    expect(json.engineOptionsChanged).toEqual(['defines.__KEY__'])
+    expect(json.to.fingerprint).toBe(readBuildManifest(project.dir, 'dist').functions['src/main.ts#f'].fingerprint)
+  })
+})
+
 describe('vite: a client and an SSR build', () => {
   it('the CLI picks the build that holds the file, or the one --environment names', async () => {
     const project = createTempProject('cli-options-envs', {

@@ -15,6 +15,8 @@ export interface ChosenOptions {
   from: { manifest: string; environment: string } | null
   /** Why none: no manifest, or manifests of a plugin that did not record them. */
   missing?: 'no-manifest' | 'not-recorded'
+  /** The record as the manifest holds it (to compare builds: see options-diff.ts). */
+  record?: unknown
 }
 
 /** Flags of the commands that fingerprint: where to read the record, and which environment's. */
@@ -59,6 +61,7 @@ export async function chooseOptions(root: string, flags: OptionFlags, files: rea
   return {
     options: readRecord(chosen, root),
     from: { manifest: displayPath(chosen.found.file, root), environment: chosen.environment },
+    record: chosen.found.manifest.engine![chosen.environment],
   }
 }
 

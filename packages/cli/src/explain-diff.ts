@@ -4,6 +4,7 @@ import { chooseOptions, optionsJson, optionsLine } from './engine-options.ts'
 import { CliError } from './errors.ts'
 import { attachPaths, diffFunction, formatDiff, type DiffSide } from './manifest-diff.ts'
 import { displayPath, readManifest, type FoundManifest } from './manifests.ts'
+import { optionChanges, recordOf } from './options-diff.ts'
 import { findRoot } from './root.ts'
 import { printWarnings } from './warnings.ts'
 
@@ -33,18 +34,23 @@ export async function explainDiff(id: string, options: ExplainDiffOptions): Prom
   ])
   const engine = createFingerprinter({ root, ...chosen.options })
   try {
-    const to = options.to === undefined ? await currentSide(engine, id, root) : sideOf(readManifest(String(options.to)), id, root, '--to')
+    const newer = options.to === undefined ? undefined : readManifest(String(options.to))
+    const to = newer ? sideOf(newer, id, root, '--to') : await currentSide(engine, id, root)
+    // Both builds recorded their engine options: which differ (a define's value, an alias's target) may explain the change.
+    const [before, after] = [recordOf(old.manifest, id), newer ? recordOf(newer.manifest, id) : chosen.record]
+    const engineOptionsChanged = before !== undefined && after !== undefined ? optionChanges(before, after) : null
     const tree = await treeIfCurrent(engine, id, root, to.fingerprint)
     const diff = diffFunction(id, from, to)
     const result = tree ? attachPaths(diff, tree) : diff
     if (options.json)
       process.stdout.write(
-        `${JSON.stringify({ ...result, line: tree?.resolvedFrom ?? null, engineOptions: optionsJson(chosen) }, null, 2)}\n`,
+        `${JSON.stringify({ ...result, line: tree?.resolvedFrom ?? null, engineOptions: optionsJson(chosen), engineOptionsChanged }, null, 2)}\n`,
       )
     else
       process.stdout.write(
         `${optionsLine(chosen)}\n` +
           formatDiff(result, tree?.resolvedFrom) +
+          (engineOptionsChanged?.length ? `the build's engine options differ too: ${engineOptionsChanged.join(', ')}\n` : '') +
           (tree || !result.changed
             ? ''
             : 'paths: not shown, the current sources differ from NEW (run this where NEW was built, after building).\n'),

@@ -3,6 +3,7 @@
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { chooseOptions } from '../src/engine-options.ts'
+import { optionChanges } from '../src/options-diff.ts'
 import { createProject, fp, type Project } from './cache-helpers.ts'
 
 const projects: Project[] = []
@@ -75,5 +76,18 @@ describe('chooseOptions', () => {
     )
     const newer = app({ dist: { ids: ['src/a.ts#f'], engine: { client: { entries: ['src/main.ts'], later: 1 } } } })
     await expect(chooseOptions(newer.dir, {}, [join(newer.dir, 'src/a.ts')])).rejects.toThrow(/options has unknown keys \(.*later\)/)
+  })
+})
+
+describe('optionChanges', () => {
+  it('names each define, global and resolve option that differs, and other options whole', () => {
+    const before = { defines: { A: { digest: fp('1') }, B: { digest: fp('2') } }, resolve: client.resolve }
+    const after = {
+      defines: { A: { digest: fp('3') }, B: { digest: fp('2') }, C: { digest: fp('4') } },
+      resolve: ssr.resolve,
+      entries: ['src/main.ts'],
+    }
+    expect(optionChanges(before, after)).toEqual(['defines.A', 'defines.C', 'entries', 'resolve.alias', 'resolve.environments'])
+    expect(optionChanges(before, structuredClone(before))).toEqual([])
   })
 })
