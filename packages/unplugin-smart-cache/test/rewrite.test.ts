@@ -58,11 +58,15 @@ export function make() { const inner = smartCache(async a => a); return inner }
     expect(engine.calls).toEqual(['src/mod.js#make'])
   })
 
-  it('warns about a mark no binding holds and leaves it unchanged', async () => {
+  it('makes a mark no binding holds run uncached (it was cached on its source text alone), and warns', async () => {
     const code = `import { smartCache } from 'smart-cache'\nrun(smartCache(async a => a))\n`
-    const { out } = await transform(code)
-    expect(out!.code).toBe(code)
-    expect(out!.warnings[0]!.message).toMatch(/^\[smart-cache\] src\/mod\.js:2:5: .*no stable id/)
+    const { out, engine } = await transform(code)
+    expect(out!.code).toContain(`smartCache(async a => a, undefined, { __smartCache: 1, id: "src/mod.js:2:5", fingerprint: null })`)
+    expect(out!.warnings[0]!.message).toMatch(
+      /^\[smart-cache\] src\/mod\.js:2:5: .*not held by a module-level binding.*runs uncached.*Fix:/,
+    )
+    expect(engine.calls).toEqual([])
+    expect(out!.functions.size).toBe(0)
   })
 
   it('rewrites the decorator form', async () => {
@@ -78,12 +82,13 @@ export class Geo {
     expect(out!.code).toContain(`@smartCache(undefined, ${meta('src/mod.js#Geo.vol')}) vol(r)`)
   })
 
-  it('warns about a call shape it cannot extend and leaves it unchanged', async () => {
+  it('makes a call shape it cannot extend run uncached, and warns', async () => {
     const code = `import { smartCache } from 'smart-cache'\nexport const f = smartCache(...parts)\n`
     const { out } = await transform(code)
-    expect(out!.code).toBe(code)
+    expect(out!.code).toMatch(/export const f = (__smartCache_unseen\d+)\(\.\.\.parts\)/)
+    expect(out!.code).toContain('(...args) { return smartCache(...args, { __smartCache: 1, id: "src/mod.js:2:18", fingerprint: null }) }')
     expect(out!.warnings[0]!.message).toMatch(
-      /^\[smart-cache\] src\/mod\.js:2:18: expected smartCache\(fn\) or smartCache\(fn, options\).*Fix:/,
+      /^\[smart-cache\] src\/mod\.js:2:18: expected smartCache\(fn\) or smartCache\(fn, options\).*runs uncached.*Fix:/,
     )
     expect(out!.functions.size).toBe(0)
   })
@@ -213,5 +218,107 @@ export class S { private n = 1; async get(x: number): Promise<number> { 'use sma
     const parsed = parseSync('geo.ts', out!.code)
     expect(parsed.errors).toEqual([])
     expect(out!.code).toMatch(/function area<T extends number>\(__smartCache_fn\d_0, __smartCache_fn\d_1\): Promise<number>/)
+  })
+})
+
+describe('escapes: smartCache used other than by a call the plugin rewrites', () => {
+  const NULL_META = (at: string) => `{ __smartCache: 1, id: "src/mod.js:${at}", fingerprint: null }`
+
+  it('re-exports pass a null fingerprint, keep the other specifiers, and warn with the place', async () => {
+    const { out } = await transform(`export { configure, smartCache as cached } from 'smart-cache'\n`)
+    expect(out!.code).toMatch(/export \{ configure \} from "smart-cache"; export \{ (__smartCache_unseen\d+) as cached \};/)
+    expect(out!.code).toContain(`return __smartCache_runtime`)
+    expect(out!.code).toContain(NULL_META('1:21'))
+    expect(out!.warnings.map(w => w.message)).toEqual([
+      expect.stringMatching(/^\[smart-cache\] src\/mod\.js:1:21: smartCache is re-exported here as 'cached'.*run uncached.*Fix:/),
+    ])
+  })
+
+  it('export * and export * as: the explicit export wins over the star, the namespace is wrapped', async () => {
+    const star = (await transform(`export * from 'smart-cache'\n`)).out!
+    expect(star.code).toMatch(/export \* from 'smart-cache' export \{ __smartCache_unseen\d+ as smartCache \};/)
+    const ns = (await transform(`export * as SC from 'smart-cache'\n`)).out!
+    expect(ns.code).toMatch(
+      /import \* as (__smartCache_namespace\d+) from "smart-cache"; var (__smartCache_unseenNamespace\d+) = __smartCache_unseenNamespace\d+\(\1\); export \{ \2 as "SC" \};/,
+    )
+  })
+
+  it('aliases, values and exports of the import; namespaces passed on; import() and require()', async () => {
+    const { out } = await transform(`import { smartCache } from 'smart-cache'
+import * as SC from 'smart-cache'
+export const a = smartCache
+export default SC.smartCache
+const o = { smartCache }
+export { smartCache as cached, SC }
+use(SC)
+SC.configure({})
+const m = import('smart-cache')
+`)
+    const code = out!.code
+    expect(code).toMatch(/export const a = __smartCache_unseen\d+/)
+    expect(code).toMatch(/export default __smartCache_unseen\d+/)
+    expect(code).toMatch(/const o = \{ smartCache: __smartCache_unseen\d+ \}/)
+    expect(code).toMatch(/export \{ __smartCache_unseen\d+ as cached, __smartCache_unseenNamespace\d+ as SC \}/)
+    expect(code).toMatch(/use\(__smartCache_unseenNamespace\d+\(SC\)\)/)
+    expect(code).toContain('SC.configure({})')
+    expect(code).toMatch(/import\('smart-cache'\)\.then\(__smartCache_unseenNamespace\d+\)/)
+    expect(out!.warnings.map(w => w.message.match(/mod\.js:(\d+:\d+)/)![1])).toEqual([
+      '3:18',
+      '4:16',
+      '5:13',
+      '6:10',
+      '6:32',
+      '7:5',
+      '9:11',
+    ])
+  })
+
+  it('require: module-level bindings are marks like imports; any other require is wrapped', async () => {
+    const { out, engine } = await transform(`const { smartCache } = require('smart-cache')
+const sc = require('smart-cache')
+exports.f = smartCache(async n => n)
+module.exports.g = sc.smartCache(async n => n)
+exports.h = require('smart-cache').smartCache(async n => n)
+`)
+    expect(engine.calls).toEqual(['src/mod.js#f', 'src/mod.js#g'])
+    expect([...out!.functions.keys()]).toEqual(['src/mod.js#f', 'src/mod.js#g'])
+    expect(out!.code).toMatch(/exports\.h = __smartCache_unseenNamespace\d+\(require\('smart-cache'\)\)\.smartCache/)
+    expect(out!.warnings.map(w => w.message)).toContainEqual(
+      expect.stringMatching(/mod\.js:5:13: 'smart-cache' is loaded here with require\(\)/),
+    )
+  })
+
+  it('names CommonJS exports: module.exports = { f: smartCache(…) }', async () => {
+    const { engine } = await transform(`const { smartCache } = require('smart-cache')
+module.exports = { f: smartCache(async n => n) }
+`)
+    expect(engine.calls).toEqual(['src/mod.js#f'])
+  })
+
+  it('leaves types, shadowing locals and unrelated members alone', async () => {
+    const { out } = await transform(
+      `import { smartCache } from 'smart-cache'
+type F = typeof smartCache
+function local(smartCache: unknown) { return smartCache }
+export const f = smartCache(async (n: number) => n)
+`,
+      'src/mod.ts',
+    )
+    expect(out!.warnings).toEqual([])
+    expect(out!.code).not.toContain('__smartCache_unseen')
+  })
+
+  it('a wrapper that receives the function: runs uncached with the reason, no capture of the function', async () => {
+    const { out, engine } = await transform(`import { smartCache } from 'smart-cache'
+export const withDefaults = (fn) => smartCache(fn, { maxAge: 1 })
+export function make(rate) { return smartCache(async n => n * rate) }
+`)
+    expect(out!.code).toContain(`smartCache(fn, { maxAge: 1 }, { __smartCache: 1, id: "src/mod.js#withDefaults", fingerprint: null })`)
+    expect(out!.warnings.map(w => w.message)).toEqual([
+      expect.stringMatching(/mod\.js:2:37: smartCache is given a function taken from `fn`.*run uncached.*Fix:/),
+    ])
+    // A closure written where it is cached keeps its captures and its fingerprint.
+    expect(engine.calls).toEqual(['src/mod.js#make'])
+    expect(out!.code).toContain('captures: { names: ["rate"]')
   })
 })

@@ -48,7 +48,7 @@ const NESTING = new Set([
 ])
 
 /** Whether an Identifier is a name that is not a variable read (property keys, labels). */
-function isNotReference(node: AstNode, parent: AstNode | undefined): boolean {
+export function isNotReference(node: AstNode, parent: AstNode | undefined): boolean {
   if (!parent) return false
   switch (parent.type) {
     case 'MemberExpression':
@@ -77,12 +77,17 @@ function isJsxReference(node: AstNode, parent: AstNode | undefined): boolean {
   )
 }
 
+/** A TypeScript node that holds types only (skipped: no run-time reads under it). */
+export function isTypeOnly(node: AstNode): boolean {
+  return node.type.startsWith('TS') && !TS_VALUES.has(node.type)
+}
+
 type Visit = (name: string, node: AstNode, chain: AstNode[]) => void
 
 /** Calls `visit` for every variable read and every `this`/`super` (as `this`) under `root`, types skipped. */
 function visitReads(root: AstNode, rootChain: readonly AstNode[], visit: Visit): void {
   walk(root, (node, ancestors) => {
-    if (node.type.startsWith('TS') && !TS_VALUES.has(node.type)) return false
+    if (isTypeOnly(node)) return false
     const parent = ancestors[ancestors.length - 1] ?? rootChain[rootChain.length - 1]
     let name: string | undefined
     if (node.type === 'ThisExpression' || node.type === 'Super') name = 'this'

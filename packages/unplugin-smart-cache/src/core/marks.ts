@@ -17,18 +17,60 @@ export function mayHaveMarks(code: string): boolean {
   return code.includes(RUNTIME)
 }
 
-/** Local names under which `smartCache` (named) and the module namespace are imported. */
-function runtimeBindings(parsed: Parsed): { names: Set<string>; namespaces: Set<string> } {
-  const names = new Set<string>()
-  const namespaces = new Set<string>()
-  for (const { imported, local } of parsed.imports.get(RUNTIME) ?? []) {
-    if (imported === 'smartCache') names.add(local)
-    else if (imported === '*') namespaces.add(local)
-  }
-  return { names, namespaces }
+/** Local names of the runtime's `smartCache` and of its namespace in a module, and the `require` calls that bind some. */
+export interface RuntimeBindings {
+  names: Set<string>
+  namespaces: Set<string>
+  /** `require('smart-cache')` calls of module-level `const … = require('smart-cache')` declarations. */
+  requires: Set<AstNode>
 }
 
-function isSmartCacheRef(node: AstNode, b: { names: Set<string>; namespaces: Set<string> }): boolean {
+const bindingsOf = new WeakMap<Parsed, RuntimeBindings>()
+
+/**
+ * Local names under which `smartCache` (named) and the module namespace are imported, or bound
+ * at module level from `require('smart-cache')` (`const { smartCache } = require(…)`, `const sc = require(…)`).
+ */
+export function runtimeBindings(parsed: Parsed): RuntimeBindings {
+  let b = bindingsOf.get(parsed)
+  if (b) return b
+  b = { names: new Set(), namespaces: new Set(), requires: new Set() }
+  for (const { imported, local } of parsed.imports.get(RUNTIME) ?? []) {
+    if (imported === 'smartCache') b.names.add(local)
+    else if (imported === '*') b.namespaces.add(local)
+  }
+  for (const stmt of parsed.program.body as AstNode[])
+    if (stmt.type === 'VariableDeclaration') for (const d of stmt.declarations) requireBinding(d, b)
+  bindingsOf.set(parsed, b)
+  return b
+}
+
+function requireBinding(d: AstNode, b: RuntimeBindings): void {
+  const init = d.init
+  if (
+    !init ||
+    init.type !== 'CallExpression' ||
+    init.callee.type !== 'Identifier' ||
+    init.callee.name !== 'require' ||
+    init.arguments.length !== 1 ||
+    init.arguments[0].type !== 'Literal' ||
+    init.arguments[0].value !== RUNTIME
+  )
+    return
+  if (d.id.type === 'Identifier') {
+    b.namespaces.add(d.id.name)
+    b.requires.add(init)
+    return
+  }
+  if (d.id.type !== 'ObjectPattern') return
+  const props = d.id.properties as AstNode[]
+  // Only `{ smartCache }` / `{ smartCache: local }` (and other plain names): anything else escapes (the require is wrapped).
+  if (!props.every(p => p.type === 'Property' && !p.computed && p.value.type === 'Identifier')) return
+  for (const p of props) if ((p.key.name ?? p.key.value) === 'smartCache') b.names.add(p.value.name)
+  b.requires.add(init)
+}
+
+function isSmartCacheRef(node: AstNode, b: RuntimeBindings): boolean {
   if (node.type === 'Identifier') return b.names.has(node.name)
   return (
     node.type === 'MemberExpression' &&

@@ -19,6 +19,21 @@ function keyName(node: AstNode): string | undefined {
   return undefined
 }
 
+/** `exports.x` / `module.exports.x` (the export `x`), `module.exports` (its object's keys are the exports), else undefined. */
+function commonJsTarget(left: AstNode): { name?: string } | undefined {
+  const isModuleExports = (n: AstNode) =>
+    n.type === 'MemberExpression' &&
+    !n.computed &&
+    n.object.type === 'Identifier' &&
+    n.object.name === 'module' &&
+    n.property.name === 'exports'
+  if (isModuleExports(left)) return {}
+  if (left.type !== 'MemberExpression' || left.computed) return undefined
+  if ((left.object.type === 'Identifier' && left.object.name === 'exports') || isModuleExports(left.object))
+    return { name: left.property.name }
+  return undefined
+}
+
 /** The node a mark's name is read up to (the chain of ancestors ends with it). */
 function markTarget(mark: Mark): AstNode {
   if (mark.kind === 'call') return mark.node
@@ -37,6 +52,7 @@ export function nameMark(mark: Mark): MarkName | undefined {
   const segments: string[] = []
   let engineSegments = 0
   let nested = false
+  let commonJs = false
   const push = (name: string | undefined): boolean => {
     if (name === undefined) return false
     if (top === undefined) {
@@ -55,6 +71,14 @@ export function nameMark(mark: Mark): MarkName | undefined {
       case 'ExportDefaultDeclaration':
         top = 'default'
         break
+      case 'ExpressionStatement': {
+        // CommonJS: `exports.f = smartCache(…)`, `module.exports = { f: smartCache(…) }`.
+        const target = i === 0 && node.expression.type === 'AssignmentExpression' ? commonJsTarget(node.expression.left) : undefined
+        if (!target) return undefined
+        if (target.name !== undefined) push(target.name)
+        commonJs = true
+        break
+      }
       case 'VariableDeclarator':
         if (node.id.type !== 'Identifier') return undefined
         push(node.id.name)
@@ -71,7 +95,8 @@ export function nameMark(mark: Mark): MarkName | undefined {
       default:
         break
     }
-    if (i === 0 && top === undefined && node.type !== 'ExportNamedDeclaration' && node.type !== 'VariableDeclaration') return undefined
+    if (i === 0 && top === undefined && !commonJs && node.type !== 'ExportNamedDeclaration' && node.type !== 'VariableDeclaration')
+      return undefined
     if (isFunction(node) && !last) nested = true
   }
   if (top === undefined) return undefined

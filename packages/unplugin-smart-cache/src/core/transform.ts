@@ -15,11 +15,21 @@ import { manifestEntry } from './manifest.js'
 import { diagnosesFunction } from './options.js'
 import { newOutput, type TransformOutput } from './transform-output.js'
 import { CaptureFinder } from './captures.js'
+import { escapeMessage, findEscapes, rewriteEscapes, unseenCall, type Escape } from './escapes.js'
 import { cacheCallTest, findMarks, mayHaveMarks, RUNTIME } from './marks.js'
 import { markMeta, markTarget, syncMessage } from './mark-meta.js'
 import { nameMark } from './naming.js'
 import { parseModule } from './parse.js'
-import { replaceBody, rewriteCall, rewriteDecorator, rewriteObjectMethod, usesSuper, usesThis, wrapExpression } from './rewrite.js'
+import {
+  metaSource,
+  replaceBody,
+  rewriteCall,
+  rewriteDecorator,
+  rewriteObjectMethod,
+  usesSuper,
+  usesThis,
+  wrapExpression,
+} from './rewrite.js'
 import { isFunction } from './walk.js'
 
 export interface TransformEnv {
@@ -77,10 +87,16 @@ interface Planned {
   mark: Mark
   id: string
   engineName: string
+  /** Why the function runs uncached without asking the engine (it has no name, or the plugin cannot see the function). */
+  unseen?: string
 }
 
-/** Names each supported mark with a unique id; warns about (and drops) the others. */
-function planMarks(marks: Mark[], rel: string, warn: (offset: number, message: string) => void): Planned[] {
+/**
+ * Names each supported mark with a unique id; warns about (and drops) unsupported directives. A
+ * call with no module-level name gets an id from its place and runs uncached: caching it on its
+ * source text alone (what the runtime does without a fingerprint) could serve old results.
+ */
+function planMarks(marks: Mark[], rel: string, warn: (offset: number, message: string) => void, at: (offset: number) => string): Planned[] {
   const used = new Set<string>()
   const planned: Planned[] = []
   for (const mark of marks) {
@@ -91,10 +107,11 @@ function planMarks(marks: Mark[], rel: string, warn: (offset: number, message: s
     }
     const name = nameMark(mark)
     if (!name) {
-      warn(
-        markStart(mark),
-        'this cached function is not held by a module-level binding, so it has no stable id; assign it to a module-level const (or an object key / class member of one). The runtime will fingerprint its source text only.',
-      )
+      if (mark.kind === 'directive') {
+        warn(markStart(mark), UNNAMED_DIRECTIVE)
+        continue
+      }
+      planned.push({ mark, id: at(markStart(mark)), engineName: '', unseen: UNNAMED })
       continue
     }
     let id = `${rel}#${name.binding}`
@@ -103,6 +120,48 @@ function planMarks(marks: Mark[], rel: string, warn: (offset: number, message: s
     planned.push({ mark, id, engineName: name.engineName })
   }
   return planned
+}
+
+const UNNAMED =
+  'this cached function is not held by a module-level binding, so the build cannot fingerprint it (nothing names it for the engine): it runs uncached (every call computes). Fix: assign it to a module-level const (or an object key / class member of one).'
+const UNNAMED_DIRECTIVE =
+  "this function is not held by a module-level binding, so it has no stable id; it is left uncached. Fix: assign it to a module-level const (or an object key / class member of one), or remove 'use smart-cache' to silence this."
+
+/**
+ * Why the function a call caches cannot be seen by the plugin: `smartCache(fn)` in a wrapper,
+ * where `fn` (or what the function is taken from) is a variable of an enclosing function. Its
+ * fingerprint would be the wrapper's, and the runtime could not key the function it receives.
+ */
+function passedFunction(mark: Mark, finder: CaptureFinder): string | undefined {
+  if (mark.kind !== 'call') return undefined
+  const { target, ancestors } = markTarget(mark)
+  if (isFunction(target)) return undefined
+  const root = functionRoot(target)
+  if (!root || !finder.find(target, ancestors).captures.some(c => c.name === root)) return undefined
+  return (
+    `smartCache is given a function taken from \`${root}\`, a variable of an enclosing function (a wrapper such as \`(fn) => smartCache(fn, options)\`): the build cannot see which function that is, so the functions cached through it run uncached (every call computes). ` +
+    'Fix: call smartCache where each function is written (smartCache(async (…) => …, options)), sharing options through a module-level const or configure().'
+  )
+}
+
+/** The variable a function expression is taken from: `fn`, `opts.fn`, `fn.bind(x)`, `fn!`; `undefined` for anything else. */
+function functionRoot(node: AstNode): string | undefined {
+  switch (node.type) {
+    case 'Identifier':
+      return node.name
+    case 'MemberExpression':
+      return functionRoot(node.object)
+    case 'CallExpression':
+      return functionRoot(node.callee)
+    case 'ChainExpression':
+    case 'TSAsExpression':
+    case 'TSSatisfiesExpression':
+    case 'TSNonNullExpression':
+    case 'TSInstantiationExpression':
+      return functionRoot(node.expression)
+    default:
+      return undefined
+  }
 }
 
 function rewriteMark(ctx: RewriteContext, mark: Mark, meta: string): boolean {
@@ -130,11 +189,12 @@ export async function transformModule(code: string, id: string, env: TransformEn
   const parsed = parseModule(file, code)
   if (!parsed) return null
   const marks = findMarks(parsed)
-  if (marks.length === 0) {
+  const escapes = findEscapes(parsed, code)
+  if (marks.length === 0 && escapes.length === 0) {
     env.cache.setModule(relativeId(env.root, file), { digest: digest(code), plan: [], code: null, map: null, notes: [], syncMarks: [] })
     return null
   }
-  return rewriteModule(code, file, parsed, marks, env)
+  return rewriteModule(code, file, parsed, marks, escapes, env)
 }
 
 /** What rewriting one parsed module needs, shared by the full and the deferred rewrite. */
@@ -170,7 +230,14 @@ function finishRewrite(r: Rewriting, file: string): { code: string; map: ReturnT
   return { code: r.s.toString(), map: r.s.generateMap({ source: file, includeContent: true, hires: 'boundary' }) }
 }
 
-async function rewriteModule(code: string, file: string, parsed: Parsed, marks: Mark[], env: TransformEnv): Promise<TransformOutput> {
+async function rewriteModule(
+  code: string,
+  file: string,
+  parsed: Parsed,
+  marks: Mark[],
+  escapes: Escape[],
+  env: TransformEnv,
+): Promise<TransformOutput> {
   const r = startRewrite(code, file, parsed, env)
   const { rel, self, loc, ctx, finder } = r
   const out = newOutput(code, file, env.root)
@@ -185,16 +252,25 @@ async function rewriteModule(code: string, file: string, parsed: Parsed, marks: 
   const plan: Array<[string, string, string]> = []
   let cacheable = true
   let usesImport = false
-  const planned = planMarks(marks, rel, warn)
-  const fps = await Promise.all(planned.map(p => fingerprintOf(env.engine, rel, p.engineName).catch((e: unknown) => e as Error)))
-  for (const [i, { mark, id, engineName }] of planned.entries()) {
-    const result = fps[i]!
-    const fp = result instanceof Error || typeof result.hash !== 'string' || result.uncacheable ? undefined : result
-    if (!fp) {
+  const planned = planMarks(marks, rel, warn, loc.at)
+  /** Calls the rewrite cannot append a meta to: their callee passes `fingerprint: null`. */
+  const unseenCalls: Escape[] = []
+  for (const p of planned) p.unseen ??= passedFunction(p.mark, finder)
+  const fps = await Promise.all(
+    planned.map(p => (p.unseen ? undefined : fingerprintOf(env.engine, rel, p.engineName).catch((e: unknown) => e as Error))),
+  )
+  for (const [i, { mark, id, engineName, unseen }] of planned.entries()) {
+    const result = fps[i]
+    const fp = !result || result instanceof Error || typeof result.hash !== 'string' || result.uncacheable ? undefined : result
+    if (unseen) warn(markStart(mark), unseen)
+    else if (!fp) {
       cacheable = false
-      warn(markStart(mark), unfingerprinted(`${rel}#${engineName}`, result))
+      warn(markStart(mark), unfingerprinted(`${rel}#${engineName}`, result!))
     }
-    const meta = markMeta(mark, id, fp?.hash ?? null, finder, loc.at)
+    // A function that runs unseen has nothing to key but its arguments: no captures (`fn` of a wrapper is code).
+    const meta = unseen
+      ? { source: metaSource(id, null), problems: [], sync: undefined }
+      : markMeta(mark, id, fp?.hash ?? null, finder, loc.at)
     if (meta.sync) out.syncMarks.push(located(markStart(mark), syncMessage(meta.sync)))
     for (const p of meta.problems) {
       out.errors.push(located(p.at, p.message))
@@ -202,6 +278,7 @@ async function rewriteModule(code: string, file: string, parsed: Parsed, marks: 
     }
     if (!rewriteMark(ctx, mark, meta.source)) {
       warn(markStart(mark), NOT_REWRITTEN)
+      if (mark.kind === 'call') unseenCalls.push(unseenCall(mark.node, code))
       continue
     }
     if (mark.kind === 'directive') usesImport = true
@@ -210,6 +287,8 @@ async function rewriteModule(code: string, file: string, parsed: Parsed, marks: 
     plan.push([engineName, id, fp.hash])
     diagnose(env, out, self, codeDigest, rel, mark, id, engineName, fp)
   }
+  rewriteEscapes(r.s, [...escapes, ...unseenCalls], loc.at, ctx.fresh)
+  for (const e of escapes) warn(e.at, escapeMessage(e))
   if (usesImport) prependImport(r.s, code, `{ smartCache as ${ctx.importName} }`, RUNTIME)
   const { code: rewritten, map } = finishRewrite(r, file)
   out.code = rewritten
@@ -221,7 +300,7 @@ async function rewriteModule(code: string, file: string, parsed: Parsed, marks: 
 }
 
 const NOT_REWRITTEN =
-  'expected smartCache(fn) or smartCache(fn, options) (no spread); the call is left unchanged, so the runtime fingerprints the source text only. Fix: pass the function and at most an options object.'
+  'expected smartCache(fn) or smartCache(fn, options) (no spread), so the build cannot fingerprint this function: it runs uncached (every call computes). Fix: pass the function and at most an options object.'
 
 /** A module rewritten before its fingerprints are known: they are the exports of `source`, in `ids` order. */
 export interface DeferredRewrite {
@@ -245,15 +324,19 @@ export function rewriteDeferred(code: string, id: string, env: TransformEnv, sou
   const file = fileOfId(id)
   const parsed = parseModule(file, code)
   const marks = parsed ? findMarks(parsed) : []
-  if (!parsed || marks.length === 0 || marks.some(m => m.kind !== 'call')) return undefined
+  if (!parsed || marks.length === 0 || marks.some(m => m.kind !== 'call') || findEscapes(parsed, code).length > 0) return undefined
   const r = startRewrite(code, file, parsed, env)
   const imported: string[] = []
   const ids: string[] = []
-  for (const { mark, id: fnId } of planMarks(marks, r.rel, () => {})) {
+  const planned = planMarks(marks, r.rel, () => {}, r.loc.at)
+  // A function that runs uncached is rewritten by the full rewrite, which warns why.
+  if (planned.some(p => p.unseen ?? passedFunction(p.mark, r.finder))) return undefined
+  for (const { mark, id: fnId } of planned) {
     const binding = r.ctx.fresh('fingerprint')
     const meta = markMeta(mark, fnId, { binding }, r.finder, r.loc.at)
     if (meta.problems.length > 0) return undefined
-    if (!rewriteMark(r.ctx, mark, meta.source)) continue
+    // The full rewrite makes it run uncached and warns.
+    if (!rewriteMark(r.ctx, mark, meta.source)) return undefined
     imported.push(`f${ids.length} as ${binding}`)
     ids.push(fnId)
   }
