@@ -61,6 +61,17 @@ describe('smartCache()', () => {
     expect(warnings().filter(w => w.includes('not invalidate'))).toHaveLength(1)
   })
 
+  it('without the plugin, a custom key counts by its source: same code keyed differently shares no entries', async () => {
+    const storage = createStorage({ driver: memoryDriver() })
+    const load = (u: { id: number; name: number }) => `user ${u.id}`
+    const byId = smartCache(async (u: { id: number; name: number }) => load(u), { storage, key: u => u.id })
+    const byName = smartCache(async (u: { id: number; name: number }) => load(u), { storage, key: u => u.name })
+    expect(await byId({ id: 1, name: 7 })).toBe('user 1')
+    // Keys 1 and 1: before, byName served byId's entry ('user 1') for user 2.
+    expect(await byName({ id: 2, name: 1 })).toBe('user 2')
+    expect(byId.fingerprint).not.toBe(byName.fingerprint)
+  })
+
   it('a meta without fingerprint (the build failed to make one) runs uncached in every mode, warns once', async () => {
     const storage = createStorage({ driver: memoryDriver() })
     warnings()

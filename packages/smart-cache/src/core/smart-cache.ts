@@ -214,7 +214,9 @@ class LazyCore {
   /** The core now; throws a clear error if BLAKE3 is still loading (see {@link ready}). */
   sync(): CacheCore {
     if (this.core) return this.core
-    const fingerprint = this.meta ? (this.meta.fingerprint ?? unfingerprinted(this.id)) : sourceFingerprint(this.fn, this.id)
+    const fingerprint = this.meta
+      ? (this.meta.fingerprint ?? unfingerprinted(this.id))
+      : sourceFingerprint(this.fn, this.id, this.options.key)
     this.core = new CacheCore(this.id, fingerprint, this.fn, this.options as CoreOptions, this.stats, this.meta?.captures)
     return this.core
   }
