@@ -179,6 +179,44 @@ describe('esbuild `inject`: the exports of an inject file are imports of every f
   })
 })
 
+describe('esbuild context: a rebuild reads the inject files again', () => {
+  it('a name an inject file starts to export between two rebuilds counts from that rebuild on (stale: the first engine did not know it)', async () => {
+    // f reads the global `rateOf`, set by setup code at first; then the inject file provides it.
+    const project = app('esbuild-context', 'rateOf()', {
+      'src/globals.d.ts': 'declare var rateOf: () => number\n',
+      'src/setup.ts': 'globalThis.rateOf ??= () => 2\n',
+      'shims/rate.ts': 'export const unused = 0\n',
+    })
+    project.write({ 'src/main.ts': `import './setup'\n${readFileSync(project.path('src/main.ts'), 'utf8')}` })
+    const esbuild = await import('esbuild')
+    const { default: plugin } = await import('unplugin-smart-cache/esbuild')
+    const ctx = await esbuild.context({
+      absWorkingDir: project.dir,
+      entryPoints: ['src/main.ts'],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      outfile: 'dist/main.mjs',
+      external: ['smart-cache'],
+      logLevel: 'silent',
+      inject: ['./shims/rate.ts'],
+      plugins: [plugin({ manifest: true })],
+    })
+    try {
+      const rebuild = async () => {
+        const result = await ctx.rebuild()
+        return run(project, { bundled: readFileSync(project.path('dist/main.mjs'), 'utf8'), warnings: result.warnings.map(w => w.text) })
+      }
+      const before = await rebuild()
+      project.write({ 'shims/rate.ts': 'export const rateOf = () => 3\n' })
+      const after = await rebuild()
+      expectSecondRunSeesChange(before, after, '=> 3')
+    } finally {
+      await ctx.dispose()
+    }
+  })
+})
+
 describe.each(['webpack', 'rspack'] as const)('%s `ProvidePlugin`: a free use of a key is a require of its request', bundler => {
   it('a helper given by absolute path, edited, changes the fingerprint and the value', async () => {
     const project = app(`${bundler}-provide`, 'rateOf()', { 'src/helpers/rate.js': 'export const rateOf = () => 2\n' }, 'src/main.js')

@@ -13,6 +13,7 @@ import { transformFromCache } from './core/cached.js'
 import { DeferredFingerprints, FINGERPRINTS_MODULE, fingerprintsModule, fingerprintsSource } from './core/deferred.js'
 import { createEngine, fingerprintingOptions, warningText } from './core/engine.js'
 import { EngineRecord } from './core/engine-record.js'
+import { toPortableOptions } from '@smart-cache/fingerprint'
 import { esbuildResolve, viteResolve, webpackResolve, type WebpackResolveConfig } from './core/bundler-resolve.js'
 import { viteDefines, webpackDefines } from './core/bundler-defines.js'
 import { autoImportGlobals, autoImportUndeclared, mergeGlobals, pluginNames, tappedNames } from './core/auto-imports.js'
@@ -173,14 +174,24 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
     return shared
   }
 
+  /** What an environment's engine is given of the bundler, with the auto-imports declared now (read again at each rebuild). */
+  const bundlerFacts = (root: string, environment: string): BundlerOptions => {
+    const fromBundler = bundlerOptions?.(environment)
+    return { ...fromBundler, globals: mergeGlobals(autoImportGlobals(root), fromBundler?.globals) }
+  }
+  /** Each started engine's bundler facts, portable (compared at a rebuild). */
+  const factsKeys = new Map<string, string>()
+  const factsKey = (root: string, bundler: BundlerOptions): string =>
+    JSON.stringify(toPortableOptions(fingerprintingOptions(bundler), root))
+
   /** The engine and the build cache: enough for a module the last build rewrote the same way. */
   const getBase = (environment: string): Promise<Base> => {
     let base = bases.get(environment)
     if (!base) {
       base = (async () => {
         const s = await getShared()
-        const fromBundler = bundlerOptions?.(environment)
-        const bundler = { ...fromBundler, globals: mergeGlobals(autoImportGlobals(s.root), fromBundler?.globals) }
+        const bundler = bundlerFacts(s.root, environment)
+        factsKeys.set(environment, factsKey(s.root, bundler))
         engineRecord.set(environment, fingerprintingOptions(bundler))
         const engine: Engine = await createEngine(s.root, options.cacheDir, options.engine, bundler)
         return { ...s, engine, environment }
@@ -193,6 +204,23 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
   /** The engines started so far (those that failed to start left out). */
   const startedBases = async (): Promise<Base[]> =>
     (await Promise.all([...bases.values()].map(b => b.catch(() => undefined)))).filter((b): b is Base => b !== undefined)
+
+  /**
+   * A rebuild: an engine whose bundler facts changed (an export added to an esbuild inject file,
+   * new auto-import declarations) is replaced by one given the new facts; the others check every
+   * file and folder they know again.
+   */
+  const refreshEngines = async (): Promise<void> => {
+    for (const b of await startedBases()) {
+      if (factsKeys.get(b.environment) === factsKey(b.root, bundlerFacts(b.root, b.environment))) {
+        b.engine.recheck?.()
+        continue
+      }
+      bases.delete(b.environment)
+      fulls.delete(b.environment)
+      await b.engine.close?.()
+    }
+  }
 
   /** The parser, magic-string and the purity scan, loaded once by the first module the cache cannot serve. */
   const loadTransform = (): Promise<TransformCode> => {
@@ -427,7 +455,7 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
       // changed files at all) checks every file and folder the engine knows again, as the bundler
       // reads its modules again: a watcher does not report everything a fingerprint depends on (a
       // package updated in node_modules, bundled again or loaded at run time as an external).
-      if (builds++ > 0) for (const b of await startedBases()) b.engine.recheck?.()
+      if (builds++ > 0) await refreshEngines()
       prewarm(environmentOf(this))
     },
     transform: {
