@@ -136,7 +136,7 @@ describe('undeclaredGlobals (a build may inject names it does not list)', () => 
   }
   const dir = () =>
     project({
-      'main.ts': `declare const rateOf: () => number\ndeclare const __X__: number\nconst g = (n: number) => n * rateOf()\nexport const f = (n: number) => g(n) + Math.max(n, __X__) + (globalThis.document ? 1 : 0)\nexport const plain = (n: number) => JSON.stringify([n, new URL('a:b'), process.env.X])`,
+      'main.ts': `declare const rateOf: () => number\ndeclare const __X__: number\nconst g = (n: number) => n * rateOf()\nexport const f = (n: number) => g(n) + Math.max(n, __X__) + (globalThis.document ? 1 : 0)\nexport function plain(n: number) { return JSON.stringify([n, arguments.length, new URL('a:b'), process.env.X, typeof window]) }`,
     })
   it('a unit reaching a global no platform defines is uncacheable, naming it and where it is read', async () => {
     const root = dir()
@@ -149,6 +149,12 @@ describe('undeclaredGlobals (a build may inject names it does not list)', () => 
     const root = dir()
     const globals = { rateOf: { from: join(root, 'x.d.ts'), specifier: './main', name: 'f' } } as never
     expect((await fingerprintOf(root, { undeclaredGlobals: 'x', defines: { __X__: '1' }, globals })).uncacheable).toBeUndefined()
+    const plain = createFingerprinter({ root, cacheDir: false, undeclaredGlobals: 'x' })
+    try {
+      expect((await plain.fingerprint('main.ts', 'plain')).uncacheable).toBeUndefined() // arguments, URL, process, window
+    } finally {
+      await plain.close()
+    }
     const withoutDefine = await fingerprintOf(root, { undeclaredGlobals: 'x', globals })
     expect(withoutDefine.uncacheable).toMatch(/^it reaches the global '__X__' at main\.ts:4:/)
   })

@@ -24,7 +24,13 @@ const ENVIRONMENTS = [
   'rspack',
 ] as const
 
-const BUILTIN = new Set<string>(ENVIRONMENTS.flatMap(env => Object.keys((globals as Record<string, Record<string, unknown>>)[env] ?? {})))
+/** What the language itself binds in every function and the package does not list. */
+const LANGUAGE = ['arguments']
+
+const BUILTIN = new Set<string>([
+  ...LANGUAGE,
+  ...ENVIRONMENTS.flatMap(env => Object.keys((globals as Record<string, Record<string, unknown>>)[env] ?? {})),
+])
 
 /** Whether a JavaScript platform defines this global name itself. */
 export function isBuiltinGlobal(name: string): boolean {
