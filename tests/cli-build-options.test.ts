@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { promisify } from 'node:util'
 import { afterAll, describe, expect, it } from 'vitest'
-import type { Plugin } from 'vite'
+import type { Plugin, PluginOption } from 'vite'
 import { manifestFileFor, readBuildManifest } from './helpers/manifest.ts'
 import { createTempProject, type TempProject } from './helpers/temp-project.ts'
 import { viteSsrBuild } from './helpers/vite-build.ts'
@@ -163,7 +163,7 @@ describe('vite: a client and an SSR build', () => {
     projects.push(project)
     const { build } = await import('vite')
     const { default: plugin } = await import('unplugin-smart-cache/vite')
-    const both = async (plugins: { client: Plugin[]; ssr: Plugin[] }) => {
+    const both = async (plugins: { client: PluginOption[]; ssr: PluginOption[] }) => {
       const common = { root: project.dir, configFile: false as const, logLevel: 'silent' as const }
       const input = project.path('src/client.ts')
       await build({ ...common, plugins: plugins.client, build: { outDir: 'dist/client', minify: false, rollupOptions: { input } } })

@@ -1,4 +1,4 @@
-import type { UnpluginFactory, UnpluginInstance } from 'unplugin'
+import type { UnpluginFactory, UnpluginInstance, UnpluginOptions } from 'unplugin'
 import type { BundlerOptions, Engine } from './core/engine.js'
 import type { ResolveOptions } from '@smart-cache/fingerprint'
 import type { Options } from './core/options.js'
@@ -20,8 +20,9 @@ import { autoImportGlobals, autoImportUndeclared, mergeGlobals, pluginNames, tap
 import { esbuildInjectGlobals } from './core/esbuild-inject.js'
 import { providedGlobals } from './core/provide-plugin.js'
 import { injectOptionGlobals } from './core/inject-option.js'
-import { relativeId, RUNTIME, fileOfId } from './core/ids.js'
+import { isScriptFile, relativeId, RUNTIME, fileOfId } from './core/ids.js'
 import { idleSaver } from './core/idle-save.js'
+import { originalPositions } from './core/original-position.js'
 import { FunctionRegistry, manifestDigest, manifestJson, writtenManifestDigest } from './core/manifest.js'
 import { cachedManifestFile, esbuildOutDir, writeManifestFile } from './core/manifest-writer.js'
 import { resolveOptions } from './core/options.js'
@@ -140,7 +141,7 @@ interface ReportContext {
   about?: string
 }
 
-export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (rawOptions, meta) => {
+export const unpluginFactory: UnpluginFactory<Options | undefined, boolean> = (rawOptions, meta) => {
   const options = resolveOptions(rawOptions)
   let root = options.root
   let shared: Promise<Shared> | undefined
@@ -445,9 +446,59 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
     },
   }
 
-  return {
+  /**
+   * Vite, Rollup and Rolldown: a module whose code is not its file's (a component: `.vue`,
+   * `.svelte`, `.astro`, `.mdx`, a block of one) is left to {@link components}, which sees it once
+   * its framework compiled it to JavaScript; the other bundlers show the plugin only what comes
+   * before, so the main hook does what it can with it.
+   */
+  const laterHook = meta.framework === 'vite' || meta.framework === 'rollup' || meta.framework === 'rolldown'
+
+  /** The main hook, on a module whose code is not its file's: its cached functions run uncached, with a warning. */
+  async function foreign(ctx: ReportContext, code: string, id: string, root: string) {
+    const { rewriteForeign, unreadableWarning } = await import('./core/foreign.js')
+    const out = rewriteForeign(code, id, root)
+    const warning = out ? undefined : unreadableWarning(code, id, root)
+    if (warning) ctx.warn(warning)
+    for (const w of out?.warnings ?? []) ctx.warn(w)
+    return out && { code: out.code, map: out.map as any }
+  }
+
+  /**
+   * Vite, Rollup and Rolldown: the cached functions of components, after their framework compiled
+   * them: after every other hook in Rollup and Rolldown (hook order `post`), after the other
+   * plugins' hooks in Vite (`enforce: 'post'`; its dev server resolves the imports in `post`-order
+   * hooks, and the `smart-cache` import would no longer be known there). The engine fingerprints
+   * files and cannot read these: each runs uncached, with a warning naming it (see
+   * core/foreign.ts), instead of being cached on its own source text, which an edit of an imported
+   * helper would not change.
+   */
+  const components = {
+    name: `${NAME}:components`,
+    enforce: 'post' as const,
+    transform: {
+      order: meta.framework === 'vite' ? undefined : ('post' as const),
+      filter: { id: { exclude: options.exclude }, code: RUNTIME },
+      async handler(this: ReportContext & { getCombinedSourcemap?: () => { mappings?: string } }, code: string, id: string) {
+        if (isScriptFile(id)) return null
+        const s = await getShared()
+        if (s.runtime.owns(fileOfId(id))) return null
+        const { rewriteForeign } = await import('./core/foreign.js')
+        const out = rewriteForeign(
+          code,
+          id,
+          s.root,
+          originalPositions(() => this.getCombinedSourcemap?.()),
+        )
+        for (const w of out?.warnings ?? []) this.warn(w)
+        return out && { code: out.code, map: out.map as any }
+      },
+    },
+  }
+
+  const main = {
     name: NAME,
-    enforce: 'pre',
+    enforce: 'pre' as const,
     // Start the engine (and its check of stored answers) now, without holding the build up:
     // it is awaited by the first module that has a mark.
     async buildStart() {
@@ -465,6 +516,7 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
         const e = await getBase(environment)
         // The runtime's own modules (a workspace link, outside node_modules) hold no marks.
         if (e.runtime.owns(fileOfId(id))) return null
+        if (!isScriptFile(id)) return laterHook ? null : foreign(this, code, id, e.root)
         // A one-off Rollup/Vite/Rolldown build watches nothing: skip thousands of calls.
         const oneOff = isOneOffBuild(this)
         let result
@@ -630,9 +682,10 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, false> = (raw
         platform ??= esbuildOptions.platform === 'node' ? 'node' : esbuildOptions.platform === 'neutral' ? undefined : 'browser'
       },
     },
-  }
+  } satisfies UnpluginOptions
+  return laterHook ? [main, components] : main
 }
 
-export const unplugin: UnpluginInstance<Options | undefined, false> = /* #__PURE__ */ createUnplugin(unpluginFactory)
+export const unplugin: UnpluginInstance<Options | undefined, boolean> = /* #__PURE__ */ createUnplugin(unpluginFactory)
 
 export default unplugin

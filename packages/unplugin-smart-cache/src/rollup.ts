@@ -1,6 +1,12 @@
+import type { UnpluginInstance } from 'unplugin'
+import type { Options } from './core/options.js'
 import { unplugin } from './index.js'
 
-export type { Options } from './core/options.js'
+export type { Options }
 
-/** The smart-cache plugin for rollup. */
-export default unplugin.rollup
+/**
+ * The smart-cache plugins for rollup: the main one, and the one that sees components once their
+ * framework compiled them (their cached functions run uncached, with a warning). Put it in the
+ * plugin list as it is.
+ */
+export default unplugin.rollup as UnpluginInstance<Options | undefined, true>['rollup']

@@ -1,6 +1,12 @@
+import type { UnpluginInstance } from 'unplugin'
+import type { Options } from './core/options.js'
 import { unplugin } from './index.js'
 
-export type { Options } from './core/options.js'
+export type { Options }
 
-/** The smart-cache plugin for vite. */
-export default unplugin.vite
+/**
+ * The smart-cache plugins for vite: the main one, and the one that sees components once their
+ * framework compiled them (their cached functions run uncached, with a warning). Put it in the
+ * plugin list as it is.
+ */
+export default unplugin.vite as UnpluginInstance<Options | undefined, true>['vite']

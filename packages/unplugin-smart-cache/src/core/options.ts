@@ -25,7 +25,11 @@ export interface DiagnosticsOptions {
 export interface Options {
   /**
    * Modules the plugin looks at (picomatch globs or regular expressions on the module id).
-   * @default [/\.[cm]?[jt]sx?(?:$|\?)/]
+   * Components (`.vue`, `.svelte`, `.astro`, `.mdx`) are looked at for soundness only: the engine
+   * cannot fingerprint what their framework compiles them into, so their cached functions run
+   * uncached, with a warning. With Vite, Rollup and Rolldown, every module whose code is not its
+   * file's (a component, a block of one, an inline script of a page) is, whatever `include` says.
+   * @default [/\.(?:[cm]?[jt]sx?|vue|svelte|astro|mdx)(?:$|\?)/]
    */
   include?: FilterPattern
   /**
@@ -178,7 +182,7 @@ export function resolveOptions(raw: Options | undefined): ResolvedOptions {
   if (o.cacheDir !== undefined && o.cacheDir !== false && (typeof o.cacheDir !== 'string' || o.cacheDir === ''))
     fail('cacheDir', o.cacheDir, 'false or a directory path')
   return {
-    include: o.include ?? [/\.[cm]?[jt]sx?(?:$|\?)/],
+    include: o.include ?? [/\.(?:[cm]?[jt]sx?|vue|svelte|astro|mdx)(?:$|\?)/],
     exclude: o.exclude ?? [/node_modules/],
     root: o.root === undefined ? undefined : resolve(o.root),
     manifest: o.manifest ?? true,

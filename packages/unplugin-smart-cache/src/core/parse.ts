@@ -10,10 +10,15 @@ export interface Parsed {
 }
 
 const LANG_RE = /\.([cm]?[jt]sx?)$/
+/** The language a framework gives a block of a component in its id: `?vue&type=script&lang.ts`, `lang=tsx`. */
+const QUERY_LANG_RE = /[?&]lang[.=]([cm]?[jt]sx?)(?:$|&)/
 
-/** Language oxc should parse `file` as, from its extension (query strings ignored). */
-export function langOf(file: string): 'js' | 'jsx' | 'ts' | 'tsx' {
-  const ext = LANG_RE.exec(fileOfId(file))?.[1] ?? 'js'
+/**
+ * Language oxc should parse module `id` as: from its file's extension, else (a component's block)
+ * from the `lang` of its query, else JavaScript.
+ */
+export function langOf(id: string): 'js' | 'jsx' | 'ts' | 'tsx' {
+  const ext = LANG_RE.exec(fileOfId(id))?.[1] ?? QUERY_LANG_RE.exec(id)?.[1] ?? 'js'
   if (ext.endsWith('tsx')) return 'tsx'
   if (ext.endsWith('ts')) return 'ts'
   return ext.endsWith('jsx') ? 'jsx' : 'js'
@@ -23,10 +28,10 @@ export function langOf(file: string): 'js' | 'jsx' | 'ts' | 'tsx' {
  * Parses a module. Returns `null` on a syntax error: the bundler reports those itself,
  * with its own code frame, so the plugin stays out of the way.
  */
-export function parseModule(file: string, code: string): Parsed | null {
+export function parseModule(file: string, code: string, lang = langOf(file)): Parsed | null {
   let result
   try {
-    result = parseSync(file, code, { lang: langOf(file), sourceType: 'module', preserveParens: false })
+    result = parseSync(file, code, { lang, sourceType: 'module', preserveParens: false })
   } catch {
     return null
   }

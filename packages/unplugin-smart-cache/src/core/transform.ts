@@ -42,7 +42,7 @@ export interface TransformEnv {
 }
 
 /** Why a directive function cannot be rewritten, if it cannot. */
-function unsupported(mark: Extract<Mark, { kind: 'directive' }>): string | undefined {
+export function unsupported(mark: Extract<Mark, { kind: 'directive' }>): string | undefined {
   const fn = mark.fn
   const parent = mark.ancestors[mark.ancestors.length - 1]
   if (fn.generator) return 'a generator cannot be cached'
@@ -65,7 +65,7 @@ function unfingerprinted(id: string, result: Error | BindingFingerprint): string
   return `the fingerprint engine failed for ${id} (${why}); the function runs uncached (every call computes) until a build fingerprints it.`
 }
 
-function markStart(mark: Mark): number {
+export function markStart(mark: Mark): number {
   return mark.kind === 'call' ? mark.node.start : mark.kind === 'decorator' ? mark.node.start : mark.fn.start
 }
 
@@ -164,7 +164,7 @@ function functionRoot(node: AstNode): string | undefined {
   }
 }
 
-function rewriteMark(ctx: RewriteContext, mark: Mark, meta: string): boolean {
+export function rewriteMark(ctx: RewriteContext, mark: Mark, meta: string): boolean {
   if (mark.kind === 'call') return rewriteCall(ctx, mark.node, meta)
   if (mark.kind === 'decorator') return rewriteDecorator(ctx, mark.node, meta)
   const parent = mark.ancestors[mark.ancestors.length - 1]
@@ -197,8 +197,8 @@ export async function transformModule(code: string, id: string, env: TransformEn
   return rewriteModule(code, file, parsed, marks, escapes, env)
 }
 
-/** What rewriting one parsed module needs, shared by the full and the deferred rewrite. */
-interface Rewriting {
+/** What rewriting one parsed module needs, shared by the full, the deferred and the foreign rewrite. */
+export interface Rewriting {
   rel: string
   self: ReturnType<typeof sourceModule>
   loc: Located
@@ -208,8 +208,8 @@ interface Rewriting {
   finder: CaptureFinder
 }
 
-function startRewrite(code: string, file: string, parsed: Parsed, env: TransformEnv): Rewriting {
-  const rel = relativeId(env.root, file)
+export function startRewrite(code: string, file: string, parsed: Parsed, root: string): Rewriting {
+  const rel = relativeId(root, file)
   const self = sourceModule(file, code, parsed)
   const loc: Located = {
     at: o => {
@@ -225,7 +225,7 @@ function startRewrite(code: string, file: string, parsed: Parsed, env: Transform
 }
 
 /** The rewritten code (with the module-level `var`s the rewrite declared) and its source map. */
-function finishRewrite(r: Rewriting, file: string): { code: string; map: ReturnType<MagicString['generateMap']> } {
+export function finishRewrite(r: Rewriting, file: string): { code: string; map: ReturnType<MagicString['generateMap']> } {
   if (r.vars.length > 0) r.s.append(`\nvar ${r.vars.join(', ')};`)
   return { code: r.s.toString(), map: r.s.generateMap({ source: file, includeContent: true, hires: 'boundary' }) }
 }
@@ -238,7 +238,7 @@ async function rewriteModule(
   escapes: Escape[],
   env: TransformEnv,
 ): Promise<TransformOutput> {
-  const r = startRewrite(code, file, parsed, env)
+  const r = startRewrite(code, file, parsed, env.root)
   const { rel, self, loc, ctx, finder } = r
   const out = newOutput(code, file, env.root)
   const codeDigest = digest(code)
@@ -325,7 +325,7 @@ export function rewriteDeferred(code: string, id: string, env: TransformEnv, sou
   const parsed = parseModule(file, code)
   const marks = parsed ? findMarks(parsed) : []
   if (!parsed || marks.length === 0 || marks.some(m => m.kind !== 'call') || findEscapes(parsed, code).length > 0) return undefined
-  const r = startRewrite(code, file, parsed, env)
+  const r = startRewrite(code, file, parsed, env.root)
   const imported: string[] = []
   const ids: string[] = []
   const planned = planMarks(marks, r.rel, () => {}, r.loc.at)
@@ -345,7 +345,7 @@ export function rewriteDeferred(code: string, id: string, env: TransformEnv, sou
   return { ...finishRewrite(r, file), ids }
 }
 
-function prependImport(s: MagicString, code: string, clause: string, from: string): void {
+export function prependImport(s: MagicString, code: string, clause: string, from: string): void {
   const stmt = `import ${clause} from ${JSON.stringify(from)};`
   if (code.startsWith('#!')) {
     const nl = code.indexOf('\n')
