@@ -8,6 +8,13 @@
  */
 export type Ref = ['n', string] | ['x', string, string, number, number, (string | null)?, LoadKind?]
 
+/**
+ * The imported name of a `Ref` made by `new URL('./w.ts', import.meta.url)`: the file's whole
+ * module with everything it loads (a worker or a module loaded later runs it all), or the bytes of
+ * a file that is not code. No export can have this name (it holds a NUL).
+ */
+export const URL_REFERENCE = '\0url'
+
 /** How a module is loaded: `i` import (the `import` condition), `r` require (the `require` condition). */
 export type LoadKind = 'i' | 'r'
 

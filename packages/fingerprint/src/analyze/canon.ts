@@ -2,12 +2,20 @@ import { blake3 } from '../hash.ts'
 import { isBuiltinGlobal } from './known-globals.ts'
 import { globalCall, isReadOnlyMethod, isWriteOnlyGlobal, LOCATION_GLOBALS, MODULE_WRAPPER_GLOBALS } from './globals.ts'
 import type { LineIndex } from './lines.ts'
-import type { AnalysisWarning, Effects, ImportInfo, LoadRequest, Ref } from './analysis-types.ts'
+import { URL_REFERENCE, type AnalysisWarning, type Effects, type ImportInfo, type LoadRequest, type Ref } from './analysis-types.ts'
 import type { CallSite, IdentKind, MetaType, Root, Sink } from './sink.ts'
 import { patternNames } from './static-syntax.ts'
 import { walk } from './canonical-walk.ts'
 
 type Node = any
+
+/** A module's file name (what `new URL('./w.ts', import.meta.url)` references as code). */
+const SOURCE_FILE = /\.(?:[cm]?[jt]sx?)(?:\?.*)?$/
+
+/** `./d.txt` with `?url` added to its query (it then resolves as an asset, counted by its bytes). */
+function withQuery(specifier: string, key: string): string {
+  return specifier.includes('?') ? `${specifier}&${key}` : `${specifier}?${key}`
+}
 
 /** What an identifier stands for once scopes are known. */
 type Resolution = string | { ref: Ref; ns?: ImportInfo }
@@ -262,13 +270,28 @@ class CanonPass implements Sink {
     this.firstPatternLoad = [what, line, column]
   }
 
-  untracked(node: Node, what: string): void {
+  untracked(node: Node, what: string, runsCode: boolean): void {
     const { line, column } = this.lines.position(node.start)
+    // What it loads is not followed: what reaches this has no fingerprint. A module it loads runs
+    // when it is called, and may change anything (like an eager glob of code); a data file does not.
+    this.patternLoad(node, `${what} with a computed ${what.startsWith('new URL') ? 'path' : 'specifier'}`, runsCode)
     this.warnings.push({
       line,
       column,
-      message: `${what} with a computed specifier is not followed: what it loads is not part of the fingerprint. Use a string literal specifier.`,
+      message:
+        what === 'new URL(…, import.meta.url)'
+          ? `${what} with a path that is not a relative string literal: the file it names is not followed, so a cached function that reaches it runs uncached. Name the file with a literal ('./file.ts'), or pass its contents as an argument.`
+          : `${what} with a computed specifier is not followed (bundlers include every file it may match): a cached function that reaches it runs uncached. Import each file with a string literal specifier, or pass the loaded data as an argument.`,
     })
+  }
+
+  fileReference(node: Node, specifier: string): void {
+    const { line, column } = this.lines.position(node.start)
+    // A module is followed with what it loads (a worker runs it all); another file counts by its bytes.
+    const ref: Ref = ['x', SOURCE_FILE.test(specifier) ? specifier : withQuery(specifier, 'url'), URL_REFERENCE, line, column, null, 'i']
+    this.out.push('url-ref')
+    this.deferred.push({ at: this.out.length, kind: 'slot', ref })
+    this.out.push('')
   }
 
   /** Fills every hole, in stream order, so slot numbers follow first appearance. */

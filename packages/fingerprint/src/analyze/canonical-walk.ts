@@ -124,6 +124,44 @@ function runsCodeAtOnce(call: Node, what: string): boolean {
   return !patterns.every((p: Node) => p?.type === 'Literal' && typeof p.value === 'string' && DATA_FILE.test(p.value))
 }
 
+/**
+ * Whether a computed specifier can only name data files (`./locales/${lang}.json`,
+ * `'./l/' + lang + '.json'`): its static end is a data file's extension, so loading runs no code.
+ */
+function loadsDataOnly(specifier: Node): boolean {
+  let end = specifier ? unwrap(specifier) : undefined
+  while (end?.type === 'BinaryExpression' && end.operator === '+') end = unwrap(end.right)
+  const tail =
+    end?.type === 'TemplateLiteral' ? end.quasis[end.quasis.length - 1].value.cooked : end?.type === 'Literal' ? end.value : undefined
+  return typeof tail === 'string' && DATA_FILE.test(tail)
+}
+
+/** A URL with a scheme (`https:`, `data:`): not a file of the project. */
+const URL_WITH_SCHEME = /^[a-z][a-z\d+.-]*:/i
+
+/**
+ * `new URL(path, import.meta.url)`, which bundlers (Vite, webpack 5, Rolldown, esbuild) read as a
+ * reference to the file at `path`: that path made relative (`./…`); `null` when it is not a
+ * relative literal (computed, or from the root `/…`), so the file cannot be known; `undefined`
+ * when the expression is not this form or names no file of the project.
+ */
+function metaUrlReference(node: Node): string | null | undefined {
+  const callee = unwrap(node.callee)
+  if (callee.type !== 'Identifier' || callee.name !== 'URL' || node.arguments.length < 2) return undefined
+  const base = unwrap(node.arguments[1])
+  if (base.type !== 'MemberExpression' || staticKey(base.property, base.computed) !== 'url') return undefined
+  const meta = unwrap(base.object)
+  if (meta.type !== 'MetaProperty' || meta.meta.name !== 'import') return undefined
+  const path = staticSpecifier(unwrap(node.arguments[0]))
+  if (path === undefined) return null
+  if (URL_WITH_SCHEME.test(path)) return undefined
+  const file = path.replace(/#.*$/, '')
+  if (file.startsWith('/')) return null
+  // The folder itself (`new URL('.', import.meta.url)`): where the module is, already counted.
+  if (file === '' || file === '.' || file === '..' || file.endsWith('/')) return undefined
+  return file.startsWith('./') || file.startsWith('../') ? file : `./${file}`
+}
+
 /** Walks one unit (a top-level declaration, declarator or statement) into a sink. */
 export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
   // Two parallel stacks (node, role) instead of task objects: less garbage on big files.
@@ -608,12 +646,16 @@ export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
       case 'ImportExpression': {
         const spec = staticSpecifier(node.source)
         if (spec !== undefined && sink.moduleRequest(node, spec, 'import')) return
-        if (spec === undefined) sink.untracked(node, 'import()')
+        if (spec === undefined) sink.untracked(node, 'import()', !loadsDataOnly(node.source))
         break
       }
-      case 'NewExpression':
+      case 'NewExpression': {
         callSite(node, true)
+        const url = metaUrlReference(node)
+        if (url === null) sink.untracked(node, 'new URL(…, import.meta.url)', false)
+        else if (url !== undefined) sink.fileReference(node, url)
         break
+      }
       case 'CallExpression': {
         callSite(node, false)
         const patterned = patternLoader(node.callee)
@@ -621,6 +663,7 @@ export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
         if (node.callee.type === 'Identifier' && node.arguments.length === 1 && sink.mayRequire(node.callee.name)) {
           const spec = staticSpecifier(node.arguments[0])
           if (spec !== undefined && sink.moduleRequest(node, spec, 'require')) return
+          if (spec === undefined) sink.untracked(node, 'require()', !loadsDataOnly(node.arguments[0]))
         }
         sink.open(type)
         sink.scalar(String(node.optional))

@@ -46,8 +46,17 @@ export interface Sink {
   moduleRequest: (node: Node, specifier: string, kind: 'import' | 'require', names?: string[]) => boolean
   /** Whether calling this name may be `require` (itself, or one made by `createRequire`). */
   mayRequire: (name: string) => boolean
-  /** A dynamic `import()` / `require()` whose specifier is not a literal. */
-  untracked: (node: Node, what: string) => void
+  /**
+   * A dynamic `import()` / `require()` whose specifier is not a literal, or a `new URL(path,
+   * import.meta.url)` whose path is not one: what it loads cannot be seen (`what` names the form).
+   * `runsCode`: what it loads may be code, run when it loads (not when it names data files only).
+   */
+  untracked: (node: Node, what: string, runsCode: boolean) => void
+  /**
+   * `new URL('./w.ts', import.meta.url)`: a reference to a file that bundlers bundle (a worker, a
+   * module loaded later) or emit (an asset). `specifier` is relative (`./…`, `../…`).
+   */
+  fileReference: (node: Node, specifier: string) => void
   /**
    * A load of the modules a pattern matches (`import.meta.glob(…)`, `require.context(…)`), which is
    * not followed; `eager` when it runs them at once (`{ eager: true }`).

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { dirname, relative } from 'node:path'
 import { getTsconfig, type TsConfigResult } from 'get-tsconfig'
-import { DEFAULT_LOCAL, type Effects, type FileAnalysis, type LoadKind, type Ref } from '../analyze/analysis-types.ts'
+import { DEFAULT_LOCAL, URL_REFERENCE, type Effects, type FileAnalysis, type LoadKind, type Ref } from '../analyze/analysis-types.ts'
 import { FingerprintError } from '../errors.ts'
 import { hashBytes, readText } from '../store/files.ts'
 import { blake3 } from '../hash.ts'
@@ -58,6 +58,8 @@ const starToken = (abs: string): string => `*\0${abs}`
 export const bindingKey = (abs: string, name: string): string => `b\0${abs}\0${name}`
 export const effectKey = (abs: string, index: number): string => `e\0${abs}\0${index}`
 export const namespaceKey = (abs: string): string => `n\0${abs}`
+/** A module with everything it loads, run by a `new URL(…, import.meta.url)` reference (a worker). */
+export const loadedKey = (abs: string): string => `l\0${abs}`
 const display = (name: string): string => (name === DEFAULT_LOCAL ? 'default' : name)
 
 /**
@@ -312,6 +314,7 @@ export class Linker {
     if (ref[0] === 'n') return bindingKey(abs, ref[1])
     const [, spec, imported, line, column, member, kind] = ref
     const r = this.resolver.resolve(abs, spec, kind ?? 'i')
+    if (imported === URL_REFERENCE) return r.kind === 'source' ? loadedKey(r.abs) : this.leaf(r, spec, '*', abs, line, column, reads)
     if (r.kind !== 'source') return this.leaf(r, spec, imported, abs, line, column, reads)
     const key = await this.exportTarget(r.abs, imported, reads)
     // `ns.member` where the import is a re-exported namespace: only that export is reached.
@@ -324,6 +327,7 @@ export class Linker {
     const [kind, abs, name] = key.split('\0') as [string, string, string]
     const a = await this.analysis(abs, reads)
     if (kind === 'n') return this.namespaceNode(key, abs, a, reads)
+    if (kind === 'l') return this.loadedNode(key, abs, a, reads)
     const info = kind === 'e' ? a.effectUnits[Number(name)] : own(a.names, name)
     if (!info) throw new Error(`[smart-cache] internal: no ${kind === 'e' ? 'statement' : 'binding'} '${name}' in ${this.rel(abs)}`)
     const targets = await Promise.all(info.slots.map(s => this.refTarget(abs, s, reads)))
@@ -502,6 +506,28 @@ export class Linker {
     return { key, own, targets, file: this.rel(abs), binding: '*', line: 1, resolvedFrom: this.rel(abs) }
   }
 
+  /**
+   * A module run as a whole (`new Worker(new URL('./w.ts', import.meta.url))`): its namespace (exports
+   * and top-level code) and, the same way, every module it loads (static, side-effect and top-level
+   * `require` and `import()` requests), since all of their top-level code runs.
+   */
+  private async loadedNode(key: string, abs: string, a: FileAnalysis, reads: Reads): Promise<GraphNode> {
+    const targets = [namespaceKey(abs)]
+    for (const [spec, line, column, kind] of a.loads) {
+      const r = this.resolver.resolve(abs, spec, kind)
+      targets.push(r.kind === 'source' ? loadedKey(r.abs) : this.leaf(r, spec, '*', abs, line, column, reads))
+    }
+    return {
+      key,
+      own: blake3(`loaded\n${a.loads.length}`),
+      targets,
+      file: this.rel(abs),
+      binding: '(run)',
+      line: 1,
+      resolvedFrom: this.rel(abs),
+    }
+  }
+
   /** A leaf for what is not parsed: packages, built-ins, JSON, assets, unresolved imports. */
   leaf(r: Resolved, spec: string, imported: string, from: string, line: number, column: number, reads: Reads): string {
     const key = leafKey(r, spec, imported)
@@ -615,6 +641,11 @@ const CLASS_EMIT_OPTIONS = ['useDefineForClassFields', 'experimentalDecorators',
 
 /** What a function reaching a load of the modules a pattern matches (`import.meta.glob('./x/*.ts')`) reaches: why it is uncacheable. */
 function patternStop(rel: string, [what, line, column]: [string, number, number]): string {
+  if (what.includes(' with a computed '))
+    return (
+      `${what} at ${rel}:${line}:${column}: the files it may load (a bundler includes every match) are not followed, ` +
+      `so an edit of one cannot be seen (import each file with a string literal specifier, or pass the loaded data as an argument)`
+    )
   return (
     `${what} at ${rel}:${line}:${column}, which loads the modules a pattern matches: an edit of one, or a new match, ` +
     `cannot be seen (import those modules with string literal specifiers, or pass what they hold as an argument)`
