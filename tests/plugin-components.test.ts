@@ -1,6 +1,7 @@
 // Cached functions in framework components: Vue single-file components (`<script setup lang="ts">`,
-// `<script>` and `<script setup>` in JavaScript) and Svelte 5 components (`<script module>` and the
-// instance `<script>`). The engine fingerprints .js and .ts files and cannot read what a framework
+// `<script>` and `<script setup>` in JavaScript, a call and a 'use smart-cache' function) and
+// Svelte 5 components (`<script module>`, the legacy `<script context="module">` and the instance
+// `<script>`). The engine fingerprints .js and .ts files and cannot read what a framework
 // compiles a component into. Each was a stale value: the plugin's main hook (`enforce: 'pre'`) saw
 // a Vue block parsed as the wrong language, or the raw component, left the calls alone, and the
 // runtime cached each function on its own source text, which an edit of the helper it imports does
@@ -29,6 +30,10 @@ const shown = await total(2)
 import { smartCache } from 'smart-cache'
 import { scale } from './scale'
 export const viaScript = smartCache(async n => scale(n))
+export async function viaDirective(n) {
+  'use smart-cache'
+  return scale(n) + 2
+}
 </script>
 <script setup>
 import { smartCache as sc } from 'smart-cache'
@@ -47,24 +52,42 @@ const inner = smartCache((n: number) => scale(n) + 1)
 </script>
 <b>{inner(2)}</b>
 `,
+  'src/Legacy.svelte': `<script context="module">
+import { smartCache } from 'smart-cache'
+import { scale } from './scale'
+export const legacyFn = smartCache(async n => scale(n) + 3)
+</script>
+<i>legacy</i>
+`,
   'src/main.ts': `import { createSSRApp } from 'vue'
 import { renderToString } from 'vue/server-renderer'
 import { render } from 'svelte/server'
 import App from './App.vue'
-import Js, { viaScript } from './Js.vue'
+import Js, { viaScript, viaDirective } from './Js.vue'
 import Comp, { moduleFn } from './Comp.svelte'
+import { legacyFn } from './Legacy.svelte'
 console.log(JSON.stringify({
   app: await renderToString(createSSRApp(App)),
   js: await renderToString(createSSRApp(Js)),
   viaScript: await viaScript(2),
+  viaDirective: await viaDirective(2),
   comp: render(Comp).body,
   moduleFn: await moduleFn(2),
+  legacyFn: await legacyFn(2),
 }))
 `,
 }
 
 /** Each cached function of the components: where it is written in its file. */
-const MARKS = ['src/App.vue:5:15', 'src/Js.vue:4:26', 'src/Js.vue:8:15', 'src/Comp.svelte:4:25', 'src/Comp.svelte:7:15']
+const MARKS = [
+  'src/App.vue:5:15',
+  'src/Js.vue:4:26',
+  'src/Js.vue:6:3',
+  'src/Js.vue:12:15',
+  'src/Comp.svelte:4:25',
+  'src/Comp.svelte:7:15',
+  'src/Legacy.svelte:4:25',
+]
 
 /** A Vite SSR build of `src/main.ts` with the plugin first (as the README shows it), Vue and Svelte after; the build's warnings. */
 async function build(project: TempProject): Promise<string[]> {
@@ -96,8 +119,10 @@ const expected = (rate: number) => ({
   app: expect.stringContaining(`>${2 * rate * 2}<`),
   js: expect.stringContaining(`>${2 * rate * 2}<`),
   viaScript: 2 * rate,
+  viaDirective: 2 * rate + 2,
   comp: expect.stringContaining(`<b>${2 * rate + 1}</b>`),
   moduleFn: 2 * rate,
+  legacyFn: 2 * rate + 3,
 })
 
 describe('cached functions in Vue and Svelte components (Vite)', () => {
@@ -134,7 +159,7 @@ describe('cached functions in Vue and Svelte components (Vite)', () => {
     try {
       for (const [url, marks] of [
         ['/src/App.vue', 1],
-        ['/src/Js.vue', 2],
+        ['/src/Js.vue', 3],
         ['/src/Comp.svelte', 2],
       ] as const) {
         for (const ssr of [false, true]) {

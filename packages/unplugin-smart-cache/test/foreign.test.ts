@@ -98,30 +98,48 @@ describe('modules whose code is not their file', () => {
     expect(unreadableWarning('.smart-cache-banner { color: red }', '/p/src/a.css', '/p')).toBeUndefined()
   })
 
-  it('are rewritten by Rollup after the framework that compiles them, wherever it stands among the plugins', async () => {
-    const root = project({
-      'src/main.js': "import widget from './Widget.comp'\nexport { widget }\n",
-      'src/Widget.comp': "<script>\nimport { smartCache } from 'smart-cache'\nexport const f = smartCache(async (n) => n + 1)\n</script>\n",
-    })
-    // A component compiler: the script block becomes the module (after the smart-cache plugin in the list).
-    const framework: Plugin = {
-      name: 'comp',
-      transform: (code, id) => (id.endsWith('.comp') ? code.replace(/<\/?script>/g, '') + 'export default f\n' : null),
-    }
-    const warnings: string[] = []
-    const bundle = await rollup({
-      input: join(root, 'src/main.js'),
-      external: ['smart-cache'],
-      plugins: [plugin(withEngine({ root, cacheDir: false }, fakeEngine())), framework],
-      onwarn: w => void warnings.push(w.message),
-    })
-    await bundle.write({ dir: join(root, 'dist'), format: 'es' })
-    await bundle.close()
-    expect(readFileSync(join(root, 'dist/main.js'), 'utf8')).toContain(
-      'smartCache(async (n) => n + 1, undefined, { __smartCache: 1, id: "src/Widget.comp#f", fingerprint: null, async: true })',
-    )
-    expect(warnings.filter(w => w.includes('[smart-cache] src/Widget.comp:3:18: src/Widget.comp#f is in a .comp module'))).toHaveLength(1)
-  })
+  it.each(['rollup', 'rolldown'] as const)(
+    'are rewritten by %s after the framework that compiles them, wherever it stands among the plugins',
+    async bundler => {
+      const root = project({
+        'src/main.js': "import widget from './Widget.comp'\nexport { widget }\n",
+        'src/Widget.comp':
+          "<script>\nimport { smartCache } from 'smart-cache'\nexport const f = smartCache(async (n) => n + 1)\n</script>\n",
+      })
+      // A component compiler: the script block becomes the module (after the smart-cache plugin in the list).
+      const framework: Plugin = {
+        name: 'comp',
+        transform: (code, id) => (id.endsWith('.comp') ? code.replace(/<\/?script>/g, '') + 'export default f\n' : null),
+      }
+      const warnings: string[] = []
+      const options = withEngine({ root, cacheDir: false }, fakeEngine())
+      const input = join(root, 'src/main.js')
+      const onwarn = (w: { message: string }) => void warnings.push(w.message)
+      if (bundler === 'rollup') {
+        const bundle = await rollup({ input, external: ['smart-cache'], plugins: [plugin(options), framework], onwarn })
+        await bundle.write({ dir: join(root, 'dist'), format: 'es' })
+        await bundle.close()
+      } else {
+        const { rolldown } = await import('rolldown')
+        const { default: rolldownPlugin } = await import('../src/rolldown.js')
+        const bundle = await rolldown({
+          input,
+          external: ['smart-cache'],
+          plugins: [rolldownPlugin(options), framework as any],
+          onwarn,
+          cwd: root,
+        })
+        await bundle.write({ dir: join(root, 'dist'), format: 'es', minify: false })
+        await bundle.close()
+      }
+      // Rolldown prints the meta over several lines, `undefined` as `void 0`.
+      const bundled = readFileSync(join(root, 'dist/main.js'), 'utf8').replace(/\s+/g, ' ').replace('void 0', 'undefined')
+      expect(bundled).toContain(
+        'smartCache(async (n) => n + 1, undefined, { __smartCache: 1, id: "src/Widget.comp#f", fingerprint: null, async: true })',
+      )
+      expect(warnings.filter(w => w.includes('[smart-cache] src/Widget.comp:3:18: src/Widget.comp#f is in a .comp module'))).toHaveLength(1)
+    },
+  )
 
   it('are left to the main hook where the plugin sees only what comes before (esbuild, webpack, Rspack): one plugin there', () => {
     for (const framework of ['esbuild', 'webpack', 'rspack'] as const)
