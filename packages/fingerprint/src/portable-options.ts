@@ -35,6 +35,8 @@ export interface PortableOptions {
   defines?: Record<string, { digest: string }>
   globals?: Record<string, PortableGlobal | PortableGlobal[]>
   undeclaredGlobals?: string
+  /** Root-relative, sorted. */
+  entries?: string[]
 }
 
 /** `FingerprinterOptions.globals` entry as JSON: `from` relative to the root (absent: the reading file). */
@@ -94,6 +96,10 @@ const CODECS: Codecs = {
   undeclaredGlobals: {
     write: why => why,
     read: (value, _root, at) => string(value, at),
+  },
+  entries: {
+    write: (entries, root) => [...new Set(entries.map(e => toRel(resolve(root, e), root)))].sort(),
+    read: (value, _root, at) => strings(value, at),
   },
 }
 

@@ -60,6 +60,16 @@ export interface FingerprinterOptions {
    * @default undefined (such names are read as globals)
    */
   undeclaredGlobals?: string
+  /**
+   * The program's entry modules (root-relative or absolute paths: a bundler's `input`/`entry`, the
+   * script `node` runs). Everything they load, transitively, is loaded with every cached function,
+   * so its top-level code that changes what a function reads counts for it, as the code of the
+   * modules the function's own module loads does: `import './setup'` in `main.ts` setting
+   * `config.rate = 2` counts for a function in `price.ts` that reads `config.rate`. Without
+   * entries, only the modules the function's module loads are seen.
+   * @default []
+   */
+  entries?: readonly string[]
 }
 
 /** A `defines` value given by its digest (`defineDigest(code)`), as the plugin records it for the CLI. */

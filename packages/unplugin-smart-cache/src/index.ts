@@ -20,6 +20,7 @@ import { autoImportGlobals, autoImportUndeclared, mergeGlobals, pluginNames, tap
 import { esbuildInjectGlobals } from './core/esbuild-inject.js'
 import { providedGlobals } from './core/provide-plugin.js'
 import { injectOptionGlobals } from './core/inject-option.js'
+import { esbuildEntries, rollupEntries, viteEntries, webpackEntries } from './core/bundler-entries.js'
 import { isScriptFile, relativeId, RUNTIME, fileOfId } from './core/ids.js'
 import { idleSaver } from './core/idle-save.js'
 import { originalPositions } from './core/original-position.js'
@@ -79,6 +80,7 @@ interface WebpackLikeOptions {
   mode?: string
   target?: unknown
   resolve?: WebpackResolveConfig
+  entry?: unknown
 }
 
 /** Vite 8: the environment's `build.rolldownOptions.transform.inject` (Rolldown's), if any. */
@@ -95,6 +97,7 @@ function webpackBundlerOptions(compiler: { options: WebpackLikeOptions; hooks?: 
     defines: webpackDefines(compiler.options),
     globals: providedGlobals(compiler.options.plugins),
     undeclaredGlobals: autoImportUndeclared(tappedNames(compiler.hooks)),
+    entries: webpackEntries(compiler.options.entry, compiler.options.context ?? process.cwd(), compiler.options.resolve?.extensions),
   }
 }
 
@@ -568,9 +571,12 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, boolean> = (r
       }
     },
     rollup: {
-      // Rollup resolves as Node does (no options of its own); an auto-import plugin among its plugins is read.
-      options(inputOptions: { plugins?: unknown }) {
-        bundlerOptions ??= () => ({ undeclaredGlobals: autoImportUndeclared(pluginNames(inputOptions.plugins)) })
+      // Rollup resolves as Node does (no options of its own), and `input` from the working folder; an auto-import plugin among its plugins is read.
+      options(inputOptions: { plugins?: unknown; input?: unknown }) {
+        bundlerOptions ??= () => ({
+          undeclaredGlobals: autoImportUndeclared(pluginNames(inputOptions.plugins)),
+          entries: rollupEntries(inputOptions.input, process.cwd()),
+        })
         return null
       },
       renderStart: prepareManifest,
@@ -590,6 +596,7 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, boolean> = (r
         cwd?: string
         transform?: { define?: Record<string, string>; inject?: Record<string, unknown> }
         plugins?: unknown
+        input?: unknown
       }) {
         root ??= inputOptions.cwd
         bundlerOptions ??= () => ({
@@ -601,6 +608,7 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, boolean> = (r
           defines: { ...inputOptions.transform?.define },
           globals: injectOptionGlobals(inputOptions.transform?.inject),
           undeclaredGlobals: autoImportUndeclared(pluginNames(inputOptions.plugins)),
+          entries: rollupEntries(inputOptions.input, inputOptions.cwd ?? process.cwd()),
         })
         return null
       },
@@ -621,6 +629,7 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, boolean> = (r
           defines: viteDefines(config, environment),
           globals: injectOptionGlobals(viteInject(config, environment)),
           undeclaredGlobals: autoImportUndeclared(pluginNames(config.plugins)),
+          entries: viteEntries(config, environment),
         })
         // The environment `vite build` builds (an app build builds the others after it), or the client of a dev server.
         prewarm(config.command === 'build' && config.build.ssr ? 'ssr' : 'client')
@@ -676,6 +685,7 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, boolean> = (r
             defines: { ...esbuildOptions.define },
             globals: injected.globals,
             undeclaredGlobals: injected.undeclared ?? autoImportUndeclared(pluginNames(esbuildOptions.plugins)),
+            entries: esbuildEntries(esbuildOptions.entryPoints, esbuildOptions.absWorkingDir ?? process.cwd()),
           }
         }
         // esbuild's default platform is the browser

@@ -9,6 +9,7 @@ import { Graph } from '../graph/graph.ts'
 import { blake3, initHash } from '../hash.ts'
 import { Linker } from '../graph/linker.ts'
 import { AnalyzerPool } from './pool.ts'
+import { entryPaths } from './entries.ts'
 import { Resolver } from '../graph/resolve.ts'
 import type { Resolution } from '../graph/resolver-options.ts'
 import { Snapshot } from '../store/snapshot.ts'
@@ -63,13 +64,17 @@ export class Core {
     this.pool = new AnalyzerPool(new URL('./worker.mjs', import.meta.url), threads)
     const snapshot = new Snapshot(snapshotFile)
     if (!snapshot.exists()) this.pool.prepareInline()
+    const entries = entryPaths(options.entries, this.root)
     this.store = new FileStore(this.root, this.pool, snapshot, (rel, a) => {
       for (const w of a.warnings)
-        this.warn(w.code ?? 'untracked-dynamic-import', `${rel}:${w.line}:${w.column}: ${w.message}`, rel, w.line, w.column)
+        // With the program's entries, top-level code that changes another module's object counts
+        // wherever it is loaded from (see EffectAnalysis): the warning that it may not would be wrong.
+        if (entries.length === 0 || w.code !== 'cross-module-write')
+          this.warn(w.code ?? 'untracked-dynamic-import', `${rel}:${w.line}:${w.column}: ${w.message}`, rel, w.line, w.column)
     })
     this.linker = new Linker(this.root, this.store, this.resolver, this.warn, options.defines, options.globals, options.undeclaredGlobals)
     this.graph = new Graph(this.linker)
-    this.effects = new EffectAnalysis(this.linker, this.graph, this.resolver, this.store)
+    this.effects = new EffectAnalysis(this.linker, this.graph, this.resolver, this.store, entries)
     this.depLists = new DepLists(k => this.graph.tryGet(k))
     this.sourceHashes = new SourceHashes(
       k => this.graph.get(k),

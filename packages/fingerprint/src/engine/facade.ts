@@ -8,6 +8,7 @@ import type { BindingFingerprint, EngineWarning, ExplainNode, Fingerprinter, Fin
 import { ENGINE_VERSION } from '../version.ts'
 import { resolveOptionsKey } from '../graph/resolver-options.ts'
 import { digestOfDefine } from '../define-digest.ts'
+import { entriesKey, entryPaths } from './entries.ts'
 
 /** Creates a fingerprint engine for one project root. */
 export function createFingerprinter(options: FingerprinterOptions): Fingerprinter {
@@ -33,7 +34,9 @@ function cacheFiles(options: FingerprinterOptions, root: string): Record<'snapsh
         )
       : '') +
     (globals ? JSON.stringify(globalsKey(globals, root)) : '') +
-    (options.undeclaredGlobals === undefined ? '' : `\nundeclared ${options.undeclaredGlobals}`)
+    (options.undeclaredGlobals === undefined ? '' : `\nundeclared ${options.undeclaredGlobals}`) +
+    // Answers given with other entries counted other setup code.
+    entriesKey(entryPaths(options.entries, root), root)
   const answersId = key ? `${id}-${createHash('sha256').update(key).digest('hex').slice(0, 8)}` : id
   const at = (name: string): string => join(dir, ENGINE_VERSION, name)
   return { snapshot: at(`files-${id}.snapshot`), answers: at(`answers-${answersId}.json`), facts: at(`facts-${answersId}.json`) }
@@ -89,6 +92,7 @@ class Engine implements Fingerprinter {
     }
     this.root = resolve(options.root)
     this.recheckEveryCall = options.recheck !== 'after-invalidate'
+    entryPaths(options.entries, this.root) // a wrong option fails here, not at the first call
     const files = cacheFiles(options, this.root)
     this.snapshotFile = files.snapshot
     this.answers = new AnswerCache(files.answers, files.facts, this.root, options.resolve)

@@ -111,7 +111,14 @@ export class EffectAnalysis {
     private graph: Graph,
     private resolver: Resolver,
     private store: FileStore,
+    /** The program's entry modules (absolute): what they load is loaded with every target. */
+    private entries: readonly string[] = [],
   ) {}
+
+  /** Per module: its closure joined with the entries' (see `loadedWith`). */
+  private withEntries = new Map<string, Closure>()
+  /** The closures of the entries, joined. */
+  private entriesClosure: Promise<Closure> | undefined
 
   /** Forgets what was computed from the graph (call when the graph changes). */
   clear(): void {
@@ -119,6 +126,8 @@ export class EffectAnalysis {
     this.latents.clear()
     this.summaries.clear()
     this.closures.clear()
+    this.withEntries.clear()
+    this.entriesClosure = undefined
     this.universe.clear()
     this.reached.clear()
   }
@@ -126,8 +135,9 @@ export class EffectAnalysis {
   /** Keys of the top-level code and side-effect packages that count for `key` (defined in `abs`), sorted. */
   async included(key: string, abs: string): Promise<string[]> {
     // The module's closure holds every module the target can reach (static, dynamic and required
-    // loads, transitively): when nothing in it may change anything, nothing counts.
-    const closure = await this.closure(abs)
+    // loads, transitively), and the entries' every module the program loads: when nothing in them
+    // may change anything, nothing counts.
+    const closure = await this.loadedWith(abs)
     if (closure.active.size === 0 && closure.leaves.size === 0) return []
     // Only the tokens this closure's candidates can match are worth collecting.
     const wanted = (closure.tokens ??= new Set([...closure.active].flatMap(c => c.tokens)))
@@ -168,6 +178,26 @@ export class EffectAnalysis {
     const answer = [...included].sort()
     if (memoKey !== undefined) (closure.answers ??= new Map()).set(memoKey, answer)
     return answer
+  }
+
+  /**
+   * What is loaded with a target of `abs`: the closure of its module and those of the program's
+   * entries (setup imported by `main.ts` runs before any function is called). When the module's
+   * closure adds nothing to the entries' (the module is loaded by them: the usual case), it is the
+   * entries' closure itself, so that every such target shares its memoized answers.
+   */
+  private async loadedWith(abs: string): Promise<Closure> {
+    if (this.entries.length === 0) return this.closure(abs)
+    const known = this.withEntries.get(abs)
+    if (known) return known
+    this.entriesClosure ??= (async () => {
+      let all = EMPTY_CLOSURE
+      for (const entry of this.entries) all = join(all, await this.closure(entry))
+      return all
+    })()
+    const out = join(await this.entriesClosure, await this.closure(abs))
+    this.withEntries.set(abs, out)
+    return out
   }
 
   /** The tokens of the universe that `key` reaches (memoized per strongly connected component). */
@@ -475,6 +505,14 @@ export class EffectAnalysis {
     }
     return { active, leaves, loads }
   }
+}
+
+/** Two closures' candidates and packages together; `a` itself when `b` adds none (its memoized answers are kept). */
+function join(a: Closure, b: Closure): Closure {
+  if (b === a || b === EMPTY_CLOSURE) return a
+  if (a === EMPTY_CLOSURE) return b
+  const adds = [...b.active].some(c => !a.active.has(c)) || [...b.leaves].some(l => !a.leaves.has(l))
+  return adds ? { active: new Set([...a.active, ...b.active]), leaves: new Set([...a.leaves, ...b.leaves]) } : a
 }
 
 /** A package, built-in or unresolved import may change itself when called. */

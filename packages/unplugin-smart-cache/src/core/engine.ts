@@ -34,6 +34,8 @@ export interface BundlerOptions {
   globals?: Record<string, GlobalImport | readonly GlobalImport[]>
   /** Why the build may turn global names into imports that `globals` does not list (see the engine's option). */
   undeclaredGlobals?: string
+  /** The program's entry modules (absolute), where the bundler names them (see bundler-entries.ts). */
+  entries?: readonly string[]
 }
 
 /** An engine used instead of `@smart-cache/fingerprint`, or a factory of one given the root (tests: `withEngine` in options.ts). */
@@ -69,6 +71,8 @@ export function fingerprintingOptions(bundler: BundlerOptions): FingerprintingOp
     ...(bundler.defines && Object.keys(bundler.defines).length > 0 ? { defines: bundler.defines } : {}),
     ...(bundler.globals && Object.keys(bundler.globals).length > 0 ? { globals: bundler.globals } : {}),
     ...(bundler.undeclaredGlobals === undefined ? {} : { undeclaredGlobals: bundler.undeclaredGlobals }),
+    // The engine and the manifest's record make them root-relative.
+    ...(bundler.entries && bundler.entries.length > 0 ? { entries: [...bundler.entries] } : {}),
   }
 }
 

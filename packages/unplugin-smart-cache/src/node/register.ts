@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path'
 import process from 'node:process'
 import { buildCacheFile } from '../core/build-cache.js'
 import { nodeResolve } from '../core/bundler-resolve.js'
+import { entryFile } from '../core/bundler-entries.js'
 import { hookCommonJs } from './cjs.js'
 import { LOADER_THREAD_ENV } from './scope.js'
 import { registerSyncHooks } from './sync-hooks.js'
@@ -81,10 +82,17 @@ export async function register(options: RegisterOptions = {}): Promise<void> {
     diagnostics: options.diagnostics,
     warmStart: cacheFile !== false && existsSync(cacheFile),
     resolve: nodeResolve(process.execArgv, process.env.NODE_OPTIONS, process.features.require_module === true),
+    entries: mainScript(process.argv[1]),
   }
   data.warm = await warmRewrites(data)
   const transformer = new SyncTransformer(data, { [LOADER_THREAD_ENV]: '1' })
   hookCommonJs(data.root, transformer)
   if (registerSyncHooks(data.root, transformer)) transformer.prewarm()
   else nodeModule.register('./hooks.mjs', { parentURL: import.meta.url, data })
+}
+
+/** The script `node` runs (`node --import unplugin-smart-cache/node main.ts`); none for `-e`, `-p` or the REPL. */
+function mainScript(arg: string | undefined): string[] {
+  const file = arg === undefined ? undefined : entryFile(arg, process.cwd())
+  return file ? [file] : []
 }

@@ -32,6 +32,8 @@ export interface LoaderData {
   warm?: Record<string, WarmRewrite>
   /** How Node resolves imports in this process (its conditions), for the engine. */
   resolve?: ResolveOptions
+  /** The main script (absolute), when `node` runs one: the program's entry, for the engine. */
+  entries?: string[]
 }
 
 /** How Node evaluates the module (`load` hook formats). */
@@ -169,7 +171,7 @@ export class LoaderSession {
     this.base ??= (async () => {
       const { root, cacheDir, diagnostics } = this.data
       const options = resolveOptions({ root, cacheDir, diagnostics })
-      const engine = await createEngine(root, options.cacheDir, undefined, { resolve: this.data.resolve })
+      const engine = await createEngine(root, options.cacheDir, undefined, { resolve: this.data.resolve, entries: this.data.entries })
       return { root, engine, options, cache: new BuildCache(buildCacheFile(root, options.cacheDir)), runtime: new RuntimeFiles(root) }
     })()
     return this.base

@@ -30,7 +30,7 @@ export async function warmRewrites(data: LoaderData): Promise<Record<string, War
     const cache = new BuildCache(buildCacheFile(data.root, options.cacheDir))
     const rels = cache.rewrittenModules()
     if (rels.length === 0) return undefined
-    const engine = await createEngine(data.root, options.cacheDir, undefined, { resolve: data.resolve })
+    const engine = await createEngine(data.root, options.cacheDir, undefined, { resolve: data.resolve, entries: data.entries })
     const env = { root: data.root, engine, options, cache }
     const warm: Record<string, WarmRewrite> = Object.create(null)
     await Promise.all(
