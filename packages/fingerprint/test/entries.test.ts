@@ -69,6 +69,28 @@ describe('entries: setup code loaded by the program, not by the function', () =>
     expect((await fp(app(2), { entries }, 'twice')).hash).toBe((await fp(app(3), { entries }, 'twice')).hash)
   })
 
+  it('an entry that passes a cached function to a helper (timing, reporting) does not change it', async () => {
+    const runtime = {
+      'node_modules/smart-cache/package.json': JSON.stringify({
+        name: 'smart-cache',
+        version: '1.0.0',
+        type: 'module',
+        exports: './index.js',
+      }),
+      'node_modules/smart-cache/index.js': `export function smartCache(fn) { return fn }`,
+    }
+    const withRuntime = (call: string): Record<string, string> => ({
+      ...app(2),
+      ...runtime,
+      'src/price.ts': `import { smartCache } from 'smart-cache'\nimport { config } from './config'\nexport const price = smartCache(async (n: number) => n * config.rate)`,
+      'src/report.ts': `export async function timed(name: string, fn: (n: number) => Promise<number>, n: number) { const t = performance.now(); const v = await fn(n); console.log(name, v, performance.now() - t) }`,
+      'src/main.ts': `import './setup'\nimport { price } from './price'\nimport { timed } from './report'\n${call}`,
+    })
+    const base = await fp(withRuntime(`await timed('price', price, 5)`), { entries })
+    expect((await fp(withRuntime(`await timed('price(6)', price, 6)`), { entries })).hash).toBe(base.hash)
+    expect(base.deps).not.toContain('src/main.ts#(top level)')
+  })
+
   it('with entries, no cross-module-write warning: the write is counted', async () => {
     expect((await fp(app(2), { entries })).warnings).not.toContain('cross-module-write')
   })

@@ -331,6 +331,7 @@ export class EffectAnalysis {
   }
 
   private returnsFunction(key: string, seen: Set<string>): boolean {
+    if (isRuntimeWrapper(key)) return true
     if (seen.has(key)) return false
     seen.add(key)
     const n = this.graph.tryGet(key)
@@ -529,3 +530,11 @@ function writesItself(key: string): boolean {
  * it: editing one cached function recomputed them all.
  */
 const RUNTIME_PACKAGE = 'p\0smart-cache@'
+
+/**
+ * The runtime's `smartCache(fn)`, which returns a function: a cached function passed to a call at
+ * load (`timed(countPrimes)` in an entry) is no data that call may change, as `fn` itself is not.
+ */
+function isRuntimeWrapper(key: string): boolean {
+  return key.startsWith(RUNTIME_PACKAGE) && key.endsWith('\0smartCache')
+}
