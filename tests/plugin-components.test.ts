@@ -142,6 +142,57 @@ describe('cached functions in Vue and Svelte components (Vite)', () => {
     }
   })
 
+  it('with webpack and vue-loader, which hands the plugin each block before and after compiling it', async () => {
+    const project = createTempProject('components-webpack', {
+      files: {
+        'src/scale.js': 'export function scale(n) {\n  return n * 3\n}\n',
+        'src/Js.vue': FILES['src/Js.vue']!.replace("from './scale'", "from './scale.js'"),
+        'src/main.js': `import { createSSRApp } from 'vue'
+import { renderToString } from 'vue/server-renderer'
+import Js, { viaScript, viaDirective } from './Js.vue'
+console.log(JSON.stringify({ js: await renderToString(createSSRApp(Js)), viaScript: await viaScript(2), viaDirective: await viaDirective(2) }))
+`,
+      },
+    })
+    projects.push(project)
+    const build = async (): Promise<string[]> => {
+      const { default: webpack } = await import('webpack')
+      const { VueLoaderPlugin } = await import('vue-loader')
+      const { default: plugin } = await import('unplugin-smart-cache/webpack')
+      const stats = await new Promise<any>((resolve, reject) =>
+        webpack(
+          {
+            mode: 'production',
+            context: project.dir,
+            target: 'node20',
+            entry: './src/main.js',
+            output: { path: project.path('dist'), filename: 'main.js', module: true, chunkFormat: 'module', library: { type: 'module' } },
+            experiments: { outputModule: true, topLevelAwait: true },
+            externalsType: 'module',
+            externals: { 'smart-cache': 'smart-cache' },
+            module: { rules: [{ test: /\.vue$/, loader: 'vue-loader' }] },
+            optimization: { minimize: false },
+            plugins: [new VueLoaderPlugin() as any, plugin()],
+          },
+          (err: Error | null, s: any) => (err ? reject(err) : resolve(s)),
+        ),
+      )
+      if (stats.hasErrors()) throw new Error(stats.toString('errors-only'))
+      return stats.compilation.warnings.map((w: Error) => w.message)
+    }
+    const want = (rate: number) => ({ js: expect.stringContaining(`>${2 * rate * 2}<`), viaScript: 2 * rate, viaDirective: 2 * rate + 2 })
+    const warnings = await build()
+    expect(run(project)).toEqual(want(3))
+    project.write({ 'src/scale.js': 'export function scale(n) {\n  return n * 5\n}\n' })
+    await build()
+    expect(run(project), 'the second run computes with the new helper').toEqual(want(5))
+    for (const place of ['src/Js.vue:4:26', 'src/Js.vue:6:3', 'src/Js.vue:12:15'])
+      expect(
+        warnings.filter(w => w.includes(`[smart-cache] ${place}: `)),
+        `one warning at ${place} in:\n${warnings.join('\n')}`,
+      ).toHaveLength(1)
+  })
+
   it('in the dev server too, where Vue inlines a TypeScript <script setup> into the component module', async () => {
     const project = createTempProject('components-dev', { files: FILES })
     projects.push(project)

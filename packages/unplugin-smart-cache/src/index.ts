@@ -450,12 +450,13 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, boolean> = (r
   }
 
   /**
-   * Vite, Rollup and Rolldown: a module whose code is not its file's (a component: `.vue`,
+   * Every bundler but esbuild: a module whose code is not its file's (a component: `.vue`,
    * `.svelte`, `.astro`, `.mdx`, a block of one) is left to {@link components}, which sees it once
-   * its framework compiled it to JavaScript; the other bundlers show the plugin only what comes
-   * before, so the main hook does what it can with it.
+   * its framework compiled it to JavaScript (webpack and Rspack: a post loader, which vue-loader
+   * keeps in the requests of a component's blocks). esbuild shows the plugin only what comes before
+   * its other plugins, so the main hook does what it can with it there.
    */
-  const laterHook = meta.framework === 'vite' || meta.framework === 'rollup' || meta.framework === 'rolldown'
+  const laterHook = meta.framework !== 'esbuild'
 
   /** The main hook, on a module whose code is not its file's: its cached functions run uncached, with a warning. */
   async function foreign(ctx: ReportContext, code: string, id: string, root: string) {
@@ -468,10 +469,10 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, boolean> = (r
   }
 
   /**
-   * Vite, Rollup and Rolldown: the cached functions of components, after their framework compiled
-   * them: after every other hook in Rollup and Rolldown (hook order `post`), after the other
-   * plugins' hooks in Vite (`enforce: 'post'`; its dev server resolves the imports in `post`-order
-   * hooks, and the `smart-cache` import would no longer be known there). The engine fingerprints
+   * The cached functions of components, after their framework compiled them: after every other
+   * hook in Rollup and Rolldown (hook order `post`), after the other plugins' hooks in Vite
+   * (`enforce: 'post'`; its dev server resolves the imports in `post`-order hooks, and the
+   * `smart-cache` import would no longer be known there), a post loader in webpack and Rspack. The engine fingerprints
    * files and cannot read these: each runs uncached, with a warning naming it (see
    * core/foreign.ts), instead of being cached on its own source text, which an edit of an imported
    * helper would not change.

@@ -141,11 +141,10 @@ describe('modules whose code is not their file', () => {
     },
   )
 
-  it('are left to the main hook where the plugin sees only what comes before (esbuild, webpack, Rspack): one plugin there', () => {
-    for (const framework of ['esbuild', 'webpack', 'rspack'] as const)
-      expect(Array.isArray(unpluginFactory(undefined, { framework, versions: {} } as UnpluginContextMeta)), framework).toBe(false)
-    for (const framework of ['vite', 'rollup', 'rolldown'] as const) {
-      const plugins = unpluginFactory(undefined, { framework, versions: {} }) as { name: string }[]
+  it('are left to the main hook where the plugin sees only what comes before (esbuild): one plugin there', () => {
+    expect(Array.isArray(unpluginFactory(undefined, { framework: 'esbuild', versions: {} } as UnpluginContextMeta))).toBe(false)
+    for (const framework of ['vite', 'rollup', 'rolldown', 'webpack', 'rspack'] as const) {
+      const plugins = unpluginFactory(undefined, { framework, versions: {} } as UnpluginContextMeta) as unknown as { name: string }[]
       expect(plugins.map(p => p.name)).toEqual(['unplugin-smart-cache', 'unplugin-smart-cache:components'])
     }
   })

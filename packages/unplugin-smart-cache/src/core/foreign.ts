@@ -25,6 +25,9 @@ export interface ForeignRewrite {
   warnings: string[]
 }
 
+/** What every meta the plugin writes holds (see `metaSource`). */
+const REWRITTEN = '{ __smartCache: 1, id: '
+
 const FIX = 'Fix: move the function into a .ts or .js module and import it.'
 
 /**
@@ -36,7 +39,8 @@ const FIX = 'Fix: move the function into a .ts or .js module and import it.'
  * has no mark or does not parse.
  */
 export function rewriteForeign(code: string, id: string, root: string, original?: OriginalPosition): ForeignRewrite | null {
-  if (!mayHaveMarks(code)) return null
+  // Rewritten already: webpack runs a post loader twice on a block vue-loader requests inline.
+  if (!mayHaveMarks(code) || code.includes(REWRITTEN)) return null
   const file = fileOfId(id)
   const parsed = parseModule(file, code, langOf(id)) ?? (langOf(id) === 'js' ? parseModule(file, code, 'tsx') : null)
   if (!parsed) return null

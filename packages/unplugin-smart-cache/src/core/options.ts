@@ -27,7 +27,7 @@ export interface Options {
    * Modules the plugin looks at (picomatch globs or regular expressions on the module id).
    * Components (`.vue`, `.svelte`, `.astro`, `.mdx`) are looked at for soundness only: the engine
    * cannot fingerprint what their framework compiles them into, so their cached functions run
-   * uncached, with a warning. With Vite, Rollup and Rolldown, every module whose code is not its
+   * uncached, with a warning. With every bundler but esbuild, every module whose code is not its
    * file's (a component, a block of one, an inline script of a page) is, whatever `include` says.
    * @default [/\.(?:[cm]?[jt]sx?|vue|svelte|astro|mdx)(?:$|\?)/]
    */
