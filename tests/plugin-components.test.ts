@@ -9,6 +9,7 @@
 // the plugin sees each component once compiled and marks its cached functions unfingerprinted (they
 // run uncached), with one warning each naming the component's file:line:col and the fix.
 import { execFileSync } from 'node:child_process'
+import { readdirSync, readFileSync } from 'node:fs'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createTempProject, type TempProject } from './helpers/temp-project.ts'
 
@@ -191,6 +192,41 @@ console.log(JSON.stringify({ js: await renderToString(createSSRApp(Js)), viaScri
         warnings.filter(w => w.includes(`[smart-cache] ${place}: `)),
         `one warning at ${place} in:\n${warnings.join('\n')}`,
       ).toHaveLength(1)
+  })
+
+  it('in an inline <script type="module"> of index.html (a Vite client build: its id is index.html?html-proxy…)', async () => {
+    const project = createTempProject('components-html', {
+      files: {
+        'src/scale.js': 'export function scale(n) {\n  return n * 3\n}\n',
+        'index.html': `<!doctype html>
+<div id="out"></div>
+<script type="module">
+import { smartCache } from 'smart-cache'
+import { scale } from './src/scale.js'
+const f = smartCache(async n => scale(n))
+document.getElementById('out').textContent = String(await f(2))
+</script>
+`,
+      },
+    })
+    projects.push(project)
+    const { build: viteBuild } = await import('vite')
+    const { default: plugin } = await import('unplugin-smart-cache/vite')
+    const warnings: string[] = []
+    await viteBuild({
+      root: project.dir,
+      configFile: false,
+      logLevel: 'silent',
+      plugins: [plugin()],
+      build: { outDir: 'dist', minify: false, rollupOptions: { onwarn: w => void warnings.push(w.message) } },
+    })
+    const js = readdirSync(project.path('dist/assets')).filter(f => f.endsWith('.js'))
+    const bundled = js
+      .map(f => readFileSync(project.path('dist/assets', f), 'utf8'))
+      .join('\n')
+      .replace(/\s+/g, ' ')
+    expect(bundled).toContain('id: "index.html#f", fingerprint: null')
+    expect(warnings.filter(w => w.includes('[smart-cache] index.html:6:11: index.html#f is in a .html module'))).toHaveLength(1)
   })
 
   it('in the dev server too, where Vue inlines a TypeScript <script setup> into the component module', async () => {
