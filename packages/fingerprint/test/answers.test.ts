@@ -258,6 +258,22 @@ describe('stored answers (a new engine answers without loading the full engine)'
     await expectRecomputed(dir, cache, first)
   })
 
+  it('5f. a pattern of files (import(`./locales/${lang}.json`)): served, then a match added in a subfolder that had none, then one removed', async () => {
+    const { dir, cache } = await setup({
+      'main.ts': 'export const f = async (lang: string) => (await import(`./locales/${lang}.json`)).default',
+      'locales/en.json': '{"hi":"hello"}',
+      'locales/fr.json': '{"hi":"salut"}',
+      'locales/old/notes.md': 'no match here',
+    })
+    const first = (await run(dir, cache)).hash
+    tamper(cache)
+    expect((await run(dir, cache)).hash).toBe(TAMPERED)
+    writeFiles(dir, { 'locales/old/de.json': '{"hi":"hallo"}' })
+    const added = await expectRecomputed(dir, cache, first)
+    rmSync(join(dir, 'locales/fr.json'))
+    await expectRecomputed(dir, cache, added)
+  })
+
   it('6. racy: engine 1 ran right after the files were written: a new engine trusts its answers by content only', async () => {
     const { dir, cache } = await setup(chain, { settle: false })
     const first = (await run(dir, cache)).hash

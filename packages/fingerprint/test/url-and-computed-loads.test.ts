@@ -11,14 +11,56 @@ const answer = (files: Record<string, string>, name = 'f', file = 'main.ts'): Pr
 // A computed `import()` / `require()` loads files chosen at run time. Vite/Rollup (dynamic-import-vars),
 // webpack (context modules) and esbuild (glob imports) bundle every file the specifier may match;
 // the engine hashed the call as text: editing `locales/en.json` kept the fingerprint, and the build
-// served the old value. What reaches one now has no fingerprint (it runs uncached), with the place.
+// served the old value. A relative folder, values and an extension (`./locales/${lang}.json`) are
+// now followed to every file they match, the folders' listings recorded; any other computed
+// specifier makes what reaches it uncacheable, with the place.
 describe('import() and require() with a computed specifier', () => {
-  const locales = { 'locales/en.json': '{"hi":"hello"}', 'locales/en.js': 'export default { hi: "hello" }' }
+  const locales = {
+    'locales/en.json': '{"hi":"hello"}',
+    'locales/fr.json': '{"hi":"salut"}',
+    'locales/en.js': 'export default { hi: "hello" }',
+    'other.ts': 'export const x = 1',
+  }
+  const loads = {
+    'a template literal': 'await import(`./locales/${lang}.json`)',
+    'a concatenation': "await import('./locales/' + lang + '.json')",
+    'a require': 'require(`./locales/${lang}.json`)',
+  }
+
+  for (const [what, load] of Object.entries(loads)) {
+    const files = { ...locales, 'main.ts': `export async function f(lang: string) { return ${load} }\nexport const g = () => 1` }
+
+    it(`${what}: each matched file counts; an added or removed match too; other files do not`, async () => {
+      const before = await fingerprintOf(files)
+      expect((await answer(files)).why).toBeUndefined()
+      expect(await fingerprintOf({ ...files, 'locales/en.json': '{"hi":"howdy"}' })).not.toBe(before)
+      expect(await fingerprintOf({ ...files, 'locales/de.json': '{"hi":"hallo"}' })).not.toBe(before)
+      expect(await fingerprintOf({ ...files, 'locales/old/de.json': '{"hi":"hallo"}' })).not.toBe(before)
+      expect(await fingerprintOf({ ...files, 'locales/en.js': 'export default { hi: "howdy" }' })).toBe(before)
+      expect(await fingerprintOf({ ...files, 'locales/notes.md': 'x', 'other.ts': 'export const x = 2' })).toBe(before)
+      expect(await fingerprintOf({ ...files, 'locales/en.json': '{"hi":"howdy"}' }, 'main.ts#g')).toBe(
+        await fingerprintOf(files, 'main.ts#g'),
+      )
+    })
+  }
+
+  it('code matched: followed; it runs when loaded, so a top-level load counts for every function of its module', async () => {
+    const files = { ...locales, 'main.ts': 'export const f = async (lang: string) => (await import(`./locales/${lang}.js`)).default.hi' }
+    expect(await fingerprintOf({ ...files, 'locales/en.js': 'export default { hi: "howdy" }' })).not.toBe(await fingerprintOf(files))
+    const top = {
+      ...locales,
+      'main.ts': `const lang = process.env.LANG ?? 'en'\nawait import(\`./locales/\${lang}.js\`)\nexport const g = () => 1`,
+    }
+    expect(await fingerprintOf({ ...top, 'locales/en.js': 'export default { hi: "howdy" }' }, 'main.ts#g')).not.toBe(
+      await fingerprintOf(top, 'main.ts#g'),
+    )
+  })
 
   it.each([
-    ['a template literal', 'await import(`./locales/${lang}.json`)', 'import\\(\\)', '1:54'],
-    ['a concatenation', "await import('./locales/' + lang + '.js')", 'import\\(\\)', '1:54'],
-    ['require', "require('./locales/' + lang + '.js')", 'require\\(\\)', '1:48'],
+    ['a bare variable', 'await import(lang)', 'import\\(\\)', '1:54'],
+    ['no relative folder first', 'await import(`${lang}/locale.json`)', 'import\\(\\)', '1:54'],
+    ['no extension last', "await import('./locales/' + lang)", 'import\\(\\)', '1:54'],
+    ['a number first', "require(1 + lang + '.json')", 'require\\(\\)', '1:48'],
   ])('%s: uncacheable, the reason names the place and the fix; the warning stays', async (_, load, what, at) => {
     const files = { ...locales, 'main.ts': `export async function f(lang: string) { return ${load} }\nexport const g = () => 1` }
     await withEngine(project(files), async e => {
@@ -35,8 +77,7 @@ describe('import() and require() with a computed specifier', () => {
   it('reached through another module, in CommonJS too', async () => {
     const files = {
       'main.ts': `import { load } from './load.cjs'\nexport const f = (l: string) => load(l)`,
-      'load.cjs': `exports.load = lang => require('./l/' + lang + '.cjs')`,
-      'l/en.cjs': 'module.exports = 1',
+      'load.cjs': `exports.load = lang => require(lang + '.cjs')`,
     }
     expect((await answer(files)).why).toMatch(/^it reaches require\(\) with a computed specifier at load\.cjs:1:24/)
   })
@@ -47,22 +88,16 @@ describe('import() and require() with a computed specifier', () => {
       'main.ts': `export const g = (n: number) => n + 1\nexport const h = (lang: string) => ${h}`,
     })
     const plain = await answer(main(`import('./locales/en.js')`), 'g')
-    const computed = await answer(main('import(`./locales/${lang}.js`)'), 'g')
-    expect(computed).toEqual(plain)
+    expect(await answer(main('import(`./locales/${lang}.js`)'), 'g')).toEqual(plain)
+    expect(await answer(main('import(lang)'), 'g')).toEqual(plain)
     expect(plain.why).toBeUndefined()
   })
 
-  it('one at the top level runs what it loads with the module: every function of the module is uncacheable', async () => {
-    const files = {
-      ...locales,
-      'main.ts': `const lang = process.env.LANG ?? 'en'\nawait import(\`./locales/\${lang}.js\`)\nexport const g = () => 1`,
-    }
+  it('one at the top level that cannot be followed runs what it loads with the module: every function of the module is uncacheable', async () => {
+    const files = { ...locales, 'main.ts': `const lang = process.env.LANG ?? 'en'\nawait import(lang + '.js')\nexport const g = () => 1` }
     expect((await answer(files, 'g')).why).toMatch(/import\(\) with a computed specifier at main\.ts:2:7/)
     // Data files run no code when loaded: the module's other functions keep their fingerprints.
-    const json = {
-      ...locales,
-      'main.ts': `const lang = process.env.LANG ?? 'en'\nawait import('./locales/' + lang + '.json')\nexport const g = () => 1`,
-    }
+    const json = { ...locales, 'main.ts': `const lang = process.env.LANG ?? 'en'\nawait import(lang + '.json')\nexport const g = () => 1` }
     expect((await answer(json, 'g')).why).toBeUndefined()
   })
 
@@ -70,7 +105,7 @@ describe('import() and require() with a computed specifier', () => {
     const files = { ...locales, 'main.ts': 'export const f = async () => (await import(`./locales/en.js`)).default.hi' }
     const before = await fingerprintOf(files)
     expect(await fingerprintOf({ ...files, 'locales/en.js': 'export default { hi: "howdy" }' })).not.toBe(before)
-    expect(await fingerprintOf({ ...files, 'locales/fr.js': 'export default { hi: "salut" }' })).toBe(before)
+    expect(await fingerprintOf({ ...files, 'locales/de.js': 'export default { hi: "hallo" }' })).toBe(before)
   })
 })
 

@@ -15,6 +15,13 @@ export type Ref = ['n', string] | ['x', string, string, number, number, (string 
  */
 export const URL_REFERENCE = '\0url'
 
+/**
+ * The imported name of a `Ref` made by `import()` / `require()` of a pattern of files
+ * (`./locales/${lang}.json`): its specifier is the JSON of the pattern's static parts, and it
+ * leads to every file the pattern matches.
+ */
+export const PATTERN_REFERENCE = '\0pattern'
+
 /** How a module is loaded: `i` import (the `import` condition), `r` require (the `require` condition). */
 export type LoadKind = 'i' | 'r'
 

@@ -2,7 +2,15 @@ import { blake3 } from '../hash.ts'
 import { isBuiltinGlobal } from './known-globals.ts'
 import { globalCall, isReadOnlyMethod, isWriteOnlyGlobal, LOCATION_GLOBALS, MODULE_WRAPPER_GLOBALS } from './globals.ts'
 import type { LineIndex } from './lines.ts'
-import { URL_REFERENCE, type AnalysisWarning, type Effects, type ImportInfo, type LoadRequest, type Ref } from './analysis-types.ts'
+import {
+  PATTERN_REFERENCE,
+  URL_REFERENCE,
+  type AnalysisWarning,
+  type Effects,
+  type ImportInfo,
+  type LoadRequest,
+  type Ref,
+} from './analysis-types.ts'
 import type { CallSite, IdentKind, MetaType, Root, Sink } from './sink.ts'
 import { patternNames } from './static-syntax.ts'
 import { walk } from './canonical-walk.ts'
@@ -283,6 +291,19 @@ class CanonPass implements Sink {
           ? `${what} with a path that is not a relative string literal: the file it names is not followed, so a cached function that reaches it runs uncached. Name the file with a literal ('./file.ts'), or pass its contents as an argument.`
           : `${what} with a computed specifier is not followed (bundlers include every file it may match): a cached function that reaches it runs uncached. Import each file with a string literal specifier, or pass the loaded data as an argument.`,
     })
+  }
+
+  patternRequest(node: Node, parts: string[], kind: 'i' | 'r', runsCode: boolean): void {
+    // The modules it loads run when it is called; what they change is not followed: anything.
+    if (runsCode) {
+      this.global = true
+      if (this.load) this.loadGlobal = true
+    }
+    const { line, column } = this.lines.position(node.start)
+    const ref: Ref = ['x', JSON.stringify(parts), PATTERN_REFERENCE, line, column, null, kind]
+    this.out.push(`pattern-${kind}`)
+    this.deferred.push({ at: this.out.length, kind: 'slot', ref })
+    this.out.push('')
   }
 
   fileReference(node: Node, specifier: string): void {

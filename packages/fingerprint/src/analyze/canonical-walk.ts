@@ -136,6 +136,53 @@ function loadsDataOnly(specifier: Node): boolean {
   return typeof tail === 'string' && DATA_FILE.test(tail)
 }
 
+/** The static parts of a specifier built from strings and values (`./l/${x}.json`, `'./l/' + x + '.js'`), in order. */
+function specifierParts(specifier: Node): string[] | undefined {
+  const operands: Node[] = []
+  let n = specifier ? unwrap(specifier) : undefined
+  while (n?.type === 'BinaryExpression' && n.operator === '+') {
+    operands.unshift(unwrap(n.right))
+    n = unwrap(n.left)
+  }
+  if (!n) return undefined
+  operands.unshift(n)
+  // `+` concatenates only from a string on: the first operand must be one.
+  if (!(n.type === 'TemplateLiteral' || (n.type === 'Literal' && typeof n.value === 'string'))) return undefined
+  const parts: string[] = []
+  let current = ''
+  for (const o of operands) {
+    if (o.type === 'Literal' && typeof o.value === 'string') current += o.value
+    else if (o.type === 'TemplateLiteral') {
+      current += o.quasis[0].value.cooked
+      for (let i = 1; i < o.quasis.length; i++) {
+        parts.push(current)
+        current = o.quasis[i].value.cooked
+      }
+    } else {
+      parts.push(current)
+      current = ''
+    }
+  }
+  parts.push(current)
+  return parts.length > 1 && parts.every(p => typeof p === 'string') ? parts : undefined
+}
+
+/**
+ * A computed specifier that bundlers turn into the files of a folder (Vite's dynamic-import-vars,
+ * webpack's context modules, esbuild's glob imports): a relative folder first (`./locales/`), a file
+ * extension last (`.json`), no query, no `..` after the start. Its static parts, or `undefined`.
+ */
+function specifierPattern(specifier: Node): string[] | undefined {
+  const parts = specifierParts(specifier)
+  if (!parts) return undefined
+  const first = parts[0]!
+  if (!/^(?:\.\.?\/)+/.test(first)) return undefined
+  const rest = parts.join('/').replace(/^(?:\.\.?\/)+/, '')
+  if (/(?:^|\/)\.\.?(?:\/|$)|[?#\\]/.test(rest)) return undefined
+  if (!/\.[A-Za-z\d]+$/.test(parts[parts.length - 1]!)) return undefined
+  return parts
+}
+
 /** A URL with a scheme (`https:`, `data:`): not a file of the project. */
 const URL_WITH_SCHEME = /^[a-z][a-z\d+.-]*:/i
 
@@ -369,6 +416,14 @@ export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
     const request = names && init?.type === 'AwaitExpression' ? unwrap(init.argument) : undefined
     const spec = request?.type === 'ImportExpression' ? staticSpecifier(request.source) : undefined
     if (spec === undefined || !sink.moduleRequest(request, spec, 'import', names)) visit(d.init)
+  }
+
+  /** `import()` / `require()` with a computed specifier: followed as a pattern of files when it is one. */
+  function computedLoad(node: Node, specifier: Node, kind: 'i' | 'r'): void {
+    const parts = specifierPattern(specifier)
+    const runsCode = !loadsDataOnly(specifier)
+    if (parts) sink.patternRequest(node, parts, kind, runsCode)
+    else sink.untracked(node, kind === 'i' ? 'import()' : 'require()', runsCode)
   }
 
   function callSite(node: Node, isNew: boolean): void {
@@ -646,7 +701,7 @@ export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
       case 'ImportExpression': {
         const spec = staticSpecifier(node.source)
         if (spec !== undefined && sink.moduleRequest(node, spec, 'import')) return
-        if (spec === undefined) sink.untracked(node, 'import()', !loadsDataOnly(node.source))
+        if (spec === undefined) computedLoad(node, node.source, 'i')
         break
       }
       case 'NewExpression': {
@@ -663,7 +718,7 @@ export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
         if (node.callee.type === 'Identifier' && node.arguments.length === 1 && sink.mayRequire(node.callee.name)) {
           const spec = staticSpecifier(node.arguments[0])
           if (spec !== undefined && sink.moduleRequest(node, spec, 'require')) return
-          if (spec === undefined) sink.untracked(node, 'require()', !loadsDataOnly(node.arguments[0]))
+          if (spec === undefined) computedLoad(node, node.arguments[0], 'r')
         }
         sink.open(type)
         sink.scalar(String(node.optional))

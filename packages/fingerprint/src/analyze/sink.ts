@@ -58,6 +58,12 @@ export interface Sink {
    */
   fileReference: (node: Node, specifier: string) => void
   /**
+   * `import()` / `require()` of a specifier made of a relative folder, values and an extension
+   * (`./locales/${lang}.json`): every file it may match is loaded (`parts`: the static parts, the
+   * values in between). `runsCode`: those files may be code.
+   */
+  patternRequest: (node: Node, parts: string[], kind: 'i' | 'r', runsCode: boolean) => void
+  /**
    * A load of the modules a pattern matches (`import.meta.glob(…)`, `require.context(…)`), which is
    * not followed; `eager` when it runs them at once (`{ eager: true }`).
    */

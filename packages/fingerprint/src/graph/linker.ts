@@ -1,7 +1,15 @@
-import { existsSync } from 'node:fs'
-import { dirname, relative } from 'node:path'
+import { type Dirent, existsSync, readdirSync, statSync } from 'node:fs'
+import { dirname, join, relative, resolve } from 'node:path'
 import { getTsconfig, type TsConfigResult } from 'get-tsconfig'
-import { DEFAULT_LOCAL, URL_REFERENCE, type Effects, type FileAnalysis, type LoadKind, type Ref } from '../analyze/analysis-types.ts'
+import {
+  DEFAULT_LOCAL,
+  PATTERN_REFERENCE,
+  URL_REFERENCE,
+  type Effects,
+  type FileAnalysis,
+  type LoadKind,
+  type Ref,
+} from '../analyze/analysis-types.ts'
 import { FingerprintError } from '../errors.ts'
 import { hashBytes, readText } from '../store/files.ts'
 import { blake3 } from '../hash.ts'
@@ -58,6 +66,9 @@ const starToken = (abs: string): string => `*\0${abs}`
 export const bindingKey = (abs: string, name: string): string => `b\0${abs}\0${name}`
 export const effectKey = (abs: string, index: number): string => `e\0${abs}\0${index}`
 export const namespaceKey = (abs: string): string => `n\0${abs}`
+/** The files `import()` / `require()` of a pattern (`parts`, as JSON) at `line:column` of `abs` may load. */
+const patternKey = (abs: string, kind: LoadKind, line: number, column: number, parts: string): string =>
+  `g\0${abs}\0${kind}:${line}:${column}:${parts}`
 /** A module with everything it loads, run by a `new URL(…, import.meta.url)` reference (a worker). */
 export const loadedKey = (abs: string): string => `l\0${abs}`
 const display = (name: string): string => (name === DEFAULT_LOCAL ? 'default' : name)
@@ -313,6 +324,7 @@ export class Linker {
   async refTarget(abs: string, ref: Ref, reads: Reads): Promise<string> {
     if (ref[0] === 'n') return bindingKey(abs, ref[1])
     const [, spec, imported, line, column, member, kind] = ref
+    if (imported === PATTERN_REFERENCE) return patternKey(abs, kind ?? 'i', line, column, spec)
     const r = this.resolver.resolve(abs, spec, kind ?? 'i')
     if (imported === URL_REFERENCE) return r.kind === 'source' ? loadedKey(r.abs) : this.leaf(r, spec, '*', abs, line, column, reads)
     if (r.kind !== 'source') return this.leaf(r, spec, imported, abs, line, column, reads)
@@ -328,6 +340,7 @@ export class Linker {
     const a = await this.analysis(abs, reads)
     if (kind === 'n') return this.namespaceNode(key, abs, a, reads)
     if (kind === 'l') return this.loadedNode(key, abs, a, reads)
+    if (kind === 'g') return this.patternNode(key, abs, name, reads)
     const info = kind === 'e' ? a.effectUnits[Number(name)] : own(a.names, name)
     if (!info) throw new Error(`[smart-cache] internal: no ${kind === 'e' ? 'statement' : 'binding'} '${name}' in ${this.rel(abs)}`)
     const targets = await Promise.all(info.slots.map(s => this.refTarget(abs, s, reads)))
@@ -528,6 +541,47 @@ export class Linker {
     }
   }
 
+  /**
+   * `import()` / `require()` of a pattern of files (`./locales/${lang}.json`): every file under
+   * its folder that it matches, as bundlers include them (a value may hold `/`: subfolders count).
+   * Each folder is recorded before it is listed, so a file added or removed invalidates the answer.
+   */
+  private patternNode(key: string, from: string, name: string, reads: Reads): GraphNode {
+    const [kind, line, column] = name.split(':', 3) as [LoadKind, string, string]
+    const parts = JSON.parse(name.slice(kind.length + line.length + column.length + 3)) as string[]
+    const first = parts[0]!
+    const cut = first.lastIndexOf('/') + 1
+    const folder = resolve(dirname(from), first.slice(0, cut))
+    const where = `${this.rel(from)}:${line}:${column}`
+    const node: GraphNode = {
+      key,
+      own: '',
+      targets: [],
+      file: this.rel(from),
+      binding: '(pattern)',
+      line: Number(line),
+      resolvedFrom: where,
+    }
+    const files = listFiles(folder, dir => this.resolver.noteFolder(dir))
+    if (typeof files === 'string') {
+      node.own = blake3(`pattern\n${name}\nunlisted`)
+      node.stop = `${kind === 'i' ? 'import()' : 'require()'} of '${parts.join('*')}' at ${where}, whose files cannot be listed: ${files}`
+      return node
+    }
+    const match = new RegExp(`^${[first.slice(cut), ...parts.slice(1)].map(escapeRegExp).join('.*')}$`, 's')
+    const specs: string[] = []
+    for (const file of files) {
+      if (!match.test(file)) continue
+      let spec = relative(dirname(from), join(folder, file)).replaceAll('\\', '/')
+      if (!spec.startsWith('../')) spec = `./${spec}`
+      const r = this.resolver.resolve(from, spec, kind)
+      node.targets.push(r.kind === 'source' ? namespaceKey(r.abs) : this.leaf(r, spec, '*', from, Number(line), Number(column), reads))
+      specs.push(spec)
+    }
+    node.own = blake3(`pattern\n${JSON.stringify(parts)}\n${kind}\n${specs.join('\n')}`)
+    return node
+  }
+
   /** A leaf for what is not parsed: packages, built-ins, JSON, assets, unresolved imports. */
   leaf(r: Resolved, spec: string, imported: string, from: string, line: number, column: number, reads: Reads): string {
     const key = leafKey(r, spec, imported)
@@ -632,6 +686,45 @@ export class Linker {
     }
   }
 }
+
+/** The most entries a pattern's folder tree may hold: past it, what reaches the pattern is uncacheable. */
+const MAX_PATTERN_ENTRIES = 5000
+
+/**
+ * The files under `folder` (paths relative to it, `/`-separated, sorted), each folder passed to
+ * `note` before it is read; or why they cannot be known (too many, a linked folder, unreadable).
+ */
+function listFiles(folder: string, note: (dir: string) => void): string[] | string {
+  const files: string[] = []
+  const stack = ['']
+  let entries = 0
+  while (stack.length > 0) {
+    const sub = stack.pop()!
+    const dir = sub === '' ? folder : join(folder, sub)
+    note(dir)
+    let list: Dirent[]
+    try {
+      list = readdirSync(dir, { withFileTypes: true })
+    } catch (error) {
+      if (sub === '' && (error as NodeJS.ErrnoException).code === 'ENOENT') return files
+      return `its folder ${sub || '.'} cannot be read (${(error as Error).message})`
+    }
+    entries += list.length
+    if (entries > MAX_PATTERN_ENTRIES)
+      return `its folder holds more than ${MAX_PATTERN_ENTRIES} entries (name the files with string literal specifiers, or pass the loaded data as an argument)`
+    for (const e of list) {
+      const rel = sub === '' ? e.name : `${sub}/${e.name}`
+      if (e.isDirectory()) stack.push(rel)
+      else if (e.isSymbolicLink() && statSync(join(dir, e.name), { throwIfNoEntry: false })?.isDirectory())
+        return `${rel} is a linked folder, whose files are not followed (name the files with string literal specifiers)`
+      else files.push(rel)
+    }
+  }
+  return files.sort()
+}
+
+/** `s` matched literally in a regular expression. */
+const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
 /** Bundler queries whose import gives the file's bytes (as text, a URL, inlined or a WebAssembly init). */
 const BYTE_QUERIES = new Set(['raw', 'url', 'inline', 'no-inline', 'init'])

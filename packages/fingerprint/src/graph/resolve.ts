@@ -109,6 +109,14 @@ export class Resolver {
     return { kind: 'asset', abs }
   }
 
+  /**
+   * Records a folder whose listing decides an answer (the files a pattern of files matches),
+   * before it is listed: a file added or removed there then invalidates that answer.
+   */
+  noteFolder(abs: string): void {
+    this.note(abs)
+  }
+
   private note(abs: string): string {
     let state = this.consulted.get(abs)
     if (state === undefined) {
