@@ -99,6 +99,7 @@ describe('vite: the CLI fingerprints with the options the build recorded', () =>
     const record = (p: TempProject) => JSON.parse(readFileSync(manifestFileFor(p.dir, 'dist'), 'utf8')).engine
     expect(Object.keys(record(a))).toEqual(['ssr'])
     expect(record(a).ssr.resolve.alias).toContainEqual({ find: '@lib', replacement: { path: 'src/lib' } })
+    expect(record(a).ssr.entries).toEqual(['src/main.ts']) // the program's entry (helper B's engine option), root-relative
     expect(record(b)).toEqual(record(a))
   })
 
@@ -174,6 +175,7 @@ describe('vite: a client and an SSR build', () => {
     const server = readBuildManifest(project.dir, 'dist/server')
     expect(Object.keys(client.engine)).toEqual(['client'])
     expect(Object.keys(server.engine)).toEqual(['ssr'])
+    expect([client.engine.client.entries, server.engine.ssr.entries]).toEqual([['src/client.ts'], ['src/server.ts']])
     const [gClient, gServer] = [client.functions['src/env.ts#g'].fingerprint, server.functions['src/env.ts#g'].fingerprint]
     expect(gClient).not.toBe(gServer) // import.meta.env.SSR differs
     expect(await fingerprintOf(project.dir, 'src/env.ts#g', '--environment', 'client')).toBe(gClient)
@@ -230,6 +232,7 @@ describe('esbuild: alias and define', () => {
     })
     const manifest = readBuildManifest(project.dir, 'dist')
     expect(Object.keys(manifest.engine)).toEqual(['default'])
+    expect(manifest.engine.default.entries).toEqual(['src/main.ts'])
     const expected: string = manifest.functions['src/main.ts#f'].fingerprint
     expect(await fingerprintOf(project.dir, 'src/main.ts#f')).toBe(expected)
     const explained = (await cli(project.dir, 'explain', 'src/main.ts#f')).stdout

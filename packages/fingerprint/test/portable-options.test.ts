@@ -41,6 +41,7 @@ function buildOptions(root: string): FingerprintingOptions {
     },
     defines: { __KEY__: '"s3cr3t-key"', 'import.meta.env.VITE_N': '3' },
     globals: { tax: { from: join(root, 'auto-imports.d.ts'), specifier: './src/tax', name: 'tax' } },
+    entries: [join(root, 'src/main.ts')],
   }
 }
 
