@@ -47,6 +47,12 @@ describe('import() and require() with a computed specifier', () => {
   it('code matched: followed; it runs when loaded, so a top-level load counts for every function of its module', async () => {
     const files = { ...locales, 'main.ts': 'export const f = async (lang: string) => (await import(`./locales/${lang}.js`)).default.hi' }
     expect(await fingerprintOf({ ...files, 'locales/en.js': 'export default { hi: "howdy" }' })).not.toBe(await fingerprintOf(files))
+    // `./x.js` in a specifier may load `x.ts` (TypeScript's rule, tsx's loader).
+    const ts = {
+      'plugins/a.ts': 'export default 1',
+      'main.ts': 'export const f = async (p: string) => (await import(`./plugins/${p}.js`)).default',
+    }
+    expect(await fingerprintOf({ ...ts, 'plugins/a.ts': 'export default 2' })).not.toBe(await fingerprintOf(ts))
     const top = {
       ...locales,
       'main.ts': `const lang = process.env.LANG ?? 'en'\nawait import(\`./locales/\${lang}.js\`)\nexport const g = () => 1`,

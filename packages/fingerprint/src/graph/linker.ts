@@ -558,7 +558,7 @@ export class Linker {
       own: '',
       targets: [],
       file: this.rel(from),
-      binding: '(pattern)',
+      binding: `(files ${parts.join('*')})`,
       line: Number(line),
       resolvedFrom: where,
     }
@@ -568,7 +568,7 @@ export class Linker {
       node.stop = `${kind === 'i' ? 'import()' : 'require()'} of '${parts.join('*')}' at ${where}, whose files cannot be listed: ${files}`
       return node
     }
-    const match = new RegExp(`^${[first.slice(cut), ...parts.slice(1)].map(escapeRegExp).join('.*')}$`, 's')
+    const match = patternRegExp([first.slice(cut), ...parts.slice(1)])
     const specs: string[] = []
     for (const file of files) {
       if (!match.test(file)) continue
@@ -707,7 +707,7 @@ function listFiles(folder: string, note: (dir: string) => void): string[] | stri
       list = readdirSync(dir, { withFileTypes: true })
     } catch (error) {
       if (sub === '' && (error as NodeJS.ErrnoException).code === 'ENOENT') return files
-      return `its folder ${sub || '.'} cannot be read (${(error as Error).message})`
+      return `its folder ${sub || '.'} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`
     }
     entries += list.length
     if (entries > MAX_PATTERN_ENTRIES)
@@ -721,6 +721,22 @@ function listFiles(folder: string, note: (dir: string) => void): string[] | stri
     }
   }
   return files.sort()
+}
+
+/** TypeScript's sources of a JavaScript extension: `./x.js` in a specifier may load `x.ts` (TypeScript's own rule, and tsx's). */
+const TS_SOURCES: Record<string, string> = {
+  '.js': '(?:\\.js|\\.tsx?)',
+  '.jsx': '(?:\\.jsx|\\.tsx)',
+  '.mjs': '(?:\\.mjs|\\.mts)',
+  '.cjs': '(?:\\.cjs|\\.cts)',
+}
+
+/** What a pattern's static parts match (relative to its folder): each value any text, `/` included. */
+function patternRegExp(parts: string[]): RegExp {
+  const last = parts[parts.length - 1]!
+  const ext = /\.[cm]?jsx?$/.exec(last)?.[0]
+  const tail = ext ? `${escapeRegExp(last.slice(0, -ext.length))}${TS_SOURCES[ext]}` : escapeRegExp(last)
+  return new RegExp(`^${[...parts.slice(0, -1).map(escapeRegExp), tail].join('.*')}$`, 's')
 }
 
 /** `s` matched literally in a regular expression. */
