@@ -46,3 +46,32 @@ describe.each<Bundler>(['vite', 'webpack', 'esbuild'])('%s', bundler => {
     expect(first.warnings.filter(w => w.includes('[smart-cache]'))).toEqual([])
   })
 })
+
+// `new URL('./greeting.txt', import.meta.url)`: webpack 5 emits the file next to the bundle and
+// rewrites the URL to it (Vite too, in client builds only). The engine hashed the call as text: an
+// edit of the file kept the fingerprint.
+const urlFiles = {
+  'src/greeting.txt': 'hello',
+  'src/main.js': `import { readFileSync } from 'node:fs'
+import { smartCache } from 'smart-cache'
+const greet = smartCache(async (name) => {
+  // @smart-cache-allow-impure: the file is bundled, and counts by its bytes
+  return readFileSync(new URL('./greeting.txt', import.meta.url), 'utf8') + ' ' + name
+})
+console.log(JSON.stringify({ greet: await greet('you') }))
+`,
+}
+
+describe.each<Bundler>(['webpack'])('%s', bundler => {
+  it('a cached function reading a file named by new URL(…, import.meta.url): an edited file gives its new text', async () => {
+    const project = createTempProject(`url-ref-${bundler}`, { files: urlFiles })
+    projects.push(project)
+    const first = await bundle(bundler, project.dir)
+    expect(run(project, first.file)).toEqual({ greet: 'hello you' })
+    project.write({ 'src/greeting.txt': 'howdy' })
+    const second = await bundle(bundler, project.dir)
+    // Before: 'hello you' (the stale entry, same fingerprint).
+    expect(run(project, second.file)).toEqual({ greet: 'howdy you' })
+    expect(first.warnings.filter(w => w.includes('[smart-cache]'))).toEqual([])
+  })
+})
