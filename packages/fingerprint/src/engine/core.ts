@@ -4,7 +4,7 @@ import { resolve } from 'node:path'
 import type { AnswerRecord, Contents, Facts } from '../store/answers.ts'
 import { consultedContent } from '../store/content.ts'
 import { DepLists } from '../graph/dep-lists.ts'
-import { EffectAnalysis } from '../graph/effects.ts'
+import { EffectAnalysis, isModuleCode } from '../graph/effects.ts'
 import { Graph } from '../graph/graph.ts'
 import { blake3, initHash } from '../hash.ts'
 import { Linker } from '../graph/linker.ts'
@@ -245,16 +245,17 @@ export class Core {
     return extras
   }
 
-  /** The fingerprint: the target's hash, with the hashes of the effects that count for it (sorted, so paths do not matter). */
+  /**
+   * The fingerprint: the target's hash, with the hashes of the effects that count for it: top-level
+   * code in the order it runs (see EffectAnalysis.included: swapped setup leaves another value), then
+   * side-effect packages by hash (their keys hold paths).
+   */
   private hashOf(key: string, extras: string[]): string {
     const hash = this.graph.hash(key)
     if (extras.length === 0) return hash
-    return blake3(
-      `effects\n${hash}\n${extras
-        .map(k => this.graph.hash(k))
-        .sort()
-        .join('\n')}`,
-    )
+    const code = extras.filter(isModuleCode).map(k => this.graph.hash(k))
+    const packages = extras.filter(k => !isModuleCode(k)).map(k => this.graph.hash(k))
+    return blake3(`effects\n${hash}\n${[...code, ...packages.sort()].join('\n')}`)
   }
 
   private absPaths = new Map<string, string>()

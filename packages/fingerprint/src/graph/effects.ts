@@ -19,6 +19,11 @@ function moduleOf(key: string): string | undefined {
   return end === -1 ? key.slice(2) : key.slice(2, end)
 }
 
+/** Whether a key is code of a source module (a statement or binding), not a package, built-in or unresolved import. */
+export function isModuleCode(key: string): boolean {
+  return moduleOf(key) !== undefined
+}
+
 /** A leaf's identity, whatever name was imported from it: a package installation, a built-in, an unresolved specifier. */
 function leafIdentity(key: string): string | undefined {
   switch (key[0]) {
@@ -61,6 +66,8 @@ const EMPTY_CLOSURE: Closure = { active: new Set(), leaves: new Set() }
 /** Top-level code that may change something: what it may write, and whether global state. */
 interface Candidate {
   key: string
+  /** Where it stands in its module (line, then statement index): top-level code runs in this order. */
+  position: number
   global: boolean
   writes: Set<string>
   /** The tokens its writes match (see `matchTokens`). */
@@ -115,6 +122,8 @@ export class EffectAnalysis {
     private entries: readonly string[] = [],
   ) {}
 
+  /** Evaluation order of modules from a list of starting modules (see `evaluationOrder`). */
+  private orders = new Map<string, Map<string, number>>()
   /** Per module: its closure joined with the entries' (see `loadedWith`). */
   private withEntries = new Map<string, Closure>()
   /** The closures of the entries, joined. */
@@ -127,12 +136,18 @@ export class EffectAnalysis {
     this.summaries.clear()
     this.closures.clear()
     this.withEntries.clear()
+    this.orders.clear()
     this.entriesClosure = undefined
     this.universe.clear()
     this.reached.clear()
   }
 
-  /** Keys of the top-level code and side-effect packages that count for `key` (defined in `abs`), sorted. */
+  /**
+   * Keys of the top-level code and side-effect packages that count for `key` (defined in `abs`), in
+   * the order they run: modules in evaluation order (the entries', then `abs`'s imports, depth
+   * first, in source order), each module's code in source order, then side-effect packages (sorted).
+   * Two setup calls swapped (`set(2); set(3)`), or two setup imports, leave another value behind.
+   */
   async included(key: string, abs: string): Promise<string[]> {
     // The module's closure holds every module the target can reach (static, dynamic and required
     // loads, transitively), and the entries' every module the program loads: when nothing in them
@@ -158,7 +173,8 @@ export class EffectAnalysis {
     merge(this.tokensReached(key))
     // Targets that start from the same tokens get the same answer (unless top-level code calls the target).
     const runs = (closure.runs ??= new Set([...closure.active].flatMap(c => c.runs)))
-    const memoKey = runs.has(key) ? undefined : [...reached].sort().join('\n')
+    // Without entries, modules of one import cycle share a closure but run in another order from each.
+    const memoKey = runs.has(key) ? undefined : `${this.entries.length === 0 ? abs : ''}\n${[...reached].sort().join('\n')}`
     const known = memoKey === undefined ? undefined : closure.answers?.get(memoKey)
     if (known) return known
     const included = new Set<string>()
@@ -175,9 +191,63 @@ export class EffectAnalysis {
         changed = true
       }
     }
-    const answer = [...included].sort()
+    const answer = await this.inRunOrder([...included], abs)
     if (memoKey !== undefined) (closure.answers ??= new Map()).set(memoKey, answer)
     return answer
+  }
+
+  /** `keys` in the order their code runs when the program loads (see `included`). */
+  private async inRunOrder(keys: string[], abs: string): Promise<string[]> {
+    const rank = await this.evaluationOrder([...this.entries, abs])
+    const position = new Map<string, number>()
+    for (const c of await this.candidatesOf(keys)) position.set(c.key, c.position)
+    const order = (k: string): [number, number] => {
+      const m = moduleOf(k)
+      return [m === undefined ? Number.MAX_SAFE_INTEGER : (rank.get(m) ?? Number.MAX_SAFE_INTEGER - 1), position.get(k) ?? 0]
+    }
+    return keys
+      .map(k => ({ k, o: order(k) }))
+      .sort((x, y) => x.o[0] - y.o[0] || x.o[1] - y.o[1] || (x.k < y.k ? -1 : x.k > y.k ? 1 : 0))
+      .map(x => x.k)
+  }
+
+  /** The candidates of the modules of `keys` (their summaries are known: they were in a closure). */
+  private async candidatesOf(keys: string[]): Promise<Candidate[]> {
+    const modules = new Set(keys.map(moduleOf).filter((m): m is string => m !== undefined))
+    const out: Candidate[] = []
+    for (const m of modules) out.push(...(await this.summary(m)).active)
+    return out
+  }
+
+  /**
+   * The rank of each module in the order an ES module graph evaluates from `starts`: depth first,
+   * imports in source order, a module after what it imports, each once.
+   */
+  private async evaluationOrder(starts: string[]): Promise<Map<string, number>> {
+    const key = starts.join('\0')
+    const known = this.orders.get(key)
+    if (known) return known
+    const rank = new Map<string, number>()
+    const seen = new Set<string>()
+    for (const start of starts) {
+      if (seen.has(start)) continue
+      seen.add(start)
+      const work: Array<[string, string[], number]> = [[start, (await this.summary(start)).loads, 0]]
+      while (work.length > 0) {
+        const frame = work[work.length - 1]!
+        if (frame[2] < frame[1].length) {
+          const t = frame[1][frame[2]++]!
+          if (seen.has(t)) continue
+          seen.add(t)
+          work.push([t, (await this.summary(t)).loads, 0])
+          continue
+        }
+        work.pop()
+        rank.set(frame[0], rank.size)
+      }
+    }
+    this.orders.set(key, rank)
+    return rank
   }
 
   /**
@@ -272,10 +342,10 @@ export class EffectAnalysis {
   }
 
   /** What running a candidate's top-level code may change. */
-  private candidate(key: string): Candidate {
+  private candidate(key: string, position: number): Candidate {
     const { global, writes } = this.loadEffects(key)
     const tokens = [...new Set([...writes].flatMap(matchTokens))]
-    return { key, global, writes, tokens, runs: this.graph.get(key).fx?.lr ?? [] }
+    return { key, position, global, writes, tokens, runs: this.graph.get(key).fx?.lr ?? [] }
   }
 
   /** What a unit's top-level code changes, itself and through what it runs (except `skip`, the target). */
@@ -478,12 +548,19 @@ export class EffectAnalysis {
       return { active: [], leaves: [], loads: [] }
     }
     const keys: string[] = []
+    /** Line, then statement index (declarations after the statements of their line). */
+    const positions = new Map<string, number>()
     a.effectUnits.forEach((u, i) => {
-      if (u.fx) keys.push(effectKey(abs, i))
+      if (!u.fx) return
+      keys.push(effectKey(abs, i))
+      positions.set(effectKey(abs, i), u.line * 0x10000 + Math.min(i, 0xfffe))
     })
     for (const name of Object.keys(a.names)) {
-      const fx = a.names[name]!.fx
-      if (fx && (fx.lw || fx.lr || fx.lg)) keys.push(bindingKey(abs, name))
+      const info = a.names[name]!
+      const fx = info.fx
+      if (!fx || !(fx.lw || fx.lr || fx.lg)) continue
+      keys.push(bindingKey(abs, name))
+      positions.set(bindingKey(abs, name), info.line * 0x10000 + 0xffff)
     }
     if (keys.length > 0) {
       try {
@@ -494,7 +571,7 @@ export class EffectAnalysis {
       }
     }
     // Code that writes nothing, even through what it calls, changes no target.
-    const active = keys.map(k => this.candidate(k)).filter(c => c.global || c.writes.size > 0)
+    const active = keys.map(k => this.candidate(k, positions.get(k)!)).filter(c => c.global || c.writes.size > 0)
     this.widen(active)
     const leaves: string[] = []
     const loads: string[] = []

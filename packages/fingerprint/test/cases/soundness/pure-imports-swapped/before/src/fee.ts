@@ -1,0 +1,1 @@
+export const fee = 1

@@ -1,0 +1,5 @@
+import { rate } from './config'
+
+export function price(amount: number) {
+  return amount * rate()
+}

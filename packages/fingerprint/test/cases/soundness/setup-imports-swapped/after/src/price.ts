@@ -1,0 +1,7 @@
+import './overrides'
+import './defaults'
+import { settings } from './settings'
+
+export function price(amount: number) {
+  return amount * settings.rate
+}

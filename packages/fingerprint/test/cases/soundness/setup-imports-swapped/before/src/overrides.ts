@@ -1,0 +1,3 @@
+import { settings } from './settings'
+
+settings.rate = 3
