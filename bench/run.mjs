@@ -1,12 +1,12 @@
 #!/usr/bin/env node
-// Runs the benchmarks one after another: `pnpm bench [fingerprint|runtime|plugin|histories|loader|browser-hash ...]` (default: all).
+// Runs the benchmarks one after another: `pnpm bench [fingerprint|runtime|plugin|entries|histories|loader|browser-hash ...]` (default: all).
 // Each prints its measured values beside their baselines and the ratios.
 import { spawnSync } from 'node:child_process'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const here = dirname(fileURLToPath(import.meta.url))
-const all = ['fingerprint', 'runtime', 'plugin', 'histories', 'loader', 'browser-hash']
+const all = ['fingerprint', 'runtime', 'plugin', 'entries', 'histories', 'loader', 'browser-hash']
 const chosen = process.argv.slice(2)
 const unknown = chosen.filter(name => !all.includes(name))
 if (unknown.length > 0) {
