@@ -314,6 +314,8 @@ describe('from tarballs, outside the workspace, the README as printed', { timeou
       NEW: manifest,
       D: '30d',
       S: '500MB',
+      // `vite build --ssr` names its environment `ssr`.
+      NAME: 'ssr',
     }
     const rows = [...readme.matchAll(/^\| `(smart-cache [^`]+)` \|/gm)].map(m => m[1]!)
     expect(rows.map(r => r.split(' ')[1])).toEqual(['fingerprint', 'explain', 'explain', 'ls', 'stats', 'prune', 'clear'])
@@ -330,10 +332,13 @@ describe('from tarballs, outside the workspace, the README as printed', { timeou
     }
     const id = 'src/compute.ts#countPrimes'
     expect(JSON.parse(outputs[0]!)).toEqual({ [id]: expect.stringMatching(/^[0-9a-f]{64}$/) })
-    expect(outputs[1]).toMatch(/^src\/compute\.ts#countPrimes {2}hash [0-9a-f]{16} /)
+    // First the engine options it used (the build's record), then the tree.
+    const [used, ...tree] = outputs[1]!.trimEnd().split('\n')
+    expect(used).toBe(`engine options: ${manifest} (environment ssr)`)
+    expect(tree[0]).toMatch(/^src\/compute\.ts#countPrimes {2}hash [0-9a-f]{16} /)
     // The function is the root of its tree, not also its own child (its declaration's smartCache(…) call is module setup).
-    expect(outputs[1]!.trimEnd().split('\n').slice(1)).toEqual([expect.stringMatching(/^└─ smart-cache@[\d.]+#smartCache /)])
-    expect(outputs[2]).toMatch(/^src\/compute\.ts#countPrimes: unchanged\n/)
+    expect(tree.slice(1)).toEqual([expect.stringMatching(/^└─ smart-cache@[\d.]+#smartCache /)])
+    expect(outputs[2]).toMatch(/^engine options: [^\n]+\nsrc\/compute\.ts#countPrimes: unchanged\n/)
     expect(JSON.parse(outputs[3]!).functions.map((f: { id: string; entries: number }) => [f.id, f.entries])).toEqual([[id, 1]])
     expect(outputs[4]).toMatch(/found by: nearest package\.json: [^\n]*cli-app\n[\s\S]*\ntotal +1 entry /)
     expect(outputs[5]).toMatch(/would delete 0 entries[\s\S]*kept 1 entry/)
