@@ -6,6 +6,7 @@ import { originalPositionFor, TraceMap } from '@jridgewell/trace-mapping'
 import { createFingerprinter } from '@smart-cache/fingerprint'
 import { afterAll, describe, expect, it } from 'vitest'
 import { readBuildManifest } from './helpers/manifest.ts'
+import { runBuilt } from './helpers/run-built.ts'
 import { createTempProject, type TempProject } from './helpers/temp-project.ts'
 
 type Bundler = 'vite' | 'rollup' | 'webpack' | 'esbuild' | 'rolldown' | 'rspack'
@@ -99,11 +100,7 @@ async function build(bundler: Bundler, root: string): Promise<{ file: string; wa
 }
 
 function run(project: TempProject, file: string): Report {
-  const out = execFileSync(process.execPath, [file], {
-    env: { ...process.env, SMART_CACHE_DIR: project.path('.values') },
-    encoding: 'utf8',
-  })
-  return JSON.parse(out.trim().split('\n').pop()!)
+  return runBuilt<Report>(project, file)
 }
 
 function manifestOf(file: string): any {

@@ -8,9 +8,9 @@
 // not change: the second run printed the value computed with the old helper. Now a later hook of
 // the plugin sees each component once compiled and marks its cached functions unfingerprinted (they
 // run uncached), with one warning each naming the component's file:line:col and the fix.
-import { execFileSync } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
 import { afterAll, describe, expect, it } from 'vitest'
+import { runBuilt } from './helpers/run-built.ts'
 import { createTempProject, type TempProject } from './helpers/temp-project.ts'
 
 const projects: TempProject[] = []
@@ -108,12 +108,7 @@ async function build(project: TempProject): Promise<string[]> {
 }
 
 function run(project: TempProject): Record<string, unknown> {
-  const out = execFileSync(process.execPath, ['dist/main.js'], {
-    cwd: project.dir,
-    env: { ...process.env, SMART_CACHE_DIR: project.path('.values') },
-    encoding: 'utf8',
-  })
-  return JSON.parse(out.trim().split('\n').pop()!)
+  return runBuilt(project, 'dist/main.js')
 }
 
 const expected = (rate: number) => ({

@@ -5,11 +5,11 @@
 // run stores f(5)), edits only the helper, builds and runs again: the second run must print what
 // the new build computes. Before the plugin passed these to the engine (`globals`), each printed
 // the first build's value: the engine saw a global name, and the helper's edit kept f's fingerprint.
-import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { manifestFileFor, readBuildManifest } from './helpers/manifest.ts'
+import { runBuilt } from './helpers/run-built.ts'
 import { createTempProject, type TempProject } from './helpers/temp-project.ts'
 
 const projects: TempProject[] = []
@@ -38,15 +38,11 @@ interface Run {
 
 /** Runs `dist/main.mjs` with the project's own store; what it printed last. */
 function run(project: TempProject, built: Omit<Run, 'printed' | 'fp'>, id = 'src/main.ts#f'): Run {
-  const out = execFileSync(process.execPath, ['dist/main.mjs'], {
-    cwd: project.dir,
-    env: { ...process.env, SMART_CACHE_DIR: project.path('.values') },
-    encoding: 'utf8',
-  })
+  const printed = runBuilt(project, 'dist/main.mjs')
   // A build with no fingerprint at all writes no manifest.
   const manifest = existsSync(manifestFileFor(project.dir, 'dist')) ? readBuildManifest(project.dir, 'dist') : undefined
   const fp = manifest?.functions[id]?.fingerprint ?? null
-  return { ...built, fp, printed: JSON.parse(out.trim().split('\n').pop()!) }
+  return { ...built, fp, printed }
 }
 
 async function esbuildRun(project: TempProject, inject: string[]): Promise<Run> {

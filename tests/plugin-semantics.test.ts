@@ -1,21 +1,17 @@
 // Issue 13: marking a function never changes what it means. Real builds with Vite, Rollup,
 // webpack and esbuild; the output runs in Node, twice (the second process reads the entries the
 // first wrote), and must print what the source prints with the cache off.
-import { execFileSync } from 'node:child_process'
 import { afterAll, describe, expect, it } from 'vitest'
 import { bundle, type Bundler } from './helpers/bundle.ts'
+import { runBuilt } from './helpers/run-built.ts'
 import { createTempProject, type TempProject } from './helpers/temp-project.ts'
 
 const projects: TempProject[] = []
 afterAll(() => projects.forEach(p => p.remove()))
 
+/** The program's results: the output run in Node with the project's store (`values`: its folder). */
 function run(project: TempProject, file: string, env: Record<string, string> = {}, values = '.values'): any {
-  const out = execFileSync(process.execPath, [file], {
-    cwd: project.dir,
-    env: { ...process.env, SMART_CACHE_DIR: project.path(values), ...env },
-    encoding: 'utf8',
-  })
-  return JSON.parse(out.trim().split('\n').pop()!)
+  return runBuilt(project, file, { env, values })
 }
 
 describe.each<Bundler>(['vite', 'rollup', 'webpack', 'esbuild'])('%s, output run in Node', bundler => {

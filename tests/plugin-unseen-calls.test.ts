@@ -3,9 +3,9 @@
 // runtime without a fingerprint: cached on the function's source text alone, an edit of the helper
 // it calls served the old result. They now run uncached, with a build warning naming the place.
 // Real builds; the output runs in Node twice, before and after the helper changes.
-import { execFileSync } from 'node:child_process'
 import { afterAll, describe, expect, it } from 'vitest'
 import { bundle, type Bundler } from './helpers/bundle.ts'
+import { runBuilt as run } from './helpers/run-built.ts'
 import { createTempProject, type TempProject } from './helpers/temp-project.ts'
 
 const projects: TempProject[] = []
@@ -34,16 +34,6 @@ for (const [k, f] of Object.entries({ reExported, aliased, wrapped, loaded, spre
 console.log(JSON.stringify(out))
 `,
 })
-
-function run(project: TempProject, file: string): Record<string, number> {
-  const out = execFileSync(process.execPath, [file], {
-    cwd: project.dir,
-    env: { ...process.env, SMART_CACHE_DIR: project.path('.values') },
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  return JSON.parse(out.trim().split('\n').pop()!)
-}
 
 describe.each<Bundler>(['vite', 'rollup', 'webpack', 'esbuild'])('%s', bundler => {
   it('functions cached through an escape of smartCache run uncached: a changed helper gives the new value, and the build says where', async () => {
