@@ -82,6 +82,28 @@ export const f = smartCache(async (x) => {
     ])
   })
 
+  it('a read of a file named new URL(./x, import.meta.url) is no impurity (the engine counts the file); other reads are', async () => {
+    const code = `import { smartCache } from 'smart-cache'
+import { readFileSync, writeFileSync } from 'node:fs'
+import * as fs from 'node:fs/promises'
+export const f = smartCache(async (x) => {
+  const a = readFileSync(new URL('./data.json', import.meta.url), 'utf8')
+  const b = await fs.readFile(new URL('../b.txt', import.meta.url))
+  const c = await fetch(new URL('./c.txt', import.meta.url))
+  const d = readFileSync(new URL(x, import.meta.url))
+  const e = readFileSync('./data.json')
+  writeFileSync(new URL('./out.txt', import.meta.url), a)
+  return [a, b, c, d, e]
+})
+`
+    const out = await run(code, [])
+    expect(out!.warnings.map(w => w.message.match(/at (src\/main\.js:\d+:\d+)/)![1])).toEqual([
+      'src/main.js:8:13',
+      'src/main.js:9:13',
+      'src/main.js:10:3',
+    ])
+  })
+
   it('covers process.env, file I/O and an assigned module-level let in reached helpers', async () => {
     const out = await run(MAIN, [{ binding: 'config' }, { binding: 'load' }, { binding: 'readsCounter' }, { binding: 'pure' }])
     expect(out!.warnings.map(w => w.message.split('\n')[0]!.replace(/;.*/, ''))).toEqual([

@@ -130,12 +130,45 @@ function checkIdentifier(node: AstNode, facts: ModuleFacts): string | undefined 
   return undefined
 }
 
+/** Reads of a file whose bytes the engine counts, when it is named `new URL('./x', import.meta.url)`. */
+const FILE_READS = new Set(['readFileSync', 'readFile', 'fetch'])
+
+/** `new URL('<relative path>', import.meta.url)`: a file the engine follows (its bytes or its module count). */
+function isModuleFileUrl(node: AstNode | undefined): boolean {
+  const [path, base] =
+    node?.type === 'NewExpression' && node.callee.type === 'Identifier' && node.callee.name === 'URL' ? node.arguments : []
+  return (
+    path?.type === 'Literal' &&
+    typeof path.value === 'string' &&
+    /^\.\.?\//.test(path.value) &&
+    base?.type === 'MemberExpression' &&
+    base.object.type === 'MetaProperty' &&
+    base.property.name === 'url'
+  )
+}
+
+/**
+ * The callee of a read of a file the engine counts (`readFileSync(new URL('./data.json', import.meta.url))`,
+ * `fetch(new URL('./d.txt', import.meta.url))`): not a read of something the fingerprint cannot see.
+ */
+function countedRead(node: AstNode): AstNode | undefined {
+  if (node.type !== 'CallExpression' || !isModuleFileUrl(node.arguments[0])) return undefined
+  const callee = node.callee
+  const name =
+    callee.type === 'Identifier' ? callee.name : callee.type === 'MemberExpression' && !callee.computed ? callee.property.name : undefined
+  return name !== undefined && FILE_READS.has(name) ? callee : undefined
+}
+
 /** Every read of a source of impurity inside `root` (a function or a module-level declaration). */
 export function findImpurities(root: AstNode, facts: ModuleFacts): Impurity[] {
   const found: Impurity[] = []
+  const counted = new Set<AstNode>()
   walk(root, (node, ancestors) => {
     const parent = ancestors[ancestors.length - 1]
     let what: string | undefined
+    const read = countedRead(node)
+    if (read) counted.add(read)
+    if (counted.has(node)) return false
     if (node.type === 'MemberExpression') {
       what = checkMember(node, facts)
       if (what) {
