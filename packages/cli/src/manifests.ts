@@ -121,21 +121,7 @@ export async function loadManifests(root: string, option: string | undefined): P
   return option === undefined ? findManifests(root) : [readManifest(resolve(String(option)))]
 }
 
-/**
- * `id → fingerprint` from the newest manifest naming each id (manifests sorted newest first), the
- * notion of "current" used by ls/stats; a client and an SSR build each speak for their own functions.
- */
-export function currentFingerprints(manifests: FoundManifest[]): Map<string, string> {
-  const current = new Map<string, string>()
-  for (const { manifest } of manifests) {
-    for (const [id, f] of Object.entries(manifest.functions)) {
-      if (!current.has(id)) current.set(id, f.fingerprint)
-    }
-  }
-  return current
-}
-
-/** `id → every fingerprint some manifest names`, the notion of "still named" used by prune. */
+/** `id → every fingerprint some manifest names`: the notion of "current" of ls/stats and of "still named" of prune. */
 export function namedFingerprints(manifests: FoundManifest[]): Map<string, Set<string>> {
   const named = new Map<string, Set<string>>()
   for (const { manifest } of manifests) {

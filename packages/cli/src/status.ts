@@ -1,15 +1,19 @@
 import type { StoreEntry } from 'smart-cache/store'
 
-/** Whether entries are of the fingerprint the newest manifest names for their id; `oversized`: over the size limit, not read. */
+/**
+ * Whether entries are of a fingerprint some manifest names for their id (each build output's
+ * manifest: a client and an SSR build may each name their own fingerprint of one function, both
+ * live); `oversized`: over the size limit, not read.
+ */
 export type EntryStatus = 'current' | 'stale' | 'unknown' | 'corrupt' | 'oversized'
 
-/** `unknown`: no manifest was found, or the newest one does not name the id. */
-export function statusOf(entry: StoreEntry, current: Map<string, string>): EntryStatus {
+/** `unknown`: no manifest was found, or none names the id. The notion of "still named" that prune keeps. */
+export function statusOf(entry: StoreEntry, named: Map<string, Set<string>>): EntryStatus {
   if (entry.corrupt) return 'corrupt'
   if (entry.oversized) return 'oversized'
-  const fingerprint = current.get(entry.id)
-  if (fingerprint === undefined) return 'unknown'
-  return fingerprint === entry.fingerprint ? 'current' : 'stale'
+  const fingerprints = named.get(entry.id)
+  if (fingerprints === undefined) return 'unknown'
+  return fingerprints.has(entry.fingerprint) ? 'current' : 'stale'
 }
 
 /** Entries of one id and fingerprint. */
@@ -24,7 +28,7 @@ export interface FunctionRow {
 }
 
 /** Groups entries (sorted by id, fingerprint, as the store lists them) into rows. */
-export function groupRows(entries: StoreEntry[], current: Map<string, string>): FunctionRow[] {
+export function groupRows(entries: StoreEntry[], named: Map<string, Set<string>>): FunctionRow[] {
   const rows: FunctionRow[] = []
   let row: FunctionRow | undefined
   for (const e of entries) {
@@ -32,7 +36,7 @@ export function groupRows(entries: StoreEntry[], current: Map<string, string>): 
     const id = e.corrupt ? '(corrupt)' : e.oversized ? '(oversized)' : e.id
     const fingerprint = unread ? '' : e.fingerprint
     if (!row || row.id !== id || row.fingerprint !== fingerprint) {
-      row = { id, fingerprint, status: statusOf(e, current), entries: 0, bytes: 0, errors: 0, lastAccess: 0 }
+      row = { id, fingerprint, status: statusOf(e, named), entries: 0, bytes: 0, errors: 0, lastAccess: 0 }
       rows.push(row)
     }
     row.entries++

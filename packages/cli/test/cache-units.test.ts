@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest'
 import { CliError } from '../src/errors.ts'
 import { createProgress, PROGRESS_THRESHOLD } from '../src/progress.ts'
 import { planPrune } from '../src/prune-plan.ts'
-import { currentFingerprints } from '../src/manifests.ts'
+import { namedFingerprints } from '../src/manifests.ts'
+import { statusOf } from '../src/status.ts'
 import { parseDuration, parseSize } from '../src/units.ts'
 
 describe('parseDuration / parseSize', () => {
@@ -103,8 +104,8 @@ describe('createProgress', () => {
   })
 })
 
-describe('currentFingerprints', () => {
-  it('takes each id from the newest manifest that names it', () => {
+describe('namedFingerprints', () => {
+  it('names every fingerprint some manifest names for an id (a client and an SSR build each keep theirs)', () => {
     const m = (time: number, functions: Record<string, string>) => ({
       file: `m${time}.json`,
       time,
@@ -114,10 +115,14 @@ describe('currentFingerprints', () => {
         functions: Object.fromEntries(Object.entries(functions).map(([id, fingerprint]) => [id, { fingerprint, deps: [] }])),
       },
     })
-    const current = currentFingerprints([m(3, { 'a#x': 'new' }), m(2, { 'a#x': 'old', 'ssr#y': 'y2' }), m(1, { 'ssr#y': 'y1' })])
-    expect([...current]).toEqual([
-      ['a#x', 'new'],
-      ['ssr#y', 'y2'],
+    const named = namedFingerprints([m(3, { 'a#x': 'client' }), m(2, { 'a#x': 'ssr', 'ssr#y': 'y2' }), m(1, { 'ssr#y': 'y1' })])
+    expect([...named].map(([id, set]) => [id, [...set].sort()])).toEqual([
+      ['a#x', ['client', 'ssr']],
+      ['ssr#y', ['y1', 'y2']],
     ])
+    // ls/stats: the SSR build's entries are live though the newest manifest (the client's) names another fingerprint.
+    const entry = (fingerprint: string) => ({ id: 'a#x', fingerprint }) as StoreEntry
+    expect(['client', 'ssr', 'gone'].map(f => statusOf(entry(f), named))).toEqual(['current', 'current', 'stale'])
+    expect(statusOf({ id: 'b#z', fingerprint: 'f' } as StoreEntry, named)).toBe('unknown')
   })
 })

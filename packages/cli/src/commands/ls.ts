@@ -1,5 +1,5 @@
 import type { CAC } from 'cac'
-import { currentFingerprints, displayPath, loadManifests } from '../manifests.ts'
+import { displayPath, loadManifests, namedFingerprints } from '../manifests.ts'
 import type { TempFiles } from 'smart-cache/store'
 import { groupRows, type FunctionRow } from '../status.ts'
 import { useStore, withStoreFlags, type StoreCommandOptions } from '../store-access.ts'
@@ -12,7 +12,7 @@ export function registerLs(cli: CAC): void {
   withStoreFlags(cli.command('ls', 'List cached functions: entries, bytes, last use, and whether their fingerprint is current'))
     .option(
       '--manifest <file>',
-      `Manifest that defines "current" (default: the plugin’s manifests under the root; for each function the newest one naming it)`,
+      `Manifest that defines "current" (default: the plugin’s manifests under the root; an entry is current when one of them names its fingerprint)`,
     )
     .option('--json', 'Print { store, manifest, functions: [...] } as JSON')
     .example('smart-cache ls')
@@ -21,7 +21,7 @@ export function registerLs(cli: CAC): void {
       useStore(options, async ({ store, root, describe, where }) => {
         const manifests = await loadManifests(root, options.manifest)
         const manifest = manifests[0] ? displayPath(manifests[0].file, root) : null
-        const rows = groupRows(await store.list(), currentFingerprints(manifests))
+        const rows = groupRows(await store.list(), namedFingerprints(manifests))
         const temps = await store.temps()
         if (options.json) {
           process.stdout.write(`${JSON.stringify({ store: describe, manifest, functions: rows, temps }, null, 2)}\n`)

@@ -1,6 +1,6 @@
 import type { CAC } from 'cac'
 import type { StoreEntry, TempFiles } from 'smart-cache/store'
-import { currentFingerprints, displayPath, loadManifests } from '../manifests.ts'
+import { displayPath, loadManifests, namedFingerprints } from '../manifests.ts'
 import { statusOf, type EntryStatus } from '../status.ts'
 import { useStore, withStoreFlags, type StoreCommandOptions } from '../store-access.ts'
 import { table } from '../table.ts'
@@ -16,7 +16,7 @@ export interface CacheStatsReport {
   entries: number
   bytes: number
   functions: number
-  /** Entries and bytes by status against the newest manifest. */
+  /** Entries and bytes by status against the manifests (current: a fingerprint one of them names). */
   byStatus: Record<EntryStatus, { entries: number; bytes: number }>
   /** Entries that hold a cached thrown error. */
   errors: number
@@ -41,7 +41,7 @@ export function registerStats(cli: CAC): void {
   withStoreFlags(cli.command('stats', 'Totals of the cache: entries, bytes, current/stale/corrupt, per function'))
     .option(
       '--manifest <file>',
-      'Manifest that defines "current" (default: the plugin’s manifests under the root; for each function the newest one naming it)',
+      'Manifest that defines "current" (default: the plugin’s manifests under the root; an entry is current when one of them names its fingerprint)',
     )
     .option('--json', 'Print the report as JSON')
     .example('smart-cache stats --json')
@@ -49,7 +49,7 @@ export function registerStats(cli: CAC): void {
       useStore(options, async ({ store, root, describe, where }) => {
         const manifests = await loadManifests(root, options.manifest)
         const manifest = manifests[0] ? displayPath(manifests[0].file, root) : null
-        const report = buildStats(await store.list(), currentFingerprints(manifests), describe, manifest, await store.temps(), where)
+        const report = buildStats(await store.list(), namedFingerprints(manifests), describe, manifest, await store.temps(), where)
         process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : formatStats(report))
       }),
     )
@@ -57,7 +57,7 @@ export function registerStats(cli: CAC): void {
 
 export function buildStats(
   entries: StoreEntry[],
-  current: Map<string, string>,
+  named: Map<string, Set<string>>,
   store: string,
   manifest: string | null,
   temps: TempFiles = { files: 0, bytes: 0, stale: 0, staleBytes: 0 },
@@ -68,7 +68,7 @@ export function buildStats(
   let bytes = 0
   for (const e of entries) {
     bytes += e.size
-    const s = byStatus[statusOf(e, current)]
+    const s = byStatus[statusOf(e, named)]
     s.entries++
     s.bytes += e.size
     if (e.corrupt || e.oversized) continue
