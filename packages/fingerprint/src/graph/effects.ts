@@ -221,32 +221,38 @@ export class EffectAnalysis {
 
   /**
    * The rank of each module in the order an ES module graph evaluates from `starts`: depth first,
-   * imports in source order, a module after what it imports, each once.
+   * imports in source order, a module after what it imports, each once. The entries' order serves
+   * every module they load (most targets): it is computed once, and extended only for a module
+   * outside it.
    */
   private async evaluationOrder(starts: string[]): Promise<Map<string, number>> {
     const key = starts.join('\0')
     const known = this.orders.get(key)
     if (known) return known
-    const rank = new Map<string, number>()
-    const seen = new Set<string>()
-    for (const start of starts) {
-      if (seen.has(start)) continue
-      seen.add(start)
-      const work: Array<[string, string[], number]> = [[start, (await this.summary(start)).loads, 0]]
-      while (work.length > 0) {
-        const frame = work[work.length - 1]!
-        if (frame[2] < frame[1].length) {
-          const t = frame[1][frame[2]++]!
-          if (seen.has(t)) continue
-          seen.add(t)
-          work.push([t, (await this.summary(t)).loads, 0])
-          continue
-        }
-        work.pop()
-        rank.set(frame[0], rank.size)
-      }
-    }
+    const last = starts[starts.length - 1]!
+    const base = starts.length > 1 ? await this.evaluationOrder(starts.slice(0, -1)) : new Map<string, number>()
+    const rank = base.has(last) ? base : await this.extendOrder(new Map(base), last)
     this.orders.set(key, rank)
+    return rank
+  }
+
+  /** Ranks, after those of `rank`, the modules `start` evaluates that `rank` has not. */
+  private async extendOrder(rank: Map<string, number>, start: string): Promise<Map<string, number>> {
+    if (rank.has(start)) return rank
+    const seen = new Set(rank.keys()).add(start)
+    const work: Array<[string, string[], number]> = [[start, (await this.summary(start)).loads, 0]]
+    while (work.length > 0) {
+      const frame = work[work.length - 1]!
+      if (frame[2] < frame[1].length) {
+        const t = frame[1][frame[2]++]!
+        if (seen.has(t)) continue
+        seen.add(t)
+        work.push([t, (await this.summary(t)).loads, 0])
+        continue
+      }
+      work.pop()
+      rank.set(frame[0], rank.size)
+    }
     return rank
   }
 
