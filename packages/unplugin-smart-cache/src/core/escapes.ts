@@ -3,7 +3,7 @@ import type { Parsed } from './parse.js'
 import type { AstNode } from './walk.js'
 import { isNotReference, isTypeOnly } from './captures.js'
 import { RUNTIME } from './ids.js'
-import { cacheCallTest, runtimeBindings, type RuntimeBindings } from './marks.js'
+import { cacheCallTest, isRuntimeRequire, runtimeBindings, type RuntimeBindings } from './marks.js'
 import { metaSource } from './rewrite.js'
 import { resolveName } from './scopes.js'
 import { walk } from './walk.js'
@@ -229,18 +229,6 @@ function specifierName(node: AstNode): string {
 
 function specifierText(node: AstNode): string {
   return node.type === 'Identifier' ? node.name : JSON.stringify(node.value)
-}
-
-/** `require('smart-cache')`. */
-export function isRuntimeRequire(node: AstNode): boolean {
-  return (
-    node.type === 'CallExpression' &&
-    node.callee.type === 'Identifier' &&
-    node.callee.name === 'require' &&
-    node.arguments.length === 1 &&
-    node.arguments[0].type === 'Literal' &&
-    node.arguments[0].value === RUNTIME
-  )
 }
 
 /** `NS.smartCache` (or `NS['smartCache']`) of a runtime namespace. */

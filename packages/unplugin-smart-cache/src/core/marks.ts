@@ -45,18 +45,21 @@ export function runtimeBindings(parsed: Parsed): RuntimeBindings {
   return b
 }
 
+/** `require('smart-cache')`. */
+export function isRuntimeRequire(node: AstNode): boolean {
+  return (
+    node.type === 'CallExpression' &&
+    node.callee.type === 'Identifier' &&
+    node.callee.name === 'require' &&
+    node.arguments.length === 1 &&
+    node.arguments[0].type === 'Literal' &&
+    node.arguments[0].value === RUNTIME
+  )
+}
+
 function requireBinding(d: AstNode, b: RuntimeBindings): void {
   const init = d.init
-  if (
-    !init ||
-    init.type !== 'CallExpression' ||
-    init.callee.type !== 'Identifier' ||
-    init.callee.name !== 'require' ||
-    init.arguments.length !== 1 ||
-    init.arguments[0].type !== 'Literal' ||
-    init.arguments[0].value !== RUNTIME
-  )
-    return
+  if (!init || !isRuntimeRequire(init)) return
   if (d.id.type === 'Identifier') {
     b.namespaces.add(d.id.name)
     b.requires.add(init)
