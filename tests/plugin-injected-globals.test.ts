@@ -45,10 +45,9 @@ function run(project: TempProject, built: Omit<Run, 'printed' | 'fp'>, id = 'src
   return { ...built, fp, printed }
 }
 
-async function esbuildRun(project: TempProject, inject: string[]): Promise<Run> {
-  const esbuild = await import('esbuild')
-  const { default: plugin } = await import('unplugin-smart-cache/esbuild')
-  const result = await esbuild.build({
+/** The esbuild build of `src/main.ts` to `dist/main.mjs` (Node, ESM, smart-cache external) with `inject` and the plugin. */
+function esbuildOptions(project: TempProject, inject: string[], plugin: import('esbuild').Plugin): import('esbuild').BuildOptions {
+  return {
     absWorkingDir: project.dir,
     entryPoints: ['src/main.ts'],
     bundle: true,
@@ -58,8 +57,14 @@ async function esbuildRun(project: TempProject, inject: string[]): Promise<Run> 
     external: ['smart-cache'],
     logLevel: 'silent',
     inject,
-    plugins: [plugin({ manifest: true })],
-  })
+    plugins: [plugin],
+  }
+}
+
+async function esbuildRun(project: TempProject, inject: string[]): Promise<Run> {
+  const esbuild = await import('esbuild')
+  const { default: plugin } = await import('unplugin-smart-cache/esbuild')
+  const result = await esbuild.build(esbuildOptions(project, inject, plugin({ manifest: true })))
   return run(project, { bundled: readFileSync(project.path('dist/main.mjs'), 'utf8'), warnings: result.warnings.map(w => w.text) })
 }
 
@@ -186,18 +191,7 @@ describe('esbuild context: a rebuild reads the inject files again', () => {
     project.write({ 'src/main.ts': `import './setup'\n${readFileSync(project.path('src/main.ts'), 'utf8')}` })
     const esbuild = await import('esbuild')
     const { default: plugin } = await import('unplugin-smart-cache/esbuild')
-    const ctx = await esbuild.context({
-      absWorkingDir: project.dir,
-      entryPoints: ['src/main.ts'],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      outfile: 'dist/main.mjs',
-      external: ['smart-cache'],
-      logLevel: 'silent',
-      inject: ['./shims/rate.ts'],
-      plugins: [plugin({ manifest: true })],
-    })
+    const ctx = await esbuild.context(esbuildOptions(project, ['./shims/rate.ts'], plugin({ manifest: true })))
     try {
       const rebuild = async () => {
         const result = await ctx.rebuild()
