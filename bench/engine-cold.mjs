@@ -7,13 +7,17 @@
 // node_modules/.cache into a new checkout path); run after `engine`. `checkout`: a CI job at a fixed
 // path (GitHub Actions' /home/runner/work/<repo>/<repo>): the app copied afresh to `<root>-ci-engine` (new
 // files, new stamps, same content) with the cache folder the job before it saved (at first, the
-// first folder's cache), the cache then saved for the next job; run after `engine`.
-// Usage: node bench/engine-cold.mjs <app root> <engine|warm|floor|moved|checkout> (the app's targets.json lists [file, name] of its cached functions)
+// first folder's cache), the cache then saved for the next job; run after `engine`. `edited`: the
+// caches of the run before, one module that every cached function reaches edited to return another
+// value (another module each run; restored once timed); `edited-unreached`: the same with an edit to
+// src/main.js, which no cached function reaches (DAG apps of bench/plugin-apps.mjs).
+// Usage: node bench/engine-cold.mjs <app root> <engine|warm|edited|edited-unreached|floor|moved|checkout> (the app's targets.json lists [file, name] of its cached functions)
 import { cpSync, existsSync, readFileSync, rmSync, symlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { createFingerprinter } from '@smart-cache/fingerprint'
 import { parseSync } from 'oxc-parser'
+import { editApp } from './plugin-apps.mjs'
 
 const [root, mode] = process.argv.slice(2)
 /** CPU time of every thread of the process (user + system) since `from`, in ms. */
@@ -30,7 +34,7 @@ function checkout(to) {
   cpSync(join(root, 'package.json'), join(to, 'package.json'))
 }
 
-if (mode === 'engine' || mode === 'warm' || mode === 'moved' || mode === 'checkout') {
+if (['engine', 'warm', 'edited', 'edited-unreached', 'moved', 'checkout'].includes(mode)) {
   const cacheOf = dir => join(dir, 'node_modules/.cache/smart-cache/engine-bench')
   let at = root
   let cacheDir = cacheOf(root)
@@ -51,6 +55,7 @@ if (mode === 'engine' || mode === 'warm' || mode === 'moved' || mode === 'checko
     cacheDir = cacheOf(at)
     cpSync(existsSync(saved) ? saved : cacheOf(root), cacheDir, { recursive: true })
   }
+  const restore = mode.startsWith('edited') ? editApp(root, mode === 'edited') : undefined
   const start = performance.now()
   const engine = createFingerprinter({
     root: at,
@@ -62,6 +67,7 @@ if (mode === 'engine' || mode === 'warm' || mode === 'moved' || mode === 'checko
   for (const a of answers) void (a.deps.length + a.sourceHash.length) // what the plugin reads
   await engine.close()
   const ms = performance.now() - start
+  restore?.()
   if (mode === 'checkout') {
     rmSync(`${root}-ci-engine-cache`, { recursive: true, force: true })
     cpSync(cacheDir, `${root}-ci-engine-cache`, { recursive: true })

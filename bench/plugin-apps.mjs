@@ -185,3 +185,27 @@ export const label${i} = 'm${i}'
   installRuntime(root)
   return root
 }
+
+/**
+ * Edits one source file of a DAG app in place, as a developer's change between two builds, and
+ * returns the function that restores it. `reached`: a module in the middle of the DAG, reached
+ * by every cached function, whose function then returns another value; else src/main.js, which no
+ * cached function reaches (only the page's own code changes). Each call edits another module (or
+ * main.js with another value): a counter kept beside the app, so that every round really edits.
+ */
+export function editApp(root, reached = true) {
+  const counter = join(root, 'edits.json')
+  let n = 0
+  try {
+    n = JSON.parse(readFileSync(counter, 'utf8'))
+  } catch {}
+  writeFileSync(counter, JSON.stringify(n + 1))
+  const file = join(root, reached ? `src/m/m${1000 + ((n * 137) % 2000)}.js` : 'src/main.js')
+  const before = readFileSync(file, 'utf8')
+  const after = reached
+    ? before.replace(/% 1000003\n/, `% ${1000003 + 2 * (n + 1)}\n`)
+    : before.replace(/f0\(1, 2\)/, `f0(1, ${3 + (n % 1000)})`)
+  if (after === before) throw new Error(`[smart-cache] bench: nothing to edit in ${file}`)
+  writeFileSync(file, after)
+  return () => writeFileSync(file, before)
+}

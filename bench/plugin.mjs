@@ -4,6 +4,11 @@
 // within each round; and the engine's cold work against the parse floor of the same files.
 // `restored`: a fresh checkout at a fixed path (new files, same content) with the cache folder the
 // job before it saved, as a CI cache step restores it; printed against warm and cold side by side.
+// `edited` (DAG apps): the caches of the warm build, one module that every cached function reaches
+// edited to return another value (another module each round, restored after the build), as a CI
+// job with a restored cache or a second `vite build` after an edit; printed against warm and cold.
+// The engine alone is timed the same way (`edited`), and with an edit to src/main.js, which no
+// cached function reaches (`edited-unreached`, ~warm).
 // Apps: (a) date-fns with 20 cached functions, (b) a random import DAG of 5,000 modules and (c) of
 // 8,000, 50 cached functions reaching nearly every module (bench/plugin-apps.mjs).
 // Ratios are medians of each round's ratio (the machine drifts more than the plugin costs), with the
@@ -15,7 +20,7 @@ import { cpSync, rmSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { rawTransferSupported } from 'oxc-parser'
-import { dagApp, dateFnsApp } from './plugin-apps.mjs'
+import { dagApp, dateFnsApp, editApp } from './plugin-apps.mjs'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const ROUNDS = Number(process.argv[2] ?? 7)
@@ -87,7 +92,8 @@ function measure(label, root, targets, { floor: withFloor = true } = {}) {
   const ci = restoredCheckout(root, engineCache)
   run('plugin-build.mjs', [ci, 'plugin'])
   saveCache(root, ci)
-  const modes = ['baseline', 'null-unplugin', 'cold', 'warm', 'restored']
+  // `edited` right after `warm`, whose caches it takes; its edit is undone before `restored` copies the sources.
+  const modes = ['baseline', 'null-unplugin', 'cold', 'warm', ...(withFloor ? ['edited'] : []), 'restored']
   const t = Object.fromEntries(modes.map(m => [m, []]))
   const rss = Object.fromEntries(modes.map(m => [m, []]))
   const engine = []
@@ -95,19 +101,23 @@ function measure(label, root, targets, { floor: withFloor = true } = {}) {
   const moved = []
   const engineWarm = []
   const checkout = []
+  const edited = []
+  const editedUnreached = []
   for (let i = 0; i < ROUNDS; i++) {
     // The first build of a round runs up to 2x slower whatever its mode (seen with the modes in
     // either order; not the page cache, flushed before each run): an untimed build takes that place.
     build('null-unplugin')
     // Builds still run faster or slower by their place in a round: odd rounds run the modes in the
     // reverse order (warm stays right after the cold build whose caches it uses).
-    const order = i % 2 === 0 ? modes : ['cold', 'warm', 'restored', 'null-unplugin', 'baseline']
+    const order = i % 2 === 0 ? modes : [...modes.slice(2), 'null-unplugin', 'baseline']
     for (const mode of order) {
       if (mode === 'cold') rmSync(engineCache, { recursive: true, force: true })
+      const restore = mode === 'edited' ? editApp(root) : undefined
       const r =
         mode === 'restored'
           ? run('plugin-build.mjs', [restoredCheckout(root, `${root}-ci-cache`), 'plugin'])
-          : build(mode === 'cold' || mode === 'warm' ? 'plugin' : mode)
+          : build(mode === 'baseline' || mode === 'null-unplugin' ? mode : 'plugin')
+      restore?.()
       if (mode === 'restored') saveCache(root, `${root}-ci`)
       t[mode].push(r.ms)
       rss[mode].push(r.rssKb)
@@ -118,6 +128,9 @@ function measure(label, root, targets, { floor: withFloor = true } = {}) {
       checkout.push(run('engine-cold.mjs', [root, 'checkout']).ms)
       moved.push(run('engine-cold.mjs', [root, 'moved']).ms)
       floor.push(run('engine-cold.mjs', [root, 'floor']).ms)
+      // Last, the unreached edit first: undoing an edit after the run is itself an edit the next run would see.
+      editedUnreached.push(run('engine-cold.mjs', [root, 'edited-unreached']).ms)
+      edited.push(run('engine-cold.mjs', [root, 'edited']).ms)
     }
   }
   const ratio = (mode, base) => t[mode].map((x, i) => x / t[base][i])
@@ -131,6 +144,11 @@ function measure(label, root, targets, { floor: withFloor = true } = {}) {
   const warmToNull = ratio('warm', 'null-unplugin')
   const engineRatio = engine.map((x, i) => x / floor[i])
   console.log(`  warm vs do-nothing plugin ${median(warmToNull).toFixed(3)}x (${range(warmToNull)})`)
+  if (withFloor) {
+    const toWarm = ratio('edited', 'warm')
+    const toCold = ratio('edited', 'cold')
+    console.log(`  one module edited: ${median(toWarm).toFixed(3)}x warm (${range(toWarm)}), ${median(toCold).toFixed(3)}x cold (${range(toCold)})`)
+  }
   const restoredToWarm = ratio('restored', 'warm')
   const restoredToCold = ratio('restored', 'cold')
   console.log(
@@ -151,6 +169,9 @@ function measure(label, root, targets, { floor: withFloor = true } = {}) {
     }
     console.log(
       `  engine warm ${median(engineWarm).toFixed(0)} ms; restored cache, ${side(checkout, 'fresh checkout at the same path')}; ${side(moved, 'in a new folder')}`,
+    )
+    console.log(
+      `  engine after an edit: ${side(edited, 'a module every cached function reaches')}; ${side(editedUnreached, 'src/main.js, reached by none')}`,
     )
   }
   console.log(`  targets: ${targets}`)
