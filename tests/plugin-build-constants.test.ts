@@ -5,8 +5,8 @@
 // and runs again: the second run must print what the new build computes. Each was a stale value:
 // the engine fingerprinted the source files alone (`__RATE__` and `import.meta.env.VITE_RATE` as
 // text, a virtual id as its specifier). Now the plugin gives the engine the build's `define` and
-// `import.meta.env` values (they count for the functions reading them), and a glob or an import
-// the engine cannot resolve leaves the function uncached, and the globals an auto-import plugin
+// `import.meta.env` values (they count for the functions reading them), a relative glob is followed
+// to the files Vite matches, and a glob or an import the engine cannot resolve leaves the function uncached, and the globals an auto-import plugin
 // declares in its generated auto-imports.d.ts count as imports. An auto-imported helper with no
 // such declarations (`dts: false`, a first build) was a global name to the engine, and stale:
 // with an auto-import plugin in the build, a global name nothing defines now leaves the function
@@ -96,21 +96,40 @@ describe('vite: inputs of a cached function that are not source files it imports
     await expectSecondRunSeesChange(before, after, 'var rate = 3')
   })
 
-  it('a module `import.meta.glob` loads, edited, changes the value (the function runs uncached, with a warning)', async () => {
-    const project = app(
-      'glob',
-      `const rates = import.meta.glob<number>('./rates/*.ts', { eager: true, import: 'rate' })\nconst rate = Object.values(rates)[0]!`,
-      {
-        'src/rates/base.ts': 'export const rate = 2\n',
-      },
-    )
+  it('a module `import.meta.glob` loads, edited, changes the fingerprint and the value (the glob is followed to its files)', async () => {
+    const glob = `const rates = import.meta.glob<number>('./rates/*.ts', { eager: true, import: 'rate' })\nconst rate = Object.values(rates)[0]!`
+    const project = app('glob', glob, { 'src/rates/base.ts': 'export const rate = 2\n' })
+    const before = await buildAndRun(project)
+    project.write({ 'src/rates/base.ts': 'export const rate = 3\n' })
+    const after = await buildAndRun(project)
+    expect(before.fp).toMatch(/^[0-9a-f]{64}$/)
+    expect(after.fp).not.toBe(before.fp)
+    await expectSecondRunSeesChange(before, after, '"./rates/base.ts": 3')
+  })
+
+  it('a file added where `import.meta.glob` matches changes the fingerprint and the value; one Vite leaves out (node_modules) does not', async () => {
+    const glob = `const posts = import.meta.glob('./posts/**/*.md', { query: '?raw', import: 'default', eager: true })\nconst rate = Object.keys(posts).length + 1`
+    const project = app('glob-added', glob, { 'src/posts/a.md': '# a\n' })
+    const before = await buildAndRun(project)
+    project.write({ 'src/posts/node_modules/x/readme.md': '# x\n' })
+    const ignored = await buildAndRun(project)
+    expect(ignored.fp).toBe(before.fp)
+    project.write({ 'src/posts/2026/b.md': '# b\n' })
+    const after = await buildAndRun(project)
+    expect(after.fp).not.toBe(before.fp)
+    await expectSecondRunSeesChange(before, after, '"./posts/2026/b.md"')
+  })
+
+  it('a glob from the root, which the engine does not list, changes the value (the function runs uncached, with a warning)', async () => {
+    const glob = `const rates = import.meta.glob<number>('/src/rates/*.ts', { eager: true, import: 'rate' })\nconst rate = Object.values(rates)[0]!`
+    const project = app('glob-root', glob, { 'src/rates/base.ts': 'export const rate = 2\n' })
     const before = await buildAndRun(project)
     project.write({ 'src/rates/base.ts': 'export const rate = 3\n' })
     const after = await buildAndRun(project)
     // No fingerprint: the meta says null and it runs uncached (stale before: one fingerprint for both builds).
     expect([before.fp, after.fp]).toEqual([null, null])
     expect(after.bundled).toMatch(/id: "src\/main\.ts#f",\s+fingerprint: null/)
-    await expectSecondRunSeesChange(before, after, '"./rates/base.ts": 3')
+    await expectSecondRunSeesChange(before, after, '"/src/rates/base.ts": 3')
   })
 
   it("a virtual module made by a plugin's load hook, changed, changes the value (the function runs uncached, with a warning)", async () => {

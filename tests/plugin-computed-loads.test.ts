@@ -63,3 +63,35 @@ describe.each<Bundler>(['webpack'])('%s', bundler => {
     expect(first.warnings.filter(w => w.includes('[smart-cache]'))).toEqual([])
   })
 })
+
+// webpack's `import.meta.webpackContext` (and `require.context`) and Vite's `import.meta.glob` bundle the
+// files their pattern matches. What reached one ran uncached; a static, relative one is now
+// followed to those files: an edited or added file changes the fingerprint, the function stays
+// cached (no warning).
+const contextFiles = (load: string) => ({
+  'src/icons/a.json': '{ "name": "a" }\n',
+  'src/main.js': `import { smartCache } from 'smart-cache'
+const icons = ${load}
+const names = smartCache(async () => Promise.all(icons.keys().map(async k => (await icons.get(k)).name)))
+console.log(JSON.stringify({ names: await names() }))
+`,
+})
+const loads: Partial<Record<Bundler, string>> = {
+  webpack: `import.meta.webpackContext('./icons', { recursive: false, regExp: /\\.json$/ })
+icons.get = async k => icons(k)`,
+  vite: `(() => { const m = import.meta.glob('./icons/*.json', { import: 'default' }); return { keys: () => Object.keys(m), get: k => m[k]() } })()`,
+}
+
+describe.each<Bundler>(['webpack', 'vite'])('%s', bundler => {
+  it('a cached function reading the files of a glob or context: an edited and an added file give their new names', async () => {
+    const project = createTempProject(`file-globs-${bundler}`, { files: contextFiles(loads[bundler]!) })
+    projects.push(project)
+    const first = await bundle(bundler, project.dir)
+    expect(run(project, first.file)).toEqual({ names: ['a'] })
+    project.write({ 'src/icons/a.json': '{ "name": "A" }\n' })
+    expect(run(project, (await bundle(bundler, project.dir)).file)).toEqual({ names: ['A'] })
+    project.write({ 'src/icons/b.json': '{ "name": "b" }\n' })
+    expect(run(project, (await bundle(bundler, project.dir)).file)).toEqual({ names: ['A', 'b'] })
+    expect(first.warnings.filter(w => w.includes('[smart-cache]'))).toEqual([])
+  })
+})

@@ -395,39 +395,79 @@ describe('sourceHash: the exact bytes of everything reached', () => {
 
 // import.meta.glob (Vite) and require.context (webpack) load modules chosen by a pattern. Before,
 // the call was hashed as text: an edit of a matched module (or a new match) kept the fingerprint,
-// and the bundle served the value computed with the old module. What reaches one is now
-// uncacheable (the plugin then runs the function uncached, with the reason as warning).
+// and the bundle served the value computed with the old module. Then what reached one was
+// uncacheable. Now a static, relative one is followed to every file it matches, listed as the
+// bundler lists them (picomatch for Vite's globs, the RegExp for webpack's contexts), the folders'
+// listings recorded; what reaches any other is uncacheable (the plugin runs it uncached, warned).
 describe('modules chosen by a pattern (import.meta.glob, require.context)', () => {
   const failure = (files: Record<string, string>, name: string): Promise<string | undefined> =>
     withEngine(project(files), async e => (await e.fingerprint('main.ts', name)).uncacheable)
+  const changes = async (files: Record<string, string>, edit: Record<string, string>, target = 'main.ts#f'): Promise<boolean> =>
+    (await fingerprintOf({ ...files, ...edit }, target)) !== (await fingerprintOf(files, target))
 
-  it('a function reading what import.meta.glob loads is uncacheable; the reason names the place and the fix', async () => {
+  it('import.meta.glob: an edited, added or renamed match changes the fingerprint; other files and other functions do not', async () => {
     const files = {
       'main.ts': `const rates = import.meta.glob('./rates/*.ts', { import: 'rate' })\nexport const f = () => Object.keys(rates)\nexport const g = () => 1`,
       'rates/a.ts': 'export const rate = 2',
     }
-    expect(await failure(files, 'f')).toMatch(/^it reaches import\.meta\.glob\(\) at main\.ts:1:15, which loads .*import those modules/)
-    // A lazy glob runs nothing at load: another function of the module keeps its fingerprint.
-    expect(await failure(files, 'g')).toBeUndefined()
+    expect(await failure(files, 'f')).toBeUndefined()
+    expect(await changes(files, { 'rates/a.ts': 'export const rate = 3' })).toBe(true)
+    expect(await changes(files, { 'rates/b.ts': 'export const rate = 3' })).toBe(true)
+    expect(await changes({ 'main.ts': files['main.ts'], 'rates/b.ts': files['rates/a.ts'] }, {})).toBe(false)
+    expect(await fingerprintOf({ 'main.ts': files['main.ts'], 'rates/b.ts': files['rates/a.ts'] })).not.toBe(await fingerprintOf(files))
+    // Not matched: another extension, a subfolder (no `**`), node_modules; a lazy glob runs nothing at load.
+    expect(await changes(files, { 'rates/c.js': 'export const rate = 1', 'rates/x/d.ts': 'export const rate = 1' })).toBe(false)
+    expect(await changes(files, { 'rates/a.ts': 'export const rate = 3' }, 'main.ts#g')).toBe(false)
   })
 
-  it('require.context and import.meta.webpackContext too, reached through another module', async () => {
-    for (const call of [`require.context('./rates', false, /\\.js$/)`, `import.meta.webpackContext('./rates')`]) {
-      const files = { 'main.ts': `import { ctx } from './ctx'\nexport const f = () => ctx.keys()`, 'ctx.ts': `export const ctx = ${call}` }
-      expect(await failure(files, 'f')).toMatch(/(require\.context|import\.meta\.webpackContext)\(\) at ctx\.ts:1:20, which loads/)
+  it('globs as Vite reads them: `**`, exclusions, `base` with a query, a parent folder, node_modules and dot files left out', async () => {
+    const glob = (args: string) => `const m = import.meta.glob(${args})\nexport const f = () => Object.keys(m)`
+    const deep = { 'main.ts': glob(`['./p/**/*.md', '!./p/drafts/*']`), 'p/a.md': 'a' }
+    expect(await changes(deep, { 'p/x/y/b.md': 'b' })).toBe(true)
+    expect(await changes(deep, { 'p/drafts/b.md': 'b', 'p/node_modules/m/c.md': 'c', 'p/.cache/d.md': 'd' })).toBe(false)
+    const based = { 'main.ts': glob(`'./p/*.md', { base: './data', query: '?raw', eager: true }`), 'data/p/a.md': 'a' }
+    expect(await failure(based, 'f')).toBeUndefined()
+    expect(await changes(based, { 'data/p/a.md': 'b' })).toBe(true)
+    expect(await changes(based, { 'p/a.md': 'b' })).toBe(false)
+    const parent = { 'src/main.ts': glob(`'../content/*.json', { eager: true }`), 'content/a.json': '{"a":1}' }
+    expect(await changes(parent, { 'content/a.json': '{"a":2}' }, 'src/main.ts#f')).toBe(true)
+  })
+
+  it('require.context and import.meta.webpackContext, reached through another module: their RegExp and recursion decide', async () => {
+    for (const call of [
+      `require.context('./icons', false, /\\.svg$/)`,
+      `import.meta.webpackContext('./icons', { recursive: false, regExp: /\\.svg$/ })`,
+    ]) {
+      const files = {
+        'main.ts': `import { ctx } from './ctx'\nexport const f = () => ctx.keys()`,
+        'ctx.ts': `export const ctx = ${call}`,
+        'icons/a.svg': '<svg/>',
+      }
+      expect(await failure(files, 'f')).toBeUndefined()
+      expect(await changes(files, { 'icons/a.svg': '<svg></svg>' })).toBe(true)
+      expect(await changes(files, { 'icons/b.svg': '<svg/>' })).toBe(true)
+      expect(await changes(files, { 'icons/sub/b.svg': '<svg/>', 'icons/b.png': 'x' })).toBe(false)
     }
   })
 
   it('an eager glob of code runs those modules at load: it counts for every function of its module, unlike one of data files', async () => {
-    const eager = (pattern: string, options: string) => ({
-      'main.ts': `const mods = import.meta.glob(${pattern}, ${options})\nexport const g = () => 1`,
-    })
-    expect(await failure(eager(`'./plugins/*.ts'`, '{ eager: true }'), 'g')).toMatch(/import\.meta\.glob\(\) at main\.ts:1:14/)
-    expect(await failure(eager(`['./a/*.ts', './b/*.js']`, '{ eager: true, import: "setup" }'), 'g')).toMatch(/import\.meta\.glob/)
-    expect(await failure(eager(`'./locales/*.json'`, '{ eager: true }'), 'g')).toBeUndefined()
-    expect(await failure(eager(`'./content/*.md'`, "{ eager: true, query: '?raw' }"), 'g')).toBeUndefined()
-    expect(await failure(eager(`'./views/*.ts'`, "{ eager: true, query: '?raw' }"), 'g')).toBeUndefined()
-    expect(await failure(eager(`'./plugins/*.ts'`, '{ eager: false }'), 'g')).toBeUndefined()
+    const eager = (pattern: string, options: string, edit: Record<string, string>) =>
+      changes({ 'main.ts': `const mods = import.meta.glob(${pattern}, ${options})\nexport const g = () => 1` }, edit, 'main.ts#g')
+    expect(await eager(`'./plugins/*.ts'`, '{ eager: true }', { 'plugins/a.ts': 'globalThis.x = 1' })).toBe(true)
+    expect(await eager(`['./a/*.ts', './b/*.js']`, '{ eager: true, import: "setup" }', { 'b/a.js': 'export const setup = 1' })).toBe(true)
+    expect(await eager(`'./locales/*.json'`, '{ eager: true }', { 'locales/en.json': '{}' })).toBe(false)
+    expect(await eager(`'./views/*.ts'`, "{ eager: true, query: '?raw' }", { 'views/a.ts': 'x()' })).toBe(false)
+    expect(await eager(`'./plugins/*.ts'`, '{ eager: false }', { 'plugins/a.ts': 'globalThis.x = 1' })).toBe(false)
+  })
+
+  it('a glob the engine cannot list (from the root, an alias, options not literal): uncacheable; the reason names the place and the fix', async () => {
+    for (const args of [`'/rates/*.ts'`, `'@/rates/*.ts'`, `'./rates/*.ts', { import: name }`, `pattern`]) {
+      const files = {
+        'main.ts': `const name = 'rate', pattern = './rates/*.ts'\nconst rates = import.meta.glob(${args})\nexport const f = () => Object.keys(rates)`,
+        'rates/a.ts': 'export const rate = 2',
+      }
+      expect(await failure(files, 'f')).toMatch(/^it reaches import\.meta\.glob\(\) at main\.ts:2:15, which loads .*relative .*literals/)
+    }
   })
 })
 

@@ -22,6 +22,16 @@ export const URL_REFERENCE = '\0url'
  */
 export const PATTERN_REFERENCE = '\0pattern'
 
+/**
+ * The files a pattern load matches, as the engine lists them (analyze/file-globs.ts): a Vite
+ * `import.meta.glob` (`glob`: its globs, `!` for exclusions, relative to the module or to `base`;
+ * `query` appended to each file) or a webpack context (`context`: its folder; `regExp` tested on
+ * `./path` of each file under it, subfolders when `recursive`).
+ */
+export type FileGlob =
+  | { glob: string[]; base?: string; query: string; exhaustive: boolean; caseSensitive: boolean }
+  | { context: string; recursive: boolean; regExp: [string, string] }
+
 /** How a module is loaded: `i` import (the `import` condition), `r` require (the `require` condition). */
 export type LoadKind = 'i' | 'r'
 

@@ -7,6 +7,7 @@ import {
   URL_REFERENCE,
   type AnalysisWarning,
   type Effects,
+  type FileGlob,
   type ImportInfo,
   type LoadRequest,
   type Ref,
@@ -293,11 +294,11 @@ class CanonPass implements Sink {
     })
   }
 
-  patternRequest(node: Node, parts: string[], kind: 'i' | 'r', runsCode: boolean): void {
-    // The modules it loads run when it is called; what they change is not followed: anything.
-    if (runsCode) {
+  patternRequest(node: Node, parts: string[] | FileGlob, kind: 'i' | 'r', runs: 'now' | 'later' | false): void {
+    // The modules it loads run when they load; what they change is not followed: anything.
+    if (runs) {
       this.global = true
-      if (this.load) this.loadGlobal = true
+      if (this.load && runs === 'now') this.loadGlobal = true
     }
     const { line, column } = this.lines.position(node.start)
     const ref: Ref = ['x', JSON.stringify(parts), PATTERN_REFERENCE, line, column, null, kind]

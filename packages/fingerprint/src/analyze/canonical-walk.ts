@@ -7,6 +7,7 @@
 import { decodeHTMLStrict } from 'entities/decode'
 import type { Root, Sink } from './sink.ts'
 import { classMetadata } from './decorator-metadata.ts'
+import { DATA_FILE, fileGlob, globRuns, patternLoader, runsCodeAtOnce } from './file-globs.ts'
 import { jsxRoot, jsxText } from './jsx.ts'
 import { planFor } from './node-plan.ts'
 import {
@@ -78,51 +79,6 @@ const CALLS_AT_ONCE = new Set([
 
 /** `import.meta.<key>` that does not depend on where the module is. */
 const META_NOT_LOCATION = new Set(['env', 'hot', 'glob', 'globEager', 'webpackHot', 'webpackContext', 'vitest', 'main'])
-
-/** `import.meta.<key>(…)` that loads the modules a pattern matches. */
-const META_PATTERN_LOADERS = new Set(['glob', 'globEager', 'webpackContext'])
-
-/**
- * The name of a callee that loads the modules a pattern matches: Vite's `import.meta.glob`
- * (`globEager`), webpack's `require.context` and `import.meta.webpackContext`.
- */
-function patternLoader(callee: Node): string | undefined {
-  const c = unwrap(callee)
-  if (c.type !== 'MemberExpression') return undefined
-  const name = staticKey(c.property, c.computed)
-  const object = unwrap(c.object)
-  if (object.type === 'MetaProperty' && object.meta.name === 'import' && name !== undefined && META_PATTERN_LOADERS.has(name))
-    return `import.meta.${name}()`
-  if (object.type === 'Identifier' && object.name === 'require' && name === 'context') return 'require.context()'
-  return undefined
-}
-
-/** Files a glob can load that run no code when loaded (data, text, styles, images). */
-const DATA_FILE = /\.(?:json|txt|md|csv|ya?ml|toml|html|svg|png|jpe?g|gif|webp|avif|ico|css|scss|sass|less)$/
-
-/**
- * Whether a pattern load runs the modules it matches at once (`import.meta.globEager`, or
- * `import.meta.glob` with `eager: true`), and they may be code: unless every pattern is a data
- * file or the `query` option loads them as text or URLs. Anything not static counts as yes.
- */
-function runsCodeAtOnce(call: Node, what: string): boolean {
-  if (what !== 'import.meta.glob()' && what !== 'import.meta.globEager()') return false
-  const options = call.arguments[1] ? unwrap(call.arguments[1]) : undefined
-  if (options && options.type !== 'ObjectExpression') return true
-  const props = new Map<string, Node>()
-  for (const p of options?.properties ?? []) {
-    const key = p.type === 'Property' ? staticKey(p.key, p.computed) : undefined
-    if (key === undefined) return true
-    props.set(key, unwrap(p.value))
-  }
-  const eager = props.get('eager')
-  if (what === 'import.meta.glob()' && (eager === undefined || (eager.type === 'Literal' && eager.value === false))) return false
-  const query = props.get('query')
-  if (query?.type === 'Literal' && typeof query.value === 'string' && /^\??(?:raw|url)$/.test(query.value)) return false
-  const first = unwrap(call.arguments[0])
-  const patterns = first?.type === 'ArrayExpression' ? first.elements.map((e: Node) => unwrap(e)) : [first]
-  return !patterns.every((p: Node) => p?.type === 'Literal' && typeof p.value === 'string' && DATA_FILE.test(p.value))
-}
 
 /**
  * Whether a computed specifier can only name data files (`./locales/${lang}.json`,
@@ -422,8 +378,15 @@ export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
   function computedLoad(node: Node, specifier: Node, kind: 'i' | 'r'): void {
     const parts = specifierPattern(specifier)
     const runsCode = !loadsDataOnly(specifier)
-    if (parts) sink.patternRequest(node, parts, kind, runsCode)
+    if (parts) sink.patternRequest(node, parts, kind, runsCode && 'now')
     else sink.untracked(node, kind === 'i' ? 'import()' : 'require()', runsCode)
+  }
+
+  /** A glob or folder load (`import.meta.glob`, `require.context`): followed to the files it matches when static. */
+  function patternLoad(node: Node, what: string): void {
+    const glob = fileGlob(node, what)
+    if (glob) sink.patternRequest(node, glob, what === 'require.context()' ? 'r' : 'i', globRuns(node, what, glob))
+    else sink.patternLoad(node, what, runsCodeAtOnce(node, what))
   }
 
   function callSite(node: Node, isNew: boolean): void {
@@ -714,7 +677,7 @@ export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
       case 'CallExpression': {
         callSite(node, false)
         const patterned = patternLoader(node.callee)
-        if (patterned) sink.patternLoad(node, patterned, runsCodeAtOnce(node, patterned))
+        if (patterned) patternLoad(node, patterned)
         if (node.callee.type === 'Identifier' && node.arguments.length === 1 && sink.mayRequire(node.callee.name)) {
           const spec = staticSpecifier(node.arguments[0])
           if (spec !== undefined && sink.moduleRequest(node, spec, 'require')) return

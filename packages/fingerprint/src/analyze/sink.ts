@@ -1,6 +1,8 @@
 // What the walk emits: the canonical token stream and the scope and effect events, received by a
 // sink (canon.ts's passes), and the shapes those events carry.
 
+import type { FileGlob } from './analysis-types.ts'
+
 type Node = any
 
 /** How an identifier occurs (`write`: a reference that assigns the binding itself). */
@@ -60,9 +62,11 @@ export interface Sink {
   /**
    * `import()` / `require()` of a specifier made of a relative folder, values and an extension
    * (`./locales/${lang}.json`): every file it may match is loaded (`parts`: the static parts, the
-   * values in between). `runsCode`: those files may be code.
+   * values in between), or a static glob or folder load (`import.meta.glob('./posts/*.md')`,
+   * `require.context('./icons')`). `runs`: those files may be code, which runs `'now'` (where the
+   * expression is evaluated) or `'later'` (a function it gives loads them: a lazy glob).
    */
-  patternRequest: (node: Node, parts: string[], kind: 'i' | 'r', runsCode: boolean) => void
+  patternRequest: (node: Node, parts: string[] | FileGlob, kind: 'i' | 'r', runs: 'now' | 'later' | false) => void
   /**
    * A load of the modules a pattern matches (`import.meta.glob(…)`, `require.context(…)`), which is
    * not followed; `eager` when it runs them at once (`{ eager: true }`).

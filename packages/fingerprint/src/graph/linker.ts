@@ -1,5 +1,5 @@
-import { type Dirent, existsSync, readdirSync, statSync } from 'node:fs'
-import { dirname, join, relative, resolve } from 'node:path'
+import { existsSync } from 'node:fs'
+import { dirname, relative } from 'node:path'
 import { getTsconfig, type TsConfigResult } from 'get-tsconfig'
 import {
   DEFAULT_LOCAL,
@@ -7,6 +7,7 @@ import {
   URL_REFERENCE,
   type Effects,
   type FileAnalysis,
+  type FileGlob,
   type LoadKind,
   type Ref,
 } from '../analyze/analysis-types.ts'
@@ -19,6 +20,7 @@ import type { FileStore } from '../store/file-store.ts'
 import type { DefineDigest, GlobalImport } from '../types.ts'
 import { digestOfDefine } from '../define-digest.ts'
 import { PackageTrees } from './package-tree.ts'
+import { describePattern, patternBinding, patternMatches, relativeSpecifier } from './file-globs.ts'
 
 /** What a node may change and run, as graph keys (see `Effects`). */
 export interface NodeEffects {
@@ -542,43 +544,38 @@ export class Linker {
   }
 
   /**
-   * `import()` / `require()` of a pattern of files (`./locales/${lang}.json`): every file under
-   * its folder that it matches, as bundlers include them (a value may hold `/`: subfolders count).
-   * Each folder is recorded before it is listed, so a file added or removed invalidates the answer.
+   * A load of the files a pattern matches (`import(\`./locales/${lang}.json\`)`,
+   * `import.meta.glob('./posts/*.md')`, `require.context('./icons')`): every file it matches, as
+   * the bundler includes them, each like an `import()` of it. Each folder is recorded before it is
+   * listed, so a file added or removed invalidates the answer.
    */
   private patternNode(key: string, from: string, name: string, reads: Reads): GraphNode {
     const [kind, line, column] = name.split(':', 3) as [LoadKind, string, string]
-    const parts = JSON.parse(name.slice(kind.length + line.length + column.length + 3)) as string[]
-    const first = parts[0]!
-    const cut = first.lastIndexOf('/') + 1
-    const folder = resolve(dirname(from), first.slice(0, cut))
+    const pattern = JSON.parse(name.slice(kind.length + line.length + column.length + 3)) as string[] | FileGlob
     const where = `${this.rel(from)}:${line}:${column}`
     const node: GraphNode = {
       key,
       own: '',
       targets: [],
       file: this.rel(from),
-      binding: `(files ${parts.join('*')})`,
+      binding: patternBinding(pattern),
       line: Number(line),
       resolvedFrom: where,
     }
-    const files = listFiles(folder, dir => this.resolver.noteFolder(dir))
-    if (typeof files === 'string') {
+    const matched = patternMatches(from, pattern, dir => this.resolver.noteFolder(dir))
+    if (typeof matched === 'string') {
       node.own = blake3(`pattern\n${name}\nunlisted`)
-      node.stop = `${kind === 'i' ? 'import()' : 'require()'} of '${parts.join('*')}' at ${where}, whose files cannot be listed: ${files}`
+      node.stop = `${describePattern(kind, pattern)} at ${where}, whose files cannot be listed: ${matched}`
       return node
     }
-    const match = patternRegExp([first.slice(cut), ...parts.slice(1)])
     const specs: string[] = []
-    for (const file of files) {
-      if (!match.test(file)) continue
-      let spec = relative(dirname(from), join(folder, file)).replaceAll('\\', '/')
-      if (!spec.startsWith('../')) spec = `./${spec}`
+    for (const { abs, query } of matched) {
+      const spec = relativeSpecifier(from, abs) + query
       const r = this.resolver.resolve(from, spec, kind)
       node.targets.push(r.kind === 'source' ? namespaceKey(r.abs) : this.leaf(r, spec, '*', from, Number(line), Number(column), reads))
       specs.push(spec)
     }
-    node.own = blake3(`pattern\n${JSON.stringify(parts)}\n${kind}\n${specs.join('\n')}`)
+    node.own = blake3(`pattern\n${JSON.stringify(pattern)}\n${kind}\n${specs.join('\n')}`)
     return node
   }
 
@@ -687,61 +684,6 @@ export class Linker {
   }
 }
 
-/** The most entries a pattern's folder tree may hold: past it, what reaches the pattern is uncacheable. */
-const MAX_PATTERN_ENTRIES = 5000
-
-/**
- * The files under `folder` (paths relative to it, `/`-separated, sorted), each folder passed to
- * `note` before it is read; or why they cannot be known (too many, a linked folder, unreadable).
- */
-function listFiles(folder: string, note: (dir: string) => void): string[] | string {
-  const files: string[] = []
-  const stack = ['']
-  let entries = 0
-  while (stack.length > 0) {
-    const sub = stack.pop()!
-    const dir = sub === '' ? folder : join(folder, sub)
-    note(dir)
-    let list: Dirent[]
-    try {
-      list = readdirSync(dir, { withFileTypes: true })
-    } catch (error) {
-      if (sub === '' && (error as NodeJS.ErrnoException).code === 'ENOENT') return files
-      return `its folder ${sub || '.'} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`
-    }
-    entries += list.length
-    if (entries > MAX_PATTERN_ENTRIES)
-      return `its folder holds more than ${MAX_PATTERN_ENTRIES} entries (name the files with string literal specifiers, or pass the loaded data as an argument)`
-    for (const e of list) {
-      const rel = sub === '' ? e.name : `${sub}/${e.name}`
-      if (e.isDirectory()) stack.push(rel)
-      else if (e.isSymbolicLink() && statSync(join(dir, e.name), { throwIfNoEntry: false })?.isDirectory())
-        return `${rel} is a linked folder, whose files are not followed (name the files with string literal specifiers)`
-      else files.push(rel)
-    }
-  }
-  return files.sort()
-}
-
-/** TypeScript's sources of a JavaScript extension: `./x.js` in a specifier may load `x.ts` (TypeScript's own rule, and tsx's). */
-const TS_SOURCES: Record<string, string> = {
-  '.js': '(?:\\.js|\\.tsx?)',
-  '.jsx': '(?:\\.jsx|\\.tsx)',
-  '.mjs': '(?:\\.mjs|\\.mts)',
-  '.cjs': '(?:\\.cjs|\\.cts)',
-}
-
-/** What a pattern's static parts match (relative to its folder): each value any text, `/` included. */
-function patternRegExp(parts: string[]): RegExp {
-  const last = parts[parts.length - 1]!
-  const ext = /\.[cm]?jsx?$/.exec(last)?.[0]
-  const tail = ext ? `${escapeRegExp(last.slice(0, -ext.length))}${TS_SOURCES[ext]}` : escapeRegExp(last)
-  return new RegExp(`^${[...parts.slice(0, -1).map(escapeRegExp), tail].join('.*')}$`, 's')
-}
-
-/** `s` matched literally in a regular expression. */
-const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-
 /** Bundler queries whose import gives the file's bytes (as text, a URL, inlined or a WebAssembly init). */
 const BYTE_QUERIES = new Set(['raw', 'url', 'inline', 'no-inline', 'init'])
 
@@ -756,8 +698,10 @@ function patternStop(rel: string, [what, line, column]: [string, number, number]
       `so an edit of one cannot be seen (import each file with a string literal specifier, or pass the loaded data as an argument)`
     )
   return (
-    `${what} at ${rel}:${line}:${column}, which loads the modules a pattern matches: an edit of one, or a new match, ` +
-    `cannot be seen (import those modules with string literal specifiers, or pass what they hold as an argument)`
+    `${what} at ${rel}:${line}:${column}, which loads the modules a pattern matches, is not followed: its pattern is not ` +
+    `relative ('./…', '../…') or its arguments are not literals, so an edit of one match, or a new match, cannot be seen ` +
+    `(write the pattern and options as literals relative to the module, import those modules with string literal ` +
+    `specifiers, or pass what they hold as an argument)`
   )
 }
 
