@@ -147,7 +147,9 @@ function measure(label, root, targets, { floor: withFloor = true } = {}) {
   if (withFloor) {
     const toWarm = ratio('edited', 'warm')
     const toCold = ratio('edited', 'cold')
-    console.log(`  one module edited: ${median(toWarm).toFixed(3)}x warm (${range(toWarm)}), ${median(toCold).toFixed(3)}x cold (${range(toCold)})`)
+    console.log(
+      `  one module edited: ${median(toWarm).toFixed(3)}x warm (${range(toWarm)}), ${median(toCold).toFixed(3)}x cold (${range(toCold)})`,
+    )
   }
   const restoredToWarm = ratio('restored', 'warm')
   const restoredToCold = ratio('restored', 'cold')
