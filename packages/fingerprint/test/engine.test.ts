@@ -300,7 +300,7 @@ describe('incremental and cached', () => {
     expect(again).toMatch(/^[0-9a-f]{64}$/)
   })
 
-  it('a long-lived engine sees an export * provider change (first star module wins)', async () => {
+  it('a long-lived engine sees an export * provider change (a name two star modules export is ambiguous: both count)', async () => {
     const dir = project({
       'main.ts': `import { a } from './lib'\nexport const f = () => a()`,
       'lib.ts': `export * from './one'\nexport * from './two'`,
@@ -313,7 +313,8 @@ describe('incremental and cached', () => {
       expect(first.deps.map(d => d.file)).toEqual(['two.ts'])
       writeFileSync(join(dir, 'one.ts'), `export const z = 0\nexport const a = () => 1`)
       const second = await e.fingerprint('main.ts', 'f')
-      expect(second.deps.map(d => d.file)).toEqual(['one.ts'])
+      // ESM leaves the name out of lib's exports (the import fails to link); bundlers pick or drop one.
+      expect(second.deps.map(d => d.file)).toEqual(expect.arrayContaining(['lib.ts', 'one.ts', 'two.ts']))
       expect(second.hash).not.toBe(first.hash)
     } finally {
       await e.close()

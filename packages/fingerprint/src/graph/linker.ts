@@ -113,6 +113,9 @@ export function own<T>(map: Record<string, T>, name: string): T | undefined {
 type Spec = [string, number, number]
 type Step = [specifier: string, imported: string, line: number, column: number, kind?: LoadKind]
 
+/** In a star table, a name that several `export *` sources export. */
+const AMBIGUOUS = ''
+
 interface StarTable {
   table: Map<string, string>
   files: string[]
@@ -260,6 +263,9 @@ export class Linker {
             )
           return namespaceKey(abs)
         }
+        // Two modules export the name through `export *`: ESM leaves it out (a named import of it
+        // fails to link) and bundlers each pick or drop one. Every source counts.
+        if (via === AMBIGUOUS) return namespaceKey(abs)
         abs = via
         continue
       }
@@ -272,7 +278,8 @@ export class Linker {
 
   /**
    * Names a module gets through `export *` (iterative, depth-first in source order, cycle-safe):
-   * the first source module that exports a name directly wins. When packages are among the stars,
+   * the source module that exports a name directly, or `AMBIGUOUS` when several do (a module
+   * re-exporting the same binding counts as another: more invalidation, never less). When packages are among the stars,
    * names not found in source are unknown here; `exportTarget` then falls back to the namespace.
    */
   private async starTable(abs: string, reads: Reads): Promise<Map<string, string>> {
@@ -303,7 +310,11 @@ export class Linker {
       if (seen.has(r.abs)) continue
       seen.add(r.abs)
       const a = await this.analysis(r.abs, local)
-      for (const n of Object.keys(a.exports)) if (n !== 'default' && !table.has(n)) table.set(n, r.abs)
+      for (const n of Object.keys(a.exports)) {
+        if (n === 'default') continue
+        if (!table.has(n)) table.set(n, r.abs)
+        else if (table.get(n) !== r.abs) table.set(n, AMBIGUOUS)
+      }
       for (let i = a.stars.length - 1; i >= 0; i--) stack.push([r.abs, a.stars[i]!])
     }
     for (const n of Object.keys(first.exports)) table.delete(n)
