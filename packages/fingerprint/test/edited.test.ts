@@ -45,14 +45,23 @@ async function answers(root: string, cache: string | false): Promise<Outcome[]> 
 
 const hashes = (out: Outcome[]): Array<string | undefined> => out.map(o => ('hash' in o ? o.hash : undefined))
 
-/** Rewrites the own hashes of `rel`'s bindings in the snapshot: an answer computed from it then differs. */
-function tamperSnapshot(cache: string, rel: string): string {
+/** The snapshot file in the cache folder `cache`. */
+function snapshotFile(cache: string): string {
   const dir = join(cache, ENGINE_VERSION)
-  const file = join(dir, readdirSync(dir).find(f => f.endsWith('.snapshot'))!)
+  return join(
+    dir,
+    readdirSync(dir).find(f => f.endsWith('.snapshot'))!,
+  )
+}
+
+/** Rewrites the own hashes of `rel`'s bindings in the snapshot (stored answers removed): an answer computed from it then differs. */
+function tamperSnapshot(cache: string, rel: string): string {
+  const file = snapshotFile(cache)
   const text = readFileSync(file, 'utf8')
   const data = JSON.parse(text) as { files: Record<string, string[]>; analyses: Record<string, { names: Record<string, { own: string }> }> }
   for (const n of Object.values(data.analyses[data.files[rel]![5]!]!.names)) n.own = 'f'.repeat(64)
   writeFileSync(file, JSON.stringify(data))
+  const dir = join(cache, ENGINE_VERSION)
   for (const f of readdirSync(dir)) if (f.startsWith('answers-') || f.startsWith('facts-')) rmSync(join(dir, f))
   return text
 }
@@ -68,7 +77,7 @@ describe('a new engine after one edit, with the caches of the run before (issue 
     // The warm engine does take untouched files from the snapshot: a tampered entry shows in its answer.
     const saved = tamperSnapshot(cache, 'src/leaf.ts')
     expect(hashes(await answers(root, cache))[0]).not.toBe(hashes(before)[0])
-    writeFileSync(join(cache, ENGINE_VERSION, readdirSync(join(cache, ENGINE_VERSION)).find(f => f.endsWith('.snapshot'))!), saved)
+    writeFileSync(snapshotFile(cache), saved)
 
     /** Applies `edit`, then compares the warm engine's answers to a cold engine's; `changed`: the targets whose hash must change. */
     const step = async (edit: () => void, changed: number[]): Promise<void> => {
