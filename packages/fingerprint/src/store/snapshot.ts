@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs'
+import { rm } from 'node:fs/promises'
 import type { FileAnalysis } from '../analyze/analysis-types.ts'
 import { saveBeforeExit } from './exit-save.ts'
 import { sameStamp, type Stamp } from './facts.ts'
@@ -16,6 +17,12 @@ interface SnapshotFile {
 /** Above this many files, rows of files not seen by this engine are dropped when saving. */
 const MAX_KEPT_ROWS = 50_000
 
+/** A save writes only the rows that differ from the whole file, beside it, while they are at most this share of all rows. */
+const MAX_DELTA_SHARE = 0.1
+
+/** The rows that differ from the snapshot file `file`, with their analyses: `<file>.delta`. */
+const deltaOf = (file: string): string => `${file}.delta`
+
 /** What the snapshot knows about a file whose stamp did not change. */
 export interface Known {
   hash: string
@@ -31,6 +38,12 @@ export interface Known {
  * ctime, which no tool can set back: an edited file is always read again. It is the engine's only
  * disk cache: saved by `close()`, or when the process runs out of work. A missing, corrupt or
  * unwritable snapshot only means a slower start.
+ *
+ * An engine that read only a few files anew (a build after an edit) writes just their rows and
+ * analyses to a small file beside the snapshot (`.delta`, read with it) instead of writing the
+ * whole snapshot again; the whole file is written when the rows that differ grow past a tenth. Each
+ * row proves itself by its stamp, so rows of either file, from any engine, can be combined: a row
+ * that is out of date only means its file is read again.
  */
 export class Snapshot {
   private rows = new Map<string, FileRow>()
@@ -38,6 +51,8 @@ export class Snapshot {
   /** Rows and analysis texts recorded by this engine. */
   private seen = new Map<string, FileRow>()
   private texts = new Map<string, string>()
+  /** The rows of this root's snapshot file as loaded or last written (`save()` writes what differs). */
+  private written = new Map<string, FileRow>()
   private loaded = false
   private dirty = false
   private saving: Promise<void> = Promise.resolve()
@@ -87,14 +102,34 @@ export class Snapshot {
     }
   }
 
-  /** Writes the snapshot (atomically) when this engine recorded something new. */
+  /** Writes the snapshot (atomically) when this engine recorded something new: the rows that differ, while few, else all. */
   save(): Promise<void> {
     if (!this.file || !this.dirty) return this.saving
     this.dirty = false
     const file = this.file
-    const text = this.serialize()
-    this.saving = this.saving.then(() => writeAtomic(file, text)).catch(() => {})
+    const changed = this.changedRows()
+    if (changed) {
+      const text = this.serialize(changed)
+      this.saving = this.saving.then(() => writeAtomic(deltaOf(file), text)).catch(() => {})
+      return this.saving
+    }
+    const keep = this.rows.size > MAX_KEPT_ROWS ? this.seen : this.rows
+    const text = this.serialize(keep)
+    this.written = new Map(keep)
+    // The delta goes after the whole file that holds its rows (a delta left behind is only out of date).
+    this.saving = this.saving
+      .then(() => writeAtomic(file, text))
+      .then(() => rm(deltaOf(file), { force: true }))
+      .catch(() => {})
     return this.saving
+  }
+
+  /** The rows that differ from this root's snapshot file, when a delta can carry them. */
+  private changedRows(): Map<string, FileRow> | undefined {
+    if (this.written.size === 0 || this.rows.size > MAX_KEPT_ROWS) return undefined
+    const changed = new Map<string, FileRow>()
+    for (const [rel, row] of this.rows) if (this.written.get(rel) !== row) changed.set(rel, row)
+    return changed.size <= this.rows.size * MAX_DELTA_SHARE ? changed : undefined
   }
 
   private load(): void {
@@ -107,22 +142,31 @@ export class Snapshot {
     const file = own ? this.file : newestSibling(this.file, name => name.startsWith('files-') && name.endsWith('.snapshot'))
     if (!file) return
     try {
-      const data = JSON.parse(readFileSync(file, 'utf8')) as SnapshotFile
-      for (const [rel, row] of Object.entries(data.files)) {
-        if (!Array.isArray(row) || row.length !== 6 || typeof data.analyses[row[5]] !== 'object') continue
-        // Another root's stamps prove nothing here: its rows only say which content to hash for.
-        this.rows.set(rel, own ? row : [row[0], row[1], -1, -1, row[4], row[5]])
-      }
-      for (const [key, a] of Object.entries(data.analyses)) this.analyses.set(key, a)
+      this.take(readFileSync(file, 'utf8'), own)
+      if (own) this.written = new Map(this.rows)
     } catch {
       this.rows.clear()
       this.analyses.clear()
+      return
+    }
+    try {
+      this.take(readFileSync(deltaOf(file), 'utf8'), own)
+    } catch {} // none, or unreadable: its files are read again
+  }
+
+  /** Adds the rows and analyses of a snapshot file's text (a row whose analysis is missing is skipped). */
+  private take(text: string, own: boolean): void {
+    const data = JSON.parse(text) as SnapshotFile
+    for (const [key, a] of Object.entries(data.analyses)) if (typeof a === 'object' && a !== null) this.analyses.set(key, a)
+    for (const [rel, row] of Object.entries(data.files)) {
+      if (!Array.isArray(row) || row.length !== 6 || !this.analyses.has(row[5])) continue
+      // Another root's stamps prove nothing here: its rows only say which content to hash for.
+      this.rows.set(rel, own ? row : [row[0], row[1], -1, -1, row[4], row[5]])
     }
   }
 
-  /** JSON text: rows sorted by path, then the analyses they use (texts from the worker kept as they are). */
-  private serialize(): string {
-    const keep = this.rows.size > MAX_KEPT_ROWS ? this.seen : this.rows
+  /** JSON text of `keep`: rows sorted by path, then the analyses they use (texts from the worker kept as they are). */
+  private serialize(keep: Map<string, FileRow>): string {
     const rels = [...keep.keys()].sort()
     const files: string[] = []
     const keys = new Set<string>()
