@@ -101,24 +101,43 @@ function expandDeps(m: Manifest & { deps?: unknown }, file: string): void {
 }
 
 /**
+ * What to do with a manifest found under the root that cannot be read: `skip` it with a warning on
+ * stderr (ls, stats, fingerprint, explain: one broken file of another build should not stop them),
+ * or `fail` (prune: what it keeps depends on every build's manifest).
+ */
+export type BrokenManifests = 'skip' | 'fail'
+
+/**
  * The plugin's manifests of builds under `root`, newest first: `<root>/node_modules/.cache/smart-cache/manifests/*.json`
  * (the default) and every `smart-cache-manifest.json` under `root` (written beside an output on request;
  * node_modules and dot-folders skipped).
  */
-export async function findManifests(root: string): Promise<FoundManifest[]> {
+export async function findManifests(root: string, broken: BrokenManifests = 'skip'): Promise<FoundManifest[]> {
   const [cached, beside] = await Promise.all([
     glob('*.json', { cwd: join(root, MANIFESTS_DIR), absolute: true, followSymbolicLinks: false }),
     glob(`**/${MANIFEST_NAME}`, { cwd: root, absolute: true, ignore: ['**/node_modules/**', '**/.git/**'], followSymbolicLinks: false }),
   ])
   return [...cached, ...beside]
     .sort()
-    .map(readManifest)
+    .flatMap(file => readFound(file, root, broken))
     .sort((a, b) => b.time - a.time || (a.file < b.file ? -1 : 1))
 }
 
-/** `--manifest FILE` (one) or every manifest found under the root. */
-export async function loadManifests(root: string, option: string | undefined): Promise<FoundManifest[]> {
-  return option === undefined ? findManifests(root) : [readManifest(resolve(String(option)))]
+/** One found manifest, or none (with a warning) when it cannot be read and `broken` is `skip`. */
+function readFound(file: string, root: string, broken: BrokenManifests): FoundManifest[] {
+  try {
+    return [readManifest(file)]
+  } catch (error) {
+    if (broken === 'fail' || !(error instanceof CliError)) throw error
+    const why = error.message.replace('[smart-cache] ', '').replace(`${file}: `, '')
+    process.stderr.write(`[smart-cache] warning: skipped the manifest ${displayPath(file, root)}: ${why}\n`)
+    return []
+  }
+}
+
+/** `--manifest FILE` (one, which must be readable) or every manifest found under the root. */
+export async function loadManifests(root: string, option: string | undefined, broken: BrokenManifests = 'skip'): Promise<FoundManifest[]> {
+  return option === undefined ? findManifests(root, broken) : [readManifest(resolve(String(option)))]
 }
 
 /** `id → every fingerprint some manifest names`: the notion of "current" of ls/stats and of "still named" of prune. */

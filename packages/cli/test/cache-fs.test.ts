@@ -56,6 +56,21 @@ describe('ls / stats on the default filesystem store', { timeout: 60_000 }, () =
     expect(old.functions.filter((f: any) => f.status === 'current').map((f: any) => f.fingerprint[0])).toEqual(['b'])
   })
 
+  it('a broken manifest found under the root is skipped with a warning naming it (ls, stats); prune refuses to guess', async () => {
+    // Before: one truncated manifest of another build (a killed build, a hand edit) failed every command.
+    p.write('other/dist/smart-cache-manifest.json', '{ "version": 2, "functi')
+    const ls = await cli(['ls', '--json'], { cwd: p.dir })
+    expect(ls.code).toBe(0)
+    expect(ls.stderr).toMatch(
+      /^\[smart-cache\] warning: skipped the manifest other\/dist\/smart-cache-manifest\.json: not valid JSON .*Fix: rebuild/,
+    )
+    expect(json(ls).functions.find((f: any) => f.fingerprint[0] === 'a').status).toBe('current')
+    expect((await cli(['stats', '--json'], { cwd: p.dir })).code).toBe(0)
+    const prune = await cli(['prune', '--max-age', '1d', '--dry-run'], { cwd: p.dir })
+    expect(prune.code).toBe(1)
+    expect(prune.stderr).toMatch(/other\/dist\/smart-cache-manifest\.json: not valid JSON .*Fix: rebuild/)
+  })
+
   it('stats: totals by status and per function', async () => {
     const s = json(await cli(['stats', '--json'], { cwd: p.dir }))
     expect(s).toMatchObject({ entries: 4, functions: 2, errors: 0, hitRatio: null })

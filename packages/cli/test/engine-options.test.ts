@@ -1,7 +1,7 @@
 // Which recorded engine options `fingerprint` and `explain` use, read from manifests written here
 // (a real build's are in tests/cli-build-options.test.ts), and the errors of a malformed record.
 import { join } from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it, vi } from 'vitest'
 import { chooseOptions } from '../src/engine-options.ts'
 import { optionChanges } from '../src/options-diff.ts'
 import { createProject, fp, type Project } from './cache-helpers.ts'
@@ -65,11 +65,20 @@ describe('chooseOptions', () => {
     expect((await chooseOptions(p.dir, { environment: 'ssr' }, [join(p.dir, 'src/a.ts')])).from?.environment).toBe('ssr')
   })
 
-  it('a malformed record is an error naming the manifest and the fix', async () => {
+  it('a malformed record is an error naming the manifest and the fix; a manifest that is not one is skipped with a warning', async () => {
     const shape = app({ dist: { ids: ['src/a.ts#f'], engine: { client: 'browser' } } })
-    await expect(chooseOptions(shape.dir, {}, [join(shape.dir, 'src/a.ts')])).rejects.toThrow(
-      `[smart-cache] ${join(shape.dir, MANIFESTS, 'dist.json')}: "engine" must map each environment to its engine options ({ "client": {…} }). Fix: rebuild with the plugin to rewrite the manifest.`,
-    )
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true)
+    try {
+      await expect(chooseOptions(shape.dir, {}, [join(shape.dir, 'src/a.ts')])).resolves.toMatchObject({
+        from: null,
+        missing: 'no-manifest',
+      })
+      expect(stderr).toHaveBeenCalledWith(
+        `[smart-cache] warning: skipped the manifest ${MANIFESTS}/dist.json: "engine" must map each environment to its engine options ({ "client": {…} }). Fix: rebuild with the plugin to rewrite the manifest.\n`,
+      )
+    } finally {
+      stderr.mockRestore()
+    }
     const inner = app({ dist: { ids: ['src/a.ts#f'], engine: { client: { resolve: { extensions: '.ts' } } } } })
     await expect(chooseOptions(inner.dir, {}, [join(inner.dir, 'src/a.ts')])).rejects.toThrow(
       `[smart-cache] ${join(inner.dir, MANIFESTS, 'dist.json')}: malformed engine options of environment 'client': resolve.extensions must be an array. Fix: rebuild with the plugin`,

@@ -41,7 +41,8 @@ export function registerPrune(cli: CAC): void {
       const maxAge = options.maxAge === undefined ? undefined : parseDuration(options.maxAge, '--max-age')
       const maxSize = options.maxSize === undefined ? undefined : parseSize(options.maxSize, '--max-size')
       await useStore(options, async ({ store, root, describe }) => {
-        const manifests = await loadManifests(root, options.manifest)
+        // A manifest that cannot be read may name entries a build still uses: stop rather than guess.
+        const manifests = await loadManifests(root, options.manifest, 'fail')
         const plan = planPrune(await store.list(), { named: namedFingerprints(manifests), maxAge, maxSize, now: Date.now() })
         if (!options.dryRun) await execute(store, plan)
         const temps = options.dryRun ? staleOf(await store.temps()) : await store.sweep()
