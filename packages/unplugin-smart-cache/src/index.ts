@@ -1,11 +1,9 @@
 import type { UnpluginFactory, UnpluginInstance, UnpluginOptions } from 'unplugin'
 import type { BundlerOptions, Engine } from './core/engine.js'
-import type { ResolveOptions } from '@smart-cache/fingerprint'
 import type { Options } from './core/options.js'
 import type { CachedEnv } from './core/cached.js'
 import type { TransformOutput } from './core/transform-output.js'
 import type { TransformEnv } from './core/transform.js'
-import { dirname, resolve } from 'node:path'
 import process from 'node:process'
 import { createUnplugin } from 'unplugin'
 import { BuildCache, buildCacheFile, digest } from './core/build-cache.js'
@@ -15,19 +13,30 @@ import { createEngine, fingerprintingOptions, warningText } from './core/engine.
 import { EngineRecord } from './core/engine-record.js'
 import { toPortableOptions } from '@smart-cache/fingerprint'
 import { esbuildResolve, viteResolve, webpackResolve, type WebpackResolveConfig } from './core/bundler-resolve.js'
-import { viteDefines, webpackDefines } from './core/bundler-defines.js'
-import { autoImportGlobals, autoImportUndeclared, mergeGlobals, pluginNames, tappedNames } from './core/auto-imports.js'
+import { viteDefines } from './core/bundler-defines.js'
+import { autoImportGlobals, autoImportUndeclared, mergeGlobals, pluginNames } from './core/auto-imports.js'
 import { esbuildInjectGlobals } from './core/esbuild-inject.js'
-import { providedGlobals } from './core/provide-plugin.js'
 import { injectOptionGlobals } from './core/inject-option.js'
-import { esbuildEntries, rollupEntries, viteEntries, webpackEntries } from './core/bundler-entries.js'
+import { esbuildEntries, rollupEntries, viteEntries } from './core/bundler-entries.js'
 import { isScriptFile, relativeId, RUNTIME, fileOfId } from './core/ids.js'
 import { idleSaver } from './core/idle-save.js'
 import { originalPositions } from './core/original-position.js'
-import { FunctionRegistry, manifestDigest, manifestJson, writtenManifestDigest } from './core/manifest.js'
-import { cachedManifestFile, esbuildOutDir, writeManifestFile } from './core/manifest-writer.js'
+import { FunctionRegistry } from './core/manifest.js'
+import { ManifestOutput, outputDir, type OutputPlace } from './core/manifest-output.js'
+import { esbuildOutDir, writeManifestFile } from './core/manifest-writer.js'
 import { resolveOptions } from './core/options.js'
 import { RuntimeFiles } from './core/runtime-dir.js'
+import {
+  isOneOffBuild,
+  type Platform,
+  rebuildEveryTime,
+  viteConsumer,
+  viteEnvironmentName,
+  viteInject,
+  type WebpackLikeOptions,
+  webpackBundlerOptions,
+  webpackPlatform,
+} from './core/bundler-context.js'
 
 type TransformModule = (typeof import('./core/transform.js'))['transformModule']
 type RewriteDeferred = (typeof import('./core/transform.js'))['rewriteDeferred']
@@ -45,85 +54,6 @@ type EarlyRewrite = { code: string; map: object | string; ids: string[] }
 export type { DiagnosticsLevel, DiagnosticsOptions, Options } from './core/options.js'
 
 const NAME = 'unplugin-smart-cache'
-
-/** Where a build's output runs: `browser` builds get an error for each synchronous cached function (the browser's store, IndexedDB, is asynchronous only). */
-type Platform = 'node' | 'browser'
-
-/** Vite: the module is built for the client (browser) or the server, from the environment (or the `ssr` flag). */
-function viteConsumer(context: unknown, options: unknown): Platform | undefined {
-  const consumer = (context as { environment?: { config?: { consumer?: string } } }).environment?.config?.consumer
-  if (consumer) return consumer === 'client' ? 'browser' : 'node'
-  const ssr = (options as { ssr?: boolean } | undefined)?.ssr
-  return ssr === undefined ? undefined : ssr ? 'node' : 'browser'
-}
-
-/** Vite: the environment a hook runs for (`this.environment`, Vite 6+), else `ssr` or `client` from the hook's `ssr` flag. */
-function viteEnvironmentName(context: unknown, options: unknown): string {
-  const name = (context as { environment?: { name?: string } }).environment?.name
-  if (name) return name
-  return (options as { ssr?: boolean } | undefined)?.ssr ? 'ssr' : 'client'
-}
-
-/** webpack and Rspack `target`: `web`, `webworker` and `browserslist` are browsers; `node…`, `electron-main` are not. */
-function webpackPlatform(target: unknown): Platform | undefined {
-  const targets = (Array.isArray(target) ? target : [target]).filter((t): t is string => typeof t === 'string')
-  if (targets.length === 0 || targets.some(t => /^(?:node|async-node|electron-main|electron-preload|nwjs)/.test(t)))
-    return targets.length === 0 ? 'browser' : 'node'
-  return targets.some(t => /^(?:web|webworker|browserslist|electron-renderer|es\d)/.test(t)) ? 'browser' : undefined
-}
-
-/** What the plugin reads of a webpack or Rspack compiler's options. */
-interface WebpackLikeOptions {
-  plugins?: unknown[]
-  optimization?: { nodeEnv?: string | false }
-  context?: string
-  mode?: string
-  target?: unknown
-  resolve?: WebpackResolveConfig
-  entry?: unknown
-}
-
-/** Vite 8: the environment's `build.rolldownOptions.transform.inject` (Rolldown's), if any. */
-function viteInject(config: { build?: unknown; environments?: Record<string, { build?: unknown }> }, environment: string) {
-  type Build = { rolldownOptions?: { transform?: { inject?: Record<string, unknown> } } } | undefined
-  const build = (config.environments?.[environment]?.build ?? config.build) as Build
-  return build?.rolldownOptions?.transform?.inject
-}
-
-/** webpack and Rspack: resolution, defines, what `ProvidePlugin` and an auto-import plugin turn into imports. */
-function webpackBundlerOptions(compiler: { options: WebpackLikeOptions; hooks?: unknown }): BundlerOptions {
-  return {
-    resolve: webpackCompilerResolve(compiler.options),
-    defines: webpackDefines(compiler.options),
-    globals: providedGlobals(compiler.options.plugins),
-    undeclaredGlobals: autoImportUndeclared(tappedNames(compiler.hooks)),
-    entries: webpackEntries(compiler.options.entry, compiler.options.context ?? process.cwd(), compiler.options.resolve?.extensions),
-  }
-}
-
-/** webpack's and Rspack's resolution, with the target's and mode's defaults. */
-function webpackCompilerResolve(options: WebpackLikeOptions): ResolveOptions {
-  const browser = webpackPlatform(options.target) === 'browser'
-  return webpackResolve(options.resolve, { browser, mode: options.mode, bundler: 'webpack' }, options.context ?? process.cwd())
-}
-
-/** A one-off Rollup/Vite/Rolldown build (not watch mode): nothing is watched, the engine can close. */
-function isOneOffBuild(context: unknown): boolean {
-  return (context as { meta?: { watchMode?: boolean } }).meta?.watchMode === false
-}
-
-/**
- * webpack and Rspack keep a module's build between runs (`cache: { type: 'filesystem' }`) while
- * the files it depends on are unchanged, but a fingerprint also depends on the versions of the
- * packages reached and on how imports resolve: a marked module is rebuilt every time (from the
- * build cache when nothing changed), or a package update would keep its old fingerprint.
- */
-function rebuildEveryTime(ctx: { getNativeBuildContext?: () => unknown }): void {
-  const native = ctx.getNativeBuildContext?.() as
-    | { framework?: string; loaderContext?: { cacheable?: (flag: boolean) => void } }
-    | undefined
-  if (native?.framework === 'webpack' || native?.framework === 'rspack') native.loaderContext?.cacheable?.(false)
-}
 
 /** The warning of a rewrite that failed unexpectedly. */
 function internalError(e: CachedEnv, id: string, error: unknown, outcome = 'The module is left unchanged'): string {
@@ -333,16 +263,7 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, boolean> = (r
     t?.diagnostics.invalidate(file)
   }
 
-  /** The engine options of the environments whose functions the manifest holds. */
-  const recorded = () => engineRecord.json(root ?? process.cwd(), registry.environments())
-
-  /** What the manifest's content follows from, once per state of the registry (see `manifestDigest`). */
-  let contentDigest: { version: number; digest: string | undefined } | undefined
-  const currentDigest = (): string | undefined => {
-    if (contentDigest?.version !== registry.version)
-      contentDigest = { version: registry.version, digest: manifestDigest(registry.entries(), recorded()) }
-    return contentDigest.digest
-  }
+  const manifests = new ManifestOutput(options.manifest, registry, engineRecord, () => root ?? process.cwd())
 
   /** Vite dev: the server's environments (client, ssr…), whose module graphs `watchChange` invalidates. */
   let devEnvironments: Record<string, { moduleGraph?: ModuleGraphLike }> | undefined
@@ -353,65 +274,17 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, boolean> = (r
     return registry.dependents(relativeId(root, file)).flatMap(id => [...(graph.getModulesByFile(fileOfId(id)) ?? [])])
   }
 
-  /** The manifest's text, made once per state of the registry (a build asks for it in several hooks). */
-  let manifestText: { version: number; json: string | undefined } | undefined
-  const manifest = (): string | undefined => {
-    if (manifestText?.version !== registry.version)
-      manifestText = {
-        version: registry.version,
-        json: options.manifest && registry.size > 0 ? manifestJson(registry.entries(), new Date(), currentDigest(), recorded()) : undefined,
-      }
-    return manifestText.json
-  }
-
-  /** The manifest file name beside the output (opt-in: it is deployed with the output), if asked for. */
-  const besideOutput = typeof options.manifest === 'string' ? options.manifest : undefined
-
-  /** The default manifest of the output folder `dir` (`manifest: true`: beside the engine cache), when it is written now. */
-  const defaultManifestFile = (dir: string | undefined): string | undefined =>
-    options.manifest === true && dir && registry.size > 0
-      ? cachedManifestFile(root ?? process.cwd(), resolve(root ?? process.cwd(), dir))
-      : undefined
-
-  /** Whether the default manifest of `dir` already holds this build's content (a warm build with nothing changed). */
-  const upToDate = (file: string): boolean => {
-    const now = currentDigest()
-    return now !== undefined && writtenManifestDigest(file) === now
-  }
-
-  /** The default manifest (`manifest: true`): beside the engine cache, named after the output folder `dir`; kept when unchanged. */
-  const writeOutsideOutput = (dir: string | undefined): void => {
-    const file = defaultManifestFile(dir)
-    if (!file || upToDate(file)) return
-    const json = manifest()
-    if (json) writeManifestFile(dirname(file), file.slice(dirname(file).length + 1), json)
-  }
-
-  /**
-   * Rollup, Rolldown and Vite: the manifest is made while the bundler renders (~100 ms for 50
-   * functions reaching 5,000 modules), unless the default one of this output is up to date.
-   */
-  function prepareManifest(outputOptions: { dir?: string; file?: string }): void {
-    if (!options.manifest) return
-    const file = defaultManifestFile(outputOptions.dir ?? (outputOptions.file && dirname(outputOptions.file)))
-    if (file && upToDate(file)) return
-    setImmediate(() => {
-      try {
-        manifest()
-      } catch {} // made again, and reported, by the hook that writes it
-    })
-  }
-
   /** Rollup and Rolldown: a manifest asked for beside the output is an asset of the bundle. */
   function emitManifest(this: { emitFile: (file: { type: 'asset'; fileName: string; source: string }) => unknown }): void {
-    const json = manifest()
-    if (json && besideOutput) this.emitFile({ type: 'asset', fileName: besideOutput, source: json })
+    const json = manifests.json()
+    if (json && manifests.besideOutput) this.emitFile({ type: 'asset', fileName: manifests.besideOutput, source: json })
   }
 
+  /** Rollup, Rolldown and Vite: the manifest is made while the bundler renders. */
+  const prepareManifest = (output: OutputPlace): void => manifests.prepare(output)
+
   /** Rollup and Rolldown: the default manifest once the bundle is written. */
-  function writeDefaultManifest(outputOptions: { dir?: string; file?: string }): void {
-    writeOutsideOutput(outputOptions.dir ?? (outputOptions.file && dirname(outputOptions.file)))
-  }
+  const writeDefaultManifest = (output: OutputPlace): void => manifests.writeOutsideOutput(outputDir(output))
 
   /**
    * Rollup, Rolldown and Vite only (see core/deferred.ts): the module that holds a rewritten
@@ -558,17 +431,18 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, boolean> = (r
       for (const b of started) await b.engine.save?.() // a dev server closed on SIGTERM exits right after
       // Rollup, Rolldown and Vite write the manifest with the bundle (generateBundle, writeBundle).
       if (!options.manifest || !['webpack', 'rspack', 'esbuild'].includes(meta.framework)) return
-      const json = manifest()
+      const json = manifests.json()
       if (!json) return
       const native = this.getNativeBuildContext?.()
+      const { besideOutput } = manifests
       if (meta.framework === 'webpack' || meta.framework === 'rspack') {
         if (besideOutput) this.emitFile({ type: 'asset', fileName: besideOutput, source: json })
         else if (native?.framework === 'webpack' || native?.framework === 'rspack')
-          writeOutsideOutput(native.compiler.options.output.path ?? 'dist')
+          manifests.writeOutsideOutput(native.compiler.options.output.path ?? 'dist')
       } else if (meta.framework === 'esbuild') {
         const dir = native?.framework === 'esbuild' ? esbuildOutDir(native.build.initialOptions) : undefined
         if (besideOutput && dir) writeManifestFile(dir, besideOutput, json)
-        else writeOutsideOutput(dir)
+        else manifests.writeOutsideOutput(dir)
       }
     },
     rollup: {
@@ -637,10 +511,11 @@ export const unpluginFactory: UnpluginFactory<Options | undefined, boolean> = (r
       },
       // Vite drops emitted assets of SSR builds (`build.ssrEmitAssets`): write beside the output.
       writeBundle(outputOptions, bundle) {
-        const dir = outputOptions.dir ?? (outputOptions.file && dirname(outputOptions.file))
-        if (options.manifest === true) return writeOutsideOutput(dir)
+        const dir = outputDir(outputOptions)
+        const { besideOutput } = manifests
+        if (options.manifest === true) return manifests.writeOutsideOutput(dir)
         if (!besideOutput || besideOutput in bundle) return
-        const json = manifest()
+        const json = manifests.json()
         if (json && dir) writeManifestFile(dir, besideOutput, json)
       },
       // Also without HMR (`server.hmr: false`, SSR servers in middleware mode), where Vite calls no
