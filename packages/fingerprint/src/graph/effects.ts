@@ -1,4 +1,5 @@
 import type { Graph } from './graph.ts'
+import { settleComponents } from './scc.ts'
 import { bindingKey, effectKey, type Linker, type NodeEffects } from './linker.ts'
 import type { Resolver } from './resolve.ts'
 import type { FileStore } from '../store/file-store.ts'
@@ -278,52 +279,19 @@ export class EffectAnalysis {
 
   /** The tokens of the universe that `key` reaches (memoized per strongly connected component). */
   private tokensReached(key: string): ReadonlySet<string> {
-    const known = this.reached.get(key)
-    if (known) return known
-    // Iterative Tarjan over the part of the graph not memoized yet.
-    const index = new Map<string, number>()
-    const low = new Map<string, number>()
-    const onStack = new Set<string>()
-    const stack: string[] = []
-    const work: Array<[string, number]> = [[key, 0]]
-    let counter = 0
-    while (work.length > 0) {
-      const frame = work[work.length - 1]!
-      const k = frame[0]
-      if (frame[1] === 0 && !index.has(k)) {
-        index.set(k, counter)
-        low.set(k, counter++)
-        stack.push(k)
-        onStack.add(k)
-      }
-      const targets = this.graph.tryGet(k)?.targets ?? []
-      if (frame[1] < targets.length) {
-        const t = targets[frame[1]++]!
-        if (this.reached.has(t)) continue
-        if (!index.has(t)) work.push([t, 0])
-        else if (onStack.has(t)) low.set(k, Math.min(low.get(k)!, index.get(t)!))
-        continue
-      }
-      work.pop()
-      if (work.length > 0) {
-        const parent = work[work.length - 1]![0]
-        low.set(parent, Math.min(low.get(parent)!, low.get(k)!))
-      }
-      if (low.get(k) !== index.get(k)) continue
-      const members: string[] = []
-      let m: string
-      do {
-        m = stack.pop()!
-        onStack.delete(m)
-        members.push(m)
-      } while (m !== k)
-      this.settleComponent(members)
-    }
+    settleComponents(
+      key,
+      this.targetsOf,
+      k => this.reached.has(k),
+      members => this.settleTokens(members),
+    )
     return this.reached.get(key)!
   }
 
+  private targetsOf = (key: string): readonly string[] => this.graph.tryGet(key)?.targets ?? []
+
   /** The tokens a component reaches: its members' own, and those of what it points at. */
-  private settleComponent(members: string[]): void {
+  private settleTokens(members: string[]): void {
     const out = new Set<string>()
     const inside = new Set(members)
     for (const k of members) {
@@ -416,36 +384,46 @@ export class EffectAnalysis {
 
   /**
    * What running `key`'s code may change, transitively through everything it references: a
-   * reference may be a call. A package, built-in or unresolved import may change itself.
+   * reference may be a call. A package, built-in or unresolved import may change itself. Memoized
+   * per strongly connected component: top-level calls of an entry reach most of the program, and
+   * each walked it again.
    */
   private latent(key: string): Latent {
-    const known = this.latents.get(key)
-    if (known) return known
+    settleComponents(
+      key,
+      this.targetsOf,
+      k => this.latents.has(k),
+      members => this.settleLatent(members),
+    )
+    return this.latents.get(key)!
+  }
+
+  /** A component's latent effects: its members' own, and those of what it points at (shared when it adds nothing). */
+  private settleLatent(members: string[]): void {
     const writes = new Set<string>()
     let global = false
-    const seen = new Set<string>()
-    const stack = [key]
-    while (stack.length > 0) {
-      const k = stack.pop()!
-      if (seen.has(k)) continue
-      seen.add(k)
-      const cached = k === key ? undefined : this.latents.get(k)
-      if (cached) {
-        for (const w of cached.writes) writes.add(w)
-        global ||= cached.global
-        continue
-      }
+    const inside = new Set(members)
+    const below = new Set<Latent>()
+    for (const k of members) {
       if (writesItself(k)) writes.add(k)
       const n = this.graph.tryGet(k)
       if (!n) continue
       const fx: NodeEffects | undefined = n.fx
       if (fx?.g) global = true
       if (fx?.w || fx?.a) for (const w of this.directWrites(fx.w, fx.a)) writes.add(w)
-      for (const t of n.targets) stack.push(t)
+      for (const t of n.targets) if (!inside.has(t)) below.add(this.latents.get(t)!)
     }
-    const out = writes.size === 0 && !global ? NOTHING : { writes, global }
-    this.latents.set(key, out)
-    return out
+    below.delete(NOTHING)
+    let out: Latent
+    if (writes.size === 0 && !global && below.size <= 1) out = below.size === 0 ? NOTHING : [...below][0]!
+    else {
+      for (const l of below) {
+        global ||= l.global
+        for (const w of l.writes) writes.add(w)
+      }
+      out = { writes, global }
+    }
+    for (const k of members) this.latents.set(k, out)
   }
 
   /** The candidates and side-effect packages of a module and of everything it loads (memoized per complete closure). */
@@ -570,7 +548,7 @@ export class EffectAnalysis {
     }
     if (keys.length > 0) {
       try {
-        await this.graph.ensure(keys)
+        await this.graph.build(keys)
       } catch {
         // Its code reaches a file that cannot be read or parsed: the module cannot run either.
         keys.length = 0

@@ -42,6 +42,25 @@ export class Graph {
 
   /** Builds and hashes everything reachable from `roots`; rejects if a file on the way fails. */
   async ensure(roots: string[]): Promise<void> {
+    await this.expand(roots)
+    const source = { get: (k: string) => this.get(k) }
+    for (const root of roots) {
+      if (this.full.has(root)) continue
+      this.throwIfFailed(root)
+      hashReachable(root, source, this.full, this.stops)
+    }
+  }
+
+  /**
+   * Builds everything reachable from `roots` without hashing it (what their code may change is
+   * read from the nodes; most of it is never fingerprinted); rejects if a file on the way fails.
+   */
+  async build(roots: string[]): Promise<void> {
+    await this.expand(roots)
+    for (const root of roots) if (!this.full.has(root)) this.throwIfFailed(root)
+  }
+
+  private async expand(roots: string[]): Promise<void> {
     for (;;) {
       const missing = roots.filter(r => !this.expanded.has(r))
       if (missing.length === 0 && !this.driver) break
@@ -51,12 +70,6 @@ export class Graph {
         this.driver = undefined
       })
       await this.driver
-    }
-    const source = { get: (k: string) => this.get(k) }
-    for (const root of roots) {
-      if (this.full.has(root)) continue
-      this.throwIfFailed(root)
-      hashReachable(root, source, this.full, this.stops)
     }
   }
 

@@ -123,3 +123,56 @@ function hashComponent(members: string[], nodes: NodeSource, full: Map<string, s
   const scc = blake3(`scc\n${quotient}`)
   members.forEach((k, i) => full.set(k, blake3(`member\n${scc}\n${colors[i]}`)))
 }
+
+/**
+ * Visits the strongly connected components reachable from `root`, each after every component it
+ * points at (an iterative Tarjan: a 5,000-module chain is fine). Keys for which `done` is true are
+ * neither entered nor settled (their answer is known); `settle` receives each other component's
+ * members once. Summaries over what a node reaches (effects, tokens) are built this way.
+ */
+export function settleComponents(
+  root: string,
+  targetsOf: (key: string) => readonly string[],
+  done: (key: string) => boolean,
+  settle: (members: string[]) => void,
+): void {
+  if (done(root)) return
+  const index = new Map<string, number>()
+  const low = new Map<string, number>()
+  const onStack = new Set<string>()
+  const stack: string[] = []
+  const work: Array<[string, number]> = [[root, 0]]
+  let counter = 0
+  while (work.length > 0) {
+    const frame = work[work.length - 1]!
+    const k = frame[0]
+    if (frame[1] === 0 && !index.has(k)) {
+      index.set(k, counter)
+      low.set(k, counter++)
+      stack.push(k)
+      onStack.add(k)
+    }
+    const targets = targetsOf(k)
+    if (frame[1] < targets.length) {
+      const t = targets[frame[1]++]!
+      if (done(t)) continue
+      if (!index.has(t)) work.push([t, 0])
+      else if (onStack.has(t)) low.set(k, Math.min(low.get(k)!, index.get(t)!))
+      continue
+    }
+    work.pop()
+    if (work.length > 0) {
+      const parent = work[work.length - 1]![0]
+      low.set(parent, Math.min(low.get(parent)!, low.get(k)!))
+    }
+    if (low.get(k) !== index.get(k)) continue
+    const members: string[] = []
+    let m: string
+    do {
+      m = stack.pop()!
+      onStack.delete(m)
+      members.push(m)
+    } while (m !== k)
+    settle(members)
+  }
+}
