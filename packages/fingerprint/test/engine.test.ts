@@ -157,6 +157,29 @@ describe('dependencies across modules', () => {
     expect(await hashOf(app, 'src/main.ts', 'f')).not.toBe(a)
   })
 
+  // npm records where it installed each package from in node_modules/.package-lock.json. A git or
+  // tarball dependency keeps its package.json version across commits and rebuilt tarballs: before,
+  // counted as name@version alone, the old value stayed (cases npm- and pnpm-git-dependency-…).
+  it('an npm dependency from a tarball counts by its integrity, one from the registry by name@version alone, the lockfile read at the workspace root', async () => {
+    const lock = (entry: object) => JSON.stringify({ lockfileVersion: 3, packages: { 'node_modules/lib': entry } })
+    const files = (entry: object) => ({
+      'package.json': JSON.stringify({ name: 'ws', workspaces: ['apps/*'] }),
+      'node_modules/.package-lock.json': lock(entry),
+      'node_modules/lib/package.json': JSON.stringify({ name: 'lib', version: '1.0.0', type: 'module', exports: './index.js' }),
+      'node_modules/lib/index.js': 'export const scale = n => n * 2',
+      'apps/web/package.json': JSON.stringify({ name: 'web', type: 'module', dependencies: { lib: '*' } }),
+      'apps/web/main.ts': `import { scale } from 'lib'\nexport const f = (n: number) => scale(n)`,
+    })
+    const hash = (entry: object) => hashOf(project(files(entry)), 'apps/web/main.ts', 'f')
+    const tarball = { version: '1.0.0', resolved: 'file:../lib-1.0.0.tgz', integrity: 'sha512-aaa' }
+    expect(await hash(tarball)).not.toBe(await hash({ ...tarball, integrity: 'sha512-bbb' }))
+    const registry = { version: '1.0.0', resolved: 'https://registry.npmjs.org/lib/-/lib-1.0.0.tgz', integrity: 'sha512-aaa' }
+    expect(await hash(registry)).toBe(await hash({ ...registry, integrity: 'sha512-bbb' }))
+    expect(await hash(registry)).toBe(
+      await hashOf(project({ ...files(registry), 'node_modules/.package-lock.json': '{}' }), 'apps/web/main.ts', 'f'),
+    )
+  })
+
   it('node built-ins count by name', async () => {
     const a = await fingerprintOf({ 'main.ts': `import { join } from 'node:path'\nexport const f = () => join('a')` })
     expect(await fingerprintOf({ 'main.ts': `import { join } from 'path'\nexport const f = () => join('a')` })).toBe(a)

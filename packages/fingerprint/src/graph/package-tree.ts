@@ -1,7 +1,7 @@
-import { type Dirent, existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs'
-import { basename, dirname, join, relative } from 'node:path'
+import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs'
+import { basename, dirname, join } from 'node:path'
 import { blake3 } from '../hash.ts'
-import { hashBytes } from '../store/files.ts'
+import { InstallSources } from './install-source.ts'
 
 interface Manifest {
   name: string
@@ -29,6 +29,7 @@ export class PackageTrees {
   private identities = new Map<string, PackageIdentity>()
   private manifests = new Map<string, Manifest | undefined>()
   private patches: Map<string, string> | undefined
+  private sources = new InstallSources()
 
   constructor(private root: string) {}
 
@@ -36,6 +37,7 @@ export class PackageTrees {
     this.identities.clear()
     this.manifests.clear()
     this.patches = undefined
+    this.sources.clear()
   }
 
   identity(dir: string): PackageIdentity {
@@ -59,7 +61,7 @@ export class PackageTrees {
       files.add(join(dir, 'package.json'))
       const m = this.manifest(dir)
       if (!m) continue
-      names.push(`${m.name}@${m.version}${this.patchOf(m, files)}${localCopyContent(dir, files)}`)
+      names.push(`${m.name}@${m.version}${this.patchOf(m, files)}${this.sources.of(dir, files)}`)
       for (const dep of m.deps) {
         const found = findPackage(dir, dep)
         if (!found) {
@@ -103,41 +105,6 @@ export class PackageTrees {
     } catch {
       return ' patch:unreadable'
     }
-  }
-}
-
-/**
- * pnpm installs a `file:` folder dependency (`"lib": "file:../lib"`) as a hard-linked copy in
- * `node_modules/.pnpm/lib@file+..+lib/`: an edit of the folder is an edit of the installed package,
- * under the same version. Such a package counts by the content of its files (node_modules aside).
- */
-const PNPM_LOCAL_COPY = /[\\/]node_modules[\\/]\.pnpm[\\/][^\\/]+@file\+[^\\/]*[\\/]node_modules[\\/]/
-
-/** ` content:<hash>` of a package installed as a copy of a local folder, each file read recorded; '' for any other. */
-function localCopyContent(dir: string, files: Set<string>): string {
-  if (!PNPM_LOCAL_COPY.test(dir)) return ''
-  const rows: string[] = []
-  const stack = [dir]
-  while (stack.length > 0) {
-    const d = stack.pop()!
-    for (const e of readdirEntries(d)) {
-      const abs = join(d, e.name)
-      if (e.isDirectory()) {
-        if (e.name !== 'node_modules') stack.push(abs)
-      } else if (e.isFile()) {
-        files.add(abs)
-        rows.push(`${relative(dir, abs).replaceAll('\\', '/')}\0${hashBytes(abs)}`)
-      }
-    }
-  }
-  return ` content:${blake3(rows.sort().join('\n'))}`
-}
-
-function readdirEntries(dir: string): Dirent[] {
-  try {
-    return readdirSync(dir, { withFileTypes: true })
-  } catch {
-    return []
   }
 }
 
