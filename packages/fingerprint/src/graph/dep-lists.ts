@@ -21,6 +21,9 @@ export class DepLists {
   private edges: Array<number[] | undefined> = []
   /** Visit marks of the current walk (`epoch`), by id. */
   private marks = new Uint32Array(1024)
+  /** The ids a walk has yet to visit, and the file ids it reached: kept for the next walk (fifty walks of a large graph). */
+  private stack = new Uint32Array(1024)
+  private reached = new Uint32Array(1024)
   private epoch = 0
   /** Rank of each file node's id in (file, binding) order; `ranked` lists the ids by rank. */
   private rankOf: Array<number | undefined> = []
@@ -43,22 +46,29 @@ export class DepLists {
   /** Files' bindings reached from `root` and from `extras` (the root itself excluded), sorted by file then binding. */
   collect(root: string, extras: string[]): DependencyInfo[] {
     const epoch = this.nextEpoch()
-    const reached: number[] = []
     const rootId = this.idOf(root)
     this.marks[rootId] = epoch
-    const stack = [...this.edgesOf(rootId), ...extras.map(k => this.idOf(k))]
-    while (stack.length > 0) {
-      const id = stack.pop()!
+    const start = [...this.edgesOf(rootId), ...extras.map(k => this.idOf(k))]
+    if (start.length > this.stack.length) this.stack = grown(this.stack, start.length)
+    this.stack.set(start)
+    let top = start.length
+    let count = 0
+    while (top > 0) {
+      const id = this.stack[--top]!
       if (this.marks[id] === epoch) continue
       this.marks[id] = epoch
       const n = this.nodeOf(id)
       if (!n) continue
       // Source bindings, namespaces, JSON and asset files; packages and built-ins have no file here.
-      if (n.file !== null) reached.push(id)
+      if (n.file !== null) {
+        if (count === this.reached.length) this.reached = grown(this.reached, count + 1)
+        this.reached[count++] = id
+      }
       const edges = this.edgesOf(id)
-      for (let i = 0; i < edges.length; i++) if (this.marks[edges[i]!] !== epoch) stack.push(edges[i]!)
+      if (top + edges.length > this.stack.length) this.stack = grown(this.stack, top + edges.length)
+      for (let i = 0; i < edges.length; i++) if (this.marks[edges[i]!] !== epoch) this.stack[top++] = edges[i]!
     }
-    return this.sorted(reached, rootId, epoch)
+    return this.sorted(this.reached.subarray(0, count), rootId, epoch)
   }
 
   /**
@@ -66,7 +76,7 @@ export class DepLists {
    * of most ranked nodes (fifty functions reaching most of an app) is read off the ranks in order;
    * a short one is sorted.
    */
-  private sorted(ids: number[], rootId: number, epoch: number): DependencyInfo[] {
+  private sorted(ids: Uint32Array, rootId: number, epoch: number): DependencyInfo[] {
     if (ids.some(id => this.rankOf[id] === undefined)) this.rerank(ids)
     const out = Array.from<DependencyInfo>({ length: ids.length })
     if (ids.length * 8 >= this.ranked.length) {
@@ -86,7 +96,7 @@ export class DepLists {
   }
 
   /** Ranks the new ids among the ranked ones: sorts the new ones, merges both lists. */
-  private rerank(ids: number[]): void {
+  private rerank(ids: Uint32Array): void {
     const byNode = (x: number, y: number): number => byFileThenBinding(this.nodes[x]!, this.nodes[y]!)
     const fresh = [...new Set(ids.filter(id => this.rankOf[id] === undefined))].sort(byNode)
     const old = this.ranked
@@ -126,15 +136,9 @@ export class DepLists {
       this.keys.push(key)
       this.nodes.push(this.get(key))
       this.edges.push(undefined)
-      if (id >= this.marks.length) this.growMarks()
+      if (id >= this.marks.length) this.marks = grown(this.marks, id + 1)
     }
     return id
-  }
-
-  private growMarks(): void {
-    const marks = new Uint32Array(this.marks.length * 2)
-    marks.set(this.marks)
-    this.marks = marks
   }
 
   /** The node of `id`; a key met before its node was built is looked up again. */
@@ -153,4 +157,11 @@ export class DepLists {
     }
     return out
   }
+}
+
+/** A copy of `a` with room for at least `min` entries (twice its size, or more). */
+function grown(a: Uint32Array, min: number): Uint32Array<ArrayBuffer> {
+  const out = new Uint32Array(Math.max(a.length * 2, min))
+  out.set(a)
+  return out
 }
