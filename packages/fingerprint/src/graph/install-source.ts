@@ -1,5 +1,6 @@
 // Where an installed package came from, when its package.json version does not say what its code
-// is: a git commit, a tarball, a local folder. Registry packages are immutable per version and get
+// is: a git commit, a tarball, a local folder (npm's hidden lockfile, Yarn's state file, pnpm's
+// store folder names). Registry packages are immutable per version and get
 // nothing here (their identity stays `name@version`).
 import { type Dirent, readdirSync, readFileSync } from 'node:fs'
 import { dirname, join, relative, sep } from 'node:path'
@@ -22,9 +23,11 @@ const PNPM_STORE_FOLDER = /[\\/]node_modules[\\/]\.pnpm[\\/](?:@[^\\/+]+\+)?[^\\
 
 export class InstallSources {
   private lockfiles = new Map<string, HiddenLockfile | undefined>()
+  private yarnStates = new Map<string, Map<string, string> | undefined>()
 
   clear(): void {
     this.lockfiles.clear()
+    this.yarnStates.clear()
   }
 
   /**
@@ -36,7 +39,39 @@ export class InstallSources {
   of(dir: string, files: Set<string>): string {
     const pnpm = PNPM_STORE_FOLDER.exec(dir)
     if (pnpm) return /^\d/.test(pnpm[1]!) ? '' : contentOf(dir, files)
-    return this.npmSource(dir, files)
+    return this.npmSource(dir, files) || this.yarnSource(dir, files)
+  }
+
+  /** The locator Yarn (2+, `nodeLinker: node-modules`) installed at `dir`, from its `.yarn-state.yml`. */
+  private yarnSource(dir: string, files: Set<string>): string {
+    const first = dir.indexOf(`${sep}node_modules${sep}`)
+    if (first < 0) return ''
+    for (let root = dir.slice(0, first); ; root = dirname(root)) {
+      const file = join(root, 'node_modules', '.yarn-state.yml')
+      const locator = this.yarnState(file)?.get(relative(root, dir).split(sep).join('/'))
+      if (locator !== undefined) {
+        // `name@npm:1.2.3` is a registry package; a git one names its commit; any other its source only.
+        if (/^(?:@[^@/]+\/)?[^@]+@npm:/.test(locator)) return ''
+        files.add(file)
+        const commit = /#commit=([0-9a-f]{40})/.exec(locator)?.[1]
+        return commit ? ` git:${commit}` : contentOf(dir, files)
+      }
+      if (dirname(root) === root) return ''
+    }
+  }
+
+  /** `.yarn-state.yml`: each install location (`node_modules/x`) with the locator installed there. */
+  private yarnState(file: string): Map<string, string> | undefined {
+    if (!this.yarnStates.has(file)) {
+      let state: Map<string, string> | undefined
+      try {
+        state = yarnLocations(readFileSync(file, 'utf8'))
+      } catch {
+        state = undefined
+      }
+      this.yarnStates.set(file, state)
+    }
+    return this.yarnStates.get(file)
   }
 
   /** The source npm recorded for the package at `dir`, from the hidden lockfile of the install that holds it. */
@@ -69,6 +104,22 @@ export class InstallSources {
     }
     return this.lockfiles.get(file)
   }
+}
+
+/**
+ * The locations of Yarn's state file: a top-level `"<locator>":` key, then its `locations:` list
+ * (`    - "node_modules/x"`). Only what this reads of the format; anything else is skipped.
+ */
+function yarnLocations(text: string): Map<string, string> {
+  const out = new Map<string, string>()
+  let locator: string | undefined
+  for (const line of text.split(/\r?\n/)) {
+    const key = /^"?([^\s"#][^"]*?)"?:\s*$/.exec(line)
+    if (key) locator = key[1]
+    const location = /^\s+-\s+"?([^"]+?)"?\s*$/.exec(line)
+    if (location && locator !== undefined) out.set(location[1]!, locator)
+  }
+  return out
 }
 
 /** ` content:<hash>` of the files of the package in `dir` (its node_modules aside), each file read recorded. */

@@ -1,0 +1,6 @@
+import { slug } from 'slug-kit'
+
+/** The URL path of a post title. */
+export function postPath(title: string): string {
+  return '/posts/' + slug(title)
+}
