@@ -41,6 +41,21 @@ describe('effects of top-level code', () => {
     expect(await fingerprintOf(edited)).not.toBe(await fingerprintOf(files))
   })
 
+  it('setup calling code that reaches several writers counts for what each of them writes', async () => {
+    // both() and via() write nothing themselves: what both() may change is the union of what writeA and
+    // writeB change, and via() may change what both() does.
+    const files = (n: number) => ({
+      'a.ts': `export const a = { value: 1 }\nexport function writeA(v) { a.value = v }`,
+      'b.ts': `export const b = { value: 1 }\nexport function writeB(v) { b.value = v }`,
+      'both.ts': `import { writeA } from './a'\nimport { writeB } from './b'\nexport function both(v) { writeA(v); writeB(v) }`,
+      'via.ts': `import { both } from './both'\nexport function via(v) { both(v) }`,
+      'setup.ts': `import { via } from './via'\nvia(${n})`,
+      'main.ts': `import { a } from './a'\nimport { b } from './b'\nimport './setup'\nexport function f(x) { return x * a.value }\nexport function g(x) { return x * b.value }`,
+    })
+    expect(await fingerprintOf(files(3))).not.toBe(await fingerprintOf(files(4)))
+    expect(await fingerprintOf(files(3), 'main.ts#g')).not.toBe(await fingerprintOf(files(4), 'main.ts#g'))
+  })
+
   /** The runtime, installed as a package (as users get it), and a module with two cached functions. */
   const runtime = {
     'node_modules/smart-cache/package.json': JSON.stringify({
