@@ -15,57 +15,20 @@ export interface NodeSource {
 
 /**
  * Full hashes of every node reachable from `root`, written into `full`. Nodes already in `full`
- * are treated as done. Strongly connected components are found with an iterative Tarjan (no
- * recursion, so a 5,000-module chain is fine) and are hashed as a whole. `stops`, when given,
- * receives for each node hashed that reaches a node with a `stop` that reason.
+ * are treated as done. Strongly connected components (see `settleComponents`) are hashed as a
+ * whole. `stops`, when given, receives for each node hashed that reaches a node with a `stop`
+ * that reason.
  */
 export function hashReachable(root: string, nodes: NodeSource, full: Map<string, string>, stops?: Map<string, string>): void {
-  if (full.has(root)) return
-  const index = new Map<string, number>()
-  const low = new Map<string, number>()
-  const onStack = new Set<string>()
-  const sccStack: string[] = []
-  const work: Array<{ key: string; next: number }> = [{ key: root, next: 0 }]
-  let counter = 0
-  index.set(root, counter)
-  low.set(root, counter++)
-  sccStack.push(root)
-  onStack.add(root)
-
-  while (work.length > 0) {
-    const frame = work[work.length - 1]!
-    const node = nodes.get(frame.key)!
-    if (frame.next < node.targets.length) {
-      const t = node.targets[frame.next++]!
-      if (full.has(t)) continue
-      if (!index.has(t)) {
-        index.set(t, counter)
-        low.set(t, counter++)
-        sccStack.push(t)
-        onStack.add(t)
-        work.push({ key: t, next: 0 })
-      } else if (onStack.has(t)) {
-        low.set(frame.key, Math.min(low.get(frame.key)!, index.get(t)!))
-      }
-      continue
-    }
-    work.pop()
-    if (work.length > 0) {
-      const parent = work[work.length - 1]!.key
-      low.set(parent, Math.min(low.get(parent)!, low.get(frame.key)!))
-    }
-    if (low.get(frame.key) === index.get(frame.key)) {
-      const members: string[] = []
-      let k: string
-      do {
-        k = sccStack.pop()!
-        onStack.delete(k)
-        members.push(k)
-      } while (k !== frame.key)
+  settleComponents(
+    root,
+    k => nodes.get(k)!.targets,
+    k => full.has(k),
+    members => {
       hashComponent(members, nodes, full)
       if (stops) markStops(members, nodes, stops)
-    }
-  }
+    },
+  )
 }
 
 /** Records, for every member of a component, the first stop it reaches (targets outside are done). */
