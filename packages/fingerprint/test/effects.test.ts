@@ -18,6 +18,15 @@ describe('effects of top-level code', () => {
     expect(await fingerprintOf(edited)).toBe(await fingerprintOf(files))
   })
 
+  it('a decorator runs when its class is defined: what it writes at load counts', async () => {
+    const files = (rate: number) => ({
+      'config.ts': `export const config = { rate: 1 }`,
+      'setup.ts': `import { config } from './config'\nfunction init(c: unknown) { config.rate = ${rate}; return c }\n@init\nexport class Init {}`,
+      'main.ts': `import { config } from './config'\nimport './setup'\nexport function f(x) { return x * config.rate }`,
+    })
+    expect(await fingerprintOf(files(3))).not.toBe(await fingerprintOf(files(2)))
+  })
+
   it('an object made by a call and passed to a call at load may be changed by it', async () => {
     const files = {
       'limits.ts': `export function makeLimits() { return { max: 1 } }\nexport const limits = makeLimits()`,

@@ -77,6 +77,19 @@ const routes: Array<[string, Setup]> = [
     'a static field initializer',
     r => ({ 'src/setup.ts': `import { config } from './config'\nexport class Init { static done = (config.rate = ${r}) }` }),
   ],
+  [
+    'a class decorator',
+    r => ({
+      'src/setup.ts': `import { config } from './config'\nfunction init(c: unknown) { config.rate = ${r}; return c }\n@init\nexport class Init {}`,
+    }),
+  ],
+  [
+    'a method decorator from another module',
+    r => ({
+      'src/init.ts': `import { config } from './config'\nexport function init(m: unknown) { config.rate = ${r}; return m }`,
+      'src/setup.ts': `import { init } from './init'\nexport class Init { @init run() {} }`,
+    }),
+  ],
   ['top-level await', r => ({ 'src/setup.ts': `import { config } from './config'\nconfig.rate = await Promise.resolve(${r})` })],
 ]
 

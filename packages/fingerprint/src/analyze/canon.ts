@@ -473,7 +473,7 @@ class CanonPass implements Sink {
     const callee = site.callee ? this.resolveRoot(site.callee, scope) : {}
     if (callee.global !== undefined && site.callee?.called) return this.noteRun(callee, load)
     this.noteRun(callee, load)
-    if (site.render) return
+    if (site.runsOnly) return
     for (const a of site.args) this.noteRun(this.resolveRoot(a, scope), load)
     let args = true
     if (callee.global !== undefined) {

@@ -198,6 +198,14 @@ export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
     scalar(`[${kept.length}`)
     for (const i of kept) push(i, r)
   }
+  /** Decorators: each is called when its class is defined (at load, for a class at the top level). */
+  const decorators = (list: Node[] | undefined): void => {
+    for (const d of list ?? []) {
+      const callee = rootOf(d.expression)
+      if (callee) sink.call({ callee, isNew: false, args: [], direct: true, runsOnly: true })
+    }
+    listOf(list ?? [])
+  }
   /** Visits a function value whose body runs later, not when the unit is evaluated. */
   const deferred = (n: Node, r: Role = Role.Expr): void => {
     push(null, T.Defer)
@@ -322,7 +330,7 @@ export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
     for (const p of params) {
       if (p.decorators?.length) {
         scalar('@')
-        listOf(p.decorators)
+        decorators(p.decorators)
       }
       visit(p, Role.Param)
     }
@@ -343,7 +351,7 @@ export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
     sink.classBody()
     sink.open(type)
     if (node.id && (role === Role.Root || type === 'ClassExpression')) sink.scalar(`name:${node.id.name}`)
-    listOf(node.decorators ?? [])
+    decorators(node.decorators)
     let scoped = false
     if (type === 'ClassExpression' && node.id) {
       push(null, T.Enter)
@@ -482,7 +490,7 @@ export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
       case 'AccessorProperty':
         sink.open(type)
         sink.scalar(`${node.kind ?? ''}${node.static ? 's' : ''}`)
-        listOf(node.decorators ?? [])
+        decorators(node.decorators)
         key(node.key, node.computed)
         if (type === 'MethodDefinition') deferred(node.value)
         else visit(node.value)
@@ -545,7 +553,7 @@ export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
         return
       case 'TSParameterProperty':
         sink.open(type)
-        listOf(node.decorators ?? [])
+        decorators(node.decorators)
         visit(node.parameter, role)
         push(null, T.Close)
         return
@@ -716,7 +724,7 @@ export function walk(root: Node, rootRole: 'root' | 'stmt', sink: Sink): void {
       case 'JSXOpeningElement': {
         // A component is called when the element renders: like a callback passed along.
         const component = jsxRoot(node.name)
-        if (component) sink.call({ callee: component, isNew: false, args: [], direct: true, render: true })
+        if (component) sink.call({ callee: component, isNew: false, args: [], direct: true, runsOnly: true })
         sink.open(type)
         sink.scalar(node.selfClosing ? '/' : '')
         visit(node.name, Role.JsxName)

@@ -24,8 +24,11 @@ export interface CallSite {
   method?: string
   /** The method is called on the root itself (`a.c()`, not `a.b.c()`). */
   direct: boolean
-  /** A JSX element: its component runs when it renders, and nothing else is known. */
-  render?: true
+  /**
+   * Only the callee is known to run: a JSX element's component when it renders, a decorator when
+   * its class is defined.
+   */
+  runsOnly?: true
   isNew: boolean
   /** What each argument starts from: a binding passed to a call may be changed by it. */
   args: Root[]
