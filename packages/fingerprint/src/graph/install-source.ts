@@ -7,9 +7,11 @@ import { dirname, join, relative, sep } from 'node:path'
 import { blake3 } from '../hash.ts'
 import { hashBytes } from '../store/files.ts'
 
-/** npm's hidden lockfile (`node_modules/.package-lock.json`): each installed path's source. */
-interface HiddenLockfile {
-  packages?: Record<string, { resolved?: string; integrity?: string; link?: boolean }>
+/** An npm hidden-lockfile entry (`node_modules/.package-lock.json`): where one installed path came from. */
+interface NpmEntry {
+  resolved?: string
+  integrity?: string
+  link?: boolean
 }
 
 /** A registry tarball (`…/name/-/name-1.2.3.tgz`), whose version is its content. */
@@ -21,96 +23,89 @@ const GIT_COMMIT = /^git\+.*#([0-9a-f]{40})$/
 /** pnpm's store folder of a package (`node_modules/.pnpm/<name>@<version or source>/node_modules/<name>`): the part after the name's `@`. */
 const PNPM_STORE_FOLDER = /[\\/]node_modules[\\/]\.pnpm[\\/](?:@[^\\/+]+\+)?[^\\/@]+@([^\\/]+)[\\/]node_modules[\\/]/
 
+/** A file that records, by install location (`node_modules/a/node_modules/b`), what was installed there. */
+type InstallRecord<T> = Map<string, T>
+
 export class InstallSources {
-  private lockfiles = new Map<string, HiddenLockfile | undefined>()
-  private yarnStates = new Map<string, Map<string, string> | undefined>()
+  /** Install records read, by file (`undefined`: missing or unreadable). */
+  private records = new Map<string, InstallRecord<unknown> | undefined>()
 
   clear(): void {
-    this.lockfiles.clear()
-    this.yarnStates.clear()
+    this.records.clear()
   }
 
   /**
    * What, beside `name@version`, identifies the package installed in `dir` (its real folder): a
-   * git commit or tarball integrity from npm's hidden lockfile, or the content of its files when
-   * pnpm's store folder names a source that is not a registry version (git, tarball, `file:`).
-   * Every file read is added to `files`. '' for a registry package.
+   * git commit or tarball integrity from npm's hidden lockfile or Yarn's state file, or the content
+   * of its files when pnpm's store folder (or the record) names a source that is not a registry
+   * version (git, tarball, `file:`). Every file read is added to `files`. '' for a registry package.
    */
   of(dir: string, files: Set<string>): string {
     const pnpm = PNPM_STORE_FOLDER.exec(dir)
     if (pnpm) return /^\d/.test(pnpm[1]!) ? '' : contentOf(dir, files)
-    return this.npmSource(dir, files) || this.yarnSource(dir, files)
+    const npm = this.recordOf<NpmEntry>(dir, '.package-lock.json', npmEntries)
+    if (npm) return npmSource(npm.entry, npm.file, dir, files)
+    const yarn = this.recordOf<string>(dir, '.yarn-state.yml', yarnLocations)
+    return yarn ? yarnSource(yarn.entry, yarn.file, dir, files) : ''
   }
 
-  /** The locator Yarn (2+, `nodeLinker: node-modules`) installed at `dir`, from its `.yarn-state.yml`. */
-  private yarnSource(dir: string, files: Set<string>): string {
+  /**
+   * The entry for `dir` in the record `name` of the install that holds it: the `node_modules/<name>`
+   * file of the folder above its outermost `node_modules`, or of a folder above that (a workspace root).
+   */
+  private recordOf<T>(dir: string, name: string, parse: (text: string) => InstallRecord<T>): { entry: T; file: string } | undefined {
     const first = dir.indexOf(`${sep}node_modules${sep}`)
-    if (first < 0) return ''
+    if (first < 0) return undefined
     for (let root = dir.slice(0, first); ; root = dirname(root)) {
-      const file = join(root, 'node_modules', '.yarn-state.yml')
-      const locator = this.yarnState(file)?.get(relative(root, dir).split(sep).join('/'))
-      if (locator !== undefined) {
-        // `name@npm:1.2.3` is a registry package; a git one names its commit; any other its source only.
-        if (/^(?:@[^@/]+\/)?[^@]+@npm:/.test(locator)) return ''
-        files.add(file)
-        const commit = /#commit=([0-9a-f]{40})/.exec(locator)?.[1]
-        return commit ? ` git:${commit}` : contentOf(dir, files)
-      }
-      if (dirname(root) === root) return ''
+      const file = join(root, 'node_modules', name)
+      const entry = this.record(file, parse)?.get(relative(root, dir).split(sep).join('/'))
+      if (entry !== undefined) return { entry, file }
+      if (dirname(root) === root) return undefined
     }
   }
 
-  /** `.yarn-state.yml`: each install location (`node_modules/x`) with the locator installed there. */
-  private yarnState(file: string): Map<string, string> | undefined {
-    if (!this.yarnStates.has(file)) {
-      let state: Map<string, string> | undefined
+  private record<T>(file: string, parse: (text: string) => InstallRecord<T>): InstallRecord<T> | undefined {
+    if (!this.records.has(file)) {
+      let record: InstallRecord<T> | undefined
       try {
-        state = yarnLocations(readFileSync(file, 'utf8'))
+        record = parse(readFileSync(file, 'utf8'))
       } catch {
-        state = undefined
+        record = undefined
       }
-      this.yarnStates.set(file, state)
+      this.records.set(file, record)
     }
-    return this.yarnStates.get(file)
+    return this.records.get(file) as InstallRecord<T> | undefined
   }
+}
 
-  /** The source npm recorded for the package at `dir`, from the hidden lockfile of the install that holds it. */
-  private npmSource(dir: string, files: Set<string>): string {
-    const first = dir.indexOf(`${sep}node_modules${sep}`)
-    if (first < 0) return ''
-    for (let root = dir.slice(0, first); ; root = dirname(root)) {
-      const file = join(root, 'node_modules', '.package-lock.json')
-      const entry = this.lockfile(file)?.packages?.[relative(root, dir).split(sep).join('/')]
-      if (entry) {
-        if (entry.link || entry.resolved === undefined || REGISTRY_TARBALL.test(entry.resolved)) return ''
-        files.add(file)
-        const commit = GIT_COMMIT.exec(entry.resolved)?.[1]
-        if (commit) return ` git:${commit}`
-        return entry.integrity ? ` integrity:${entry.integrity}` : contentOf(dir, files)
-      }
-      if (dirname(root) === root) return ''
-    }
-  }
+/** npm's hidden lockfile by install location. */
+function npmEntries(text: string): InstallRecord<NpmEntry> {
+  const lock = JSON.parse(text) as { packages?: Record<string, NpmEntry> }
+  return new Map(Object.entries(lock.packages ?? {}))
+}
 
-  private lockfile(file: string): HiddenLockfile | undefined {
-    if (!this.lockfiles.has(file)) {
-      let lock: HiddenLockfile | undefined
-      try {
-        lock = JSON.parse(readFileSync(file, 'utf8')) as HiddenLockfile
-      } catch {
-        lock = undefined
-      }
-      this.lockfiles.set(file, lock)
-    }
-    return this.lockfiles.get(file)
-  }
+/** What npm's entry says of the package at `dir`: nothing for the registry or a link, else its commit, integrity or content. */
+function npmSource(entry: NpmEntry, file: string, dir: string, files: Set<string>): string {
+  if (entry.link || entry.resolved === undefined || REGISTRY_TARBALL.test(entry.resolved)) return ''
+  files.add(file)
+  const commit = GIT_COMMIT.exec(entry.resolved)?.[1]
+  if (commit) return ` git:${commit}`
+  return entry.integrity ? ` integrity:${entry.integrity}` : contentOf(dir, files)
+}
+
+/** What Yarn's locator says of the package at `dir`: nothing for `name@npm:1.2.3`, else its commit or content. */
+function yarnSource(locator: string, file: string, dir: string, files: Set<string>): string {
+  if (/^(?:@[^@/]+\/)?[^@]+@npm:/.test(locator)) return ''
+  files.add(file)
+  const commit = /#commit=([0-9a-f]{40})/.exec(locator)?.[1]
+  return commit ? ` git:${commit}` : contentOf(dir, files)
 }
 
 /**
  * The locations of Yarn's state file: a top-level `"<locator>":` key, then its `locations:` list
  * (`    - "node_modules/x"`). Only what this reads of the format; anything else is skipped.
  */
-function yarnLocations(text: string): Map<string, string> {
+function yarnLocations(text: string): InstallRecord<string> {
   const out = new Map<string, string>()
   let locator: string | undefined
   for (const line of text.split(/\r?\n/)) {

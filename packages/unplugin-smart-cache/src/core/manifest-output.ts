@@ -35,7 +35,7 @@ export class ManifestOutput {
   }
 
   /** The engine options of the environments whose functions the manifest holds. */
-  recorded(): ReturnType<EngineRecord['json']> {
+  private recorded(): ReturnType<EngineRecord['json']> {
     return this.engineRecord.json(this.root(), this.registry.environments())
   }
 
